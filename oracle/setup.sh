@@ -1,0 +1,205 @@
+#!/bin/bash
+# Prepares the real-kernel oracle: host tools (qemu, a static busybox, cpio, xz)
+# and a stock Debian kernel (vmlinuz plus the few modules the guest loads),
+# cached under ${SMEMCG_ORACLE_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/smemcg-oracle}.
+#
+# Idempotent: once everything is in place a run only checks and prints "ready".
+# Progress goes to stderr; on success the last line on stdout is the kernel
+# directory that oracle/run.sh uses.
+set -eu
+
+cache=${SMEMCG_ORACLE_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/smemcg-oracle}
+# Modules the guest needs, besides what their depends= fields pull in:
+#   zram (swap on a compressed RAM block device; lzo-rle is built in),
+#   brd (a RAM disk for a disk filesystem), ext4 (that filesystem),
+#   crc32c_generic (ext4 asks the crypto API for "crc32c" at mount time;
+#   without modprobe in the guest it must already be loaded).
+root_modules="crc32c_generic zram brd ext4"
+
+say() { echo "oracle/setup: $*" >&2; }
+die() { echo "oracle/setup: error: $*" >&2; exit 1; }
+
+as_root() {
+	if [ "$(id -u)" -eq 0 ]; then
+		"$@"
+	elif command -v sudo >/dev/null 2>&1; then
+		sudo "$@"
+	else
+		die "need root to run '$*' (not root and no sudo); install the packages by hand"
+	fi
+}
+
+apt_updated=0
+apt_update() {
+	[ "$apt_updated" -eq 1 ] && return 0
+	say "apt-get update"
+	as_root apt-get update -qq >&2 || die "apt-get update failed"
+	apt_updated=1
+}
+
+installed() { # PACKAGE
+	[ "$(dpkg-query -W -f='${Status}' "$1" 2>/dev/null)" = "install ok installed" ]
+}
+
+# --- 1. host tools ----------------------------------------------------------
+need=""
+command -v qemu-system-x86_64 >/dev/null 2>&1 || need="$need qemu-system-x86"
+# The initramfs needs the static busybox (the dynamic one would need a libc).
+installed busybox-static || need="$need busybox-static"
+command -v cpio >/dev/null 2>&1 || need="$need cpio"
+command -v xz >/dev/null 2>&1 || need="$need xz-utils"
+command -v gzip >/dev/null 2>&1 || need="$need gzip"
+if [ -n "$need" ]; then
+	command -v apt-get >/dev/null 2>&1 || die "missing:$need, and no apt-get to install them"
+	apt_update
+	say "installing$need"
+	# shellcheck disable=SC2086
+	as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends $need >&2 \
+		|| die "apt-get install$need failed"
+fi
+command -v qemu-system-x86_64 >/dev/null 2>&1 || die "qemu-system-x86_64 still missing"
+[ -x /bin/busybox ] || die "/bin/busybox missing although busybox-static is installed"
+
+# --- 2. kernel ---------------------------------------------------------------
+stamp=$cache/kernel
+if [ -f "$stamp" ]; then
+	kdir=$cache/$(cat "$stamp")
+	if [ -f "$kdir/vmlinuz" ] && [ -f "$kdir/modules/load-order" ]; then
+		say "ready: $(cat "$kdir/version")"
+		echo "$kdir"
+		exit 0
+	fi
+	say "cache at $kdir is incomplete: rebuilding it"
+fi
+
+mkdir -p "$cache" || die "cannot create the cache directory $cache"
+
+resolve_kernel() { # prints "PACKAGE VERSION" of the image linux-image-amd64 depends on
+	apt-cache show --no-all-versions linux-image-amd64 2>/dev/null |
+		sed -n 's/^Depends: //p' | tr ',' '\n' |
+		sed -n 's/^ *\(linux-image-[^ ]*\) *(= *\([^)]*\)).*/\1 \2/p; s/^ *\(linux-image-[^ (]*\) *$/\1/p' |
+		head -n 1
+}
+kpkg=$(resolve_kernel)
+if [ -z "$kpkg" ]; then
+	apt_update
+	kpkg=$(resolve_kernel)
+fi
+[ -n "$kpkg" ] || die "apt knows no linux-image-amd64 (is this Debian with a main component in the sources?)"
+set -- $kpkg
+pkg=$1
+ver=${2:-}
+say "kernel package: $pkg${ver:+ $ver}"
+
+tmp=$(mktemp -d "${TMPDIR:-/tmp}/smemcg-setup.XXXXXX")
+trap 'rm -rf "$tmp"' EXIT
+
+debdir=$cache/debs
+mkdir -p "$debdir"
+deb=$(ls "$debdir/${pkg}_"*.deb 2>/dev/null | head -n 1 || true)
+if [ -z "$deb" ]; then
+	say "downloading $pkg (about 70 MB)"
+	# apt-get download writes into the current directory. As root, apt would
+	# warn that its _apt user cannot write there: let root fetch it.
+	sandbox=""
+	[ "$(id -u)" -eq 0 ] && sandbox="-o APT::Sandbox::User=root"
+	(cd "$debdir" && apt-get download -q $sandbox "$pkg${ver:+=$ver}" >&2) || {
+		apt_update
+		(cd "$debdir" && apt-get download -q $sandbox "$pkg${ver:+=$ver}" >&2)
+	} || die "apt-get download $pkg failed"
+	deb=$(ls "$debdir/${pkg}_"*.deb 2>/dev/null | head -n 1 || true)
+	[ -n "$deb" ] || die "apt-get download $pkg left no .deb in $debdir"
+fi
+
+say "unpacking $(basename "$deb")"
+dpkg -x "$deb" "$tmp/x" || die "dpkg -x $deb failed"
+vmlinuz=$(ls "$tmp"/x/boot/vmlinuz-* 2>/dev/null | head -n 1 || true)
+[ -n "$vmlinuz" ] || die "$deb has no boot/vmlinuz-*"
+kver=${vmlinuz##*/vmlinuz-}
+moddir=$tmp/x/lib/modules/$kver
+[ -d "$moddir" ] || die "$deb has no lib/modules/$kver"
+
+# Module names use '_' and '-' interchangeably; files may be .ko, .ko.xz,
+# .ko.zst or .ko.gz.
+find_module() { # NAME -> path of its file
+	local pat
+	pat=$(echo "$1" | sed 's/[-_]/[-_]/g')
+	find "$moddir" -type f \( -name "$pat.ko" -o -name "$pat.ko.xz" -o -name "$pat.ko.zst" -o -name "$pat.ko.gz" \) | head -n 1
+}
+
+kdir_new=$tmp/kernel-$kver
+mkdir -p "$kdir_new/modules"
+: >"$kdir_new/modules/load-order"
+
+# depends= of an uncompressed .ko: the modinfo strings are NUL-separated.
+ko_field() { # FILE FIELD
+	tr '\0' '\n' <"$1" | sed -n "s/^$2=//p" | head -n 1
+}
+
+add_module() { # NAME: copies NAME and its dependencies, dependencies first
+	local name=$1 file ko dep
+	name=$(echo "$name" | tr '-' '_')
+	[ -f "$kdir_new/modules/$name.ko" ] && return 0
+	if grep -qx "$name" "$kdir_new/modules/visiting" 2>/dev/null; then
+		die "module dependency cycle at $name"
+	fi
+	echo "$name" >>"$kdir_new/modules/visiting"
+	file=$(find_module "$name")
+	if [ -z "$file" ]; then
+		if grep -q "/$name.ko" "$moddir/modules.builtin" 2>/dev/null ||
+			grep -q "/$(echo "$name" | tr '_' '-').ko" "$moddir/modules.builtin" 2>/dev/null; then
+			say "  $name is built in"
+			return 0
+		fi
+		die "module $name not found in $pkg"
+	fi
+	ko=$kdir_new/modules/$name.ko
+	case $file in
+	*.ko) cp "$file" "$ko" ;;
+	*.ko.xz) xz -dc "$file" >"$ko" ;;
+	*.ko.zst) command -v zstd >/dev/null 2>&1 || die "$file is zstd-compressed and zstd is missing"
+		zstd -qdc "$file" >"$ko" ;;
+	*.ko.gz) gzip -dc "$file" >"$ko" ;;
+	esac || die "cannot extract $file"
+	for dep in $(ko_field "$ko" depends | tr ',' ' '); do
+		add_module "$dep"
+	done
+	echo "$name" >>"$kdir_new/modules/load-order"
+	say "  module $name$(d=$(ko_field "$ko" depends); [ -n "$d" ] && echo " (depends: $d)")"
+}
+
+for m in $root_modules; do
+	add_module "$m"
+done
+rm -f "$kdir_new/modules/visiting"
+cp "$vmlinuz" "$kdir_new/vmlinuz"
+
+# The uncompressed kernel boots about 3 s faster: under software emulation
+# the bzImage spends that long decompressing itself. QEMU boots an ELF
+# vmlinux through its PVH entry point (Xen ELF note type 0x12, present when
+# the kernel has CONFIG_PVH). The bzImage payload is an xz stream (Debian's
+# CONFIG_KERNEL_XZ); other cases keep vmlinuz only.
+extract_vmlinux() {
+	local off
+	off=$(LC_ALL=C grep -obUaP '\xfd7zXZ\x00' "$vmlinuz" 2>/dev/null | head -n 1 | cut -d: -f1)
+	[ -n "$off" ] || return 1
+	tail -c +$((off + 1)) "$vmlinuz" | xz -dc --single-stream >"$kdir_new/vmlinux" 2>/dev/null || return 1
+	command -v readelf >/dev/null 2>&1 || return 1
+	readelf -n "$kdir_new/vmlinux" 2>/dev/null | grep -q 'Xen.*(0x00000012)' || return 1
+}
+if grep -q '^CONFIG_PVH=y' "$tmp/x/boot/config-$kver" 2>/dev/null && extract_vmlinux; then
+	say "  vmlinux extracted (PVH boot)"
+else
+	rm -f "$kdir_new/vmlinux"
+	say "  no bootable vmlinux could be extracted: booting the slower vmlinuz"
+fi
+cp "$tmp/x/boot/config-$kver" "$kdir_new/config" 2>/dev/null || true
+echo "$pkg ${ver:-?} ($kver)" >"$kdir_new/version"
+
+rm -rf "${cache:?}/kernel-$kver"
+mv "$kdir_new" "$cache/kernel-$kver"
+echo "kernel-$kver" >"$stamp.new" && mv "$stamp.new" "$stamp"
+# The .deb is no longer needed: vmlinuz and the modules are cached.
+rm -f "$deb"
+say "ready: $(cat "$cache/kernel-$kver/version"), $(du -sh "$cache/kernel-$kver" | cut -f1) in $cache/kernel-$kver"
+echo "$cache/kernel-$kver"
