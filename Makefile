@@ -1,0 +1,75 @@
+# smemcg: plain Makefile. `make` builds libsmemcg.a and ./smemcg;
+# `make test` runs every test; `make asan` builds and tests with
+# AddressSanitizer+UndefinedBehaviorSanitizer into build/asan.
+
+CC ?= cc
+BUILD ?= build
+OPT ?= -O2
+CFLAGS ?= $(OPT) -g
+WARN = -std=c11 -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes
+CPPFLAGS += -D_GNU_SOURCE -Iinclude
+ALL_CFLAGS = $(WARN) $(CFLAGS) $(EXTRA_CFLAGS)
+
+LIB_SRCS := $(wildcard src/base/*.c src/counter/*.c src/cgroup/*.c src/mm/*.c \
+	src/ext/*.c src/scenario/*.c) src/machine.c
+CLI_SRCS := $(wildcard src/cli/*.c)
+UNIT_SRCS := $(wildcard tests/unit/test_*.c)
+BENCH_SRCS := $(wildcard bench/*.c)
+
+LIB_OBJS := $(LIB_SRCS:%.c=$(BUILD)/%.o)
+CLI_OBJS := $(CLI_SRCS:%.c=$(BUILD)/%.o)
+UNIT_BINS := $(UNIT_SRCS:tests/unit/%.c=$(BUILD)/tests/%)
+BENCH_BINS := $(BENCH_SRCS:bench/%.c=$(BUILD)/bench/%)
+
+BIN = smemcg
+LIB = $(BUILD)/libsmemcg.a
+
+.PHONY: all test unit-tests asan valgrind bench clean check-scenarios
+
+all: $(BIN) libsmemcg.a
+
+$(BUILD)/%.o: %.c
+	@mkdir -p $(dir $@)
+	$(CC) $(CPPFLAGS) $(ALL_CFLAGS) -MMD -MP -c $< -o $@
+
+$(LIB): $(LIB_OBJS)
+	@rm -f $@
+	ar rcs $@ $^
+
+libsmemcg.a: $(LIB)
+	cp $(LIB) $@
+
+$(BUILD)/smemcg: $(CLI_OBJS) $(LIB)
+	$(CC) $(ALL_CFLAGS) -o $@ $(CLI_OBJS) $(LIB) $(LDFLAGS) -lm
+
+$(BIN): $(BUILD)/smemcg
+	@if [ "$(BUILD)" = "build" ]; then cp $(BUILD)/smemcg $@; fi
+
+$(BUILD)/tests/%: tests/unit/%.c tests/unit/tap.h $(LIB)
+	@mkdir -p $(dir $@)
+	$(CC) $(CPPFLAGS) -Isrc $(ALL_CFLAGS) -o $@ $< $(LIB) $(LDFLAGS) -lm
+
+$(BUILD)/bench/%: bench/%.c $(LIB)
+	@mkdir -p $(dir $@)
+	$(CC) $(CPPFLAGS) -Isrc $(ALL_CFLAGS) -o $@ $< $(LIB) $(LDFLAGS) -lm
+
+unit-tests: $(UNIT_BINS)
+
+test: $(BUILD)/smemcg unit-tests
+	@BUILD=$(BUILD) SMEMCG=$(BUILD)/smemcg sh tests/run-tests.sh
+
+asan:
+	$(MAKE) BUILD=build/asan OPT=-O1 \
+		EXTRA_CFLAGS="-fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all" \
+		LDFLAGS="-fsanitize=address,undefined" test
+
+valgrind: $(BUILD)/smemcg unit-tests
+	@BUILD=$(BUILD) SMEMCG=$(BUILD)/smemcg VALGRIND=1 sh tests/run-tests.sh
+
+bench: $(BENCH_BINS)
+	@for b in $(BENCH_BINS); do $$b || exit 1; done
+
+clean:
+	rm -rf build $(BIN) libsmemcg.a
+
+-include $(LIB_OBJS:.o=.d) $(CLI_OBJS:.o=.d)

@@ -1,0 +1,96 @@
+/*
+ * smemcg: a deterministic userspace model of the Linux 6.1 memory cgroup
+ * controller (cgroup v2), with the unmerged proposals for shared memory
+ * built in and switchable by policy.
+ *
+ * Conventions (libgit2-like): opaque handles; functions that can fail
+ * return 0 or a negative errno, out-parameters first. After a failure,
+ * smemcg_last_error() explains it in one line. Processes, mappings and
+ * driver fds are small integers, as in the kernel (pids, fds).
+ *
+ * Sizes are in bytes. Control files are read and written as text, through
+ * the same code paths a scenario uses, with the kernel's formats and errnos.
+ */
+#ifndef SMEMCG_H
+#define SMEMCG_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+typedef struct smemcg_machine smemcg_machine;
+
+#define SMEMCG_OPT_RECURSIVEPROT 0x1	/* cgroup2 mount option memory_recursiveprot */
+#define SMEMCG_OPT_LOCALEVENTS   0x2	/* cgroup2 mount option memory_localevents */
+
+struct smemcg_config {
+	uint64_t memory_bytes;	/* physical memory; default 4 GiB */
+	uint64_t swap_bytes;	/* swap device size; default 0 */
+	int cpus;		/* simulated CPUs, each with a charge stock; default 2 */
+	unsigned options;	/* SMEMCG_OPT_* */
+};
+
+/* Fill *cfg with the defaults of `machine` in the scenario language. */
+void smemcg_config_init(struct smemcg_config *cfg);
+
+int smemcg_machine_new(smemcg_machine **out, const struct smemcg_config *cfg);
+void smemcg_machine_free(smemcg_machine *m);
+
+/* One line describing the last failure, or "" */
+const char *smemcg_last_error(const smemcg_machine *m);
+
+/* Policies (DESIGN.md): key=value; unknown key or value: -EINVAL. */
+int smemcg_policy_set(smemcg_machine *m, const char *key, const char *value);
+/* Current value of a policy key, or NULL for an unknown key. */
+const char *smemcg_policy_get(const smemcg_machine *m, const char *key);
+
+/* The cgroup tree. Paths start with '/', relative to the cgroup root. */
+int smemcg_cgroup_mkdir(smemcg_machine *m, const char *path);
+int smemcg_cgroup_rmdir(smemcg_machine *m, const char *path);
+
+/*
+ * Control files: "/a/b/memory.max", "/memory.stat", "@NAME/memory.current"
+ * (shared memory cgroups), "/proc/mounts". A write is `echo VALUE > FILE`.
+ * *out is malloc'd; the caller frees it.
+ */
+int smemcg_file_write(smemcg_machine *m, const char *path, const char *value);
+int smemcg_file_read(char **out, smemcg_machine *m, const char *path);
+
+/* Processes. */
+enum smemcg_task_state {
+	SMEMCG_TASK_ALIVE,
+	SMEMCG_TASK_EXITED,
+	SMEMCG_TASK_KILLED,
+};
+
+/* comm names the process in messages; cpu < 0: round-robin. */
+int smemcg_spawn(int *pid, smemcg_machine *m, const char *comm,
+		 const char *cgroup, int cpu);
+/* clone_vm: the child is a separate process sharing the parent's mm. */
+int smemcg_fork(int *child, smemcg_machine *m, int pid, const char *comm,
+		int cpu, bool clone_vm);
+int smemcg_move(smemcg_machine *m, int pid, const char *cgroup);
+int smemcg_exit(smemcg_machine *m, int pid);
+int smemcg_kill(smemcg_machine *m, int pid, int sig);
+int smemcg_set_oom_score_adj(smemcg_machine *m, int pid, int adj);
+int smemcg_task_state(enum smemcg_task_state *state, int *sig,
+		      const smemcg_machine *m, int pid);
+
+/* Advance simulated time; runs deferred work. */
+int smemcg_sleep(smemcg_machine *m, uint64_t ns);
+uint64_t smemcg_now_ns(const smemcg_machine *m);
+
+/*
+ * Check every invariant of the model (counters, ownership, references).
+ * Returns 0, or -EUCLEAN with smemcg_last_error() naming the first one broken.
+ */
+int smemcg_check(smemcg_machine *m);
+
+#ifdef __cplusplus
+}
+#endif
+#endif

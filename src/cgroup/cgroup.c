@@ -1,0 +1,434 @@
+/*
+ * The cgroup tree (kernel/cgroup/cgroup.c): names and paths, mkdir and
+ * rmdir, the dying state of removed cgroups, subtree_control with the
+ * "no internal processes" rule, and moving processes (cgroup.procs).
+ */
+#include "memcg.h"
+
+#include <errno.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "../machine.h"
+#include "../mm/task.h"
+#include "charge.h"
+
+static struct cgroup *cgroup_alloc(struct cgroup *parent, const char *name,
+				   size_t len)
+{
+	struct cgroup *cg = xcalloc(1, sizeof(*cg));
+
+	cg->name = xstrndup(name, len);
+	cg->parent = parent;
+	cg->max_descendants = LONG_MAX;
+	cg->max_depth = LONG_MAX;
+	list_init(&cg->tasks);
+	if (parent) {
+		cg->depth = parent->depth + 1;
+		cg->prev_sibling = parent->last_child;
+		if (parent->last_child)
+			parent->last_child->next_sibling = cg;
+		else
+			parent->first_child = cg;
+		parent->last_child = cg;
+	}
+	return cg;
+}
+
+/* Take a cgroup out of its parent's list of live children. */
+static void cgroup_unlink(struct cgroup *cg)
+{
+	struct cgroup *p = cg->parent;
+
+	if (cg->prev_sibling)
+		cg->prev_sibling->next_sibling = cg->next_sibling;
+	else
+		p->first_child = cg->next_sibling;
+	if (cg->next_sibling)
+		cg->next_sibling->prev_sibling = cg->prev_sibling;
+	else
+		p->last_child = cg->prev_sibling;
+	cg->next_sibling = cg->prev_sibling = NULL;
+}
+
+int cgroup_tree_init(struct machine *m)
+{
+	int err = 0;
+
+	m->id_bitmap = xcalloc((MEM_CGROUP_ID_MAX + 1) / 64, sizeof(uint64_t));
+	m->free_slot = UINT32_MAX;
+	m->root_cgroup = cgroup_alloc(NULL, "", 0);
+	m->root_mem_cgroup = memcg_css_alloc(m, m->root_cgroup, NULL, &err);
+	if (!m->root_mem_cgroup)
+		return err;
+	m->root_cgroup->memcg = m->root_mem_cgroup;
+	m->nr_cgroups = 1;
+	return 0;
+}
+
+static void cgroup_free_subtree(struct cgroup *cg)
+{
+	struct cgroup *c = cg->first_child, *n;
+
+	for (; c; c = n) {
+		n = c->next_sibling;
+		cgroup_free_subtree(c);
+	}
+	free(cg->name);
+	free(cg);
+}
+
+void cgroup_tree_free(struct machine *m)
+{
+	uint32_t i;
+
+	/*
+	 * Memcgs are freed by slot; dying cgroups are reachable only from
+	 * their memcg, live ones from the tree.
+	 */
+	for (i = 0; i < m->nr_memcg_slots; i++) {
+		struct mem_cgroup *memcg = m->memcgs[i];
+
+		if (memcg_slot_is_free(m, i))
+			continue;
+		if (memcg->cgroup && memcg->cgroup->dying) {
+			free(memcg->cgroup->name);
+			free(memcg->cgroup);
+		}
+		free(memcg->ext);
+		free(memcg);
+	}
+	if (m->root_cgroup)
+		cgroup_free_subtree(m->root_cgroup);
+	free(m->memcgs);
+	free(m->id_bitmap);
+}
+
+static struct cgroup *cgroup_child(struct cgroup *cg, const char *name,
+				   size_t len)
+{
+	struct cgroup *c;
+
+	for (c = cg->first_child; c; c = c->next_sibling)
+		if (strlen(c->name) == len && !memcmp(c->name, name, len))
+			return c;
+	return NULL;
+}
+
+struct cgroup *cgroup_lookup(struct machine *m, const char *path)
+{
+	struct cgroup *cg = m->root_cgroup;
+	const char *p = path;
+
+	if (*p != '/')
+		return NULL;
+	while (*p) {
+		const char *s;
+
+		while (*p == '/')
+			p++;
+		if (!*p)
+			break;
+		s = p;
+		while (*p && *p != '/')
+			p++;
+		cg = cgroup_child(cg, s, (size_t)(p - s));
+		if (!cg)
+			return NULL;
+	}
+	return cg;
+}
+
+void cgroup_path(const struct cgroup *cg, char *buf, size_t len)
+{
+	const struct cgroup *chain[MODEL_MAX_DEPTH + 2];
+	size_t n = 0, off = 0;
+
+	if (!cg->parent) {
+		snprintf(buf, len, "/");
+		return;
+	}
+	for (; cg->parent && n < ARRAY_SIZE(chain); cg = cg->parent)
+		chain[n++] = cg;
+	buf[0] = '\0';
+	while (n--) {
+		int w = snprintf(buf + off, len > off ? len - off : 0, "/%s",
+				 chain[n]->name);
+		if (w > 0)
+			off += (size_t)w;
+	}
+}
+
+struct mem_cgroup *cgroup_effective_memcg(const struct cgroup *cg)
+{
+	while (!cg->memcg)
+		cg = cg->parent;
+	return cg->memcg;
+}
+
+/* Split "/a/b" into the parent's path and the last name. */
+static int split_parent(struct machine *m, const char *path,
+			struct cgroup **parent, const char **name,
+			size_t *len)
+{
+	const char *slash;
+	char *ppath;
+
+	if (path[0] != '/')
+		return machine_error(m, -EINVAL, "cgroup path must start with '/': %s", path);
+	slash = strrchr(path, '/');
+	*name = slash + 1;
+	*len = strlen(*name);
+	if (*len == 0)
+		return machine_error(m, -EINVAL, "cgroup path has no last name: %s", path);
+	if (*len > 255)
+		return machine_error(m, -ENAMETOOLONG, "cgroup name longer than 255 bytes");
+	ppath = xstrndup(path, (size_t)(slash - path));
+	*parent = ppath[0] ? cgroup_lookup(m, ppath) : m->root_cgroup;
+	free(ppath);
+	if (!*parent)
+		return machine_error(m, -ENOENT, "no such cgroup: parent of %s", path);
+	return 0;
+}
+
+bool cgroup_name_is_file(const char *name, size_t len);
+
+int cgroup_mkdir(struct machine *m, const char *path)
+{
+	struct cgroup *parent = NULL, *cg;
+	const char *name = NULL;
+	size_t len = 0;
+	int err = split_parent(m, path, &parent, &name, &len);
+
+	if (err)
+		return err;
+	if ((len == 1 && name[0] == '.') ||
+	    (len == 2 && name[0] == '.' && name[1] == '.'))
+		return machine_error(m, -EEXIST, "%s: '.' and '..' always exist", path);
+	if (cgroup_child(parent, name, len) || cgroup_name_is_file(name, len))
+		return machine_error(m, -EEXIST, "%s already exists", path);
+	{
+		long level = 1;
+
+		for (struct cgroup *a = parent; a; a = a->parent, level++)
+			if (a->nr_descendants >= a->max_descendants || level > a->max_depth)
+				return machine_error(m, -EAGAIN,
+						     "%s: cgroup.max.descendants or cgroup.max.depth of an ancestor reached",
+						     path);
+	}
+	if (parent->depth + 1 > MODEL_MAX_DEPTH)
+		return machine_error(m, -EAGAIN,
+				     "cgroup tree deeper than the model's limit of %d levels",
+				     MODEL_MAX_DEPTH);
+	if (m->nr_cgroups >= MODEL_MAX_CGROUPS)
+		return machine_error(m, -EAGAIN,
+				     "more than the model's limit of %d cgroups (live and dying)",
+				     MODEL_MAX_CGROUPS);
+
+	cg = cgroup_alloc(parent, name, len);
+	if (parent->subtree_control & CGRP_CTRL_MEMORY) {
+		struct mem_cgroup *pmemcg = parent->memcg;
+
+		cg->memcg = memcg_css_alloc(m, cg, pmemcg, &err);
+		if (!cg->memcg) {
+			cgroup_unlink(cg);
+			free(cg->name);
+			free(cg);
+			return err;
+		}
+		cg->memcg->pins_enabled = !!(parent->subtree_control & CGRP_CTRL_PINS);
+		memcg_css_online(m, cg->memcg);
+	}
+	m->nr_cgroups++;
+	for (struct cgroup *a = parent; a; a = a->parent)
+		a->nr_descendants++;
+	return 0;
+}
+
+/* Is anything running in cg or below (cgroup_is_populated)? */
+static bool cgroup_populated(const struct cgroup *cg)
+{
+	const struct cgroup *c;
+
+	if (cg->nr_populated_tasks)
+		return true;
+	for (c = cg->first_child; c; c = c->next_sibling)
+		if (cgroup_populated(c))
+			return true;
+	return false;
+}
+
+void cgroup_release(struct machine *m, struct cgroup *cg)
+{
+	for (struct cgroup *a = cg->parent; a; a = a->parent)
+		a->nr_dying_descendants--;
+	m->nr_cgroups--;
+	free(cg->name);
+	free(cg);
+}
+
+int cgroup_rmdir(struct machine *m, const char *path)
+{
+	struct cgroup *cg = cgroup_lookup(m, path);
+
+	if (!cg)
+		return machine_error(m, -ENOENT, "no such cgroup: %s", path);
+	if (!cg->parent)
+		return machine_error(m, -EBUSY, "the root cgroup cannot be removed");
+	if (cgroup_populated(cg))
+		return machine_error(m, -EBUSY, "%s has processes", path);
+	if (cg->first_child)
+		return machine_error(m, -EBUSY, "%s has child cgroups", path);
+
+	cgroup_unlink(cg);
+	cg->dying = true;
+	for (struct cgroup *a = cg->parent; a; a = a->parent) {
+		a->nr_descendants--;
+		a->nr_dying_descendants++;
+	}
+	if (cg->memcg)
+		memcg_offline(m, cg->memcg);
+	else
+		cgroup_release(m, cg);
+	return 0;
+}
+
+
+static const struct {
+	const char *name;
+	unsigned mask;
+} controllers[] = {
+	{ "memory", CGRP_CTRL_MEMORY },
+	{ "pins", CGRP_CTRL_PINS },
+};
+
+/* Start or stop the memory and pins css of cg's children. */
+static int apply_subtree_control(struct machine *m, struct cgroup *cg,
+				 unsigned old, unsigned new)
+{
+	struct cgroup *c;
+	int err = 0;
+
+	for (c = cg->first_child; c; c = c->next_sibling) {
+		if ((new & CGRP_CTRL_MEMORY) && !(old & CGRP_CTRL_MEMORY)) {
+			c->memcg = memcg_css_alloc(m, c, cg->memcg, &err);
+			if (!c->memcg)
+				return err;
+			memcg_css_online(m, c->memcg);
+		}
+		if (!(new & CGRP_CTRL_MEMORY) && (old & CGRP_CTRL_MEMORY) && c->memcg) {
+			struct mem_cgroup *memcg = c->memcg;
+
+			/* The css dies with the cgroup alive: detach it. */
+			c->memcg = NULL;
+			memcg->cgroup = NULL;
+			memcg_offline(m, memcg);
+		}
+		if (c->memcg)
+			c->memcg->pins_enabled = !!(new & CGRP_CTRL_PINS);
+	}
+	return 0;
+}
+
+int cgroup_set_subtree_control(struct machine *m, struct cgroup *cg,
+			       const char *buf)
+{
+	unsigned enable = 0, disable = 0, new;
+	char *copy = xstrdup(buf), *save = NULL, *tok;
+	struct cgroup *c;
+	int err = 0;
+
+	for (tok = strtok_r(copy, " \t\n", &save); tok;
+	     tok = strtok_r(NULL, " \t\n", &save)) {
+		size_t i;
+		unsigned mask = 0;
+
+		for (i = 0; i < ARRAY_SIZE(controllers); i++)
+			if (!strcmp(tok + 1, controllers[i].name))
+				mask = controllers[i].mask;
+		if ((tok[0] != '+' && tok[0] != '-') || !mask) {
+			err = machine_error(m, -EINVAL,
+					    "cgroup.subtree_control: \"%s\" is not +CONTROLLER or -CONTROLLER of a known controller (memory, pins)",
+					    tok);
+			goto out;
+		}
+		if (tok[0] == '+') {
+			enable |= mask;
+			disable &= ~mask;
+		} else {
+			disable |= mask;
+			enable &= ~mask;
+		}
+	}
+	/* Only what the parent hands down can be enabled. */
+	if (enable & ~(cg->parent ? cg->parent->subtree_control : CGRP_CTRL_ALL)) {
+		err = machine_error(m, -ENOENT,
+				    "cgroup.subtree_control: the controller is not in this cgroup's cgroup.controllers");
+		goto out;
+	}
+	enable &= ~cg->subtree_control;
+	disable &= cg->subtree_control;
+	if (!enable && !disable)
+		goto out;
+	/* A child that hands the controller further down keeps it here. */
+	for (c = cg->first_child; c; c = c->next_sibling) {
+		if (c->subtree_control & disable) {
+			err = machine_error(m, -EBUSY,
+					    "cgroup.subtree_control: child %s still enables the controller",
+					    c->name);
+			goto out;
+		}
+	}
+	/* No internal processes: domain controllers only in empty non-root cgroups. */
+	if (enable && cg->parent && !list_empty(&cg->tasks)) {
+		err = machine_error(m, -EBUSY,
+				    "cgroup.subtree_control: a non-root cgroup with processes cannot enable controllers for its children");
+		goto out;
+	}
+	new = (cg->subtree_control | enable) & ~disable;
+	err = apply_subtree_control(m, cg, cg->subtree_control, new);
+	if (!err)
+		cg->subtree_control = new;
+out:
+	free(copy);
+	return err;
+}
+
+int cgroup_attach_task(struct machine *m, struct cgroup *dst, struct task *t)
+{
+	struct cgroup *src = t->cgroup;
+
+	if (t->state != SMEMCG_TASK_ALIVE)
+		return machine_error(m, -ESRCH, "process %d has exited", t->pid);
+	if (dst->parent && (dst->subtree_control & CGRP_CTRL_ALL))
+		return machine_error(m, -EBUSY,
+				     "cannot move a process into a non-root cgroup that enables controllers for its children");
+	if (src == dst)
+		return 0;
+	list_del(&t->cg_node);
+	src->nr_populated_tasks--;
+	list_add_tail(&t->cg_node, &dst->tasks);
+	dst->nr_populated_tasks++;
+	t->cgroup = dst;
+	task_cgroup_changed(m, t, src, dst);
+	return 0;
+}
+
+static int kill_subtree(struct machine *m, struct cgroup *cg)
+{
+	struct list_node *pos, *tmp;
+	struct cgroup *c;
+
+	list_for_each_safe(pos, tmp, &cg->tasks)
+		task_kill(m, container_of(pos, struct task, cg_node), SIGKILL_NR);
+	for (c = cg->first_child; c; c = c->next_sibling)
+		kill_subtree(m, c);
+	return 0;
+}
+
+int cgroup_kill(struct machine *m, struct cgroup *cg)
+{
+	return kill_subtree(m, cg);
+}

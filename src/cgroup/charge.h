@@ -1,0 +1,65 @@
+/*
+ * The memcg charge path: try_charge with the per-CPU stock and the retry
+ * loop (reclaim, drain, OOM), uncharge, and memory.high enforcement on
+ * return to user space. After mm/memcontrol.c (6.1): try_charge_memcg,
+ * consume_stock/refill_stock/drain_all_stock, mem_cgroup_handle_over_high.
+ */
+#ifndef SMEMCG_CHARGE_H
+#define SMEMCG_CHARGE_H
+
+#include <stdbool.h>
+
+#include "memcg.h"
+
+struct machine;
+struct task;
+
+/* The gfp bits the charge path looks at. */
+#define GFP_KERNEL		0x0000
+#define GFP_NOWAIT		0x0001	/* may not block: no reclaim */
+#define GFP_NORETRY		0x0002
+#define GFP_RETRY_MAYFAIL	0x0004
+#define GFP_NOFAIL		0x0008
+#define GFP_HIGH		0x0010
+#define GFP_NOSWAP		0x0020	/* reclaim without swap */
+#define GFP_REMOTE		0x0040	/* seed 001: charge to a remote memcg */
+
+static inline bool gfpflags_allow_blocking(unsigned gfp)
+{
+	return !(gfp & GFP_NOWAIT);
+}
+
+/*
+ * Charge nr_pages to memcg as the current task on the current CPU.
+ * Returns 0 (maybe forced over the limit) or -ENOMEM; the root is never
+ * charged. Reclaim and OOM run inside as the kernel's loop does.
+ */
+int try_charge(struct machine *m, struct mem_cgroup *memcg, unsigned gfp,
+	       long nr_pages);
+/* Uncharge pages of user folios: straight to the counters, as 6.1 does. */
+void memcg_uncharge(struct machine *m, struct mem_cgroup *memcg, long nr_pages);
+/* Give pages back through the stock (obj_cgroup_uncharge_pages). */
+void memcg_uncharge_to_stock(struct machine *m, struct mem_cgroup *memcg,
+			     long nr_pages);
+
+long mem_cgroup_margin(const struct mem_cgroup *memcg);
+
+/* Per-CPU stock */
+bool consume_stock(struct machine *m, struct mem_cgroup *memcg, long nr_pages);
+void refill_stock(struct machine *m, struct mem_cgroup *memcg, long nr_pages);
+void drain_stock(struct machine *m, int cpu);
+void drain_all_stock(struct machine *m, struct mem_cgroup *root);
+
+/* Return-to-user work of a task that went over memory.high. */
+void mem_cgroup_handle_over_high(struct machine *m, struct task *t);
+/* The throttling delay (jiffies) for nr_pages over high, before clamping. */
+unsigned long calculate_high_delay(struct mem_cgroup *memcg,
+				   unsigned long nr_pages,
+				   unsigned long max_overage);
+unsigned long calculate_overage(unsigned long usage, unsigned long high);
+
+#define MEMCG_MAX_HIGH_DELAY_JIFFIES (2UL * 250)
+#define MEMCG_DELAY_PRECISION_SHIFT 20
+#define MEMCG_DELAY_SCALING_SHIFT 14
+
+#endif

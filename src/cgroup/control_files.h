@@ -1,0 +1,50 @@
+/*
+ * Control files of the cgroup filesystem: the cgroup core files and the
+ * memory controller's, with the kernel's formats, existence rules (which
+ * exist on the root) and errnos (mm/memcontrol.c memory_files[] and
+ * swap_files[], kernel/cgroup/cgroup.c cgroup_base_files[], 6.1).
+ */
+#ifndef SMEMCG_CONTROL_FILES_H
+#define SMEMCG_CONTROL_FILES_H
+
+#include <stdbool.h>
+
+#include "../base/base.h"
+
+struct machine;
+struct cgroup;
+
+#define CFT_READ	0x01
+#define CFT_WRITE	0x02
+#define CFT_NOT_ON_ROOT	0x04
+#define CFT_ONLY_ON_ROOT 0x08
+#define CFT_MEMORY	0x10	/* needs a memory css */
+#define CFT_PINS	0x20	/* needs the pins controller */
+#define CFT_EXT		0x40	/* a model extension, not in Linux 6.1 */
+
+struct cftype {
+	const char *name;
+	unsigned flags;
+	int (*show)(struct machine *m, struct cgroup *cg, struct strbuf *out);
+	int (*write)(struct machine *m, struct cgroup *cg, char *buf);
+};
+
+const struct cftype *cftype_find(const char *name);
+/* Does cg have this file (controller enabled, root rules)? */
+bool cftype_exists(const struct cftype *cft, const struct cgroup *cg);
+
+int cgroup_file_read(struct machine *m, const char *path, struct strbuf *out);
+int cgroup_file_write(struct machine *m, const char *path, const char *value);
+
+/*
+ * Each module that owns files exports a table ending with a NULL name;
+ * control_files.c lists the tables.
+ */
+extern const struct cftype cgroup_base_files[];
+extern const struct cftype memory_files[];
+
+/* Helpers for show/write functions of every module. */
+void seq_puts_memcg_tunable(struct strbuf *out, long value);
+int kstrtoint(int *out, const char *s);
+
+#endif

@@ -1,0 +1,233 @@
+/*
+ * The cgroup tree and the memory css lifecycle.
+ *
+ * mkdir creates a cgroup and, when its parent enables +memory, a memcg that
+ * comes online with a 16-bit id (lowest free in 1..65535, as idr_alloc
+ * gives). rmdir takes the cgroup out of the namespace at once; it stays
+ * dying (cgroup.stat nr_dying_descendants) until its memcg is released,
+ * which happens when the memcg is offline and nothing references it.
+ * The online state holds the id; swap entries hold it too, so an offline
+ * memcg with swapped pages keeps its id (mem_cgroup_id_put).
+ */
+#include "memcg.h"
+
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "../machine.h"
+#include "charge.h"
+
+struct mem_cgroup *memcg_of_slot(const struct machine *m, uint32_t slot)
+{
+	return m->memcgs[slot];
+}
+
+static int memcg_id_alloc(struct machine *m)
+{
+	uint32_t w;
+
+	for (w = 0; w < (MEM_CGROUP_ID_MAX + 1) / 64; w++) {
+		uint64_t free_bits = ~m->id_bitmap[w];
+
+		if (w == 0)
+			free_bits &= ~1ULL;	/* id 0 is never handed out */
+		if (free_bits) {
+			int bit = __builtin_ctzll(free_bits);
+
+			m->id_bitmap[w] |= 1ULL << bit;
+			return (int)(w * 64 + (uint32_t)bit);
+		}
+	}
+	return -ENOSPC;
+}
+
+static void memcg_id_free(struct machine *m, struct mem_cgroup *memcg)
+{
+	if (!memcg->id)
+		return;
+	m->id_bitmap[memcg->id / 64] &= ~(1ULL << (memcg->id % 64));
+	memcg->id = 0;
+}
+
+static uint32_t memcg_slot_alloc(struct machine *m, struct mem_cgroup *memcg)
+{
+	uint32_t slot;
+
+	if (m->free_slot != UINT32_MAX) {
+		slot = m->free_slot;
+		m->free_slot = (uint32_t)((uintptr_t)m->memcgs[slot] >> 1);
+	} else {
+		if (m->nr_memcg_slots == m->memcg_slots_cap) {
+			m->memcg_slots_cap = m->memcg_slots_cap ? m->memcg_slots_cap * 2 : 64;
+			m->memcgs = xrealloc(m->memcgs,
+					     m->memcg_slots_cap * sizeof(*m->memcgs));
+		}
+		slot = m->nr_memcg_slots++;
+	}
+	m->memcgs[slot] = memcg;
+	return slot;
+}
+
+/* A free slot holds (next free << 1) | 1: never a valid pointer. */
+static void memcg_slot_free(struct machine *m, uint32_t slot)
+{
+	m->memcgs[slot] = (struct mem_cgroup *)(((uintptr_t)m->free_slot << 1) | 1);
+	m->free_slot = slot;
+}
+
+bool memcg_slot_is_free(const struct machine *m, uint32_t slot)
+{
+	return ((uintptr_t)m->memcgs[slot] & 1) != 0;
+}
+
+struct mem_cgroup *memcg_css_alloc(struct machine *m, struct cgroup *cg,
+				   struct mem_cgroup *parent, int *err)
+{
+	struct mem_cgroup *memcg;
+	int id = memcg_id_alloc(m);
+
+	if (id < 0) {
+		*err = machine_error(m, -ENOSPC,
+				     "all 65535 memory cgroup ids are in use");
+		return NULL;
+	}
+	memcg = xcalloc(1, sizeof(*memcg));
+	memcg->id = (uint16_t)id;
+	memcg->cgroup = cg;
+	memcg->parent = parent;
+	page_counter_init(&memcg->memory, parent ? &parent->memory : NULL);
+	page_counter_init(&memcg->swap, parent ? &parent->swap : NULL);
+	page_counter_init(&memcg->kmem, parent ? &parent->kmem : NULL);
+	page_counter_init(&memcg->pins, parent ? &parent->pins : NULL);
+	memcg->zswap_max = PAGE_COUNTER_MAX;
+	memcg->slot = memcg_slot_alloc(m, memcg);
+	memcg->state = MEMCG_ONLINE;
+	for (int i = 0; i < NR_LRU_LISTS; i++) {
+		memcg->lruvec.lists[i].head = PAGE_NIL;
+		memcg->lruvec.lists[i].tail = PAGE_NIL;
+	}
+	if (parent) {
+		memcg->prev_sibling = parent->last_child;
+		if (parent->last_child)
+			parent->last_child->next_sibling = memcg;
+		else
+			parent->first_child = memcg;
+		parent->last_child = memcg;
+	}
+	m->nr_memcgs++;
+	return memcg;
+}
+
+struct mem_cgroup *memcg_online_ancestor(struct mem_cgroup *memcg)
+{
+	while (!mem_cgroup_online(memcg))
+		memcg = memcg->parent;
+	return memcg;
+}
+
+bool mem_cgroup_is_descendant(const struct mem_cgroup *memcg,
+			      const struct mem_cgroup *root)
+{
+	for (; memcg; memcg = memcg->parent)
+		if (memcg == root)
+			return true;
+	return false;
+}
+
+struct mem_cgroup *memcg_iter_next(struct mem_cgroup *root,
+				   struct mem_cgroup *pos)
+{
+	if (!pos)
+		return root;
+	if (pos->first_child)
+		return pos->first_child;
+	while (pos != root) {
+		if (pos->next_sibling)
+			return pos->next_sibling;
+		pos = pos->parent;
+	}
+	return NULL;
+}
+
+void memcg_offline(struct machine *m, struct mem_cgroup *memcg)
+{
+	memcg->state = MEMCG_OFFLINE;
+	memcg->offline_ns = m->now_ns;
+	/* mem_cgroup_css_offline: protection goes, stocks drain, id drops. */
+	page_counter_set_min(&memcg->memory, 0);
+	page_counter_set_low(&memcg->memory, 0);
+	memcg_css_offline(m, memcg);
+	drain_all_stock(m, memcg);
+	if (memcg->refs_swap == 0)
+		memcg_id_free(m, memcg);
+	memcg_try_release(m, memcg);
+}
+
+void memcg_try_release(struct machine *m, struct mem_cgroup *memcg)
+{
+	struct mem_cgroup *parent = memcg->parent;
+	int i;
+
+	if (memcg->state != MEMCG_OFFLINE)
+		return;
+	if (memcg->refs_swap == 0)
+		memcg_id_free(m, memcg);
+	if (memcg_refs(memcg) || memcg->first_child)
+		return;
+
+	memcg->state = MEMCG_RELEASED;
+	/* rstat has already folded everything into the ancestors' totals. */
+	for (i = 0; i < MEMCG_NR_STATS; i++)
+		parent->stat[i] += memcg->stat[i];
+	memcg_css_released(m, memcg);
+
+	if (memcg->prev_sibling)
+		memcg->prev_sibling->next_sibling = memcg->next_sibling;
+	else
+		parent->first_child = memcg->next_sibling;
+	if (memcg->next_sibling)
+		memcg->next_sibling->prev_sibling = memcg->prev_sibling;
+	else
+		parent->last_child = memcg->prev_sibling;
+
+	/*
+	 * A memcg whose controller was switched off in a live cgroup was
+	 * detached from it then; one of a removed cgroup takes it along.
+	 */
+	if (memcg->cgroup && memcg->cgroup->dying)
+		cgroup_release(m, memcg->cgroup);
+	memcg_slot_free(m, memcg->slot);
+	m->nr_memcgs--;
+	free(memcg->ext);
+	free(memcg);
+
+	/* A css pins its parent: the parent may go now. */
+	memcg_try_release(m, parent);
+}
+
+void memcg_memory_event(struct machine *m, struct mem_cgroup *memcg,
+			enum memcg_memory_event ev)
+{
+	bool local_only = !!(m->cfg.options & SMEMCG_OPT_LOCALEVENTS);
+
+	memcg->events_local[ev]++;
+	do {
+		memcg->events[ev]++;
+		if (local_only)
+			break;
+		memcg = memcg->parent;
+	} while (memcg && !mem_cgroup_is_root(memcg));
+}
+
+void memcg_stat_subtree(const struct mem_cgroup *memcg,
+			long out[MEMCG_NR_STATS])
+{
+	struct mem_cgroup *root = (struct mem_cgroup *)memcg, *pos = NULL;
+	int i;
+
+	memset(out, 0, sizeof(long) * MEMCG_NR_STATS);
+	while ((pos = memcg_iter_next(root, pos)))
+		for (i = 0; i < MEMCG_NR_STATS; i++)
+			out[i] += pos->stat[i];
+}

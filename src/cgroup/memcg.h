@@ -1,0 +1,201 @@
+/*
+ * Memory cgroups and the cgroup tree they live in (cgroup v2).
+ *
+ * struct cgroup is a directory of the cgroup filesystem: it has a name, a
+ * parent, processes and a subtree_control. struct mem_cgroup is its memory
+ * controller state (the memory css), present only when the parent enables
+ * +memory. A cgroup that is removed becomes dying; its memcg goes offline
+ * and stays until nothing references it (pages, swap entries, a per-CPU
+ * stock, pins): that is a zombie. The memcg is released then, and its
+ * cgroup freed.
+ *
+ * Follows kernel/cgroup/cgroup.c (tree, subtree_control, cgroup.stat) and
+ * mm/memcontrol.c (css_alloc/online/offline/released, 16-bit ids).
+ */
+#ifndef SMEMCG_MEMCG_H
+#define SMEMCG_MEMCG_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "../base/list.h"
+#include "../counter/memcg_stat.h"
+#include "../counter/page_counter.h"
+
+struct machine;
+struct task;
+
+#define MEM_CGROUP_ID_MAX 65535
+#define MEMCG_CHARGE_BATCH 64
+#define MAX_RECLAIM_RETRIES 16
+#define PAGE_ALLOC_COSTLY_ORDER 3
+#define SWAP_CLUSTER_MAX 32
+
+/* Controllers a cgroup's subtree_control can enable. */
+#define CGRP_CTRL_MEMORY 0x1
+#define CGRP_CTRL_PINS 0x2
+#define CGRP_CTRL_ALL (CGRP_CTRL_MEMORY | CGRP_CTRL_PINS)
+
+enum lru_list {
+	LRU_INACTIVE_ANON,
+	LRU_ACTIVE_ANON,
+	LRU_INACTIVE_FILE,
+	LRU_ACTIVE_FILE,
+	LRU_UNEVICTABLE,
+	NR_LRU_LISTS,
+};
+
+struct lru_head {
+	uint32_t head, tail;	/* page handles; PAGE_NIL when empty */
+	long nr;
+};
+
+struct lruvec {
+	struct lru_head lists[NR_LRU_LISTS];
+};
+
+enum memcg_state {
+	MEMCG_ONLINE,
+	MEMCG_OFFLINE,		/* removed, kept by references: a zombie */
+	MEMCG_RELEASED,
+};
+
+struct mem_cgroup {
+	struct page_counter memory;
+	struct page_counter swap;
+	struct page_counter kmem;
+	struct page_counter pins;
+
+	/* the css tree: includes offline children until they are released */
+	struct mem_cgroup *parent;
+	struct mem_cgroup *first_child, *last_child;
+	struct mem_cgroup *next_sibling, *prev_sibling;
+	struct cgroup *cgroup;
+
+	uint32_t slot;		/* index in machine->memcgs, stable for life */
+	uint16_t id;		/* the kernel's 16-bit id; 0 once freed */
+	uint8_t state;		/* enum memcg_state */
+	bool oom_group;
+	bool kmem_limited;	/* seed 004: memory.kmem.max was ever set */
+	bool pins_enabled;	/* the pins controller is on for this cgroup */
+
+	/* What keeps an offline memcg from being released. */
+	long refs_pages;	/* charged folios (one css ref each) */
+	long refs_swap;		/* swap entries recording this memcg's id */
+	long refs_stock;	/* CPUs whose stock caches this memcg */
+	long refs_other;	/* vm_accounts, borrowed smemcg pages, ... */
+
+	long stat[MEMCG_NR_STATS];
+	unsigned long events[MEMCG_NR_MEMORY_EVENTS];
+	unsigned long events_local[MEMCG_NR_MEMORY_EVENTS];
+	unsigned long pins_events_max;
+
+	long swap_high;		/* memory.swap.high, pages */
+	long zswap_max;		/* memory.zswap.max, pages */
+	long move_charge_at_immigrate;
+
+	struct lruvec lruvec;
+
+	uint64_t offline_ns;	/* when it went offline */
+	void *ext;		/* extension state (smemcg borrow lists, ...) */
+};
+
+struct cgroup {
+	char *name;		/* last path component; "" for the root */
+	struct cgroup *parent;
+	struct cgroup *first_child, *last_child;	/* live children only */
+	struct cgroup *next_sibling, *prev_sibling;
+	struct mem_cgroup *memcg;	/* own memory css, or NULL */
+	unsigned subtree_control;
+	unsigned nr_populated_tasks;	/* processes directly in it */
+	struct list_node tasks;
+	long nr_descendants;
+	long nr_dying_descendants;
+	bool dying;
+	unsigned depth;
+	long max_descendants;	/* cgroup.max.descendants; LONG_MAX = max */
+	long max_depth;		/* cgroup.max.depth */
+};
+
+static inline bool mem_cgroup_is_root(const struct mem_cgroup *memcg)
+{
+	return memcg->parent == NULL;
+}
+
+static inline bool mem_cgroup_online(const struct mem_cgroup *memcg)
+{
+	return memcg->state == MEMCG_ONLINE;
+}
+
+static inline long memcg_refs(const struct mem_cgroup *memcg)
+{
+	return memcg->refs_pages + memcg->refs_swap + memcg->refs_stock +
+	       memcg->refs_other;
+}
+
+/* The tree */
+int cgroup_tree_init(struct machine *m);
+void cgroup_tree_free(struct machine *m);
+/* Resolve a live cgroup by path ("/", "/a/b"); NULL if none. */
+struct cgroup *cgroup_lookup(struct machine *m, const char *path);
+int cgroup_mkdir(struct machine *m, const char *path);
+int cgroup_rmdir(struct machine *m, const char *path);
+void cgroup_path(const struct cgroup *cg, char *buf, size_t len);
+void cgroup_release(struct machine *m, struct cgroup *cg);
+/* SIGKILL every process in cg and below (cgroup.kill). */
+int cgroup_kill(struct machine *m, struct cgroup *cg);
+/* The memcg that charges of tasks in cg go to: nearest ancestor css. */
+struct mem_cgroup *cgroup_effective_memcg(const struct cgroup *cg);
+int cgroup_set_subtree_control(struct machine *m, struct cgroup *cg,
+			       const char *buf);
+/* Move a task: the checks of cgroup.procs writes, then the attach. */
+int cgroup_attach_task(struct machine *m, struct cgroup *dst, struct task *t);
+
+/* memcg lifecycle */
+struct mem_cgroup *memcg_css_alloc(struct machine *m, struct cgroup *cg,
+				   struct mem_cgroup *parent, int *err);
+struct mem_cgroup *memcg_of_slot(const struct machine *m, uint32_t slot);
+bool memcg_slot_is_free(const struct machine *m, uint32_t slot);
+/* Hooks for the layers above: kmem objcg, extensions (css.c). */
+void memcg_css_online(struct machine *m, struct mem_cgroup *memcg);
+void memcg_css_offline(struct machine *m, struct mem_cgroup *memcg);
+void memcg_css_released(struct machine *m, struct mem_cgroup *memcg);
+void memcg_offline(struct machine *m, struct mem_cgroup *memcg);
+/* Release the memcg if it is offline and nothing references it. */
+void memcg_try_release(struct machine *m, struct mem_cgroup *memcg);
+static inline void memcg_put_ref(struct machine *m, struct mem_cgroup *memcg,
+				 long *which, long n)
+{
+	*which -= n;
+	if (memcg->state == MEMCG_OFFLINE && *which == 0)
+		memcg_try_release(m, memcg);
+}
+
+/* Nearest online ancestor-or-self (mem_cgroup_id_get_online). */
+struct mem_cgroup *memcg_online_ancestor(struct mem_cgroup *memcg);
+bool mem_cgroup_is_descendant(const struct mem_cgroup *memcg,
+			      const struct mem_cgroup *root);
+
+/*
+ * Pre-order walk of the css subtree under root, root first, offline
+ * members included (mem_cgroup_iter).
+ */
+struct mem_cgroup *memcg_iter_next(struct mem_cgroup *root,
+				   struct mem_cgroup *pos);
+
+/* Events (memcg_memory_event) */
+void memcg_memory_event(struct machine *m, struct mem_cgroup *memcg,
+			enum memcg_memory_event ev);
+
+/* Stats: local update and subtree read */
+static inline void memcg_stat_mod(struct mem_cgroup *memcg,
+				  enum memcg_stat_item item, long delta)
+{
+	memcg->stat[item] += delta;
+}
+void memcg_stat_subtree(const struct mem_cgroup *memcg,
+			long out[MEMCG_NR_STATS]);
+/* A memory.stat value from summed stats (synthesised sums included). */
+long memcg_stat_value(const long *stats, enum memcg_stat_item i);
+
+#endif

@@ -1,0 +1,224 @@
+/*
+ * page_counter, after mm/page_counter.c (6.1) and, for effective
+ * protection, mm/memcontrol.c's effective_protection() of the same release.
+ */
+#include "page_counter.h"
+
+#include <errno.h>
+#include <string.h>
+
+#include "../base/base.h"
+
+void page_counter_init(struct page_counter *c, struct page_counter *parent)
+{
+	memset(c, 0, sizeof(*c));
+	c->max = PAGE_COUNTER_MAX;
+	c->high = PAGE_COUNTER_MAX;
+	c->parent = parent;
+}
+
+/*
+ * Keep the parent's sum of children's protected usage in step with this
+ * counter. Only the change is pushed up, and only when there is one.
+ */
+static void propagate_protected_usage(struct page_counter *c, long usage)
+{
+	long protected, delta;
+
+	if (!c->parent)
+		return;
+
+	if (c->min || c->min_usage) {
+		protected = MIN(usage, c->min);
+		delta = protected - c->min_usage;
+		if (delta) {
+			c->min_usage = protected;
+			c->parent->children_min_usage += delta;
+		}
+	}
+	if (c->low || c->low_usage) {
+		protected = MIN(usage, c->low);
+		delta = protected - c->low_usage;
+		if (delta) {
+			c->low_usage = protected;
+			c->parent->children_low_usage += delta;
+		}
+	}
+}
+
+int page_counter_cancel(struct page_counter *c, long nr_pages)
+{
+	long usage = c->usage - nr_pages;
+	int underflow = 0;
+
+	if (usage < 0) {
+		/* The kernel warns once and clamps; the caller reports it. */
+		usage = 0;
+		underflow = 1;
+	}
+	c->usage = usage;
+	propagate_protected_usage(c, usage);
+	return underflow;
+}
+
+void page_counter_charge(struct page_counter *c, long nr_pages)
+{
+	for (; c; c = c->parent) {
+		long usage = c->usage + nr_pages;
+
+		c->usage = usage;
+		propagate_protected_usage(c, usage);
+		if (usage > c->watermark)
+			c->watermark = usage;
+	}
+}
+
+bool page_counter_try_charge(struct page_counter *counter, long nr_pages,
+			     struct page_counter **fail)
+{
+	struct page_counter *c, *u;
+
+	for (c = counter; c; c = c->parent) {
+		/*
+		 * Add first, then check: in the kernel a racing charge can
+		 * see the speculative usage, which is why a large failing
+		 * charge may transiently fail a small one. Single-threaded,
+		 * the order only matters for the numbers we keep.
+		 */
+		long usage = c->usage + nr_pages;
+
+		c->usage = usage;
+		if (usage > c->max) {
+			c->usage -= nr_pages;
+			propagate_protected_usage(c, c->usage);
+			c->failcnt++;
+			*fail = c;
+			for (u = counter; u != c; u = u->parent)
+				page_counter_cancel(u, nr_pages);
+			return false;
+		}
+		propagate_protected_usage(c, usage);
+		if (usage > c->watermark)
+			c->watermark = usage;
+	}
+	return true;
+}
+
+int page_counter_uncharge(struct page_counter *c, long nr_pages)
+{
+	int underflows = 0;
+
+	for (; c; c = c->parent)
+		underflows += page_counter_cancel(c, nr_pages);
+	return underflows;
+}
+
+int page_counter_set_max(struct page_counter *c, long nr_pages)
+{
+	/*
+	 * The kernel loops because charges race with the update; with no
+	 * concurrency the first check is final.
+	 */
+	if (c->usage > nr_pages)
+		return -EBUSY;
+	c->max = nr_pages;
+	return 0;
+}
+
+void page_counter_set_min(struct page_counter *c, long nr_pages)
+{
+	struct page_counter *p;
+
+	c->min = nr_pages;
+	for (p = c; p; p = p->parent)
+		propagate_protected_usage(p, p->usage);
+}
+
+void page_counter_set_low(struct page_counter *c, long nr_pages)
+{
+	struct page_counter *p;
+
+	c->low = nr_pages;
+	for (p = c; p; p = p->parent)
+		propagate_protected_usage(p, p->usage);
+}
+
+int page_counter_memparse(long *nr_pages, const char *buf, const char *maxstr)
+{
+	const char *end;
+	uint64_t bytes;
+
+	if (!strcmp(buf, maxstr)) {
+		*nr_pages = PAGE_COUNTER_MAX;
+		return 0;
+	}
+	bytes = memparse(buf, &end);
+	if (*end != '\0')
+		return -EINVAL;
+	bytes /= PAGE_SIZE;
+	*nr_pages = bytes > (uint64_t)PAGE_COUNTER_MAX ? PAGE_COUNTER_MAX
+						      : (long)bytes;
+	return 0;
+}
+
+long effective_protection(long usage, long parent_usage, long setting,
+			  long parent_effective, long siblings_protected,
+			  bool recursive_protection)
+{
+	unsigned long protected = (unsigned long)MIN(usage, setting);
+	unsigned long ep;
+
+	/*
+	 * Overcommitted: children claim more than the parent has. Each gets a
+	 * share proportional to the protection it actually uses.
+	 */
+	if (siblings_protected > parent_effective)
+		return (long)(protected * (unsigned long)parent_effective /
+			      (unsigned long)siblings_protected);
+
+	ep = protected;
+	if (!recursive_protection)
+		return (long)ep;
+
+	/*
+	 * memory_recursiveprot: protection the parent has but no child
+	 * claimed floats down to unprotected usage, in proportion to it.
+	 */
+	if (parent_effective > siblings_protected &&
+	    parent_usage > siblings_protected && usage > (long)protected) {
+		unsigned long unclaimed;
+
+		unclaimed = (unsigned long)(parent_effective - siblings_protected);
+		unclaimed *= (unsigned long)usage - protected;
+		unclaimed /= (unsigned long)(parent_usage - siblings_protected);
+		ep += unclaimed;
+	}
+	return (long)ep;
+}
+
+void page_counter_calculate_protection(struct page_counter *root,
+				       struct page_counter *c,
+				       bool recursive_protection)
+{
+	struct page_counter *parent;
+	long usage, parent_usage;
+
+	if (c == root)
+		return;
+	usage = page_counter_read(c);
+	if (!usage)
+		return;
+	parent = c->parent;
+	if (parent == root) {
+		c->emin = c->min;
+		c->elow = c->low;
+		return;
+	}
+	parent_usage = page_counter_read(parent);
+	c->emin = effective_protection(usage, parent_usage, c->min, parent->emin,
+				       parent->children_min_usage,
+				       recursive_protection);
+	c->elow = effective_protection(usage, parent_usage, c->low, parent->elow,
+				       parent->children_low_usage,
+				       recursive_protection);
+}

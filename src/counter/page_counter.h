@@ -1,0 +1,101 @@
+/*
+ * page_counter: a hierarchical usage counter with limits and protection,
+ * modelled on the kernel's mm/page_counter.c (Linux 6.1).
+ *
+ * Every count is in pages. A charge walks from a counter to the root; a
+ * try_charge adds speculatively at each level and rolls back on the first
+ * level that would exceed its max, which alone records the failure.
+ * min/low protection is propagated upward as "protected usage" so that
+ * effective protection can be computed top-down during reclaim.
+ *
+ * The model is single-threaded, so the kernel's atomics become plain
+ * arithmetic; the order of updates (and so every number) is the kernel's.
+ */
+#ifndef SMEMCG_PAGE_COUNTER_H
+#define SMEMCG_PAGE_COUNTER_H
+
+#include <limits.h>
+#include <stdbool.h>
+#include <stdint.h>
+
+#define PAGE_SHIFT 12
+#define PAGE_SIZE 4096UL
+#define PAGE_COUNTER_MAX (LONG_MAX / (long)PAGE_SIZE)
+
+struct page_counter {
+	long usage;
+
+	/* effective and propagated protection */
+	long emin;
+	long min_usage;
+	long children_min_usage;
+	long elow;
+	long low_usage;
+	long children_low_usage;
+
+	long watermark;
+	unsigned long failcnt;
+
+	long min;
+	long low;
+	long high;
+	long max;
+	struct page_counter *parent;
+};
+
+void page_counter_init(struct page_counter *c, struct page_counter *parent);
+
+static inline long page_counter_read(const struct page_counter *c)
+{
+	return c->usage;
+}
+
+/* Returns the number of levels that went below zero (normally 0). */
+int page_counter_cancel(struct page_counter *c, long nr_pages);
+void page_counter_charge(struct page_counter *c, long nr_pages);
+bool page_counter_try_charge(struct page_counter *c, long nr_pages,
+			     struct page_counter **fail);
+int page_counter_uncharge(struct page_counter *c, long nr_pages);
+
+void page_counter_set_min(struct page_counter *c, long nr_pages);
+void page_counter_set_low(struct page_counter *c, long nr_pages);
+static inline void page_counter_set_high(struct page_counter *c, long nr_pages)
+{
+	c->high = nr_pages;
+}
+int page_counter_set_max(struct page_counter *c, long nr_pages);
+static inline void page_counter_reset_watermark(struct page_counter *c)
+{
+	c->watermark = c->usage;
+}
+
+/*
+ * Parse a control-file value: exactly `maxstr` means PAGE_COUNTER_MAX,
+ * otherwise memparse() bytes rounded down to pages and clamped.
+ * Returns 0 or -EINVAL.
+ */
+int page_counter_memparse(long *nr_pages, const char *buf, const char *maxstr);
+
+/*
+ * Effective protection, computed top-down during a reclaim walk from
+ * `root` (mem_cgroup_calculate_protection in 6.1). The values of `root`
+ * itself are left as they are, stale or not, as 6.1 does.
+ */
+void page_counter_calculate_protection(struct page_counter *root,
+				       struct page_counter *c,
+				       bool recursive_protection);
+long effective_protection(long usage, long parent_usage, long setting,
+			  long parent_effective, long siblings_protected,
+			  bool recursive_protection);
+
+static inline bool page_counter_below_min(const struct page_counter *c)
+{
+	return c->emin >= c->usage;
+}
+
+static inline bool page_counter_below_low(const struct page_counter *c)
+{
+	return c->elow >= c->usage;
+}
+
+#endif

@@ -1,0 +1,329 @@
+/*
+ * The public API over the model: a machine object, policies, and the entry
+ * points the scenario language maps onto. Every entry point that runs as a
+ * process enters it (current = the task, on its CPU) and leaves through the
+ * return-to-user work (memory.high throttling, pending fatal signals).
+ */
+#include "machine.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cgroup/charge.h"
+#include "cgroup/control_files.h"
+#include "cgroup/memcg.h"
+#include "mm/mm_state.h"
+#include "mm/task.h"
+
+int machine_error(struct machine *m, int err, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(m->errmsg, sizeof(m->errmsg), fmt, ap);
+	va_end(ap);
+	return err;
+}
+
+void smemcg_config_init(struct smemcg_config *cfg)
+{
+	memset(cfg, 0, sizeof(*cfg));
+	cfg->memory_bytes = 4ULL << 30;
+	cfg->swap_bytes = 0;
+	cfg->cpus = 2;
+}
+
+int smemcg_machine_new(smemcg_machine **out, const struct smemcg_config *cfg)
+{
+	struct machine *m;
+	int err;
+
+	if (cfg->cpus < 1 || cfg->cpus > MODEL_MAX_CPUS)
+		return -EINVAL;
+	if (cfg->memory_bytes < (1ULL << 20) || cfg->memory_bytes > MODEL_MAX_MEMORY ||
+	    cfg->swap_bytes > MODEL_MAX_MEMORY)
+		return -EINVAL;
+	m = xcalloc(1, sizeof(*m));
+	m->cfg = *cfg;
+	m->policy.stock = true;
+	m->policy.kmem = true;
+	m->nr_cpus = cfg->cpus;
+	m->cpus = xcalloc((size_t)cfg->cpus, sizeof(*m->cpus));
+	page_store_init(&m->pages);
+	mm_state_init(m);
+	err = cgroup_tree_init(m);
+	if (err) {
+		smemcg_machine_free((smemcg_machine *)m);
+		return err;
+	}
+	*out = (smemcg_machine *)m;
+	return 0;
+}
+
+void smemcg_machine_free(smemcg_machine *sm)
+{
+	struct machine *m = to_machine(sm);
+
+	if (!m)
+		return;
+	mm_state_free(m);
+	cgroup_tree_free(m);
+	page_store_free(&m->pages);
+	free(m->cpus);
+	free(m);
+}
+
+const char *smemcg_last_error(const smemcg_machine *sm)
+{
+	return ((const struct machine *)sm)->errmsg;
+}
+
+struct policy_key {
+	const char *key;
+	const char *const *values;
+	size_t offset;		/* of the int-sized field in struct policy */
+	bool is_bool;
+};
+
+static const char *const shared_values[] = { "owner", "common-ancestor", NULL };
+static const char *const smemcg_values[] = { "borrow", "full", NULL };
+static const char *const recharge_values[] = { "none", "reparent", "evict", "mapper",
+					      "deferred", "auto", NULL };
+static const char *const owner_values[] = { "mm-owner", "mm-memcg", NULL };
+static const char *const onoff_values[] = { "on", "off", NULL };
+
+static const struct policy_key policy_keys[] = {
+	{ "shared", shared_values, offsetof(struct policy, shared), false },
+	{ "smemcg", smemcg_values, offsetof(struct policy, smemcg), false },
+	{ "recharge", recharge_values, offsetof(struct policy, recharge), false },
+	{ "owner", owner_values, offsetof(struct policy, owner), false },
+	{ "kmem", onoff_values, offsetof(struct policy, kmem), true },
+	{ "stock", onoff_values, offsetof(struct policy, stock), true },
+};
+
+static const struct policy_key *policy_find(const char *key)
+{
+	size_t i;
+
+	for (i = 0; i < ARRAY_SIZE(policy_keys); i++)
+		if (!strcmp(policy_keys[i].key, key))
+			return &policy_keys[i];
+	return NULL;
+}
+
+int smemcg_policy_set(smemcg_machine *sm, const char *key, const char *value)
+{
+	struct machine *m = to_machine(sm);
+	const struct policy_key *pk = policy_find(key);
+	struct strbuf keys;
+	size_t i;
+
+	if (!pk) {
+		sb_init(&keys);
+		for (i = 0; i < ARRAY_SIZE(policy_keys); i++)
+			sb_printf(&keys, "%s%s", i ? ", " : "", policy_keys[i].key);
+		machine_error(m, -EINVAL, "unknown policy key \"%s\" (known: %s)", key,
+			      keys.buf);
+		sb_free(&keys);
+		return -EINVAL;
+	}
+	for (i = 0; pk->values[i]; i++) {
+		if (strcmp(pk->values[i], value))
+			continue;
+		if (pk->is_bool)
+			*(bool *)((char *)&m->policy + pk->offset) = (i == 0);
+		else
+			*(int *)((char *)&m->policy + pk->offset) = (int)i;
+		return 0;
+	}
+	sb_init(&keys);
+	for (i = 0; pk->values[i]; i++)
+		sb_printf(&keys, "%s%s", i ? ", " : "", pk->values[i]);
+	machine_error(m, -EINVAL, "policy %s: unknown value \"%s\" (known: %s)", key,
+		      value, keys.buf);
+	sb_free(&keys);
+	return -EINVAL;
+}
+
+const char *smemcg_policy_get(const smemcg_machine *sm, const char *key)
+{
+	const struct machine *m = (const struct machine *)sm;
+	const struct policy_key *pk = policy_find(key);
+	int i;
+
+	if (!pk)
+		return NULL;
+	if (pk->is_bool)
+		i = *(const bool *)((const char *)&m->policy + pk->offset) ? 0 : 1;
+	else
+		i = *(const int *)((const char *)&m->policy + pk->offset);
+	return pk->values[i];
+}
+
+int smemcg_cgroup_mkdir(smemcg_machine *sm, const char *path)
+{
+	return cgroup_mkdir(to_machine(sm), path);
+}
+
+int smemcg_cgroup_rmdir(smemcg_machine *sm, const char *path)
+{
+	return cgroup_rmdir(to_machine(sm), path);
+}
+
+int smemcg_file_write(smemcg_machine *sm, const char *path, const char *value)
+{
+	struct machine *m = to_machine(sm);
+
+	m->errmsg[0] = '\0';
+	return cgroup_file_write(m, path, value);
+}
+
+int smemcg_file_read(char **out, smemcg_machine *sm, const char *path)
+{
+	struct machine *m = to_machine(sm);
+	struct strbuf sb;
+	int err;
+
+	m->errmsg[0] = '\0';
+	sb_init(&sb);
+	err = cgroup_file_read(m, path, &sb);
+	if (err) {
+		sb_free(&sb);
+		return err;
+	}
+	*out = sb_detach(&sb);
+	return 0;
+}
+
+static struct task *alive_task(struct machine *m, int pid)
+{
+	struct task *t = task_lookup(m, pid);
+
+	if (!t) {
+		machine_error(m, -ESRCH, "no process with pid %d", pid);
+		return NULL;
+	}
+	if (t->state != SMEMCG_TASK_ALIVE) {
+		machine_error(m, -ESRCH, "process %s (pid %d) is no longer alive", t->comm,
+			      pid);
+		return NULL;
+	}
+	return t;
+}
+
+int smemcg_spawn(int *pid, smemcg_machine *sm, const char *comm,
+		 const char *cgroup, int cpu)
+{
+	struct machine *m = to_machine(sm);
+	struct cgroup *cg = cgroup_lookup(m, cgroup);
+	struct task *t;
+	int err;
+
+	if (!cg)
+		return machine_error(m, -ENOENT, "no such cgroup: %s", cgroup);
+	err = task_spawn(m, &t, comm, cg, cpu);
+	if (!err)
+		*pid = t->pid;
+	return err;
+}
+
+int smemcg_fork(int *child, smemcg_machine *sm, int pid, const char *comm,
+		int cpu, bool clone_vm)
+{
+	struct machine *m = to_machine(sm);
+	struct task *p = alive_task(m, pid), *t;
+	int err;
+
+	if (!p)
+		return -ESRCH;
+	task_enter(m, p);
+	err = task_fork(m, &t, p, comm, cpu, clone_vm);
+	task_leave(m, p);
+	if (!err)
+		*child = t->pid;
+	return err;
+}
+
+int smemcg_move(smemcg_machine *sm, int pid, const char *cgroup)
+{
+	struct machine *m = to_machine(sm);
+	struct cgroup *cg = cgroup_lookup(m, cgroup);
+	struct task *t = alive_task(m, pid);
+
+	if (!t)
+		return -ESRCH;
+	if (!cg)
+		return machine_error(m, -ENOENT, "no such cgroup: %s", cgroup);
+	return cgroup_attach_task(m, cg, t);
+}
+
+int smemcg_exit(smemcg_machine *sm, int pid)
+{
+	struct machine *m = to_machine(sm);
+	struct task *t = alive_task(m, pid);
+
+	if (!t)
+		return -ESRCH;
+	task_do_exit(m, t, 0);
+	return 0;
+}
+
+int smemcg_kill(smemcg_machine *sm, int pid, int sig)
+{
+	struct machine *m = to_machine(sm);
+	struct task *t = alive_task(m, pid);
+
+	if (!t)
+		return -ESRCH;
+	if (sig <= 0 || sig > 64)
+		return machine_error(m, -EINVAL, "bad signal number %d", sig);
+	task_kill(m, t, sig);
+	return 0;
+}
+
+int smemcg_set_oom_score_adj(smemcg_machine *sm, int pid, int adj)
+{
+	struct machine *m = to_machine(sm);
+	struct task *t = alive_task(m, pid);
+
+	if (!t)
+		return -ESRCH;
+	if (adj < OOM_SCORE_ADJ_MIN || adj > OOM_SCORE_ADJ_MAX)
+		return machine_error(m, -EINVAL, "oom_score_adj must be in -1000..1000, not %d",
+				     adj);
+	t->oom_score_adj = adj;
+	return 0;
+}
+
+int smemcg_task_state(enum smemcg_task_state *state, int *sig,
+		      const smemcg_machine *sm, int pid)
+{
+	struct task *t = task_lookup((struct machine *)sm, pid);
+
+	if (!t)
+		return -ESRCH;
+	*state = t->state;
+	*sig = t->exit_signal;
+	return 0;
+}
+
+int smemcg_sleep(smemcg_machine *sm, uint64_t ns)
+{
+	struct machine *m = to_machine(sm);
+
+	m->now_ns += ns;
+	return 0;
+}
+
+uint64_t smemcg_now_ns(const smemcg_machine *sm)
+{
+	return ((const struct machine *)sm)->now_ns;
+}
+
+int smemcg_check(smemcg_machine *sm)
+{
+	(void)sm;
+	return 0;
+}

@@ -1,0 +1,91 @@
+/*
+ * The simulated machine: every object of the model hangs off one struct
+ * machine, the thing the public API calls smemcg_machine. No globals: two
+ * machines in one process never interact (compare runs policies side by
+ * side in one process when it cannot fork).
+ */
+#ifndef SMEMCG_MACHINE_H
+#define SMEMCG_MACHINE_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "../include/smemcg.h"
+#include "base/base.h"
+#include "cgroup/memcg.h"
+#include "mm/page.h"
+
+#define HZ 250			/* Debian's CONFIG_HZ */
+#define NSEC_PER_SEC 1000000000ULL
+#define NSEC_PER_JIFFY (NSEC_PER_SEC / HZ)
+
+/* Limits that protect the host running the model. */
+#define MODEL_MAX_CPUS 1024
+#define MODEL_MAX_CGROUPS 1000000
+#define MODEL_MAX_MEMORY (1ULL << 42)	/* 4 TiB simulated */
+#define MODEL_MAX_DEPTH 64
+
+enum policy_shared { SHARED_OWNER, SHARED_COMMON_ANCESTOR };
+enum policy_smemcg { SMEMCG_BORROW, SMEMCG_FULL };
+enum policy_recharge {
+	RECHARGE_NONE, RECHARGE_REPARENT, RECHARGE_EVICT, RECHARGE_MAPPER,
+	RECHARGE_DEFERRED, RECHARGE_AUTO,
+};
+enum policy_owner { OWNER_MM_OWNER, OWNER_MM_MEMCG };
+
+struct policy {
+	enum policy_shared shared;
+	enum policy_smemcg smemcg;
+	enum policy_recharge recharge;
+	enum policy_owner owner;
+	bool kmem;
+	bool stock;
+};
+
+/* memcg_stock_pcp: one cached memcg per CPU (6.1). */
+struct memcg_stock {
+	struct mem_cgroup *cached;
+	long nr_pages;
+};
+
+struct cpu {
+	struct memcg_stock stock;
+};
+
+struct machine {
+	struct smemcg_config cfg;
+	struct policy policy;
+	char errmsg[512];
+	uint64_t now_ns;
+
+	struct cgroup *root_cgroup;
+	struct mem_cgroup *root_mem_cgroup;
+	struct mem_cgroup **memcgs;	/* by slot */
+	uint32_t nr_memcg_slots;
+	uint32_t memcg_slots_cap;
+	uint32_t free_slot;		/* free slots are chained through memcgs[] */
+	uint64_t *id_bitmap;		/* 16-bit memcg ids in use */
+	long nr_cgroups;		/* live and dying, for the host limit */
+	long nr_memcgs;			/* memcg structs not yet released */
+
+	struct cpu *cpus;
+	int nr_cpus;
+	int current_cpu;
+	struct task *current;		/* the task an operation runs as */
+
+	struct page_store pages;
+
+	long page_counter_underflows;
+	struct mm_state *mm;		/* layer 3: processes, files, memory */
+};
+
+/* Record a one-line explanation of a failure and return err. */
+int machine_error(struct machine *m, int err, const char *fmt, ...)
+	PRINTF_LIKE(3, 4);
+
+static inline struct machine *to_machine(smemcg_machine *m)
+{
+	return (struct machine *)m;
+}
+
+#endif

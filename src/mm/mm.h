@@ -1,0 +1,49 @@
+/*
+ * Address spaces: the model's mm_struct, with the memcg the mm's user
+ * pages are charged to found through mm->owner (6.1) or held in mm->memcg
+ * (seed 003, policy owner=mm-memcg).
+ */
+#ifndef SMEMCG_MM_H
+#define SMEMCG_MM_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "../base/list.h"
+
+struct machine;
+struct task;
+struct mem_cgroup;
+
+enum mm_counter {
+	MM_FILEPAGES,
+	MM_ANONPAGES,
+	MM_SWAPENTS,
+	MM_SHMEMPAGES,
+	NR_MM_COUNTERS,
+};
+
+struct mm_struct {
+	int users;			/* tasks using this mm */
+	struct task *owner;		/* mm->owner, 6.1 */
+	struct mem_cgroup *memcg;	/* mm->memcg, seed 003 (holds a ref) */
+	struct list_node vmas;
+	int next_vma_id;
+	long rss[NR_MM_COUNTERS];
+	long pgtables;			/* page-table pages charged for it */
+	long locked_vm;			/* pages mlocked */
+	long pinned_vm;			/* pages pinned (vm_account TASK) */
+};
+
+struct mm_struct *mm_alloc(struct machine *m, struct task *owner);
+/* fork without CLONE_VM: copy the address space, private pages COW. */
+struct mm_struct *mm_dup(struct machine *m, struct mm_struct *old,
+			 struct task *child);
+/* Drop a user; the last one tears the address space down. */
+void mmput(struct machine *m, struct mm_struct *mm);
+/* 6.1 mm_update_next_owner(): children, siblings, then anyone. */
+void mm_update_next_owner(struct machine *m, struct mm_struct *mm,
+			  struct task *exiting);
+long mm_rss(const struct mm_struct *mm);
+
+#endif
