@@ -72,7 +72,7 @@ kib() {
 	esac
 }
 
-log "cmdline: $(cat /proc/cmdline)"
+log "kernel $(uname -r), cmdline: $(cat /proc/cmdline)"
 
 # cgroup v2 with the memory controller enabled for the root's children.
 mount -t cgroup2 ${cgopts:+-o "$cgopts"} cgroup2 /sys/fs/cgroup ||
@@ -114,7 +114,8 @@ wait_dev() { # DEVICE: devtmpfs creates nodes asynchronously
 	done
 }
 
-if [ "$swap" != 0 ]; then
+swap_kib=$(kib "$swap") || fail "bad smemcg.swap=$swap"
+if [ "$swap_kib" -gt 0 ]; then
 	wait_dev /dev/zram0 || fail "no /dev/zram0 after insmod zram"
 	echo "$swap" >/sys/block/zram0/disksize || fail "cannot set the zram disksize to $swap"
 	mkswap /dev/zram0 >/dev/null || fail "mkswap /dev/zram0 failed"

@@ -21,6 +21,7 @@
 #
 # stdout: the program's stdout. stderr: its stderr, and run.sh's messages
 # (lines starting with "oracle/run:").
+# Environment: SMEMCG_ORACLE_CACHE, SMEMCG_ORACLE_KERNEL (see setup.sh).
 # Exit status: the program's; 124 when the VM hit --timeout; 125 when the
 # guest did not boot, could not be prepared, or died before the program
 # ended; 2 for a usage or host set-up error.
@@ -67,7 +68,7 @@ size_re='^[0-9]+[KkMmGgTt]?$'
 [[ $disk =~ $size_re ]] || die "--disk '$disk': want a size like 0, 256M or 1G"
 [[ $cgopts =~ ^[A-Za-z0-9_,]*$ ]] || die "--cgopts '$cgopts': want comma-separated option names"
 [[ $timeout =~ ^[1-9][0-9]*$ ]] || die "--timeout '$timeout': want seconds"
-[ -f "$guest" ] && [ -x "$guest" ] || die "guest program '$guest' is not an executable file"
+{ [ -f "$guest" ] && [ -x "$guest" ]; } || die "guest program '$guest' is not an executable file"
 if command -v readelf >/dev/null 2>&1 && readelf -l "$guest" 2>/dev/null | grep -q 'program interpreter'; then
 	die "guest program '$guest' is dynamically linked: build it with gcc -static"
 fi
@@ -86,10 +87,15 @@ done
 cache=${SMEMCG_ORACLE_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/smemcg-oracle}
 kdir=""
 [ -f "$cache/kernel" ] && kdir=$cache/$(cat "$cache/kernel")
-if [ -z "$kdir" ] || [ ! -f "$kdir/vmlinuz" ] || [ ! -f "$kdir/modules/load-order" ] ||
+if [ -n "${SMEMCG_ORACLE_KERNEL:-}" ]; then
+	# setup.sh knows whether the cache holds that kernel.
+	kdir=$("$here/setup.sh") || die "oracle/setup.sh failed"
+	kdir=${kdir##*$'\n'}
+elif [ -z "$kdir" ] || [ ! -f "$kdir/vmlinuz" ] || [ ! -f "$kdir/modules/load-order" ] ||
 	! command -v qemu-system-x86_64 >/dev/null 2>&1 || ! command -v cpio >/dev/null 2>&1; then
 	echo "$prog: the oracle is not set up: running oracle/setup.sh" >&2
-	kdir=$("$here/setup.sh" | tail -n 1) || die "oracle/setup.sh failed"
+	kdir=$("$here/setup.sh") || die "oracle/setup.sh failed"
+	kdir=${kdir##*$'\n'}
 fi
 [ -x /bin/busybox ] || die "/bin/busybox is missing: run oracle/setup.sh"
 
@@ -130,8 +136,8 @@ for f in "${files[@]}"; do
 done
 # -R 0:0: every file owned by root without being root. No /dev/console in
 # the archive: the init opens it once devtmpfs is mounted.
-(cd "$root" && find . -mindepth 1 | LC_ALL=C sort | cpio -o -H newc -R 0:0 --quiet) |
-	gzip -1 >"$tmp/initramfs.cpio.gz" || die "building the initramfs failed"
+(cd "$root" && find . -mindepth 1 | LC_ALL=C sort | cpio -o -H newc -R 0:0 --quiet >"$tmp/initramfs.cpio") &&
+	gzip -1 "$tmp/initramfs.cpio" || die "building the initramfs failed"
 
 # --- boot -------------------------------------------------------------------
 append="console=ttyS0 quiet panic=-1 transparent_hugepage=never"
@@ -160,7 +166,8 @@ vm_pid=$!
 
 # Reads the serial console: the program's stdout goes to stdout as it comes,
 # its tagged stderr to stderr, init's own lines to stderr with --debug.
-# state: boot -> run (after BEGIN) -> done (after END) / dmesg
+# state: boot -> run (after BEGIN) -> ended (after END); dmesg inside the
+# kernel-log section that may follow
 state=boot rc="" init_error="" t_begin="" t_end=""
 : >"$tmp/console.log"
 while IFS= read -r line || [ -n "$line" ]; do
@@ -172,15 +179,18 @@ while IFS= read -r line || [ -n "$line" ]; do
 	boot:*@@SMEMCG-BEGIN@@) state=run; t_begin=$(now) ;;
 	*:*@@SMEMCG-INIT-ERROR@@*) init_error=${line#*@@SMEMCG-INIT-ERROR@@ } ;;
 	run:*@@SMEMCG-END\ rc=*@@)
-		state=done t_end=$(now)
+		state=ended t_end=$(now)
 		printf '%s' "${line%@@SMEMCG-END rc=*}"
 		rc=${line##*@@SMEMCG-END rc=}; rc=${rc%@@} ;;
-	run:@@SMEMCG-ERR@@\ *) printf '%s\n' "${line#@@SMEMCG-ERR@@ }" >&2 ;;
+	run:*@@SMEMCG-ERR@@\ *)
+		# After a partial stdout line, if the program wrote one.
+		printf '%s' "${line%%@@SMEMCG-ERR@@ *}"
+		printf '%s\n' "${line#*@@SMEMCG-ERR@@ }" >&2 ;;
 	run:*) printf '%s\n' "$line" ;;
 	*:@@SMEMCG-DMESG-BEGIN@@) state=dmesg ;;
-	dmesg:@@SMEMCG-DMESG-END@@) state=done ;;
+	dmesg:@@SMEMCG-DMESG-END@@) state=ended ;;
 	dmesg:*) [ -n "$dmesg_file" ] && printf '%s\n' "$line" >>"$tmp/dmesg" ;;
-	*:smemcg-init:*) [ "$debug" = 1 ] && printf '%s\n' "$line" >&2 ;;
+	*:*smemcg-init:*) [ "$debug" = 1 ] && printf 'smemcg-init:%s\n' "${line#*smemcg-init:}" >&2 ;;
 	esac
 done <"$tmp/console"
 set +e
@@ -194,6 +204,7 @@ t_done=$(now)
 [ -n "$dmesg_file" ] && [ -f "$tmp/dmesg" ] && cp "$tmp/dmesg" "$dmesg_file"
 
 if [ "$timing" = 1 ]; then
+	echo "$prog: kernel: $(cat "$kdir/version" 2>/dev/null)" >&2
 	awk -v s="$t_start" -v b="$t_boot" -v g="${t_begin:-0}" -v e="${t_end:-0}" -v d="$t_done" 'BEGIN {
 		printf "oracle/run: timing: initramfs %.2fs", b - s
 		if (g > 0) printf ", boot to program %.2fs", g - b

@@ -3,6 +3,11 @@
 # and a stock Debian kernel (vmlinuz plus the few modules the guest loads),
 # cached under ${SMEMCG_ORACLE_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/smemcg-oracle}.
 #
+# The kernel is the package linux-image-amd64 depends on, which depends on the
+# apt sources (bookworm-security has newer 6.1 releases than bookworm).
+# SMEMCG_ORACLE_KERNEL=PACKAGE[=VERSION] (e.g. linux-image-6.1.0-56-amd64)
+# asks for a given one.
+#
 # Idempotent: once everything is in place a run only checks and prints "ready".
 # Progress goes to stderr; on success the last line on stdout is the kernel
 # directory that oracle/run.sh uses.
@@ -61,15 +66,31 @@ command -v qemu-system-x86_64 >/dev/null 2>&1 || die "qemu-system-x86_64 still m
 [ -x /bin/busybox ] || die "/bin/busybox missing although busybox-static is installed"
 
 # --- 2. kernel ---------------------------------------------------------------
+want=${SMEMCG_ORACLE_KERNEL:-}
+case $want in
+"" | linux-image-*) ;;
+*) die "SMEMCG_ORACLE_KERNEL='$want': want a package name like linux-image-6.1.0-56-amd64[=VERSION]" ;;
+esac
 stamp=$cache/kernel
 if [ -f "$stamp" ]; then
 	kdir=$cache/$(cat "$stamp")
-	if [ -f "$kdir/vmlinuz" ] && [ -f "$kdir/modules/load-order" ]; then
+	want_dir=kernel-${want#linux-image-}
+	want_dir=${want_dir%%=*}
+	if [ -n "$want" ] && [ "$(cat "$stamp")" != "$want_dir" ]; then
+		if [ -f "$cache/$want_dir/vmlinuz" ] && [ -f "$cache/$want_dir/modules/load-order" ]; then
+			echo "$want_dir" >"$stamp"
+			say "ready: $(cat "$cache/$want_dir/version") (switched)"
+			echo "$cache/$want_dir"
+			exit 0
+		fi
+		say "cached kernel $(cat "$stamp") is not $want: fetching it"
+	elif [ -f "$kdir/vmlinuz" ] && [ -f "$kdir/modules/load-order" ]; then
 		say "ready: $(cat "$kdir/version")"
 		echo "$kdir"
 		exit 0
+	else
+		say "cache at $kdir is incomplete: rebuilding it"
 	fi
-	say "cache at $kdir is incomplete: rebuilding it"
 fi
 
 mkdir -p "$cache" || die "cannot create the cache directory $cache"
@@ -80,15 +101,19 @@ resolve_kernel() { # prints "PACKAGE VERSION" of the image linux-image-amd64 dep
 		sed -n 's/^ *\(linux-image-[^ ]*\) *(= *\([^)]*\)).*/\1 \2/p; s/^ *\(linux-image-[^ (]*\) *$/\1/p' |
 		head -n 1
 }
-kpkg=$(resolve_kernel)
-if [ -z "$kpkg" ]; then
-	apt_update
+if [ -n "$want" ]; then
+	pkg=${want%%=*}
+	ver=""
+	case $want in *=*) ver=${want#*=} ;; esac
+else
 	kpkg=$(resolve_kernel)
+	if [ -z "$kpkg" ]; then
+		apt_update
+		kpkg=$(resolve_kernel)
+	fi
+	[ -n "$kpkg" ] || die "apt knows no linux-image-amd64 (is this Debian with a main component in the sources?)"
+	read -r pkg ver <<<"$kpkg"
 fi
-[ -n "$kpkg" ] || die "apt knows no linux-image-amd64 (is this Debian with a main component in the sources?)"
-set -- $kpkg
-pkg=$1
-ver=${2:-}
 say "kernel package: $pkg${ver:+ $ver}"
 
 tmp=$(mktemp -d "${TMPDIR:-/tmp}/smemcg-setup.XXXXXX")
@@ -101,11 +126,11 @@ if [ -z "$deb" ]; then
 	say "downloading $pkg (about 70 MB)"
 	# apt-get download writes into the current directory. As root, apt would
 	# warn that its _apt user cannot write there: let root fetch it.
-	sandbox=""
-	[ "$(id -u)" -eq 0 ] && sandbox="-o APT::Sandbox::User=root"
-	(cd "$debdir" && apt-get download -q $sandbox "$pkg${ver:+=$ver}" >&2) || {
+	sandbox=()
+	[ "$(id -u)" -eq 0 ] && sandbox=(-o APT::Sandbox::User=root)
+	(cd "$debdir" && apt-get download -q "${sandbox[@]}" "$pkg${ver:+=$ver}" >&2) || {
 		apt_update
-		(cd "$debdir" && apt-get download -q $sandbox "$pkg${ver:+=$ver}" >&2)
+		(cd "$debdir" && apt-get download -q "${sandbox[@]}" "$pkg${ver:+=$ver}" >&2)
 	} || die "apt-get download $pkg failed"
 	deb=$(ls "$debdir/${pkg}_"*.deb 2>/dev/null | head -n 1 || true)
 	[ -n "$deb" ] || die "apt-get download $pkg left no .deb in $debdir"
@@ -123,7 +148,7 @@ moddir=$tmp/x/lib/modules/$kver
 # .ko.zst or .ko.gz.
 find_module() { # NAME -> path of its file
 	local pat
-	pat=$(echo "$1" | sed 's/[-_]/[-_]/g')
+	pat=${1//[-_]/[-_]}
 	find "$moddir" -type f \( -name "$pat.ko" -o -name "$pat.ko.xz" -o -name "$pat.ko.zst" -o -name "$pat.ko.gz" \) | head -n 1
 }
 
@@ -194,7 +219,7 @@ else
 	say "  no bootable vmlinux could be extracted: booting the slower vmlinuz"
 fi
 cp "$tmp/x/boot/config-$kver" "$kdir_new/config" 2>/dev/null || true
-echo "$pkg ${ver:-?} ($kver)" >"$kdir_new/version"
+echo "$pkg $(dpkg-deb -f "$deb" Version 2>/dev/null || echo "${ver:-?}") ($kver)" >"$kdir_new/version"
 
 rm -rf "${cache:?}/kernel-$kver"
 mv "$kdir_new" "$cache/kernel-$kver"
