@@ -45,6 +45,8 @@ const char *smemcg_last_error(const smemcg_machine *m);
 
 /* Policies (DESIGN.md): key=value; unknown key or value: -EINVAL. */
 int smemcg_policy_set(smemcg_machine *m, const char *key, const char *value);
+/* Validate key=value without a machine: 0, or -EINVAL with msg filled. */
+int smemcg_policy_check(char *msg, size_t len, const char *key, const char *value);
 /* Current value of a policy key, or NULL for an unknown key. */
 const char *smemcg_policy_get(const smemcg_machine *m, const char *key);
 
@@ -58,6 +60,14 @@ int smemcg_cgroup_rmdir(smemcg_machine *m, const char *path);
  * *out is malloc'd; the caller frees it.
  */
 int smemcg_file_write(smemcg_machine *m, const char *path, const char *value);
+
+#define SMEMCG_FILE_READ 0x1
+#define SMEMCG_FILE_WRITE 0x2
+/*
+ * What a control file allows, judged by its name alone: 0 when no cgroup,
+ * smemcg or proc file has that name.
+ */
+unsigned smemcg_file_mode(const char *path);
 int smemcg_file_read(char **out, smemcg_machine *m, const char *path);
 
 /* Processes. */

@@ -14,6 +14,7 @@
 #include "cgroup/charge.h"
 #include "cgroup/control_files.h"
 #include "cgroup/memcg.h"
+#include "files.h"
 #include "mm/mm_state.h"
 #include "mm/task.h"
 
@@ -113,38 +114,55 @@ static const struct policy_key *policy_find(const char *key)
 	return NULL;
 }
 
+/* The index of value among key's values, or -EINVAL with msg filled. */
+static int policy_lookup(char *msg, size_t len, const struct policy_key **out,
+			 const char *key, const char *value)
+{
+	const struct policy_key *pk = policy_find(key);
+	struct strbuf known;
+	size_t i;
+
+	sb_init(&known);
+	if (!pk) {
+		for (i = 0; i < ARRAY_SIZE(policy_keys); i++)
+			sb_printf(&known, "%s%s", i ? ", " : "", policy_keys[i].key);
+		snprintf(msg, len, "unknown policy key \"%s\" (known: %s)", key, known.buf);
+		sb_free(&known);
+		return -EINVAL;
+	}
+	*out = pk;
+	for (i = 0; pk->values[i]; i++)
+		if (!strcmp(pk->values[i], value))
+			return (int)i;
+	for (i = 0; pk->values[i]; i++)
+		sb_printf(&known, "%s%s", i ? ", " : "", pk->values[i]);
+	snprintf(msg, len, "policy %s: unknown value \"%s\" (known: %s)", key, value,
+		 known.buf);
+	sb_free(&known);
+	return -EINVAL;
+}
+
+int smemcg_policy_check(char *msg, size_t len, const char *key, const char *value)
+{
+	const struct policy_key *pk;
+	int i = policy_lookup(msg, len, &pk, key, value);
+
+	return i < 0 ? i : 0;
+}
+
 int smemcg_policy_set(smemcg_machine *sm, const char *key, const char *value)
 {
 	struct machine *m = to_machine(sm);
-	const struct policy_key *pk = policy_find(key);
-	struct strbuf keys;
-	size_t i;
+	const struct policy_key *pk;
+	int i = policy_lookup(m->errmsg, sizeof(m->errmsg), &pk, key, value);
 
-	if (!pk) {
-		sb_init(&keys);
-		for (i = 0; i < ARRAY_SIZE(policy_keys); i++)
-			sb_printf(&keys, "%s%s", i ? ", " : "", policy_keys[i].key);
-		machine_error(m, -EINVAL, "unknown policy key \"%s\" (known: %s)", key,
-			      keys.buf);
-		sb_free(&keys);
-		return -EINVAL;
-	}
-	for (i = 0; pk->values[i]; i++) {
-		if (strcmp(pk->values[i], value))
-			continue;
-		if (pk->is_bool)
-			*(bool *)((char *)&m->policy + pk->offset) = (i == 0);
-		else
-			*(int *)((char *)&m->policy + pk->offset) = (int)i;
-		return 0;
-	}
-	sb_init(&keys);
-	for (i = 0; pk->values[i]; i++)
-		sb_printf(&keys, "%s%s", i ? ", " : "", pk->values[i]);
-	machine_error(m, -EINVAL, "policy %s: unknown value \"%s\" (known: %s)", key,
-		      value, keys.buf);
-	sb_free(&keys);
-	return -EINVAL;
+	if (i < 0)
+		return i;
+	if (pk->is_bool)
+		*(bool *)((char *)&m->policy + pk->offset) = (i == 0);
+	else
+		*(int *)((char *)&m->policy + pk->offset) = i;
+	return 0;
 }
 
 const char *smemcg_policy_get(const smemcg_machine *sm, const char *key)
@@ -177,7 +195,29 @@ int smemcg_file_write(smemcg_machine *sm, const char *path, const char *value)
 	struct machine *m = to_machine(sm);
 
 	m->errmsg[0] = '\0';
+	if (path[0] == '@')
+		return smemcg_ext_file_write(m, path, value);
+	if (!strncmp(path, "/proc/", 6))
+		return machine_error(m, -EACCES, "%s is read-only", path);
 	return cgroup_file_write(m, path, value);
+}
+
+unsigned smemcg_file_mode(const char *path)
+{
+	const char *base = strrchr(path, '/');
+	const struct cftype *cft;
+
+	if (!base)
+		return 0;
+	if (path[0] == '@')
+		return smemcg_ext_file_mode(base + 1);
+	if (!strncmp(path, "/proc/", 6))
+		return proc_file_mode(path);
+	cft = cftype_find(base + 1);
+	if (!cft)
+		return 0;
+	return ((cft->flags & CFT_READ) ? SMEMCG_FILE_READ : 0) |
+	       ((cft->flags & CFT_WRITE) ? SMEMCG_FILE_WRITE : 0);
 }
 
 int smemcg_file_read(char **out, smemcg_machine *sm, const char *path)
@@ -188,7 +228,12 @@ int smemcg_file_read(char **out, smemcg_machine *sm, const char *path)
 
 	m->errmsg[0] = '\0';
 	sb_init(&sb);
-	err = cgroup_file_read(m, path, &sb);
+	if (path[0] == '@')
+		err = smemcg_ext_file_read(m, path, &sb);
+	else if (!strncmp(path, "/proc/", 6))
+		err = proc_file_read(m, path, &sb);
+	else
+		err = cgroup_file_read(m, path, &sb);
 	if (err) {
 		sb_free(&sb);
 		return err;

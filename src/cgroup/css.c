@@ -1,0 +1,26 @@
+/*
+ * css callbacks of the memory controller: where the layers above hook into
+ * a memcg's lifecycle (objcg for kernel memory, extensions, recharging),
+ * as memory_cgrp_subsys's css_online/css_offline/css_released do.
+ */
+#include "memcg.h"
+
+#include "../machine.h"
+
+void memcg_css_online(struct machine *m, struct mem_cgroup *memcg)
+{
+	(void)m;
+	(void)memcg;
+}
+
+void memcg_css_offline(struct machine *m, struct mem_cgroup *memcg)
+{
+	(void)m;
+	(void)memcg;
+}
+
+void memcg_css_released(struct machine *m, struct mem_cgroup *memcg)
+{
+	(void)m;
+	(void)memcg;
+}

@@ -1,0 +1,508 @@
+/*
+ * The scenario interpreter: walks the script (repeat blocks included),
+ * hands statements to a backend and prints TAP 13. Every `expect` and
+ * `expect-error` is one test point; a statement that fails unexpectedly is
+ * a `not ok` point and stops the scenario.
+ */
+#include "scenario.h"
+
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+struct run {
+	const struct smc_script *s;
+	const struct smc_backend *be;
+	const struct smc_run_opts *o;
+	struct smc_result *res;
+	FILE *out;
+	int tests;
+	bool started;
+	bool stop;
+	uint64_t done;
+	double t0, last_progress;
+	bool progress_shown;
+};
+
+static double now_s(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+static void progress(struct run *r)
+{
+	double t;
+
+	if (!r->o->progress || (r->done & 1023))
+		return;
+	t = now_s();
+	if (t - r->t0 < 1.0 || t - r->last_progress < 0.25)
+		return;
+	r->last_progress = t;
+	r->progress_shown = true;
+	fprintf(stderr, "\r%s: %llu statements, %.1f s", r->s->file,
+		(unsigned long long)r->done, t - r->t0);
+	fflush(stderr);
+}
+
+static void stmt_label(struct strbuf *sb, const struct smc_stmt *st)
+{
+	smc_line_text(sb, st->src);
+}
+
+static void print_comment_lines(FILE *out, const char *text)
+{
+	const char *p = text;
+
+	while (*p) {
+		const char *e = strchr(p, '\n');
+		size_t n = e ? (size_t)(e - p) : strlen(p);
+
+		fprintf(out, "#   %.*s\n", (int)n, p);
+		if (!e)
+			break;
+		p = e + 1;
+	}
+}
+
+static void tap_point(struct run *r, bool ok, const struct smc_stmt *st,
+		      const char *detail, const char *directive)
+{
+	struct strbuf label;
+
+	sb_init(&label);
+	stmt_label(&label, st);
+	r->tests++;
+	fprintf(r->out, "%s %d - %s (line %d%s%s)%s%s\n", ok ? "ok" : "not ok", r->tests,
+		label.buf, st->line, detail && *detail ? "; " : "", detail ? detail : "",
+		directive ? " # " : "", directive ? directive : "");
+	if (directive)
+		r->res->skipped++;
+	else if (ok)
+		r->res->passed++;
+	else
+		r->res->failed++;
+	sb_free(&label);
+}
+
+static const char *err_text(int e)
+{
+	const char *n = errno_name(e);
+
+	return n ? n : "E?";
+}
+
+static void fail_stmt(struct run *r, const struct smc_stmt *st, int rc,
+		      const char *msg)
+{
+	struct strbuf d;
+
+	sb_init(&d);
+	if (rc == SMC_NOTSUP)
+		sb_printf(&d, "not supported yet: %s", msg && *msg ? msg : smc_op_name(st->op));
+	else
+		sb_printf(&d, "failed with %s%s%s", err_text(-rc), msg && *msg ? ": " : "",
+			  msg ? msg : "");
+	tap_point(r, false, st, d.buf, NULL);
+	sb_free(&d);
+	r->res->stopped = true;
+	r->stop = true;
+}
+
+static int ensure_started(struct run *r)
+{
+	struct strbuf msg;
+	int rc;
+
+	if (r->started)
+		return 0;
+	r->started = true;
+	if (!r->be->start)
+		return 0;
+	sb_init(&msg);
+	rc = r->be->start(r->be->ctx, &msg);
+	if (rc) {
+		r->tests++;
+		fprintf(r->out, "not ok %d - the machine could not be set up: %s\n", r->tests,
+			msg.buf ? msg.buf : "");
+		r->res->failed++;
+		r->res->stopped = true;
+		r->stop = true;
+	}
+	sb_free(&msg);
+	return rc;
+}
+
+/* The value of KEY in a flat-keyed file ("key value" lines). */
+static bool find_key(struct strbuf *val, const char *content, const char *key)
+{
+	const char *p = content;
+	size_t klen = strlen(key);
+
+	while (*p) {
+		const char *e = strchr(p, '\n');
+		size_t n = e ? (size_t)(e - p) : strlen(p);
+
+		if (n > klen && !strncmp(p, key, klen) && p[klen] == ' ') {
+			sb_add(val, p + klen + 1, n - klen - 1);
+			return true;
+		}
+		if (!e)
+			break;
+		p = e + 1;
+	}
+	return false;
+}
+
+static void do_expect_file(struct run *r, const struct smc_stmt *st)
+{
+	struct strbuf content, msg, val, why;
+	const char *actual;
+	bool ok = false;
+	int rc;
+
+	sb_init(&content);
+	sb_init(&msg);
+	sb_init(&val);
+	sb_init(&why);
+	rc = r->be->read(r->be->ctx, st->path, &content, &msg);
+	if (rc == SMC_SKIP) {
+		tap_point(r, true, st, NULL, msg.buf ? msg.buf : "SKIP");
+		goto out;
+	}
+	if (rc) {
+		sb_printf(&why, "reading %s failed with %s%s%s", st->path, err_text(-rc),
+			  msg.len ? ": " : "", msg.len ? msg.buf : "");
+		tap_point(r, false, st, why.buf, NULL);
+		goto out;
+	}
+	if (content.len && content.buf[content.len - 1] == '\n')
+		content.buf[--content.len] = '\0';
+	actual = content.buf ? content.buf : "";
+	if (st->key) {
+		if (!find_key(&val, actual, st->key)) {
+			sb_printf(&why, "no key \"%s\" in %s", st->key, st->path);
+			tap_point(r, false, st, why.buf, NULL);
+			goto out;
+		}
+		actual = val.buf;
+	}
+	smc_compare(&ok, actual, st->cmp, &st->value, &st->tol, &why);
+	{
+		struct strbuf d;
+
+		sb_init(&d);
+		if (!strchr(actual, '\n'))
+			sb_printf(&d, "got %s", actual);
+		else
+			sb_puts(&d, "got a multi-line value");
+		if (!ok && why.len)
+			sb_printf(&d, "; %s", why.buf);
+		tap_point(r, ok, st, d.buf, NULL);
+		if (!ok && strchr(actual, '\n'))
+			print_comment_lines(r->out, actual);
+		sb_free(&d);
+	}
+out:
+	sb_free(&content);
+	sb_free(&msg);
+	sb_free(&val);
+	sb_free(&why);
+}
+
+static const char *const state_names[] = { "alive", "exited", "killed" };
+
+static void do_expect_proc(struct run *r, const struct smc_stmt *st)
+{
+	struct strbuf msg, d;
+	enum smc_proc_state state;
+	int sig = 0, rc;
+	bool ok;
+
+	sb_init(&msg);
+	sb_init(&d);
+	rc = r->be->proc_state(r->be->ctx, st->proc, &state, &sig, &msg);
+	if (rc == SMC_SKIP) {
+		tap_point(r, true, st, NULL, msg.buf ? msg.buf : "SKIP");
+	} else if (rc) {
+		sb_printf(&d, "%s", msg.len ? msg.buf : "no such process");
+		tap_point(r, false, st, d.buf, NULL);
+	} else {
+		ok = state == st->pstate &&
+		     (st->pstate != SMC_KILLED || !st->signal || st->signal == sig);
+		if (state == SMC_KILLED)
+			sb_printf(&d, "got killed %s", smc_signal_name(sig));
+		else
+			sb_printf(&d, "got %s", state_names[state]);
+		tap_point(r, ok, st, d.buf, NULL);
+	}
+	sb_free(&msg);
+	sb_free(&d);
+}
+
+static void do_read(struct run *r, const struct smc_stmt *st)
+{
+	struct strbuf content, msg;
+	int rc;
+
+	sb_init(&content);
+	sb_init(&msg);
+	rc = r->be->read(r->be->ctx, st->path, &content, &msg);
+	if (rc == SMC_SKIP) {
+		fprintf(r->out, "# %s: skipped: %s\n", st->path, msg.buf ? msg.buf : "");
+	} else if (rc) {
+		fail_stmt(r, st, rc, msg.buf);
+	} else {
+		fprintf(r->out, "# %s:\n", st->path);
+		print_comment_lines(r->out, content.buf ? content.buf : "");
+	}
+	sb_free(&content);
+	sb_free(&msg);
+}
+
+static void do_expect_error(struct run *r, const struct smc_stmt *st)
+{
+	struct strbuf msg, d;
+	int rc;
+
+	sb_init(&msg);
+	sb_init(&d);
+	rc = r->be->exec(r->be->ctx, st->inner, &msg);
+	if (rc == SMC_SKIP) {
+		tap_point(r, true, st, NULL, msg.buf ? msg.buf : "SKIP");
+	} else if (rc == SMC_NOTSUP) {
+		fail_stmt(r, st, rc, msg.buf);
+	} else if (rc == -st->err) {
+		sb_printf(&d, "got %s", err_text(st->err));
+		tap_point(r, true, st, d.buf, NULL);
+	} else {
+		if (rc == 0)
+			sb_puts(&d, "the statement succeeded");
+		else
+			sb_printf(&d, "got %s%s%s", err_text(-rc), msg.len ? ": " : "",
+				  msg.len ? msg.buf : "");
+		tap_point(r, false, st, d.buf, NULL);
+	}
+	sb_free(&msg);
+	sb_free(&d);
+}
+
+static void exec_stmt(struct run *r, const struct smc_stmt *st)
+{
+	struct strbuf msg;
+	int rc;
+
+	if (st->op != SMC_MACHINE && st->op != SMC_POLICY &&
+	    st->op != SMC_CGROUP_OPTIONS && ensure_started(r))
+		return;
+	switch (st->op) {
+	case SMC_ECHO:
+		fprintf(r->out, "# %s\n", st->text);
+		return;
+	case SMC_READ:
+		do_read(r, st);
+		return;
+	case SMC_EXPECT_FILE:
+		do_expect_file(r, st);
+		return;
+	case SMC_EXPECT_PROC:
+		do_expect_proc(r, st);
+		return;
+	case SMC_EXPECT_ERROR:
+		do_expect_error(r, st);
+		return;
+	default:
+		break;
+	}
+	sb_init(&msg);
+	rc = r->be->exec(r->be->ctx, st, &msg);
+	if (rc == SMC_SKIP)
+		fprintf(r->out, "# line %d skipped: %s\n", st->line, msg.buf ? msg.buf : "");
+	else if (rc)
+		fail_stmt(r, st, rc, msg.buf);
+	else if (msg.len)
+		print_comment_lines(r->out, msg.buf);
+	sb_free(&msg);
+}
+
+static void run_range(struct run *r, int first, int last, bool subst, long iter)
+{
+	int i;
+
+	for (i = first; i < last && !r->stop; i++) {
+		const struct smc_line *line = &r->s->lines[i];
+		struct smc_line sub;
+		struct smc_stmt st;
+		struct smc_error err;
+
+		if (subst) {
+			smc_line_subst(&sub, line, iter);
+			line = &sub;
+		}
+		if (smc_parse_stmt(&st, line, &err)) {
+			r->tests++;
+			fprintf(r->out, "not ok %d - %s:%d:%d: %s\n", r->tests, r->s->file,
+				err.line, err.col, err.msg);
+			r->res->failed++;
+			r->res->stopped = true;
+			r->stop = true;
+		} else if (st.op == SMC_REPEAT) {
+			uint64_t k;
+			int end = r->s->match[i];
+
+			for (k = 0; k < st.count && !r->stop; k++)
+				run_range(r, i + 1, end, true, (long)k);
+			i = end;
+		} else {
+			exec_stmt(r, &st);
+			r->done++;
+			progress(r);
+		}
+		smc_stmt_free(&st);
+		if (subst)
+			smc_line_free(&sub);
+	}
+}
+
+void smc_run(struct smc_result *res, const struct smc_script *s,
+	     const struct smc_backend *be, const struct smc_run_opts *opts)
+{
+	struct run r;
+
+	memset(res, 0, sizeof(*res));
+	memset(&r, 0, sizeof(r));
+	r.s = s;
+	r.be = be;
+	r.o = opts;
+	r.res = res;
+	r.out = opts->out;
+	r.t0 = now_s();
+	fprintf(r.out, "TAP version 13\n# %s\n", s->file);
+	run_range(&r, 0, s->nlines, false, 0);
+	if (!r.stop)
+		ensure_started(&r);
+	fprintf(r.out, "1..%d\n", r.tests);
+	if (r.progress_shown)
+		fprintf(stderr, "\r\033[K");
+	fflush(r.out);
+}
+
+struct smc_session {
+	struct run r;
+};
+
+struct smc_session *smc_session_new(const struct smc_backend *be,
+				    const struct smc_run_opts *opts,
+				    struct smc_result *res)
+{
+	struct smc_session *ss = xcalloc(1, sizeof(*ss));
+
+	memset(res, 0, sizeof(*res));
+	ss->r.be = be;
+	ss->r.o = opts;
+	ss->r.res = res;
+	ss->r.out = opts->out;
+	ss->r.t0 = now_s();
+	fprintf(ss->r.out, "TAP version 13\n");
+	return ss;
+}
+
+void smc_session_feed(struct smc_session *ss, const struct smc_script *s)
+{
+	ss->r.s = s;
+	ss->r.stop = false;
+	run_range(&ss->r, 0, s->nlines, false, 0);
+	fflush(ss->r.out);
+}
+
+void smc_session_finish(struct smc_session *ss)
+{
+	fprintf(ss->r.out, "1..%d\n", ss->r.tests);
+	fflush(ss->r.out);
+	free(ss);
+}
+
+/* ---- comparisons ---- */
+
+#define INF INT64_MAX
+
+static int parse_actual(int64_t *v, const char *s)
+{
+	char *end;
+	long long x;
+
+	if (!strcmp(s, "max")) {
+		*v = INF;
+		return 0;
+	}
+	errno = 0;
+	x = strtoll(s, &end, 10);
+	if (end == s || *end || errno)
+		return -1;
+	*v = x;
+	return 0;
+}
+
+int smc_compare(bool *ok, const char *actual, enum smc_cmp cmp,
+		const struct smc_value *want, const struct smc_value *tol,
+		struct strbuf *why)
+{
+	int64_t a, b;
+
+	*ok = false;
+	if (want->kind == VAL_STRING) {
+		bool eq = !strcmp(actual, want->str);
+
+		*ok = cmp == CMP_EQ ? eq : !eq;
+		if (!*ok)
+			sb_printf(why, "expected %s\"%s\"", cmp == CMP_EQ ? "" : "not ", want->str);
+		return 0;
+	}
+	if (parse_actual(&a, actual)) {
+		sb_printf(why, "\"%s\" is not a number", actual);
+		return -1;
+	}
+	b = want->kind == VAL_MAX ? INF : want->num;
+	switch (cmp) {
+	case CMP_EQ: *ok = a == b; break;
+	case CMP_NE: *ok = a != b; break;
+	case CMP_LT: *ok = a < b; break;
+	case CMP_LE: *ok = a <= b; break;
+	case CMP_GT: *ok = a > b; break;
+	case CMP_GE: *ok = a >= b; break;
+	case CMP_CLOSE:
+		if (a == INF || b == INF) {
+			*ok = a == b;
+		} else if (tol->kind == VAL_NUMBER) {
+			int64_t d = a > b ? a - b : b - a;
+
+			*ok = d <= tol->num;
+		} else {
+			/* the selftests' values_close(): integer math, divide first */
+			int64_t err = tol->kind == VAL_PERCENT ? tol->num : 3;
+			int64_t d = a > b ? a - b : b - a;
+
+			*ok = d <= (a + b) / 100 * err;
+		}
+		break;
+	}
+	if (!*ok) {
+		if (want->kind == VAL_MAX)
+			sb_printf(why, "expected %s max", smc_cmp_name(cmp));
+		else
+			sb_printf(why, "expected %s %lld", smc_cmp_name(cmp), (long long)b);
+		if (cmp == CMP_CLOSE) {
+			if (tol->kind == VAL_NUMBER)
+				sb_printf(why, " within %lld", (long long)tol->num);
+			else
+				sb_printf(why, " within %lld%%",
+					  (long long)(tol->kind == VAL_PERCENT ? tol->num : 3));
+		}
+	}
+	return 0;
+}

@@ -1,0 +1,1112 @@
+/*
+ * Statement parser of the scenario language. One function per statement
+ * family; every error names the column of the offending word, what was
+ * expected and what was found.
+ */
+#include "scenario.h"
+
+#include <ctype.h>
+#include <errno.h>
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "smemcg.h"
+
+struct pctx {
+	const struct smc_line *l;
+	struct smc_stmt *st;
+	struct smc_error *err;
+};
+
+static int perr(struct pctx *p, int tokidx, const char *fmt, ...) PRINTF_LIKE(3, 4);
+
+static int perr(struct pctx *p, int tokidx, const char *fmt, ...)
+{
+	va_list ap;
+	int col;
+
+	if (tokidx < p->l->ntok)
+		col = p->l->tok[tokidx].col;
+	else if (p->l->ntok)
+		col = p->l->tok[p->l->ntok - 1].col +
+		      (int)strlen(p->l->tok[p->l->ntok - 1].text);
+	else
+		col = 1;
+	p->err->line = p->l->line;
+	p->err->col = col;
+	va_start(ap, fmt);
+	vsnprintf(p->err->msg, sizeof(p->err->msg), fmt, ap);
+	va_end(ap);
+	return -1;
+}
+
+static const char *tok(struct pctx *p, int i)
+{
+	return i < p->l->ntok ? p->l->tok[i].text : NULL;
+}
+
+/* A required word: its absence is "missing X". */
+static int need(struct pctx *p, int i, const char *what)
+{
+	if (i >= p->l->ntok)
+		return perr(p, i, "missing %s after \"%s\"", what, p->l->tok[i - 1].text);
+	return 0;
+}
+
+static int no_more(struct pctx *p, int i)
+{
+	if (i < p->l->ntok)
+		return perr(p, i, "unexpected \"%s\" at the end of the statement",
+			    p->l->tok[i].text);
+	return 0;
+}
+
+static const char *const keywords[] = {
+	"machine", "cgroup-options", "policy", "mkdir", "rmdir", "write", "read",
+	"expect", "spawn", "fork", "clone-vm", "move", "exit", "kill", "smemcg",
+	"sleep", "repeat", "end", "expect-error", "echo", "explain",
+};
+
+static bool is_keyword(const char *w)
+{
+	size_t i;
+
+	for (i = 0; i < ARRAY_SIZE(keywords); i++)
+		if (!strcmp(keywords[i], w))
+			return true;
+	return false;
+}
+
+static bool is_ident(const char *w)
+{
+	const char *c = w;
+
+	if (!(isalpha((unsigned char)*c) || *c == '_'))
+		return false;
+	for (c++; *c; c++)
+		if (!(isalnum((unsigned char)*c) || *c == '_' || *c == '.' || *c == '-'))
+			return false;
+	return c - w <= 64;
+}
+
+static int ident(struct pctx *p, int i, const char *what, const char **out)
+{
+	if (need(p, i, what))
+		return -1;
+	if (p->l->tok[i].quoted || !is_ident(tok(p, i)))
+		return perr(p, i, "expected %s (a name like web_1: a letter or _, then letters, digits, _ . -; at most 64), found \"%s\"",
+			    what, tok(p, i));
+	if (is_keyword(tok(p, i)))
+		return perr(p, i, "expected %s, found the keyword \"%s\"", what, tok(p, i));
+	*out = tok(p, i);
+	return 0;
+}
+
+int smc_parse_size(uint64_t *out, const char *s)
+{
+	uint64_t v = 0;
+	const char *c = s;
+	int shift = 0;
+
+	if (!isdigit((unsigned char)*c))
+		return -EINVAL;
+	for (; isdigit((unsigned char)*c); c++) {
+		if (v > (UINT64_MAX - 9) / 10)
+			return -ERANGE;
+		v = v * 10 + (uint64_t)(*c - '0');
+	}
+	switch (*c) {
+	case 'k': case 'K': shift = 10; c++; break;
+	case 'm': case 'M': shift = 20; c++; break;
+	case 'g': case 'G': shift = 30; c++; break;
+	case 't': case 'T': shift = 40; c++; break;
+	}
+	if (*c)
+		return -EINVAL;
+	if (shift && v > (UINT64_MAX >> shift))
+		return -ERANGE;
+	*out = v << shift;
+	return 0;
+}
+
+static int size_arg(struct pctx *p, int i, const char *what, uint64_t *out)
+{
+	int e;
+
+	if (need(p, i, what))
+		return -1;
+	e = smc_parse_size(out, tok(p, i));
+	if (e == -ERANGE)
+		return perr(p, i, "%s \"%s\" is too large", what, tok(p, i));
+	if (e)
+		return perr(p, i, "expected %s (a size like 4096, 64K, 10M, 2G), found \"%s\"",
+			    what, tok(p, i));
+	return 0;
+}
+
+static int int_arg(struct pctx *p, int i, const char *what, int64_t lo, int64_t hi,
+		   int64_t *out)
+{
+	const char *s;
+	char *end;
+	long long v;
+
+	if (need(p, i, what))
+		return -1;
+	s = tok(p, i);
+	errno = 0;
+	v = strtoll(s, &end, 10);
+	if (!*s || *end || errno || v < lo || v > hi)
+		return perr(p, i, "expected %s (an integer in %lld..%lld), found \"%s\"", what,
+			    (long long)lo, (long long)hi, s);
+	*out = v;
+	return 0;
+}
+
+/* "key=VALUE": returns the value part when the word starts with key=. */
+static const char *opt_value(const char *w, const char *key)
+{
+	size_t n = strlen(key);
+
+	if (!strncmp(w, key, n) && w[n] == '=')
+		return w + n + 1;
+	return NULL;
+}
+
+static int cpu_opt(struct pctx *p, int i)
+{
+	const char *v;
+	int64_t cpu;
+
+	p->st->cpu = -1;
+	if (i >= p->l->ntok)
+		return 0;
+	v = opt_value(tok(p, i), "cpu");
+	if (!v)
+		return perr(p, i, "expected cpu=N, found \"%s\"", tok(p, i));
+	{
+		char *end;
+
+		errno = 0;
+		cpu = strtoll(v, &end, 10);
+		if (!*v || *end || errno || cpu < 0 || cpu >= 1024)
+			return perr(p, i, "expected cpu=N with N in 0..1023, found \"%s\"",
+				    tok(p, i));
+	}
+	p->st->cpu = (int)cpu;
+	return no_more(p, i + 1);
+}
+
+static int check_path_chars(struct pctx *p, int i, const char *s)
+{
+	const char *c;
+
+	for (c = s; *c; c++) {
+		if (c[0] == '/' && c[1] == '/')
+			return perr(p, i, "empty component (\"//\") in path \"%s\"", s);
+	}
+	if (strstr(s, "/./") || strstr(s, "/../") ||
+	    (strlen(s) >= 2 && !strcmp(s + strlen(s) - 2, "/.")) ||
+	    (strlen(s) >= 3 && !strcmp(s + strlen(s) - 3, "/..")))
+		return perr(p, i, "'.' and '..' are not allowed in path \"%s\"", s);
+	if (strlen(s) > 4096)
+		return perr(p, i, "path longer than 4096 bytes");
+	return 0;
+}
+
+static int cgroup_path_arg(struct pctx *p, int i, const char **out)
+{
+	const char *s;
+	int depth = 0;
+
+	if (need(p, i, "a cgroup path"))
+		return -1;
+	s = tok(p, i);
+	if (s[0] != '/')
+		return perr(p, i, "expected a cgroup path starting with '/', found \"%s\"", s);
+	if (check_path_chars(p, i, s))
+		return -1;
+	for (const char *c = s; *c; c++)
+		depth += *c == '/';
+	if (depth > 64)
+		return perr(p, i, "cgroup path deeper than 64 levels");
+	if (!strncmp(s, "/proc/", 6) || !strcmp(s, "/proc"))
+		return perr(p, i, "\"/proc\" is reserved for the model's proc files, not a cgroup");
+	*out = s;
+	return 0;
+}
+
+static int fs_path_arg(struct pctx *p, int i, const char *what, const char **out)
+{
+	const char *s;
+
+	if (need(p, i, what))
+		return -1;
+	s = tok(p, i);
+	if (s[0] != '/')
+		return perr(p, i, "expected %s starting with '/', found \"%s\"", what, s);
+	if (check_path_chars(p, i, s))
+		return -1;
+	*out = s;
+	return 0;
+}
+
+/* CG/FILE, @NAME/FILE or /proc/FILE; checks the file exists and allows it. */
+static int file_path_arg(struct pctx *p, int i, unsigned want, const char **out)
+{
+	const char *s, *base;
+	unsigned mode;
+
+	if (need(p, i, "a control file (like /a/memory.max)"))
+		return -1;
+	s = tok(p, i);
+	if (s[0] != '/' && s[0] != '@')
+		return perr(p, i, "expected a control file like /a/memory.max or @NAME/memory.current, found \"%s\"",
+			    s);
+	if (s[0] == '/' && check_path_chars(p, i, s))
+		return -1;
+	base = strrchr(s, '/');
+	if (!base || !base[1])
+		return perr(p, i, "expected a file name after the last '/' in \"%s\"", s);
+	mode = smemcg_file_mode(s);
+	if (!mode)
+		return perr(p, i, "unknown control file \"%s\"", base + 1);
+	if ((want & SMEMCG_FILE_WRITE) && !(mode & SMEMCG_FILE_WRITE))
+		return perr(p, i, "%s is read-only", base + 1);
+	if ((want & SMEMCG_FILE_READ) && !(mode & SMEMCG_FILE_READ))
+		return perr(p, i, "%s is write-only", base + 1);
+	*out = s;
+	return 0;
+}
+
+static const char *const cmp_names[] = { "==", "!=", "<", "<=", ">", ">=", "~" };
+
+const char *smc_cmp_name(enum smc_cmp cmp)
+{
+	return cmp_names[cmp];
+}
+
+static int cmp_of(const char *w)
+{
+	size_t i;
+
+	for (i = 0; i < ARRAY_SIZE(cmp_names); i++)
+		if (!strcmp(w, cmp_names[i]))
+			return (int)i;
+	return -1;
+}
+
+static int value_arg(struct pctx *p, int i, struct smc_value *v)
+{
+	const char *s;
+	uint64_t n;
+	int e;
+
+	if (need(p, i, "a value"))
+		return -1;
+	s = tok(p, i);
+	if (p->l->tok[i].quoted) {
+		v->kind = VAL_STRING;
+		v->str = s;
+		return 0;
+	}
+	if (!strcmp(s, "max")) {
+		v->kind = VAL_MAX;
+		return 0;
+	}
+	e = smc_parse_size(&n, s[0] == '-' ? s + 1 : s);
+	if (e || n > (uint64_t)INT64_MAX)
+		return perr(p, i, "expected a value (an integer, a size like 10M, max, or a \"quoted string\"), found \"%s\"",
+			    s);
+	v->kind = VAL_NUMBER;
+	v->num = s[0] == '-' ? -(int64_t)n : (int64_t)n;
+	return 0;
+}
+
+static int tol_arg(struct pctx *p, int i, struct smc_value *v)
+{
+	const char *s = tok(p, i);
+	size_t n = strlen(s);
+	uint64_t x;
+
+	if (n > 1 && s[n - 1] == '%') {
+		char *buf = xstrndup(s, n - 1);
+		int e = smc_parse_size(&x, buf);
+
+		free(buf);
+		if (e || x > 100)
+			return perr(p, i, "expected a tolerance N%% with N in 0..100, found \"%s\"", s);
+		v->kind = VAL_PERCENT;
+		v->num = (int64_t)x;
+		return 0;
+	}
+	if (smc_parse_size(&x, s) || x > (uint64_t)INT64_MAX)
+		return perr(p, i, "expected a tolerance (N%% or a size like 64K), found \"%s\"", s);
+	v->kind = VAL_NUMBER;
+	v->num = (int64_t)x;
+	return 0;
+}
+
+static const struct {
+	const char *name;
+	int num;
+} signals[] = {
+	{ "SIGHUP", 1 }, { "SIGINT", 2 }, { "SIGQUIT", 3 }, { "SIGILL", 4 },
+	{ "SIGABRT", 6 }, { "SIGBUS", 7 }, { "SIGFPE", 8 }, { "SIGKILL", 9 },
+	{ "SIGUSR1", 10 }, { "SIGSEGV", 11 }, { "SIGUSR2", 12 }, { "SIGPIPE", 13 },
+	{ "SIGALRM", 14 }, { "SIGTERM", 15 },
+};
+
+int smc_signal_from_name(const char *s)
+{
+	size_t i;
+
+	for (i = 0; i < ARRAY_SIZE(signals); i++)
+		if (!strcmp(s, signals[i].name) || !strcmp(s, signals[i].name + 3))
+			return signals[i].num;
+	if (isdigit((unsigned char)s[0])) {
+		char *end;
+		long v = strtol(s, &end, 10);
+
+		if (!*end && v > 0 && v <= 64)
+			return (int)v;
+	}
+	return 0;
+}
+
+const char *smc_signal_name(int sig)
+{
+	size_t i;
+
+	for (i = 0; i < ARRAY_SIZE(signals); i++)
+		if (signals[i].num == sig)
+			return signals[i].name;
+	return "SIG?";
+}
+
+static int signal_arg(struct pctx *p, int i, int *sig)
+{
+	*sig = smc_signal_from_name(tok(p, i));
+	if (!*sig)
+		return perr(p, i, "expected a signal (SIGKILL, SIGTERM, SIGBUS, ... or 1..64), found \"%s\"",
+			    tok(p, i));
+	return 0;
+}
+
+static int duration_arg(struct pctx *p, int i, uint64_t *ns)
+{
+	const char *s;
+	char *end;
+	unsigned long long v;
+	uint64_t mult;
+
+	if (need(p, i, "a duration"))
+		return -1;
+	s = tok(p, i);
+	errno = 0;
+	v = isdigit((unsigned char)s[0]) ? strtoull(s, &end, 10) : 0;
+	if (!isdigit((unsigned char)s[0]) || errno)
+		return perr(p, i, "expected a duration like 100ms or 2s, found \"%s\"", s);
+	if (!strcmp(end, "ns"))
+		mult = 1;
+	else if (!strcmp(end, "us"))
+		mult = 1000;
+	else if (!strcmp(end, "ms"))
+		mult = 1000000;
+	else if (!strcmp(end, "s"))
+		mult = 1000000000ULL;
+	else if (!strcmp(end, "min"))
+		mult = 60000000000ULL;
+	else
+		return perr(p, i, "expected a duration with a unit (ns, us, ms, s, min), found \"%s\"",
+			    s);
+	if (v > (365ULL * 24 * 3600 * 1000000000ULL) / mult)
+		return perr(p, i, "duration \"%s\" is longer than a year", s);
+	*ns = v * mult;
+	return 0;
+}
+
+/* machine [memory=SIZE] [swap=SIZE] [cpus=N] */
+static int parse_machine(struct pctx *p)
+{
+	int i;
+
+	for (i = 1; i < p->l->ntok; i++) {
+		const char *w = tok(p, i), *v;
+		uint64_t x;
+
+		if ((v = opt_value(w, "memory")) || (v = opt_value(w, "swap"))) {
+			bool mem = w[0] == 'm';
+
+			if (smc_parse_size(&x, v))
+				return perr(p, i, "expected %s=SIZE (like 4G), found \"%s\"",
+					    mem ? "memory" : "swap", w);
+			if (mem) {
+				p->st->size = x;
+				p->st->flags |= SMC_F_SIZE;
+			} else {
+				p->st->swap = x;
+				p->st->flags |= SMC_F_SWAP;
+			}
+		} else if ((v = opt_value(w, "cpus"))) {
+			char *end;
+			long n = strtol(v, &end, 10);
+
+			if (!*v || *end || n < 1 || n > 1024)
+				return perr(p, i, "expected cpus=N with N in 1..1024, found \"%s\"", w);
+			p->st->num = n;
+			p->st->flags |= SMC_F_CPUS;
+		} else {
+			return perr(p, i, "expected memory=SIZE, swap=SIZE or cpus=N, found \"%s\"", w);
+		}
+	}
+	return 0;
+}
+
+static int parse_cgroup_options(struct pctx *p)
+{
+	int i;
+
+	for (i = 1; i < p->l->ntok; i++) {
+		if (!strcmp(tok(p, i), "memory_recursiveprot"))
+			p->st->cgopts |= SMEMCG_OPT_RECURSIVEPROT;
+		else if (!strcmp(tok(p, i), "memory_localevents"))
+			p->st->cgopts |= SMEMCG_OPT_LOCALEVENTS;
+		else
+			return perr(p, i, "expected memory_recursiveprot or memory_localevents, found \"%s\"",
+				    tok(p, i));
+	}
+	return 0;
+}
+
+static int parse_policy(struct pctx *p)
+{
+	int i;
+
+	if (need(p, 1, "KEY=VALUE"))
+		return -1;
+	p->st->kv = xcalloc((size_t)p->l->ntok, sizeof(*p->st->kv));
+	for (i = 1; i < p->l->ntok; i++) {
+		const char *w = tok(p, i), *eq = strchr(w, '=');
+		char msg[256];
+
+		if (!eq || eq == w || !eq[1])
+			return perr(p, i, "expected KEY=VALUE (like shared=owner), found \"%s\"", w);
+		p->st->kv[p->st->nkv].key = xstrndup(w, (size_t)(eq - w));
+		p->st->kv[p->st->nkv].value = eq + 1;
+		p->st->nkv++;
+		if (smemcg_policy_check(msg, sizeof(msg), p->st->kv[p->st->nkv - 1].key,
+					eq + 1))
+			return perr(p, i, "%s", msg);
+	}
+	return 0;
+}
+
+static int parse_write(struct pctx *p)
+{
+	struct strbuf sb;
+	int i;
+
+	if (file_path_arg(p, 1, SMEMCG_FILE_WRITE, &p->st->path))
+		return -1;
+	if (need(p, 2, "a value to write"))
+		return -1;
+	sb_init(&sb);
+	for (i = 2; i < p->l->ntok; i++) {
+		if (i > 2)
+			sb_puts(&sb, " ");
+		sb_puts(&sb, tok(p, i));
+	}
+	p->st->text = sb_detach(&sb);
+	return 0;
+}
+
+static int parse_expect(struct pctx *p)
+{
+	struct smc_stmt *st = p->st;
+	int i = 2, c;
+
+	if (need(p, 1, "a control file or a process"))
+		return -1;
+	if (tok(p, 1)[0] != '/' && tok(p, 1)[0] != '@') {
+		const char *w;
+
+		st->op = SMC_EXPECT_PROC;
+		if (ident(p, 1, "a process name", &st->proc))
+			return -1;
+		if (need(p, 2, "alive, exited or killed"))
+			return -1;
+		w = tok(p, 2);
+		if (!strcmp(w, "alive"))
+			st->pstate = SMC_ALIVE;
+		else if (!strcmp(w, "exited"))
+			st->pstate = SMC_EXITED;
+		else if (!strcmp(w, "killed"))
+			st->pstate = SMC_KILLED;
+		else
+			return perr(p, 2, "expected alive, exited or killed, found \"%s\"", w);
+		if (p->l->ntok > 3) {
+			if (st->pstate != SMC_KILLED)
+				return perr(p, 3, "a signal follows only \"killed\"");
+			if (signal_arg(p, 3, &st->signal))
+				return -1;
+			return no_more(p, 4);
+		}
+		return 0;
+	}
+	if (file_path_arg(p, 1, SMEMCG_FILE_READ, &st->path))
+		return -1;
+	if (need(p, 2, "a comparison (== != < <= > >= ~) or a key"))
+		return -1;
+	c = cmp_of(tok(p, 2));
+	if (c < 0) {
+		st->key = tok(p, 2);
+		i = 3;
+		if (need(p, 3, "a comparison (== != < <= > >= ~)"))
+			return -1;
+		c = cmp_of(tok(p, 3));
+		if (c < 0)
+			return perr(p, 3, "expected a comparison (== != < <= > >= ~), found \"%s\"",
+				    tok(p, 3));
+	}
+	st->cmp = (enum smc_cmp)c;
+	if (value_arg(p, i + 1, &st->value))
+		return -1;
+	if (st->value.kind == VAL_STRING && st->cmp != CMP_EQ && st->cmp != CMP_NE)
+		return perr(p, i, "a quoted string compares only with == or !=");
+	if (i + 2 < p->l->ntok) {
+		if (st->cmp != CMP_CLOSE)
+			return perr(p, i + 2, "a tolerance follows only the ~ comparison");
+		if (tol_arg(p, i + 2, &st->tol))
+			return -1;
+		return no_more(p, i + 3);
+	}
+	return 0;
+}
+
+static int range_args(struct pctx *p, int i)
+{
+	if (i >= p->l->ntok || !isdigit((unsigned char)tok(p, i)[0]))
+		return i;
+	if (size_arg(p, i, "an offset", &p->st->off) ||
+	    size_arg(p, i + 1, "a length", &p->st->len))
+		return -1;
+	p->st->flags |= SMC_F_RANGE;
+	return i + 2;
+}
+
+static int parse_mmap(struct pctx *p)
+{
+	struct smc_stmt *st = p->st;
+	int i;
+
+	if (ident(p, 2, "a mapping name", &st->name))
+		return -1;
+	if (need(p, 3, "anon or file"))
+		return -1;
+	if (!strcmp(tok(p, 3), "anon")) {
+		st->op = SMC_MMAP_ANON;
+		if (size_arg(p, 4, "a SIZE", &st->size))
+			return -1;
+		if (p->l->ntok > 5) {
+			if (strcmp(tok(p, 5), "shared"))
+				return perr(p, 5, "expected \"shared\", found \"%s\"", tok(p, 5));
+			st->flags |= SMC_F_SHARED;
+			return no_more(p, 6);
+		}
+		return 0;
+	}
+	if (strcmp(tok(p, 3), "file"))
+		return perr(p, 3, "expected anon or file, found \"%s\"", tok(p, 3));
+	st->op = SMC_MMAP_FILE;
+	if (fs_path_arg(p, 4, "a file path", &st->path) ||
+	    size_arg(p, 5, "a SIZE", &st->size))
+		return -1;
+	for (i = 6; i < p->l->ntok; i++) {
+		const char *w = tok(p, i), *v;
+
+		if (!strcmp(w, "shared") || !strcmp(w, "private")) {
+			if (st->flags & (SMC_F_SHARED | SMC_F_PRIVATE))
+				return perr(p, i, "shared or private is given twice");
+			st->flags |= w[0] == 's' ? SMC_F_SHARED : SMC_F_PRIVATE;
+		} else if ((v = opt_value(w, "offset"))) {
+			if (smc_parse_size(&st->offset, v))
+				return perr(p, i, "expected offset=SIZE, found \"%s\"", w);
+		} else {
+			return perr(p, i, "expected shared, private or offset=SIZE, found \"%s\"", w);
+		}
+	}
+	return 0;
+}
+
+static int parse_mount(struct pctx *p, bool remount)
+{
+	struct smc_stmt *st = p->st;
+	struct strbuf opts;
+	int i = 2;
+
+	if (!remount) {
+		if (need(p, 2, "a filesystem type"))
+			return -1;
+		if (strcmp(tok(p, 2), "tmpfs"))
+			return perr(p, 2, "expected tmpfs (the only mountable filesystem), found \"%s\"",
+				    tok(p, 2));
+		i = 3;
+	}
+	if (fs_path_arg(p, i, "a mount point", &st->path))
+		return -1;
+	sb_init(&opts);
+	for (i++; i < p->l->ntok; i++) {
+		const char *w = tok(p, i), *v;
+
+		if (opts.len)
+			sb_puts(&opts, ",");
+		sb_puts(&opts, w);
+		if (!remount && (v = opt_value(w, "size"))) {
+			if (smc_parse_size(&st->size, v)) {
+				sb_free(&opts);
+				return perr(p, i, "expected size=SIZE, found \"%s\"", w);
+			}
+			st->flags |= SMC_F_SIZE;
+		} else if ((v = opt_value(w, "memcg"))) {
+			st->memcg = v;
+		} else if (!remount && (v = opt_value(w, "smemcg"))) {
+			st->smemcg = v;
+		} else {
+			sb_free(&opts);
+			return perr(p, i, "expected %s, found \"%s\"",
+				    remount ? "memcg=CG" : "size=SIZE, memcg=CG or smemcg=NAME", w);
+		}
+	}
+	st->opts = sb_detach(&opts);
+	return 0;
+}
+
+static int parse_kmalloc(struct pctx *p)
+{
+	struct smc_stmt *st = p->st;
+	const char *c;
+	static const char *const caches[] = { "dentry", "inode", "task_struct", "sock",
+					      "pipe" };
+	size_t k;
+	int64_t n;
+
+	if (need(p, 2, "a cache name"))
+		return -1;
+	c = tok(p, 2);
+	st->name = c;
+	if (!strncmp(c, "bytes:", 6)) {
+		if (smc_parse_size(&st->size, c + 6) || !st->size)
+			return perr(p, 2, "expected bytes:SIZE with SIZE > 0, found \"%s\"", c);
+	} else {
+		for (k = 0; k < ARRAY_SIZE(caches); k++)
+			if (!strcmp(c, caches[k]))
+				break;
+		if (k == ARRAY_SIZE(caches))
+			return perr(p, 2, "expected a cache (dentry, inode, task_struct, sock, pipe, bytes:SIZE), found \"%s\"",
+				    c);
+	}
+	if (int_arg(p, 3, "a COUNT", 1, 100000000, &n))
+		return -1;
+	st->count = (uint64_t)n;
+	return no_more(p, 4);
+}
+
+static int parse_proc_stmt(struct pctx *p)
+{
+	struct smc_stmt *st = p->st;
+	const char *verb;
+	int i;
+
+	if (ident(p, 0, "a statement or a process name", &st->proc))
+		return -1;
+	if (need(p, 1, "what the process does (mmap, touch, write, ...)"))
+		return -1;
+	verb = tok(p, 1);
+	if (!strcmp(verb, "oom_score_adj")) {
+		st->op = SMC_OOM_SCORE_ADJ;
+		return int_arg(p, 2, "an oom_score_adj", -1000, 1000, &st->num) || no_more(p, 3);
+	}
+	if (!strcmp(verb, "mmap"))
+		return parse_mmap(p);
+	if (!strcmp(verb, "touch")) {
+		st->op = SMC_TOUCH;
+		if (ident(p, 2, "a mapping name", &st->name))
+			return -1;
+		i = range_args(p, 3);
+		if (i < 0)
+			return -1;
+		if (i < p->l->ntok && !strcmp(tok(p, i), "ro")) {
+			st->flags |= SMC_F_RO;
+			i++;
+		}
+		return no_more(p, i);
+	}
+	if (!strcmp(verb, "munmap") || !strcmp(verb, "mlock") || !strcmp(verb, "munlock")) {
+		st->op = verb[1] == 'u' ? SMC_MUNMAP : verb[1] == 'l' ? SMC_MLOCK : SMC_MUNLOCK;
+		return ident(p, 2, "a mapping name", &st->name) || no_more(p, 3);
+	}
+	if (!strcmp(verb, "write") || !strcmp(verb, "read")) {
+		st->op = verb[0] == 'w' ? SMC_FILE_WRITE : SMC_FILE_READ;
+		return fs_path_arg(p, 2, "a file path", &st->path) ||
+		       size_arg(p, 3, "an offset", &st->off) ||
+		       size_arg(p, 4, "a length", &st->len) || no_more(p, 5);
+	}
+	if (!strcmp(verb, "truncate")) {
+		st->op = SMC_TRUNCATE;
+		return fs_path_arg(p, 2, "a file path", &st->path) ||
+		       size_arg(p, 3, "a SIZE", &st->size) || no_more(p, 4);
+	}
+	if (!strcmp(verb, "unlink") || !strcmp(verb, "umount") || !strcmp(verb, "mkdir")) {
+		st->op = verb[0] == 'u' ? (verb[1] == 'n' ? SMC_UNLINK : SMC_UMOUNT) : SMC_FS_MKDIR;
+		return fs_path_arg(p, 2, "a path", &st->path) || no_more(p, 3);
+	}
+	if (!strcmp(verb, "mount")) {
+		st->op = SMC_MOUNT;
+		return parse_mount(p, false);
+	}
+	if (!strcmp(verb, "remount")) {
+		st->op = SMC_REMOUNT;
+		return parse_mount(p, true);
+	}
+	if (!strcmp(verb, "kmalloc") || !strcmp(verb, "kfree")) {
+		st->op = verb[1] == 'm' ? SMC_KMALLOC : SMC_KFREE;
+		return parse_kmalloc(p);
+	}
+	if (!strcmp(verb, "open")) {
+		st->op = SMC_OPEN;
+		if (ident(p, 2, "an fd name", &st->name) || need(p, 3, "a device"))
+			return -1;
+		st->path = tok(p, 3);
+		if (strcmp(st->path, "/dev/vfio") && strcmp(st->path, "/dev/rdma") &&
+		    strcmp(st->path, "/dev/iouring"))
+			return perr(p, 3, "expected a device (/dev/vfio, /dev/rdma, /dev/iouring), found \"%s\"",
+				    st->path);
+		if (p->l->ntok > 4) {
+			if (strcmp(tok(p, 4), "keep-pins"))
+				return perr(p, 4, "expected keep-pins, found \"%s\"", tok(p, 4));
+			st->flags |= SMC_F_KEEP_PINS;
+			return no_more(p, 5);
+		}
+		return 0;
+	}
+	if (!strcmp(verb, "pin") || !strcmp(verb, "unpin")) {
+		st->op = verb[0] == 'p' ? SMC_PIN : SMC_UNPIN;
+		if (ident(p, 2, "an fd name", &st->path) ||
+		    ident(p, 3, "a mapping name", &st->name))
+			return -1;
+		i = range_args(p, 4);
+		return i < 0 ? -1 : no_more(p, i);
+	}
+	if (!strcmp(verb, "close") || !strcmp(verb, "release")) {
+		st->op = verb[0] == 'c' ? SMC_CLOSE : SMC_RELEASE;
+		return ident(p, 2, "an fd name", &st->name) || no_more(p, 3);
+	}
+	if (!strcmp(verb, "setrlimit")) {
+		st->op = SMC_SETRLIMIT;
+		if (need(p, 2, "memlock"))
+			return -1;
+		if (strcmp(tok(p, 2), "memlock"))
+			return perr(p, 2, "expected memlock (the only limit modelled), found \"%s\"",
+				    tok(p, 2));
+		st->name = tok(p, 2);
+		if (need(p, 3, "a SIZE"))
+			return -1;
+		if (!strcmp(tok(p, 3), "unlimited") || !strcmp(tok(p, 3), "max"))
+			st->size = UINT64_MAX;
+		else if (size_arg(p, 3, "a SIZE", &st->size))
+			return -1;
+		return no_more(p, 4);
+	}
+	if (!strcmp(verb, "cap")) {
+		st->op = SMC_CAP;
+		if (need(p, 2, "ipc_lock"))
+			return -1;
+		if (strcmp(tok(p, 2), "ipc_lock"))
+			return perr(p, 2, "expected ipc_lock (the only capability modelled), found \"%s\"",
+				    tok(p, 2));
+		st->name = tok(p, 2);
+		return no_more(p, 3);
+	}
+	if (!strcmp(verb, "dmabuf")) {
+		st->op = SMC_DMABUF;
+		if (ident(p, 2, "a dma_buf name", &st->name) ||
+		    size_arg(p, 3, "a SIZE", &st->size))
+			return -1;
+		if (p->l->ntok > 4) {
+			const char *v = opt_value(tok(p, 4), "smemcg");
+
+			if (!v || !is_ident(v))
+				return perr(p, 4, "expected smemcg=NAME, found \"%s\"", tok(p, 4));
+			st->smemcg = v;
+			return no_more(p, 5);
+		}
+		return 0;
+	}
+	if (!strcmp(verb, "import")) {
+		st->op = SMC_IMPORT;
+		return ident(p, 2, "a dma_buf name", &st->path) ||
+		       ident(p, 3, "a mapping name", &st->name) || no_more(p, 4);
+	}
+	return perr(p, 1, "unknown statement \"%s %s\"", tok(p, 0), verb);
+}
+
+static int parse_line(struct pctx *p)
+{
+	struct smc_stmt *st = p->st;
+	const char *w = tok(p, 0);
+	int64_t n;
+
+	st->line = p->l->line;
+	st->col = p->l->tok[0].col;
+	st->src = p->l;
+	st->cpu = -1;
+	if (p->l->tok[0].quoted)
+		return perr(p, 0, "a statement cannot start with a quoted string");
+
+	if (!strcmp(w, "machine")) {
+		st->op = SMC_MACHINE;
+		return parse_machine(p);
+	}
+	if (!strcmp(w, "cgroup-options")) {
+		st->op = SMC_CGROUP_OPTIONS;
+		return parse_cgroup_options(p);
+	}
+	if (!strcmp(w, "policy")) {
+		st->op = SMC_POLICY;
+		return parse_policy(p);
+	}
+	if (!strcmp(w, "mkdir") || !strcmp(w, "rmdir") || !strcmp(w, "explain")) {
+		st->op = w[0] == 'm' ? SMC_MKDIR : w[0] == 'r' ? SMC_RMDIR : SMC_EXPLAIN;
+		return cgroup_path_arg(p, 1, &st->path) || no_more(p, 2);
+	}
+	if (!strcmp(w, "write")) {
+		st->op = SMC_WRITE;
+		return parse_write(p);
+	}
+	if (!strcmp(w, "read")) {
+		st->op = SMC_READ;
+		return file_path_arg(p, 1, SMEMCG_FILE_READ, &st->path) || no_more(p, 2);
+	}
+	if (!strcmp(w, "expect")) {
+		st->op = SMC_EXPECT_FILE;
+		return parse_expect(p);
+	}
+	if (!strcmp(w, "spawn")) {
+		st->op = SMC_SPAWN;
+		return ident(p, 1, "a process name", &st->proc) ||
+		       cgroup_path_arg(p, 2, &st->path) || cpu_opt(p, 3);
+	}
+	if (!strcmp(w, "fork") || !strcmp(w, "clone-vm")) {
+		st->op = w[0] == 'f' ? SMC_FORK : SMC_CLONE_VM;
+		return ident(p, 1, "a process name", &st->proc) ||
+		       ident(p, 2, "a name for the child", &st->name) || cpu_opt(p, 3);
+	}
+	if (!strcmp(w, "move")) {
+		st->op = SMC_MOVE;
+		return ident(p, 1, "a process name", &st->proc) ||
+		       cgroup_path_arg(p, 2, &st->path) || no_more(p, 3);
+	}
+	if (!strcmp(w, "exit")) {
+		st->op = SMC_EXIT;
+		return ident(p, 1, "a process name", &st->proc) || no_more(p, 2);
+	}
+	if (!strcmp(w, "kill")) {
+		st->op = SMC_KILL;
+		st->signal = 9;
+		if (ident(p, 1, "a process name", &st->proc))
+			return -1;
+		if (p->l->ntok > 2)
+			return signal_arg(p, 2, &st->signal) || no_more(p, 3);
+		return 0;
+	}
+	if (!strcmp(w, "smemcg")) {
+		if (need(p, 1, "create or destroy"))
+			return -1;
+		if (!strcmp(tok(p, 1), "create")) {
+			st->op = SMC_SMEMCG_CREATE;
+			st->size = UINT64_MAX;
+			if (ident(p, 2, "an smemcg name", &st->name))
+				return -1;
+			if (p->l->ntok > 3) {
+				const char *v = opt_value(tok(p, 3), "max");
+
+				if (!v)
+					return perr(p, 3, "expected max=SIZE, found \"%s\"", tok(p, 3));
+				if (strcmp(v, "max") && smc_parse_size(&st->size, v))
+					return perr(p, 3, "expected max=SIZE, found \"%s\"", tok(p, 3));
+				st->flags |= SMC_F_SIZE;
+				return no_more(p, 4);
+			}
+			return 0;
+		}
+		if (!strcmp(tok(p, 1), "destroy")) {
+			st->op = SMC_SMEMCG_DESTROY;
+			return ident(p, 2, "an smemcg name", &st->name) || no_more(p, 3);
+		}
+		return perr(p, 1, "expected create or destroy, found \"%s\"", tok(p, 1));
+	}
+	if (!strcmp(w, "sleep")) {
+		st->op = SMC_SLEEP;
+		return duration_arg(p, 1, &st->ns) || no_more(p, 2);
+	}
+	if (!strcmp(w, "repeat")) {
+		st->op = SMC_REPEAT;
+		if (int_arg(p, 1, "a repeat count", 0, 10000000, &n))
+			return -1;
+		st->count = (uint64_t)n;
+		return no_more(p, 2);
+	}
+	if (!strcmp(w, "end")) {
+		st->op = SMC_END;
+		return no_more(p, 1);
+	}
+	if (!strcmp(w, "echo")) {
+		struct strbuf sb;
+		int i;
+
+		st->op = SMC_ECHO;
+		sb_init(&sb);
+		for (i = 1; i < p->l->ntok; i++) {
+			if (i > 1)
+				sb_puts(&sb, " ");
+			sb_puts(&sb, tok(p, i));
+		}
+		st->text = sb_detach(&sb);
+		return 0;
+	}
+	if (!strcmp(w, "expect-error")) {
+		struct smc_line rest;
+		struct pctx q;
+
+		st->op = SMC_EXPECT_ERROR;
+		if (need(p, 1, "an errno name (ENOMEM, ENOSPC, EBUSY, ...)"))
+			return -1;
+		st->err = errno_from_name(tok(p, 1));
+		if (!st->err)
+			return perr(p, 1, "expected an errno name (ENOMEM, ENOSPC, EBUSY, EINVAL, EPERM, ...), found \"%s\"",
+				    tok(p, 1));
+		if (need(p, 2, "a statement"))
+			return -1;
+		rest.line = p->l->line;
+		rest.ntok = p->l->ntok - 2;
+		rest.tok = p->l->tok + 2;
+		st->inner = xcalloc(1, sizeof(*st->inner));
+		q.l = &rest;
+		q.st = st->inner;
+		q.err = p->err;
+		if (parse_line(&q))
+			return -1;
+		st->inner->src = p->l;
+		switch (st->inner->op) {
+		case SMC_EXPECT_ERROR: case SMC_REPEAT: case SMC_END: case SMC_EXPECT_FILE:
+		case SMC_EXPECT_PROC: case SMC_ECHO: case SMC_MACHINE: case SMC_POLICY:
+		case SMC_CGROUP_OPTIONS:
+			return perr(p, 2, "expect-error takes a statement that can fail, not \"%s\"",
+				    tok(p, 2));
+		default:
+			return 0;
+		}
+	}
+	if (is_keyword(w))
+		return perr(p, 0, "unknown statement \"%s\"", w);
+	if (!is_ident(w))
+		return perr(p, 0, "unknown statement \"%s\": expected a keyword or a process name",
+			    w);
+	return parse_proc_stmt(p);
+}
+
+int smc_parse_stmt(struct smc_stmt *st, const struct smc_line *line,
+		   struct smc_error *err)
+{
+	struct pctx p = { line, st, err };
+
+	memset(st, 0, sizeof(*st));
+	if (parse_line(&p)) {
+		smc_stmt_free(st);
+		return -1;
+	}
+	return 0;
+}
+
+void smc_stmt_free(struct smc_stmt *st)
+{
+	int i;
+
+	if (st->op == SMC_WRITE || st->op == SMC_ECHO)
+		free((char *)st->text);
+	if (st->op == SMC_MOUNT || st->op == SMC_REMOUNT)
+		free((char *)st->opts);
+	for (i = 0; i < st->nkv; i++)
+		free((char *)st->kv[i].key);
+	free(st->kv);
+	if (st->inner) {
+		smc_stmt_free(st->inner);
+		free(st->inner);
+	}
+	memset(st, 0, sizeof(*st));
+}
+
+static const char *const op_names[SMC_NR_OPS] = {
+	[SMC_MACHINE] = "machine", [SMC_CGROUP_OPTIONS] = "cgroup-options",
+	[SMC_POLICY] = "policy", [SMC_MKDIR] = "mkdir", [SMC_RMDIR] = "rmdir",
+	[SMC_WRITE] = "write", [SMC_READ] = "read", [SMC_EXPECT_FILE] = "expect",
+	[SMC_EXPECT_PROC] = "expect", [SMC_SPAWN] = "spawn", [SMC_FORK] = "fork",
+	[SMC_CLONE_VM] = "clone-vm", [SMC_MOVE] = "move", [SMC_EXIT] = "exit",
+	[SMC_KILL] = "kill", [SMC_OOM_SCORE_ADJ] = "oom_score_adj",
+	[SMC_MMAP_ANON] = "mmap anon", [SMC_MMAP_FILE] = "mmap file",
+	[SMC_TOUCH] = "touch", [SMC_MUNMAP] = "munmap", [SMC_MLOCK] = "mlock",
+	[SMC_MUNLOCK] = "munlock", [SMC_FILE_WRITE] = "write", [SMC_FILE_READ] = "read",
+	[SMC_TRUNCATE] = "truncate", [SMC_UNLINK] = "unlink", [SMC_MOUNT] = "mount",
+	[SMC_REMOUNT] = "remount", [SMC_UMOUNT] = "umount", [SMC_FS_MKDIR] = "mkdir",
+	[SMC_KMALLOC] = "kmalloc", [SMC_KFREE] = "kfree", [SMC_OPEN] = "open",
+	[SMC_PIN] = "pin", [SMC_UNPIN] = "unpin", [SMC_CLOSE] = "close",
+	[SMC_RELEASE] = "release", [SMC_SETRLIMIT] = "setrlimit", [SMC_CAP] = "cap",
+	[SMC_SMEMCG_CREATE] = "smemcg create", [SMC_SMEMCG_DESTROY] = "smemcg destroy",
+	[SMC_DMABUF] = "dmabuf", [SMC_IMPORT] = "import", [SMC_SLEEP] = "sleep",
+	[SMC_REPEAT] = "repeat", [SMC_END] = "end", [SMC_EXPECT_ERROR] = "expect-error",
+	[SMC_ECHO] = "echo", [SMC_EXPLAIN] = "explain",
+};
+
+const char *smc_op_name(enum smc_op op)
+{
+	return op < SMC_NR_OPS && op_names[op] ? op_names[op] : "?";
+}
+
+int smc_script_validate(const struct smc_script *s, struct smc_error *err)
+{
+	bool other_seen = false;
+	int i;
+
+	for (i = 0; i < s->nlines; i++) {
+		struct smc_line sub;
+		struct smc_stmt st;
+		bool config;
+		int rc;
+
+		smc_line_subst(&sub, &s->lines[i], 0);
+		rc = smc_parse_stmt(&st, &sub, err);
+		if (rc) {
+			smc_line_free(&sub);
+			return -1;
+		}
+		config = st.op == SMC_MACHINE || st.op == SMC_POLICY ||
+			 st.op == SMC_CGROUP_OPTIONS;
+		if (config && other_seen) {
+			err->line = st.line;
+			err->col = st.col;
+			snprintf(err->msg, sizeof(err->msg),
+				 "\"%s\" must come before any other statement",
+				 smc_op_name(st.op));
+			smc_stmt_free(&st);
+			smc_line_free(&sub);
+			return -1;
+		}
+		if (!config)
+			other_seen = true;
+		smc_stmt_free(&st);
+		smc_line_free(&sub);
+	}
+	return 0;
+}

@@ -1,0 +1,257 @@
+/*
+ * The scenario language (.smc, ../shared/SCENARIO.md): a script drives a
+ * machine and states what the kernel's files must show.
+ *
+ * Pipeline: the lexer splits lines into tokens with their columns; the
+ * block pass pairs `repeat` with `end`; each statement is parsed into a
+ * struct smc_stmt when it runs (after `$i` is replaced), and once up front
+ * with $i = 0 so that a bad line is reported before anything runs. The
+ * interpreter prints TAP 13; what a statement does is the business of a
+ * backend: the model (model_backend.c) or a real kernel (oracle/guest).
+ */
+#ifndef SMEMCG_SCENARIO_H
+#define SMEMCG_SCENARIO_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#include "../base/base.h"
+
+struct smc_token {
+	char *text;
+	int col;		/* 1-based */
+	bool quoted;
+};
+
+struct smc_line {
+	int line;		/* 1-based */
+	int ntok;
+	struct smc_token *tok;
+};
+
+enum smc_op {
+	SMC_MACHINE,
+	SMC_CGROUP_OPTIONS,
+	SMC_POLICY,
+	SMC_MKDIR,		/* mkdir CG */
+	SMC_RMDIR,
+	SMC_WRITE,		/* write CG/FILE VALUE... */
+	SMC_READ,		/* read CG/FILE */
+	SMC_EXPECT_FILE,	/* expect CG/FILE [KEY] OP VALUE [TOL] */
+	SMC_EXPECT_PROC,	/* expect P alive|exited|killed [SIGNAL] */
+	SMC_SPAWN,
+	SMC_FORK,
+	SMC_CLONE_VM,
+	SMC_MOVE,
+	SMC_EXIT,
+	SMC_KILL,
+	SMC_OOM_SCORE_ADJ,
+	SMC_MMAP_ANON,
+	SMC_MMAP_FILE,
+	SMC_TOUCH,
+	SMC_MUNMAP,
+	SMC_MLOCK,
+	SMC_MUNLOCK,
+	SMC_FILE_WRITE,		/* P write PATH OFF LEN */
+	SMC_FILE_READ,
+	SMC_TRUNCATE,
+	SMC_UNLINK,
+	SMC_MOUNT,
+	SMC_REMOUNT,
+	SMC_UMOUNT,
+	SMC_FS_MKDIR,		/* P mkdir PATH */
+	SMC_KMALLOC,
+	SMC_KFREE,
+	SMC_OPEN,
+	SMC_PIN,
+	SMC_UNPIN,
+	SMC_CLOSE,
+	SMC_RELEASE,		/* P release FD: drop keep-pins pins */
+	SMC_SETRLIMIT,		/* P setrlimit memlock SIZE */
+	SMC_CAP,		/* P cap ipc_lock */
+	SMC_SMEMCG_CREATE,
+	SMC_SMEMCG_DESTROY,
+	SMC_DMABUF,
+	SMC_IMPORT,
+	SMC_SLEEP,
+	SMC_REPEAT,
+	SMC_END,
+	SMC_EXPECT_ERROR,
+	SMC_ECHO,
+	SMC_EXPLAIN,
+	SMC_NR_OPS,
+};
+
+enum smc_cmp { CMP_EQ, CMP_NE, CMP_LT, CMP_LE, CMP_GT, CMP_GE, CMP_CLOSE };
+
+enum smc_value_kind {
+	VAL_NONE,
+	VAL_NUMBER,		/* an integer or a SIZE in bytes */
+	VAL_MAX,		/* the word max */
+	VAL_STRING,		/* a quoted string */
+	VAL_PERCENT,		/* N% (tolerances) */
+};
+
+struct smc_value {
+	enum smc_value_kind kind;
+	int64_t num;
+	const char *str;
+};
+
+/* statement flags */
+#define SMC_F_SHARED	0x01
+#define SMC_F_PRIVATE	0x02
+#define SMC_F_RO	0x04
+#define SMC_F_KEEP_PINS	0x08
+#define SMC_F_RANGE	0x10	/* OFF LEN given */
+#define SMC_F_SIZE	0x20	/* size= given (mount) / memory= (machine) */
+#define SMC_F_SWAP	0x40	/* swap= given (machine) */
+#define SMC_F_CPUS	0x80	/* cpus= given (machine) */
+
+enum smc_proc_state { SMC_ALIVE, SMC_EXITED, SMC_KILLED };
+
+struct smc_kv {
+	const char *key;
+	const char *value;
+};
+
+struct smc_stmt {
+	enum smc_op op;
+	const struct smc_line *src;	/* tokens as written (after $i) */
+	int line, col;
+
+	const char *proc;	/* the acting process P */
+	const char *name;	/* CHILD, M, FD, B, smemcg NAME, CACHE, limit name */
+	const char *path;	/* CG, CG/FILE, PATH, DIR, DEVICE */
+	const char *key;	/* flat key of an expect */
+	const char *text;	/* write VALUE..., echo TEXT */
+	const char *memcg;	/* mount memcg=CG */
+	const char *smemcg;	/* mount/dmabuf smemcg=NAME */
+	const char *opts;	/* mount: the options as written, comma-joined */
+
+	enum smc_cmp cmp;
+	struct smc_value value;	/* expected */
+	struct smc_value tol;	/* tolerance, VAL_NONE if not given */
+	enum smc_proc_state pstate;
+	int signal;		/* kill / expect killed */
+
+	uint64_t size;		/* mmap/dmabuf/truncate/mount size=, machine memory= */
+	uint64_t swap;		/* machine swap= */
+	uint64_t off, len;	/* touch/pin range; file offset and length */
+	uint64_t offset;	/* mmap offset= */
+	uint64_t count;		/* repeat, kmalloc */
+	uint64_t ns;		/* sleep */
+	int64_t num;		/* oom_score_adj, cpus */
+	int cpu;		/* -1: round-robin */
+	unsigned flags;
+	unsigned cgopts;	/* cgroup-options: SMEMCG_OPT_* */
+	int nkv;
+	struct smc_kv *kv;	/* policy KEY=VALUE ... */
+
+	int err;		/* expect-error: the errno */
+	struct smc_stmt *inner;	/* expect-error: the statement */
+};
+
+/* A parsed script: its lines and the repeat/end block structure. */
+struct smc_block {
+	int first, last;	/* line indices [first, last) of the block body */
+};
+
+struct smc_script {
+	char *file;
+	int nlines;
+	struct smc_line *lines;
+	/* for each line index: index of its matching `end` (repeat) or -1 */
+	int *match;
+};
+
+/* Errors: "file:line:col: what was expected, what was found" */
+struct smc_error {
+	int line, col;
+	char msg[400];
+};
+
+int smc_script_load(struct smc_script *s, const char *file, const char *text,
+		    struct smc_error *err);
+void smc_script_free(struct smc_script *s);
+
+/*
+ * Parse one line (tokens already $i-substituted) into st. Returns 0 or -1
+ * with err filled. Strings in st point into the line's tokens or into
+ * st-owned storage freed by smc_stmt_free.
+ */
+int smc_parse_stmt(struct smc_stmt *st, const struct smc_line *line,
+		   struct smc_error *err);
+void smc_stmt_free(struct smc_stmt *st);
+/* Parse every line once ($i = 0) and check the order rules; 0 or -1. */
+int smc_script_validate(const struct smc_script *s, struct smc_error *err);
+/* Substitute $i in a copy of line; free with smc_line_free. */
+void smc_line_subst(struct smc_line *out, const struct smc_line *in, long i);
+void smc_line_free(struct smc_line *l);
+/* The statement as written, for messages. */
+void smc_line_text(struct strbuf *sb, const struct smc_line *l);
+
+const char *smc_op_name(enum smc_op op);
+int smc_parse_size(uint64_t *out, const char *s);
+int smc_signal_from_name(const char *s);
+const char *smc_signal_name(int sig);
+
+/*
+ * A backend runs statements. Return values of exec:
+ *   0          the statement succeeded
+ *   -errno     the statement failed with that errno (msg says why)
+ *   SMC_NOTSUP the backend cannot run it (msg says why)
+ *   SMC_SKIP   the backend skips it (the oracle, for model-only statements)
+ */
+#define SMC_NOTSUP 1
+#define SMC_SKIP 2
+
+struct smc_backend {
+	void *ctx;
+	int (*exec)(void *ctx, const struct smc_stmt *st, struct strbuf *msg);
+	int (*read)(void *ctx, const char *path, struct strbuf *out,
+		    struct strbuf *msg);
+	int (*proc_state)(void *ctx, const char *proc, enum smc_proc_state *state,
+			  int *sig, struct strbuf *msg);
+	/* Called once before the first statement that is not machine/policy/
+	 * cgroup-options; the backend creates its machine then. */
+	int (*start)(void *ctx, struct strbuf *msg);
+};
+
+struct smc_result {
+	int passed;
+	int failed;
+	int skipped;
+	bool stopped;		/* a statement failed unexpectedly */
+};
+
+struct smc_run_opts {
+	FILE *out;		/* TAP goes here */
+	bool quiet;		/* no progress line */
+	bool progress;		/* progress line on stderr */
+};
+
+/* Run a loaded script: TAP 13 to opts->out. */
+void smc_run(struct smc_result *res, const struct smc_script *s,
+	     const struct smc_backend *be, const struct smc_run_opts *opts);
+
+/*
+ * An incremental run (the interactive shell): scripts fed one after
+ * another share the machine and the test numbering. A failed statement
+ * stops only the script it is in.
+ */
+struct smc_session;
+struct smc_session *smc_session_new(const struct smc_backend *be,
+				    const struct smc_run_opts *opts,
+				    struct smc_result *res);
+void smc_session_feed(struct smc_session *ss, const struct smc_script *s);
+void smc_session_finish(struct smc_session *ss);
+
+/* Compare an actual file value with an expectation (values_close rules). */
+int smc_compare(bool *ok, const char *actual, enum smc_cmp cmp,
+		const struct smc_value *want, const struct smc_value *tol,
+		struct strbuf *why);
+const char *smc_cmp_name(enum smc_cmp cmp);
+
+#endif

@@ -1,0 +1,72 @@
+#!/bin/sh
+# Runs every test: unit test binaries (TAP), scenario tests (tests/scenarios/*.smc
+# through `smemcg run`), the bad-input catalog (tests/bad/), and CLI checks.
+# Prints each suite's result and ends with `tests: N passed, M failed`.
+#   BUILD    build directory (default build)
+#   SMEMCG   the smemcg binary (default $BUILD/smemcg)
+#   VALGRIND run everything under valgrind when set
+set -u
+BUILD=${BUILD:-build}
+SMEMCG=${SMEMCG:-$BUILD/smemcg}
+here=$(dirname "$0")
+pass=0
+fail=0
+failed_names=""
+vg=""
+if [ -n "${VALGRIND:-}" ]; then
+	vg="valgrind -q --error-exitcode=99 --leak-check=full --errors-for-leak-kinds=definite"
+fi
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+
+# Count TAP points of one output file; a crash or a non-zero exit without a
+# `not ok` line counts as one failure.
+count() {
+	name=$1 out=$2 rc=$3
+	p=$(grep -c '^ok ' "$out")
+	f=$(grep -c '^not ok ' "$out")
+	if [ "$rc" -ne 0 ] && [ "$f" -eq 0 ]; then
+		f=1
+		echo "not ok - $name exited with status $rc" >>"$out"
+	fi
+	if [ "$p" -eq 0 ] && [ "$f" -eq 0 ]; then
+		f=1
+		echo "not ok - $name printed no test points" >>"$out"
+	fi
+	pass=$((pass + p))
+	fail=$((fail + f))
+	if [ "$f" -ne 0 ]; then
+		failed_names="$failed_names $name"
+		echo "FAIL $name ($p passed, $f failed)"
+		grep -A4 '^not ok' "$out" | head -40 | sed 's/^/    /'
+	else
+		echo "ok   $name ($p)"
+	fi
+}
+
+for t in "$BUILD"/tests/test_*; do
+	[ -x "$t" ] || continue
+	n=$(basename "$t")
+	$vg "$t" >"$tmp/$n.out" 2>&1
+	count "unit/$n" "$tmp/$n.out" $?
+done
+
+for s in "$here"/scenarios/*.smc; do
+	[ -f "$s" ] || continue
+	n=$(basename "$s" .smc)
+	$vg "$SMEMCG" run --check --quiet "$s" >"$tmp/$n.out" 2>&1
+	count "scenario/$n" "$tmp/$n.out" $?
+done
+
+if [ -d "$here/bad" ]; then
+	SMEMCG="$SMEMCG" VG="$vg" sh "$here/bad/run-bad.sh" >"$tmp/bad.out" 2>&1
+	count "bad-input" "$tmp/bad.out" $?
+fi
+
+if [ -f "$here/cli/run-cli.sh" ]; then
+	SMEMCG="$SMEMCG" VG="$vg" sh "$here/cli/run-cli.sh" >"$tmp/cli.out" 2>&1
+	count "cli" "$tmp/cli.out" $?
+fi
+
+echo "tests: $pass passed, $fail failed"
+[ "$fail" -eq 0 ]
