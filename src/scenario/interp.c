@@ -70,6 +70,21 @@ static void print_comment_lines(FILE *out, const char *text)
 	}
 }
 
+/* Hand a value the script looked at to the optional observer (smemcg diff). */
+static void observe(struct run *r, const struct smc_stmt *st, const char *value,
+		    const char *what, const char *msg)
+{
+	struct strbuf note;
+
+	if (!r->o->observe)
+		return;
+	sb_init(&note);
+	if (what)
+		sb_printf(&note, "%s%s%s", what, msg && *msg ? ": " : "", msg ? msg : "");
+	r->o->observe(r->o->observe_ctx, st, value, what ? note.buf : NULL);
+	sb_free(&note);
+}
+
 static void tap_point(struct run *r, bool ok, const struct smc_stmt *st,
 		      const char *detail, const char *directive)
 {
@@ -172,12 +187,14 @@ static void do_expect_file(struct run *r, const struct smc_stmt *st)
 	sb_init(&why);
 	rc = r->be->read(r->be->ctx, st->path, &content, &msg);
 	if (rc == SMC_SKIP) {
+		observe(r, st, NULL, "skipped", msg.buf);
 		tap_point(r, true, st, NULL, msg.buf ? msg.buf : "SKIP");
 		goto out;
 	}
 	if (rc) {
 		sb_printf(&why, "reading %s failed with %s%s%s", st->path, err_text(-rc),
 			  msg.len ? ": " : "", msg.len ? msg.buf : "");
+		observe(r, st, NULL, "failed", why.buf);
 		tap_point(r, false, st, why.buf, NULL);
 		goto out;
 	}
@@ -187,11 +204,13 @@ static void do_expect_file(struct run *r, const struct smc_stmt *st)
 	if (st->key) {
 		if (!find_key(&val, actual, st->key)) {
 			sb_printf(&why, "no key \"%s\" in %s", st->key, st->path);
+			observe(r, st, NULL, "failed", why.buf);
 			tap_point(r, false, st, why.buf, NULL);
 			goto out;
 		}
 		actual = val.buf;
 	}
+	observe(r, st, actual, NULL, NULL);
 	smc_compare(&ok, actual, st->cmp, &st->value, &st->tol, &why);
 	{
 		struct strbuf d;
@@ -228,9 +247,11 @@ static void do_expect_proc(struct run *r, const struct smc_stmt *st)
 	sb_init(&d);
 	rc = r->be->proc_state(r->be->ctx, st->proc, &state, &sig, &msg);
 	if (rc == SMC_SKIP) {
+		observe(r, st, NULL, "skipped", msg.buf);
 		tap_point(r, true, st, NULL, msg.buf ? msg.buf : "SKIP");
 	} else if (rc) {
 		sb_printf(&d, "%s", msg.len ? msg.buf : "no such process");
+		observe(r, st, NULL, "failed", d.buf);
 		tap_point(r, false, st, d.buf, NULL);
 	} else {
 		ok = state == st->pstate &&
@@ -239,6 +260,7 @@ static void do_expect_proc(struct run *r, const struct smc_stmt *st)
 			sb_printf(&d, "got killed %s", smc_signal_name(sig));
 		else
 			sb_printf(&d, "got %s", state_names[state]);
+		observe(r, st, d.buf + 4, NULL, NULL);
 		tap_point(r, ok, st, d.buf, NULL);
 	}
 	sb_free(&msg);
@@ -254,10 +276,20 @@ static void do_read(struct run *r, const struct smc_stmt *st)
 	sb_init(&msg);
 	rc = r->be->read(r->be->ctx, st->path, &content, &msg);
 	if (rc == SMC_SKIP) {
+		observe(r, st, NULL, "skipped", msg.buf);
 		fprintf(r->out, "# %s: skipped: %s\n", st->path, msg.buf ? msg.buf : "");
 	} else if (rc) {
+		observe(r, st, NULL, rc == SMC_NOTSUP ? "not supported yet" : "failed",
+			rc == SMC_NOTSUP ? msg.buf : err_text(-rc));
 		fail_stmt(r, st, rc, msg.buf);
 	} else {
+		if (content.len && content.buf[content.len - 1] == '\n') {
+			content.buf[content.len - 1] = '\0';
+			observe(r, st, content.buf, NULL, NULL);
+			content.buf[content.len - 1] = '\n';
+		} else {
+			observe(r, st, content.buf ? content.buf : "", NULL, NULL);
+		}
 		fprintf(r->out, "# %s:\n", st->path);
 		print_comment_lines(r->out, content.buf ? content.buf : "");
 	}
@@ -273,6 +305,12 @@ static void do_expect_error(struct run *r, const struct smc_stmt *st)
 	sb_init(&msg);
 	sb_init(&d);
 	rc = r->be->exec(r->be->ctx, st->inner, &msg);
+	if (rc == SMC_SKIP)
+		observe(r, st, NULL, "skipped", msg.buf);
+	else if (rc == SMC_NOTSUP)
+		observe(r, st, NULL, "not supported yet", msg.buf);
+	else
+		observe(r, st, rc ? err_text(-rc) : "ok", NULL, NULL);
 	if (rc == SMC_SKIP) {
 		tap_point(r, true, st, NULL, msg.buf ? msg.buf : "SKIP");
 	} else if (rc == SMC_NOTSUP) {

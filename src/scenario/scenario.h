@@ -230,6 +230,18 @@ struct smc_run_opts {
 	FILE *out;		/* TAP goes here */
 	bool quiet;		/* no progress line */
 	bool progress;		/* progress line on stderr */
+	/*
+	 * Optional (smemcg diff): called with every value the script looks
+	 * at: each expect of a file or a process, each read, each
+	 * expect-error. value is what the backend showed: the key's value or
+	 * the file without its final newline, "alive", "exited" or
+	 * "killed SIGNAME", "ok" or the errno name (expect-error). value is
+	 * NULL when there is none; note says why ("skipped: ...",
+	 * "failed: ...").
+	 */
+	void (*observe)(void *ctx, const struct smc_stmt *st, const char *value,
+			const char *note);
+	void *observe_ctx;
 };
 
 /* Run a loaded script: TAP 13 to opts->out. */
