@@ -90,6 +90,35 @@ int smemcg_set_oom_score_adj(smemcg_machine *m, int pid, int adj);
 int smemcg_task_state(enum smemcg_task_state *state, int *sig,
 		      const smemcg_machine *m, int pid);
 
+/*
+ * Memory, as process pid. Mappings are small integers unique within an
+ * address space; fork copies them under the same numbers.
+ */
+int smemcg_mmap_anon(int *map, smemcg_machine *m, int pid, uint64_t size,
+		     bool shared);
+/* The file is created and extended to offset + size when shorter. */
+int smemcg_mmap_file(int *map, smemcg_machine *m, int pid, const char *path,
+		     uint64_t size, bool shared, uint64_t offset);
+/* Fault in [off, off+len) (len UINT64_MAX: to the end); write or read access. */
+int smemcg_touch(smemcg_machine *m, int pid, int map, uint64_t off, uint64_t len,
+		 bool write);
+int smemcg_munmap(smemcg_machine *m, int pid, int map);
+int smemcg_mlock(smemcg_machine *m, int pid, int map, bool lock);
+
+/* Files: paths under a tmpfs mount are shmem, others on a disk filesystem. */
+int smemcg_pwrite(smemcg_machine *m, int pid, const char *path, uint64_t off,
+		  uint64_t len);
+int smemcg_pread(smemcg_machine *m, int pid, const char *path, uint64_t off,
+		 uint64_t len);
+int smemcg_truncate(smemcg_machine *m, int pid, const char *path, uint64_t size);
+int smemcg_unlink(smemcg_machine *m, int pid, const char *path);
+int smemcg_fs_mkdir(smemcg_machine *m, int pid, const char *path);
+/* opts as mount(8) -o: size=SIZE,memcg=CG,smemcg=NAME */
+int smemcg_mount_tmpfs(smemcg_machine *m, int pid, const char *dir,
+		       const char *opts);
+int smemcg_remount(smemcg_machine *m, int pid, const char *dir, const char *opts);
+int smemcg_umount(smemcg_machine *m, int pid, const char *dir);
+
 /* Advance simulated time; runs deferred work. */
 int smemcg_sleep(smemcg_machine *m, uint64_t ns);
 uint64_t smemcg_now_ns(const smemcg_machine *m);

@@ -15,8 +15,13 @@
 #include "cgroup/control_files.h"
 #include "cgroup/memcg.h"
 #include "files.h"
+#include "mm/filemap.h"
+#include "mm/mm.h"
 #include "mm/mm_state.h"
+#include "mm/mount.h"
+#include "mm/page_alloc.h"
 #include "mm/task.h"
+#include "mm/vma.h"
 
 int machine_error(struct machine *m, int err, const char *fmt, ...)
 {
@@ -242,6 +247,13 @@ int smemcg_file_read(char **out, smemcg_machine *sm, const char *path)
 	return 0;
 }
 
+/* Work that runs between operations: kswapd, the flusher. */
+static void background_work(struct machine *m)
+{
+	kswapd_run(m);
+	writeback_expired(m);
+}
+
 static struct task *alive_task(struct machine *m, int pid)
 {
 	struct task *t = task_lookup(m, pid);
@@ -286,6 +298,7 @@ int smemcg_fork(int *child, smemcg_machine *sm, int pid, const char *comm,
 	task_enter(m, p);
 	err = task_fork(m, &t, p, comm, cpu, clone_vm);
 	task_leave(m, p);
+	background_work(m);
 	if (!err)
 		*child = t->pid;
 	return err;
@@ -354,11 +367,166 @@ int smemcg_task_state(enum smemcg_task_state *state, int *sig,
 	return 0;
 }
 
+static struct task *enter(struct machine *m, int pid)
+{
+	struct task *t = alive_task(m, pid);
+
+	if (t)
+		task_enter(m, t);
+	return t;
+}
+
+static int leave(struct machine *m, struct task *t, int err)
+{
+	task_leave(m, t);
+	background_work(m);
+	return err;
+}
+
+static struct vm_area *find_map(struct machine *m, struct task *t, int map)
+{
+	struct vm_area *v = t->mm ? vma_find(t->mm, map) : NULL;
+
+	if (!v)
+		machine_error(m, -EINVAL, "process %s has no mapping %d", t->comm, map);
+	return v;
+}
+
+int smemcg_mmap_anon(int *map, smemcg_machine *sm, int pid, uint64_t size,
+		     bool shared)
+{
+	struct machine *m = to_machine(sm);
+	struct task *t = enter(m, pid);
+	struct vm_area *v;
+	int err;
+
+	if (!t)
+		return -ESRCH;
+	err = vma_mmap_anon(m, t, size, shared, &v);
+	if (!err)
+		*map = v->id;
+	return leave(m, t, err);
+}
+
+int smemcg_mmap_file(int *map, smemcg_machine *sm, int pid, const char *path,
+		     uint64_t size, bool shared, uint64_t offset)
+{
+	struct machine *m = to_machine(sm);
+	struct task *t = enter(m, pid);
+	struct inode *inode;
+	struct vm_area *v;
+	int err;
+
+	if (!t)
+		return -ESRCH;
+	err = inode_create(m, t, path, &inode);
+	if (!err && inode->size < offset + size)
+		err = file_truncate(m, t, path, offset + size);
+	if (!err)
+		err = vma_mmap_file(m, t, inode, size, offset, shared, &v);
+	if (!err)
+		*map = v->id;
+	return leave(m, t, err);
+}
+
+int smemcg_touch(smemcg_machine *sm, int pid, int map, uint64_t off, uint64_t len,
+		 bool write)
+{
+	struct machine *m = to_machine(sm);
+	struct task *t = enter(m, pid);
+	struct vm_area *v;
+
+	if (!t)
+		return -ESRCH;
+	v = find_map(m, t, map);
+	if (!v)
+		return leave(m, t, -EINVAL);
+	if (len == UINT64_MAX)
+		len = off < v->npages * PAGE_SIZE ? v->npages * PAGE_SIZE - off : 0;
+	return leave(m, t, vma_touch(m, t, v, off, len, write));
+}
+
+int smemcg_munmap(smemcg_machine *sm, int pid, int map)
+{
+	struct machine *m = to_machine(sm);
+	struct task *t = enter(m, pid);
+	struct vm_area *v;
+
+	if (!t)
+		return -ESRCH;
+	v = find_map(m, t, map);
+	return leave(m, t, v ? vma_munmap(m, v) : -EINVAL);
+}
+
+int smemcg_mlock(smemcg_machine *sm, int pid, int map, bool lock)
+{
+	struct machine *m = to_machine(sm);
+	struct task *t = enter(m, pid);
+	struct vm_area *v;
+
+	if (!t)
+		return -ESRCH;
+	v = find_map(m, t, map);
+	return leave(m, t, v ? vma_mlock(m, t, v, lock) : -EINVAL);
+}
+
+#define AS_TASK(call)                                   \
+	do {                                            \
+		struct machine *m = to_machine(sm);     \
+		struct task *t = enter(m, pid);         \
+		if (!t)                                 \
+			return -ESRCH;                  \
+		return leave(m, t, call);               \
+	} while (0)
+
+int smemcg_pwrite(smemcg_machine *sm, int pid, const char *path, uint64_t off,
+		  uint64_t len)
+{
+	AS_TASK(file_write(m, t, path, off, len));
+}
+
+int smemcg_pread(smemcg_machine *sm, int pid, const char *path, uint64_t off,
+		 uint64_t len)
+{
+	AS_TASK(file_read(m, t, path, off, len));
+}
+
+int smemcg_truncate(smemcg_machine *sm, int pid, const char *path, uint64_t size)
+{
+	AS_TASK(file_truncate(m, t, path, size));
+}
+
+int smemcg_unlink(smemcg_machine *sm, int pid, const char *path)
+{
+	AS_TASK(file_unlink(m, t, path));
+}
+
+int smemcg_fs_mkdir(smemcg_machine *sm, int pid, const char *path)
+{
+	AS_TASK(fs_mkdir(m, t, path));
+}
+
+int smemcg_mount_tmpfs(smemcg_machine *sm, int pid, const char *dir, const char *opts)
+{
+	AS_TASK(tmpfs_mount(m, t, dir, opts));
+}
+
+int smemcg_remount(smemcg_machine *sm, int pid, const char *dir, const char *opts)
+{
+	AS_TASK(tmpfs_remount(m, t, dir, opts));
+}
+
+int smemcg_umount(smemcg_machine *sm, int pid, const char *dir)
+{
+	AS_TASK(tmpfs_umount(m, t, dir));
+}
+
 int smemcg_sleep(smemcg_machine *sm, uint64_t ns)
 {
 	struct machine *m = to_machine(sm);
 
 	m->now_ns += ns;
+	background_work(m);
 	return 0;
 }
 

@@ -52,6 +52,8 @@ struct cpu {
 	struct memcg_stock stock;
 };
 
+struct objcg_table;
+
 struct machine {
 	struct smemcg_config cfg;
 	struct policy policy;
@@ -75,7 +77,10 @@ struct machine {
 
 	struct page_store pages;
 
+	struct objcg_table *objcgs;
+
 	long page_counter_underflows;
+	long oom_no_victim;		/* OOMs that found nothing to kill */
 	struct mm_state *mm;		/* layer 3: processes, files, memory */
 };
 

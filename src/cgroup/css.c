@@ -6,17 +6,16 @@
 #include "memcg.h"
 
 #include "../machine.h"
+#include "objcg.h"
 
 void memcg_css_online(struct machine *m, struct mem_cgroup *memcg)
 {
-	(void)m;
-	(void)memcg;
+	memcg_online_kmem(m, memcg);
 }
 
 void memcg_css_offline(struct machine *m, struct mem_cgroup *memcg)
 {
-	(void)m;
-	(void)memcg;
+	memcg_offline_kmem(m, memcg);
 }
 
 void memcg_css_released(struct machine *m, struct mem_cgroup *memcg)

@@ -101,6 +101,7 @@ struct mem_cgroup *memcg_css_alloc(struct machine *m, struct cgroup *cg,
 	page_counter_init(&memcg->kmem, parent ? &parent->kmem : NULL);
 	page_counter_init(&memcg->pins, parent ? &parent->pins : NULL);
 	memcg->zswap_max = PAGE_COUNTER_MAX;
+	list_init(&memcg->objcg_list);
 	memcg->slot = memcg_slot_alloc(m, memcg);
 	memcg->state = MEMCG_ONLINE;
 	for (int i = 0; i < NR_LRU_LISTS; i++) {

@@ -24,6 +24,7 @@
 
 struct machine;
 struct task;
+struct obj_cgroup;
 
 #define MEM_CGROUP_ID_MAX 65535
 #define MEMCG_CHARGE_BATCH 64
@@ -95,6 +96,10 @@ struct mem_cgroup {
 	long move_charge_at_immigrate;
 
 	struct lruvec lruvec;
+	long anon_cost, file_cost;	/* reclaim cost balance (lru_note_cost) */
+
+	struct obj_cgroup *objcg;	/* kernel memory goes through it */
+	struct list_node objcg_list;	/* own and inherited objcgs */
 
 	uint64_t offline_ns;	/* when it went offline */
 	void *ext;		/* extension state (smemcg borrow lists, ...) */

@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "../files.h"
+#include "ext.h"
 #include "../machine.h"
 
 static const char *const smemcg_file_names[] = {
@@ -35,4 +36,17 @@ int smemcg_ext_file_write(struct machine *m, const char *path, const char *value
 {
 	(void)value;
 	return machine_error(m, -ENOENT, "no such smemcg: %s", path);
+}
+
+int smemcg_attach_mount(struct machine *m, struct mount *mnt, const char *name)
+{
+	(void)mnt;
+	return machine_error(m, -ENOSYS, "smemcg=%s: shared memory cgroups are not supported yet",
+			     name);
+}
+
+void smemcg_detach_mount(struct machine *m, struct mount *mnt)
+{
+	(void)m;
+	(void)mnt;
 }

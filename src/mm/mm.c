@@ -1,6 +1,8 @@
 /*
- * Address spaces: creation, fork, teardown, and the mm->owner hand-off of
- * 6.1's kernel/exit.c.
+ * Address spaces: creation, fork, teardown, the mm->owner hand-off of
+ * 6.1's kernel/exit.c, and mm->memcg (seed 003, Eric Biederman): the mm
+ * holds its memcg, set at fork to the forking task's memcg and updated
+ * when a task whose memcg equals the mm's moves.
  */
 #include "mm.h"
 
@@ -9,15 +11,31 @@
 #include "../machine.h"
 #include "mm_state.h"
 #include "task.h"
+#include "vma.h"
+
+static void mm_set_memcg(struct machine *m, struct mm_struct *mm,
+			 struct mem_cgroup *memcg)
+{
+	struct mem_cgroup *old = mm->memcg;
+
+	if (old == memcg)
+		return;
+	if (memcg)
+		memcg->refs_other++;
+	mm->memcg = memcg;
+	if (old)
+		memcg_put_ref(m, old, &old->refs_other, 1);
+}
 
 struct mm_struct *mm_alloc(struct machine *m, struct task *owner)
 {
 	struct mm_struct *mm = xcalloc(1, sizeof(*mm));
 
-	(void)m;
 	mm->users = 1;
 	mm->owner = owner;
 	list_init(&mm->vmas);
+	/* mm->memcg: the memcg of the task that forks (current) */
+	mm_set_memcg(m, mm, m->current ? task_memcg(m->current) : task_memcg(owner));
 	return mm;
 }
 
@@ -25,29 +43,34 @@ struct mm_struct *mm_dup(struct machine *m, struct mm_struct *old,
 			 struct task *child)
 {
 	struct mm_struct *mm = mm_alloc(m, child);
+	struct list_node *pos;
 
-	(void)old;
+	mm->next_va = old->next_va;
+	list_for_each(pos, &old->vmas)
+		vma_dup(m, container_of(pos, struct vm_area, node), mm);
 	return mm;
 }
 
 void mmput(struct machine *m, struct mm_struct *mm)
 {
-	(void)m;
 	if (--mm->users > 0)
 		return;
+	while (!list_empty(&mm->vmas))
+		vma_munmap(m, container_of(mm->vmas.next, struct vm_area, node));
+	mm_set_memcg(m, mm, NULL);
+	free(mm->upper);
 	free(mm);
 }
 
 static struct task *first_user_in(struct list_node *head, struct mm_struct *mm,
-				  bool children)
+				  struct task *exiting)
 {
 	struct list_node *pos;
 
 	list_for_each(pos, head) {
-		struct task *c = children ? container_of(pos, struct task, sibling)
-					  : container_of(pos, struct task, sibling);
+		struct task *c = container_of(pos, struct task, sibling);
 
-		if (c->mm == mm && c->state == SMEMCG_TASK_ALIVE)
+		if (c != exiting && c->mm == mm && c->state == SMEMCG_TASK_ALIVE)
 			return c;
 	}
 	return NULL;
@@ -65,9 +88,10 @@ void mm_update_next_owner(struct machine *m, struct mm_struct *mm,
 		mm->owner = NULL;
 		return;
 	}
-	c = first_user_in(&exiting->children, mm, true);
+	/* children, then siblings, then every process */
+	c = first_user_in(&exiting->children, mm, exiting);
 	if (!c && exiting->real_parent)
-		c = first_user_in(&exiting->real_parent->children, mm, false);
+		c = first_user_in(&exiting->real_parent->children, mm, exiting);
 	for (i = 0; !c && i < m->mm->nr_tasks; i++) {
 		struct task *g = m->mm->tasks[i];
 
@@ -85,6 +109,18 @@ long mm_rss(const struct mm_struct *mm)
 void mm_task_moved(struct machine *m, struct task *t,
 		   struct mem_cgroup *from, struct mem_cgroup *to)
 {
+	if (!t->mm)
+		return;
+	/* seed 003: the mm follows a task that shares its memcg */
+	if (t->mm->memcg == from)
+		mm_set_memcg(m, t->mm, to);
+	mm_move_charge(m, t, from, to);
+}
+
+void mm_move_charge(struct machine *m, struct task *t, struct mem_cgroup *from,
+		    struct mem_cgroup *to)
+{
+	/* charge moving at attach lands with seed 003's issue */
 	(void)m;
 	(void)t;
 	(void)from;

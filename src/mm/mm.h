@@ -33,6 +33,16 @@ struct mm_struct {
 	long pgtables;			/* page-table pages charged for it */
 	long locked_vm;			/* pages mlocked */
 	long pinned_vm;			/* pages pinned (vm_account TASK) */
+	uint64_t next_va;		/* where the next mapping goes (pages) */
+	struct pt_upper *upper;		/* PMD pages: per 1 GiB of address space */
+	int nr_upper;
+};
+
+/* A PMD page and how many PTE pages hang off it. */
+struct pt_upper {
+	uint64_t region;
+	long nr_ptes;
+	uint32_t objcg;		/* objcg id + 1 it was charged to */
 };
 
 struct mm_struct *mm_alloc(struct machine *m, struct task *owner);
@@ -45,5 +55,8 @@ void mmput(struct machine *m, struct mm_struct *mm);
 void mm_update_next_owner(struct machine *m, struct mm_struct *mm,
 			  struct task *exiting);
 long mm_rss(const struct mm_struct *mm);
+/* memory.move_charge_at_immigrate (seed 003's use of ownership). */
+void mm_move_charge(struct machine *m, struct task *t, struct mem_cgroup *from,
+		    struct mem_cgroup *to);
 
 #endif

@@ -4,11 +4,24 @@
 #include <stdlib.h>
 
 #include "../machine.h"
+#include "filemap.h"
+#include "mm.h"
+#include "mount.h"
+#include "page_alloc.h"
 #include "task.h"
 
 void mm_state_init(struct machine *m)
 {
-	m->mm = xcalloc(1, sizeof(*m->mm));
+	struct mm_state *ms = xcalloc(1, sizeof(*ms));
+
+	m->mm = ms;
+	ms->objs.free_head = UINT32_MAX;
+	strmap_init(&ms->paths);
+	ms->vm_swappiness = 60;
+	ms->dirty_background_ratio = 10;
+	ms->dirty_ratio = 20;
+	ms->swap.total = (long)(m->cfg.swap_bytes / PAGE_SIZE);
+	zone_init(m);
 }
 
 void mm_state_free(struct machine *m)
@@ -18,11 +31,29 @@ void mm_state_free(struct machine *m)
 
 	if (!ms)
 		return;
+	/* Exit everything so that every page is freed through its owner. */
+	for (i = 0; i < ms->nr_tasks; i++)
+		task_do_exit(m, ms->tasks[i], 0);
+	while (ms->nr_mounts)
+		tmpfs_umount(m, NULL, ms->mounts[0]->dir);
+	for (i = 0; i < (int)ms->nr_inodes; i++) {
+		struct inode *inode = ms->inodes[i];
+
+		if (inode && !inode->refs)
+			file_unlink_inode(m, inode);
+	}
+	inodes_free_all(m);
+	mounts_free(m);
 	for (i = 0; i < ms->nr_tasks; i++) {
 		free(ms->tasks[i]->comm);
 		free(ms->tasks[i]);
 	}
 	free(ms->tasks);
+	for (i = 0; i < (int)ms->objs.nr; i++)
+		if (!((uintptr_t)ms->objs.objs[i] & 1))
+			memobj_free(m, ms->objs.objs[i]);
+	free(ms->objs.objs);
+	strmap_free(&ms->paths);
 	free(ms);
 	m->mm = NULL;
 }

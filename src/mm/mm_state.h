@@ -1,13 +1,29 @@
 /*
  * Layer-3 state of a machine: tasks, memory objects, files and mounts,
- * physical memory and swap.
+ * physical memory (one zone) and the swap device.
  */
 #ifndef SMEMCG_MM_STATE_H
 #define SMEMCG_MM_STATE_H
 
 #include <stdint.h>
 
+#include "../base/strmap.h"
+#include "memobj.h"
+
 struct task;
+struct inode;
+struct mount;
+
+struct zone {
+	long managed;		/* pages */
+	long free;
+	long wmark_min, wmark_low, wmark_high;
+};
+
+struct swap_device {
+	long total;		/* slots (pages) */
+	long used;
+};
 
 struct mm_state {
 	struct task **tasks;	/* by pid - TASK_FIRST_PID; exited ones stay */
@@ -15,6 +31,24 @@ struct mm_state {
 	int tasks_cap;
 	int next_cpu;		/* round-robin placement */
 	long nr_alive;
+
+	struct machine_objs objs;
+
+	struct zone zone;
+	struct swap_device swap;
+	long kernel_pages;	/* uncharged kernel memory (pages) */
+	long nr_dirty;		/* dirty page-cache pages */
+
+	struct inode **inodes;	/* by ino */
+	uint32_t nr_inodes, inodes_cap;
+	struct strmap paths;	/* path -> ino + 1 (0 after unlink) */
+	struct mount **mounts;
+	int nr_mounts;
+
+	int vm_swappiness;
+	int dirty_background_ratio;
+	int dirty_ratio;
+	int next_vma_id;
 };
 
 struct machine;

@@ -9,6 +9,7 @@
 
 struct machine;
 struct mem_cgroup;
+struct task;
 
 /*
  * mem_cgroup_out_of_memory: true when the charge may be retried (margin
@@ -16,5 +17,9 @@ struct mem_cgroup;
  */
 bool mem_cgroup_out_of_memory(struct machine *m, struct mem_cgroup *memcg,
 			      unsigned gfp, int order);
+/* The global OOM killer; false when nothing could be killed. */
+bool out_of_memory_global(struct machine *m, unsigned gfp);
+/* oom_badness(): LONG_MIN for an unkillable task. */
+long oom_badness(struct machine *m, struct task *t, long totalpages);
 
 #endif

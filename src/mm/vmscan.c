@@ -1,17 +1,543 @@
 /*
- * Reclaim (mm/vmscan.c). Placeholder until the memory model lands: there
- * is nothing on any LRU yet, so nothing can be reclaimed.
+ * Reclaim, after mm/vmscan.c of Linux 6.1 with the classic active/inactive
+ * LRU lists: do_try_to_free_pages' priority loop (12 down to 0) and its
+ * retries, shrink_node_memcgs' walk of the target's subtree with min/low
+ * protection, get_scan_count's anon/file balance and proportional
+ * protection, shrink_lruvec's SWAP_CLUSTER_MAX batches, and the per-page
+ * decisions of shrink_folio_list.
+ *
+ * Simplifications (docs/semantics.md): writeback and swap I/O complete at
+ * once, so a dirty page found by reclaim is written and freed in the same
+ * pass; a page's "referenced PTEs" are one young bit.
  */
 #include "vmscan.h"
+
+#include <string.h>
+
+#include "../cgroup/charge.h"
+#include "../machine.h"
+#include "filemap.h"
+#include "lru.h"
+#include "memobj.h"
+#include "mm_state.h"
+#include "page_memcg.h"
+#include "swap.h"
+#include "vma.h"
+
+#define DEACTIVATE_ANON 1
+#define DEACTIVATE_FILE 2
+
+enum scan_balance { SCAN_EQUAL, SCAN_FRACT, SCAN_ANON, SCAN_FILE };
+
+struct scan_control {
+	long nr_to_reclaim;
+	long nr_reclaimed;
+	long nr_scanned;
+	struct mem_cgroup *target;
+	int priority;
+	bool cgroup_reclaim;
+	bool kswapd;
+	bool may_swap;
+	bool may_unmap;
+	bool proactive;
+	bool memcg_low_reclaim;
+	bool memcg_low_skipped;
+	bool skipped_deactivate;
+	bool force_deactivate;
+	bool cache_trim_mode;
+	unsigned may_deactivate;
+	long anon_cost, file_cost;
+};
+
+static void lru_sizes_subtree(struct mem_cgroup *memcg, long out[NR_LRU_LISTS])
+{
+	struct mem_cgroup *pos = NULL;
+	int l;
+
+	memset(out, 0, sizeof(long) * NR_LRU_LISTS);
+	while ((pos = memcg_iter_next(memcg, pos)))
+		for (l = 0; l < NR_LRU_LISTS; l++)
+			out[l] += pos->lruvec.lists[l].nr;
+}
+
+static unsigned long int_sqrt(unsigned long x)
+{
+	unsigned long r = 0, b = 1UL << (sizeof(long) * 8 - 2);
+
+	while (b > x)
+		b >>= 2;
+	while (b) {
+		if (x >= r + b) {
+			x -= r + b;
+			r = (r >> 1) + b;
+		} else {
+			r >>= 1;
+		}
+		b >>= 2;
+	}
+	return r;
+}
+
+static bool inactive_is_low(const long sizes[NR_LRU_LISTS], int inactive_lru)
+{
+	long inactive = sizes[inactive_lru], active = sizes[inactive_lru + 1];
+	unsigned long gb = (unsigned long)(inactive + active) >> (30 - PAGE_SHIFT);
+	unsigned long ratio = gb ? int_sqrt(10 * gb) : 1;
+
+	return (unsigned long)inactive * ratio < (unsigned long)active;
+}
+
+static bool can_reclaim_anon_pages(struct machine *m, struct mem_cgroup *memcg,
+				   struct scan_control *sc)
+{
+	if (sc->cgroup_reclaim || memcg != m->root_mem_cgroup)
+		return mem_cgroup_get_nr_swap_pages(m, memcg) > 0;
+	return m->mm->swap.total - m->mm->swap.used > 0;
+}
+
+static void lru_note_cost(struct mem_cgroup *memcg, bool file, long nr_io,
+			  long nr_rotated)
+{
+	long cost = nr_io * SWAP_CLUSTER_MAX + nr_rotated;
+
+	for (; memcg; memcg = memcg->parent) {
+		long lrusize = memcg->lruvec.lists[LRU_INACTIVE_ANON].nr +
+			       memcg->lruvec.lists[LRU_ACTIVE_ANON].nr +
+			       memcg->lruvec.lists[LRU_INACTIVE_FILE].nr +
+			       memcg->lruvec.lists[LRU_ACTIVE_FILE].nr;
+
+		if (file)
+			memcg->file_cost += cost;
+		else
+			memcg->anon_cost += cost;
+		if (memcg->file_cost + memcg->anon_cost > lrusize / 4) {
+			memcg->file_cost /= 2;
+			memcg->anon_cost /= 2;
+		}
+	}
+}
+
+/* Take up to n pages off the tail of a list. */
+static int isolate(struct machine *m, struct mem_cgroup *memcg, int lru, long n,
+		   pgh_t *out)
+{
+	int k = 0;
+
+	while (k < n) {
+		pgh_t h = lru_tail(memcg, lru);
+
+		if (h == PAGE_NIL)
+			break;
+		lru_del(m, memcg, h);
+		out[k++] = h;
+	}
+	return k;
+}
+
+static void putback(struct machine *m, struct mem_cgroup *memcg, struct memobj *obj,
+		    pgh_t h, int lru)
+{
+	if (*page_flags(&m->pages, h) & PF_MLOCKED)
+		lru = LRU_UNEVICTABLE;
+	(void)obj;
+	lru_add(m, memcg, h, lru, false);
+}
+
+static long shrink_active_list(struct machine *m, struct mem_cgroup *memcg,
+			       long nr_to_scan, int lru, struct scan_control *sc)
+{
+	pgh_t batch[SWAP_CLUSTER_MAX];
+	int n = isolate(m, memcg, lru, MIN(nr_to_scan, SWAP_CLUSTER_MAX), batch), i;
+	long nr_deactivate = 0;
+
+	(void)sc;
+	memcg->stat[MEMCG_PGREFILL] += n;
+	for (i = 0; i < n; i++) {
+		pgh_t h = batch[i];
+		struct memobj *obj = memobj_of_id(m, page_object(&m->pages, h));
+
+		if (*page_flags(&m->pages, h) & PF_MLOCKED) {
+			putback(m, memcg, obj, h, LRU_UNEVICTABLE);
+			continue;
+		}
+		/* referenced or not, it is deactivated (no VM_EXEC in the model) */
+		page_referenced(m, h);
+		lru_add(m, memcg, h, lru - 1, false);
+		nr_deactivate++;
+	}
+	memcg->stat[MEMCG_PGDEACTIVATE] += nr_deactivate;
+	return 0;
+}
+
+enum folioref { REF_RECLAIM, REF_RECLAIM_CLEAN, REF_KEEP, REF_ACTIVATE };
+
+static enum folioref check_references(struct machine *m, pgh_t h, bool file_lru)
+{
+	uint16_t *f = page_flags(&m->pages, h);
+	bool mapped_many = page_mapcount(&m->pages, h) > 1;
+	bool referenced_ptes = page_referenced(m, h);
+	bool referenced_page = *f & PF_REFERENCED;
+
+	*f &= (uint16_t)~PF_REFERENCED;
+	if (referenced_ptes) {
+		/* look twice at mapped pages: keep once, activate when used again */
+		*f |= PF_REFERENCED;
+		if (referenced_page || mapped_many)
+			return REF_ACTIVATE;
+		return REF_KEEP;
+	}
+	if (referenced_page && file_lru)
+		return REF_RECLAIM_CLEAN;
+	return REF_RECLAIM;
+}
+
+static long shrink_inactive_list(struct machine *m, struct mem_cgroup *memcg,
+				 long nr_to_scan, int lru, struct scan_control *sc)
+{
+	pgh_t batch[SWAP_CLUSTER_MAX];
+	int n = isolate(m, memcg, lru, MIN(nr_to_scan, SWAP_CLUSTER_MAX), batch), i;
+	long nr_reclaimed = 0, nr_pageout = 0;
+	bool file = is_file_lru(lru);
+
+	sc->nr_scanned += n;
+	memcg->stat[sc->kswapd ? MEMCG_PGSCAN_KSWAPD : MEMCG_PGSCAN_DIRECT] += n;
+	for (i = 0; i < n; i++) {
+		pgh_t h = batch[i];
+		struct memobj *obj = memobj_of_id(m, page_object(&m->pages, h));
+		uint64_t idx = page_index(&m->pages, h);
+		uint16_t f = *page_flags(&m->pages, h);
+		bool mapped = page_mapcount(&m->pages, h) > 0;
+		enum folioref ref;
+
+		if (f & PF_MLOCKED) {
+			putback(m, memcg, obj, h, LRU_UNEVICTABLE);
+			continue;
+		}
+		if (f & PF_PINNED) {
+			/* elevated refcount: __remove_mapping would fail */
+			putback(m, memcg, obj, h, lru);
+			continue;
+		}
+		if (!sc->may_unmap && mapped) {
+			putback(m, memcg, obj, h, lru);
+			continue;
+		}
+		ref = check_references(m, h, file);
+		if (ref == REF_ACTIVATE) {
+			putback(m, memcg, obj, h, lru + 1);
+			memcg->stat[MEMCG_PGACTIVATE]++;
+			continue;
+		}
+		if (ref == REF_KEEP) {
+			putback(m, memcg, obj, h, lru);
+			continue;
+		}
+		if (obj->type == OBJ_FILE) {
+			if ((f & PF_DIRTY) && ref == REF_RECLAIM_CLEAN) {
+				putback(m, memcg, obj, h, lru);
+				continue;
+			}
+			if (mapped)
+				rmap_unmap(m, obj, idx, h, false);
+			/* a dirty page is written back first; the I/O is instant */
+			if (f & PF_DIRTY)
+				nr_pageout++;
+			filemap_remove_page(m, obj, h);
+			nr_reclaimed++;
+			continue;
+		}
+		/* swap-backed: anon or shmem */
+		if (!sc->may_swap) {
+			putback(m, memcg, obj, h, lru);
+			continue;
+		}
+		if (obj->type == OBJ_SHMEM && mapped)
+			rmap_unmap(m, obj, idx, h, false);
+		if (swap_out_page(m, obj, h)) {
+			/* no slot or swap.max: activate_locked */
+			putback(m, memcg, obj, h, lru + 1);
+			memcg->stat[MEMCG_PGACTIVATE]++;
+			continue;
+		}
+		if (obj->type == OBJ_ANON && mapped)
+			rmap_unmap(m, obj, idx, h, true);
+		nr_pageout++;
+		nr_reclaimed++;
+	}
+	memcg->stat[sc->kswapd ? MEMCG_PGSTEAL_KSWAPD : MEMCG_PGSTEAL_DIRECT] += nr_reclaimed;
+	lru_note_cost(memcg, file, nr_pageout, n - nr_reclaimed);
+	return nr_reclaimed;
+}
+
+static long shrink_list(struct machine *m, struct mem_cgroup *memcg, int lru,
+			long nr_to_scan, struct scan_control *sc)
+{
+	if (is_active_lru(lru)) {
+		if (sc->may_deactivate & (is_file_lru(lru) ? DEACTIVATE_FILE : DEACTIVATE_ANON))
+			shrink_active_list(m, memcg, nr_to_scan, lru, sc);
+		else
+			sc->skipped_deactivate = true;
+		return 0;
+	}
+	return shrink_inactive_list(m, memcg, nr_to_scan, lru, sc);
+}
+
+static void get_scan_count(struct machine *m, struct mem_cgroup *memcg,
+			   struct scan_control *sc, long nr[NR_LRU_LISTS])
+{
+	int swappiness = m->mm->vm_swappiness;
+	enum scan_balance balance;
+	unsigned long fraction[2] = { 0, 0 }, denominator = 0;
+	int lru;
+
+	if (!sc->may_swap || !can_reclaim_anon_pages(m, memcg, sc)) {
+		balance = SCAN_FILE;
+	} else if (sc->cgroup_reclaim && !swappiness) {
+		balance = SCAN_FILE;
+	} else if (!sc->priority && swappiness) {
+		balance = SCAN_EQUAL;
+	} else if (sc->cache_trim_mode) {
+		balance = SCAN_FILE;
+	} else {
+		unsigned long total = (unsigned long)(sc->anon_cost + sc->file_cost);
+		unsigned long anon_cost = total + (unsigned long)sc->anon_cost;
+		unsigned long file_cost = total + (unsigned long)sc->file_cost;
+		unsigned long ap, fp;
+
+		total = anon_cost + file_cost;
+		ap = (unsigned long)swappiness * (total + 1) / (anon_cost + 1);
+		fp = (unsigned long)(200 - swappiness) * (total + 1) / (file_cost + 1);
+		fraction[0] = ap;
+		fraction[1] = fp;
+		denominator = ap + fp;
+		balance = SCAN_FRACT;
+	}
+
+	for (lru = 0; lru < LRU_UNEVICTABLE; lru++) {
+		int file = is_file_lru(lru);
+		long size = memcg->lruvec.lists[lru].nr;
+		long min = 0, low = 0;
+		unsigned long scan;
+
+		if (memcg != sc->target) {
+			min = memcg->memory.emin;
+			low = memcg->memory.elow;
+		}
+		if (min || low) {
+			long cgroup_size = page_counter_read(&memcg->memory);
+			long protection;
+
+			if (!sc->memcg_low_reclaim && low > min) {
+				protection = low;
+				sc->memcg_low_skipped = true;
+			} else {
+				protection = min;
+			}
+			cgroup_size = MAX(cgroup_size, protection);
+			scan = (unsigned long)(size - size * protection / (cgroup_size + 1));
+			scan = MAX(scan, (unsigned long)SWAP_CLUSTER_MAX);
+		} else {
+			scan = (unsigned long)size;
+		}
+		scan >>= sc->priority;
+		/* a deleted cgroup: scrape out what is left */
+		if (!scan && !mem_cgroup_online(memcg))
+			scan = (unsigned long)MIN(size, SWAP_CLUSTER_MAX);
+		switch (balance) {
+		case SCAN_EQUAL:
+			break;
+		case SCAN_FRACT:
+			if (mem_cgroup_online(memcg))
+				scan = scan * fraction[file] / denominator;
+			else
+				scan = (scan * fraction[file] + denominator - 1) / denominator;
+			break;
+		case SCAN_FILE:
+		case SCAN_ANON:
+			if ((balance == SCAN_FILE) != file)
+				scan = 0;
+			break;
+		}
+		nr[lru] = (long)scan;
+	}
+	nr[LRU_UNEVICTABLE] = 0;
+}
+
+static void shrink_lruvec(struct machine *m, struct mem_cgroup *memcg,
+			  struct scan_control *sc)
+{
+	long nr[NR_LRU_LISTS], targets[NR_LRU_LISTS];
+	long nr_to_reclaim = sc->nr_to_reclaim, nr_reclaimed = 0;
+	bool proportional = !sc->cgroup_reclaim && !sc->kswapd &&
+			    sc->priority == DEF_PRIORITY;
+	long sizes[NR_LRU_LISTS];
+	int lru;
+
+	get_scan_count(m, memcg, sc, nr);
+	memcpy(targets, nr, sizeof(nr));
+	while (nr[LRU_INACTIVE_ANON] || nr[LRU_ACTIVE_FILE] || nr[LRU_INACTIVE_FILE]) {
+		long nr_anon, nr_file, percentage, scanned;
+
+		for (lru = 0; lru < LRU_UNEVICTABLE; lru++) {
+			if (nr[lru]) {
+				long n = MIN(nr[lru], SWAP_CLUSTER_MAX);
+
+				nr[lru] -= n;
+				nr_reclaimed += shrink_list(m, memcg, lru, n, sc);
+			}
+		}
+		if (nr_reclaimed < nr_to_reclaim || proportional)
+			continue;
+		/* enough: stop the smaller type, scale the other to its target */
+		nr_file = nr[LRU_INACTIVE_FILE] + nr[LRU_ACTIVE_FILE];
+		nr_anon = nr[LRU_INACTIVE_ANON] + nr[LRU_ACTIVE_ANON];
+		if (!nr_file || !nr_anon)
+			break;
+		if (nr_file > nr_anon) {
+			long t = targets[LRU_INACTIVE_ANON] + targets[LRU_ACTIVE_ANON] + 1;
+
+			lru = LRU_INACTIVE_ANON;
+			percentage = nr_anon * 100 / t;
+		} else {
+			long t = targets[LRU_INACTIVE_FILE] + targets[LRU_ACTIVE_FILE] + 1;
+
+			lru = LRU_INACTIVE_FILE;
+			percentage = nr_file * 100 / t;
+		}
+		nr[lru] = 0;
+		nr[lru + 1] = 0;
+		lru = lru == LRU_INACTIVE_FILE ? LRU_INACTIVE_ANON : LRU_INACTIVE_FILE;
+		scanned = targets[lru] - nr[lru];
+		nr[lru] = targets[lru] * (100 - percentage) / 100;
+		nr[lru] -= MIN(nr[lru], scanned);
+		lru++;
+		scanned = targets[lru] - nr[lru];
+		nr[lru] = targets[lru] * (100 - percentage) / 100;
+		nr[lru] -= MIN(nr[lru], scanned);
+	}
+	sc->nr_reclaimed += nr_reclaimed;
+	/* keep the anon lists balanced when swap makes aging worthwhile */
+	if (m->mm->swap.total) {
+		lru_sizes_subtree(memcg, sizes);
+		if (inactive_is_low(sizes, LRU_INACTIVE_ANON))
+			shrink_active_list(m, memcg, SWAP_CLUSTER_MAX, LRU_ACTIVE_ANON, sc);
+	}
+}
+
+static void prepare_scan_count(struct machine *m, struct scan_control *sc)
+{
+	long sizes[NR_LRU_LISTS];
+
+	(void)m;
+	lru_sizes_subtree(sc->target, sizes);
+	sc->anon_cost = sc->target->anon_cost;
+	sc->file_cost = sc->target->file_cost;
+	if (!sc->force_deactivate) {
+		sc->may_deactivate = 0;
+		if (inactive_is_low(sizes, LRU_INACTIVE_ANON))
+			sc->may_deactivate |= DEACTIVATE_ANON;
+		if (inactive_is_low(sizes, LRU_INACTIVE_FILE))
+			sc->may_deactivate |= DEACTIVATE_FILE;
+	} else {
+		sc->may_deactivate = DEACTIVATE_ANON | DEACTIVATE_FILE;
+	}
+	sc->cache_trim_mode = (sizes[LRU_INACTIVE_FILE] >> sc->priority) &&
+			      !(sc->may_deactivate & DEACTIVATE_FILE);
+}
+
+static void shrink_node_memcgs(struct machine *m, struct scan_control *sc)
+{
+	bool recursive = !!(m->cfg.options & SMEMCG_OPT_RECURSIVEPROT);
+	struct mem_cgroup *memcg = NULL;
+
+	while ((memcg = memcg_iter_next(sc->target, memcg))) {
+		page_counter_calculate_protection(&sc->target->memory, &memcg->memory,
+						  recursive);
+		if (!mem_cgroup_is_root(memcg) && page_counter_below_min(&memcg->memory))
+			continue;
+		if (!mem_cgroup_is_root(memcg) && page_counter_below_low(&memcg->memory)) {
+			if (!sc->memcg_low_reclaim) {
+				sc->memcg_low_skipped = true;
+				continue;
+			}
+			memcg_memory_event(m, memcg, MEMCG_LOW);
+		}
+		shrink_lruvec(m, memcg, sc);
+	}
+}
+
+static long do_try_to_free_pages(struct machine *m, struct scan_control *sc)
+{
+	int initial_priority = sc->priority;
+
+retry:
+	do {
+		sc->nr_scanned = 0;
+		prepare_scan_count(m, sc);
+		shrink_node_memcgs(m, sc);
+		if (sc->nr_reclaimed >= sc->nr_to_reclaim)
+			break;
+	} while (--sc->priority >= 0);
+
+	if (sc->nr_reclaimed)
+		return sc->nr_reclaimed;
+	if (sc->skipped_deactivate) {
+		sc->priority = initial_priority;
+		sc->force_deactivate = true;
+		sc->skipped_deactivate = false;
+		goto retry;
+	}
+	/* untapped cgroup reserves: retry, this time reclaiming below low */
+	if (sc->memcg_low_skipped) {
+		sc->priority = initial_priority;
+		sc->force_deactivate = false;
+		sc->memcg_low_reclaim = true;
+		sc->memcg_low_skipped = false;
+		goto retry;
+	}
+	return 0;
+}
 
 long try_to_free_mem_cgroup_pages(struct machine *m, struct mem_cgroup *memcg,
 				  long nr_pages, unsigned gfp,
 				  unsigned reclaim_options)
 {
-	(void)m;
-	(void)memcg;
-	(void)nr_pages;
-	(void)gfp;
-	(void)reclaim_options;
-	return 0;
+	struct scan_control sc;
+
+	memset(&sc, 0, sizeof(sc));
+	sc.nr_to_reclaim = MAX(nr_pages, (long)SWAP_CLUSTER_MAX);
+	sc.target = memcg;
+	sc.priority = DEF_PRIORITY;
+	sc.cgroup_reclaim = true;
+	sc.may_unmap = true;
+	sc.may_swap = !!(reclaim_options & MEMCG_RECLAIM_MAY_SWAP) && !(gfp & GFP_NOSWAP);
+	sc.proactive = !!(reclaim_options & MEMCG_RECLAIM_PROACTIVE);
+	return do_try_to_free_pages(m, &sc);
+}
+
+long try_to_free_pages(struct machine *m, long nr_pages, unsigned gfp)
+{
+	struct scan_control sc;
+
+	memset(&sc, 0, sizeof(sc));
+	sc.nr_to_reclaim = MAX(nr_pages, (long)SWAP_CLUSTER_MAX);
+	sc.target = m->root_mem_cgroup;
+	sc.priority = DEF_PRIORITY;
+	sc.may_unmap = true;
+	sc.may_swap = !(gfp & GFP_NOSWAP);
+	return do_try_to_free_pages(m, &sc);
+}
+
+long kswapd_reclaim(struct machine *m, long nr_pages)
+{
+	struct scan_control sc;
+
+	memset(&sc, 0, sizeof(sc));
+	sc.nr_to_reclaim = MAX(nr_pages, (long)SWAP_CLUSTER_MAX);
+	sc.target = m->root_mem_cgroup;
+	sc.priority = DEF_PRIORITY;
+	sc.kswapd = true;
+	sc.may_unmap = true;
+	sc.may_swap = true;
+	return do_try_to_free_pages(m, &sc);
 }

@@ -1,5 +1,6 @@
 /*
- * Reclaim entry points the memcg layer calls (mm/vmscan.c).
+ * Reclaim (mm/vmscan.c, 6.1, the classic two-list LRU; MGLRU is built into
+ * Debian's kernel but off by default).
  */
 #ifndef SMEMCG_VMSCAN_H
 #define SMEMCG_VMSCAN_H
@@ -11,10 +12,15 @@ struct mem_cgroup;
 
 #define MEMCG_RECLAIM_MAY_SWAP	0x1
 #define MEMCG_RECLAIM_PROACTIVE	0x2
+#define DEF_PRIORITY 12
 
 /* Reclaim at least nr_pages (32 at least) from memcg's subtree. */
 long try_to_free_mem_cgroup_pages(struct machine *m, struct mem_cgroup *memcg,
 				  long nr_pages, unsigned gfp,
 				  unsigned reclaim_options);
+/* Direct reclaim of the whole machine (the page allocator's slow path). */
+long try_to_free_pages(struct machine *m, long nr_pages, unsigned gfp);
+/* kswapd: background reclaim of the whole machine. */
+long kswapd_reclaim(struct machine *m, long nr_pages);
 
 #endif

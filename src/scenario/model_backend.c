@@ -15,6 +15,7 @@ struct model_backend {
 	struct smc_kv *policies;	/* from the script, then overrides */
 	int npolicies;
 	struct strmap procs;		/* name -> pid */
+	struct strmap maps;		/* "proc\001map" -> mapping number */
 	bool check;			/* run the invariant checker after each statement */
 };
 
@@ -26,6 +27,7 @@ struct model_backend *model_backend_new(const struct smc_kv *overrides, int n,
 
 	smemcg_config_init(&mb->cfg);
 	strmap_init(&mb->procs);
+	strmap_init(&mb->maps);
 	mb->check = check;
 	mb->policies = xcalloc((size_t)n + 1, sizeof(*mb->policies));
 	for (i = 0; i < n; i++) {
@@ -49,6 +51,7 @@ void model_backend_free(struct model_backend *mb)
 	}
 	free(mb->policies);
 	strmap_free(&mb->procs);
+	strmap_free(&mb->maps);
 	free(mb);
 }
 
@@ -75,6 +78,113 @@ static int proc_pid(struct model_backend *mb, const char *name, int *pid,
 	}
 	*pid = (int)v;
 	return 0;
+}
+
+static void map_key(struct strbuf *sb, const char *proc, const char *map)
+{
+	sb_reset(sb);
+	sb_printf(sb, "%s\001%s", proc, map);
+}
+
+static int map_id(struct model_backend *mb, const char *proc, const char *map,
+		  int *id, struct strbuf *msg)
+{
+	struct strbuf k;
+	int64_t v;
+	bool found;
+
+	sb_init(&k);
+	map_key(&k, proc, map);
+	found = strmap_get(&mb->maps, k.buf, &v);
+	sb_free(&k);
+	if (!found) {
+		sb_printf(msg, "process %s has no mapping named %s", proc, map);
+		return -EINVAL;
+	}
+	*id = (int)v;
+	return 0;
+}
+
+/* fork: the child knows the parent's mappings by the same names */
+static void copy_maps(struct model_backend *mb, const char *from, const char *to)
+{
+	size_t i, n = strlen(from), cap = mb->maps.cap;
+	struct strbuf k;
+
+	sb_init(&k);
+	for (i = 0; i < cap; i++) {
+		const char *key = mb->maps.keys[i];
+
+		if (key && !strncmp(key, from, n) && key[n] == '\001') {
+			map_key(&k, to, key + n + 1);
+			strmap_set(&mb->maps, k.buf, mb->maps.vals[i]);
+			cap = mb->maps.cap;	/* the table may have grown */
+		}
+	}
+	sb_free(&k);
+}
+
+static int exec_memory(struct model_backend *mb, const struct smc_stmt *st,
+		       struct strbuf *msg)
+{
+	int pid, id = 0, rc;
+	struct strbuf k;
+
+	rc = proc_pid(mb, st->proc, &pid, msg);
+	if (rc)
+		return rc;
+	switch (st->op) {
+	case SMC_MMAP_ANON:
+	case SMC_MMAP_FILE:
+		if (st->op == SMC_MMAP_ANON)
+			rc = smemcg_mmap_anon(&id, mb->m, pid, st->size,
+					      !!(st->flags & SMC_F_SHARED));
+		else
+			rc = smemcg_mmap_file(&id, mb->m, pid, st->path, st->size,
+					      !!(st->flags & SMC_F_SHARED), st->offset);
+		if (rc)
+			return report(mb, rc, msg);
+		sb_init(&k);
+		map_key(&k, st->proc, st->name);
+		strmap_set(&mb->maps, k.buf, id);
+		sb_free(&k);
+		return 0;
+	case SMC_TOUCH:
+	case SMC_MUNMAP:
+	case SMC_MLOCK:
+	case SMC_MUNLOCK:
+		rc = map_id(mb, st->proc, st->name, &id, msg);
+		if (rc)
+			return rc;
+		if (st->op == SMC_TOUCH)
+			rc = smemcg_touch(mb->m, pid, id, (st->flags & SMC_F_RANGE) ? st->off : 0,
+					  (st->flags & SMC_F_RANGE) ? st->len : UINT64_MAX,
+					  !(st->flags & SMC_F_RO));
+		else if (st->op == SMC_MUNMAP)
+			rc = smemcg_munmap(mb->m, pid, id);
+		else
+			rc = smemcg_mlock(mb->m, pid, id, st->op == SMC_MLOCK);
+		return report(mb, rc, msg);
+	case SMC_FILE_WRITE:
+		return report(mb, smemcg_pwrite(mb->m, pid, st->path, st->off, st->len), msg);
+	case SMC_FILE_READ:
+		return report(mb, smemcg_pread(mb->m, pid, st->path, st->off, st->len), msg);
+	case SMC_TRUNCATE:
+		return report(mb, smemcg_truncate(mb->m, pid, st->path, st->size), msg);
+	case SMC_UNLINK:
+		return report(mb, smemcg_unlink(mb->m, pid, st->path), msg);
+	case SMC_FS_MKDIR:
+		return report(mb, smemcg_fs_mkdir(mb->m, pid, st->path), msg);
+	case SMC_MOUNT:
+		return report(mb, smemcg_mount_tmpfs(mb->m, pid, st->path, st->opts), msg);
+	case SMC_REMOUNT:
+		return report(mb, smemcg_remount(mb->m, pid, st->path, st->opts), msg);
+	case SMC_UMOUNT:
+		return report(mb, smemcg_umount(mb->m, pid, st->path), msg);
+	default:
+		sb_printf(msg, "%s", smc_op_name(st->op));
+		return SMC_NOTSUP;
+	}
 }
 
 static int mb_start(void *ctx, struct strbuf *msg)
@@ -145,8 +255,11 @@ static int exec_process(struct model_backend *mb, const struct smc_stmt *st,
 		else
 			rc = smemcg_fork(&child, mb->m, pid, name, st->cpu,
 					 st->op == SMC_CLONE_VM);
-		if (!rc)
+		if (!rc) {
 			strmap_set(&mb->procs, name, child);
+			if (st->op != SMC_SPAWN)
+				copy_maps(mb, st->proc, name);
+		}
 		return report(mb, rc, msg);
 	}
 	case SMC_MOVE:
@@ -199,6 +312,12 @@ static int mb_exec(void *ctx, const struct smc_stmt *st, struct strbuf *msg)
 	case SMC_SPAWN: case SMC_FORK: case SMC_CLONE_VM: case SMC_MOVE: case SMC_EXIT:
 	case SMC_KILL: case SMC_OOM_SCORE_ADJ:
 		rc = exec_process(mb, st, msg);
+		break;
+	case SMC_MMAP_ANON: case SMC_MMAP_FILE: case SMC_TOUCH: case SMC_MUNMAP:
+	case SMC_MLOCK: case SMC_MUNLOCK: case SMC_FILE_WRITE: case SMC_FILE_READ:
+	case SMC_TRUNCATE: case SMC_UNLINK: case SMC_FS_MKDIR: case SMC_MOUNT:
+	case SMC_REMOUNT: case SMC_UMOUNT:
+		rc = exec_memory(mb, st, msg);
 		break;
 	default: {
 		struct strbuf t;

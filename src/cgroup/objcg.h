@@ -1,0 +1,41 @@
+/*
+ * obj_cgroup: the indirection kernel memory is charged through (5.9+).
+ * A kernel object or page records its objcg, not its memcg; when a memcg
+ * goes offline its objcgs are pointed at the parent, so kernel memory no
+ * longer keeps the dead memcg alive (memcg_reparent_objcgs).
+ */
+#ifndef SMEMCG_OBJCG_H
+#define SMEMCG_OBJCG_H
+
+#include <stdint.h>
+
+#include "../base/list.h"
+
+struct machine;
+struct mem_cgroup;
+
+struct obj_cgroup {
+	struct mem_cgroup *memcg;	/* current target; the parent after offline */
+	long refcnt;			/* charged pages and objects, +1 while attached */
+	long nr_charged_bytes;		/* sub-page remainder of byte charges */
+	uint32_t id;
+	struct list_node list;		/* in memcg's objcg list */
+};
+
+/* Create the memcg's objcg (memcg_online_kmem). */
+void memcg_online_kmem(struct machine *m, struct mem_cgroup *memcg);
+/* Reparent memcg's objcgs to its parent (memcg_offline_kmem). */
+void memcg_offline_kmem(struct machine *m, struct mem_cgroup *memcg);
+
+struct obj_cgroup *objcg_of_id(const struct machine *m, uint32_t id);
+struct obj_cgroup *memcg_objcg(struct mem_cgroup *memcg);
+void obj_cgroup_get(struct obj_cgroup *objcg);
+void obj_cgroup_put(struct machine *m, struct obj_cgroup *objcg);
+
+/* Charge whole pages of kernel memory (kernel stat, memory counter). */
+int obj_cgroup_charge_pages(struct machine *m, struct obj_cgroup *objcg,
+			    unsigned gfp, long nr_pages);
+void obj_cgroup_uncharge_pages(struct machine *m, struct obj_cgroup *objcg,
+			       long nr_pages);
+
+#endif

@@ -1,0 +1,29 @@
+/*
+ * Narrow hooks from the memory model (layer 3) into the extensions
+ * (layer 4): pins, kernel memory objects, dma_bufs.
+ */
+#ifndef SMEMCG_EXT_H
+#define SMEMCG_EXT_H
+
+#include <stdint.h>
+
+struct machine;
+struct task;
+struct mm_struct;
+struct memobj;
+
+int pins_charge_mlock(struct machine *m, struct task *t, long nr_pages);
+void pins_uncharge_mlock(struct machine *m, struct mm_struct *mm, long nr_pages);
+
+/* dentry + inode of a new file or directory, charged to t's memcg */
+uint32_t kmem_charge_inode(struct machine *m, struct task *t);
+void kmem_uncharge_inode(struct machine *m, uint32_t objcg_id);
+
+struct mount;
+int smemcg_attach_mount(struct machine *m, struct mount *mnt, const char *name);
+void smemcg_detach_mount(struct machine *m, struct mount *mnt);
+
+void dmabuf_mapped(struct machine *m, struct memobj *obj);
+void dmabuf_unmapped(struct machine *m, struct memobj *obj);
+
+#endif

@@ -1,0 +1,86 @@
+/*
+ * Remote charging (seed 001, Mina Almasry: memcg= mount option) and the
+ * common-ancestor alternative (Johannes Weiner's reply to it).
+ */
+#include "../mm/remote.h"
+
+#include <errno.h>
+
+#include "../machine.h"
+#include "../mm/filemap.h"
+#include "../mm/mount.h"
+#include "../mm/page_memcg.h"
+#include "../mm/task.h"
+
+struct mem_cgroup *pagecache_memcg(struct machine *m, struct task *t,
+				   struct memobj *obj, bool *remote)
+{
+	struct mem_cgroup *own = t ? get_mem_cgroup_from_task_mm(m, t) : NULL;
+
+	*remote = false;
+	if (!own)
+		own = m->root_mem_cgroup;
+	if (obj->remote_memcg != OWNER_NONE) {
+		struct mem_cgroup *target = memcg_of_slot(m, obj->remote_memcg);
+
+		/* an offline target falls back to ordinary first-touch charging */
+		if (mem_cgroup_online(target)) {
+			*remote = !mem_cgroup_is_descendant(own, target);
+			return target;
+		}
+	}
+	return own;
+}
+
+int page_remote_access(struct machine *m, struct memobj *obj, pgh_t h,
+		       struct mem_cgroup *memcg)
+{
+	(void)m;
+	(void)obj;
+	(void)h;
+	(void)memcg;
+	return 0;
+}
+
+int remote_memcg_resolve(struct machine *m, struct task *t, const char *path,
+			 uint32_t *slot)
+{
+	struct cgroup *cg = path[0] == '/' ? cgroup_lookup(m, path) : NULL;
+
+	if (!cg || !cg->memcg)
+		return machine_error(m, -EINVAL, "Bad value for memcg: %s", path);
+	/*
+	 * The series lets a mounter name a cgroup it could enter (open
+	 * cgroup.procs for writing). The model has no users: a process may
+	 * name its own cgroup's subtree, and one in the root cgroup (the
+	 * administrator) may name any.
+	 */
+	if (t && t->cgroup->parent) {
+		struct cgroup *c;
+
+		for (c = cg; c && c != t->cgroup; c = c->parent)
+			;
+		if (!c)
+			return machine_error(m, -EPERM,
+					     "memcg=%s: the mounting process cannot enter that cgroup",
+					     path);
+	}
+	*slot = cg->memcg->slot;
+	return 0;
+}
+
+void remote_memcg_hold(struct machine *m, uint32_t slot)
+{
+	if (slot != OWNER_NONE)
+		memcg_of_slot(m, slot)->refs_other++;
+}
+
+void remote_memcg_release(struct machine *m, uint32_t slot)
+{
+	struct mem_cgroup *memcg;
+
+	if (slot == OWNER_NONE)
+		return;
+	memcg = memcg_of_slot(m, slot);
+	memcg_put_ref(m, memcg, &memcg->refs_other, 1);
+}

@@ -1,0 +1,464 @@
+/*
+ * Files, the page cache, dirty pages and writeback.
+ *
+ * Who pays for page cache: the memcg of the mm of the task that brings the
+ * page in (write, read, fault), or the mount's memcg= target (seed 001);
+ * the page stays charged there until it is reclaimed, truncated or its
+ * file is deleted and unmapped, whoever uses it later ("first touch").
+ *
+ * Writeback (mm/page-writeback.c, simplified): a write marks disk pages
+ * dirty; the flusher writes back inodes dirty for 30 s (dirty_expire) when
+ * time passes, and writes back at once whenever dirty pages exceed the
+ * background threshold: 10% of the dirtyable memory of the machine, or of
+ * a memcg with a memory.max (its file pages plus its headroom).
+ */
+#include "filemap.h"
+
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "../cgroup/charge.h"
+#include "../ext/ext.h"
+#include "../machine.h"
+#include "lru.h"
+#include "mm_state.h"
+#include "mount.h"
+#include "page_alloc.h"
+#include "page_memcg.h"
+#include "remote.h"
+#include "swap.h"
+#include "task.h"
+#include "vma.h"
+
+#define DIRTY_EXPIRE_NS (30ULL * NSEC_PER_SEC)
+
+struct inode *inode_lookup(struct machine *m, const char *path)
+{
+	int64_t v;
+
+	if (!strmap_get(&m->mm->paths, path, &v) || !v)
+		return NULL;
+	return m->mm->inodes[v - 1];
+}
+
+static struct inode *inode_alloc(struct machine *m, const char *path,
+				 enum memobj_type type)
+{
+	struct mm_state *ms = m->mm;
+	struct inode *inode = xcalloc(1, sizeof(*inode));
+
+	if (ms->nr_inodes == ms->inodes_cap) {
+		ms->inodes_cap = ms->inodes_cap ? ms->inodes_cap * 2 : 64;
+		ms->inodes = xrealloc(ms->inodes, ms->inodes_cap * sizeof(*ms->inodes));
+	}
+	inode->ino = ms->nr_inodes;
+	ms->inodes[ms->nr_inodes++] = inode;
+	inode->path = path ? xstrdup(path) : NULL;
+	inode->obj = memobj_new(m, type);
+	inode->obj->inode = inode;
+	if (path)
+		strmap_set(&ms->paths, path, inode->ino + 1);
+	return inode;
+}
+
+int inode_create(struct machine *m, struct task *t, const char *path,
+		 struct inode **out)
+{
+	struct inode *inode = inode_lookup(m, path);
+	struct mount *mnt;
+
+	if (inode) {
+		if (inode->is_dir)
+			return machine_error(m, -EISDIR, "%s is a directory", path);
+		*out = inode;
+		return 0;
+	}
+	mnt = mount_of_path(m, path);
+	inode = inode_alloc(m, path, mnt ? OBJ_SHMEM : OBJ_FILE);
+	inode->mnt = mnt;
+	if (mnt) {
+		mnt->nr_inodes++;
+		inode->obj->remote_memcg = mnt->memcg;
+		inode->obj->smemcg = mnt->smemcg;
+	}
+	inode->kmem_objcg = kmem_charge_inode(m, t);
+	*out = inode;
+	return 0;
+}
+
+struct inode *shmem_anon_inode(struct machine *m, uint64_t npages)
+{
+	struct inode *inode = inode_alloc(m, NULL, OBJ_SHMEM);
+
+	inode->size = npages * PAGE_SIZE;
+	inode->unlinked = true;	/* nothing names it: it goes with its last mapping */
+	return inode;
+}
+
+void inode_get(struct inode *inode)
+{
+	inode->refs++;
+}
+
+static void drop_page(struct machine *m, struct memobj *obj, uint64_t idx, pgh_t h,
+		      void *arg)
+{
+	(void)idx;
+	(void)arg;
+	if (page_state(&m->pages, h) == PS_SWAPPED)
+		swap_free_entry(m, obj, h);
+	else if (page_state(&m->pages, h) == PS_PRESENT)
+		filemap_remove_page(m, obj, h);
+	else
+		memobj_slot_clear(m, obj, h);
+}
+
+static void inode_evict(struct machine *m, struct inode *inode)
+{
+	vma_unmap_obj_range(m, inode->obj, 0, UINT64_MAX);
+	memobj_for_each(m, inode->obj, 0, UINT64_MAX, drop_page, NULL);
+	memobj_free(m, inode->obj);
+	inode->obj = NULL;
+	if (inode->kmem_objcg)
+		kmem_uncharge_inode(m, inode->kmem_objcg);
+	if (inode->mnt)
+		inode->mnt->nr_inodes--;
+	m->mm->inodes[inode->ino] = NULL;
+	free(inode->path);
+	free(inode);
+}
+
+void file_unlink_inode(struct machine *m, struct inode *inode)
+{
+	if (inode->path)
+		strmap_set(&m->mm->paths, inode->path, 0);
+	inode->unlinked = true;
+	if (!inode->refs)
+		inode_evict(m, inode);
+}
+
+void inode_put(struct machine *m, struct inode *inode)
+{
+	if (--inode->refs == 0 && inode->unlinked)
+		inode_evict(m, inode);
+}
+
+int filemap_add_page(struct machine *m, struct task *t, struct inode *inode,
+		     uint64_t idx, pgh_t *out)
+{
+	struct memobj *obj = inode->obj;
+	struct mount *mnt = inode->mnt;
+	struct mem_cgroup *memcg;
+	bool remote;
+	pgh_t h;
+	int err;
+
+	if (mnt && mnt->used_pages >= mnt->max_pages)
+		return machine_error(m, -ENOSPC, "tmpfs %s is full (size=%lldk)", mnt->dir,
+				     (long long)mnt->max_pages * 4);
+	memcg = pagecache_memcg(m, t, obj, &remote);
+	err = page_alloc_charge(m, memcg, remote ? GFP_REMOTE : GFP_KERNEL);
+	if (err) {
+		if (remote)
+			return machine_error(m, -ENOSPC,
+					     "the memcg= target of this filesystem is full and nothing in it could be reclaimed or killed");
+		return machine_error(m, err, "the page could not be charged");
+	}
+	h = memobj_slot(m, obj, idx);
+	page_install(m, obj, h, memcg, false);
+	if (mnt)
+		mnt->used_pages++;
+	*out = h;
+	return 0;
+}
+
+static struct mem_cgroup *dirty_domain_memcg(struct machine *m, pgh_t h)
+{
+	struct mem_cgroup *memcg = page_memcg(m, h);
+
+	for (; memcg && !mem_cgroup_is_root(memcg); memcg = memcg->parent)
+		if (memcg->memory.max != PAGE_COUNTER_MAX)
+			return memcg;
+	return NULL;
+}
+
+void filemap_dirty_page(struct machine *m, struct inode *inode, pgh_t h)
+{
+	if (inode->obj->type != OBJ_FILE || (*page_flags(&m->pages, h) & PF_DIRTY))
+		return;
+	page_set_dirty(m, inode->obj, h, true);
+	if (!inode->nr_dirty)
+		inode->dirtied_ns = m->now_ns;
+	inode->nr_dirty++;
+	m->mm->nr_dirty++;
+}
+
+void filemap_writeback_page(struct machine *m, struct memobj *obj, pgh_t h)
+{
+	if (!(*page_flags(&m->pages, h) & PF_DIRTY))
+		return;
+	page_set_dirty(m, obj, h, false);
+	obj->inode->nr_dirty--;
+	m->mm->nr_dirty--;
+}
+
+static void wb_page(struct machine *m, struct memobj *obj, uint64_t idx, pgh_t h,
+		    void *arg)
+{
+	(void)idx;
+	(void)arg;
+	if (page_state(&m->pages, h) == PS_PRESENT)
+		filemap_writeback_page(m, obj, h);
+}
+
+static void writeback_inode(struct machine *m, struct inode *inode)
+{
+	memobj_for_each(m, inode->obj, 0, UINT64_MAX, wb_page, NULL);
+}
+
+/* The dirty inode that was dirtied first, optionally with pages of memcg. */
+static struct inode *oldest_dirty(struct machine *m)
+{
+	struct inode *best = NULL;
+	uint32_t i;
+
+	for (i = 0; i < m->mm->nr_inodes; i++) {
+		struct inode *inode = m->mm->inodes[i];
+
+		if (inode && inode->nr_dirty && (!best || inode->dirtied_ns < best->dirtied_ns))
+			best = inode;
+	}
+	return best;
+}
+
+void writeback_expired(struct machine *m)
+{
+	uint32_t i;
+
+	if (!m->mm->nr_dirty)
+		return;
+	for (i = 0; i < m->mm->nr_inodes; i++) {
+		struct inode *inode = m->mm->inodes[i];
+
+		if (inode && inode->nr_dirty &&
+		    inode->dirtied_ns + DIRTY_EXPIRE_NS <= m->now_ns)
+			writeback_inode(m, inode);
+	}
+}
+
+/* balance_dirty_pages, reduced to its background-writeback effect. */
+static void balance_dirty_pages(struct machine *m, struct mem_cgroup *domain)
+{
+	long root[MEMCG_NR_STATS];
+	long dirtyable, thresh;
+
+	memcg_stat_subtree(m->root_mem_cgroup, root);
+	dirtyable = m->mm->zone.free + root[MEMCG_INACTIVE_FILE] + root[MEMCG_ACTIVE_FILE];
+	thresh = dirtyable * m->mm->dirty_background_ratio / 100;
+	while (m->mm->nr_dirty > thresh) {
+		struct inode *inode = oldest_dirty(m);
+
+		if (!inode)
+			break;
+		writeback_inode(m, inode);
+	}
+	if (domain) {
+		long st[MEMCG_NR_STATS];
+		long headroom, file;
+
+		memcg_stat_subtree(domain, st);
+		headroom = MAX(0, domain->memory.max - page_counter_read(&domain->memory));
+		file = st[MEMCG_INACTIVE_FILE] + st[MEMCG_ACTIVE_FILE];
+		dirtyable = file + MIN(headroom, m->mm->zone.free);
+		thresh = dirtyable * m->mm->dirty_background_ratio / 100;
+		while (st[MEMCG_FILE_DIRTY] > thresh) {
+			struct inode *inode = oldest_dirty(m);
+
+			if (!inode)
+				break;
+			writeback_inode(m, inode);
+			memcg_stat_subtree(domain, st);
+		}
+	}
+}
+
+int file_write(struct machine *m, struct task *t, const char *path, uint64_t off,
+	       uint64_t len)
+{
+	struct inode *inode;
+	struct mem_cgroup *domain = NULL;
+	uint64_t idx, first, last;
+	int err = inode_create(m, t, path, &inode);
+
+	if (err)
+		return err;
+	if (off + len < off)
+		return machine_error(m, -EFBIG, "offset + length overflows");
+	if (!len)
+		return 0;
+	first = off / PAGE_SIZE;
+	last = (off + len - 1) / PAGE_SIZE;
+	for (idx = first; idx <= last; idx++) {
+		struct memobj *obj = inode->obj;
+		pgh_t h = memobj_lookup(m, obj, idx);
+		enum page_state st = h == PAGE_NIL ? PS_NONE : page_state(&m->pages, h);
+		bool remote;
+
+		if (st == PS_SWAPPED) {
+			err = swap_in_page(m, obj, h, pagecache_memcg(m, t, obj, &remote), false);
+		} else if (st == PS_PRESENT) {
+			err = page_remote_access(m, obj, h, get_mem_cgroup_from_task_mm(m, t));
+		} else {
+			err = filemap_add_page(m, t, inode, idx, &h);
+		}
+		if (err || t->dying) {
+			/* the bytes before this page were written */
+			uint64_t done = idx * PAGE_SIZE > off ? idx * PAGE_SIZE : off;
+
+			if (done > inode->size)
+				inode->size = done;
+			return t->dying ? 0 : err;
+		}
+		filemap_dirty_page(m, inode, h);
+		if (!domain)
+			domain = dirty_domain_memcg(m, h);
+		if (off + len > inode->size && (idx + 1) * PAGE_SIZE >= inode->size)
+			inode->size = MIN(off + len, (idx + 1) * PAGE_SIZE);
+		if (t->memcg_nr_pages_over_high && (idx - first) % 16 == 15)
+			mem_cgroup_handle_over_high(m, t);
+	}
+	if (off + len > inode->size)
+		inode->size = off + len;
+	if (inode->obj->type == OBJ_FILE)
+		balance_dirty_pages(m, domain);
+	return 0;
+}
+
+int file_read(struct machine *m, struct task *t, const char *path, uint64_t off,
+	      uint64_t len)
+{
+	struct inode *inode = inode_lookup(m, path);
+	uint64_t idx, end;
+
+	if (!inode)
+		return machine_error(m, -ENOENT, "no such file: %s", path);
+	if (inode->is_dir)
+		return machine_error(m, -EISDIR, "%s is a directory", path);
+	end = MIN(off + len, inode->size);
+	for (idx = off / PAGE_SIZE; off < end && idx <= (end - 1) / PAGE_SIZE; idx++) {
+		struct memobj *obj = inode->obj;
+		pgh_t h = memobj_lookup(m, obj, idx);
+		enum page_state st = h == PAGE_NIL ? PS_NONE : page_state(&m->pages, h);
+		bool remote;
+		int err = 0;
+
+		if (st == PS_PRESENT) {
+			err = page_remote_access(m, obj, h, get_mem_cgroup_from_task_mm(m, t));
+		} else if (st == PS_SWAPPED) {
+			err = swap_in_page(m, obj, h, pagecache_memcg(m, t, obj, &remote), false);
+		} else if (obj->type == OBJ_SHMEM) {
+			continue;	/* a tmpfs hole reads as the zero page */
+		} else {
+			err = filemap_add_page(m, t, inode, idx, &h);
+		}
+		if (t->dying)
+			return 0;
+		if (err)
+			return err;
+		mark_page_accessed(m, obj, h);
+	}
+	return 0;
+}
+
+void filemap_remove_page(struct machine *m, struct memobj *obj, pgh_t h)
+{
+	filemap_writeback_page(m, obj, h);
+	if (obj->inode && obj->inode->mnt)
+		obj->inode->mnt->used_pages--;
+	page_free(m, obj, h);
+}
+
+int file_truncate(struct machine *m, struct task *t, const char *path, uint64_t size)
+{
+	struct inode *inode;
+	uint64_t keep;
+	int err = inode_create(m, t, path, &inode);
+
+	if (err)
+		return err;
+	keep = (size + PAGE_SIZE - 1) / PAGE_SIZE;
+	if (size < inode->size) {
+		vma_unmap_obj_range(m, inode->obj, keep, UINT64_MAX);
+		memobj_for_each(m, inode->obj, keep, UINT64_MAX, drop_page, NULL);
+	}
+	inode->size = size;
+	return 0;
+}
+
+int file_unlink(struct machine *m, struct task *t, const char *path)
+{
+	struct inode *inode = inode_lookup(m, path);
+
+	(void)t;
+	if (!inode)
+		return machine_error(m, -ENOENT, "no such file: %s", path);
+	if (inode->is_dir)
+		return machine_error(m, -EISDIR, "%s is a directory (the model has no rmdir for files)",
+				     path);
+	file_unlink_inode(m, inode);
+	return 0;
+}
+
+int fs_mkdir(struct machine *m, struct task *t, const char *path)
+{
+	struct inode *inode;
+	struct mount *mnt;
+
+	if (inode_lookup(m, path))
+		return machine_error(m, -EEXIST, "%s already exists", path);
+	mnt = mount_of_path(m, path);
+	inode = inode_alloc(m, path, mnt ? OBJ_SHMEM : OBJ_FILE);
+	inode->is_dir = true;
+	inode->mnt = mnt;
+	if (mnt)
+		mnt->nr_inodes++;
+	inode->kmem_objcg = kmem_charge_inode(m, t);
+	return 0;
+}
+
+void inodes_drop_mount(struct machine *m, struct mount *mnt)
+{
+	uint32_t i;
+
+	for (i = 0; i < m->mm->nr_inodes; i++) {
+		struct inode *inode = m->mm->inodes[i];
+
+		if (!inode || inode->mnt != mnt)
+			continue;
+		if (inode->path)
+			strmap_set(&m->mm->paths, inode->path, 0);
+		inode->unlinked = true;
+		if (!inode->refs)
+			inode_evict(m, inode);
+		else
+			inode->mnt = NULL;	/* lives on, detached, until unmapped */
+	}
+}
+
+void inodes_free_all(struct machine *m)
+{
+	uint32_t i;
+
+	for (i = 0; i < m->mm->nr_inodes; i++) {
+		struct inode *inode = m->mm->inodes[i];
+
+		if (!inode)
+			continue;
+		if (inode->obj)
+			memobj_free(m, inode->obj);
+		free(inode->path);
+		free(inode);
+	}
+	free(m->mm->inodes);
+}

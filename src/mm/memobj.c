@@ -1,0 +1,124 @@
+/*
+ * Memory objects and their page directories.
+ */
+#include "memobj.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "mm_state.h"
+
+struct memobj *memobj_new(struct machine *m, enum memobj_type type)
+{
+	struct machine_objs *o = &m->mm->objs;
+	struct memobj *obj = xcalloc(1, sizeof(*obj));
+	uint32_t id;
+
+	if (o->free_head != UINT32_MAX && o->nr) {
+		id = o->free_head;
+		o->free_head = (uint32_t)((uintptr_t)o->objs[id] >> 1);
+	} else {
+		if (o->nr == o->cap) {
+			o->cap = o->cap ? o->cap * 2 : 64;
+			o->objs = xrealloc(o->objs, o->cap * sizeof(*o->objs));
+		}
+		id = o->nr++;
+	}
+	o->objs[id] = obj;
+	obj->id = id;
+	obj->type = (uint8_t)type;
+	obj->remote_memcg = OWNER_NONE;
+	list_init(&obj->children);
+	list_init(&obj->child_node);
+	list_init(&obj->vmas);
+	list_init(&obj->i_mmap);
+	return obj;
+}
+
+void memobj_free(struct machine *m, struct memobj *obj)
+{
+	struct machine_objs *o = &m->mm->objs;
+	uint64_t d;
+
+	for (d = 0; d < obj->dir_len; d++)
+		if (obj->dir[d] != PAGE_NIL)
+			leaf_free(&m->pages, obj->dir[d]);
+	o->objs[obj->id] = (struct memobj *)(((uintptr_t)o->free_head << 1) | 1);
+	o->free_head = obj->id;
+	free(obj->dir);
+	free(obj);
+}
+
+struct memobj *memobj_of_id(const struct machine *m, uint32_t id)
+{
+	return m->mm->objs.objs[id];
+}
+
+pgh_t memobj_slot(struct machine *m, struct memobj *obj, uint64_t idx)
+{
+	uint64_t d = idx >> LEAF_SHIFT;
+
+	if (d >= obj->dir_len) {
+		uint64_t n = obj->dir_len ? obj->dir_len : 4;
+
+		while (n <= d)
+			n *= 2;
+		obj->dir = xrealloc(obj->dir, n * sizeof(*obj->dir));
+		memset(obj->dir + obj->dir_len, 0xff, (n - obj->dir_len) * sizeof(*obj->dir));
+		obj->dir_len = n;
+	}
+	if (obj->dir[d] == PAGE_NIL)
+		obj->dir[d] = leaf_alloc(&m->pages, obj->id, (uint32_t)d);
+	return (obj->dir[d] << LEAF_SHIFT) | (uint32_t)(idx & LEAF_MASK);
+}
+
+void memobj_slot_fill(struct machine *m, pgh_t h)
+{
+	leaf_slot_used(&m->pages, h);
+}
+
+void memobj_slot_clear(struct machine *m, struct memobj *obj, pgh_t h)
+{
+	uint32_t leaf = h >> LEAF_SHIFT;
+
+	*page_flags(&m->pages, h) = 0;
+	*page_owner(&m->pages, h) = OWNER_NONE;
+	if (leaf_slot_unused(&m->pages, h)) {
+		uint32_t d = leaf_header(&m->pages, leaf)->index;
+
+		obj->dir[d] = PAGE_NIL;
+		leaf_free(&m->pages, leaf);
+	}
+}
+
+void memobj_for_each(struct machine *m, struct memobj *obj, uint64_t from,
+		     uint64_t to, memobj_visit_fn fn, void *arg)
+{
+	uint64_t d, dfirst = from >> LEAF_SHIFT, dlast;
+
+	if (to <= from || !obj->dir_len)
+		return;
+	dlast = (to - 1) >> LEAF_SHIFT;
+	if (dlast >= obj->dir_len)
+		dlast = obj->dir_len - 1;
+	for (d = dfirst; d <= dlast; d++) {
+		uint32_t leaf = obj->dir[d], s;
+
+		if (leaf == PAGE_NIL)
+			continue;
+		for (s = 0; s < LEAF_PAGES; s++) {
+			uint64_t idx = (d << LEAF_SHIFT) | s;
+			pgh_t h = (leaf << LEAF_SHIFT) | s;
+
+			if (idx < from || idx >= to)
+				continue;
+			if (page_state(&m->pages, h) == PS_NONE)
+				continue;
+			fn(m, obj, idx, h, arg);
+			/* fn may have freed the leaf */
+			leaf = obj->dir_len > d ? obj->dir[d] : PAGE_NIL;
+			if (leaf == PAGE_NIL)
+				break;
+		}
+	}
+}

@@ -1,0 +1,235 @@
+/*
+ * Charging, statistics and LRU placement of user pages.
+ *
+ * Stats by page kind (6.1): anon pages count in "anon"; page cache in
+ * "file", shmem pages in "file" and "shmem"; page-cache pages mapped by at
+ * least one page table in "file_mapped"; dirty disk page cache in
+ * "file_dirty" (shmem never counts dirty). shmem is swap-backed and lives
+ * on the anon LRU lists.
+ */
+#include "page_memcg.h"
+
+#include <errno.h>
+
+#include "../cgroup/charge.h"
+#include "../machine.h"
+#include "lru.h"
+#include "mm_state.h"
+#include "page_alloc.h"
+#include "swap.h"
+
+struct mem_cgroup *page_memcg(const struct machine *m, pgh_t h)
+{
+	uint32_t owner = *page_owner(&m->pages, h);
+
+	if (owner == OWNER_NONE || (owner & OWNER_SMEMCG))
+		return NULL;
+	return m->memcgs[owner];
+}
+
+int page_alloc_charge(struct machine *m, struct mem_cgroup *memcg, unsigned gfp)
+{
+	int err = alloc_pages(m, 1, gfp);
+
+	if (err)
+		return err;
+	err = try_charge(m, memcg, gfp, 1);
+	if (err)
+		free_pages(m, 1);
+	return err;
+}
+
+void page_alloc_cancel(struct machine *m, struct mem_cgroup *memcg)
+{
+	memcg_uncharge(m, memcg, 1);
+	free_pages(m, 1);
+}
+
+void page_stat_account(struct machine *m, const struct memobj *obj, pgh_t h,
+		       struct mem_cgroup *memcg, int sign)
+{
+	uint16_t f = *page_flags(&m->pages, h);
+	bool mapped = ((f & PF_MAP_MASK) != 0);
+
+	switch (obj->type) {
+	case OBJ_ANON:
+		memcg->stat[MEMCG_ANON] += sign;
+		break;
+	case OBJ_FILE:
+		memcg->stat[MEMCG_FILE] += sign;
+		if (f & PF_DIRTY)
+			memcg->stat[MEMCG_FILE_DIRTY] += sign;
+		if (mapped)
+			memcg->stat[MEMCG_FILE_MAPPED] += sign;
+		break;
+	case OBJ_SHMEM:
+		memcg->stat[MEMCG_FILE] += sign;
+		memcg->stat[MEMCG_SHMEM] += sign;
+		if (mapped)
+			memcg->stat[MEMCG_FILE_MAPPED] += sign;
+		break;
+	case OBJ_DMABUF:
+		memcg->stat[MEMCG_KERNEL] += sign;
+		break;
+	}
+	if (f & PF_SWAPCACHE)
+		memcg->stat[MEMCG_SWAPCACHED] += sign;
+}
+
+int page_lru_for(const struct machine *m, const struct memobj *obj, pgh_t h)
+{
+	uint16_t f = *page_flags(&m->pages, h);
+	int cur = ((f & PF_LRU_MASK) >> PF_LRU_SHIFT) - 1;
+	bool active = cur == LRU_ACTIVE_ANON || cur == LRU_ACTIVE_FILE;
+
+	if (f & PF_MLOCKED)
+		return LRU_UNEVICTABLE;
+	if (obj->type == OBJ_FILE)
+		return active ? LRU_ACTIVE_FILE : LRU_INACTIVE_FILE;
+	return active ? LRU_ACTIVE_ANON : LRU_INACTIVE_ANON;
+}
+
+void page_install(struct machine *m, struct memobj *obj, pgh_t h,
+		  struct mem_cgroup *memcg, bool unevictable)
+{
+	uint16_t *f = page_flags(&m->pages, h);
+
+	if (page_state(&m->pages, h) == PS_NONE)
+		memobj_slot_fill(m, h);
+	*f = (uint16_t)((*f & ~(PF_STATE_MASK | PF_LRU_MASK)) | PS_PRESENT);
+	if (unevictable)
+		*f |= PF_MLOCKED;
+	*page_owner(&m->pages, h) = memcg->slot;
+	memcg->refs_pages++;
+	obj->nrpages++;
+	page_stat_account(m, obj, h, memcg, +1);
+	if (obj->type != OBJ_DMABUF)
+		lru_add(m, memcg, h, page_lru_for(m, obj, h), false);
+}
+
+void page_free(struct machine *m, struct memobj *obj, pgh_t h)
+{
+	struct mem_cgroup *memcg = page_memcg(m, h);
+
+	if (*page_flags(&m->pages, h) & PF_SWAPCACHE)
+		swap_free_cache(m, obj, h);
+	if (memcg) {
+		lru_del(m, memcg, h);
+		page_stat_account(m, obj, h, memcg, -1);
+		memcg_uncharge(m, memcg, 1);
+		memcg_put_ref(m, memcg, &memcg->refs_pages, 1);
+	}
+	obj->nrpages--;
+	free_pages(m, 1);
+	page_set_mapcount(&m->pages, h, 0);
+	memobj_slot_clear(m, obj, h);
+}
+
+void page_set_dirty(struct machine *m, struct memobj *obj, pgh_t h, bool dirty)
+{
+	uint16_t *f = page_flags(&m->pages, h);
+	struct mem_cgroup *memcg;
+
+	if (!!(*f & PF_DIRTY) == dirty)
+		return;
+	memcg = page_memcg(m, h);
+	if (memcg)
+		page_stat_account(m, obj, h, memcg, -1);
+	*f = (uint16_t)(dirty ? (*f | PF_DIRTY) : (*f & ~PF_DIRTY));
+	if (memcg)
+		page_stat_account(m, obj, h, memcg, +1);
+}
+
+void page_mapcount_inc(struct machine *m, struct memobj *obj, pgh_t h)
+{
+	uint32_t c = page_mapcount(&m->pages, h);
+	struct mem_cgroup *memcg = c == 0 ? page_memcg(m, h) : NULL;
+
+	if (memcg)
+		page_stat_account(m, obj, h, memcg, -1);
+	page_set_mapcount(&m->pages, h, c + 1);
+	if (memcg)
+		page_stat_account(m, obj, h, memcg, +1);
+}
+
+uint32_t page_mapcount_dec(struct machine *m, struct memobj *obj, pgh_t h)
+{
+	uint32_t c = page_mapcount(&m->pages, h);
+	struct mem_cgroup *memcg = c == 1 ? page_memcg(m, h) : NULL;
+
+	if (!c)
+		return 0;
+	if (memcg)
+		page_stat_account(m, obj, h, memcg, -1);
+	page_set_mapcount(&m->pages, h, c - 1);
+	if (memcg)
+		page_stat_account(m, obj, h, memcg, +1);
+	return c - 1;
+}
+
+void page_lru_refile(struct machine *m, struct memobj *obj, pgh_t h)
+{
+	struct mem_cgroup *memcg = page_memcg(m, h);
+	int lru;
+
+	if (!memcg || page_state(&m->pages, h) != PS_PRESENT || obj->type == OBJ_DMABUF)
+		return;
+	lru = page_lru_for(m, obj, h);
+	if (lru == page_lru(&m->pages, h))
+		return;
+	lru_del(m, memcg, h);
+	lru_add(m, memcg, h, lru, false);
+}
+
+void mark_page_accessed(struct machine *m, struct memobj *obj, pgh_t h)
+{
+	uint16_t *f = page_flags(&m->pages, h);
+	struct mem_cgroup *memcg = page_memcg(m, h);
+	int lru = page_lru(&m->pages, h);
+
+	if (lru == LRU_UNEVICTABLE || lru < 0) {
+		*f |= PF_REFERENCED;
+		return;
+	}
+	if (!is_active_lru(lru) && (*f & PF_REFERENCED)) {
+		/* second access while inactive: activate */
+		*f &= (uint16_t)~PF_REFERENCED;
+		if (memcg) {
+			lru_del(m, memcg, h);
+			lru_add(m, memcg, h, lru + 1, false);
+			memcg->stat[MEMCG_PGACTIVATE]++;
+		}
+		(void)obj;
+	} else if (!(*f & PF_REFERENCED)) {
+		*f |= PF_REFERENCED;
+	}
+}
+
+int page_move_charge(struct machine *m, struct memobj *obj, pgh_t h,
+		     struct mem_cgroup *to, unsigned gfp)
+{
+	struct mem_cgroup *from = page_memcg(m, h);
+	int err, lru;
+
+	if (from == to)
+		return 0;
+	err = try_charge(m, to, gfp, 1);
+	if (err)
+		return err;
+	lru = page_lru(&m->pages, h);
+	if (from) {
+		if (lru >= 0)
+			lru_del(m, from, h);
+		page_stat_account(m, obj, h, from, -1);
+	}
+	*page_owner(&m->pages, h) = to->slot;
+	to->refs_pages++;
+	page_stat_account(m, obj, h, to, +1);
+	if (lru >= 0)
+		lru_add(m, to, h, lru, false);
+	if (from) {
+		memcg_uncharge(m, from, 1);
+		memcg_put_ref(m, from, &from->refs_pages, 1);
+	}
+	return 0;
+}

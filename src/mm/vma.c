@@ -1,0 +1,993 @@
+/*
+ * Mappings and page faults (mm/memory.c, mm/mmap.c, mm/mlock.c, 6.1).
+ *
+ * Who pays: anonymous pages and page-table pages are charged as they are
+ * faulted; anon pages to the memcg of the mm (mm->owner's, or mm->memcg),
+ * page tables to the faulting task's memcg (__GFP_ACCOUNT, current's
+ * objcg); page cache to the memcg of the faulting mm, or to a filesystem's
+ * memcg= target (seed 001).
+ *
+ * A read fault on private anonymous memory maps the shared zero page and
+ * charges nothing; the write that follows allocates. After fork the child
+ * shares every private page copy-on-write; a write to a shared page copies
+ * it and charges the writer's memcg, unless the writer is the last one
+ * mapping it, which reuses the page where it is (wp_page_reuse).
+ */
+#include "vma.h"
+
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "../cgroup/charge.h"
+#include "../cgroup/objcg.h"
+#include "../machine.h"
+#include "filemap.h"
+#include "lru.h"
+#include "mm.h"
+#include "mm_state.h"
+#include "page_alloc.h"
+#include "page_memcg.h"
+#include "remote.h"
+#include "../ext/ext.h"
+#include "swap.h"
+#include "task.h"
+
+#define FAULT_SIGBUS 1
+#define FAULT_DEAD 2
+
+struct vm_area *vma_find(struct mm_struct *mm, int id)
+{
+	struct list_node *pos;
+
+	list_for_each(pos, &mm->vmas) {
+		struct vm_area *v = container_of(pos, struct vm_area, node);
+
+		if (v->id == id)
+			return v;
+	}
+	return NULL;
+}
+
+static bool test_mapped(const struct vm_area *v, uint64_t i)
+{
+	return (v->mapped[i >> 6] >> (i & 63)) & 1;
+}
+
+static void set_mapped(struct vm_area *v, uint64_t i, bool on)
+{
+	if (on)
+		v->mapped[i >> 6] |= 1ULL << (i & 63);
+	else
+		v->mapped[i >> 6] &= ~(1ULL << (i & 63));
+}
+
+static struct mem_cgroup *mm_memcg(struct machine *m, struct mm_struct *mm)
+{
+	if (m->policy.owner == OWNER_MM_MEMCG)
+		return mm->memcg ? mm->memcg : m->root_mem_cgroup;
+	return mm->owner ? task_memcg(mm->owner) : m->root_mem_cgroup;
+}
+
+static void count_mm_event(struct machine *m, struct mm_struct *mm,
+			   enum memcg_stat_item item)
+{
+	mm_memcg(m, mm)->stat[item]++;
+}
+
+/* ---- page tables ---- */
+
+static struct obj_cgroup *current_objcg(struct machine *m, struct vm_area *v)
+{
+	struct mem_cgroup *memcg = m->current ? task_memcg(m->current)
+					      : mm_memcg(m, v->mm);
+
+	/* An offline memcg's objcg is its parent's (reparented). */
+	while (!memcg->objcg)
+		memcg = memcg->parent;
+	return memcg->objcg;
+}
+
+static int pt_page_alloc(struct machine *m, struct vm_area *v, uint32_t *slot)
+{
+	struct obj_cgroup *objcg = current_objcg(m, v);
+	int err = alloc_pages(m, 1, GFP_KERNEL);
+
+	if (err)
+		return err;
+	if (m->policy.kmem) {
+		err = obj_cgroup_charge_pages(m, objcg, GFP_KERNEL, 1);
+		if (err) {
+			free_pages(m, 1);
+			return err;
+		}
+		objcg->memcg->stat[MEMCG_PAGETABLES]++;
+		obj_cgroup_get(objcg);
+		*slot = objcg->id + 1;
+	} else {
+		*slot = UINT32_MAX;	/* allocated, not accounted */
+	}
+	return 0;
+}
+
+static void pt_page_free(struct machine *m, uint32_t slot)
+{
+	free_pages(m, 1);
+	if (slot != UINT32_MAX) {
+		struct obj_cgroup *objcg = objcg_of_id(m, slot - 1);
+
+		objcg->memcg->stat[MEMCG_PAGETABLES]--;
+		obj_cgroup_uncharge_pages(m, objcg, 1);
+		obj_cgroup_put(m, objcg);
+	}
+}
+
+static struct pt_upper *upper_find(struct mm_struct *mm, uint64_t region)
+{
+	int i;
+
+	for (i = 0; i < mm->nr_upper; i++)
+		if (mm->upper[i].region == region)
+			return &mm->upper[i];
+	return NULL;
+}
+
+/* Make sure the PTE page covering vma page i exists (and its PMD page). */
+static int pt_map(struct machine *m, struct vm_area *v, uint64_t i)
+{
+	uint64_t b = i / PTRS_PER_PTE;
+	uint64_t region = (v->start + i) / PTRS_PER_PMD_SPAN;
+	struct pt_upper *up;
+	uint32_t slot;
+	int err;
+
+	if (v->pt_objcg[b])
+		return 0;
+	up = upper_find(v->mm, region);
+	if (!up) {
+		err = pt_page_alloc(m, v, &slot);
+		if (err)
+			return err;
+		v->mm->upper = xrealloc(v->mm->upper,
+					(size_t)(v->mm->nr_upper + 1) * sizeof(*v->mm->upper));
+		up = &v->mm->upper[v->mm->nr_upper++];
+		up->region = region;
+		up->nr_ptes = 0;
+		up->objcg = slot;
+		v->mm->pgtables++;
+	}
+	err = pt_page_alloc(m, v, &slot);
+	if (err)
+		return err;
+	v->pt_objcg[b] = slot;
+	up->nr_ptes++;
+	v->mm->pgtables++;
+	return 0;
+}
+
+static void pt_free_all(struct machine *m, struct vm_area *v)
+{
+	uint64_t b;
+
+	for (b = 0; b < v->nr_blocks; b++) {
+		uint64_t region;
+		struct pt_upper *up;
+
+		if (!v->pt_objcg[b])
+			continue;
+		pt_page_free(m, v->pt_objcg[b]);
+		v->pt_objcg[b] = 0;
+		v->mm->pgtables--;
+		region = (v->start + b * PTRS_PER_PTE) / PTRS_PER_PMD_SPAN;
+		up = upper_find(v->mm, region);
+		if (up && --up->nr_ptes == 0) {
+			pt_page_free(m, up->objcg);
+			v->mm->pgtables--;
+			*up = v->mm->upper[--v->mm->nr_upper];
+		}
+	}
+}
+
+/* ---- creating mappings ---- */
+
+static struct vm_area *vma_new(struct machine *m, struct mm_struct *mm,
+			       uint64_t npages, enum vma_kind kind)
+{
+	struct vm_area *v = xcalloc(1, sizeof(*v));
+
+	v->mm = mm;
+	v->id = ++m->mm->next_vma_id;
+	v->kind = (uint8_t)kind;
+	v->npages = npages;
+	if (!mm->next_va)
+		mm->next_va = PTRS_PER_PMD_SPAN;
+	v->start = (mm->next_va + PTRS_PER_PTE - 1) / PTRS_PER_PTE * PTRS_PER_PTE;
+	mm->next_va = v->start + (npages + PTRS_PER_PTE - 1) / PTRS_PER_PTE * PTRS_PER_PTE;
+	v->nr_blocks = (npages + PTRS_PER_PTE - 1) / PTRS_PER_PTE;
+	v->pt_objcg = xcalloc(v->nr_blocks ? v->nr_blocks : 1, sizeof(uint32_t));
+	list_init(&v->anon_node);
+	list_init(&v->obj_node);
+	list_add_tail(&v->node, &mm->vmas);
+	return v;
+}
+
+static void vma_attach_anon(struct vm_area *v, struct memobj *layer)
+{
+	v->anon = layer;
+	list_add_tail(&v->anon_node, &layer->vmas);
+}
+
+static void vma_attach_obj(struct vm_area *v, struct memobj *obj, uint64_t pgoff)
+{
+	v->obj = obj;
+	v->pgoff = pgoff;
+	v->mapped = xcalloc((v->npages + 63) / 64 + 1, sizeof(uint64_t));
+	list_add_tail(&v->obj_node, &obj->i_mmap);
+}
+
+#define MAX_MAP_PAGES (1ULL << 34)	/* 64 TiB: beyond any simulated machine */
+
+int vma_mmap_anon(struct machine *m, struct task *t, uint64_t size, bool shared,
+		  struct vm_area **out)
+{
+	uint64_t npages = (size + PAGE_SIZE - 1) / PAGE_SIZE;
+	struct vm_area *v;
+
+	if (!npages || npages > MAX_MAP_PAGES)
+		return machine_error(m, -EINVAL, "mmap of %llu bytes: size must be 1 byte .. 64 TiB",
+				     (unsigned long long)size);
+	if (shared) {
+		/* MAP_SHARED|MAP_ANONYMOUS is a shmem object of its own */
+		struct inode *inode = shmem_anon_inode(m, npages);
+
+		v = vma_new(m, t->mm, npages, VMA_SHARED);
+		v->inode = inode;
+		inode_get(inode);
+		vma_attach_obj(v, inode->obj, 0);
+	} else {
+		v = vma_new(m, t->mm, npages, VMA_ANON);
+		vma_attach_anon(v, memobj_new(m, OBJ_ANON));
+	}
+	*out = v;
+	return 0;
+}
+
+int vma_mmap_file(struct machine *m, struct task *t, struct inode *inode,
+		  uint64_t size, uint64_t offset, bool shared, struct vm_area **out)
+{
+	uint64_t npages = (size + PAGE_SIZE - 1) / PAGE_SIZE;
+	struct vm_area *v;
+
+	if (!npages || npages > MAX_MAP_PAGES)
+		return machine_error(m, -EINVAL, "mmap of %llu bytes: size must be 1 byte .. 64 TiB",
+				     (unsigned long long)size);
+	if (offset % PAGE_SIZE)
+		return machine_error(m, -EINVAL, "mmap offset must be a multiple of 4096");
+	v = vma_new(m, t->mm, npages, shared ? VMA_SHARED : VMA_FILE_PRIVATE);
+	v->inode = inode;
+	inode_get(inode);
+	vma_attach_obj(v, inode->obj, offset / PAGE_SIZE);
+	if (!shared)
+		vma_attach_anon(v, memobj_new(m, OBJ_ANON));
+	*out = v;
+	return 0;
+}
+
+int vma_mmap_object(struct machine *m, struct task *t, struct memobj *obj,
+		    uint64_t npages, struct vm_area **out)
+{
+	struct vm_area *v = vma_new(m, t->mm, npages, VMA_SHARED);
+
+	vma_attach_obj(v, obj, 0);
+	*out = v;
+	return 0;
+}
+
+/* ---- faults ---- */
+
+static int rss_type(const struct memobj *obj)
+{
+	switch (obj->type) {
+	case OBJ_ANON: return MM_ANONPAGES;
+	case OBJ_FILE: return MM_FILEPAGES;
+	default: return MM_SHMEMPAGES;
+	}
+}
+
+/* Find the page a private mapping sees at i: the first layer with a slot. */
+static pgh_t anon_find(struct machine *m, struct vm_area *v, uint64_t i,
+		       struct memobj **layer)
+{
+	struct memobj *l;
+
+	for (l = v->anon; l; l = l->parent) {
+		pgh_t h = memobj_lookup(m, l, i);
+
+		if (h != PAGE_NIL && page_state(&m->pages, h) != PS_NONE) {
+			*layer = l;
+			return h;
+		}
+	}
+	*layer = NULL;
+	return PAGE_NIL;
+}
+
+static void young(struct machine *m, pgh_t h)
+{
+	*page_flags(&m->pages, h) |= PF_YOUNG;
+}
+
+/* A new anonymous page at slot i of the top layer, charged to the mm. */
+static int anon_new_page(struct machine *m, struct vm_area *v, uint64_t i)
+{
+	struct mem_cgroup *memcg = mm_memcg(m, v->mm);
+	pgh_t h;
+	int err = page_alloc_charge(m, memcg, GFP_KERNEL);
+
+	if (err)
+		return err;
+	h = memobj_slot(m, v->anon, i);
+	if (page_state(&m->pages, h) == PS_ZERO) {
+		/* replace the zero page: the slot is already counted as used */
+		*page_flags(&m->pages, h) &= (uint16_t)~PF_STATE_MASK;
+		leaf_header(&m->pages, h >> LEAF_SHIFT)->nr_used--;
+	}
+	page_install(m, v->anon, h, memcg, v->locked);
+	page_set_mapcount(&m->pages, h, 1);
+	young(m, h);
+	v->mm->rss[MM_ANONPAGES]++;
+	return 0;
+}
+
+static int fault_anon(struct machine *m, struct task *t, struct vm_area *v,
+		      uint64_t i, bool write, bool *faulted)
+{
+	struct memobj *layer;
+	pgh_t h = anon_find(m, v, i, &layer);
+	enum page_state st = h == PAGE_NIL ? PS_NONE : page_state(&m->pages, h);
+	int err;
+
+	(void)t;
+	if (st == PS_SWAPPED) {
+		/* do_swap_page: a write frees the slot, a read keeps it cached */
+		struct mem_cgroup *memcg = mm_memcg(m, v->mm);
+
+		err = swap_in_page(m, layer, h, memcg,
+				   !write && !v->locked && !mem_cgroup_swap_full(m, memcg));
+		if (err)
+			return err;
+		count_mm_event(m, v->mm, MEMCG_PGMAJFAULT);
+		anon_rmap_swapin(m, layer, i);
+		*faulted = true;
+		st = PS_PRESENT;
+		if (v->locked) {
+			*page_flags(&m->pages, h) |= PF_MLOCKED;
+			page_lru_refile(m, layer, h);
+		}
+	}
+	if (st == PS_PRESENT) {
+		young(m, h);
+		if (!write)
+			return 0;
+		if (page_remote_access(m, layer, h, mm_memcg(m, v->mm)))
+			return -ENOMEM;
+		if (layer == v->anon || page_mapcount(&m->pages, h) <= 1) {
+			/* exclusive: reuse in place */
+			return 0;
+		}
+		/* COW: copy into our top layer, charged to us */
+		err = anon_new_page(m, v, i);
+		if (err)
+			return err;
+		v->mm->rss[MM_ANONPAGES]--;	/* the shared page is no longer ours */
+		if (page_mapcount_dec(m, layer, h) == 0)
+			page_free(m, layer, h);
+		*faulted = true;
+		return 0;
+	}
+	/* none, or the zero page */
+	if (!write) {
+		if (st == PS_ZERO)
+			return 0;
+		h = memobj_slot(m, v->anon, i);
+		memobj_slot_fill(m, h);
+		page_set_state(&m->pages, h, PS_ZERO);
+		*faulted = true;
+		return 0;
+	}
+	*faulted = true;
+	if (st == PS_ZERO && layer != v->anon) {
+		/* zero page seen through a lower layer: our own page now */
+		return anon_new_page(m, v, i);
+	}
+	return anon_new_page(m, v, i);
+}
+
+/* Bring the object's page at idx in (or find it); for shared/file faults. */
+static int obj_page_get(struct machine *m, struct task *t, struct vm_area *v,
+			uint64_t idx, pgh_t *out)
+{
+	struct memobj *obj = v->obj;
+	pgh_t h = memobj_lookup(m, obj, idx);
+	enum page_state st = h == PAGE_NIL ? PS_NONE : page_state(&m->pages, h);
+	struct inode *inode = v->inode;
+	bool remote;
+	int err;
+
+	if (inode && idx >= (inode->size + PAGE_SIZE - 1) / PAGE_SIZE)
+		return FAULT_SIGBUS;
+	if (st == PS_PRESENT) {
+		*out = h;
+		return 0;
+	}
+	if (obj->type == OBJ_DMABUF)
+		return FAULT_SIGBUS;	/* dma_buf pages always exist */
+	if (st == PS_SWAPPED) {
+		err = swap_in_page(m, obj, h, pagecache_memcg(m, t, obj, &remote), false);
+		if (err)
+			return err;
+		count_mm_event(m, v->mm, MEMCG_PGMAJFAULT);
+		*out = h;
+		return 0;
+	}
+	err = filemap_add_page(m, t, inode, idx, &h);
+	if (err == -ENOSPC && obj->type == OBJ_SHMEM)
+		return FAULT_SIGBUS;	/* tmpfs full: shmem_fault gives SIGBUS */
+	if (err)
+		return err;
+	if (obj->type == OBJ_FILE)
+		count_mm_event(m, v->mm, MEMCG_PGMAJFAULT);
+	*out = h;
+	return 0;
+}
+
+static void map_obj_page(struct machine *m, struct vm_area *v, uint64_t i, pgh_t h)
+{
+	if (test_mapped(v, i))
+		return;
+	set_mapped(v, i, true);
+	page_mapcount_inc(m, v->obj, h);
+	v->mm->rss[rss_type(v->obj)]++;
+	if (v->locked && !(*page_flags(&m->pages, h) & PF_MLOCKED)) {
+		*page_flags(&m->pages, h) |= PF_MLOCKED;
+		page_lru_refile(m, v->obj, h);
+	}
+}
+
+static void unmap_obj_page(struct machine *m, struct vm_area *v, uint64_t i, pgh_t h)
+{
+	if (!test_mapped(v, i))
+		return;
+	set_mapped(v, i, false);
+	v->mm->rss[rss_type(v->obj)]--;
+	page_mapcount_dec(m, v->obj, h);
+}
+
+static int fault_shared(struct machine *m, struct task *t, struct vm_area *v,
+			uint64_t i, bool write, bool *faulted)
+{
+	pgh_t h;
+	int err;
+
+	if (test_mapped(v, i)) {
+		h = memobj_lookup(m, v->obj, v->pgoff + i);
+		young(m, h);
+		if (write && v->obj->type == OBJ_FILE)
+			filemap_dirty_page(m, v->inode, h);
+		return page_remote_access(m, v->obj, h, mm_memcg(m, v->mm)) ? -ENOMEM : 0;
+	}
+	err = obj_page_get(m, t, v, v->pgoff + i, &h);
+	if (err)
+		return err;
+	*faulted = true;
+	if (page_remote_access(m, v->obj, h, mm_memcg(m, v->mm)))
+		return -ENOMEM;
+	map_obj_page(m, v, i, h);
+	young(m, h);
+	if (write && v->obj->type == OBJ_FILE)
+		filemap_dirty_page(m, v->inode, h);
+	return 0;
+}
+
+static int fault_file_private(struct machine *m, struct task *t, struct vm_area *v,
+			      uint64_t i, bool write, bool *faulted)
+{
+	struct memobj *layer;
+	pgh_t h = anon_find(m, v, i, &layer), fh;
+	int err;
+
+	if (h != PAGE_NIL)
+		return fault_anon(m, t, v, i, write, faulted);
+	if (!write)
+		return fault_shared(m, t, v, i, false, faulted);
+	/* do_cow_fault: read the file page, copy it into a private page */
+	err = obj_page_get(m, t, v, v->pgoff + i, &fh);
+	if (err)
+		return err;
+	err = anon_new_page(m, v, i);
+	if (err)
+		return err;
+	*faulted = true;
+	if (test_mapped(v, i))
+		unmap_obj_page(m, v, i, fh);
+	return 0;
+}
+
+static int fault_page(struct machine *m, struct task *t, struct vm_area *v,
+		      uint64_t i, bool write)
+{
+	bool faulted = false;
+	int err;
+
+	err = pt_map(m, v, i);
+	if (err)
+		return err;
+	switch (v->kind) {
+	case VMA_ANON:
+		err = fault_anon(m, t, v, i, write, &faulted);
+		break;
+	case VMA_SHARED:
+		err = fault_shared(m, t, v, i, write, &faulted);
+		break;
+	default:
+		err = fault_file_private(m, t, v, i, write, &faulted);
+		break;
+	}
+	if (faulted)
+		count_mm_event(m, v->mm, MEMCG_PGFAULT);
+	return err;
+}
+
+int vma_touch(struct machine *m, struct task *t, struct vm_area *v, uint64_t off,
+	      uint64_t len, bool write)
+{
+	uint64_t first = off / PAGE_SIZE, last, i;
+
+	if (off + len < off || off + len > v->npages * PAGE_SIZE)
+		return machine_error(m, -EINVAL,
+				     "range %llu+%llu is beyond the %llu-byte mapping",
+				     (unsigned long long)off, (unsigned long long)len,
+				     (unsigned long long)(v->npages * PAGE_SIZE));
+	if (!len)
+		return 0;
+	last = (off + len - 1) / PAGE_SIZE;
+	for (i = first; i <= last; i++) {
+		int err = fault_page(m, t, v, i, write);
+
+		if (t->dying)
+			return 0;	/* killed while faulting: the statement ends */
+		if (err == FAULT_SIGBUS) {
+			task_kill(m, t, SIGBUS_NR);
+			return 0;
+		}
+		if (err == -ENOSPC) {
+			/* seed 001: a remote charge failing on a fault is SIGBUS */
+			task_kill(m, t, SIGBUS_NR);
+			return 0;
+		}
+		if (err)
+			return machine_error(m, err,
+					     "page fault at page %llu could not be charged (the kernel would retry it for ever)",
+					     (unsigned long long)i);
+		/* every fault returns to user space: memory.high work */
+		if (t->memcg_nr_pages_over_high)
+			mem_cgroup_handle_over_high(m, t);
+	}
+	return 0;
+}
+
+/* ---- rmap ---- */
+
+static void anon_walk(struct machine *m, struct memobj *layer, uint64_t idx,
+		      rmap_fn fn, void *arg)
+{
+	struct list_node *pos, *tmp;
+
+	list_for_each_safe(pos, tmp, &layer->vmas)
+		fn(m, container_of(pos, struct vm_area, anon_node), idx, arg);
+	list_for_each_safe(pos, tmp, &layer->children) {
+		struct memobj *c = container_of(pos, struct memobj, child_node);
+		pgh_t h = memobj_lookup(m, c, idx);
+
+		if (h != PAGE_NIL && page_state(&m->pages, h) != PS_NONE)
+			continue;	/* overridden below this layer */
+		anon_walk(m, c, idx, fn, arg);
+	}
+}
+
+void rmap_walk(struct machine *m, struct memobj *obj, uint64_t idx, rmap_fn fn,
+	       void *arg)
+{
+	struct list_node *pos, *tmp;
+
+	if (obj->type == OBJ_ANON) {
+		anon_walk(m, obj, idx, fn, arg);
+		return;
+	}
+	list_for_each_safe(pos, tmp, &obj->i_mmap) {
+		struct vm_area *v = container_of(pos, struct vm_area, obj_node);
+
+		if (idx < v->pgoff || idx - v->pgoff >= v->npages)
+			continue;
+		if (test_mapped(v, idx - v->pgoff))
+			fn(m, v, idx - v->pgoff, arg);
+	}
+}
+
+struct unmap_arg {
+	pgh_t h;
+	bool to_swap;
+};
+
+static void unmap_one(struct machine *m, struct vm_area *v, uint64_t vidx, void *arg)
+{
+	struct unmap_arg *a = arg;
+
+	if (v->anon && memobj_of_id(m, page_object(&m->pages, a->h))->type == OBJ_ANON) {
+		v->mm->rss[MM_ANONPAGES]--;
+		if (a->to_swap)
+			v->mm->rss[MM_SWAPENTS]++;
+		return;
+	}
+	unmap_obj_page(m, v, vidx, a->h);
+}
+
+void rmap_unmap(struct machine *m, struct memobj *obj, uint64_t idx, pgh_t h,
+		bool to_swap)
+{
+	struct unmap_arg a = { h, to_swap };
+
+	rmap_walk(m, obj, idx, unmap_one, &a);
+}
+
+static void swapin_one(struct machine *m, struct vm_area *v, uint64_t vidx, void *arg)
+{
+	(void)m;
+	(void)vidx;
+	(void)arg;
+	v->mm->rss[MM_SWAPENTS]--;
+	v->mm->rss[MM_ANONPAGES]++;
+}
+
+void anon_rmap_swapin(struct machine *m, struct memobj *layer, uint64_t idx)
+{
+	anon_walk(m, layer, idx, swapin_one, NULL);
+}
+
+bool page_referenced(struct machine *m, pgh_t h)
+{
+	uint16_t *f = page_flags(&m->pages, h);
+	bool y = (*f & PF_YOUNG) && page_mapcount(&m->pages, h) > 0;
+
+	*f &= (uint16_t)~PF_YOUNG;
+	return y;
+}
+
+static void locked_one(struct machine *m, struct vm_area *v, uint64_t vidx, void *arg)
+{
+	(void)m;
+	(void)vidx;
+	if (v->locked)
+		*(bool *)arg = true;
+}
+
+bool page_mapped_locked(struct machine *m, struct memobj *obj, uint64_t idx)
+{
+	bool locked = false;
+
+	rmap_walk(m, obj, idx, locked_one, &locked);
+	return locked;
+}
+
+void vma_unmap_obj_range(struct machine *m, struct memobj *obj, uint64_t from,
+			 uint64_t to)
+{
+	struct list_node *pos;
+
+	list_for_each(pos, &obj->i_mmap) {
+		struct vm_area *v = container_of(pos, struct vm_area, obj_node);
+		uint64_t i, lo = from > v->pgoff ? from - v->pgoff : 0;
+
+		for (i = lo; i < v->npages && v->pgoff + i < to; i++) {
+			pgh_t h;
+
+			if (!test_mapped(v, i))
+				continue;
+			h = memobj_lookup(m, obj, v->pgoff + i);
+			unmap_obj_page(m, v, i, h);
+		}
+	}
+}
+
+/* ---- mlock ---- */
+
+static void mlock_page(struct machine *m, struct memobj *obj, pgh_t h, bool lock,
+		       uint64_t idx)
+{
+	uint16_t *f = page_flags(&m->pages, h);
+
+	if (page_state(&m->pages, h) != PS_PRESENT)
+		return;
+	if (lock) {
+		*f |= PF_MLOCKED;
+	} else {
+		if (page_mapped_locked(m, obj, idx))
+			return;
+		*f &= (uint16_t)~PF_MLOCKED;
+	}
+	page_lru_refile(m, obj, h);
+}
+
+static void vma_mlock_pages(struct machine *m, struct vm_area *v, bool lock)
+{
+	uint64_t i;
+
+	for (i = 0; i < v->npages; i++) {
+		struct memobj *layer;
+		pgh_t h = v->anon ? anon_find(m, v, i, &layer) : PAGE_NIL;
+
+		if (h != PAGE_NIL) {
+			mlock_page(m, layer, h, lock, i);
+		} else if (v->obj && test_mapped(v, i)) {
+			h = memobj_lookup(m, v->obj, v->pgoff + i);
+			mlock_page(m, v->obj, h, lock, v->pgoff + i);
+		}
+	}
+}
+
+int vma_mlock(struct machine *m, struct task *t, struct vm_area *v, bool lock)
+{
+	int err;
+
+	if (lock == v->locked)
+		return 0;
+	if (lock) {
+		uint64_t limit = t->rlimit_memlock;
+
+		if (!t->cap_ipc_lock &&
+		    (uint64_t)(v->mm->locked_vm + (long)v->npages) * PAGE_SIZE > limit)
+			return machine_error(m, limit ? -ENOMEM : -EPERM,
+					     "mlock of %llu pages exceeds RLIMIT_MEMLOCK (%llu bytes)",
+					     (unsigned long long)v->npages,
+					     (unsigned long long)limit);
+		err = pins_charge_mlock(m, t, (long)v->npages);
+		if (err)
+			return err;
+		v->locked = true;
+		v->mm->locked_vm += (long)v->npages;
+		/* populate: write faults break COW in private mappings */
+		err = vma_touch(m, t, v, 0, v->npages * PAGE_SIZE, v->kind != VMA_SHARED);
+		if (err)
+			return err;
+	} else {
+		v->locked = false;
+		v->mm->locked_vm -= (long)v->npages;
+		pins_uncharge_mlock(m, v->mm, (long)v->npages);
+	}
+	vma_mlock_pages(m, v, lock);
+	return 0;
+}
+
+/* ---- teardown ---- */
+
+struct zap_arg {
+	struct vm_area *v;
+	struct memobj *top;
+};
+
+/* Drop this vma's reference to a page in a lower layer it can see. */
+static void zap_lower(struct machine *m, struct memobj *layer, uint64_t idx,
+		      pgh_t h, void *arg)
+{
+	struct zap_arg *a = arg;
+	struct memobj *l;
+	enum page_state st = page_state(&m->pages, h);
+
+	/* overridden by a layer between our top and this one? */
+	for (l = a->top; l != layer; l = l->parent) {
+		pgh_t o = memobj_lookup(m, l, idx);
+
+		if (o != PAGE_NIL && page_state(&m->pages, o) != PS_NONE)
+			return;
+	}
+	if (st == PS_ZERO)
+		return;
+	if (st == PS_PRESENT)
+		a->v->mm->rss[MM_ANONPAGES]--;
+	else
+		a->v->mm->rss[MM_SWAPENTS]--;
+	if (page_mapcount_dec(m, layer, h) == 0) {
+		if (st == PS_PRESENT)
+			page_free(m, layer, h);
+		else
+			swap_free_entry(m, layer, h);
+	}
+}
+
+static void zap_top(struct machine *m, struct memobj *layer, uint64_t idx, pgh_t h,
+		    void *arg)
+{
+	struct zap_arg *a = arg;
+	enum page_state st = page_state(&m->pages, h);
+
+	(void)idx;
+	if (st == PS_PRESENT) {
+		a->v->mm->rss[MM_ANONPAGES]--;
+		page_free(m, layer, h);
+	} else if (st == PS_SWAPPED) {
+		a->v->mm->rss[MM_SWAPENTS]--;
+		swap_free_entry(m, layer, h);
+	} else {
+		memobj_slot_clear(m, layer, h);
+	}
+}
+
+static void zap_top_orphan(struct machine *m, struct memobj *layer, uint64_t idx,
+			   pgh_t h, void *arg)
+{
+	enum page_state st = page_state(&m->pages, h);
+
+	(void)idx;
+	(void)arg;
+	if (st == PS_PRESENT)
+		page_free(m, layer, h);
+	else if (st == PS_SWAPPED)
+		swap_free_entry(m, layer, h);
+	else
+		memobj_slot_clear(m, layer, h);
+}
+
+/* Free a layer nobody stacks on or maps any more, and what it holds up. */
+static void layer_put(struct machine *m, struct memobj *layer)
+{
+	while (layer && list_empty(&layer->vmas) && !layer->nr_children) {
+		struct memobj *parent = layer->parent;
+
+		if (parent) {
+			list_del(&layer->child_node);
+			parent->nr_children--;
+		}
+		/* any page left has no mapper: free it */
+		memobj_for_each(m, layer, 0, UINT64_MAX, zap_top_orphan, NULL);
+		memobj_free(m, layer);
+		layer = parent;
+	}
+}
+
+static void anon_unmap(struct machine *m, struct vm_area *v)
+{
+	struct zap_arg a = { v, v->anon };
+	struct memobj *l, *top = v->anon;
+
+	memobj_for_each(m, top, 0, v->npages, zap_top, &a);
+	for (l = top->parent; l; l = l->parent)
+		memobj_for_each(m, l, 0, v->npages, zap_lower, &a);
+	list_del(&v->anon_node);
+	v->anon = NULL;
+	layer_put(m, top);
+}
+
+int vma_munmap(struct machine *m, struct vm_area *v)
+{
+	uint64_t i;
+
+	if (v->locked) {
+		v->locked = false;
+		v->mm->locked_vm -= (long)v->npages;
+		pins_uncharge_mlock(m, v->mm, (long)v->npages);
+		/* pages stay mlocked only if another locked mapping has them */
+		vma_mlock_pages(m, v, false);
+	}
+	if (v->anon)
+		anon_unmap(m, v);
+	if (v->obj) {
+		for (i = 0; i < v->npages; i++)
+			if (test_mapped(v, i))
+				unmap_obj_page(m, v, i,
+					       memobj_lookup(m, v->obj, v->pgoff + i));
+		list_del(&v->obj_node);
+	}
+	pt_free_all(m, v);
+	list_del(&v->node);
+	if (v->inode)
+		inode_put(m, v->inode);
+	else if (v->obj)
+		dmabuf_unmapped(m, v->obj);
+	free(v->mapped);
+	free(v->pt_objcg);
+	free(v);
+	return 0;
+}
+
+/* ---- fork ---- */
+
+struct dup_arg {
+	struct vm_area *child;
+	struct memobj *top;
+};
+
+static void dup_count(struct machine *m, struct memobj *layer, uint64_t idx,
+		      pgh_t h, void *arg)
+{
+	struct dup_arg *a = arg;
+	struct memobj *l;
+	enum page_state st = page_state(&m->pages, h);
+
+	for (l = a->top; l != layer; l = l->parent) {
+		pgh_t o = memobj_lookup(m, l, idx);
+
+		if (o != PAGE_NIL && page_state(&m->pages, o) != PS_NONE)
+			return;
+	}
+	if (st == PS_ZERO)
+		return;
+	page_set_mapcount(&m->pages, h, page_mapcount(&m->pages, h) + 1);
+	if (st == PS_PRESENT)
+		a->child->mm->rss[MM_ANONPAGES]++;
+	else
+		a->child->mm->rss[MM_SWAPENTS]++;
+	pt_map(m, a->child, idx);
+}
+
+void vma_dup(struct machine *m, struct vm_area *v, struct mm_struct *cmm)
+{
+	struct vm_area *c = vma_new(m, cmm, v->npages, (enum vma_kind)v->kind);
+	uint64_t i;
+
+	c->id = v->id;	/* the child knows its mappings by the parent's numbers */
+	c->start = v->start;
+	if (cmm->next_va < v->start + v->npages)
+		cmm->next_va = v->start + v->nr_blocks * PTRS_PER_PTE;
+	c->inode = v->inode;
+	if (c->inode)
+		inode_get(c->inode);
+	if (v->obj) {
+		vma_attach_obj(c, v->obj, v->pgoff);
+		if (!c->inode)
+			dmabuf_mapped(m, v->obj);
+	}
+	if (v->anon) {
+		struct memobj *base = v->anon, *l;
+		struct dup_arg a;
+		/* an anon_vma exists once the mapping had private pages */
+		bool had_anon = base->dir_len || base->parent;
+
+		if (base->dir_len) {
+			/* our top layer becomes the shared base of two new tops */
+			struct memobj *ptop = memobj_new(m, OBJ_ANON);
+
+			list_del(&v->anon_node);
+			ptop->parent = base;
+			list_add_tail(&ptop->child_node, &base->children);
+			base->nr_children++;
+			vma_attach_anon(v, ptop);
+		} else {
+			base = base->parent;
+		}
+		{
+			struct memobj *ctop = memobj_new(m, OBJ_ANON);
+
+			ctop->parent = base;
+			if (base) {
+				list_add_tail(&ctop->child_node, &base->children);
+				base->nr_children++;
+			}
+			vma_attach_anon(c, ctop);
+		}
+		a.child = c;
+		a.top = c->anon;
+		for (l = base; l; l = l->parent)
+			memobj_for_each(m, l, 0, v->npages, dup_count, &a);
+		/* private file mappings with COW pages copy their file PTEs too */
+		if (v->kind == VMA_FILE_PRIVATE && had_anon) {
+			for (i = 0; i < v->npages; i++) {
+				if (test_mapped(v, i)) {
+					map_obj_page(m, c, i,
+						     memobj_lookup(m, v->obj, v->pgoff + i));
+					pt_map(m, c, i);
+				}
+			}
+		}
+	}
+	c->locked = false;	/* mlock is not inherited across fork */
+}

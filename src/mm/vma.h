@@ -1,0 +1,85 @@
+/*
+ * Mappings (vm_area_struct) and page faults: private and shared anonymous
+ * memory, shared and private file mappings, dma_buf imports, mlock, and
+ * the page tables a mapping costs. Also the reverse map the reclaim and
+ * recharge code uses to find every mapping of a page.
+ */
+#ifndef SMEMCG_VMA_H
+#define SMEMCG_VMA_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "../base/list.h"
+#include "memobj.h"
+
+struct machine;
+struct task;
+struct mm_struct;
+struct inode;
+
+#define PTRS_PER_PTE 512		/* pages per page-table page */
+#define PTRS_PER_PMD_SPAN (512UL * 512)	/* pages per PMD page (1 GiB) */
+
+enum vma_kind {
+	VMA_ANON,		/* private anonymous */
+	VMA_SHARED,		/* shared: shmem, file or dma_buf object */
+	VMA_FILE_PRIVATE,	/* private file: page cache read, COW writes */
+};
+
+struct vm_area {
+	struct list_node node;		/* in mm->vmas */
+	struct mm_struct *mm;
+	int id;
+	uint8_t kind;
+	bool locked;			/* VM_LOCKED */
+	uint64_t start;			/* first virtual page */
+	uint64_t npages;
+	struct memobj *anon;		/* top anon layer (private kinds) */
+	struct memobj *obj;		/* backing object (shared, private file) */
+	struct inode *inode;		/* file mappings hold their inode */
+	uint64_t pgoff;			/* in pages */
+	uint64_t *mapped;		/* bitmap: obj pages this vma maps */
+	uint32_t *pt_objcg;		/* per 512 pages: objcg id + 1 of its PTE page */
+	uint64_t nr_blocks;
+	struct list_node anon_node;	/* in anon->vmas */
+	struct list_node obj_node;	/* in obj->i_mmap */
+};
+
+struct vm_area *vma_find(struct mm_struct *mm, int id);
+
+int vma_mmap_anon(struct machine *m, struct task *t, uint64_t size, bool shared,
+		  struct vm_area **out);
+int vma_mmap_file(struct machine *m, struct task *t, struct inode *inode,
+		  uint64_t size, uint64_t offset, bool shared, struct vm_area **out);
+int vma_mmap_object(struct machine *m, struct task *t, struct memobj *obj,
+		    uint64_t npages, struct vm_area **out);
+/* Fault in [off, off+len) pages of the mapping, as accesses would. */
+int vma_touch(struct machine *m, struct task *t, struct vm_area *v, uint64_t off,
+	      uint64_t len, bool write);
+int vma_munmap(struct machine *m, struct vm_area *v);
+int vma_mlock(struct machine *m, struct task *t, struct vm_area *v, bool lock);
+
+/* fork: copy a mapping into the child's mm (private pages COW). */
+void vma_dup(struct machine *m, struct vm_area *v, struct mm_struct *child);
+
+/* rmap: visit each mapping that maps the page (its slot) of obj at idx. */
+typedef void (*rmap_fn)(struct machine *m, struct vm_area *v, uint64_t vidx,
+			void *arg);
+void rmap_walk(struct machine *m, struct memobj *obj, uint64_t idx, rmap_fn fn,
+	       void *arg);
+/* try_to_unmap: every mapping drops the page (anon: becomes a swap PTE). */
+void rmap_unmap(struct machine *m, struct memobj *obj, uint64_t idx, pgh_t h,
+		bool to_swap);
+/* A swapped anon slot came back: its mappers count it resident again. */
+void anon_rmap_swapin(struct machine *m, struct memobj *layer, uint64_t idx);
+/* folio_referenced: clears young; true if a mapping had used it. */
+bool page_referenced(struct machine *m, pgh_t h);
+/* Is any mapping of the page VM_LOCKED? */
+bool page_mapped_locked(struct machine *m, struct memobj *obj, uint64_t idx);
+
+/* An object lost its last page: file mappings drop their bits too. */
+void vma_unmap_obj_range(struct machine *m, struct memobj *obj, uint64_t from,
+			 uint64_t to);
+
+#endif
