@@ -73,3 +73,23 @@ clean:
 	rm -rf build $(BIN) libsmemcg.a
 
 -include $(LIB_OBJS:.o=.d) $(CLI_OBJS:.o=.d)
+
+# ---- real-kernel oracle (QEMU) ----------------------------------------------
+# Not part of `make` or `make test`: both work without QEMU. See docs/oracle.md.
+# `make oracle-guest` builds the static guest program; `make oracle` sets the
+# oracle up (oracle/setup.sh: qemu, busybox, the kernel) and runs the oracle
+# suite: every tests/oracle/*.smc on the model and on the kernel, compared.
+ORACLE_GUEST = $(BUILD)/oracle/smemcg-guest
+ORACLE_GUEST_SRCS = oracle/guest/guest_main.c oracle/guest/kernel_backend.c
+
+$(ORACLE_GUEST): $(ORACLE_GUEST_SRCS) oracle/guest/kernel_backend.h $(LIB)
+	@mkdir -p $(dir $@)
+	$(CC) $(CPPFLAGS) -Isrc $(ALL_CFLAGS) -static -o $@ $(ORACLE_GUEST_SRCS) $(LIB) -lm
+
+oracle-guest: $(ORACLE_GUEST)
+
+oracle: $(BIN) oracle-guest
+	oracle/setup.sh >/dev/null
+	SMEMCG=./$(BIN) oracle/run-oracle-suite.sh
+
+.PHONY: oracle oracle-guest
