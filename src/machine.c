@@ -535,8 +535,3 @@ uint64_t smemcg_now_ns(const smemcg_machine *sm)
 	return ((const struct machine *)sm)->now_ns;
 }
 
-int smemcg_check(smemcg_machine *sm)
-{
-	(void)sm;
-	return 0;
-}

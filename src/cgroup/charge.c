@@ -47,6 +47,7 @@ static void drain_one(struct machine *m, struct memcg_stock *stock)
 	if (stock->nr_pages) {
 		m->page_counter_underflows +=
 			page_counter_uncharge(&old->memory, stock->nr_pages);
+		old->direct -= stock->nr_pages;
 		stock->nr_pages = 0;
 	}
 	stock->cached = NULL;
@@ -66,6 +67,7 @@ void refill_stock(struct machine *m, struct mem_cgroup *memcg, long nr_pages)
 	if (!m->policy.stock) {
 		m->page_counter_underflows +=
 			page_counter_uncharge(&memcg->memory, nr_pages);
+		memcg->direct -= nr_pages;
 		return;
 	}
 	if (stock->cached != memcg) {
@@ -102,6 +104,7 @@ void memcg_uncharge(struct machine *m, struct mem_cgroup *memcg, long nr_pages)
 		return;
 	m->page_counter_underflows +=
 		page_counter_uncharge(&memcg->memory, nr_pages);
+	memcg->direct -= nr_pages;
 }
 
 void memcg_uncharge_to_stock(struct machine *m, struct mem_cgroup *memcg,
@@ -149,8 +152,10 @@ retry:
 	if (consume_stock(m, memcg, nr_pages))
 		return 0;
 
-	if (page_counter_try_charge(&memcg->memory, batch, &counter))
+	if (page_counter_try_charge(&memcg->memory, batch, &counter)) {
+		memcg->direct += batch;
 		goto done_restock;
+	}
 	mem_over_limit = memcg_of_counter(counter);
 
 	if (batch > nr_pages) {
@@ -211,6 +216,7 @@ nomem:
 	if (!raised_max_event)
 		memcg_memory_event(m, mem_over_limit, MEMCG_MAX);
 	page_counter_charge(&memcg->memory, nr_pages);
+	memcg->direct += nr_pages;
 	return 0;
 
 done_restock:

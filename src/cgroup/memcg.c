@@ -181,6 +181,8 @@ void memcg_try_release(struct machine *m, struct mem_cgroup *memcg)
 	/* rstat has already folded everything into the ancestors' totals. */
 	for (i = 0; i < MEMCG_NR_STATS; i++)
 		parent->stat[i] += memcg->stat[i];
+	/* charges left by reparented kernel memory stay in the parent's count */
+	parent->direct += memcg->direct;
 	memcg_css_released(m, memcg);
 
 	if (memcg->prev_sibling)

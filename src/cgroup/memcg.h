@@ -86,6 +86,12 @@ struct mem_cgroup {
 	long refs_stock;	/* CPUs whose stock caches this memcg */
 	long refs_other;	/* vm_accounts, borrowed smemcg pages, ... */
 
+	/*
+	 * Net pages charged to memory with this memcg as the first level;
+	 * memory.usage is the sum of it over the subtree (checked).
+	 */
+	long direct;
+
 	long stat[MEMCG_NR_STATS];
 	unsigned long events[MEMCG_NR_MEMORY_EVENTS];
 	unsigned long events_local[MEMCG_NR_MEMORY_EVENTS];

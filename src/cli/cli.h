@@ -25,6 +25,8 @@ int cli_load_script(struct smc_script *s, const char *name, const char *text);
 int cmd_run(int argc, char **argv);
 int cmd_shell(int argc, char **argv);
 int cmd_demo(int argc, char **argv);
+int cmd_kernel(int argc, char **argv);
+int cmd_diff(int argc, char **argv);
 
 extern const char demo_scenario[];
 

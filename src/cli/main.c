@@ -17,6 +17,8 @@ static const struct {
 	{ "run", cmd_run, "run scenarios on the model, print TAP" },
 	{ "shell", cmd_shell, "type scenario statements interactively" },
 	{ "demo", cmd_demo, "run the built-in demonstration scenario" },
+	{ "kernel", cmd_kernel, "run scenarios on a real Linux 6.1 kernel in QEMU, print TAP" },
+	{ "diff", cmd_diff, "run scenarios on the model and the kernel, compare every value" },
 };
 
 static void usage(FILE *f)

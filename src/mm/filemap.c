@@ -106,9 +106,11 @@ static void drop_page(struct machine *m, struct memobj *obj, uint64_t idx, pgh_t
 {
 	(void)idx;
 	(void)arg;
-	if (page_state(&m->pages, h) == PS_SWAPPED)
+	if (page_state(&m->pages, h) == PS_SWAPPED) {
+		if (obj->inode && obj->inode->mnt)
+			obj->inode->mnt->used_pages--;
 		swap_free_entry(m, obj, h);
-	else if (page_state(&m->pages, h) == PS_PRESENT)
+	} else if (page_state(&m->pages, h) == PS_PRESENT)
 		filemap_remove_page(m, obj, h);
 	else
 		memobj_slot_clear(m, obj, h);

@@ -95,10 +95,12 @@ static int pt_page_alloc(struct machine *m, struct vm_area *v, uint32_t *slot)
 
 	if (err)
 		return err;
+	m->mm->kernel_pages++;
 	if (m->policy.kmem) {
 		err = obj_cgroup_charge_pages(m, objcg, GFP_KERNEL, 1);
 		if (err) {
 			free_pages(m, 1);
+			m->mm->kernel_pages--;
 			return err;
 		}
 		objcg->memcg->stat[MEMCG_PAGETABLES]++;
@@ -113,6 +115,7 @@ static int pt_page_alloc(struct machine *m, struct vm_area *v, uint32_t *slot)
 static void pt_page_free(struct machine *m, uint32_t slot)
 {
 	free_pages(m, 1);
+	m->mm->kernel_pages--;
 	if (slot != UINT32_MAX) {
 		struct obj_cgroup *objcg = objcg_of_id(m, slot - 1);
 
@@ -857,11 +860,21 @@ static void layer_put(struct machine *m, struct memobj *layer)
 static void anon_unmap(struct machine *m, struct vm_area *v)
 {
 	struct zap_arg a = { v, v->anon };
-	struct memobj *l, *top = v->anon;
+	struct memobj *l, *top = v->anon, **chain = NULL;
+	int n = 0;
 
+	/*
+	 * Whether a lower page is ours depends on the layers above it, so the
+	 * layers are released from the furthest ancestor down to our top.
+	 */
+	for (l = top->parent; l; l = l->parent) {
+		chain = xrealloc(chain, (size_t)(n + 1) * sizeof(*chain));
+		chain[n++] = l;
+	}
+	while (n--)
+		memobj_for_each(m, chain[n], 0, v->npages, zap_lower, &a);
+	free(chain);
 	memobj_for_each(m, top, 0, v->npages, zap_top, &a);
-	for (l = top->parent; l; l = l->parent)
-		memobj_for_each(m, l, 0, v->npages, zap_lower, &a);
 	list_del(&v->anon_node);
 	v->anon = NULL;
 	layer_put(m, top);

@@ -1,0 +1,60 @@
+/*
+ * The host side of the real-kernel oracle, shared by `smemcg kernel` and
+ * `smemcg diff`: groups scenarios by machine configuration, boots one QEMU
+ * guest per group through oracle/run.sh with the static guest program
+ * (oracle/guest/), and collects each scenario's TAP, results and, on
+ * request, every value its expects and reads saw.
+ */
+#ifndef SMEMCG_ORACLE_HOST_H
+#define SMEMCG_ORACLE_HOST_H
+
+#include <stdbool.h>
+
+#include "../base/base.h"
+#include "../scenario/scenario.h"
+
+/* One value a script looked at (see smc_run_opts.observe). */
+struct oracle_obs {
+	int line;
+	char op;		/* e: expect file, p: expect process, r: read, x: expect-error */
+	char *what;		/* the file, the process, or the statement of an expect-error */
+	char *key;		/* the key, "state", the expected errno; NULL when none */
+	char *value;		/* NULL when there is none */
+	char *note;		/* why there is none */
+};
+
+struct oracle_obs_list {
+	struct oracle_obs *v;
+	int n;
+};
+
+void oracle_obs_add(struct oracle_obs_list *l, int line, char op, const char *what,
+		    const char *key, const char *value, const char *note);
+void oracle_obs_free(struct oracle_obs_list *l);
+/* The observation of statement st, as the guest reports it. */
+void oracle_obs_from_stmt(struct oracle_obs_list *l, const struct smc_stmt *st,
+			  const char *value, const char *note);
+
+struct oracle_file {
+	const char *path;		/* as given on the command line */
+	struct smc_result res;		/* the kernel's TAP results */
+	bool ran;			/* the guest reported a result */
+	struct strbuf tap;		/* the TAP text (when captured) */
+	struct oracle_obs_list obs;	/* the values (with values) */
+	double seconds;			/* wall time of its boot, shared by the group */
+};
+
+struct oracle_opts {
+	bool values;		/* collect observations */
+	bool stream;		/* print each TAP line as it arrives */
+	int timeout;		/* seconds for one boot; 0: run.sh's default */
+};
+
+/*
+ * Runs the files on the kernel. Returns 0, or -1 when the oracle could not
+ * run at all (message on stderr); per-file failures are in files[].res.
+ */
+int oracle_run_files(struct oracle_file *files, int n, const struct oracle_opts *o);
+void oracle_file_free(struct oracle_file *f);
+
+#endif
