@@ -81,6 +81,7 @@ struct machine {
 
 	long page_counter_underflows;
 	long oom_no_victim;		/* OOMs that found nothing to kill */
+	bool remote_charge;		/* seed 001: the charge in progress is remote */
 	struct mm_state *mm;		/* layer 3: processes, files, memory */
 };
 

@@ -120,13 +120,18 @@ static int parse_obs(struct oracle_obs_list *lists, int nfiles, int *map, const 
 
 /* ---- locating the project ---- */
 
+/* out = a + b; false when it does not fit. */
+static bool join(char *out, size_t size, const char *a, const char *b)
+{
+	return (size_t)snprintf(out, size, "%s%s", a, b) < size;
+}
+
 static bool is_root(const char *dir)
 {
 	char p[PATH_MAX];
 	struct stat sb;
 
-	snprintf(p, sizeof(p), "%s/oracle/run.sh", dir);
-	return !stat(p, &sb) && S_ISREG(sb.st_mode);
+	return join(p, sizeof(p), dir, "/oracle/run.sh") && !stat(p, &sb) && S_ISREG(sb.st_mode);
 }
 
 /* The source tree: $SMEMCG_ROOT, the binary's directory or its parents, or the cwd. */
@@ -211,7 +216,8 @@ static int ensure_setup(const char *root)
 	    !access("/bin/busybox", X_OK) && !getenv("SMEMCG_ORACLE_KERNEL"))
 		return 0;
 	fprintf(stderr, "smemcg: setting the oracle up (oracle/setup.sh)\n");
-	snprintf(setup, sizeof(setup), "%s/oracle/setup.sh", root);
+	if (!join(setup, sizeof(setup), root, "/oracle/setup.sh"))
+		return -1;
 	argv[0] = setup;
 	argv[1] = NULL;
 	if (run_cmd(argv, true)) {
@@ -241,20 +247,12 @@ static int ensure_guest(const char *root, char *out, size_t size)
 		fprintf(stderr, "smemcg: building the guest program (make oracle-guest) failed\n");
 		return -1;
 	}
-	snprintf(out, size, "%s/build/oracle/smemcg-guest", root);
-	return 0;
+	return join(out, size, root, "/build/oracle/smemcg-guest") ? 0 : -1;
 }
 
 /* ---- machine configurations ---- */
 
-struct machine_cfg {
-	uint64_t memory, swap;
-	int cpus;
-	unsigned cgopts;
-};
-
-/* The machine/cgroup-options lines of a script (defaults: 4G, 0, 2). */
-static int script_cfg(const char *file, struct machine_cfg *cfg)
+int oracle_script_machine(const char *file, struct machine_cfg *cfg)
 {
 	struct smc_script s;
 	char *text = cli_read_file(file);
@@ -538,7 +536,7 @@ int oracle_run_files(struct oracle_file *files, int n, const struct oracle_opts 
 		goto out;
 	}
 	for (i = 0; i < n; i++) {
-		if (script_cfg(files[i].path, &cfg[i])) {
+		if (oracle_script_machine(files[i].path, &cfg[i])) {
 			struct strbuf l;
 
 			done[i] = true;

@@ -35,6 +35,16 @@ void oracle_obs_free(struct oracle_obs_list *l);
 void oracle_obs_from_stmt(struct oracle_obs_list *l, const struct smc_stmt *st,
 			  const char *value, const char *note);
 
+/* What `machine` and `cgroup-options` ask for (defaults: 4G, no swap, 2 CPUs). */
+struct machine_cfg {
+	uint64_t memory, swap;
+	int cpus;
+	unsigned cgopts;	/* SMEMCG_OPT_* */
+};
+
+/* 0, or -1 with a message on stderr when the script cannot be loaded. */
+int oracle_script_machine(const char *file, struct machine_cfg *cfg);
+
 struct oracle_file {
 	const char *path;		/* as given on the command line */
 	struct smc_result res;		/* the kernel's TAP results */

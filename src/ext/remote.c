@@ -32,13 +32,32 @@ struct mem_cgroup *pagecache_memcg(struct machine *m, struct task *t,
 	return own;
 }
 
+static struct mem_cgroup *common_ancestor(struct mem_cgroup *a, struct mem_cgroup *b)
+{
+	struct mem_cgroup *x;
+
+	for (; a; a = a->parent)
+		for (x = b; x; x = x->parent)
+			if (x == a)
+				return a;
+	return NULL;
+}
+
 int page_remote_access(struct machine *m, struct memobj *obj, pgh_t h,
 		       struct mem_cgroup *memcg)
 {
-	(void)m;
-	(void)obj;
-	(void)h;
-	(void)memcg;
+	struct mem_cgroup *owner, *lca;
+
+	if (m->policy.shared != SHARED_COMMON_ANCESTOR || !memcg)
+		return 0;
+	owner = page_memcg(m, h);
+	if (!owner || owner == memcg)
+		return 0;
+	lca = common_ancestor(owner, memcg);
+	/* an access from below the owner leaves the page where it is */
+	if (!lca || lca == owner)
+		return 0;
+	page_move_charge_up(m, obj, h, lca);
 	return 0;
 }
 

@@ -160,7 +160,9 @@ int filemap_add_page(struct machine *m, struct task *t, struct inode *inode,
 		return machine_error(m, -ENOSPC, "tmpfs %s is full (size=%lldk)", mnt->dir,
 				     (long long)mnt->max_pages * 4);
 	memcg = pagecache_memcg(m, t, obj, &remote);
+	m->remote_charge = remote;
 	err = page_alloc_charge(m, memcg, remote ? GFP_REMOTE : GFP_KERNEL);
+	m->remote_charge = false;
 	if (err) {
 		if (remote)
 			return machine_error(m, -ENOSPC,

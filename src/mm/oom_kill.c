@@ -220,8 +220,12 @@ static bool out_of_memory(struct machine *m, struct oom_control *oc)
 	if (oc->abort)
 		return true;
 	if (!oc->chosen) {
-		/* "Out of memory and no killable processes..." */
-		m->oom_no_victim++;
+		/*
+		 * "Out of memory and no killable processes...", except for a
+		 * remote charge (seed 001), which just fails quietly.
+		 */
+		if (!m->remote_charge)
+			m->oom_no_victim++;
 		return false;
 	}
 	oom_kill_process(m, oc);

@@ -233,3 +233,32 @@ int page_move_charge(struct machine *m, struct memobj *obj, pgh_t h,
 	}
 	return 0;
 }
+
+void page_move_charge_up(struct machine *m, struct memobj *obj, pgh_t h,
+			 struct mem_cgroup *ancestor)
+{
+	struct mem_cgroup *from = page_memcg(m, h), *c;
+	int lru = page_lru(&m->pages, h);
+
+	if (!from || from == ancestor)
+		return;
+	if (lru >= 0)
+		lru_del(m, from, h);
+	page_stat_account(m, obj, h, from, -1);
+	/* cancel the charge on the levels below the ancestor */
+	for (c = from; c != ancestor; c = c->parent)
+		m->page_counter_underflows += page_counter_cancel(&c->memory, 1);
+	from->direct--;
+	if (mem_cgroup_is_root(ancestor)) {
+		/* the root is never charged: its usage is its children's */
+		m->page_counter_underflows += page_counter_cancel(&ancestor->memory, 1);
+	} else {
+		ancestor->direct++;
+	}
+	*page_owner(&m->pages, h) = ancestor->slot;
+	ancestor->refs_pages++;
+	page_stat_account(m, obj, h, ancestor, +1);
+	if (lru >= 0)
+		lru_add(m, ancestor, h, lru, false);
+	memcg_put_ref(m, from, &from->refs_pages, 1);
+}

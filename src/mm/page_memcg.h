@@ -54,4 +54,12 @@ void page_lru_refile(struct machine *m, struct memobj *obj, pgh_t h);
 int page_move_charge(struct machine *m, struct memobj *obj, pgh_t h,
 		     struct mem_cgroup *to, unsigned gfp);
 
+/*
+ * Move a page's charge up to an ancestor of its owner: the levels in
+ * between are uncharged, the ancestor's count does not change (it already
+ * counted the page), so no limit can refuse it.
+ */
+void page_move_charge_up(struct machine *m, struct memobj *obj, pgh_t h,
+			 struct mem_cgroup *ancestor);
+
 #endif

@@ -8,6 +8,7 @@
 
 #include "../files.h"
 #include "../machine.h"
+#include "mount.h"
 
 unsigned proc_file_mode(const char *path)
 {
@@ -23,5 +24,6 @@ int proc_file_read(struct machine *m, const char *path, struct strbuf *out)
 	sb_printf(out, "cgroup2 /sys/fs/cgroup cgroup2 rw,nosuid,nodev,noexec,relatime%s%s 0 0\n",
 		  (m->cfg.options & SMEMCG_OPT_LOCALEVENTS) ? ",memory_localevents" : "",
 		  (m->cfg.options & SMEMCG_OPT_RECURSIVEPROT) ? ",memory_recursiveprot" : "");
+	mounts_show(m, out);
 	return 0;
 }

@@ -372,8 +372,6 @@ static int fault_anon(struct machine *m, struct task *t, struct vm_area *v,
 		young(m, h);
 		if (!write)
 			return 0;
-		if (page_remote_access(m, layer, h, mm_memcg(m, v->mm)))
-			return -ENOMEM;
 		if (layer == v->anon || page_mapcount(&m->pages, h) <= 1) {
 			/* exclusive: reuse in place */
 			return 0;

@@ -1,0 +1,701 @@
+/*
+ * smemcg diff: every scenario on the model (in-process) and on the real
+ * kernel (QEMU), and a table of every value the scenario looked at, with
+ * the tolerance class it is compared under. docs/oracle.md has the rules.
+ */
+#include <errno.h>
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "../scenario/model_backend.h"
+#include "smemcg.h"
+#include "cli.h"
+#include "oracle_host.h"
+
+enum tclass {
+	T_EXACT,	/* equal */
+	T_TOL,		/* within max(5%, 64 pages) (64 for counts) */
+	T_EVENT,	/* both zero or both non-zero */
+	T_LINES,	/* the same number of lines (pids differ) */
+	T_INFO,		/* shown, not compared */
+};
+
+static const char *const class_names[] = { "exact", "tolerant", "event", "lines", "info" };
+
+enum verdict { V_AGREE, V_DISAGREE, V_NO_MODEL, V_NO_KERNEL, V_INFO, V_SKIPPED };
+
+static const char *const verdict_names[] = {
+	"agree", "DISAGREE", "MODEL-MISSING", "KERNEL-MISSING", "-", "skipped",
+};
+
+#define TOL_PCT 5
+#define TOL_BYTES (64 * 4096LL)
+#define TOL_COUNT 64LL
+
+static bool in_list(const char *s, const char *const *list)
+{
+	for (; *list; list++)
+		if (!strcmp(s, *list))
+			return true;
+	return false;
+}
+
+static const char *const stat_exact[] = {
+	"anon", "file", "shmem", "file_mapped", "file_dirty", NULL,
+};
+
+static bool stat_event_key(const char *k)
+{
+	static const char *const ev[] = {
+		"pgscan", "pgsteal", "pgscan_kswapd", "pgscan_direct", "pgsteal_kswapd",
+		"pgsteal_direct", "pgmajfault", "pgrefill", "pgactivate", "pgdeactivate",
+		"pglazyfree", "pglazyfreed", "zswpin", "zswpout", "thp_fault_alloc",
+		"thp_collapse_alloc", NULL,
+	};
+
+	return in_list(k, ev) || !strncmp(k, "workingset_", 11);
+}
+
+/* Values in bytes (tolerance 64 pages) rather than counts (tolerance 64). */
+static bool bytes_value(const char *base, const char *key)
+{
+	if (!strcmp(base, "memory.stat"))
+		return key && strcmp(key, "pgfault") && !stat_event_key(key);
+	return !strncmp(base, "memory.", 7) && !strstr(base, "events");
+}
+
+static enum tclass classify(char op, const char *what, const char *key, bool after_reclaim)
+{
+	const char *base = strrchr(what, '/');
+
+	if (op == 'p' || op == 'x')
+		return T_EXACT;
+	base = base ? base + 1 : what;
+	if (!strncmp(what, "/proc/", 6))
+		return T_INFO;
+	if (!strcmp(base, "memory.stat")) {
+		if (!key)
+			return T_INFO;
+		if (in_list(key, stat_exact))
+			return T_EXACT;
+		if (stat_event_key(key))
+			return T_EVENT;
+		return T_TOL;
+	}
+	if (!strcmp(base, "memory.current"))
+		return after_reclaim ? T_TOL : T_EXACT;
+	if (!strcmp(base, "memory.peak") || !strcmp(base, "memory.swap.current") ||
+	    !strcmp(base, "memory.zswap.current"))
+		return T_TOL;
+	if (!strcmp(base, "memory.events") || !strcmp(base, "memory.events.local")) {
+		if (!key)
+			return T_INFO;
+		if (!strcmp(key, "oom") || !strcmp(key, "oom_kill") || !strcmp(key, "oom_group_kill"))
+			return T_EXACT;
+		return T_EVENT;
+	}
+	if (!strcmp(base, "memory.swap.events"))
+		return key ? T_EVENT : T_INFO;
+	if (!strcmp(base, "cgroup.procs") || !strcmp(base, "cgroup.threads"))
+		return T_LINES;
+	if (!strcmp(base, "memory.numa_stat") || !strcmp(base, "cpu.stat") ||
+	    !strcmp(base, "io.stat") || strstr(base, ".pressure"))
+		return T_INFO;
+	return T_EXACT;
+}
+
+static bool parse_i64(const char *s, int64_t *v)
+{
+	char *end;
+
+	if (!strcmp(s, "max")) {
+		*v = INT64_MAX;
+		return true;
+	}
+	errno = 0;
+	*v = strtoll(s, &end, 10);
+	return end != s && !*end && !errno;
+}
+
+static int count_lines(const char *s)
+{
+	int n = 0;
+	const char *p = s;
+
+	while (*p) {
+		const char *e = strchr(p, '\n');
+
+		if (e != p)
+			n++;
+		if (!e)
+			break;
+		p = e + 1;
+	}
+	return n;
+}
+
+static enum verdict compare(enum tclass c, const char *what, const char *key, const char *m,
+			    const char *k)
+{
+	const char *base = strrchr(what, '/');
+	int64_t a, b, d, lim;
+
+	base = base ? base + 1 : what;
+	switch (c) {
+	case T_INFO:
+		return V_INFO;
+	case T_LINES:
+		return count_lines(m) == count_lines(k) ? V_AGREE : V_DISAGREE;
+	case T_EXACT:
+		if (parse_i64(m, &a) && parse_i64(k, &b))
+			return a == b ? V_AGREE : V_DISAGREE;
+		return strcmp(m, k) ? V_DISAGREE : V_AGREE;
+	case T_EVENT:
+		if (!parse_i64(m, &a) || !parse_i64(k, &b))
+			return strcmp(m, k) ? V_DISAGREE : V_AGREE;
+		return (a == 0) == (b == 0) ? V_AGREE : V_DISAGREE;
+	case T_TOL:
+		if (!parse_i64(m, &a) || !parse_i64(k, &b))
+			return strcmp(m, k) ? V_DISAGREE : V_AGREE;
+		if (a == INT64_MAX || b == INT64_MAX)
+			return a == b ? V_AGREE : V_DISAGREE;
+		d = a > b ? a - b : b - a;
+		lim = (a > b ? a : b) / 100 * TOL_PCT;
+		if (lim < (bytes_value(base, key) ? TOL_BYTES : TOL_COUNT))
+			lim = bytes_value(base, key) ? TOL_BYTES : TOL_COUNT;
+		return d <= lim ? V_AGREE : V_DISAGREE;
+	}
+	return V_DISAGREE;
+}
+
+/* ---- the model side ---- */
+
+static void model_observe(void *ctx, const struct smc_stmt *st, const char *value,
+			  const char *note)
+{
+	oracle_obs_from_stmt(ctx, st, value, note);
+}
+
+/*
+ * The kernel side drains the per-CPU charge stocks before it reads
+ * memory.current, memory.peak, memory.stat or memory.numa_stat (a process
+ * per CPU in the cgroup /smemcg-oracle charges and frees 128 pages). The
+ * model gets the same treatment through its public API, so that both show
+ * stock-drained values; /cgroup.stat hides that cgroup on both sides.
+ */
+struct drain_backend {
+	struct smc_backend inner;
+	struct model_backend *mb;
+	int cpus;
+	int *pids;
+	bool made;
+};
+
+static bool stock_file(const char *path)
+{
+	const char *b = strrchr(path, '/');
+
+	b = b ? b + 1 : path;
+	return !strcmp(b, "memory.current") || !strcmp(b, "memory.stat") ||
+	       !strcmp(b, "memory.peak") || !strcmp(b, "memory.numa_stat");
+}
+
+static void model_drain(struct drain_backend *d)
+{
+	smemcg_machine *m = model_backend_machine(d->mb);
+	int c, map;
+
+	if (!m)
+		return;
+	if (!d->made) {
+		d->made = true;
+		d->pids = xcalloc((size_t)d->cpus, sizeof(*d->pids));
+		if (smemcg_cgroup_mkdir(m, "/smemcg-oracle"))
+			return;
+		for (c = 0; c < d->cpus; c++) {
+			if (smemcg_spawn(&d->pids[c], m, "smemcg-drain", "/smemcg-oracle", c)) {
+				d->pids[c] = 0;
+				continue;
+			}
+			smemcg_set_oom_score_adj(m, d->pids[c], -1000);
+		}
+	}
+	for (c = 0; c < d->cpus; c++) {
+		if (!d->pids[c] || smemcg_mmap_anon(&map, m, d->pids[c], 128 * 4096, false))
+			continue;
+		smemcg_touch(m, d->pids[c], map, 0, UINT64_MAX, true);
+		smemcg_munmap(m, d->pids[c], map);
+	}
+}
+
+static int drain_read(void *ctx, const char *path, struct strbuf *out, struct strbuf *msg)
+{
+	struct drain_backend *d = ctx;
+	int rc;
+
+	if (stock_file(path))
+		model_drain(d);
+	rc = d->inner.read(d->inner.ctx, path, out, msg);
+	if (!rc && d->made && !strcmp(path, "/cgroup.stat") && out->buf) {
+		const char *p = strstr(out->buf, "nr_descendants ");
+		long desc = p ? atol(p + 15) : 0, dying;
+
+		p = strstr(out->buf, "nr_dying_descendants ");
+		dying = p ? atol(p + 21) : 0;
+		sb_reset(out);
+		sb_printf(out, "nr_descendants %ld\nnr_dying_descendants %ld\n",
+			  desc > 0 ? desc - 1 : 0, dying);
+	}
+	return rc;
+}
+
+static int drain_exec(void *ctx, const struct smc_stmt *st, struct strbuf *msg)
+{
+	struct drain_backend *d = ctx;
+
+	return d->inner.exec(d->inner.ctx, st, msg);
+}
+
+static int drain_proc_state(void *ctx, const char *proc, enum smc_proc_state *state, int *sig,
+			    struct strbuf *msg)
+{
+	struct drain_backend *d = ctx;
+
+	return d->inner.proc_state(d->inner.ctx, proc, state, sig, msg);
+}
+
+static int drain_start(void *ctx, struct strbuf *msg)
+{
+	struct drain_backend *d = ctx;
+
+	return d->inner.start ? d->inner.start(d->inner.ctx, msg) : 0;
+}
+
+struct model_run {
+	struct smc_result res;
+	struct oracle_obs_list obs;
+	char *tap;
+	bool loaded;
+};
+
+static void run_model(struct model_run *mr, const char *file)
+{
+	struct smc_script s;
+	struct smc_backend be;
+	struct smc_run_opts opts;
+	struct model_backend *mb;
+	struct drain_backend db;
+	struct machine_cfg cfg;
+	char *text = cli_read_file(file);
+	size_t len = 0;
+	FILE *out;
+
+	memset(mr, 0, sizeof(*mr));
+	memset(&s, 0, sizeof(s));
+	if (!text || cli_load_script(&s, file, text)) {
+		free(text);
+		return;
+	}
+	free(text);
+	mr->loaded = true;
+	mb = model_backend_new(NULL, 0, false);
+	memset(&db, 0, sizeof(db));
+	model_backend_ops(&db.inner, mb);
+	db.mb = mb;
+	db.cpus = oracle_script_machine(file, &cfg) ? 2 : cfg.cpus;
+	be.ctx = &db;
+	be.exec = drain_exec;
+	be.read = drain_read;
+	be.proc_state = drain_proc_state;
+	be.start = drain_start;
+	out = open_memstream(&mr->tap, &len);
+	memset(&opts, 0, sizeof(opts));
+	opts.out = out;
+	opts.quiet = true;
+	opts.observe = model_observe;
+	opts.observe_ctx = &mr->obs;
+	smc_run(&mr->res, &s, &be, &opts);
+	fclose(out);
+	model_backend_free(mb);
+	free(db.pids);
+	smc_script_free(&s);
+}
+
+/* The first line after which reclaim may have run: a finite memory.max,
+ * memory.high, swap limit, or a memory.reclaim write. */
+static int reclaim_line(const char *file)
+{
+	struct smc_script s;
+	char *text = cli_read_file(file);
+	int i, line = 0;
+
+	memset(&s, 0, sizeof(s));
+	if (!text || smc_script_load(&s, file, text, &(struct smc_error){ 0 })) {
+		free(text);
+		return 0;
+	}
+	free(text);
+	for (i = 0; i < s.nlines && !line; i++) {
+		struct smc_stmt st;
+		struct smc_error err;
+		const struct smc_stmt *w;
+		const char *base;
+
+		if (smc_parse_stmt(&st, &s.lines[i], &err))
+			continue;
+		w = st.op == SMC_EXPECT_ERROR ? st.inner : &st;
+		if (w->op == SMC_WRITE && (base = strrchr(w->path, '/'))) {
+			base++;
+			if (!strcmp(base, "memory.reclaim") ||
+			    ((!strcmp(base, "memory.max") || !strcmp(base, "memory.high") ||
+			      !strcmp(base, "memory.swap.max") || !strcmp(base, "memory.swap.high")) &&
+			     strcmp(w->text, "max")))
+				line = st.line;
+		}
+		smc_stmt_free(&st);
+	}
+	smc_script_free(&s);
+	return line;
+}
+
+/* ---- the table ---- */
+
+struct counts {
+	int agree, disagree, missing, info, skipped;
+};
+
+struct diff_opts {
+	bool brief;		/* only rows that disagree */
+	bool allow_missing;	/* values the model cannot produce yet do not fail */
+};
+
+static void shown(char *out, size_t size, const char *v, const char *note)
+{
+	size_t i, n;
+
+	if (!v) {
+		snprintf(out, size, "(%s)", note && *note ? note : "none");
+	} else {
+		snprintf(out, size, "%s", v);
+		for (i = 0; out[i]; i++)
+			if (out[i] == '\n')
+				out[i] = ',';
+	}
+	n = strlen(out);
+	if (n > 20) {
+		out[17] = '.';
+		out[18] = '.';
+		out[19] = '.';
+		out[20] = '\0';
+	}
+}
+
+static void row(struct counts *c, const struct diff_opts *o, int line, char op, const char *what,
+		const char *key, const char *m, const char *mnote, const char *k, const char *knote,
+		bool after_reclaim)
+{
+	enum tclass cl = classify(op, what, key, after_reclaim);
+	enum verdict v;
+	char label[200], ms[64], ks[64];
+
+	if (!m && !k)
+		v = V_SKIPPED;
+	else if (!k)
+		v = (knote && !strncmp(knote, "skipped", 7)) ? V_SKIPPED : V_NO_KERNEL;
+	else if (!m)
+		v = V_NO_MODEL;
+	else
+		v = compare(cl, what, key, m, k);
+	switch (v) {
+	case V_AGREE: c->agree++; break;
+	case V_DISAGREE: case V_NO_KERNEL: c->disagree++; break;
+	case V_NO_MODEL:
+		if (o->allow_missing)
+			c->skipped++;
+		else
+			c->missing++;
+		break;
+	case V_INFO: c->info++; break;
+	case V_SKIPPED: c->skipped++; break;
+	}
+	if (o->brief && (v == V_AGREE || v == V_INFO || v == V_SKIPPED))
+		return;
+	snprintf(label, sizeof(label), "%s%s%s%s", op == 'x' ? "expect-error " : "", what,
+		 key ? " " : "", key ? key : "");
+	shown(ms, sizeof(ms), m, mnote);
+	shown(ks, sizeof(ks), k, knote);
+	printf("%6d  %-40s %-8s %-20s %-20s %s\n", line, label, class_names[cl], ms, ks,
+	       verdict_names[v]);
+}
+
+/* "key value" lines with integer values: a flat-keyed file. */
+static bool flat_keyed(const char *s)
+{
+	const char *p = s;
+
+	if (!s || !strchr(s, '\n'))
+		return false;
+	while (*p) {
+		const char *e = strchr(p, '\n'), *sp = strchr(p, ' ');
+		int64_t v;
+		char num[32];
+		size_t n;
+
+		if (!e)
+			e = p + strlen(p);
+		if (!sp || sp > e || (size_t)(e - sp - 1) >= sizeof(num))
+			return false;
+		n = (size_t)(e - sp - 1);
+		memcpy(num, sp + 1, n);
+		num[n] = '\0';
+		if (!parse_i64(num, &v))
+			return false;
+		if (!*e)
+			break;
+		p = e + 1;
+	}
+	return true;
+}
+
+static char *key_value(const char *s, const char *key)
+{
+	const char *p = s;
+	size_t kl = strlen(key);
+
+	while (p && *p) {
+		const char *e = strchr(p, '\n');
+
+		if (!strncmp(p, key, kl) && p[kl] == ' ')
+			return xstrndup(p + kl + 1, e ? (size_t)(e - p - kl - 1) : strlen(p + kl + 1));
+		p = e ? e + 1 : NULL;
+	}
+	return NULL;
+}
+
+/* One observation pair (a read of a flat-keyed file becomes one row per key). */
+static void pair_rows(struct counts *c, const struct diff_opts *o, const struct oracle_obs *m,
+		      const struct oracle_obs *k, int rline)
+{
+	const struct oracle_obs *any = k ? k : m;
+	bool after = rline && any->line > rline;
+	const char *mv = m ? m->value : NULL, *kv = k ? k->value : NULL;
+	const char *mn = m ? m->note : "no such value", *kn = k ? k->note : "no such value";
+
+	if (any->op == 'r' && (flat_keyed(mv) || flat_keyed(kv))) {
+		const char *src = flat_keyed(kv) ? kv : mv, *p = src;
+
+		while (p && *p) {
+			const char *e = strchr(p, '\n'), *sp = strchr(p, ' ');
+			char *key = xstrndup(p, (size_t)(sp - p));
+			char *a = mv ? key_value(mv, key) : NULL, *b = kv ? key_value(kv, key) : NULL;
+
+			row(c, o, any->line, 'e', any->what, key, a, mv ? "no such key" : mn, b,
+			    kv ? "no such key" : kn, after);
+			free(a);
+			free(b);
+			free(key);
+			p = e ? e + 1 : NULL;
+		}
+		/* keys only the other side has */
+		if (mv && kv && src == kv) {
+			for (p = mv; p && *p;) {
+				const char *e = strchr(p, '\n'), *sp = strchr(p, ' ');
+				char *key = xstrndup(p, (size_t)(sp - p));
+				char *b = key_value(kv, key);
+
+				if (!b) {
+					char *a = key_value(mv, key);
+
+					row(c, o, any->line, 'e', any->what, key, a, NULL, NULL,
+					    "no such key", after);
+					free(a);
+				}
+				free(b);
+				free(key);
+				p = e ? e + 1 : NULL;
+			}
+		}
+		return;
+	}
+	row(c, o, any->line, any->op, any->what, any->key, mv, mn, kv, kn, after);
+}
+
+static bool same_obs(const struct oracle_obs *a, const struct oracle_obs *b)
+{
+	return a->line == b->line && a->op == b->op && !strcmp(a->what, b->what) &&
+	       !strcmp(a->key ? a->key : "", b->key ? b->key : "");
+}
+
+/* The model's "not supported yet" and other failures, from its TAP. */
+static void print_model_failures(const char *tap, int max)
+{
+	const char *p = tap;
+	int shown_n = 0;
+
+	while (p && *p) {
+		const char *e = strchr(p, '\n');
+		size_t n = e ? (size_t)(e - p) : strlen(p);
+
+		if (!strncmp(p, "not ok ", 7) && shown_n < max) {
+			printf("   model: %.*s\n", (int)n, p);
+			shown_n++;
+		}
+		p = e ? e + 1 : NULL;
+	}
+}
+
+static void print_kernel_failures(const struct strbuf *tap, int max)
+{
+	const char *p = tap->buf;
+	int shown_n = 0;
+
+	while (p && *p) {
+		const char *e = strchr(p, '\n');
+		size_t n = e ? (size_t)(e - p) : strlen(p);
+
+		if (!strncmp(p, "not ok ", 7) && shown_n < max) {
+			printf("   kernel: %.*s\n", (int)n, p);
+			shown_n++;
+		}
+		p = e ? e + 1 : NULL;
+	}
+}
+
+static void diff_usage(FILE *f)
+{
+	fprintf(f,
+		"usage: smemcg diff [--brief] [--allow-missing] [--timeout SEC] FILE...\n"
+		"\n"
+		"Run each scenario on the model and on the real kernel (as `smemcg kernel`)\n"
+		"and print, per scenario, a table of every value an `expect` or a `read`\n"
+		"looked at (reads of flat-keyed files give one row per key), keyed by line:\n"
+		"model value, kernel value, tolerance class, verdict. Classes:\n"
+		"  exact     equal: memory.stat anon/file/shmem/file_mapped/file_dirty, oom,\n"
+		"            oom_kill, oom_group_kill, process states, errnos, cgroup.stat,\n"
+		"            settings, and memory.current (stocks drained) until the first\n"
+		"            line that may reclaim (a finite memory.max/high/swap.max/swap.high\n"
+		"            or a memory.reclaim write)\n"
+		"  tolerant  within max(5%%, 64 pages) (64 for counts): other memory.stat sizes\n"
+		"            (kernel, slab, pagetables, LRU lists), pgfault, swap.current,\n"
+		"            memory.peak, memory.current after that line\n"
+		"  event     both zero or both non-zero: low/high/max events, swap events,\n"
+		"            pgscan/pgsteal/pgrefill/workingset_*\n"
+		"  lines     the same number of lines (cgroup.procs: pids differ)\n"
+		"  info      shown, not compared (/proc/mounts, memory.numa_stat, cpu.stat)\n"
+		"Ends with `diff: N passed, N failed, N skipped` (agreeing values, values that\n"
+		"disagree or that one side lacks plus failed kernel TAP points, values not\n"
+		"compared). Exit status 1 on any failure, 2 on bad usage or when the oracle\n"
+		"cannot run.\n"
+		"\n"
+		"  --brief          print only the rows that do not agree\n"
+		"  --allow-missing  a value the model could not produce (a statement it does\n"
+		"                   not support yet) counts as skipped, not failed\n"
+		"  --timeout SEC    wall-clock limit of one boot (default 600)\n");
+}
+
+int cmd_diff(int argc, char **argv)
+{
+	struct oracle_file *files;
+	struct oracle_opts o;
+	struct diff_opts d = { false, false };
+	struct counts total = { 0, 0, 0, 0, 0 };
+	int i, j, n = 0, kfail = 0, rc;
+
+	memset(&o, 0, sizeof(o));
+	o.values = true;
+	files = xcalloc((size_t)argc, sizeof(*files));
+	for (i = 1; i < argc; i++) {
+		if (!strcmp(argv[i], "--help") || !strcmp(argv[i], "-h")) {
+			diff_usage(stdout);
+			free(files);
+			return 0;
+		} else if (!strcmp(argv[i], "--brief")) {
+			d.brief = true;
+		} else if (!strcmp(argv[i], "--allow-missing")) {
+			d.allow_missing = true;
+		} else if (!strcmp(argv[i], "--timeout") && i + 1 < argc) {
+			o.timeout = atoi(argv[++i]);
+			if (o.timeout <= 0) {
+				fprintf(stderr, "smemcg diff: --timeout takes seconds\n");
+				free(files);
+				return 2;
+			}
+		} else if (argv[i][0] == '-' && argv[i][1]) {
+			fprintf(stderr, "smemcg diff: unknown option %s\n\n", argv[i]);
+			diff_usage(stderr);
+			free(files);
+			return 2;
+		} else {
+			files[n++].path = argv[i];
+		}
+	}
+	if (!n) {
+		diff_usage(stderr);
+		free(files);
+		return 2;
+	}
+	rc = oracle_run_files(files, n, &o);
+	if (rc) {
+		for (i = 0; i < n; i++)
+			oracle_file_free(&files[i]);
+		free(files);
+		return 2;
+	}
+	for (i = 0; i < n; i++) {
+		struct oracle_file *f = &files[i];
+		struct model_run mr;
+		struct counts c = { 0, 0, 0, 0, 0 };
+		bool *used;
+		int rline = reclaim_line(f->path);
+
+		run_model(&mr, f->path);
+		printf("== %s\n", f->path);
+		printf("   model: %d passed, %d failed%s; kernel: %d passed, %d failed, %d skipped%s\n",
+		       mr.res.passed, mr.res.failed, mr.res.stopped ? " (stopped)" : "",
+		       f->res.passed, f->res.failed, f->res.skipped,
+		       f->res.stopped ? " (stopped)" : "");
+		if (mr.tap)
+			print_model_failures(mr.tap, 5);
+		print_kernel_failures(&f->tap, 10);
+		kfail += f->res.failed;
+		printf("%6s  %-40s %-8s %-20s %-20s %s\n", "line", "value", "class", "model",
+		       "kernel", "verdict");
+		used = xcalloc((size_t)mr.obs.n + 1, sizeof(*used));
+		for (j = 0; j < f->obs.n; j++) {
+			const struct oracle_obs *k = &f->obs.v[j], *m = NULL;
+			int x;
+
+			for (x = 0; x < mr.obs.n; x++) {
+				if (!used[x] && same_obs(&mr.obs.v[x], k)) {
+					used[x] = true;
+					m = &mr.obs.v[x];
+					break;
+				}
+			}
+			pair_rows(&c, &d, m, k, rline);
+		}
+		for (j = 0; j < mr.obs.n; j++)
+			if (!used[j])
+				pair_rows(&c, &d, &mr.obs.v[j], NULL, rline);
+		free(used);
+		printf("   %d agree, %d disagree, %d the model lacks, %d not compared\n", c.agree,
+		       c.disagree, c.missing, c.info + c.skipped);
+		total.agree += c.agree;
+		total.disagree += c.disagree;
+		total.missing += c.missing;
+		total.info += c.info;
+		total.skipped += c.skipped;
+		oracle_obs_free(&mr.obs);
+		free(mr.tap);
+		oracle_file_free(f);
+	}
+	free(files);
+	printf("values: %d agree, %d disagree, %d the model lacks, %d not compared; "
+	       "kernel TAP: %d failed\n",
+	       total.agree, total.disagree, total.missing, total.info + total.skipped, kfail);
+	printf("diff: %d passed, %d failed, %d skipped\n", total.agree,
+	       total.disagree + total.missing + kfail, total.info + total.skipped);
+	return total.disagree + total.missing + kfail ? 1 : 0;
+}
