@@ -16,13 +16,15 @@
 
 enum tclass {
 	T_EXACT,	/* equal */
+	T_CURRENT,	/* stock-drained memory.current: within 2 pages */
 	T_TOL,		/* within max(5%, 64 pages) (64 for counts) */
 	T_EVENT,	/* both zero or both non-zero */
 	T_LINES,	/* the same number of lines (pids differ) */
 	T_INFO,		/* shown, not compared */
 };
 
-static const char *const class_names[] = { "exact", "tolerant", "event", "lines", "info" };
+static const char *const class_names[] = { "exact", "current", "tolerant", "event", "lines",
+					    "info" };
 
 enum verdict { V_AGREE, V_DISAGREE, V_NO_MODEL, V_NO_KERNEL, V_INFO, V_SKIPPED };
 
@@ -33,6 +35,13 @@ static const char *const verdict_names[] = {
 #define TOL_PCT 5
 #define TOL_BYTES (64 * 4096LL)
 #define TOL_COUNT 64LL
+/*
+ * Kernel objects are charged in bytes: what is left of a page in a per-CPU
+ * object stock or an obj_cgroup stays charged, so the kernel's own
+ * memory.current differs by a page between identical runs even with the
+ * stocks drained (measured: 10510336 and 10514432 after the same 10 MiB).
+ */
+#define CURRENT_SLACK (2 * 4096LL)
 
 static bool in_list(const char *s, const char *const *list)
 {
@@ -85,7 +94,7 @@ static enum tclass classify(char op, const char *what, const char *key, bool aft
 		return T_TOL;
 	}
 	if (!strcmp(base, "memory.current"))
-		return after_reclaim ? T_TOL : T_EXACT;
+		return after_reclaim ? T_TOL : T_CURRENT;
 	if (!strcmp(base, "memory.peak") || !strcmp(base, "memory.swap.current") ||
 	    !strcmp(base, "memory.zswap.current"))
 		return T_TOL;
@@ -152,6 +161,11 @@ static enum verdict compare(enum tclass c, const char *what, const char *key, co
 		if (parse_i64(m, &a) && parse_i64(k, &b))
 			return a == b ? V_AGREE : V_DISAGREE;
 		return strcmp(m, k) ? V_DISAGREE : V_AGREE;
+	case T_CURRENT:
+		if (!parse_i64(m, &a) || !parse_i64(k, &b))
+			return strcmp(m, k) ? V_DISAGREE : V_AGREE;
+		d = a > b ? a - b : b - a;
+		return d <= CURRENT_SLACK ? V_AGREE : V_DISAGREE;
 	case T_EVENT:
 		if (!parse_i64(m, &a) || !parse_i64(k, &b))
 			return strcmp(m, k) ? V_DISAGREE : V_AGREE;
@@ -574,9 +588,11 @@ static void diff_usage(FILE *f)
 		"model value, kernel value, tolerance class, verdict. Classes:\n"
 		"  exact     equal: memory.stat anon/file/shmem/file_mapped/file_dirty, oom,\n"
 		"            oom_kill, oom_group_kill, process states, errnos, cgroup.stat,\n"
-		"            settings, and memory.current (stocks drained) until the first\n"
-		"            line that may reclaim (a finite memory.max/high/swap.max/swap.high\n"
-		"            or a memory.reclaim write)\n"
+		"            settings\n"
+		"  current   memory.current, stocks drained on both sides, within 2 pages (kernel\n"
+		"            objects are charged in bytes), until the first line that may\n"
+		"            reclaim (a finite memory.max/high/swap.max/swap.high or a\n"
+		"            memory.reclaim write)\n"
 		"  tolerant  within max(5%%, 64 pages) (64 for counts): other memory.stat sizes\n"
 		"            (kernel, slab, pagetables, LRU lists), pgfault, swap.current,\n"
 		"            memory.peak, memory.current after that line\n"
