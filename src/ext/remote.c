@@ -48,7 +48,9 @@ int page_remote_access(struct machine *m, struct memobj *obj, pgh_t h,
 {
 	struct mem_cgroup *owner, *lca;
 
-	if (m->policy.shared != SHARED_COMMON_ANCESTOR || !memcg)
+	/* a memcg= filesystem names its payer: the mount's choice wins */
+	if (m->policy.shared != SHARED_COMMON_ANCESTOR || !memcg ||
+	    obj->remote_memcg != OWNER_NONE)
 		return 0;
 	owner = page_memcg(m, h);
 	if (!owner || owner == memcg)
