@@ -76,6 +76,7 @@
 #define NAME_MAX_LEN 64
 #define PATH_LEN 1200
 #define DRAIN_PAGES 128
+#define STMT_TIMEOUT_S 120	/* one statement of a worker */
 
 /* ---- protocol between the main program and the workers ---- */
 
@@ -651,7 +652,7 @@ static int worker_exec(int *sockp, const struct kcmd *c, int pfd, struct kreply 
 			return 0;
 		}
 		p = mmap(NULL, c->size, PROT_READ | PROT_WRITE,
-			 (c->flags & SMC_F_PRIVATE) ? MAP_PRIVATE : MAP_SHARED, fd,
+			 (c->flags & SMC_F_SHARED) ? MAP_SHARED : MAP_PRIVATE, fd,
 			 (off_t)c->offset);
 		if (p == MAP_FAILED) {
 			fail(r, errno, "mmap");
@@ -1085,6 +1086,22 @@ static int proc_call(struct kproc *p, const struct kcmd *c, int fd, struct krepl
 	if (send_msg(p->sock, c, sizeof(*c), fd)) {
 		proc_wait(p);
 		return 0;
+	}
+	for (;;) {
+		struct pollfd pfd = { p->sock, POLLIN, 0 };
+		int k = poll(&pfd, 1, STMT_TIMEOUT_S * 1000);
+
+		if (k > 0 || (k < 0 && errno != EINTR))
+			break;
+		if (k == 0) {
+			/* e.g. a fault the memcg can neither charge nor OOM-kill for:
+			 * the kernel retries it for ever */
+			kill(p->pid, SIGKILL);
+			proc_wait(p);
+			sb_printf(msg, "the kernel did not finish the statement in %d s; the oracle "
+				  "killed the process", STMT_TIMEOUT_S);
+			return -ETIMEDOUT;
+		}
 	}
 	n = recv_msg(p->sock, r, sizeof(*r), NULL);
 	if (n <= 0) {
