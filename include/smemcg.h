@@ -119,6 +119,13 @@ int smemcg_mount_tmpfs(smemcg_machine *m, int pid, const char *dir,
 int smemcg_remount(smemcg_machine *m, int pid, const char *dir, const char *opts);
 int smemcg_umount(smemcg_machine *m, int pid, const char *dir);
 
+/*
+ * Kernel objects charged to pid's cgroup: cache is dentry, inode,
+ * task_struct, sock, pipe, or bytes:SIZE (a kmalloc of SIZE).
+ */
+int smemcg_kmalloc(smemcg_machine *m, int pid, const char *cache, long count);
+int smemcg_kfree(smemcg_machine *m, int pid, const char *cache, long count);
+
 /* Advance simulated time; runs deferred work. */
 int smemcg_sleep(smemcg_machine *m, uint64_t ns);
 uint64_t smemcg_now_ns(const smemcg_machine *m);

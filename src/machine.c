@@ -14,7 +14,9 @@
 #include "cgroup/charge.h"
 #include "cgroup/control_files.h"
 #include "cgroup/memcg.h"
+#include "cgroup/objcg.h"
 #include "files.h"
+#include "ext/kmem.h"
 #include "mm/filemap.h"
 #include "mm/mm.h"
 #include "mm/mm_state.h"
@@ -59,6 +61,7 @@ int smemcg_machine_new(smemcg_machine **out, const struct smemcg_config *cfg)
 	m->cpus = xcalloc((size_t)cfg->cpus, sizeof(*m->cpus));
 	page_store_init(&m->pages);
 	mm_state_init(m);
+	kmem_init(m);
 	err = cgroup_tree_init(m);
 	if (err) {
 		smemcg_machine_free((smemcg_machine *)m);
@@ -75,7 +78,9 @@ void smemcg_machine_free(smemcg_machine *sm)
 	if (!m)
 		return;
 	mm_state_free(m);
+	kmem_free_all(m);
 	cgroup_tree_free(m);
+	objcg_table_free(m);
 	page_store_free(&m->pages);
 	free(m->cpus);
 	free(m);
@@ -519,6 +524,16 @@ int smemcg_remount(smemcg_machine *sm, int pid, const char *dir, const char *opt
 int smemcg_umount(smemcg_machine *sm, int pid, const char *dir)
 {
 	AS_TASK(tmpfs_umount(m, t, dir));
+}
+
+int smemcg_kmalloc(smemcg_machine *sm, int pid, const char *cache, long count)
+{
+	AS_TASK(kmem_alloc_objects(m, t, cache, count));
+}
+
+int smemcg_kfree(smemcg_machine *sm, int pid, const char *cache, long count)
+{
+	AS_TASK(kmem_free_objects(m, t, cache, count));
 }
 
 int smemcg_sleep(smemcg_machine *sm, uint64_t ns)

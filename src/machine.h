@@ -46,6 +46,9 @@ struct policy {
 struct memcg_stock {
 	struct mem_cgroup *cached;
 	long nr_pages;
+	/* the byte stock of kernel objects (obj_stock) */
+	struct obj_cgroup *cached_objcg;
+	long nr_bytes;
 };
 
 struct cpu {
@@ -53,6 +56,7 @@ struct cpu {
 };
 
 struct objcg_table;
+struct kmem_state;
 
 struct machine {
 	struct smemcg_config cfg;
@@ -82,6 +86,8 @@ struct machine {
 	long page_counter_underflows;
 	long oom_no_victim;		/* OOMs that found nothing to kill */
 	bool remote_charge;		/* seed 001: the charge in progress is remote */
+	bool kmem_limits_on;		/* seed 004's static branch: a kmem.max was set */
+	struct kmem_state *kmem;	/* slab caches and their objects */
 	struct mm_state *mm;		/* layer 3: processes, files, memory */
 };
 

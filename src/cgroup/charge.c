@@ -10,6 +10,7 @@
 #include "../mm/oom_kill.h"
 #include "../mm/task.h"
 #include "../mm/vmscan.h"
+#include "objcg.h"
 
 long mem_cgroup_margin(const struct mem_cgroup *memcg)
 {
@@ -85,16 +86,23 @@ void drain_all_stock(struct machine *m, struct mem_cgroup *root)
 	int cpu;
 
 	/*
-	 * Only stocks holding pages are drained (6.1 checks nr_pages): a
-	 * stock that caches a memcg with zero pages keeps its reference
-	 * until that CPU charges something else.
+	 * Only CPUs whose page stock holds pages of the subtree, or whose
+	 * obj stock caches one of its objcgs, are flushed (6.1): a stock
+	 * that caches a memcg with zero pages keeps its reference until that
+	 * CPU charges something else.
 	 */
 	for (cpu = 0; cpu < m->nr_cpus; cpu++) {
 		struct memcg_stock *stock = &m->cpus[cpu].stock;
+		bool flush = (stock->cached && stock->nr_pages &&
+			      mem_cgroup_is_descendant(stock->cached, root)) ||
+			     (stock->cached_objcg &&
+			      mem_cgroup_is_descendant(stock->cached_objcg->memcg, root));
 
-		if (stock->cached && stock->nr_pages &&
-		    mem_cgroup_is_descendant(stock->cached, root))
+		/* drain_local_stock empties both halves of the CPU's stock */
+		if (flush) {
+			drain_obj_stock(m, cpu);
 			drain_one(m, stock);
+		}
 	}
 }
 

@@ -654,6 +654,8 @@ const struct cftype memory_files[] = {
 static const struct cftype *const all_tables[] = {
 	cgroup_base_files,
 	memory_files,
+	kmem_files,
+	move_charge_files,
 };
 
 const struct cftype *cftype_find(const char *name)

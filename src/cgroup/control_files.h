@@ -42,6 +42,8 @@ int cgroup_file_write(struct machine *m, const char *path, const char *value);
  */
 extern const struct cftype cgroup_base_files[];
 extern const struct cftype memory_files[];
+extern const struct cftype kmem_files[];
+extern const struct cftype move_charge_files[];
 
 /* Helpers for show/write functions of every module. */
 void seq_puts_memcg_tunable(struct strbuf *out, long value);

@@ -7,9 +7,11 @@
 
 #include "../machine.h"
 #include "objcg.h"
+#include "../ext/kmem.h"
 
 void memcg_css_online(struct machine *m, struct mem_cgroup *memcg)
 {
+	kmem_charge_percpu(m, memcg);
 	memcg_online_kmem(m, memcg);
 }
 
@@ -20,6 +22,5 @@ void memcg_css_offline(struct machine *m, struct mem_cgroup *memcg)
 
 void memcg_css_released(struct machine *m, struct mem_cgroup *memcg)
 {
-	(void)m;
-	(void)memcg;
+	kmem_uncharge_percpu(m, memcg);
 }

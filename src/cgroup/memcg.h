@@ -105,6 +105,7 @@ struct mem_cgroup {
 	long anon_cost, file_cost;	/* reclaim cost balance (lru_note_cost) */
 
 	struct obj_cgroup *objcg;	/* kernel memory goes through it */
+	uint32_t percpu_objcg;		/* objcg id + 1 its per-CPU stats are charged to */
 	struct list_node objcg_list;	/* own and inherited objcgs */
 
 	uint64_t offline_ns;	/* when it went offline */

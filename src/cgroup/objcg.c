@@ -11,6 +11,7 @@
 #include "../machine.h"
 #include "charge.h"
 #include "memcg.h"
+#include "../ext/kmem.h"
 
 struct objcg_table {
 	struct obj_cgroup **v;
@@ -109,10 +110,20 @@ int obj_cgroup_charge_pages(struct machine *m, struct obj_cgroup *objcg,
 			    unsigned gfp, long nr_pages)
 {
 	struct mem_cgroup *memcg = objcg->memcg;
-	int err = try_charge(m, memcg, gfp, nr_pages);
+	int err;
 
-	if (err)
+	/* seed 004's kmem limit, behind its static branch */
+	if (unlikely(m->kmem_limits_on)) {
+		err = kmem_limit_charge(m, memcg, nr_pages);
+		if (err)
+			return err;
+	}
+	err = try_charge(m, memcg, gfp, nr_pages);
+	if (err) {
+		if (unlikely(m->kmem_limits_on))
+			kmem_limit_uncharge(m, memcg, nr_pages);
 		return err;
+	}
 	memcg->stat[MEMCG_KERNEL] += nr_pages;
 	return 0;
 }
@@ -122,6 +133,101 @@ void obj_cgroup_uncharge_pages(struct machine *m, struct obj_cgroup *objcg,
 {
 	struct mem_cgroup *memcg = objcg->memcg;
 
+	if (unlikely(m->kmem_limits_on))
+		kmem_limit_uncharge(m, memcg, nr_pages);
 	memcg->stat[MEMCG_KERNEL] -= nr_pages;
 	memcg_uncharge_to_stock(m, memcg, nr_pages);
+}
+
+static struct memcg_stock *obj_stock(struct machine *m)
+{
+	return &m->cpus[m->current_cpu].stock;
+}
+
+static void drain_obj(struct machine *m, struct memcg_stock *stock)
+{
+	struct obj_cgroup *old = stock->cached_objcg;
+
+	if (!old)
+		return;
+	if (stock->nr_bytes) {
+		long nr_pages = stock->nr_bytes >> PAGE_SHIFT;
+		long nr_bytes = stock->nr_bytes & (long)(PAGE_SIZE - 1);
+
+		if (nr_pages)
+			obj_cgroup_uncharge_pages(m, old, nr_pages);
+		/* the sub-page rest goes back to the objcg, not to the memcg */
+		old->nr_charged_bytes += nr_bytes;
+		stock->nr_bytes = 0;
+	}
+	stock->cached_objcg = NULL;
+	obj_cgroup_put(m, old);
+}
+
+void drain_obj_stock(struct machine *m, int cpu)
+{
+	drain_obj(m, &m->cpus[cpu].stock);
+}
+
+static void refill_obj_stock(struct machine *m, struct obj_cgroup *objcg,
+			     long nr_bytes, bool allow_uncharge)
+{
+	struct memcg_stock *stock = obj_stock(m);
+	long nr_pages = 0;
+
+	if (stock->cached_objcg != objcg) {
+		drain_obj(m, stock);
+		obj_cgroup_get(objcg);
+		stock->nr_bytes = objcg->nr_charged_bytes;
+		objcg->nr_charged_bytes = 0;
+		stock->cached_objcg = objcg;
+	}
+	stock->nr_bytes += nr_bytes;
+	if (allow_uncharge && stock->nr_bytes > (long)PAGE_SIZE) {
+		nr_pages = stock->nr_bytes >> PAGE_SHIFT;
+		stock->nr_bytes &= (long)(PAGE_SIZE - 1);
+	}
+	if (nr_pages)
+		obj_cgroup_uncharge_pages(m, objcg, nr_pages);
+}
+
+int obj_cgroup_charge(struct machine *m, struct obj_cgroup *objcg, unsigned gfp,
+		      long size)
+{
+	struct memcg_stock *stock = obj_stock(m);
+	long nr_pages, nr_bytes;
+	int err;
+
+	if (stock->cached_objcg == objcg && stock->nr_bytes >= size) {
+		stock->nr_bytes -= size;
+		return 0;
+	}
+	nr_pages = size >> PAGE_SHIFT;
+	nr_bytes = size & (long)(PAGE_SIZE - 1);
+	if (nr_bytes)
+		nr_pages++;
+	err = obj_cgroup_charge_pages(m, objcg, gfp, nr_pages);
+	if (!err && nr_bytes)
+		refill_obj_stock(m, objcg, (long)PAGE_SIZE - nr_bytes, false);
+	return err;
+}
+
+void obj_cgroup_uncharge(struct machine *m, struct obj_cgroup *objcg, long size)
+{
+	refill_obj_stock(m, objcg, size, true);
+}
+
+void objcg_table_free(struct machine *m)
+{
+	struct objcg_table *t = m->objcgs;
+	uint32_t i;
+
+	if (!t)
+		return;
+	for (i = 0; i < t->nr; i++)
+		if (!((uintptr_t)t->v[i] & 1))
+			free(t->v[i]);
+	free(t->v);
+	free(t);
+	m->objcgs = NULL;
 }

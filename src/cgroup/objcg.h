@@ -27,10 +27,21 @@ void memcg_online_kmem(struct machine *m, struct mem_cgroup *memcg);
 /* Reparent memcg's objcgs to its parent (memcg_offline_kmem). */
 void memcg_offline_kmem(struct machine *m, struct mem_cgroup *memcg);
 
+void objcg_table_free(struct machine *m);
 struct obj_cgroup *objcg_of_id(const struct machine *m, uint32_t id);
 struct obj_cgroup *memcg_objcg(struct mem_cgroup *memcg);
 void obj_cgroup_get(struct obj_cgroup *objcg);
 void obj_cgroup_put(struct machine *m, struct obj_cgroup *objcg);
+
+/*
+ * Byte-granular charging of kernel objects through the per-CPU obj stock:
+ * whole pages are charged, the unused tail stays in the stock.
+ */
+int obj_cgroup_charge(struct machine *m, struct obj_cgroup *objcg, unsigned gfp,
+		      long size);
+void obj_cgroup_uncharge(struct machine *m, struct obj_cgroup *objcg, long size);
+/* Flush a CPU's obj stock (drain_obj_stock). */
+void drain_obj_stock(struct machine *m, int cpu);
 
 /* Charge whole pages of kernel memory (kernel stat, memory counter). */
 int obj_cgroup_charge_pages(struct machine *m, struct obj_cgroup *objcg,

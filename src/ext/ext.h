@@ -15,9 +15,12 @@ struct memobj;
 int pins_charge_mlock(struct machine *m, struct task *t, long nr_pages);
 void pins_uncharge_mlock(struct machine *m, struct mm_struct *mm, long nr_pages);
 
-/* dentry + inode of a new file or directory, charged to t's memcg */
-uint32_t kmem_charge_inode(struct machine *m, struct task *t);
-void kmem_uncharge_inode(struct machine *m, uint32_t objcg_id);
+/*
+ * dentry + inode of a new file or directory, charged to t's memcg; the
+ * cookie (objcg id + 1, 0 when not accounted) frees them.
+ */
+int kmem_charge_inode(struct machine *m, struct task *t, uint32_t *cookie);
+void kmem_uncharge_inode(struct machine *m, uint32_t cookie);
 
 struct mount;
 int smemcg_attach_mount(struct machine *m, struct mount *mnt, const char *name);

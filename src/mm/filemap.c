@@ -67,6 +67,8 @@ int inode_create(struct machine *m, struct task *t, const char *path,
 {
 	struct inode *inode = inode_lookup(m, path);
 	struct mount *mnt;
+	uint32_t cookie;
+	int err;
 
 	if (inode) {
 		if (inode->is_dir)
@@ -75,14 +77,18 @@ int inode_create(struct machine *m, struct task *t, const char *path,
 		return 0;
 	}
 	mnt = mount_of_path(m, path);
+	err = kmem_charge_inode(m, t, &cookie);
+	if (err)
+		return machine_error(m, err, "%s: the dentry and inode could not be charged", path);
 	inode = inode_alloc(m, path, mnt ? OBJ_SHMEM : OBJ_FILE);
 	inode->mnt = mnt;
+	inode->kmem_objcg = cookie;
+	inode->has_kmem = true;
 	if (mnt) {
 		mnt->nr_inodes++;
 		inode->obj->remote_memcg = mnt->memcg;
 		inode->obj->smemcg = mnt->smemcg;
 	}
-	inode->kmem_objcg = kmem_charge_inode(m, t);
 	*out = inode;
 	return 0;
 }
@@ -122,7 +128,7 @@ static void inode_evict(struct machine *m, struct inode *inode)
 	memobj_for_each(m, inode->obj, 0, UINT64_MAX, drop_page, NULL);
 	memobj_free(m, inode->obj);
 	inode->obj = NULL;
-	if (inode->kmem_objcg)
+	if (inode->has_kmem)
 		kmem_uncharge_inode(m, inode->kmem_objcg);
 	if (inode->mnt)
 		inode->mnt->nr_inodes--;
@@ -418,16 +424,23 @@ int fs_mkdir(struct machine *m, struct task *t, const char *path)
 {
 	struct inode *inode;
 	struct mount *mnt;
+	uint32_t cookie;
+	int err;
 
 	if (inode_lookup(m, path))
 		return machine_error(m, -EEXIST, "%s already exists", path);
 	mnt = mount_of_path(m, path);
+	err = kmem_charge_inode(m, t, &cookie);
+	if (err)
+		return machine_error(m, err, "mkdir %s: the dentry and inode could not be charged",
+				     path);
 	inode = inode_alloc(m, path, mnt ? OBJ_SHMEM : OBJ_FILE);
 	inode->is_dir = true;
 	inode->mnt = mnt;
+	inode->kmem_objcg = cookie;
+	inode->has_kmem = true;
 	if (mnt)
 		mnt->nr_inodes++;
-	inode->kmem_objcg = kmem_charge_inode(m, t);
 	return 0;
 }
 

@@ -30,6 +30,7 @@ struct inode {
 	long nr_dirty;		/* dirty pages (disk) */
 	uint64_t dirtied_ns;	/* when it became dirty (inode->dirtied_when) */
 	uint32_t kmem_objcg;	/* objcg id + 1 its dentry and inode are charged to */
+	bool has_kmem;		/* it has a dentry and an inode object */
 };
 
 /* The inode at path (files and directories), or NULL. */

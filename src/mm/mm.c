@@ -109,20 +109,21 @@ long mm_rss(const struct mm_struct *mm)
 void mm_task_moved(struct machine *m, struct task *t,
 		   struct mem_cgroup *from, struct mem_cgroup *to)
 {
+	bool carries;
+
 	if (!t->mm)
 		return;
-	/* seed 003: the mm follows a task that shares its memcg */
-	if (t->mm->memcg == from)
-		mm_set_memcg(m, t->mm, to);
-	mm_move_charge(m, t, from, to);
-}
-
-void mm_move_charge(struct machine *m, struct task *t, struct mem_cgroup *from,
-		    struct mem_cgroup *to)
-{
-	/* charge moving at attach lands with seed 003's issue */
-	(void)m;
-	(void)t;
-	(void)from;
-	(void)to;
+	/*
+	 * Who carries the mm's charges along: its owner (6.1), or under
+	 * seed 003 a task whose memcg is the mm's, which the mm follows.
+	 */
+	if (m->policy.owner == OWNER_MM_MEMCG) {
+		carries = t->mm->memcg == from;
+		if (carries)
+			mm_set_memcg(m, t->mm, to);
+	} else {
+		carries = t->mm->owner == t;
+	}
+	if (carries)
+		mm_move_charge(m, t, from, to);
 }

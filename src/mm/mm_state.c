@@ -58,20 +58,6 @@ void mm_state_free(struct machine *m)
 	m->mm = NULL;
 }
 
-int task_fork_charge(struct machine *m, struct task *t, struct task *parent)
-{
-	(void)m;
-	(void)t;
-	(void)parent;
-	return 0;
-}
-
-void task_exit_free_stack(struct machine *m, struct task *t)
-{
-	(void)m;
-	(void)t;
-}
-
 void task_exit_files(struct machine *m, struct task *t)
 {
 	(void)m;

@@ -44,7 +44,11 @@ struct task {
 	unsigned long memcg_nr_pages_over_high;
 	uint64_t throttled_ns;		/* time slept in memory.high throttling */
 
-	void *ext;			/* extension state: driver fds, ... */
+	bool has_stack;
+	uint32_t stack_objcg;		/* objcg id + 1 its kernel stack is charged to */
+	uint32_t task_struct_objcg;
+	void *ext;			/* kernel objects it allocated (kmem) */
+	void *fds;			/* driver fds (pins) */
 };
 
 #define SIGKILL_NR 9

@@ -77,15 +77,16 @@ static void count_mm_event(struct machine *m, struct mm_struct *mm,
 
 /* ---- page tables ---- */
 
+/* The objcg page tables are charged to: none for the root cgroup. */
 static struct obj_cgroup *current_objcg(struct machine *m, struct vm_area *v)
 {
 	struct mem_cgroup *memcg = m->current ? task_memcg(m->current)
 					      : mm_memcg(m, v->mm);
 
-	/* An offline memcg's objcg is its parent's (reparented). */
-	while (!memcg->objcg)
-		memcg = memcg->parent;
-	return memcg->objcg;
+	for (; !mem_cgroup_is_root(memcg); memcg = memcg->parent)
+		if (memcg->objcg)
+			return memcg->objcg;
+	return NULL;
 }
 
 static int pt_page_alloc(struct machine *m, struct vm_area *v, uint32_t *slot)
@@ -96,7 +97,7 @@ static int pt_page_alloc(struct machine *m, struct vm_area *v, uint32_t *slot)
 	if (err)
 		return err;
 	m->mm->kernel_pages++;
-	if (m->policy.kmem) {
+	if (m->policy.kmem && objcg) {
 		err = obj_cgroup_charge_pages(m, objcg, GFP_KERNEL, 1);
 		if (err) {
 			free_pages(m, 1);

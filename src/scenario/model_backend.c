@@ -181,6 +181,10 @@ static int exec_memory(struct model_backend *mb, const struct smc_stmt *st,
 		return report(mb, smemcg_remount(mb->m, pid, st->path, st->opts), msg);
 	case SMC_UMOUNT:
 		return report(mb, smemcg_umount(mb->m, pid, st->path), msg);
+	case SMC_KMALLOC:
+		return report(mb, smemcg_kmalloc(mb->m, pid, st->name, (long)st->count), msg);
+	case SMC_KFREE:
+		return report(mb, smemcg_kfree(mb->m, pid, st->name, (long)st->count), msg);
 	default:
 		sb_printf(msg, "%s", smc_op_name(st->op));
 		return SMC_NOTSUP;
@@ -316,7 +320,7 @@ static int mb_exec(void *ctx, const struct smc_stmt *st, struct strbuf *msg)
 	case SMC_MMAP_ANON: case SMC_MMAP_FILE: case SMC_TOUCH: case SMC_MUNMAP:
 	case SMC_MLOCK: case SMC_MUNLOCK: case SMC_FILE_WRITE: case SMC_FILE_READ:
 	case SMC_TRUNCATE: case SMC_UNLINK: case SMC_FS_MKDIR: case SMC_MOUNT:
-	case SMC_REMOUNT: case SMC_UMOUNT:
+	case SMC_REMOUNT: case SMC_UMOUNT: case SMC_KMALLOC: case SMC_KFREE:
 		rc = exec_memory(mb, st, msg);
 		break;
 	default: {

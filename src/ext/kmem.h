@@ -1,0 +1,51 @@
+/*
+ * Kernel memory (seed 004, Glauber Costa's kmem controller, on 6.1's
+ * obj_cgroup accounting): slab caches of kernel objects charged byte by
+ * byte to the current task's memcg, kernel stacks and task_structs at fork,
+ * dentries and inodes of new files, per-CPU memory of new memcgs (charged
+ * to the parent), and the seed's kmem limit as memory.kmem.max.
+ */
+#ifndef SMEMCG_KMEM_H
+#define SMEMCG_KMEM_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+struct machine;
+struct mem_cgroup;
+struct task;
+
+enum kmem_cache_id {
+	KMEM_DENTRY,
+	KMEM_INODE,
+	KMEM_TASK_STRUCT,
+	KMEM_SOCK,
+	KMEM_PIPE,
+	KMEM_MM_STRUCT,
+	KMEM_VM_AREA,
+	KMEM_NR_CACHES,
+	KMEM_BYTES = KMEM_NR_CACHES,	/* kmalloc of an arbitrary size */
+};
+
+#define THREAD_SIZE (16 * 1024)
+
+void kmem_init(struct machine *m);
+void kmem_free_all(struct machine *m);
+
+/* `P kmalloc CACHE COUNT` / `P kfree CACHE COUNT` */
+int kmem_alloc_objects(struct machine *m, struct task *t, const char *cache,
+		       long count);
+int kmem_free_objects(struct machine *m, struct task *t, const char *cache,
+		      long count);
+/* The task's objects outlive it: they become the machine's. */
+void kmem_task_exit(struct machine *m, struct task *t);
+
+/* per-CPU statistics of a new memcg, charged to its parent */
+void kmem_charge_percpu(struct machine *m, struct mem_cgroup *memcg);
+void kmem_uncharge_percpu(struct machine *m, struct mem_cgroup *memcg);
+
+/* seed 004's limit: the kmem page_counter behind a static branch */
+int kmem_limit_charge(struct machine *m, struct mem_cgroup *memcg, long nr_pages);
+void kmem_limit_uncharge(struct machine *m, struct mem_cgroup *memcg, long nr_pages);
+
+#endif
