@@ -15,7 +15,9 @@ struct model_backend {
 	struct smc_kv *policies;	/* from the script, then overrides */
 	int npolicies;
 	struct strmap procs;		/* name -> pid */
-	struct strmap maps;		/* "proc\001map" -> mapping number */
+	struct strmap maps;		/* "mm\001map" -> mapping number */
+	struct strmap mmids;		/* process name -> its address space */
+	int64_t next_mmid;
 	bool check;			/* run the invariant checker after each statement */
 };
 
@@ -28,6 +30,7 @@ struct model_backend *model_backend_new(const struct smc_kv *overrides, int n,
 	smemcg_config_init(&mb->cfg);
 	strmap_init(&mb->procs);
 	strmap_init(&mb->maps);
+	strmap_init(&mb->mmids);
 	mb->check = check;
 	mb->policies = xcalloc((size_t)n + 1, sizeof(*mb->policies));
 	for (i = 0; i < n; i++) {
@@ -52,6 +55,7 @@ void model_backend_free(struct model_backend *mb)
 	free(mb->policies);
 	strmap_free(&mb->procs);
 	strmap_free(&mb->maps);
+	strmap_free(&mb->mmids);
 	free(mb);
 }
 
@@ -80,10 +84,19 @@ static int proc_pid(struct model_backend *mb, const char *name, int *pid,
 	return 0;
 }
 
-static void map_key(struct strbuf *sb, const char *proc, const char *map)
+/* Mappings belong to address spaces: CLONE_VM processes share the names. */
+static int64_t mm_of(struct model_backend *mb, const char *proc)
+{
+	int64_t id = 0;
+
+	strmap_get(&mb->mmids, proc, &id);
+	return id;
+}
+
+static void map_key(struct strbuf *sb, int64_t mm, const char *map)
 {
 	sb_reset(sb);
-	sb_printf(sb, "%s\001%s", proc, map);
+	sb_printf(sb, "%lld\001%s", (long long)mm, map);
 }
 
 static int map_id(struct model_backend *mb, const char *proc, const char *map,
@@ -94,7 +107,7 @@ static int map_id(struct model_backend *mb, const char *proc, const char *map,
 	bool found;
 
 	sb_init(&k);
-	map_key(&k, proc, map);
+	map_key(&k, mm_of(mb, proc), map);
 	found = strmap_get(&mb->maps, k.buf, &v);
 	sb_free(&k);
 	if (!found) {
@@ -105,22 +118,25 @@ static int map_id(struct model_backend *mb, const char *proc, const char *map,
 	return 0;
 }
 
-/* fork: the child knows the parent's mappings by the same names */
-static void copy_maps(struct model_backend *mb, const char *from, const char *to)
+/* fork: the child's new address space knows the parent's mappings by name */
+static void copy_maps(struct model_backend *mb, int64_t from, int64_t to)
 {
-	size_t i, n = strlen(from), cap = mb->maps.cap;
-	struct strbuf k;
+	size_t i, cap = mb->maps.cap;
+	struct strbuf prefix, k;
 
+	sb_init(&prefix);
 	sb_init(&k);
+	sb_printf(&prefix, "%lld\001", (long long)from);
 	for (i = 0; i < cap; i++) {
 		const char *key = mb->maps.keys[i];
 
-		if (key && !strncmp(key, from, n) && key[n] == '\001') {
-			map_key(&k, to, key + n + 1);
+		if (key && !strncmp(key, prefix.buf, prefix.len)) {
+			map_key(&k, to, key + prefix.len);
 			strmap_set(&mb->maps, k.buf, mb->maps.vals[i]);
 			cap = mb->maps.cap;	/* the table may have grown */
 		}
 	}
+	sb_free(&prefix);
 	sb_free(&k);
 }
 
@@ -145,7 +161,7 @@ static int exec_memory(struct model_backend *mb, const struct smc_stmt *st,
 		if (rc)
 			return report(mb, rc, msg);
 		sb_init(&k);
-		map_key(&k, st->proc, st->name);
+		map_key(&k, mm_of(mb, st->proc), st->name);
 		strmap_set(&mb->maps, k.buf, id);
 		sb_free(&k);
 		return 0;
@@ -261,8 +277,13 @@ static int exec_process(struct model_backend *mb, const struct smc_stmt *st,
 					 st->op == SMC_CLONE_VM);
 		if (!rc) {
 			strmap_set(&mb->procs, name, child);
-			if (st->op != SMC_SPAWN)
-				copy_maps(mb, st->proc, name);
+			if (st->op == SMC_CLONE_VM) {
+				strmap_set(&mb->mmids, name, mm_of(mb, st->proc));
+			} else {
+				strmap_set(&mb->mmids, name, ++mb->next_mmid);
+				if (st->op == SMC_FORK)
+					copy_maps(mb, mm_of(mb, st->proc), mb->next_mmid);
+			}
 		}
 		return report(mb, rc, msg);
 	}
