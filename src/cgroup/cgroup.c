@@ -64,6 +64,7 @@ int cgroup_tree_init(struct machine *m)
 	if (!m->root_mem_cgroup)
 		return err;
 	m->root_cgroup->memcg = m->root_mem_cgroup;
+	m->root_mem_cgroup->is_root = true;
 	memcg_css_online(m, m->root_mem_cgroup);
 	m->nr_cgroups = 1;
 	return 0;

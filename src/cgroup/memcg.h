@@ -25,6 +25,7 @@
 struct machine;
 struct task;
 struct obj_cgroup;
+struct smemcg_obj;
 
 #define MEM_CGROUP_ID_MAX 65535
 #define MEMCG_CHARGE_BATCH 64
@@ -79,6 +80,8 @@ struct mem_cgroup {
 	bool oom_group;
 	bool kmem_limited;	/* seed 004: memory.kmem.max was ever set */
 	bool pins_enabled;	/* the pins controller is on for this cgroup */
+	bool is_root;
+	struct smemcg_obj *smemcg;	/* seed 000: the accounting of a shared memory cgroup */
 
 	/* What keeps an offline memcg from being released. */
 	long refs_pages;	/* charged folios (one css ref each) */
@@ -131,7 +134,7 @@ struct cgroup {
 
 static inline bool mem_cgroup_is_root(const struct mem_cgroup *memcg)
 {
-	return memcg->parent == NULL;
+	return memcg->is_root;
 }
 
 static inline bool mem_cgroup_online(const struct mem_cgroup *memcg)

@@ -68,8 +68,8 @@ void page_counter_charge(struct page_counter *c, long nr_pages)
 
 		c->usage = usage;
 		propagate_protected_usage(c, usage);
-		if (usage > c->watermark)
-			c->watermark = usage;
+		if (usage + c->extra > c->watermark)
+			c->watermark = usage + c->extra;
 	}
 }
 
@@ -88,7 +88,7 @@ bool page_counter_try_charge(struct page_counter *counter, long nr_pages,
 		long usage = c->usage + nr_pages;
 
 		c->usage = usage;
-		if (usage > c->max) {
+		if (usage + c->extra > c->max) {
 			c->usage -= nr_pages;
 			propagate_protected_usage(c, c->usage);
 			c->failcnt++;
@@ -98,8 +98,8 @@ bool page_counter_try_charge(struct page_counter *counter, long nr_pages,
 			return false;
 		}
 		propagate_protected_usage(c, usage);
-		if (usage > c->watermark)
-			c->watermark = usage;
+		if (usage + c->extra > c->watermark)
+			c->watermark = usage + c->extra;
 	}
 	return true;
 }

@@ -41,6 +41,12 @@ struct page_counter {
 	long high;
 	long max;
 	struct page_counter *parent;
+
+	/*
+	 * Pages this level sees on top of its own charges: memory borrowed
+	 * from shared memory cgroups (seed 000). Limits apply to usage + extra.
+	 */
+	long extra;
 };
 
 void page_counter_init(struct page_counter *c, struct page_counter *parent);
@@ -48,6 +54,20 @@ void page_counter_init(struct page_counter *c, struct page_counter *parent);
 static inline long page_counter_read(const struct page_counter *c)
 {
 	return c->usage;
+}
+
+/* What the memory.current and memory.peak files show. */
+static inline long page_counter_seen(const struct page_counter *c)
+{
+	return c->usage + c->extra;
+}
+
+/* Change extra; watermark follows what is seen. */
+static inline void page_counter_add_extra(struct page_counter *c, long n)
+{
+	c->extra += n;
+	if (c->usage + c->extra > c->watermark)
+		c->watermark = c->usage + c->extra;
 }
 
 /* Returns the number of levels that went below zero (normally 0). */
