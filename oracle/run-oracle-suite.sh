@@ -12,7 +12,7 @@ set -eu
 cd "$(dirname "$0")/.."
 SMEMCG=${SMEMCG:-./smemcg}
 if [ ! -x "$SMEMCG" ]; then
-	make -s "$SMEMCG"
+	make -s
 fi
 oracle/setup.sh >/dev/null
 brief=--brief

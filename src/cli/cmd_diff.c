@@ -26,10 +26,11 @@ enum tclass {
 static const char *const class_names[] = { "exact", "current", "tolerant", "event", "lines",
 					    "info" };
 
-enum verdict { V_AGREE, V_DISAGREE, V_NO_MODEL, V_NO_KERNEL, V_INFO, V_SKIPPED };
+enum verdict { V_AGREE, V_AGREE_ZERO, V_DISAGREE, V_NO_MODEL, V_NO_KERNEL, V_INFO, V_SKIPPED };
 
+/* agree~: within tolerance, but one side is 0 and the other is not */
 static const char *const verdict_names[] = {
-	"agree", "DISAGREE", "MODEL-MISSING", "KERNEL-MISSING", "-", "skipped",
+	"agree", "agree~", "DISAGREE", "MODEL-MISSING", "KERNEL-MISSING", "-", "skipped",
 };
 
 #define TOL_PCT 5
@@ -179,7 +180,9 @@ static enum verdict compare(enum tclass c, const char *what, const char *key, co
 		lim = (a > b ? a : b) / 100 * TOL_PCT;
 		if (lim < (bytes_value(base, key) ? TOL_BYTES : TOL_COUNT))
 			lim = bytes_value(base, key) ? TOL_BYTES : TOL_COUNT;
-		return d <= lim ? V_AGREE : V_DISAGREE;
+		if (d > lim)
+			return V_DISAGREE;
+		return (a == 0) != (b == 0) ? V_AGREE_ZERO : V_AGREE;
 	}
 	return V_DISAGREE;
 }
@@ -475,7 +478,7 @@ static void row(struct counts *c, const struct diff_opts *o, int line, char op, 
 	else
 		v = compare(cl, what, key, m, k);
 	switch (v) {
-	case V_AGREE: c->agree++; break;
+	case V_AGREE: case V_AGREE_ZERO: c->agree++; break;
 	case V_DISAGREE: case V_NO_KERNEL: c->disagree++; break;
 	case V_NO_MODEL:
 		if (o->allow_missing)
@@ -655,10 +658,13 @@ static void diff_usage(FILE *f)
 		"After the first line that may reclaim, the exact memory.stat sizes are\n"
 		"tolerant too. `# oracle: CLASS` at the end of a scenario line sets the class\n"
 		"of that line's values (for what the kernel itself does not repeat exactly).\n"
-		"Ends with `diff: N passed, N failed, N skipped` (agreeing values, values that\n"
-		"disagree or that one side lacks plus failed kernel TAP points, values not\n"
-		"compared). Exit status 1 on any failure, 2 on bad usage or when the oracle\n"
-		"cannot run.\n"
+		"A tolerant value within tolerance where one side is 0 and the other is not\n"
+		"shows as agree~ (counted as agreeing, printed even with --brief).\n"
+		"Ends with `diff: N passed, N failed, N skipped`: agreeing values; values that\n"
+		"disagree or that one side lacks, plus failed TAP points on either side (each\n"
+		"expect holds on the kernel, so a model failure is a disagreement); values\n"
+		"not compared. Exit status 1 on any failure, 2 on bad usage or when the\n"
+		"oracle cannot run.\n"
 		"\n"
 		"  --brief          print only the rows that do not agree\n"
 		"  --allow-missing  a value the model could not produce (a statement it does\n"
@@ -672,7 +678,7 @@ int cmd_diff(int argc, char **argv)
 	struct oracle_opts o;
 	struct diff_opts d = { false, false, NULL };
 	struct counts total = { 0, 0, 0, 0, 0 };
-	int i, j, n = 0, kfail = 0, rc;
+	int i, j, n = 0, kfail = 0, mfail = 0, rc;
 
 	memset(&o, 0, sizeof(o));
 	o.values = true;
@@ -734,6 +740,7 @@ int cmd_diff(int argc, char **argv)
 			print_model_failures(mr.tap, 5);
 		print_kernel_failures(&f->tap, 10);
 		kfail += f->res.failed;
+		mfail += mr.loaded ? mr.res.failed : 1;
 		printf("%6s  %-40s %-8s %-20s %-20s %s\n", "line", "value", "class", "model",
 		       "kernel", "verdict");
 		used = xcalloc((size_t)mr.obs.n + 1, sizeof(*used));
@@ -769,9 +776,9 @@ int cmd_diff(int argc, char **argv)
 	}
 	free(files);
 	printf("values: %d agree, %d disagree, %d the model lacks, %d not compared; "
-	       "kernel TAP: %d failed\n",
-	       total.agree, total.disagree, total.missing, total.info + total.skipped, kfail);
+	       "failed TAP points: model %d, kernel %d\n",
+	       total.agree, total.disagree, total.missing, total.info + total.skipped, mfail, kfail);
 	printf("diff: %d passed, %d failed, %d skipped\n", total.agree,
-	       total.disagree + total.missing + kfail, total.info + total.skipped);
-	return total.disagree + total.missing + kfail ? 1 : 0;
+	       total.disagree + total.missing + kfail + mfail, total.info + total.skipped);
+	return total.disagree + total.missing + kfail + mfail ? 1 : 0;
 }
