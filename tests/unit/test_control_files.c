@@ -376,7 +376,7 @@ static void test_cgroup_formats(void)
 		char *got = rd(sm, "/cgroup.subtree_control");
 
 		todo_ok(!strcmp(got, ""),
-			"src/cgroup/control_files.c print_ss_mask() prints \"\\n\" for an empty mask; the kernel prints nothing",
+			"src/cgroup/control_files.c:90 print_ss_mask() prints \"\\n\" for an empty mask; the kernel (cgroup_print_ss_mask) prints nothing",
 			"/cgroup.subtree_control of a fresh root is empty (got \"%s\")",
 			!strcmp(got, "\n") ? "\\n" : got);
 		free(got);
@@ -391,7 +391,7 @@ static void test_cgroup_formats(void)
 		char *got = rd(sm, "/a/cgroup.controllers");
 
 		todo_ok(!strcmp(got, ""),
-			"src/cgroup/control_files.c print_ss_mask() prints \"\\n\" for an empty mask; the kernel prints nothing",
+			"src/cgroup/control_files.c:90 print_ss_mask() prints \"\\n\" for an empty mask; the kernel (cgroup_print_ss_mask) prints nothing",
 			"/a/cgroup.controllers is empty when the root enables nothing (got \"%s\")",
 			!strcmp(got, "\n") ? "\\n" : got);
 		free(got);
@@ -402,7 +402,7 @@ static void test_cgroup_formats(void)
 		int rc = smemcg_file_write(sm, "/a/cgroup.type", "domain");
 
 		todo_ok(rc == -EINVAL,
-			"src/cgroup/control_files.c cgroup_base_files[]: cgroup.type is writable in the kernel (only \"threaded\"; anything else EINVAL), the model makes it read-only (EACCES)",
+			"src/cgroup/control_files.c:248 cgroup_base_files[]: cgroup.type is writable in the kernel (only \"threaded\"; anything else EINVAL), the model makes it read-only (EACCES)",
 			"write \"domain\" to cgroup.type: EINVAL (got %d)", rc);
 	}
 	file_is(sm, "/a/cgroup.events", "populated 0\nfrozen 0\n");
@@ -440,11 +440,11 @@ static void test_cgroup_formats(void)
 
 		/* cgroup_procs_write_start: kstrtoint(...) || pid < 0 -> -EINVAL */
 		todo_ok(rc == -EINVAL,
-			"src/cgroup/control_files.c procs_write(): a negative pid gives ESRCH; the kernel rejects pid < 0 with EINVAL",
+			"src/cgroup/control_files.c:135 procs_write() looks up a negative pid (ESRCH); cgroup_procs_write_start rejects pid < 0 with EINVAL",
 			"write \"-1\" to cgroup.procs: EINVAL (got %d)", rc);
 		rc = smemcg_file_write(sm, "/b/cgroup.procs", "99999999999");
 		todo_ok(rc == -EINVAL,
-			"src/cgroup/control_files.c procs_write(): passes kstrtoint's ERANGE through; the kernel returns EINVAL for any parse failure",
+			"src/cgroup/control_files.c:134 procs_write() passes kstrtoint's ERANGE through; cgroup_procs_write_start returns EINVAL for any parse failure",
 			"write \"99999999999\" to cgroup.procs: EINVAL (got %d)", rc);
 	}
 
@@ -462,7 +462,7 @@ static void test_cgroup_formats(void)
 		write_is(sm, "/a/cgroup.max.descendants", "2147483647", 0);
 		got = rd(sm, "/a/cgroup.max.descendants");
 		todo_ok(!strcmp(got, "max\n"),
-			"src/cgroup/control_files.c max_show_int(): the kernel stores \"max\" as INT_MAX, so writing 2147483647 reads back \"max\"",
+			"src/cgroup/control_files.c:178 max_show_int() (and parse_max_int) use LONG_MAX; the kernel stores \"max\" as INT_MAX, so 2147483647 reads back \"max\"",
 			"cgroup.max.descendants 2147483647 reads back max (got %s)", shown(got));
 		free(got);
 	}
