@@ -564,6 +564,31 @@ static void test_mkdir_rmdir(void)
 	is(smemcg_cgroup_mkdir(sm, "/nope/b"), -ENOENT, "mkdir under a missing parent: ENOENT");
 	is(smemcg_cgroup_rmdir(sm, "/nope"), -ENOENT, "rmdir of a missing cgroup: ENOENT");
 	is(smemcg_cgroup_rmdir(sm, "/"), -EBUSY, "rmdir of the root: EBUSY");
+	{
+		char name[300];
+		int rc;
+
+		/* NAME_MAX is 255: kernfs/VFS refuse longer names */
+		memset(name, 'n', sizeof(name));
+		name[0] = '/';
+		name[256] = '\0';
+		is(smemcg_cgroup_mkdir(sm, name), 0, "mkdir with a 255-byte name");
+		is(smemcg_cgroup_rmdir(sm, name), 0, "rmdir it");
+		name[256] = 'n';
+		name[257] = '\0';
+		is(smemcg_cgroup_mkdir(sm, name), -ENAMETOOLONG, "mkdir with a 256-byte name: ENAMETOOLONG");
+		/* mkdir(2) of an existing directory is EEXIST, a trailing slash is fine */
+		rc = smemcg_cgroup_mkdir(sm, "/");
+		todo_ok(rc == -EEXIST,
+			"src/cgroup/cgroup.c:187 split_parent() answers EINVAL (\"no last name\") where mkdir(2) says EEXIST",
+			"mkdir / (exists): EEXIST (got %d)", rc);
+		rc = smemcg_cgroup_mkdir(sm, "/t/");
+		todo_ok(rc == 0,
+			"src/cgroup/cgroup.c:187 split_parent() rejects a trailing slash (EINVAL); mkdir(2) accepts \"dir/\"",
+			"mkdir /t/ (trailing slash) succeeds (got %d)", rc);
+		if (!rc)
+			smemcg_cgroup_rmdir(sm, "/t");
+	}
 	must(smemcg_file_write(sm, "/a/cgroup.subtree_control", "+memory"), sm, "/a +memory");
 	is(smemcg_cgroup_mkdir(sm, "/a/b"), 0, "mkdir /a/b");
 	is(smemcg_cgroup_mkdir(sm, "/c"), 0, "mkdir /c");
