@@ -126,6 +126,18 @@ int smemcg_umount(smemcg_machine *m, int pid, const char *dir);
 int smemcg_kmalloc(smemcg_machine *m, int pid, const char *cache, long count);
 int smemcg_kfree(smemcg_machine *m, int pid, const char *cache, long count);
 
+/*
+ * Shared memory cgroups (seed 000). max_bytes UINT64_MAX: no limit. A
+ * created smemcg lives until destroyed and its objects are gone.
+ */
+int smemcg_smemcg_create(smemcg_machine *m, const char *name, uint64_t max_bytes);
+int smemcg_smemcg_destroy(smemcg_machine *m, const char *name);
+/* A dma_buf of size bytes, charged to smemcg (NULL: the allocator's memcg). */
+int smemcg_dmabuf(int *buf, smemcg_machine *m, int pid, uint64_t size,
+		  const char *smemcg);
+/* Map the whole dma_buf into pid. */
+int smemcg_import(int *map, smemcg_machine *m, int pid, int buf);
+
 /* Advance simulated time; runs deferred work. */
 int smemcg_sleep(smemcg_machine *m, uint64_t ns);
 uint64_t smemcg_now_ns(const smemcg_machine *m);

@@ -16,7 +16,9 @@
 #include "cgroup/memcg.h"
 #include "cgroup/objcg.h"
 #include "files.h"
+#include "ext/ext.h"
 #include "ext/kmem.h"
+#include "ext/smemcg.h"
 #include "mm/filemap.h"
 #include "mm/mm.h"
 #include "mm/mm_state.h"
@@ -62,6 +64,7 @@ int smemcg_machine_new(smemcg_machine **out, const struct smemcg_config *cfg)
 	page_store_init(&m->pages);
 	mm_state_init(m);
 	kmem_init(m);
+	smemcg_init(m);
 	err = cgroup_tree_init(m);
 	if (err) {
 		smemcg_machine_free((smemcg_machine *)m);
@@ -78,6 +81,7 @@ void smemcg_machine_free(smemcg_machine *sm)
 	if (!m)
 		return;
 	mm_state_free(m);
+	smemcg_free_all(m);
 	kmem_free_all(m);
 	cgroup_tree_free(m);
 	objcg_table_free(m);
@@ -534,6 +538,40 @@ int smemcg_kmalloc(smemcg_machine *sm, int pid, const char *cache, long count)
 int smemcg_kfree(smemcg_machine *sm, int pid, const char *cache, long count)
 {
 	AS_TASK(kmem_free_objects(m, t, cache, count));
+}
+
+int smemcg_smemcg_create(smemcg_machine *sm, const char *name, uint64_t max_bytes)
+{
+	struct machine *m = to_machine(sm);
+	struct smemcg_obj *s;
+
+	return smemcg_get(m, name, true, max_bytes, &s);
+}
+
+int smemcg_smemcg_destroy(smemcg_machine *sm, const char *name)
+{
+	return smemcg_destroy(to_machine(sm), name);
+}
+
+int smemcg_dmabuf(int *buf, smemcg_machine *sm, int pid, uint64_t size,
+		  const char *smemcg)
+{
+	AS_TASK(dmabuf_create(m, t, size, smemcg, buf));
+}
+
+static int import(struct machine *m, struct task *t, int buf, int *map)
+{
+	struct vm_area *v;
+	int err = dmabuf_import(m, t, buf, &v);
+
+	if (!err)
+		*map = v->id;
+	return err;
+}
+
+int smemcg_import(int *map, smemcg_machine *sm, int pid, int buf)
+{
+	AS_TASK(import(m, t, buf, map));
 }
 
 int smemcg_sleep(smemcg_machine *sm, uint64_t ns)

@@ -57,6 +57,8 @@ struct cpu {
 
 struct objcg_table;
 struct kmem_state;
+struct smemcg_state;
+struct dmabuf_state;
 
 struct machine {
 	struct smemcg_config cfg;
@@ -88,6 +90,8 @@ struct machine {
 	bool remote_charge;		/* seed 001: the charge in progress is remote */
 	bool kmem_limits_on;		/* seed 004's static branch: a kmem.max was set */
 	struct kmem_state *kmem;	/* slab caches and their objects */
+	struct smemcg_state *smemcgs;	/* seed 000: shared memory cgroups */
+	struct dmabuf_state *dmabufs;
 	struct mm_state *mm;		/* layer 3: processes, files, memory */
 };
 

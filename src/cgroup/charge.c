@@ -11,6 +11,7 @@
 #include "../mm/task.h"
 #include "../mm/vmscan.h"
 #include "objcg.h"
+#include "../ext/smemcg.h"
 
 long mem_cgroup_margin(const struct mem_cgroup *memcg)
 {
@@ -113,6 +114,8 @@ void memcg_uncharge(struct machine *m, struct mem_cgroup *memcg, long nr_pages)
 	m->page_counter_underflows +=
 		page_counter_uncharge(&memcg->memory, nr_pages);
 	memcg->direct -= nr_pages;
+	if (unlikely(memcg->smemcg))
+		smemcg_charged(m, memcg->smemcg, -nr_pages);
 }
 
 void memcg_uncharge_to_stock(struct machine *m, struct mem_cgroup *memcg,
@@ -154,10 +157,10 @@ static int try_charge_memcg(struct machine *m, struct mem_cgroup *memcg,
 	bool raised_max_event = false;
 	long nr_reclaimed;
 
-	if (!m->policy.stock)
+	if (!m->policy.stock || (gfp & GFP_NOBATCH))
 		batch = nr_pages;
 retry:
-	if (consume_stock(m, memcg, nr_pages))
+	if (!(gfp & GFP_NOBATCH) && consume_stock(m, memcg, nr_pages))
 		return 0;
 
 	if (page_counter_try_charge(&memcg->memory, batch, &counter)) {
@@ -259,9 +262,19 @@ done_restock:
 int try_charge(struct machine *m, struct mem_cgroup *memcg, unsigned gfp,
 	       long nr_pages)
 {
+	int err;
+
 	if (mem_cgroup_is_root(memcg))
 		return 0;
-	return try_charge_memcg(m, memcg, gfp, nr_pages);
+	if (likely(!memcg->smemcg))
+		return try_charge_memcg(m, memcg, gfp, nr_pages);
+	/* an smemcg's pages are charged exactly, and seen by its memcgs */
+	err = try_charge_memcg(m, memcg, gfp | GFP_NOBATCH, nr_pages);
+	if (!err && smemcg_charged(m, memcg->smemcg, nr_pages)) {
+		memcg_uncharge(m, memcg, nr_pages);
+		err = -ENOMEM;
+	}
+	return err;
 }
 
 unsigned long calculate_overage(unsigned long usage, unsigned long high)

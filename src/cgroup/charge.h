@@ -23,6 +23,7 @@ struct task;
 #define GFP_HIGH		0x0010
 #define GFP_NOSWAP		0x0020	/* reclaim without swap */
 #define GFP_REMOTE		0x0040	/* seed 001: charge to a remote memcg */
+#define GFP_NOBATCH		0x0080	/* charge exactly: no stock */
 
 static inline bool gfpflags_allow_blocking(unsigned gfp)
 {

@@ -407,7 +407,7 @@ static int memory_max_write(struct machine *m, struct cgroup *cg, char *buf)
 	return 0;
 }
 
-static void events_print(struct strbuf *out, const unsigned long *ev)
+void memcg_events_format(struct strbuf *out, const unsigned long *ev)
 {
 	int i;
 
@@ -418,7 +418,7 @@ static void events_print(struct strbuf *out, const unsigned long *ev)
 static int memory_events_show(struct machine *m, struct cgroup *cg, struct strbuf *out)
 {
 	(void)m;
-	events_print(out, cg->memcg->events);
+	memcg_events_format(out, cg->memcg->events);
 	return 0;
 }
 
@@ -426,7 +426,7 @@ static int memory_events_local_show(struct machine *m, struct cgroup *cg,
 				    struct strbuf *out)
 {
 	(void)m;
-	events_print(out, cg->memcg->events_local);
+	memcg_events_format(out, cg->memcg->events_local);
 	return 0;
 }
 
@@ -455,10 +455,16 @@ long memcg_stat_value(const long *stats, enum memcg_stat_item i)
 
 static int memory_stat_show(struct machine *m, struct cgroup *cg, struct strbuf *out)
 {
+	memcg_stat_format(m, cg->memcg, out);
+	return 0;
+}
+
+void memcg_stat_format(struct machine *m, struct mem_cgroup *memcg, struct strbuf *out)
+{
 	long stats[MEMCG_NR_STATS];
 	int i;
 
-	memcg_stat_subtree(cg->memcg, stats);
+	memcg_stat_subtree(memcg, stats);
 	for (i = 0; i < MEMCG_NR_STATS; i++) {
 		if (!memcg_stat_visible(m, (enum memcg_stat_item)i))
 			continue;
@@ -466,7 +472,6 @@ static int memory_stat_show(struct machine *m, struct cgroup *cg, struct strbuf 
 			  memcg_stat_show_value((enum memcg_stat_item)i,
 						memcg_stat_value(stats, (enum memcg_stat_item)i)));
 	}
-	return 0;
 }
 
 /* Items of memory.stat that are per-node (lruvec) statistics. */
@@ -656,6 +661,7 @@ static const struct cftype *const all_tables[] = {
 	memory_files,
 	kmem_files,
 	move_charge_files,
+	smemcg_memcg_files,
 };
 
 const struct cftype *cftype_find(const char *name)

@@ -44,6 +44,11 @@ extern const struct cftype cgroup_base_files[];
 extern const struct cftype memory_files[];
 extern const struct cftype kmem_files[];
 extern const struct cftype move_charge_files[];
+extern const struct cftype smemcg_memcg_files[];
+
+struct mem_cgroup;
+void memcg_stat_format(struct machine *m, struct mem_cgroup *memcg, struct strbuf *out);
+void memcg_events_format(struct strbuf *out, const unsigned long *ev);
 
 /* Helpers for show/write functions of every module. */
 void seq_puts_memcg_tunable(struct strbuf *out, long value);

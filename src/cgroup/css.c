@@ -8,6 +8,7 @@
 #include "../machine.h"
 #include "objcg.h"
 #include "../ext/kmem.h"
+#include "../ext/smemcg.h"
 
 void memcg_css_online(struct machine *m, struct mem_cgroup *memcg)
 {
@@ -18,6 +19,7 @@ void memcg_css_online(struct machine *m, struct mem_cgroup *memcg)
 void memcg_css_offline(struct machine *m, struct mem_cgroup *memcg)
 {
 	memcg_offline_kmem(m, memcg);
+	smemcg_memcg_offline(m, memcg);
 }
 
 void memcg_css_released(struct machine *m, struct mem_cgroup *memcg)

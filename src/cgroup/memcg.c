@@ -234,3 +234,38 @@ void memcg_stat_subtree(const struct mem_cgroup *memcg,
 		for (i = 0; i < MEMCG_NR_STATS; i++)
 			out[i] += pos->stat[i];
 }
+
+struct mem_cgroup *memcg_css_alloc_detached(struct machine *m, int *err)
+{
+	struct mem_cgroup *memcg = xcalloc(1, sizeof(*memcg));
+	int i;
+
+	(void)err;
+	page_counter_init(&memcg->memory, NULL);
+	page_counter_init(&memcg->swap, NULL);
+	page_counter_init(&memcg->kmem, NULL);
+	page_counter_init(&memcg->pins, NULL);
+	memcg->zswap_max = PAGE_COUNTER_MAX;
+	list_init(&memcg->objcg_list);
+	for (i = 0; i < NR_LRU_LISTS; i++) {
+		memcg->lruvec.lists[i].head = PAGE_NIL;
+		memcg->lruvec.lists[i].tail = PAGE_NIL;
+	}
+	memcg->slot = memcg_slot_alloc(m, memcg);
+	memcg->state = MEMCG_ONLINE;
+	m->nr_memcgs++;
+	return memcg;
+}
+
+void memcg_free_detached(struct machine *m, struct mem_cgroup *memcg)
+{
+	int cpu;
+
+	/* a stock may still cache it */
+	for (cpu = 0; cpu < m->nr_cpus; cpu++)
+		if (m->cpus[cpu].stock.cached == memcg)
+			drain_stock(m, cpu);
+	memcg_slot_free(m, memcg->slot);
+	m->nr_memcgs--;
+	free(memcg);
+}

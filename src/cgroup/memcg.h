@@ -167,6 +167,9 @@ int cgroup_set_subtree_control(struct machine *m, struct cgroup *cg,
 int cgroup_attach_task(struct machine *m, struct cgroup *dst, struct task *t);
 
 /* memcg lifecycle */
+/* A memcg outside the tree (the accounting of an smemcg): no id, no parent. */
+struct mem_cgroup *memcg_css_alloc_detached(struct machine *m, int *err);
+void memcg_free_detached(struct machine *m, struct mem_cgroup *memcg);
 struct mem_cgroup *memcg_css_alloc(struct machine *m, struct cgroup *cg,
 				   struct mem_cgroup *parent, int *err);
 struct mem_cgroup *memcg_of_slot(const struct machine *m, uint32_t slot);

@@ -14,6 +14,7 @@ struct memobj;
 
 int pins_charge_mlock(struct machine *m, struct task *t, long nr_pages);
 void pins_uncharge_mlock(struct machine *m, struct mm_struct *mm, long nr_pages);
+void pins_task_exit(struct machine *m, struct task *t);
 
 /*
  * dentry + inode of a new file or directory, charged to t's memcg; the
@@ -26,6 +27,12 @@ struct mount;
 int smemcg_attach_mount(struct machine *m, struct mount *mnt, const char *name);
 void smemcg_detach_mount(struct machine *m, struct mount *mnt);
 
+struct vm_area;
+int dmabuf_create(struct machine *m, struct task *t, uint64_t size,
+		  const char *smemcg_name, int *id);
+int dmabuf_import(struct machine *m, struct task *t, int id, struct vm_area **out);
+void dmabuf_task_exit(struct machine *m, struct task *t);
+void dmabuf_free_all(struct machine *m);
 void dmabuf_mapped(struct machine *m, struct memobj *obj);
 void dmabuf_unmapped(struct machine *m, struct memobj *obj);
 

@@ -20,3 +20,9 @@ void pins_uncharge_mlock(struct machine *m, struct mm_struct *mm, long nr_pages)
 	(void)mm;
 	(void)nr_pages;
 }
+
+void pins_task_exit(struct machine *m, struct task *t)
+{
+	(void)m;
+	(void)t;
+}

@@ -1,13 +1,572 @@
 /*
- * Shared memory cgroups (seed 000, Chris Li): control files. The objects
- * themselves land with their issue; until then no smemcg exists.
+ * Shared memory cgroups with borrow counters (seed 000).
+ *
+ * Exact borrow counting keeps, for each page of an smemcg and each memcg
+ * that has processes mapping it (at every level), the number of those
+ * mappings: a hash table of (page, memcg) -> count. Its entries are the
+ * per-page metadata seed 000 doubts is affordable; bench/ measures it.
  */
+#include "smemcg.h"
+
 #include <errno.h>
+#include <stdlib.h>
 #include <string.h>
 
+#include "../cgroup/charge.h"
+#include "../cgroup/control_files.h"
+#include "../cgroup/memcg.h"
 #include "../files.h"
-#include "ext.h"
 #include "../machine.h"
+#include "../mm/mount.h"
+#include "../mm/vmscan.h"
+#include "ext.h"
+
+#define SMEMCG_MAX_NAME 64
+
+/* What a memcg has to do with an smemcg. */
+struct smemcg_link {
+	uint32_t memcg;		/* memcg slot */
+	long borrow;		/* distinct pages mapped from its subtree */
+	long seen;		/* attached here or below: >0 means it sees S */
+	bool attached;		/* attached to this very memcg */
+	long borrow_max;	/* pages, PAGE_COUNTER_MAX when unlimited */
+};
+
+struct smemcg_obj {
+	char *name;
+	struct mem_cgroup *memcg;	/* its pages' accounting */
+	int refs;			/* explicit creation, mounts, dma_bufs */
+	bool explicit_ref;
+	struct smemcg_link *links;
+	int nlinks, caplinks;
+};
+
+/* (page, memcg) -> number of mappings of the page from the memcg's subtree */
+struct pm_table {
+	uint64_t *key;		/* h << 32 | memcg slot; 0 = empty (key+1 stored) */
+	uint32_t *val;
+	uint64_t cap, used;
+};
+
+struct smemcg_state {
+	struct smemcg_obj **v;
+	int n;
+	struct pm_table pm;
+};
+
+static struct smemcg_state *st(struct machine *m)
+{
+	return m->smemcgs;
+}
+
+void smemcg_init(struct machine *m)
+{
+	m->smemcgs = xcalloc(1, sizeof(struct smemcg_state));
+}
+
+struct mem_cgroup *smemcg_memcg(struct smemcg_obj *s)
+{
+	return s->memcg;
+}
+
+/* ---- the (page, memcg) table: open addressing, backward-shift delete ---- */
+
+static uint64_t pm_hash(uint64_t k)
+{
+	return hash64(k);
+}
+
+static uint64_t pm_slot(const struct pm_table *t, uint64_t key)
+{
+	uint64_t i = pm_hash(key) & (t->cap - 1);
+
+	while (t->key[i] && t->key[i] != key)
+		i = (i + 1) & (t->cap - 1);
+	return i;
+}
+
+static void pm_grow(struct pm_table *t)
+{
+	struct pm_table n;
+	uint64_t i;
+
+	n.cap = t->cap ? t->cap * 2 : 1024;
+	n.used = t->used;
+	n.key = xcalloc(n.cap, sizeof(*n.key));
+	n.val = xcalloc(n.cap, sizeof(*n.val));
+	for (i = 0; i < t->cap; i++) {
+		if (t->key[i]) {
+			uint64_t s = pm_slot(&n, t->key[i]);
+
+			n.key[s] = t->key[i];
+			n.val[s] = t->val[i];
+		}
+	}
+	free(t->key);
+	free(t->val);
+	*t = n;
+}
+
+static uint32_t pm_get(const struct pm_table *t, uint64_t key)
+{
+	uint64_t s;
+
+	if (!t->cap)
+		return 0;
+	s = pm_slot(t, key);
+	return t->key[s] ? t->val[s] : 0;
+}
+
+static void pm_del_at(struct pm_table *t, uint64_t s)
+{
+	uint64_t i = s, j = s;
+
+	t->key[i] = 0;
+	t->used--;
+	/* shift back entries that probed past the hole */
+	for (;;) {
+		uint64_t home;
+
+		j = (j + 1) & (t->cap - 1);
+		if (!t->key[j])
+			return;
+		home = pm_hash(t->key[j]) & (t->cap - 1);
+		if ((j > i && (home <= i || home > j)) || (j < i && (home <= i && home > j))) {
+			t->key[i] = t->key[j];
+			t->val[i] = t->val[j];
+			t->key[j] = 0;
+			i = j;
+		}
+	}
+}
+
+static void pm_set(struct pm_table *t, uint64_t key, uint32_t val)
+{
+	uint64_t s;
+
+	if (!val) {
+		if (t->cap) {
+			s = pm_slot(t, key);
+			if (t->key[s])
+				pm_del_at(t, s);
+		}
+		return;
+	}
+	if ((t->used + 1) * 2 > t->cap)
+		pm_grow(t);
+	s = pm_slot(t, key);
+	if (!t->key[s]) {
+		t->key[s] = key;
+		t->used++;
+	}
+	t->val[s] = val;
+}
+
+static uint64_t pm_key(pgh_t h, uint32_t slot)
+{
+	return (((uint64_t)h << 32) | slot) + 1;
+}
+
+/* ---- objects ---- */
+
+struct smemcg_obj *smemcg_find(struct machine *m, const char *name)
+{
+	int i;
+
+	for (i = 0; i < st(m)->n; i++)
+		if (!strcmp(st(m)->v[i]->name, name))
+			return st(m)->v[i];
+	return NULL;
+}
+
+static bool valid_name(const char *name)
+{
+	size_t n = strlen(name), i;
+
+	if (!n || n > SMEMCG_MAX_NAME)
+		return false;
+	for (i = 0; i < n; i++) {
+		char c = name[i];
+
+		if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+		      c == '_' || c == '-' || c == '.'))
+			return false;
+	}
+	return true;
+}
+
+int smemcg_get(struct machine *m, const char *name, bool create_explicit,
+	       uint64_t max_bytes, struct smemcg_obj **out)
+{
+	struct smemcg_obj *s = smemcg_find(m, name);
+	int err = 0;
+
+	if (!valid_name(name))
+		return machine_error(m, -EINVAL, "bad smemcg name \"%s\"", name);
+	if (s && create_explicit) {
+		if (s->explicit_ref)
+			return machine_error(m, -EEXIST, "smemcg %s already exists", name);
+		s->explicit_ref = true;
+		s->refs++;
+	}
+	if (!s) {
+		s = xcalloc(1, sizeof(*s));
+		s->name = xstrdup(name);
+		s->memcg = memcg_css_alloc_detached(m, &err);
+		if (!s->memcg) {
+			free(s->name);
+			free(s);
+			return err;
+		}
+		s->memcg->smemcg = s;
+		st(m)->v = xrealloc(st(m)->v, (size_t)(st(m)->n + 1) * sizeof(*st(m)->v));
+		st(m)->v[st(m)->n++] = s;
+		s->refs = 1;
+		s->explicit_ref = create_explicit;
+	} else if (!create_explicit) {
+		s->refs++;
+	}
+	if (create_explicit && max_bytes != UINT64_MAX)
+		s->memcg->memory.max = (long)MIN(max_bytes / PAGE_SIZE, (uint64_t)PAGE_COUNTER_MAX);
+	*out = s;
+	return 0;
+}
+
+static void link_remove_seen(struct machine *m, struct smemcg_obj *s, struct mem_cgroup *x);
+
+static void smemcg_free(struct machine *m, struct smemcg_obj *s)
+{
+	int i;
+
+	/* detach from every memcg that still sees it */
+	for (i = 0; i < s->nlinks; i++) {
+		struct smemcg_link *l = &s->links[i];
+
+		if (l->attached) {
+			l->attached = false;
+			link_remove_seen(m, s, memcg_of_slot(m, l->memcg));
+		}
+	}
+	for (i = 0; i < st(m)->n; i++)
+		if (st(m)->v[i] == s)
+			st(m)->v[i] = st(m)->v[--st(m)->n];
+	memcg_free_detached(m, s->memcg);
+	free(s->links);
+	free(s->name);
+	free(s);
+}
+
+void smemcg_put(struct machine *m, struct smemcg_obj *s)
+{
+	if (--s->refs == 0)
+		smemcg_free(m, s);
+}
+
+int smemcg_destroy(struct machine *m, const char *name)
+{
+	struct smemcg_obj *s = smemcg_find(m, name);
+
+	if (!s)
+		return machine_error(m, -ENOENT, "no smemcg named %s", name);
+	if (!s->explicit_ref)
+		return machine_error(m, -EBUSY,
+				     "smemcg %s lives as long as its mount or dma_buf", name);
+	s->explicit_ref = false;
+	smemcg_put(m, s);
+	return 0;
+}
+
+void smemcg_free_all(struct machine *m)
+{
+	struct smemcg_state *ss = st(m);
+
+	if (!ss)
+		return;
+	while (ss->n)
+		smemcg_free(m, ss->v[0]);
+	free(ss->v);
+	free(ss->pm.key);
+	free(ss->pm.val);
+	free(ss);
+	m->smemcgs = NULL;
+}
+
+/* ---- links: borrow counters and who sees what ---- */
+
+static struct smemcg_link *link_of(struct smemcg_obj *s, struct mem_cgroup *x,
+				   bool create)
+{
+	int i;
+
+	for (i = 0; i < s->nlinks; i++)
+		if (s->links[i].memcg == x->slot)
+			return &s->links[i];
+	if (!create)
+		return NULL;
+	if (s->nlinks == s->caplinks) {
+		s->caplinks = s->caplinks ? s->caplinks * 2 : 8;
+		s->links = xrealloc(s->links, (size_t)s->caplinks * sizeof(*s->links));
+	}
+	memset(&s->links[s->nlinks], 0, sizeof(s->links[0]));
+	s->links[s->nlinks].memcg = x->slot;
+	s->links[s->nlinks].borrow_max = PAGE_COUNTER_MAX;
+	return &s->links[s->nlinks++];
+}
+
+/* Drop links that no longer carry anything. */
+static void link_gc(struct smemcg_obj *s)
+{
+	int i;
+
+	for (i = 0; i < s->nlinks;) {
+		struct smemcg_link *l = &s->links[i];
+
+		if (!l->borrow && !l->seen && !l->attached)
+			*l = s->links[--s->nlinks];
+		else
+			i++;
+	}
+}
+
+long smemcg_borrow(struct smemcg_obj *s, struct mem_cgroup *x)
+{
+	struct smemcg_link *l = link_of(s, x, false);
+
+	return l ? l->borrow : 0;
+}
+
+/* How many pages of S memcg x sees under the current policy. */
+static long seen_pages(struct machine *m, struct smemcg_obj *s, struct smemcg_link *l)
+{
+	if (m->policy.smemcg == SMEMCG_FULL)
+		return page_counter_read(&s->memcg->memory);
+	return l->borrow;
+}
+
+static void link_add_seen(struct machine *m, struct smemcg_obj *s, struct mem_cgroup *x)
+{
+	for (; x && !mem_cgroup_is_root(x); x = x->parent) {
+		struct smemcg_link *l = link_of(s, x, true);
+
+		if (l->seen++ == 0)
+			page_counter_add_extra(&x->memory, seen_pages(m, s, l));
+	}
+}
+
+static void link_remove_seen(struct machine *m, struct smemcg_obj *s, struct mem_cgroup *x)
+{
+	for (; x && !mem_cgroup_is_root(x); x = x->parent) {
+		struct smemcg_link *l = link_of(s, x, false);
+
+		if (l && --l->seen == 0)
+			page_counter_add_extra(&x->memory, -seen_pages(m, s, l));
+	}
+	link_gc(s);
+}
+
+static int attach(struct machine *m, struct mem_cgroup *x, struct smemcg_obj *s)
+{
+	struct smemcg_link *l = link_of(s, x, true);
+
+	if (l->attached)
+		return 0;
+	l->attached = true;
+	link_add_seen(m, s, x);
+	return 0;
+}
+
+static void detach(struct machine *m, struct mem_cgroup *x, struct smemcg_obj *s)
+{
+	struct smemcg_link *l = link_of(s, x, false);
+
+	if (!l || !l->attached)
+		return;
+	l->attached = false;
+	link_remove_seen(m, s, x);
+}
+
+void smemcg_memcg_offline(struct machine *m, struct mem_cgroup *memcg)
+{
+	int i;
+
+	if (!st(m))
+		return;
+	for (i = 0; i < st(m)->n; i++)
+		detach(m, memcg, st(m)->v[i]);
+}
+
+/*
+ * Make room for n more pages seen by x (and its ancestors that see S):
+ * reclaim, never OOM. Returns 0 or -ENOMEM with a max event raised.
+ */
+static int room_for(struct machine *m, struct mem_cgroup *over, long n)
+{
+	int tries = MAX_RECLAIM_RETRIES;
+
+	while (page_counter_seen(&over->memory) + n > over->memory.max) {
+		if (!tries-- ||
+		    !try_to_free_mem_cgroup_pages(m, over, n, GFP_KERNEL, MEMCG_RECLAIM_MAY_SWAP)) {
+			if (page_counter_seen(&over->memory) + n <= over->memory.max)
+				break;
+			memcg_memory_event(m, over, MEMCG_MAX);
+			return -ENOMEM;
+		}
+	}
+	return 0;
+}
+
+int smemcg_page_map(struct machine *m, pgh_t h, struct mem_cgroup *x0, int delta)
+{
+	struct mem_cgroup *owner = memcg_of_slot(m, *page_owner(&m->pages, h));
+	struct smemcg_obj *s = owner->smemcg;
+	struct pm_table *t = &st(m)->pm;
+	struct mem_cgroup *x;
+
+	if (!s)
+		return 0;
+	if (delta > 0) {
+		/* check every level this page would be new to */
+		for (x = x0; x && !mem_cgroup_is_root(x); x = x->parent) {
+			struct smemcg_link *l;
+
+			if (pm_get(t, pm_key(h, x->slot)))
+				continue;
+			l = link_of(s, x, false);
+			if (l && l->borrow + 1 > l->borrow_max) {
+				memcg_memory_event(m, x, MEMCG_MAX);
+				return machine_error(m, -ENOMEM,
+						     "smemcg %s: borrow.max of %s reached", s->name,
+						     x->cgroup ? x->cgroup->name : "?");
+			}
+			if (l && l->seen && m->policy.smemcg == SMEMCG_BORROW &&
+			    room_for(m, x, 1))
+				return machine_error(m, -ENOMEM,
+						     "smemcg %s: no room under memory.max for a borrowed page",
+						     s->name);
+		}
+	}
+	for (x = x0; x && !mem_cgroup_is_root(x); x = x->parent) {
+		uint64_t k = pm_key(h, x->slot);
+		uint32_t c = pm_get(t, k);
+		struct smemcg_link *l;
+
+		if (delta < 0 && !c)
+			continue;
+		pm_set(t, k, (uint32_t)((long)c + delta));
+		if ((delta > 0 && c == 0) || (delta < 0 && c == 1)) {
+			l = link_of(s, x, true);
+			l->borrow += delta;
+			if (l->seen && m->policy.smemcg == SMEMCG_BORROW)
+				page_counter_add_extra(&x->memory, delta);
+			if (delta < 0)
+				link_gc(s);
+		}
+	}
+	return 0;
+}
+
+int smemcg_charged(struct machine *m, struct smemcg_obj *s, long nr)
+{
+	int i;
+
+	if (m->policy.smemcg != SMEMCG_FULL)
+		return 0;
+	if (nr > 0) {
+		for (i = 0; i < s->nlinks; i++)
+			if (s->links[i].seen &&
+			    room_for(m, memcg_of_slot(m, s->links[i].memcg), nr))
+				return -ENOMEM;
+	}
+	for (i = 0; i < s->nlinks; i++)
+		if (s->links[i].seen)
+			page_counter_add_extra(&memcg_of_slot(m, s->links[i].memcg)->memory, nr);
+	return 0;
+}
+
+void smemcg_for_each_seen(struct machine *m, struct mem_cgroup *x,
+			  void (*fn)(struct machine *, struct mem_cgroup *, void *),
+			  void *arg)
+{
+	int i, j;
+
+	if (!st(m) || !st(m)->n || !x->memory.extra)
+		return;
+	for (i = 0; i < st(m)->n; i++) {
+		struct smemcg_obj *s = st(m)->v[i];
+
+		for (j = 0; j < s->nlinks; j++)
+			if (s->links[j].memcg == x->slot && s->links[j].seen) {
+				fn(m, s->memcg, arg);
+				break;
+			}
+	}
+}
+
+/* ---- mounts ---- */
+
+int smemcg_attach_mount(struct machine *m, struct mount *mnt, const char *name)
+{
+	struct smemcg_obj *s;
+	int err = smemcg_get(m, name, false, UINT64_MAX, &s);
+
+	if (err)
+		return err;
+	mnt->smemcg = s;
+	return 0;
+}
+
+void smemcg_detach_mount(struct machine *m, struct mount *mnt)
+{
+	if (mnt->smemcg)
+		smemcg_put(m, mnt->smemcg);
+	mnt->smemcg = NULL;
+}
+
+/* ---- files: CG/memory.smemcg ---- */
+
+static int memcg_smemcg_show(struct machine *m, struct cgroup *cg, struct strbuf *out)
+{
+	int i;
+
+	for (i = 0; i < st(m)->n; i++) {
+		struct smemcg_obj *s = st(m)->v[i];
+		struct smemcg_link *l = link_of(s, cg->memcg, false);
+
+		if (l && l->attached)
+			sb_printf(out, "%s %llu\n", s->name,
+				  (unsigned long long)l->borrow * PAGE_SIZE);
+	}
+	return 0;
+}
+
+static int memcg_smemcg_write(struct machine *m, struct cgroup *cg, char *buf)
+{
+	char *save = NULL, *tok;
+
+	for (tok = strtok_r(buf, " \t\n", &save); tok; tok = strtok_r(NULL, " \t\n", &save)) {
+		struct smemcg_obj *s;
+
+		if ((tok[0] != '+' && tok[0] != '-') || !tok[1])
+			return machine_error(m, -EINVAL,
+					     "memory.smemcg takes +NAME or -NAME, not \"%s\"", tok);
+		s = smemcg_find(m, tok + 1);
+		if (!s)
+			return machine_error(m, -ENOENT, "no smemcg named %s", tok + 1);
+		if (tok[0] == '+')
+			attach(m, cg->memcg, s);
+		else
+			detach(m, cg->memcg, s);
+	}
+	return 0;
+}
+
+const struct cftype smemcg_memcg_files[] = {
+	{ "memory.smemcg", CFT_MEMORY | CFT_NOT_ON_ROOT | CFT_READ | CFT_WRITE | CFT_EXT,
+	  memcg_smemcg_show, memcg_smemcg_write },
+	{ NULL, 0, NULL, NULL },
+};
+
+/* ---- files: @NAME/FILE ---- */
 
 static const char *const smemcg_file_names[] = {
 	"memory.current", "memory.max", "memory.stat", "memory.events", "attached",
@@ -26,27 +585,118 @@ unsigned smemcg_ext_file_mode(const char *name)
 	return 0;
 }
 
+static int resolve(struct machine *m, const char *path, struct smemcg_obj **s,
+		   const char **file)
+{
+	const char *slash = strchr(path, '/');
+	char *name;
+
+	if (path[0] != '@' || !slash)
+		return machine_error(m, -EINVAL, "an smemcg file is @NAME/FILE, not %s", path);
+	name = xstrndup(path + 1, (size_t)(slash - path - 1));
+	*s = smemcg_find(m, name);
+	free(name);
+	if (!*s)
+		return machine_error(m, -ENOENT, "no such smemcg: %s", path);
+	*file = slash + 1;
+	if (!smemcg_ext_file_mode(*file))
+		return machine_error(m, -ENOENT, "no such file: %s", path);
+	return 0;
+}
+
 int smemcg_ext_file_read(struct machine *m, const char *path, struct strbuf *out)
 {
-	(void)out;
-	return machine_error(m, -ENOENT, "no such smemcg: %s", path);
+	struct smemcg_obj *s;
+	const char *file;
+	int err = resolve(m, path, &s, &file), i;
+	char buf[4096];
+
+	if (err)
+		return err;
+	if (!strcmp(file, "memory.current")) {
+		sb_printf(out, "%llu\n",
+			  (unsigned long long)page_counter_read(&s->memcg->memory) * PAGE_SIZE);
+	} else if (!strcmp(file, "memory.max")) {
+		seq_puts_memcg_tunable(out, s->memcg->memory.max);
+	} else if (!strcmp(file, "memory.stat")) {
+		memcg_stat_format(m, s->memcg, out);
+	} else if (!strcmp(file, "memory.events")) {
+		memcg_events_format(out, s->memcg->events);
+	} else if (!strcmp(file, "attached")) {
+		for (i = 0; i < s->nlinks; i++) {
+			struct mem_cgroup *x = memcg_of_slot(m, s->links[i].memcg);
+
+			if (!s->links[i].attached || !x->cgroup)
+				continue;
+			cgroup_path(x->cgroup, buf, sizeof(buf));
+			sb_printf(out, "%s\n", buf);
+		}
+	} else {
+		for (i = 0; i < s->nlinks; i++) {
+			struct mem_cgroup *x = memcg_of_slot(m, s->links[i].memcg);
+
+			if (!s->links[i].attached || !x->cgroup)
+				continue;
+			cgroup_path(x->cgroup, buf, sizeof(buf));
+			sb_printf(out, "%s ", buf);
+			seq_puts_memcg_tunable(out, s->links[i].borrow_max);
+		}
+	}
+	return 0;
 }
 
 int smemcg_ext_file_write(struct machine *m, const char *path, const char *value)
 {
-	(void)value;
-	return machine_error(m, -ENOENT, "no such smemcg: %s", path);
+	struct smemcg_obj *s;
+	const char *file;
+	char *buf;
+	int err = resolve(m, path, &s, &file);
+	long pages;
+
+	if (err)
+		return err;
+	if (!(smemcg_ext_file_mode(file) & SMEMCG_FILE_WRITE))
+		return machine_error(m, -EACCES, "%s is read-only", path);
+	buf = xstrdup(value);
+	if (!strcmp(file, "memory.max")) {
+		err = page_counter_memparse(&pages, strstrip(buf), "max");
+		if (err) {
+			err = machine_error(m, err, "memory.max takes a size or \"max\"");
+		} else {
+			int tries = MAX_RECLAIM_RETRIES;
+
+			s->memcg->memory.max = pages;
+			/* shrink to the new limit; nobody is ever killed for an smemcg */
+			while (page_counter_read(&s->memcg->memory) > pages && tries--)
+				try_to_free_mem_cgroup_pages(m, s->memcg,
+							     page_counter_read(&s->memcg->memory) - pages,
+							     GFP_KERNEL, MEMCG_RECLAIM_MAY_SWAP);
+		}
+	} else {
+		/* borrow.max: "CGPATH SIZE|max" for an attached memcg */
+		char *sp = strchr(strstrip(buf), ' ');
+		struct cgroup *cg;
+		struct smemcg_link *l;
+
+		if (!sp) {
+			err = machine_error(m, -EINVAL, "borrow.max takes \"CGROUP SIZE\"");
+		} else {
+			*sp = '\0';
+			cg = cgroup_lookup(m, buf);
+			l = cg && cg->memcg ? link_of(s, cg->memcg, false) : NULL;
+			if (!l || !l->attached)
+				err = machine_error(m, -ENOENT, "%s is not attached to %s", buf, s->name);
+			else if ((err = page_counter_memparse(&pages, strstrip(sp + 1), "max")))
+				err = machine_error(m, err, "borrow.max takes a size or \"max\"");
+			else
+				l->borrow_max = pages;
+		}
+	}
+	free(buf);
+	return err;
 }
 
-int smemcg_attach_mount(struct machine *m, struct mount *mnt, const char *name)
+size_t smemcg_metadata_bytes(struct machine *m)
 {
-	(void)mnt;
-	return machine_error(m, -ENOSYS, "smemcg=%s: shared memory cgroups are not supported yet",
-			     name);
-}
-
-void smemcg_detach_mount(struct machine *m, struct mount *mnt)
-{
-	(void)m;
-	(void)mnt;
+	return st(m) ? st(m)->pm.cap * (sizeof(uint64_t) + sizeof(uint32_t)) : 0;
 }

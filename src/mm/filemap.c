@@ -20,6 +20,7 @@
 
 #include "../cgroup/charge.h"
 #include "../ext/ext.h"
+#include "../ext/smemcg.h"
 #include "../machine.h"
 #include "lru.h"
 #include "mm_state.h"
@@ -165,6 +166,20 @@ int filemap_add_page(struct machine *m, struct task *t, struct inode *inode,
 	if (mnt && mnt->used_pages >= mnt->max_pages)
 		return machine_error(m, -ENOSPC, "tmpfs %s is full (size=%lldk)", mnt->dir,
 				     (long long)mnt->max_pages * 4);
+	if (obj->smemcg) {
+		/* seed 000: the page is charged once, to the smemcg */
+		memcg = smemcg_memcg(obj->smemcg);
+		err = page_alloc_charge(m, memcg, GFP_KERNEL);
+		if (err)
+			return machine_error(m, -ENOMEM,
+					     "the smemcg of this filesystem is at its memory.max");
+		h = memobj_slot(m, obj, idx);
+		page_install(m, obj, h, memcg, false);
+		if (mnt)
+			mnt->used_pages++;
+		*out = h;
+		return 0;
+	}
 	memcg = pagecache_memcg(m, t, obj, &remote);
 	m->remote_charge = remote;
 	err = page_alloc_charge(m, memcg, remote ? GFP_REMOTE : GFP_KERNEL);

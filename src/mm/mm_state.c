@@ -3,6 +3,7 @@
 
 #include <stdlib.h>
 
+#include "../ext/ext.h"
 #include "../machine.h"
 #include "filemap.h"
 #include "mm.h"
@@ -34,6 +35,7 @@ void mm_state_free(struct machine *m)
 	/* Exit everything so that every page is freed through its owner. */
 	for (i = 0; i < ms->nr_tasks; i++)
 		task_do_exit(m, ms->tasks[i], 0);
+	dmabuf_free_all(m);
 	while (ms->nr_mounts)
 		tmpfs_umount(m, NULL, ms->mounts[0]->dir);
 	for (i = 0; i < (int)ms->nr_inodes; i++) {
@@ -60,6 +62,6 @@ void mm_state_free(struct machine *m)
 
 void task_exit_files(struct machine *m, struct task *t)
 {
-	(void)m;
-	(void)t;
+	dmabuf_task_exit(m, t);
+	pins_task_exit(m, t);
 }

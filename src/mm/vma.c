@@ -30,6 +30,7 @@
 #include "page_memcg.h"
 #include "remote.h"
 #include "../ext/ext.h"
+#include "../ext/smemcg.h"
 #include "swap.h"
 #include "task.h"
 
@@ -443,10 +444,29 @@ static int obj_page_get(struct machine *m, struct task *t, struct vm_area *v,
 	return 0;
 }
 
-static void map_obj_page(struct machine *m, struct vm_area *v, uint64_t i, pgh_t h)
+static int map_obj_page(struct machine *m, struct vm_area *v, uint64_t i, pgh_t h)
 {
+	struct mem_cgroup *owner;
+
 	if (test_mapped(v, i))
-		return;
+		return 0;
+	/*
+	 * seed 000: mapping a page of an smemcg makes the mapper's memcg
+	 * borrow it. The mapping remembers that memcg, so that borrows, like
+	 * charges, stay where they were made when the task moves.
+	 */
+	owner = page_memcg(m, h);
+	if (owner && owner->smemcg) {
+		int err;
+
+		if (!v->borrower) {
+			v->borrower = mm_memcg(m, v->mm);
+			v->borrower->refs_other++;
+		}
+		err = smemcg_page_map(m, h, v->borrower, +1);
+		if (err)
+			return err;
+	}
 	set_mapped(v, i, true);
 	page_mapcount_inc(m, v->obj, h);
 	v->mm->rss[rss_type(v->obj)]++;
@@ -454,12 +474,18 @@ static void map_obj_page(struct machine *m, struct vm_area *v, uint64_t i, pgh_t
 		*page_flags(&m->pages, h) |= PF_MLOCKED;
 		page_lru_refile(m, v->obj, h);
 	}
+	return 0;
 }
 
 static void unmap_obj_page(struct machine *m, struct vm_area *v, uint64_t i, pgh_t h)
 {
+	struct mem_cgroup *owner;
+
 	if (!test_mapped(v, i))
 		return;
+	owner = page_memcg(m, h);
+	if (owner && owner->smemcg && v->borrower)
+		smemcg_page_map(m, h, v->borrower, -1);
 	set_mapped(v, i, false);
 	v->mm->rss[rss_type(v->obj)]--;
 	page_mapcount_dec(m, v->obj, h);
@@ -484,7 +510,8 @@ static int fault_shared(struct machine *m, struct task *t, struct vm_area *v,
 	*faulted = true;
 	if (page_remote_access(m, v->obj, h, mm_memcg(m, v->mm)))
 		return -ENOMEM;
-	map_obj_page(m, v, i, h);
+	if (map_obj_page(m, v, i, h))
+		return FAULT_SIGBUS;	/* a borrow the smemcg rules refuse */
 	young(m, h);
 	if (write && v->obj->type == OBJ_FILE)
 		filemap_dirty_page(m, v->inode, h);
@@ -900,6 +927,8 @@ int vma_munmap(struct machine *m, struct vm_area *v)
 		list_del(&v->obj_node);
 	}
 	pt_free_all(m, v);
+	if (v->borrower)
+		memcg_put_ref(m, v->borrower, &v->borrower->refs_other, 1);
 	list_del(&v->node);
 	if (v->inode)
 		inode_put(m, v->inode);
@@ -993,13 +1022,31 @@ void vma_dup(struct machine *m, struct vm_area *v, struct mm_struct *cmm)
 		/* private file mappings with COW pages copy their file PTEs too */
 		if (v->kind == VMA_FILE_PRIVATE && had_anon) {
 			for (i = 0; i < v->npages; i++) {
-				if (test_mapped(v, i)) {
-					map_obj_page(m, c, i,
-						     memobj_lookup(m, v->obj, v->pgoff + i));
+				if (test_mapped(v, i) &&
+				    !map_obj_page(m, c, i,
+						  memobj_lookup(m, v->obj, v->pgoff + i)))
 					pt_map(m, c, i);
-				}
 			}
 		}
 	}
 	c->locked = false;	/* mlock is not inherited across fork */
+}
+
+int vma_populate(struct machine *m, struct vm_area *v)
+{
+	uint64_t i;
+
+	for (i = 0; i < v->npages; i++) {
+		pgh_t h = memobj_lookup(m, v->obj, v->pgoff + i);
+		int err;
+
+		if (h == PAGE_NIL || page_state(&m->pages, h) != PS_PRESENT)
+			continue;
+		err = pt_map(m, v, i);
+		if (!err)
+			err = map_obj_page(m, v, i, h);
+		if (err)
+			return err;
+	}
+	return 0;
 }

@@ -23,6 +23,7 @@
 #include "page_memcg.h"
 #include "swap.h"
 #include "vma.h"
+#include "../ext/smemcg.h"
 
 #define DEACTIVATE_ANON 1
 #define DEACTIVATE_FILE 2
@@ -466,6 +467,12 @@ static void shrink_node_memcgs(struct machine *m, struct scan_control *sc)
 	}
 }
 
+/* seed 000: the pages a memcg borrows from smemcgs can be reclaimed for it */
+static void shrink_seen_smemcg(struct machine *m, struct mem_cgroup *s, void *arg)
+{
+	shrink_lruvec(m, s, arg);
+}
+
 static long do_try_to_free_pages(struct machine *m, struct scan_control *sc)
 {
 	int initial_priority = sc->priority;
@@ -475,6 +482,8 @@ retry:
 		sc->nr_scanned = 0;
 		prepare_scan_count(m, sc);
 		shrink_node_memcgs(m, sc);
+		if (sc->cgroup_reclaim)
+			smemcg_for_each_seen(m, sc->target, shrink_seen_smemcg, sc);
 		if (sc->nr_reclaimed >= sc->nr_to_reclaim)
 			break;
 	} while (--sc->priority >= 0);

@@ -17,6 +17,7 @@ struct model_backend {
 	struct strmap procs;		/* name -> pid */
 	struct strmap maps;		/* "mm\001map" -> mapping number */
 	struct strmap mmids;		/* process name -> its address space */
+	struct strmap bufs;		/* dma_buf name -> buffer */
 	int64_t next_mmid;
 	bool check;			/* run the invariant checker after each statement */
 };
@@ -31,6 +32,7 @@ struct model_backend *model_backend_new(const struct smc_kv *overrides, int n,
 	strmap_init(&mb->procs);
 	strmap_init(&mb->maps);
 	strmap_init(&mb->mmids);
+	strmap_init(&mb->bufs);
 	mb->check = check;
 	mb->policies = xcalloc((size_t)n + 1, sizeof(*mb->policies));
 	for (i = 0; i < n; i++) {
@@ -56,6 +58,7 @@ void model_backend_free(struct model_backend *mb)
 	strmap_free(&mb->procs);
 	strmap_free(&mb->maps);
 	strmap_free(&mb->mmids);
+	strmap_free(&mb->bufs);
 	free(mb);
 }
 
@@ -197,6 +200,28 @@ static int exec_memory(struct model_backend *mb, const struct smc_stmt *st,
 		return report(mb, smemcg_remount(mb->m, pid, st->path, st->opts), msg);
 	case SMC_UMOUNT:
 		return report(mb, smemcg_umount(mb->m, pid, st->path), msg);
+	case SMC_DMABUF:
+		rc = smemcg_dmabuf(&id, mb->m, pid, st->size, st->smemcg);
+		if (!rc)
+			strmap_set(&mb->bufs, st->name, id);
+		return report(mb, rc, msg);
+	case SMC_IMPORT: {
+		int64_t buf;
+		int map;
+
+		if (!strmap_get(&mb->bufs, st->path, &buf)) {
+			sb_printf(msg, "no dma_buf named %s", st->path);
+			return -EBADF;
+		}
+		rc = smemcg_import(&map, mb->m, pid, (int)buf);
+		if (rc)
+			return report(mb, rc, msg);
+		sb_init(&k);
+		map_key(&k, mm_of(mb, st->proc), st->name);
+		strmap_set(&mb->maps, k.buf, map);
+		sb_free(&k);
+		return 0;
+	}
 	case SMC_KMALLOC:
 		return report(mb, smemcg_kmalloc(mb->m, pid, st->name, (long)st->count), msg);
 	case SMC_KFREE:
@@ -342,7 +367,14 @@ static int mb_exec(void *ctx, const struct smc_stmt *st, struct strbuf *msg)
 	case SMC_MLOCK: case SMC_MUNLOCK: case SMC_FILE_WRITE: case SMC_FILE_READ:
 	case SMC_TRUNCATE: case SMC_UNLINK: case SMC_FS_MKDIR: case SMC_MOUNT:
 	case SMC_REMOUNT: case SMC_UMOUNT: case SMC_KMALLOC: case SMC_KFREE:
+	case SMC_DMABUF: case SMC_IMPORT:
 		rc = exec_memory(mb, st, msg);
+		break;
+	case SMC_SMEMCG_CREATE:
+		rc = report(mb, smemcg_smemcg_create(mb->m, st->name, st->size), msg);
+		break;
+	case SMC_SMEMCG_DESTROY:
+		rc = report(mb, smemcg_smemcg_destroy(mb->m, st->name), msg);
 		break;
 	default: {
 		struct strbuf t;

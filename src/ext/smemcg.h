@@ -1,0 +1,60 @@
+/*
+ * Shared memory cgroups (seed 000, Chris Li): a charge counter with the
+ * lifetime of the shared object it accounts (a tmpfs mount, dma_bufs),
+ * attached to memcgs, with one borrow counter per <smemcg, memcg>.
+ *
+ * An smemcg's pages are owned by a hidden memcg of its own (not in the
+ * cgroup tree, no processes, its own limit and LRU), so charging,
+ * reclaim, stats and swap work as for any memcg, and nobody is ever
+ * OOM-killed for it. A page is charged once, to its smemcg. A memcg X
+ * borrows a page while a process of X's subtree maps it: the borrow
+ * counter <S, X> counts each page once, however many processes map it,
+ * at every level of the hierarchy. What a memcg's memory.current and
+ * memory.max see of S depends on policy smemcg=: borrow (its borrow
+ * counter) or full (S's whole charge), for the memcgs S is attached to
+ * and their ancestors.
+ */
+#ifndef SMEMCG_EXT_SMEMCG_H
+#define SMEMCG_EXT_SMEMCG_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "../base/list.h"
+#include "../mm/page.h"
+
+struct machine;
+struct mem_cgroup;
+struct mount;
+struct task;
+
+struct smemcg_obj;
+
+void smemcg_init(struct machine *m);
+void smemcg_free_all(struct machine *m);
+
+struct smemcg_obj *smemcg_find(struct machine *m, const char *name);
+/* explicit: `smemcg create`; else created for a mount or a dma_buf */
+int smemcg_get(struct machine *m, const char *name, bool create_explicit,
+	       uint64_t max_bytes, struct smemcg_obj **out);
+void smemcg_put(struct machine *m, struct smemcg_obj *s);
+int smemcg_destroy(struct machine *m, const char *name);
+struct mem_cgroup *smemcg_memcg(struct smemcg_obj *s);
+
+/*
+ * A mapping of memcg x's process takes (delta +1) or drops (-1) page h of
+ * an smemcg. Taking may fail with -ENOMEM (a limit or borrow.max).
+ */
+int smemcg_page_map(struct machine *m, pgh_t h, struct mem_cgroup *x, int delta);
+/* The smemcg's charge changed by nr pages (policy full sees it). */
+int smemcg_charged(struct machine *m, struct smemcg_obj *s, long nr);
+/* A memcg goes offline: its attachments go. */
+void smemcg_memcg_offline(struct machine *m, struct mem_cgroup *memcg);
+/* Reclaim also scans the smemcgs a memcg sees (fn is shrink_lruvec). */
+void smemcg_for_each_seen(struct machine *m, struct mem_cgroup *x,
+			  void (*fn)(struct machine *, struct mem_cgroup *, void *),
+			  void *arg);
+/* Borrowed pages of s by memcg x (for pins, checks). */
+long smemcg_borrow(struct smemcg_obj *s, struct mem_cgroup *x);
+
+#endif
