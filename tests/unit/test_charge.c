@@ -502,6 +502,36 @@ static void test_stock_via_processes(void)
 	smemcg_machine_free(sm);
 }
 
+/*
+ * memory.high penalty (facts 2.4) at Debian's HZ = 250, high = 100M =
+ * 25600 pages: overage = ((usage - high) << 20) / high, penalty =
+ * overage^2 * HZ >> 20 >> 14, scaled by nr_pages / 64. The kernel's
+ * comment table is for HZ = 1000 (101M -> 6 ms, 110M -> 639 ms, 118M ->
+ * the 2 s cap); the same formula at HZ = 250 gives the values below.
+ */
+static void test_high_penalty(void)
+{
+	is(calculate_overage(25600, 25600), 0, "usage == high: no overage");
+	is(calculate_overage(100, 25600), 0, "usage < high: no overage");
+	/* 101M: (256 << 20) / 25600 = 268435456 / 25600 = 10485.76 -> 10485 */
+	is(calculate_overage(25856, 25600), 10485, "101M over 100M: overage 10485");
+	/* 110M: (2560 << 20) / 25600 = 104857.6 -> 104857 */
+	is(calculate_overage(28160, 25600), 104857, "110M over 100M: overage 104857");
+	/* high 0 acts as 1 page: (10 - 1) << 20 = 9437184 */
+	is(calculate_overage(10, 0), 9437184, "high 0 counts as 1 page: (10 - 1) << 20");
+	/* 10485^2 * 250 = 27483806250; >> 20 = 26210; >> 14 = 1 jiffy */
+	is(calculate_high_delay(NULL, 64, 10485), 1, "101M, 64 pages: 1 jiffy (4 ms; 6 ms at HZ 1000)");
+	/* 104857^2 * 250 = 2748747612250; >> 34 = 159 */
+	is(calculate_high_delay(NULL, 64, 104857), 159, "110M, 64 pages: 159 jiffies (636 ms)");
+	is(calculate_high_delay(NULL, 32, 104857), 79, "110M, 32 pages: 159 * 32 / 64 = 79");
+	is(calculate_high_delay(NULL, 128, 104857), 318, "110M, 128 pages: 159 * 2 = 318");
+	/* 118M: overage (4608 << 20) / 25600 = 188743; 188743^2 * 250 >> 34 = 518 > 500 cap */
+	is(calculate_high_delay(NULL, 64, 188743), 518, "118M: 518 jiffies before the cap");
+	ok(calculate_high_delay(NULL, 64, 188743) > MEMCG_MAX_HIGH_DELAY_JIFFIES,
+	   "118M is beyond the 2 s (500 jiffies) cap, as the kernel's table says");
+	is(calculate_high_delay(NULL, 64, 0), 0, "no overage: no delay");
+}
+
 int main(void)
 {
 	tap_start();
@@ -511,5 +541,6 @@ int main(void)
 	test_drain_on_failure();
 	test_event_propagation();
 	test_stock_via_processes();
+	test_high_penalty();
 	return done_testing();
 }
