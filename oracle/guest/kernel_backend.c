@@ -59,6 +59,7 @@
 #include <string.h>
 #include <sys/mman.h>
 #include <sys/mount.h>
+#include <sys/resource.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
@@ -100,6 +101,8 @@ enum kc_op {
 	KC_UMOUNT,
 	KC_MKDIR,
 	KC_DRAIN,
+	KC_FREE_STACKS,		/* how many clone-vm stacks are free */
+	KC_GROW_STACKS,		/* map and write one more chunk of them */
 };
 
 struct kcmd {
@@ -121,8 +124,9 @@ struct kreply {
 /* ---- worker state (private to a process, shared by clone-vm siblings) ---- */
 
 #define MAX_MAPS 512
-#define STACK_SLOTS 8
-#define STACK_SIZE (64UL << 10)
+#define STACK_SIZE (32UL << 10)		/* of a clone-vm child */
+#define STACKS_PER_CHUNK 64
+#define STACK_CHUNKS 256		/* at most 16384 clone-vm children per mm */
 
 struct wmap {
 	char name[NAME_MAX_LEN];
@@ -134,8 +138,15 @@ static struct wmap w_maps[MAX_MAPS];
 static char w_iobuf[64 << 10] __attribute__((aligned(4096)));
 static char w_mapsbuf[256 << 10] __attribute__((aligned(4096)));
 static char *w_shared;		/* MAP_SHARED page: kb_quiet_fork's mailbox */
-static char *w_stacks;		/* STACK_SLOTS stacks for clone-vm children */
-static unsigned char w_stack_used[STACK_SLOTS];
+/*
+ * Stacks for clone-vm children, shared by the processes of one address
+ * space. A chunk is mapped and written while every process of the address
+ * space is in the root cgroup (KC_GROW_STACKS), so it charges no scenario
+ * cgroup.
+ */
+static char *w_stack_chunk[STACK_CHUNKS];
+static int w_nchunks;
+static unsigned char w_stack_used[STACK_CHUNKS * STACKS_PER_CHUNK];
 
 /*
  * long kb_quiet_fork(unsigned long flags, int psock, int csock, char *shared)
@@ -451,11 +462,11 @@ static void worker_prepare(void)
 {
 	grow_stack();
 	w_shared = mmap(NULL, PAGE, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1, 0);
-	w_stacks = mmap(NULL, STACK_SLOTS * STACK_SIZE, PROT_READ | PROT_WRITE,
-			MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
-	if (w_shared == MAP_FAILED || w_stacks == MAP_FAILED)
+	if (w_shared == MAP_FAILED)
 		_exit(120);
 	memset(w_shared, 0, PAGE);
+	memset(w_stack_chunk, 0, sizeof(w_stack_chunk));
+	w_nchunks = 0;
 	memset(w_stack_used, 0, sizeof(w_stack_used));
 	memset(w_maps, 0, sizeof(w_maps));
 	prefault_harness();
@@ -590,23 +601,48 @@ static int worker_exec(int *sockp, const struct kcmd *c, int pfd, struct kreply 
 		r->val = pid;
 		return 0;
 	}
+	case KC_FREE_STACKS: {
+		int slot;
+
+		for (slot = 0; slot < w_nchunks * STACKS_PER_CHUNK; slot++)
+			r->val += !w_stack_used[slot];
+		return 0;
+	}
+	case KC_GROW_STACKS: {
+		char *p;
+
+		if (w_nchunks == STACK_CHUNKS) {
+			r->rc = -EAGAIN;
+			snprintf(r->msg, sizeof(r->msg), "more than %d clone-vm children",
+				 STACK_CHUNKS * STACKS_PER_CHUNK);
+			return 0;
+		}
+		p = mmap(NULL, STACKS_PER_CHUNK * STACK_SIZE, PROT_READ | PROT_WRITE,
+			 MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+		if (p == MAP_FAILED)
+			return fail(r, errno, "mmap");
+		do_touch(p, p + STACKS_PER_CHUNK * STACK_SIZE, false);
+		w_stack_chunk[w_nchunks++] = p;
+		return 0;
+	}
 	case KC_CLONE_VM: {
 		int slot;
 		long pid;
+		char *top;
 
-		for (slot = 0; slot < STACK_SLOTS; slot++)
+		for (slot = 0; slot < w_nchunks * STACKS_PER_CHUNK; slot++)
 			if (!w_stack_used[slot])
 				break;
-		if (slot == STACK_SLOTS) {
+		if (slot == w_nchunks * STACKS_PER_CHUNK) {
 			close(pfd);
 			r->rc = -EAGAIN;
-			snprintf(r->msg, sizeof(r->msg),
-				 "the oracle allows %d clone-vm children per address space",
-				 STACK_SLOTS);
+			snprintf(r->msg, sizeof(r->msg), "no stack for a clone-vm child");
 			return 0;
 		}
 		w_stack_used[slot] = 1;
-		pid = clone(clone_vm_child, w_stacks + (size_t)(slot + 1) * STACK_SIZE - 64,
+		top = w_stack_chunk[slot / STACKS_PER_CHUNK] +
+		      (size_t)(slot % STACKS_PER_CHUNK + 1) * STACK_SIZE - 64;
+		pid = clone(clone_vm_child, top,
 			    CLONE_VM | CLONE_PARENT | SIGCHLD,
 			    (void *)((uintptr_t)(unsigned)pfd | ((uintptr_t)(unsigned)*sockp << 32)));
 		if (pid < 0) {
@@ -768,6 +804,7 @@ static void worker_loop(int sock)
 struct kproc {
 	char name[NAME_MAX_LEN];
 	pid_t pid;
+	pid_t mm;		/* the processes of one address space share this */
 	int sock;
 	int cpu;
 	enum smc_proc_state state;
@@ -878,6 +915,12 @@ int kb_harness_init(struct strbuf *msg)
 	int cpu, rc;
 
 	setvbuf(stdout, NULL, _IOLBF, 0);
+	{
+		/* one socket per scenario process */
+		struct rlimit rl = { 1 << 16, 1 << 16 };
+
+		setrlimit(RLIMIT_NOFILE, &rl);
+	}
 	write_file("/proc/self/oom_score_adj", "-1000");
 	sb_init(&sb);
 	if (read_file(CGROOT "/cgroup.subtree_control", &sb) || !strstr(sb.buf, "memory")) {
@@ -1006,6 +1049,7 @@ static struct kproc *proc_add(struct kernel_backend *kb, const char *name, pid_t
 	memset(p, 0, sizeof(*p));
 	copy_str(p->name, sizeof(p->name), name);
 	p->pid = pid;
+	p->mm = pid;
 	p->sock = sock;
 	p->cpu = cpu;
 	p->state = SMC_ALIVE;
@@ -1198,6 +1242,46 @@ static int do_spawn(struct kernel_backend *kb, const struct smc_stmt *st, struct
 	return 0;
 }
 
+static int simple_call(struct kproc *p, int op, struct kreply *r, struct strbuf *msg)
+{
+	struct kcmd c;
+
+	memset(&c, 0, sizeof(c));
+	c.op = op;
+	return proc_call(p, &c, -1, r, msg);
+}
+
+/*
+ * A free stack for a clone-vm child of p: when there is none, every process
+ * of p's address space goes to the root cgroup while p maps and writes 64
+ * more (mm->owner, whose memcg pays for user pages, is one of them).
+ */
+static int ensure_stack(struct kernel_backend *kb, struct kproc *p, struct strbuf *msg)
+{
+	struct kreply r;
+	char (*saved)[PATH_LEN];
+	int rc = simple_call(p, KC_FREE_STACKS, &r, msg), i;
+
+	if (rc || p->state != SMC_ALIVE || r.val > 0)
+		return rc;
+	saved = xcalloc((size_t)kb->nprocs, sizeof(*saved));
+	for (i = 0; i < kb->nprocs; i++) {
+		struct kproc *q = &kb->procs[i];
+
+		if (q->state != SMC_ALIVE || q->mm != p->mm ||
+		    own_cgroup(q->pid, saved[i], sizeof(saved[i])))
+			saved[i][0] = '\0';
+		else
+			enter_cgroup(q->pid, "/");
+	}
+	rc = simple_call(p, KC_GROW_STACKS, &r, msg);
+	for (i = 0; i < kb->nprocs; i++)
+		if (saved[i][0] && kb->procs[i].state == SMC_ALIVE)
+			enter_cgroup(kb->procs[i].pid, saved[i]);
+	free(saved);
+	return rc;
+}
+
 static int do_fork(struct kernel_backend *kb, const struct smc_stmt *st, bool clone_vm,
 		   struct strbuf *msg)
 {
@@ -1229,6 +1313,11 @@ static int do_fork(struct kernel_backend *kb, const struct smc_stmt *st, bool cl
 	if (rc) {
 		sb_printf(msg, "cannot read the cgroup of %s", st->proc);
 		return rc;
+	}
+	if (clone_vm) {
+		rc = ensure_stack(kb, parent, msg);
+		if (rc || parent->state != SMC_ALIVE)
+			return rc;
 	}
 	if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sv))
 		return -errno;
@@ -1265,7 +1354,7 @@ static int do_fork(struct kernel_backend *kb, const struct smc_stmt *st, bool cl
 			sb_printf(msg, "the clone-vm child did not start");
 			return -EIO;
 		}
-		proc_add(kb, st->name, pid, sv[0], cpu);
+		proc_add(kb, st->name, pid, sv[0], cpu)->mm = parent->mm;
 		return 0;
 	}
 	pid = (pid_t)u.pid;
@@ -1318,7 +1407,7 @@ static int do_kill(struct kernel_backend *kb, const struct smc_stmt *st, struct 
 /* ---- model-only statements and files ---- */
 
 static const char *const model_only_files[] = {
-	"memory.kmem.max", "memory.smemcg", "pins.current", "pins.max", "pins.events",
+	"memory.smemcg", "memory.move_charge_at_immigrate",
 };
 
 static const char *model_only_file(const char *path)
@@ -1334,6 +1423,8 @@ static const char *model_only_file(const char *path)
 			return "a model-only control file";
 	if (!strncmp(base, "pins.", 5))
 		return "the pins controller is model-only";
+	if (!strncmp(base, "memory.kmem.", 12))
+		return "the kmem limit (seed 004) is model-only";
 	return NULL;
 }
 
