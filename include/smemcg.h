@@ -138,6 +138,22 @@ int smemcg_dmabuf(int *buf, smemcg_machine *m, int pid, uint64_t size,
 /* Map the whole dma_buf into pid. */
 int smemcg_import(int *map, smemcg_machine *m, int pid, int buf);
 
+/*
+ * Pinning drivers (seed 000): device is /dev/vfio, /dev/rdma or
+ * /dev/iouring. keep_pins: the pins outlive the fd and the process until
+ * released. *file identifies the driver file machine-wide (for release).
+ */
+int smemcg_open(int *fd, int *file, smemcg_machine *m, int pid, const char *device,
+		bool keep_pins);
+int smemcg_pin(smemcg_machine *m, int pid, int fd, int map, uint64_t off, uint64_t len);
+int smemcg_unpin(smemcg_machine *m, int pid, int fd, int map, uint64_t off,
+		 uint64_t len);
+int smemcg_close(smemcg_machine *m, int pid, int fd);
+/* Drop every pin of a driver file, whoever holds it (a device reset). */
+int smemcg_release(smemcg_machine *m, int pid, int file);
+int smemcg_setrlimit_memlock(smemcg_machine *m, int pid, uint64_t bytes);
+int smemcg_cap_ipc_lock(smemcg_machine *m, int pid);
+
 /* Advance simulated time; runs deferred work. */
 int smemcg_sleep(smemcg_machine *m, uint64_t ns);
 uint64_t smemcg_now_ns(const smemcg_machine *m);

@@ -24,6 +24,7 @@
 #include "mm/memobj.h"
 #include "mm/mm_state.h"
 #include "mm/mount.h"
+#include "ext/ext.h"
 
 struct tally {
 	long owned, anon, file, shmem, mapped, dirty, swapcached, dmabuf;
@@ -105,7 +106,7 @@ int smemcg_check(smemcg_machine *sm)
 					goto out;
 				}
 				tt = &t[o];
-				if (obj->inode && obj->inode->mnt) {
+				if (obj->inode && obj->inode->mnt && !pins_page_is_orphan(m, h)) {
 					int k;
 
 					for (k = 0; k < ms->nr_mounts; k++)

@@ -574,6 +574,65 @@ int smemcg_import(int *map, smemcg_machine *sm, int pid, int buf)
 	AS_TASK(import(m, t, buf, map));
 }
 
+static int open_file(struct machine *m, struct task *t, const char *device,
+		     bool keep, int *fd, int *file)
+{
+	int err = pins_open(m, t, device, keep, fd);
+
+	if (!err)
+		*file = pins_fd_file_id(m, t, *fd);
+	return err;
+}
+
+int smemcg_open(int *fd, int *file, smemcg_machine *sm, int pid, const char *device,
+		bool keep_pins)
+{
+	AS_TASK(open_file(m, t, device, keep_pins, fd, file));
+}
+
+static int pin_range(struct machine *m, struct task *t, int fd, int map, uint64_t off,
+		     uint64_t len, bool pin)
+{
+	struct vm_area *v = find_map(m, t, map);
+
+	if (!v)
+		return -EINVAL;
+	if (len == UINT64_MAX)
+		len = off < v->npages * PAGE_SIZE ? v->npages * PAGE_SIZE - off : 0;
+	return pin ? pins_pin(m, t, fd, v, off, len) : pins_unpin(m, t, fd, v, off, len);
+}
+
+int smemcg_pin(smemcg_machine *sm, int pid, int fd, int map, uint64_t off, uint64_t len)
+{
+	AS_TASK(pin_range(m, t, fd, map, off, len, true));
+}
+
+int smemcg_unpin(smemcg_machine *sm, int pid, int fd, int map, uint64_t off,
+		 uint64_t len)
+{
+	AS_TASK(pin_range(m, t, fd, map, off, len, false));
+}
+
+int smemcg_close(smemcg_machine *sm, int pid, int fd)
+{
+	AS_TASK(pins_close(m, t, fd));
+}
+
+int smemcg_release(smemcg_machine *sm, int pid, int file)
+{
+	AS_TASK(pins_release(m, t, file));
+}
+
+int smemcg_setrlimit_memlock(smemcg_machine *sm, int pid, uint64_t bytes)
+{
+	AS_TASK(pins_setrlimit(m, t, bytes));
+}
+
+int smemcg_cap_ipc_lock(smemcg_machine *sm, int pid)
+{
+	AS_TASK(pins_cap_ipc_lock(m, t));
+}
+
 int smemcg_sleep(smemcg_machine *sm, uint64_t ns)
 {
 	struct machine *m = to_machine(sm);

@@ -59,6 +59,7 @@ struct objcg_table;
 struct kmem_state;
 struct smemcg_state;
 struct dmabuf_state;
+struct pins_state;
 
 struct machine {
 	struct smemcg_config cfg;
@@ -92,6 +93,7 @@ struct machine {
 	struct kmem_state *kmem;	/* slab caches and their objects */
 	struct smemcg_state *smemcgs;	/* seed 000: shared memory cgroups */
 	struct dmabuf_state *dmabufs;
+	struct pins_state *pins;
 	struct mm_state *mm;		/* layer 3: processes, files, memory */
 };
 

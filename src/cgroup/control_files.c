@@ -662,6 +662,7 @@ static const struct cftype *const all_tables[] = {
 	kmem_files,
 	move_charge_files,
 	smemcg_memcg_files,
+	pins_files,
 };
 
 const struct cftype *cftype_find(const char *name)

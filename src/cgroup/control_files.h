@@ -45,6 +45,7 @@ extern const struct cftype memory_files[];
 extern const struct cftype kmem_files[];
 extern const struct cftype move_charge_files[];
 extern const struct cftype smemcg_memcg_files[];
+extern const struct cftype pins_files[];
 
 struct mem_cgroup;
 void memcg_stat_format(struct machine *m, struct mem_cgroup *memcg, struct strbuf *out);

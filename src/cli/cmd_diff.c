@@ -432,6 +432,7 @@ struct counts {
 };
 
 struct diff_opts {
+	struct strbuf rows;	/* the current file's table */
 	bool brief;		/* only rows that disagree */
 	bool allow_missing;	/* values the model cannot produce yet do not fail */
 	const struct overrides *ov;	/* of the current file */
@@ -458,7 +459,7 @@ static void shown(char *out, size_t size, const char *v, const char *note)
 	}
 }
 
-static void row(struct counts *c, const struct diff_opts *o, int line, char op, const char *what,
+static void row(struct counts *c, struct diff_opts *o, int line, char op, const char *what,
 		const char *key, const char *m, const char *mnote, const char *k, const char *knote,
 		bool after_reclaim)
 {
@@ -495,8 +496,8 @@ static void row(struct counts *c, const struct diff_opts *o, int line, char op, 
 		 key ? " " : "", key ? key : "");
 	shown(ms, sizeof(ms), m, mnote);
 	shown(ks, sizeof(ks), k, knote);
-	printf("%6d  %-40s %-8s %-20s %-20s %s\n", line, label, class_names[cl], ms, ks,
-	       verdict_names[v]);
+	sb_printf((struct strbuf *)&o->rows, "%6d  %-40s %-8s %-20s %-20s %s\n", line, label,
+		  class_names[cl], ms, ks, verdict_names[v]);
 }
 
 /* "key value" lines with integer values: a flat-keyed file. */
@@ -544,7 +545,7 @@ static char *key_value(const char *s, const char *key)
 }
 
 /* One observation pair (a read of a flat-keyed file becomes one row per key). */
-static void pair_rows(struct counts *c, const struct diff_opts *o, const struct oracle_obs *m,
+static void pair_rows(struct counts *c, struct diff_opts *o, const struct oracle_obs *m,
 		      const struct oracle_obs *k, int rline)
 {
 	const struct oracle_obs *any = k ? k : m;
@@ -676,12 +677,14 @@ int cmd_diff(int argc, char **argv)
 {
 	struct oracle_file *files;
 	struct oracle_opts o;
-	struct diff_opts d = { false, false, NULL };
+	struct diff_opts d;
 	struct counts total = { 0, 0, 0, 0, 0 };
 	int i, j, n = 0, kfail = 0, mfail = 0, rc;
 
 	memset(&o, 0, sizeof(o));
 	o.values = true;
+	memset(&d, 0, sizeof(d));
+	sb_init(&d.rows);
 	files = xcalloc((size_t)argc, sizeof(*files));
 	for (i = 1; i < argc; i++) {
 		if (!strcmp(argv[i], "--help") || !strcmp(argv[i], "-h")) {
@@ -731,18 +734,9 @@ int cmd_diff(int argc, char **argv)
 		load_overrides(&ov, f->path);
 		d.ov = &ov;
 		run_model(&mr, f->path);
-		printf("== %s\n", f->path);
-		printf("   model: %d passed, %d failed%s; kernel: %d passed, %d failed, %d skipped%s\n",
-		       mr.res.passed, mr.res.failed, mr.res.stopped ? " (stopped)" : "",
-		       f->res.passed, f->res.failed, f->res.skipped,
-		       f->res.stopped ? " (stopped)" : "");
-		if (mr.tap)
-			print_model_failures(mr.tap, 5);
-		print_kernel_failures(&f->tap, 10);
 		kfail += f->res.failed;
 		mfail += mr.loaded ? mr.res.failed : 1;
-		printf("%6s  %-40s %-8s %-20s %-20s %s\n", "line", "value", "class", "model",
-		       "kernel", "verdict");
+		sb_reset(&d.rows);
 		used = xcalloc((size_t)mr.obs.n + 1, sizeof(*used));
 		for (j = 0; j < f->obs.n; j++) {
 			const struct oracle_obs *k = &f->obs.v[j], *m = NULL;
@@ -763,8 +757,26 @@ int cmd_diff(int argc, char **argv)
 		free(used);
 		free(ov.cls);
 		d.ov = NULL;
-		printf("   %d agree, %d disagree, %d the model lacks, %d not compared\n", c.agree,
-		       c.disagree, c.missing, c.info + c.skipped);
+		if (d.brief && !d.rows.len && !f->res.failed && mr.loaded && !mr.res.failed) {
+			printf("== %s: %d agree\n", f->path, c.agree);
+		} else {
+			printf("== %s\n", f->path);
+			printf("   model: %d passed, %d failed%s; kernel: %d passed, %d failed, "
+			       "%d skipped%s\n",
+			       mr.res.passed, mr.res.failed, mr.res.stopped ? " (stopped)" : "",
+			       f->res.passed, f->res.failed, f->res.skipped,
+			       f->res.stopped ? " (stopped)" : "");
+			if (mr.tap)
+				print_model_failures(mr.tap, 5);
+			print_kernel_failures(&f->tap, 10);
+			if (d.rows.len) {
+				printf("%6s  %-40s %-8s %-20s %-20s %s\n", "line", "value", "class",
+				       "model", "kernel", "verdict");
+				fputs(d.rows.buf, stdout);
+			}
+			printf("   %d agree, %d disagree, %d the model lacks, %d not compared\n",
+			       c.agree, c.disagree, c.missing, c.info + c.skipped);
+		}
 		total.agree += c.agree;
 		total.disagree += c.disagree;
 		total.missing += c.missing;
@@ -775,6 +787,7 @@ int cmd_diff(int argc, char **argv)
 		oracle_file_free(f);
 	}
 	free(files);
+	sb_free(&d.rows);
 	printf("values: %d agree, %d disagree, %d the model lacks, %d not compared; "
 	       "failed TAP points: model %d, kernel %d\n",
 	       total.agree, total.disagree, total.missing, total.info + total.skipped, mfail, kfail);

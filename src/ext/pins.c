@@ -1,28 +1,611 @@
 /*
- * The pins controller and vm_account (seed 000, Alistair Popple).
- * mlock'd pages are charged to the current memcg's pins counter.
+ * Pinned memory accounted to the pinner's cgroup (seed 000, Alistair
+ * Popple's pins controller and vm_account).
+ *
+ * A driver fd (/dev/vfio, /dev/rdma, /dev/iouring) pins pages of a mapping
+ * through a vm_account that records the pinning task's memcg at pin time:
+ * that memcg's pins counter is charged, all or nothing per call, and keeps
+ * a reference on it until unpin. Every pinner pays, once per pin: the same
+ * page pinned from A and from B raises both, pinned through two fds of A
+ * raises A twice. Pinned pages cannot be reclaimed or freed: a pinned page
+ * whose last mapping or file goes stays resident and charged until it is
+ * unpinned.
+ *
+ * Today's RLIMIT_MEMLOCK accounting is modelled next to it: mlock and vfio
+ * count in mm->locked_vm, rdma in mm->pinned_vm, io_uring in the user's
+ * locked_vm, each against the limit on its own (the seed's "up to three
+ * times RLIMIT_MEMLOCK"); CAP_IPC_LOCK bypasses the rlimit, never the
+ * cgroup.
  */
-#include "../machine.h"
-#include "../mm/mm.h"
-#include "../mm/task.h"
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
 
-int pins_charge_mlock(struct machine *m, struct task *t, long nr_pages)
+#include "../cgroup/charge.h"
+#include "../cgroup/control_files.h"
+#include "../machine.h"
+#include "../mm/lru.h"
+#include "../mm/memobj.h"
+#include "../mm/mm.h"
+#include "../mm/page_memcg.h"
+#include "../mm/task.h"
+#include "../mm/vma.h"
+#include "ext.h"
+#include "smemcg.h"
+
+enum pin_device { DEV_VFIO, DEV_RDMA, DEV_IOURING };
+
+struct pinned {
+	uint32_t obj, memcg;	/* object id, pinning memcg slot */
+	uint64_t idx;
+};
+
+struct driver_file {
+	int id;
+	int device;
+	bool keep_pins;
+	int refs;		/* fds referring to it */
+	struct pinned *pins;
+	long npins, cap;
+	struct mm_struct *acct_mm;	/* the rlimit counter's mm (legacy accounting) */
+};
+
+/* page handle -> pin count, and whether its owner already let it go */
+struct pin_entry {
+	uint32_t h;
+	uint32_t count;
+	bool orphan;
+};
+
+struct pins_state {
+	struct driver_file **files;
+	int nfiles;
+	int next_id;
+	struct pin_entry *tab;
+	uint32_t cap, used;
+	long user_locked_vm;	/* one user in the model */
+};
+
+struct task_fds {
+	int *fd_file;		/* fd number -> file id, 0 when closed */
+	int nfds;
+};
+
+static struct pins_state *ps(struct machine *m)
 {
-	(void)m;
-	(void)t;
-	(void)nr_pages;
+	if (!m->pins)
+		m->pins = xcalloc(1, sizeof(struct pins_state));
+	return m->pins;
+}
+
+/* ---- the pin count table ---- */
+
+static uint32_t tab_slot(struct pins_state *p, uint32_t h)
+{
+	uint32_t i = (uint32_t)hash64(h) & (p->cap - 1);
+
+	while (p->tab[i].count && p->tab[i].h != h)
+		i = (i + 1) & (p->cap - 1);
+	return i;
+}
+
+static struct pin_entry *tab_get(struct pins_state *p, uint32_t h, bool create)
+{
+	uint32_t s;
+
+	if (!p->cap) {
+		if (!create)
+			return NULL;
+		p->cap = 256;
+		p->tab = xcalloc(p->cap, sizeof(*p->tab));
+	}
+	if (create && (p->used + 1) * 2 > p->cap) {
+		struct pin_entry *old = p->tab;
+		uint32_t oc = p->cap, i;
+
+		p->cap *= 2;
+		p->tab = xcalloc(p->cap, sizeof(*p->tab));
+		for (i = 0; i < oc; i++)
+			if (old[i].count)
+				p->tab[tab_slot(p, old[i].h)] = old[i];
+		free(old);
+	}
+	s = tab_slot(p, h);
+	if (!p->tab[s].count) {
+		if (!create)
+			return NULL;
+		p->tab[s].h = h;
+		p->used++;
+	}
+	return &p->tab[s];
+}
+
+static void tab_del(struct pins_state *p, uint32_t h)
+{
+	uint32_t i = tab_slot(p, h), j = i;
+
+	if (!p->tab[i].count)
+		return;
+	p->tab[i].count = 0;
+	p->used--;
+	for (;;) {
+		uint32_t home;
+
+		j = (j + 1) & (p->cap - 1);
+		if (!p->tab[j].count)
+			return;
+		home = (uint32_t)hash64(p->tab[j].h) & (p->cap - 1);
+		if ((j > i && (home <= i || home > j)) || (j < i && home <= i && home > j)) {
+			p->tab[i] = p->tab[j];
+			p->tab[j].count = 0;
+			i = j;
+		}
+	}
+}
+
+bool pins_page_is_orphan(struct machine *m, pgh_t h)
+{
+	struct pin_entry *e;
+
+	if (!(*page_flags(&m->pages, h) & PF_PINNED) || !m->pins)
+		return false;
+	e = tab_get(ps(m), h, false);
+	return e && e->orphan;
+}
+
+void pins_page_orphaned(struct machine *m, struct memobj *obj, pgh_t h)
+{
+	struct pin_entry *e = tab_get(ps(m), h, false);
+
+	(void)obj;
+	if (e)
+		e->orphan = true;
+}
+
+/* ---- the pins counter of a memcg ---- */
+
+static struct mem_cgroup *pins_memcg(struct task *t)
+{
+	struct mem_cgroup *memcg = task_memcg(t);
+
+	while (!mem_cgroup_is_root(memcg) && !memcg->pins_enabled)
+		memcg = memcg->parent;
+	return memcg;
+}
+
+static int pins_try_charge(struct machine *m, struct mem_cgroup *memcg, long n)
+{
+	struct page_counter *fail;
+
+	if (mem_cgroup_is_root(memcg))
+		return 0;
+	if (!page_counter_try_charge(&memcg->pins, n, &fail)) {
+		struct mem_cgroup *over = container_of(fail, struct mem_cgroup, pins);
+
+		over->pins_events_max++;
+		return machine_error(m, -ENOMEM, "pins.max of the pinning cgroup reached");
+	}
+	memcg->refs_other += n;	/* the vm_account's reference */
 	return 0;
 }
 
-void pins_uncharge_mlock(struct machine *m, struct mm_struct *mm, long nr_pages)
+static void pins_uncharge(struct machine *m, struct mem_cgroup *memcg, long n)
 {
-	(void)m;
-	(void)mm;
-	(void)nr_pages;
+	if (mem_cgroup_is_root(memcg))
+		return;
+	m->page_counter_underflows += page_counter_uncharge(&memcg->pins, n);
+	memcg_put_ref(m, memcg, &memcg->refs_other, n);
+}
+
+int pins_charge_mlock(struct machine *m, struct task *t, long nr_pages,
+		      struct mem_cgroup **charged)
+{
+	struct mem_cgroup *memcg = pins_memcg(t);
+	int err = pins_try_charge(m, memcg, nr_pages);
+
+	if (!err)
+		*charged = memcg;
+	return err;
+}
+
+void pins_uncharge_mlock(struct machine *m, struct mem_cgroup *memcg, long nr_pages)
+{
+	if (memcg)
+		pins_uncharge(m, memcg, nr_pages);
+}
+
+/* ---- driver files ---- */
+
+static const char *const device_names[] = { "/dev/vfio", "/dev/rdma", "/dev/iouring" };
+
+static struct driver_file *file_by_id(struct machine *m, int id)
+{
+	int i;
+
+	for (i = 0; i < ps(m)->nfiles; i++)
+		if (ps(m)->files[i]->id == id)
+			return ps(m)->files[i];
+	return NULL;
+}
+
+static struct task_fds *fds_of(struct task *t)
+{
+	if (!t->fds)
+		t->fds = xcalloc(1, sizeof(struct task_fds));
+	return t->fds;
+}
+
+static struct driver_file *fd_file(struct machine *m, struct task *t, int fd)
+{
+	struct task_fds *f = fds_of(t);
+
+	if (fd < 3 || fd >= f->nfds || !f->fd_file[fd]) {
+		machine_error(m, -EBADF, "%s has no fd %d", t->comm, fd);
+		return NULL;
+	}
+	return file_by_id(m, f->fd_file[fd]);
+}
+
+int pins_open(struct machine *m, struct task *t, const char *device, bool keep_pins,
+	      int *fd_out)
+{
+	struct task_fds *f = fds_of(t);
+	struct driver_file *df;
+	int dev, fd;
+
+	for (dev = 0; dev < (int)ARRAY_SIZE(device_names); dev++)
+		if (!strcmp(device, device_names[dev]))
+			break;
+	if (dev == (int)ARRAY_SIZE(device_names))
+		return machine_error(m, -ENOENT, "no such device %s", device);
+	df = xcalloc(1, sizeof(*df));
+	df->id = ++ps(m)->next_id;
+	df->device = dev;
+	df->keep_pins = keep_pins;
+	df->refs = 1;
+	df->acct_mm = t->mm;
+	mmgrab(t->mm);		/* vm_account_init holds the mm */
+	ps(m)->files = xrealloc(ps(m)->files, (size_t)(ps(m)->nfiles + 1) * sizeof(*ps(m)->files));
+	ps(m)->files[ps(m)->nfiles++] = df;
+	for (fd = 3; fd < f->nfds && f->fd_file[fd]; fd++)
+		;
+	if (fd >= f->nfds) {
+		f->fd_file = xrealloc(f->fd_file, (size_t)(fd + 1) * sizeof(int));
+		while (f->nfds <= fd)
+			f->fd_file[f->nfds++] = 0;
+	}
+	f->fd_file[fd] = df->id;
+	*fd_out = fd;
+	return 0;
+}
+
+/* The legacy RLIMIT_MEMLOCK counter a device charges. */
+static long *rlimit_counter(struct machine *m, struct driver_file *df)
+{
+	switch (df->device) {
+	case DEV_VFIO:
+		return &df->acct_mm->locked_vm;
+	case DEV_RDMA:
+		return &df->acct_mm->pinned_vm;
+	default:
+		return &ps(m)->user_locked_vm;
+	}
+}
+
+/* The page a mapping shows at vma page i, faulting it in for writing. */
+static int page_at(struct machine *m, struct task *t, struct vm_area *v, uint64_t i,
+		   struct memobj **obj, pgh_t *h)
+{
+	int err = vma_touch(m, t, v, i * PAGE_SIZE, PAGE_SIZE, v->kind != VMA_SHARED);
+
+	if (err)
+		return err;
+	if (t->dying)
+		return -EFAULT;
+	return vma_page_at(m, v, i, obj, h);
+}
+
+static void unpin_one(struct machine *m, struct pinned *p)
+{
+	struct memobj *obj = memobj_of_id(m, p->obj);
+	pgh_t h = memobj_lookup(m, obj, p->idx);
+	struct pin_entry *e = tab_get(ps(m), h, false);
+	struct mem_cgroup *memcg = memcg_of_slot(m, p->memcg);
+	struct mem_cgroup *owner = page_memcg(m, h);
+
+	pins_uncharge(m, memcg, 1);
+	if (owner && owner->smemcg)
+		smemcg_page_map(m, h, memcg, -1);
+	if (!e || --e->count)
+		return;
+	*page_flags(&m->pages, h) &= (uint16_t)~PF_PINNED;
+	if (e->orphan) {
+		tab_del(ps(m), h);
+		page_free(m, obj, h);
+		if (--obj->nr_pinned == 0 && obj->orphan)
+			memobj_destroy(m, obj);
+		return;
+	}
+	tab_del(ps(m), h);
+	obj->nr_pinned--;
+	page_lru_refile(m, obj, h);
+}
+
+int pins_pin(struct machine *m, struct task *t, int fd, struct vm_area *v,
+	     uint64_t off, uint64_t len)
+{
+	struct driver_file *df = fd_file(m, t, fd);
+	uint64_t first, last, i;
+	struct mem_cgroup *memcg;
+	long n, *rl;
+	int err;
+
+	if (!df)
+		return -EBADF;
+	if (!len)
+		return 0;
+	if (off + len < off || off + len > v->npages * PAGE_SIZE)
+		return machine_error(m, -EINVAL, "pin range beyond the mapping");
+	first = off / PAGE_SIZE;
+	last = (off + len - 1) / PAGE_SIZE;
+	n = (long)(last - first + 1);
+	/* today's rlimit accounting, per device */
+	rl = rlimit_counter(m, df);
+	if (!t->cap_ipc_lock && (uint64_t)(*rl + n) * PAGE_SIZE > t->rlimit_memlock)
+		return machine_error(m, -ENOMEM, "%s: RLIMIT_MEMLOCK (%llu bytes) exceeded",
+				     device_names[df->device],
+				     (unsigned long long)t->rlimit_memlock);
+	/* the pins cgroup: all or nothing per call */
+	memcg = pins_memcg(t);
+	err = pins_try_charge(m, memcg, n);
+	if (err)
+		return err;
+	for (i = first; i <= last; i++) {
+		struct memobj *obj;
+		struct pin_entry *e;
+		struct mem_cgroup *owner;
+		pgh_t h;
+
+		err = page_at(m, t, v, i, &obj, &h);
+		if (!err) {
+			owner = page_memcg(m, h);
+			/* seed 000: a pinned smemcg page is borrowed by the pinner */
+			if (owner && owner->smemcg)
+				err = smemcg_page_map(m, h, memcg, +1);
+		}
+		if (err) {
+			/* undo this call's pins */
+			long done = (long)(i - first);
+
+			pins_uncharge(m, memcg, n - done);
+			while (done--)
+				unpin_one(m, &df->pins[--df->npins]);
+			return err;
+		}
+		e = tab_get(ps(m), h, true);
+		if (!e->count++) {
+			*page_flags(&m->pages, h) |= PF_PINNED;
+			obj->nr_pinned++;
+		}
+		if (df->npins == df->cap) {
+			df->cap = df->cap ? df->cap * 2 : 64;
+			df->pins = xrealloc(df->pins, (size_t)df->cap * sizeof(*df->pins));
+		}
+		df->pins[df->npins].obj = obj->id;
+		df->pins[df->npins].idx = page_index(&m->pages, h);
+		df->pins[df->npins].memcg = memcg->slot;
+		df->npins++;
+	}
+	*rl += n;
+	return 0;
+}
+
+int pins_unpin(struct machine *m, struct task *t, int fd, struct vm_area *v,
+	       uint64_t off, uint64_t len)
+{
+	struct driver_file *df = fd_file(m, t, fd);
+	uint64_t first, last, i;
+	long k, n = 0;
+
+	if (!df)
+		return -EBADF;
+	if (off + len < off || off + len > v->npages * PAGE_SIZE)
+		return machine_error(m, -EINVAL, "unpin range beyond the mapping");
+	if (!len)
+		return 0;
+	first = off / PAGE_SIZE;
+	last = (off + len - 1) / PAGE_SIZE;
+	for (i = first; i <= last; i++) {
+		struct memobj *obj;
+		pgh_t h;
+
+		if (vma_page_at(m, v, i, &obj, &h))
+			continue;
+		for (k = df->npins - 1; k >= 0; k--) {
+			if (df->pins[k].obj == obj->id &&
+			    df->pins[k].idx == page_index(&m->pages, h)) {
+				struct pinned p = df->pins[k];
+
+				df->pins[k] = df->pins[--df->npins];
+				unpin_one(m, &p);
+				n++;
+				break;
+			}
+		}
+	}
+	*rlimit_counter(m, df) -= n;
+	return 0;
+}
+
+static void release_all(struct machine *m, struct driver_file *df)
+{
+	long n = df->npins;
+
+	while (df->npins)
+		unpin_one(m, &df->pins[--df->npins]);
+	*rlimit_counter(m, df) -= n;
+}
+
+static void file_put(struct machine *m, struct driver_file *df)
+{
+	int i;
+
+	if (--df->refs > 0)
+		return;
+	/* the last close: unpin, unless the pins are to outlive the file */
+	if (!df->keep_pins || !df->npins)
+		release_all(m, df);
+	if (df->npins)
+		return;		/* kept: `release` frees it */
+	for (i = 0; i < ps(m)->nfiles; i++)
+		if (ps(m)->files[i] == df)
+			ps(m)->files[i] = ps(m)->files[--ps(m)->nfiles];
+	mmdrop(df->acct_mm);
+	free(df->pins);
+	free(df);
+}
+
+int pins_close(struct machine *m, struct task *t, int fd)
+{
+	struct driver_file *df = fd_file(m, t, fd);
+
+	if (!df)
+		return -EBADF;
+	fds_of(t)->fd_file[fd] = 0;
+	file_put(m, df);
+	return 0;
+}
+
+int pins_release(struct machine *m, struct task *t, int file_id)
+{
+	struct driver_file *df = file_by_id(m, file_id);
+
+	(void)t;
+	if (!df)
+		return machine_error(m, -EBADF, "no such driver file");
+	release_all(m, df);
+	if (!df->refs) {
+		df->refs = 1;
+		file_put(m, df);
+	}
+	return 0;
+}
+
+int pins_fd_file_id(struct machine *m, struct task *t, int fd)
+{
+	struct driver_file *df = fd_file(m, t, fd);
+
+	return df ? df->id : 0;
+}
+
+void pins_task_fork(struct machine *m, struct task *parent, struct task *child)
+{
+	struct task_fds *pf = parent->fds, *cf;
+	int fd;
+
+	if (!pf)
+		return;
+	cf = fds_of(child);
+	cf->fd_file = xcalloc((size_t)pf->nfds, sizeof(int));
+	cf->nfds = pf->nfds;
+	for (fd = 0; fd < pf->nfds; fd++) {
+		cf->fd_file[fd] = pf->fd_file[fd];
+		if (pf->fd_file[fd])
+			file_by_id(m, pf->fd_file[fd])->refs++;
+	}
 }
 
 void pins_task_exit(struct machine *m, struct task *t)
 {
+	struct task_fds *f = t->fds;
+	int fd;
+
+	if (!f)
+		return;
+	for (fd = 0; fd < f->nfds; fd++) {
+		if (f->fd_file[fd]) {
+			struct driver_file *df = file_by_id(m, f->fd_file[fd]);
+
+			f->fd_file[fd] = 0;
+			if (df)
+				file_put(m, df);
+		}
+	}
+	free(f->fd_file);
+	free(f);
+	t->fds = NULL;
+}
+
+void pins_free_all(struct machine *m)
+{
+	int i;
+
+	if (!m->pins)
+		return;
+	for (i = 0; i < ps(m)->nfiles; i++) {
+		mmdrop(ps(m)->files[i]->acct_mm);
+		free(ps(m)->files[i]->pins);
+		free(ps(m)->files[i]);
+	}
+	free(ps(m)->files);
+	free(ps(m)->tab);
+	free(m->pins);
+	m->pins = NULL;
+}
+
+/* ---- pins.current, pins.max, pins.events ---- */
+
+static int pins_current_show(struct machine *m, struct cgroup *cg, struct strbuf *out)
+{
 	(void)m;
-	(void)t;
+	sb_printf(out, "%llu\n",
+		  (unsigned long long)page_counter_read(&cg->memcg->pins) * PAGE_SIZE);
+	return 0;
+}
+
+static int pins_max_show(struct machine *m, struct cgroup *cg, struct strbuf *out)
+{
+	(void)m;
+	seq_puts_memcg_tunable(out, cg->memcg->pins.max);
+	return 0;
+}
+
+static int pins_max_write(struct machine *m, struct cgroup *cg, char *buf)
+{
+	long max;
+	int err = page_counter_memparse(&max, strstrip(buf), "max");
+
+	if (err)
+		return machine_error(m, err, "pins.max takes a size or \"max\", not \"%s\"", buf);
+	/* like the pins controller: a new limit does not unpin anything */
+	cg->memcg->pins.max = max;
+	return 0;
+}
+
+static int pins_events_show(struct machine *m, struct cgroup *cg, struct strbuf *out)
+{
+	(void)m;
+	sb_printf(out, "max %lu\n", cg->memcg->pins_events_max);
+	return 0;
+}
+
+const struct cftype pins_files[] = {
+	{ "pins.current", CFT_PINS | CFT_READ | CFT_EXT, pins_current_show, NULL },
+	{ "pins.max", CFT_PINS | CFT_READ | CFT_WRITE | CFT_EXT, pins_max_show, pins_max_write },
+	{ "pins.events", CFT_PINS | CFT_READ | CFT_EXT, pins_events_show, NULL },
+	{ NULL, 0, NULL, NULL },
+};
+
+int pins_setrlimit(struct machine *m, struct task *t, uint64_t bytes)
+{
+	(void)m;
+	t->rlimit_memlock = bytes;
+	return 0;
+}
+
+int pins_cap_ipc_lock(struct machine *m, struct task *t)
+{
+	(void)m;
+	t->cap_ipc_lock = true;
+	return 0;
 }

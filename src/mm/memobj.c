@@ -37,6 +37,16 @@ struct memobj *memobj_new(struct machine *m, enum memobj_type type)
 
 void memobj_free(struct machine *m, struct memobj *obj)
 {
+	if (obj->nr_pinned) {
+		obj->orphan = true;
+		obj->inode = NULL;
+		return;
+	}
+	memobj_destroy(m, obj);
+}
+
+void memobj_destroy(struct machine *m, struct memobj *obj)
+{
 	struct machine_objs *o = &m->mm->objs;
 	uint64_t d;
 

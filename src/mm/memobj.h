@@ -50,11 +50,18 @@ struct memobj {
 	struct list_node i_mmap;	/* vmas mapping it (rmap of shared pages) */
 	struct smemcg_obj *smemcg;	/* seed 000: charged to a shared memory cgroup */
 	uint32_t remote_memcg;		/* seed 001: charge target slot, or OWNER_NONE */
+	long nr_pinned;			/* pinned pages: they keep the object alive */
+	bool orphan;			/* freed by its owner, waiting for unpins */
 };
 
 struct memobj *memobj_new(struct machine *m, enum memobj_type type);
-/* Free the object; every slot must be empty. */
+/*
+ * Free the object and its leaves. An object that still holds pinned pages
+ * becomes an orphan instead, freed when the last pin goes.
+ */
 void memobj_free(struct machine *m, struct memobj *obj);
+/* Free unconditionally (machine teardown). */
+void memobj_destroy(struct machine *m, struct memobj *obj);
 struct memobj *memobj_of_id(const struct machine *m, uint32_t id);
 
 /* The handle of the slot at idx, or PAGE_NIL when there is no leaf. */

@@ -32,6 +32,7 @@ struct mm_struct *mm_alloc(struct machine *m, struct task *owner)
 	struct mm_struct *mm = xcalloc(1, sizeof(*mm));
 
 	mm->users = 1;
+	mm->count = 1;
 	mm->owner = owner;
 	list_init(&mm->vmas);
 	/* mm->memcg: the memcg of the task that forks (current) */
@@ -58,6 +59,13 @@ void mmput(struct machine *m, struct mm_struct *mm)
 	while (!list_empty(&mm->vmas))
 		vma_munmap(m, container_of(mm->vmas.next, struct vm_area, node));
 	mm_set_memcg(m, mm, NULL);
+	mmdrop(mm);
+}
+
+void mmdrop(struct mm_struct *mm)
+{
+	if (--mm->count > 0)
+		return;
 	free(mm->upper);
 	free(mm);
 }

@@ -25,6 +25,7 @@ enum mm_counter {
 
 struct mm_struct {
 	int users;			/* tasks using this mm */
+	int count;			/* users + other holders (mmgrab) */
 	struct task *owner;		/* mm->owner, 6.1 */
 	struct mem_cgroup *memcg;	/* mm->memcg, seed 003 (holds a ref) */
 	struct list_node vmas;
@@ -51,6 +52,12 @@ struct mm_struct *mm_dup(struct machine *m, struct mm_struct *old,
 			 struct task *child);
 /* Drop a user; the last one tears the address space down. */
 void mmput(struct machine *m, struct mm_struct *mm);
+/* Hold the mm_struct itself (not its address space), as vm_account does. */
+static inline void mmgrab(struct mm_struct *mm)
+{
+	mm->count++;
+}
+void mmdrop(struct mm_struct *mm);
 /* 6.1 mm_update_next_owner(): children, siblings, then anyone. */
 void mm_update_next_owner(struct machine *m, struct mm_struct *mm,
 			  struct task *exiting);

@@ -36,6 +36,7 @@ void mm_state_free(struct machine *m)
 	for (i = 0; i < ms->nr_tasks; i++)
 		task_do_exit(m, ms->tasks[i], 0);
 	dmabuf_free_all(m);
+	pins_free_all(m);
 	while (ms->nr_mounts)
 		tmpfs_umount(m, NULL, ms->mounts[0]->dir);
 	for (i = 0; i < (int)ms->nr_inodes; i++) {
@@ -53,7 +54,7 @@ void mm_state_free(struct machine *m)
 	free(ms->tasks);
 	for (i = 0; i < (int)ms->objs.nr; i++)
 		if (!((uintptr_t)ms->objs.objs[i] & 1))
-			memobj_free(m, ms->objs.objs[i]);
+			memobj_destroy(m, ms->objs.objs[i]);
 	free(ms->objs.objs);
 	strmap_free(&ms->paths);
 	free(ms);

@@ -17,6 +17,7 @@
 #include "mm_state.h"
 #include "page_alloc.h"
 #include "swap.h"
+#include "../ext/ext.h"
 
 struct mem_cgroup *page_memcg(const struct machine *m, pgh_t h)
 {
@@ -111,6 +112,11 @@ void page_free(struct machine *m, struct memobj *obj, pgh_t h)
 {
 	struct mem_cgroup *memcg = page_memcg(m, h);
 
+	/* a pinned page lives on, charged, until it is unpinned */
+	if (unlikely(*page_flags(&m->pages, h) & PF_PINNED)) {
+		pins_page_orphaned(m, obj, h);
+		return;
+	}
 	if (*page_flags(&m->pages, h) & PF_SWAPCACHE)
 		swap_free_cache(m, obj, h);
 	if (memcg) {

@@ -16,6 +16,7 @@
 #include "../machine.h"
 #include "mm.h"
 #include "mm_state.h"
+#include "../ext/ext.h"
 
 struct task *task_lookup(struct machine *m, int pid)
 {
@@ -120,6 +121,7 @@ int task_fork(struct machine *m, struct task **out, struct task *parent,
 	} else {
 		t->mm = mm_dup(m, parent->mm, t);
 	}
+	pins_task_fork(m, parent, t);
 	*out = t;
 	return 0;
 }

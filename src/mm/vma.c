@@ -779,7 +779,7 @@ int vma_mlock(struct machine *m, struct task *t, struct vm_area *v, bool lock)
 					     "mlock of %llu pages exceeds RLIMIT_MEMLOCK (%llu bytes)",
 					     (unsigned long long)v->npages,
 					     (unsigned long long)limit);
-		err = pins_charge_mlock(m, t, (long)v->npages);
+		err = pins_charge_mlock(m, t, (long)v->npages, &v->mlock_pins);
 		if (err)
 			return err;
 		v->locked = true;
@@ -791,7 +791,8 @@ int vma_mlock(struct machine *m, struct task *t, struct vm_area *v, bool lock)
 	} else {
 		v->locked = false;
 		v->mm->locked_vm -= (long)v->npages;
-		pins_uncharge_mlock(m, v->mm, (long)v->npages);
+		pins_uncharge_mlock(m, v->mlock_pins, (long)v->npages);
+		v->mlock_pins = NULL;
 	}
 	vma_mlock_pages(m, v, lock);
 	return 0;
@@ -913,7 +914,8 @@ int vma_munmap(struct machine *m, struct vm_area *v)
 	if (v->locked) {
 		v->locked = false;
 		v->mm->locked_vm -= (long)v->npages;
-		pins_uncharge_mlock(m, v->mm, (long)v->npages);
+		pins_uncharge_mlock(m, v->mlock_pins, (long)v->npages);
+		v->mlock_pins = NULL;
 		/* pages stay mlocked only if another locked mapping has them */
 		vma_mlock_pages(m, v, false);
 	}
@@ -1049,4 +1051,21 @@ int vma_populate(struct machine *m, struct vm_area *v)
 			return err;
 	}
 	return 0;
+}
+
+int vma_page_at(struct machine *m, struct vm_area *v, uint64_t i, struct memobj **obj,
+		pgh_t *h)
+{
+	if (v->anon) {
+		*h = anon_find(m, v, i, obj);
+		if (*h != PAGE_NIL && page_state(&m->pages, *h) == PS_PRESENT)
+			return 0;
+	}
+	if (v->obj && test_mapped(v, i)) {
+		*obj = v->obj;
+		*h = memobj_lookup(m, v->obj, v->pgoff + i);
+		if (*h != PAGE_NIL && page_state(&m->pages, *h) == PS_PRESENT)
+			return 0;
+	}
+	return -EFAULT;
 }

@@ -42,6 +42,7 @@ struct vm_area {
 	uint64_t *mapped;		/* bitmap: obj pages this vma maps */
 	uint32_t *pt_objcg;		/* per 512 pages: objcg id + 1 of its PTE page */
 	struct mem_cgroup *borrower;	/* seed 000: who borrows the smemcg pages it maps */
+	struct mem_cgroup *mlock_pins;	/* the pins counter its mlock charged */
 	uint64_t nr_blocks;
 	struct list_node anon_node;	/* in anon->vmas */
 	struct list_node obj_node;	/* in obj->i_mmap */
@@ -55,6 +56,9 @@ int vma_mmap_file(struct machine *m, struct task *t, struct inode *inode,
 		  uint64_t size, uint64_t offset, bool shared, struct vm_area **out);
 int vma_mmap_object(struct machine *m, struct task *t, struct memobj *obj,
 		    uint64_t npages, struct vm_area **out);
+/* The resident page a mapping shows at its page i: 0 or -EFAULT. */
+int vma_page_at(struct machine *m, struct vm_area *v, uint64_t i, struct memobj **obj,
+		pgh_t *h);
 /* Map every resident page of a shared mapping now (dma_buf mmap). */
 int vma_populate(struct machine *m, struct vm_area *v);
 /* Fault in [off, off+len) pages of the mapping, as accesses would. */

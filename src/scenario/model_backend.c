@@ -18,6 +18,8 @@ struct model_backend {
 	struct strmap maps;		/* "mm\001map" -> mapping number */
 	struct strmap mmids;		/* process name -> its address space */
 	struct strmap bufs;		/* dma_buf name -> buffer */
+	struct strmap fds;		/* "proc\001fd" -> fd number */
+	struct strmap files;		/* fd name -> driver file (the last opened) */
 	int64_t next_mmid;
 	bool check;			/* run the invariant checker after each statement */
 };
@@ -33,6 +35,8 @@ struct model_backend *model_backend_new(const struct smc_kv *overrides, int n,
 	strmap_init(&mb->maps);
 	strmap_init(&mb->mmids);
 	strmap_init(&mb->bufs);
+	strmap_init(&mb->fds);
+	strmap_init(&mb->files);
 	mb->check = check;
 	mb->policies = xcalloc((size_t)n + 1, sizeof(*mb->policies));
 	for (i = 0; i < n; i++) {
@@ -59,6 +63,8 @@ void model_backend_free(struct model_backend *mb)
 	strmap_free(&mb->maps);
 	strmap_free(&mb->mmids);
 	strmap_free(&mb->bufs);
+	strmap_free(&mb->fds);
+	strmap_free(&mb->files);
 	free(mb);
 }
 
@@ -143,6 +149,109 @@ static void copy_maps(struct model_backend *mb, int64_t from, int64_t to)
 	sb_free(&k);
 }
 
+static void fd_key(struct strbuf *sb, const char *proc, const char *fd)
+{
+	sb_reset(sb);
+	sb_printf(sb, "%s\001%s", proc, fd);
+}
+
+static int fd_num(struct model_backend *mb, const char *proc, const char *name,
+		  int *fd, struct strbuf *msg)
+{
+	struct strbuf k;
+	int64_t v;
+	bool found;
+
+	sb_init(&k);
+	fd_key(&k, proc, name);
+	found = strmap_get(&mb->fds, k.buf, &v) && v >= 0;
+	sb_free(&k);
+	if (!found) {
+		sb_printf(msg, "process %s has no open fd named %s", proc, name);
+		return -EBADF;
+	}
+	*fd = (int)v;
+	return 0;
+}
+
+/* fork: the child inherits the parent's fds under their names */
+static void copy_fds(struct model_backend *mb, const char *from, const char *to)
+{
+	size_t i, n = strlen(from), cap = mb->fds.cap;
+	struct strbuf k;
+
+	sb_init(&k);
+	for (i = 0; i < cap; i++) {
+		const char *key = mb->fds.keys[i];
+
+		if (key && !strncmp(key, from, n) && key[n] == '\001') {
+			fd_key(&k, to, key + n + 1);
+			strmap_set(&mb->fds, k.buf, mb->fds.vals[i]);
+			cap = mb->fds.cap;
+		}
+	}
+	sb_free(&k);
+}
+
+static int exec_pins(struct model_backend *mb, const struct smc_stmt *st, int pid,
+		     struct strbuf *msg)
+{
+	struct strbuf k;
+	int fd = 0, file, map, rc;
+	int64_t v;
+
+	switch (st->op) {
+	case SMC_OPEN:
+		rc = smemcg_open(&fd, &file, mb->m, pid, st->path, !!(st->flags & SMC_F_KEEP_PINS));
+		if (rc)
+			return report(mb, rc, msg);
+		sb_init(&k);
+		fd_key(&k, st->proc, st->name);
+		strmap_set(&mb->fds, k.buf, fd);
+		sb_free(&k);
+		strmap_set(&mb->files, st->name, file);
+		return 0;
+	case SMC_PIN:
+	case SMC_UNPIN:
+		rc = fd_num(mb, st->proc, st->path, &fd, msg);
+		if (!rc)
+			rc = map_id(mb, st->proc, st->name, &map, msg);
+		if (rc)
+			return rc;
+		if (st->op == SMC_PIN)
+			rc = smemcg_pin(mb->m, pid, fd, map, (st->flags & SMC_F_RANGE) ? st->off : 0,
+					(st->flags & SMC_F_RANGE) ? st->len : UINT64_MAX);
+		else
+			rc = smemcg_unpin(mb->m, pid, fd, map, (st->flags & SMC_F_RANGE) ? st->off : 0,
+					  (st->flags & SMC_F_RANGE) ? st->len : UINT64_MAX);
+		return report(mb, rc, msg);
+	case SMC_CLOSE:
+		rc = fd_num(mb, st->proc, st->name, &fd, msg);
+		if (rc)
+			return rc;
+		rc = smemcg_close(mb->m, pid, fd);
+		if (!rc) {
+			sb_init(&k);
+			fd_key(&k, st->proc, st->name);
+			strmap_set(&mb->fds, k.buf, -1);
+			sb_free(&k);
+		}
+		return report(mb, rc, msg);
+	case SMC_RELEASE:
+		if (!strmap_get(&mb->files, st->name, &v)) {
+			sb_printf(msg, "no driver file was opened as %s", st->name);
+			return -EBADF;
+		}
+		return report(mb, smemcg_release(mb->m, pid, (int)v), msg);
+	case SMC_SETRLIMIT:
+		return report(mb, smemcg_setrlimit_memlock(mb->m, pid, st->size), msg);
+	case SMC_CAP:
+		return report(mb, smemcg_cap_ipc_lock(mb->m, pid), msg);
+	default:
+		return SMC_NOTSUP;
+	}
+}
+
 static int exec_memory(struct model_backend *mb, const struct smc_stmt *st,
 		       struct strbuf *msg)
 {
@@ -222,6 +331,9 @@ static int exec_memory(struct model_backend *mb, const struct smc_stmt *st,
 		sb_free(&k);
 		return 0;
 	}
+	case SMC_OPEN: case SMC_PIN: case SMC_UNPIN: case SMC_CLOSE: case SMC_RELEASE:
+	case SMC_SETRLIMIT: case SMC_CAP:
+		return exec_pins(mb, st, pid, msg);
 	case SMC_KMALLOC:
 		return report(mb, smemcg_kmalloc(mb->m, pid, st->name, (long)st->count), msg);
 	case SMC_KFREE:
@@ -302,6 +414,8 @@ static int exec_process(struct model_backend *mb, const struct smc_stmt *st,
 					 st->op == SMC_CLONE_VM);
 		if (!rc) {
 			strmap_set(&mb->procs, name, child);
+			if (st->op != SMC_SPAWN)
+				copy_fds(mb, st->proc, name);
 			if (st->op == SMC_CLONE_VM) {
 				strmap_set(&mb->mmids, name, mm_of(mb, st->proc));
 			} else {
@@ -367,7 +481,8 @@ static int mb_exec(void *ctx, const struct smc_stmt *st, struct strbuf *msg)
 	case SMC_MLOCK: case SMC_MUNLOCK: case SMC_FILE_WRITE: case SMC_FILE_READ:
 	case SMC_TRUNCATE: case SMC_UNLINK: case SMC_FS_MKDIR: case SMC_MOUNT:
 	case SMC_REMOUNT: case SMC_UMOUNT: case SMC_KMALLOC: case SMC_KFREE:
-	case SMC_DMABUF: case SMC_IMPORT:
+	case SMC_DMABUF: case SMC_IMPORT: case SMC_OPEN: case SMC_PIN: case SMC_UNPIN:
+	case SMC_CLOSE: case SMC_RELEASE: case SMC_SETRLIMIT: case SMC_CAP:
 		rc = exec_memory(mb, st, msg);
 		break;
 	case SMC_SMEMCG_CREATE:
