@@ -31,6 +31,7 @@ struct smemcg_config {
 	uint64_t memory_bytes;	/* physical memory; default 4 GiB */
 	uint64_t swap_bytes;	/* swap device size; default 0 */
 	int cpus;		/* simulated CPUs, each with a charge stock; default 2 */
+	int nodes;		/* NUMA nodes, for the cost of a memcg; default 1 */
 	unsigned options;	/* SMEMCG_OPT_* */
 };
 

@@ -18,6 +18,7 @@
 #include "files.h"
 #include "ext/ext.h"
 #include "ext/kmem.h"
+#include "ext/recharge.h"
 #include "ext/smemcg.h"
 #include "mm/filemap.h"
 #include "mm/mm.h"
@@ -43,6 +44,7 @@ void smemcg_config_init(struct smemcg_config *cfg)
 	cfg->memory_bytes = 4ULL << 30;
 	cfg->swap_bytes = 0;
 	cfg->cpus = 2;
+	cfg->nodes = 1;
 }
 
 int smemcg_machine_new(smemcg_machine **out, const struct smemcg_config *cfg)
@@ -50,7 +52,7 @@ int smemcg_machine_new(smemcg_machine **out, const struct smemcg_config *cfg)
 	struct machine *m;
 	int err;
 
-	if (cfg->cpus < 1 || cfg->cpus > MODEL_MAX_CPUS)
+	if (cfg->cpus < 1 || cfg->cpus > MODEL_MAX_CPUS || cfg->nodes < 1 || cfg->nodes > 64)
 		return -EINVAL;
 	if (cfg->memory_bytes < (1ULL << 20) || cfg->memory_bytes > MODEL_MAX_MEMORY ||
 	    cfg->swap_bytes > MODEL_MAX_MEMORY)
@@ -81,6 +83,7 @@ void smemcg_machine_free(smemcg_machine *sm)
 	if (!m)
 		return;
 	mm_state_free(m);
+	recharge_free(m);
 	smemcg_free_all(m);
 	kmem_free_all(m);
 	cgroup_tree_free(m);
@@ -260,6 +263,7 @@ int smemcg_file_read(char **out, smemcg_machine *sm, const char *path)
 static void background_work(struct machine *m)
 {
 	kswapd_run(m);
+	recharge_work(m);
 	writeback_expired(m);
 }
 

@@ -60,6 +60,7 @@ struct kmem_state;
 struct smemcg_state;
 struct dmabuf_state;
 struct pins_state;
+struct recharge_state;
 
 struct machine {
 	struct smemcg_config cfg;
@@ -94,6 +95,7 @@ struct machine {
 	struct smemcg_state *smemcgs;	/* seed 000: shared memory cgroups */
 	struct dmabuf_state *dmabufs;
 	struct pins_state *pins;
+	struct recharge_state *recharge;
 	struct mm_state *mm;		/* layer 3: processes, files, memory */
 };
 

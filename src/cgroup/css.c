@@ -9,6 +9,7 @@
 #include "objcg.h"
 #include "../ext/kmem.h"
 #include "../ext/smemcg.h"
+#include "../ext/recharge.h"
 
 void memcg_css_online(struct machine *m, struct mem_cgroup *memcg)
 {
@@ -20,6 +21,7 @@ void memcg_css_offline(struct machine *m, struct mem_cgroup *memcg)
 {
 	memcg_offline_kmem(m, memcg);
 	smemcg_memcg_offline(m, memcg);
+	recharge_memcg_offline(m, memcg);
 }
 
 void memcg_css_released(struct machine *m, struct mem_cgroup *memcg)

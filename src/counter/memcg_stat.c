@@ -56,7 +56,8 @@ const struct memcg_stat_desc memcg_stat_desc[MEMCG_NR_STATS] = {
 	[MEMCG_RECHARGE_PGS_SCANNED] = { "recharge_pgs_scanned", UNIT_COUNT, true },
 	[MEMCG_RECHARGE_PGS_MOVED] = { "recharge_pgs_moved", UNIT_COUNT, true },
 	[MEMCG_RECHARGE_PGS_CANCELLED] = { "recharge_pgs_cancelled", UNIT_COUNT, true },
-	[MEMCG_RECHARGED_TO_ROOT] = { "recharged_to_root", UNIT_PAGES, false },
+	[MEMCG_RECHARGE_PGS_EVICTED] = { "recharge_pgs_evicted", UNIT_COUNT, true },
+	[MEMCG_RECHARGED_TO_ROOT] = { "recharged_to_root", UNIT_PAGES, true },
 };
 
 const char *const memcg_event_names[MEMCG_NR_MEMORY_EVENTS] = {

@@ -33,6 +33,8 @@ int pins_unpin(struct machine *m, struct task *t, int fd, struct vm_area *v,
 int pins_close(struct machine *m, struct task *t, int fd);
 int pins_release(struct machine *m, struct task *t, int file_id);
 int pins_fd_file_id(struct machine *m, struct task *t, int fd);
+/* Move the pins charged to from (vm_account references) to to. */
+void pins_reparent(struct machine *m, struct mem_cgroup *from, struct mem_cgroup *to);
 int pins_setrlimit(struct machine *m, struct task *t, uint64_t bytes);
 int pins_cap_ipc_lock(struct machine *m, struct task *t);
 

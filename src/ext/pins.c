@@ -609,3 +609,27 @@ int pins_cap_ipc_lock(struct machine *m, struct task *t)
 	t->cap_ipc_lock = true;
 	return 0;
 }
+
+void pins_reparent(struct machine *m, struct mem_cgroup *from, struct mem_cgroup *to)
+{
+	int i;
+	long k;
+
+	if (!m->pins)
+		return;
+	for (i = 0; i < ps(m)->nfiles; i++) {
+		struct driver_file *df = ps(m)->files[i];
+
+		for (k = 0; k < df->npins; k++) {
+			if (df->pins[k].memcg != from->slot)
+				continue;
+			/* the pin's charge and reference go to the ancestor */
+			if (!mem_cgroup_is_root(to)) {
+				page_counter_charge(&to->pins, 1);
+				to->refs_other++;
+			}
+			df->pins[k].memcg = to->slot;
+			pins_uncharge(m, from, 1);
+		}
+	}
+}

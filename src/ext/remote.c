@@ -11,6 +11,7 @@
 #include "../mm/mount.h"
 #include "../mm/page_memcg.h"
 #include "../mm/task.h"
+#include "recharge.h"
 
 struct mem_cgroup *pagecache_memcg(struct machine *m, struct task *t,
 				   struct memobj *obj, bool *remote)
@@ -48,6 +49,11 @@ int page_remote_access(struct machine *m, struct memobj *obj, pgh_t h,
 {
 	struct mem_cgroup *owner, *lca;
 
+	/* seed 002, deferred recharge: the first access claims the page */
+	if (unlikely(*page_flags(&m->pages, h) & PF_DEFERRED)) {
+		recharge_deferred_access(m, obj, h, memcg);
+		return 0;
+	}
 	/* a memcg= filesystem names its payer: the mount's choice wins */
 	if (m->policy.shared != SHARED_COMMON_ANCESTOR || !memcg ||
 	    obj->remote_memcg != OWNER_NONE)

@@ -35,10 +35,12 @@ struct mem_cgroup *task_memcg(const struct task *t)
 struct mem_cgroup *get_mem_cgroup_from_task_mm(struct machine *m,
 					       struct task *t)
 {
-	struct mm_struct *mm = t->mm;
+	return t->mm ? get_mem_cgroup_from_mm_struct(m, t->mm) : NULL;
+}
 
-	if (!mm)
-		return NULL;
+struct mem_cgroup *get_mem_cgroup_from_mm_struct(struct machine *m,
+						 struct mm_struct *mm)
+{
 	if (m->policy.owner == OWNER_MM_MEMCG)
 		return mm->memcg ? mm->memcg : m->root_mem_cgroup;
 	if (!mm->owner)

@@ -83,6 +83,10 @@ void task_cgroup_changed(struct machine *m, struct task *t,
 /* The memcg user pages of t's mm are charged to (get_mem_cgroup_from_mm). */
 struct mem_cgroup *get_mem_cgroup_from_task_mm(struct machine *m,
 					       struct task *t);
+struct mm_struct;
+/* The memcg an mm's user pages are charged to (owner's or mm->memcg). */
+struct mem_cgroup *get_mem_cgroup_from_mm_struct(struct machine *m,
+						 struct mm_struct *mm);
 /* The memcg kernel objects of t are charged to (current's objcg). */
 struct mem_cgroup *task_memcg(const struct task *t);
 

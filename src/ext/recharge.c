@@ -1,0 +1,360 @@
+/*
+ * What becomes of a memcg's pages when it goes offline (seed 002).
+ *
+ * 6.1 (recharge=none): nothing; the pages keep the memcg alive as a zombie.
+ * reparent: every page and swap entry moves to the nearest online ancestor
+ * at offline (the direction upstream took with LRU reparenting).
+ * evict: file pages are written back and dropped, swap-backed pages
+ * swapped out (their swap is charged to the ancestor).
+ * mapper: mapped pages are recharged to the memcg of the first process
+ * mapping them (rmap walk), without OOM: a charge that fails leaves the
+ * page where it is and counts as cancelled.
+ * deferred: pages are reparented at offline and marked; the next access
+ * by a task recharges them to that task's memcg.
+ * auto: seed 002's split by page type: unmapped file pages are evicted,
+ * mapped pages (file or swap-backed) go to their mapper, unmapped
+ * swap-backed pages are deferred; swap entries are reparented.
+ *
+ * evict, mapper and auto run as deferred work when simulated time passes,
+ * retrying up to MAX_RECLAIM_RETRIES times with delays of 1 << retries
+ * jiffies, as the RFC's worker does.
+ */
+#include "recharge.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "../cgroup/charge.h"
+#include "../cgroup/memcg.h"
+#include "../machine.h"
+#include "../mm/filemap.h"
+#include "../mm/lru.h"
+#include "../mm/memobj.h"
+#include "../mm/mm.h"
+#include "../mm/mm_state.h"
+#include "../mm/page_memcg.h"
+#include "../mm/swap.h"
+#include "../mm/task.h"
+#include "../mm/vma.h"
+#include "ext.h"
+
+struct recharge_item {
+	uint32_t slot;
+	int retries;
+	uint64_t next_ns;
+};
+
+struct recharge_state {
+	struct recharge_item *v;
+	int n, cap;
+};
+
+static struct recharge_state *rs(struct machine *m)
+{
+	if (!m->recharge)
+		m->recharge = xcalloc(1, sizeof(struct recharge_state));
+	return m->recharge;
+}
+
+void recharge_free(struct machine *m)
+{
+	if (!m->recharge)
+		return;
+	free(rs(m)->v);
+	free(m->recharge);
+	m->recharge = NULL;
+}
+
+long zombie_bytes_per_memcg(const struct machine *m)
+{
+	/*
+	 * struct mem_cgroup (~4 KiB), per-node state (~1.1 KiB each) and the
+	 * per-CPU statistics: CPUs x (1280 + 752 x nodes) bytes on 6.1 x86_64
+	 * (reference/MEMCG_FACTS.md section 9).
+	 */
+	long nodes = m->cfg.nodes ? m->cfg.nodes : 1;
+
+	return 4096 + 1152 * nodes + (long)m->nr_cpus * (1280 + 752 * nodes);
+}
+
+static void count(struct mem_cgroup *memcg, enum memcg_stat_item item)
+{
+	memcg->stat[item]++;
+}
+
+static struct mem_cgroup *online_parent(struct mem_cgroup *memcg)
+{
+	return memcg_online_ancestor(memcg->parent);
+}
+
+static void moved_up(struct machine *m, struct mem_cgroup *from, struct mem_cgroup *to)
+{
+	count(from, MEMCG_RECHARGE_PGS_MOVED);
+	if (mem_cgroup_is_root(to))
+		count(m->root_mem_cgroup, MEMCG_RECHARGED_TO_ROOT);
+}
+
+static void reparent_page(struct machine *m, struct memobj *obj, pgh_t h,
+			  struct mem_cgroup *from, struct mem_cgroup *to, bool mark)
+{
+	count(from, MEMCG_RECHARGE_PGS_SCANNED);
+	page_move_charge_up(m, obj, h, to);
+	if (mark)
+		*page_flags(&m->pages, h) |= PF_DEFERRED;
+	moved_up(m, from, to);
+}
+
+/* A swap entry of from now belongs to its ancestor to. */
+static void reparent_swap(struct machine *m, pgh_t h, struct mem_cgroup *from,
+			  struct mem_cgroup *to)
+{
+	struct mem_cgroup *c;
+
+	for (c = from; c != to; c = c->parent)
+		m->page_counter_underflows += page_counter_cancel(&c->swap, 1);
+	if (mem_cgroup_is_root(to))
+		m->page_counter_underflows += page_counter_cancel(&to->swap, 1);
+	*page_owner(&m->pages, h) = to->slot;
+	to->refs_swap++;
+	count(from, MEMCG_RECHARGE_PGS_MOVED);
+	memcg_put_ref(m, from, &from->refs_swap, 1);
+}
+
+/* Pages and swap entries of memcg that are on no LRU: a full scan. */
+static void scan_unlisted(struct machine *m, struct mem_cgroup *memcg,
+			  struct mem_cgroup *to, bool move_pages)
+{
+	struct mm_state *ms = m->mm;
+	uint32_t i, s;
+
+	for (i = 0; i < ms->objs.nr && (memcg->refs_swap || move_pages); i++) {
+		struct memobj *obj = ms->objs.objs[i];
+		uint64_t d;
+
+		if ((uintptr_t)obj & 1)
+			continue;
+		for (d = 0; d < obj->dir_len; d++) {
+			if (obj->dir[d] == PAGE_NIL)
+				continue;
+			for (s = 0; s < LEAF_PAGES; s++) {
+				pgh_t h = (obj->dir[d] << LEAF_SHIFT) | s;
+				enum page_state st = page_state(&m->pages, h);
+
+				if (*page_owner(&m->pages, h) != memcg->slot)
+					continue;
+				if (st == PS_SWAPPED)
+					reparent_swap(m, h, memcg, to);
+				else if (st == PS_PRESENT && move_pages)
+					reparent_page(m, obj, h, memcg, to, false);
+				if (obj->dir[d] == PAGE_NIL)
+					break;
+			}
+		}
+	}
+}
+
+static void reparent_all(struct machine *m, struct mem_cgroup *memcg, bool mark)
+{
+	struct mem_cgroup *to = online_parent(memcg);
+	int l;
+
+	for (l = 0; l < NR_LRU_LISTS; l++) {
+		pgh_t h;
+
+		while ((h = memcg->lruvec.lists[l].head) != PAGE_NIL) {
+			struct memobj *obj = memobj_of_id(m, page_object(&m->pages, h));
+
+			reparent_page(m, obj, h, memcg, to, mark);
+		}
+	}
+	if (memcg->refs_pages || memcg->refs_swap)
+		scan_unlisted(m, memcg, to, memcg->refs_pages > 0);
+	pins_reparent(m, memcg, to);
+}
+
+static void first_mapper(struct machine *m, struct vm_area *v, uint64_t vidx, void *arg)
+{
+	struct vm_area **out = arg;
+
+	(void)m;
+	(void)vidx;
+	if (!*out)
+		*out = v;
+}
+
+static struct mem_cgroup *mapper_memcg(struct machine *m, struct memobj *obj, pgh_t h)
+{
+	struct vm_area *v = NULL;
+
+	rmap_walk(m, obj, page_index(&m->pages, h), first_mapper, &v);
+	if (!v)
+		return NULL;
+	return get_mem_cgroup_from_mm_struct(m, v->mm);
+}
+
+enum action { ACT_NONE, ACT_EVICT, ACT_MAPPER, ACT_DEFER };
+
+static enum action action_for(struct machine *m, struct memobj *obj, pgh_t h)
+{
+	bool mapped = page_mapcount(&m->pages, h) > 0;
+	bool file = obj->type == OBJ_FILE;
+
+	switch (m->policy.recharge) {
+	case RECHARGE_EVICT:
+		return ACT_EVICT;
+	case RECHARGE_MAPPER:
+		return mapped ? ACT_MAPPER : ACT_NONE;
+	case RECHARGE_AUTO:
+		if (mapped)
+			return ACT_MAPPER;
+		return file ? ACT_EVICT : ACT_DEFER;
+	default:
+		return ACT_NONE;
+	}
+}
+
+/* One pass over a zombie's pages. Returns the pages it had to leave. */
+static long recharge_pass(struct machine *m, struct mem_cgroup *memcg)
+{
+	long left = 0;
+	int l;
+
+	for (l = 0; l < NR_LRU_LISTS; l++) {
+		pgh_t h = memcg->lruvec.lists[l].tail;
+
+		while (h != PAGE_NIL) {
+			pgh_t prev = lru_prev(&m->pages, h);
+			struct memobj *obj = memobj_of_id(m, page_object(&m->pages, h));
+			uint16_t f = *page_flags(&m->pages, h);
+			struct mem_cgroup *to;
+
+			count(memcg, MEMCG_RECHARGE_PGS_SCANNED);
+			if (f & (PF_PINNED | PF_MLOCKED)) {
+				/* unevictable folios are not handled by the RFC */
+				left++;
+				h = prev;
+				continue;
+			}
+			switch (action_for(m, obj, h)) {
+			case ACT_EVICT:
+				if (obj->type == OBJ_FILE) {
+					if (page_mapcount(&m->pages, h))
+						rmap_unmap(m, obj, page_index(&m->pages, h), h, false);
+					filemap_remove_page(m, obj, h);
+					count(memcg, MEMCG_RECHARGE_PGS_EVICTED);
+				} else {
+					bool mapped = page_mapcount(&m->pages, h) > 0;
+
+					if (obj->type == OBJ_SHMEM && mapped)
+						rmap_unmap(m, obj, page_index(&m->pages, h), h, false);
+					if (swap_out_page(m, obj, h)) {
+						count(memcg, MEMCG_RECHARGE_PGS_CANCELLED);
+						left++;
+					} else {
+						if (obj->type == OBJ_ANON && mapped)
+							rmap_unmap(m, obj, page_index(&m->pages, h), h, true);
+						count(memcg, MEMCG_RECHARGE_PGS_EVICTED);
+					}
+				}
+				break;
+			case ACT_MAPPER:
+				to = mapper_memcg(m, obj, h);
+				if (!to || to == memcg ||
+				    page_move_charge(m, obj, h, to, GFP_RETRY_MAYFAIL)) {
+					count(memcg, MEMCG_RECHARGE_PGS_CANCELLED);
+					left++;
+				} else {
+					count(memcg, MEMCG_RECHARGE_PGS_MOVED);
+				}
+				break;
+			case ACT_DEFER:
+				to = online_parent(memcg);
+				page_move_charge_up(m, obj, h, to);
+				*page_flags(&m->pages, h) |= PF_DEFERRED;
+				moved_up(m, memcg, to);
+				break;
+			case ACT_NONE:
+				break;
+			}
+			h = prev;
+		}
+	}
+	return left;
+}
+
+void recharge_memcg_offline(struct machine *m, struct mem_cgroup *memcg)
+{
+	struct recharge_state *r;
+
+	switch (m->policy.recharge) {
+	case RECHARGE_NONE:
+		return;
+	case RECHARGE_REPARENT:
+		reparent_all(m, memcg, false);
+		return;
+	case RECHARGE_DEFERRED:
+		reparent_all(m, memcg, true);
+		return;
+	default:
+		break;
+	}
+	/* the worker; auto reparents swap entries at once */
+	if (m->policy.recharge == RECHARGE_AUTO && memcg->refs_swap)
+		scan_unlisted(m, memcg, online_parent(memcg), false);
+	if (m->policy.recharge == RECHARGE_AUTO)
+		pins_reparent(m, memcg, online_parent(memcg));
+	r = rs(m);
+	if (r->n == r->cap) {
+		r->cap = r->cap ? r->cap * 2 : 16;
+		r->v = xrealloc(r->v, (size_t)r->cap * sizeof(*r->v));
+	}
+	r->v[r->n].slot = memcg->slot;
+	r->v[r->n].retries = 0;
+	r->v[r->n].next_ns = m->now_ns;
+	r->n++;
+	/* the queue holds a reference so the slot stays this memcg */
+	memcg->refs_other++;
+}
+
+void recharge_work(struct machine *m)
+{
+	struct recharge_state *r = m->recharge;
+	int i;
+
+	if (!r)
+		return;
+	for (i = 0; i < r->n;) {
+		struct recharge_item *it = &r->v[i];
+		struct mem_cgroup *memcg = memcg_of_slot(m, it->slot);
+		long left;
+
+		if (it->next_ns > m->now_ns) {
+			i++;
+			continue;
+		}
+		left = recharge_pass(m, memcg);
+		if (left && ++it->retries < MAX_RECLAIM_RETRIES) {
+			it->next_ns = m->now_ns + ((uint64_t)1 << it->retries) * NSEC_PER_JIFFY;
+			i++;
+			continue;
+		}
+		*it = r->v[--r->n];
+		memcg_put_ref(m, memcg, &memcg->refs_other, 1);
+	}
+}
+
+void recharge_deferred_access(struct machine *m, struct memobj *obj, pgh_t h,
+			      struct mem_cgroup *accessor)
+{
+	struct mem_cgroup *owner = page_memcg(m, h);
+
+	if (!owner || !accessor)
+		return;
+	if (owner != accessor && page_move_charge(m, obj, h, accessor, GFP_RETRY_MAYFAIL)) {
+		count(owner, MEMCG_RECHARGE_PGS_CANCELLED);
+		return;
+	}
+	*page_flags(&m->pages, h) &= (uint16_t)~PF_DEFERRED;
+	if (owner != accessor)
+		count(owner, MEMCG_RECHARGE_PGS_MOVED);
+}
