@@ -24,7 +24,7 @@ trap 'rm -rf "$tmp"' EXIT
 count() {
 	name=$1 out=$2 rc=$3
 	p=$(grep -c '^ok ' "$out")
-	f=$(grep -c '^not ok ' "$out")
+	f=$(grep '^not ok ' "$out" | grep -vc '# TODO')
 	if [ "$rc" -ne 0 ] && [ "$f" -eq 0 ]; then
 		f=1
 		echo "not ok - $name exited with status $rc" >>"$out"

@@ -22,8 +22,8 @@ static struct cgroup *cgroup_alloc(struct cgroup *parent, const char *name,
 
 	cg->name = xstrndup(name, len);
 	cg->parent = parent;
-	cg->max_descendants = LONG_MAX;
-	cg->max_depth = LONG_MAX;
+	cg->max_descendants = INT_MAX;
+	cg->max_depth = INT_MAX;
 	list_init(&cg->tasks);
 	if (parent) {
 		cg->depth = parent->depth + 1;
@@ -175,16 +175,21 @@ static int split_parent(struct machine *m, const char *path,
 			struct cgroup **parent, const char **name,
 			size_t *len)
 {
-	const char *slash;
+	const char *slash, *end;
 	char *ppath;
 
 	if (path[0] != '/')
 		return machine_error(m, -EINVAL, "cgroup path must start with '/': %s", path);
-	slash = strrchr(path, '/');
+	/* mkdir(2) accepts trailing slashes */
+	end = path + strlen(path);
+	while (end > path + 1 && end[-1] == '/')
+		end--;
+	if (end == path + 1)
+		return machine_error(m, -EEXIST, "/ always exists");
+	for (slash = end - 1; *slash != '/'; slash--)
+		;
 	*name = slash + 1;
-	*len = strlen(*name);
-	if (*len == 0)
-		return machine_error(m, -EINVAL, "cgroup path has no last name: %s", path);
+	*len = (size_t)(end - *name);
 	if (*len > 255)
 		return machine_error(m, -ENAMETOOLONG, "cgroup name longer than 255 bytes");
 	ppath = xstrndup(path, (size_t)(slash - path));

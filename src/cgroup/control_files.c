@@ -87,7 +87,9 @@ static void print_ss_mask(struct strbuf *out, unsigned mask)
 		sb_printf(out, "%s%s", first ? "" : " ", controller_names[i]);
 		first = false;
 	}
-	sb_puts(out, "\n");
+	/* cgroup_print_ss_mask: an empty mask is an empty file */
+	if (!first)
+		sb_puts(out, "\n");
 }
 
 /* Controllers a cgroup may enable: what its parent hands down. */
@@ -130,8 +132,9 @@ static int procs_write(struct machine *m, struct cgroup *cg, char *buf)
 	struct task *t;
 	int pid, err = kstrtoint(&pid, strstrip(buf));
 
-	if (err)
-		return machine_error(m, err, "cgroup.procs takes a pid, not \"%s\"", buf);
+	/* cgroup_procs_write_start: any parse failure or a negative pid */
+	if (err || pid < 0)
+		return machine_error(m, -EINVAL, "cgroup.procs takes a pid, not \"%s\"", buf);
 	t = task_lookup(m, pid);
 	if (!t)
 		return machine_error(m, -ESRCH, "no process with pid %d", pid);
@@ -175,7 +178,7 @@ static int type_show(struct machine *m, struct cgroup *cg, struct strbuf *out)
 
 static int max_show_int(struct strbuf *out, long v)
 {
-	if (v == LONG_MAX)
+	if (v == INT_MAX)
 		sb_puts(out, "max\n");
 	else
 		sb_printf(out, "%ld\n", v);
@@ -187,7 +190,7 @@ static int parse_max_int(long *out, const char *buf)
 	int v, err;
 
 	if (!strcmp(buf, "max")) {
-		*out = LONG_MAX;
+		*out = INT_MAX;
 		return 0;
 	}
 	err = kstrtoint(&v, buf);
@@ -244,8 +247,17 @@ static int kill_write(struct machine *m, struct cgroup *cg, char *buf)
 	return cgroup_kill(m, cg);
 }
 
+static int type_write(struct machine *m, struct cgroup *cg, char *buf)
+{
+	(void)cg;
+	/* cgroup_type_write: only "threaded" is a valid request */
+	if (strcmp(strstrip(buf), "threaded"))
+		return machine_error(m, -EINVAL, "cgroup.type takes only \"threaded\"");
+	return machine_error(m, -EOPNOTSUPP, "threaded cgroups are not modelled");
+}
+
 const struct cftype cgroup_base_files[] = {
-	{ "cgroup.type", CFT_READ | CFT_NOT_ON_ROOT, type_show, NULL },
+	{ "cgroup.type", CFT_READ | CFT_WRITE | CFT_NOT_ON_ROOT, type_show, type_write },
 	{ "cgroup.procs", CFT_READ | CFT_WRITE, procs_show, procs_write },
 	{ "cgroup.threads", CFT_READ, procs_show, NULL },
 	{ "cgroup.controllers", CFT_READ, controllers_show, NULL },

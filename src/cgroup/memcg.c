@@ -153,6 +153,8 @@ struct mem_cgroup *memcg_iter_next(struct mem_cgroup *root,
 
 void memcg_offline(struct machine *m, struct mem_cgroup *memcg)
 {
+	/* draining the stocks may drop the last reference: hold one meanwhile */
+	memcg->refs_other++;
 	memcg->state = MEMCG_OFFLINE;
 	memcg->offline_ns = m->now_ns;
 	/* mem_cgroup_css_offline: protection goes, stocks drain, id drops. */
@@ -162,7 +164,7 @@ void memcg_offline(struct machine *m, struct mem_cgroup *memcg)
 	drain_all_stock(m, memcg);
 	if (memcg->refs_swap == 0)
 		memcg_id_free(m, memcg);
-	memcg_try_release(m, memcg);
+	memcg_put_ref(m, memcg, &memcg->refs_other, 1);
 }
 
 void memcg_try_release(struct machine *m, struct mem_cgroup *memcg)

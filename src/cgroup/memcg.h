@@ -128,7 +128,7 @@ struct cgroup {
 	long nr_dying_descendants;
 	bool dying;
 	unsigned depth;
-	long max_descendants;	/* cgroup.max.descendants; LONG_MAX = max */
+	long max_descendants;	/* cgroup.max.descendants; INT_MAX = max */
 	long max_depth;		/* cgroup.max.depth */
 };
 

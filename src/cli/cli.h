@@ -21,6 +21,9 @@ int cli_add_policy(struct cli_policy_list *l, const char *arg);
 void cli_policy_list_free(struct cli_policy_list *l);
 /* Load and validate a script, printing file:line:col errors. */
 int cli_load_script(struct smc_script *s, const char *name, const char *text);
+/* The same, for a piece of input whose first line is first_line. */
+int cli_load_script_at(struct smc_script *s, const char *name, const char *text,
+		       int first_line);
 
 int cmd_run(int argc, char **argv);
 int cmd_shell(int argc, char **argv);

@@ -88,6 +88,10 @@ int cmd_run(int argc, char **argv)
 				cli_policy_list_free(&pol);
 				return 2;
 			}
+		} else if (!strcmp(argv[i], "--policy")) {
+			fprintf(stderr, "smemcg run: --policy needs KEY=VALUE\n");
+			cli_policy_list_free(&pol);
+			return 2;
 		} else if (!strcmp(argv[i], "--check")) {
 			check = true;
 		} else if (!strcmp(argv[i], "--quiet") || !strcmp(argv[i], "-q")) {

@@ -33,7 +33,7 @@ int cmd_shell(int argc, char **argv)
 	struct smc_session *ss;
 	struct strbuf pending;
 	char line[65536];
-	int depth = 0, lineno = 0, i;
+	int depth = 0, lineno = 0, first = 1, i;
 	bool tty = isatty(0);
 
 	for (i = 1; i < argc; i++) {
@@ -47,6 +47,10 @@ int cmd_shell(int argc, char **argv)
 		if (!strcmp(argv[i], "--policy") && i + 1 < argc) {
 			if (cli_add_policy(&pol, argv[++i]))
 				return 2;
+		} else if (!strcmp(argv[i], "--policy")) {
+			fprintf(stderr, "smemcg shell: --policy needs KEY=VALUE\n");
+			cli_policy_list_free(&pol);
+			return 2;
 		} else {
 			fprintf(stderr, "smemcg shell: unknown argument %s\n", argv[i]);
 			cli_policy_list_free(&pol);
@@ -80,6 +84,8 @@ int cmd_shell(int argc, char **argv)
 			fputs(shell_help, stdout);
 			continue;
 		}
+		if (!pending.len)
+			first = lineno;
 		if (!strncmp(p, "repeat", 6) && (p[6] == ' ' || p[6] == '\t'))
 			depth++;
 		else if (!strncmp(p, "end", 3) && (p[3] == '\n' || p[3] == ' ' || !p[3]) && depth)
@@ -89,10 +95,8 @@ int cmd_shell(int argc, char **argv)
 			continue;
 		{
 			struct smc_script s;
-			char name[32];
 
-			snprintf(name, sizeof(name), "<stdin:%d>", lineno);
-			if (!cli_load_script(&s, name, pending.buf)) {
+			if (!cli_load_script_at(&s, "<stdin>", pending.buf, first)) {
 				smc_session_feed(ss, &s);
 				smc_script_free(&s);
 			}

@@ -37,7 +37,7 @@ static void usage(FILE *f)
 	fprintf(f,
 		"\n"
 		"`smemcg COMMAND --help` explains a command. The scenario language is\n"
-		"described in docs/scenario.md; policies in docs/policies.md.\n");
+		"described in docs/scenario.md, the policies in docs/policies.md.\n");
 }
 
 char *cli_read_file(const char *path)
@@ -71,6 +71,22 @@ char *cli_read_file(const char *path)
 	}
 	if (f != stdin)
 		fclose(f);
+	/* a NUL byte would silently end the text: say where it is */
+	if (sb.len && memchr(sb.buf, '\0', sb.len)) {
+		const char *nul = memchr(sb.buf, '\0', sb.len), *q;
+		int line = 1, col = 1;
+
+		for (q = sb.buf; q < nul; q++) {
+			col++;
+			if (*q == '\n') {
+				line++;
+				col = 1;
+			}
+		}
+		fprintf(stderr, "%s:%d:%d: error: NUL byte in the script\n", path, line, col);
+		sb_free(&sb);
+		return NULL;
+	}
 	return sb_detach(&sb);
 }
 
@@ -112,9 +128,16 @@ void cli_policy_list_free(struct cli_policy_list *l)
 
 int cli_load_script(struct smc_script *s, const char *name, const char *text)
 {
+	return cli_load_script_at(s, name, text, 1);
+}
+
+int cli_load_script_at(struct smc_script *s, const char *name, const char *text,
+		       int first_line)
+{
 	struct smc_error err;
 
-	if (smc_script_load(s, name, text, &err) || smc_script_validate(s, &err)) {
+	if (smc_script_load_n(s, name, text, strlen(text), first_line, &err) ||
+	    smc_script_validate(s, &err)) {
 		fprintf(stderr, "%s:%d:%d: error: %s\n", name, err.line, err.col, err.msg);
 		if (s->lines)
 			smc_script_free(s);

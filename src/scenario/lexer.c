@@ -131,26 +131,35 @@ void smc_script_free(struct smc_script *s)
 int smc_script_load(struct smc_script *s, const char *file, const char *text,
 		    struct smc_error *err)
 {
-	const char *p = text;
-	int lineno = 0, cap = 0;
+	return smc_script_load_n(s, file, text, strlen(text), 1, err);
+}
+
+int smc_script_load_n(struct smc_script *s, const char *file, const char *text,
+		      size_t len, int first_line, struct smc_error *err)
+{
+	const char *p = text, *end_all = text + len;
+	int lineno = first_line - 1, cap = 0;
 	int stack[SMC_MAX_NESTING];
 	int depth = 0, i;
 
 	memset(s, 0, sizeof(*s));
 	s->file = xstrdup(file);
-	while (*p) {
-		const char *e = strchr(p, '\n');
-		size_t n = e ? (size_t)(e - p) : strlen(p);
+	while (p < end_all) {
+		const char *e = memchr(p, '\n', (size_t)(end_all - p));
+		size_t n = e ? (size_t)(e - p) : (size_t)(end_all - p);
+		const char *nul;
 		struct smc_line l;
 
 		lineno++;
 		if (n && p[n - 1] == '\r')
 			n--;
-		if (memchr(p, '\0', n)) {
+		nul = memchr(p, '\0', n);
+		if (nul) {
 			smc_script_free(s);
-			return set_error(err, lineno, 1, "NUL byte in the script");
+			return set_error(err, lineno, (int)(nul - p) + 1, "NUL byte in the script");
 		}
 		if (lex_line(&l, lineno, p, n, err)) {
+			smc_line_free(&l);
 			smc_script_free(s);
 			return -1;
 		}

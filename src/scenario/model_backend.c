@@ -453,6 +453,8 @@ static int mb_exec(void *ctx, const struct smc_stmt *st, struct strbuf *msg)
 			mb->cfg.swap_bytes = st->swap;
 		if (st->flags & SMC_F_CPUS)
 			mb->cfg.cpus = (int)st->num;
+		if (st->nodes)
+			mb->cfg.nodes = st->nodes;
 		return 0;
 	case SMC_CGROUP_OPTIONS:
 		mb->cfg.options |= st->cgopts;

@@ -442,6 +442,10 @@ static int parse_machine(struct pctx *p)
 			if (smc_parse_size(&x, v))
 				return perr(p, i, "expected %s=SIZE (like 4G), found \"%s\"",
 					    mem ? "memory" : "swap", w);
+			if (x > (4ULL << 40))
+				return perr(p, i, "%s is more than the model's limit of 4T", w);
+			if (mem && x < (1ULL << 20))
+				return perr(p, i, "%s is less than the model's minimum of 1M", w);
 			if (mem) {
 				p->st->size = x;
 				p->st->flags |= SMC_F_SIZE;
@@ -449,6 +453,13 @@ static int parse_machine(struct pctx *p)
 				p->st->swap = x;
 				p->st->flags |= SMC_F_SWAP;
 			}
+		} else if ((v = opt_value(w, "nodes"))) {
+			char *end;
+			long n = strtol(v, &end, 10);
+
+			if (!*v || *end || n < 1 || n > 64)
+				return perr(p, i, "expected nodes=N with N in 1..64, found \"%s\"", w);
+			p->st->nodes = (int)n;
 		} else if ((v = opt_value(w, "cpus"))) {
 			char *end;
 			long n = strtol(v, &end, 10);
@@ -458,7 +469,8 @@ static int parse_machine(struct pctx *p)
 			p->st->num = n;
 			p->st->flags |= SMC_F_CPUS;
 		} else {
-			return perr(p, i, "expected memory=SIZE, swap=SIZE or cpus=N, found \"%s\"", w);
+			return perr(p, i, "expected memory=SIZE, swap=SIZE, cpus=N or nodes=N, found \"%s\"",
+				    w);
 		}
 	}
 	return 0;
@@ -1074,21 +1086,34 @@ const char *smc_op_name(enum smc_op op)
 	return op < SMC_NR_OPS && op_names[op] ? op_names[op] : "?";
 }
 
+#define SMC_MAX_STATEMENTS 10000000ULL
+
 int smc_script_validate(const struct smc_script *s, struct smc_error *err)
 {
 	bool other_seen = false;
-	int i;
+	/* enclosing repeat blocks: where each ends, and the runs so far */
+	int ends[32];
+	unsigned long long runs[32];
+	int depth = 0, i;
 
 	for (i = 0; i < s->nlines; i++) {
 		struct smc_line sub;
+		const struct smc_line *line = &s->lines[i];
 		struct smc_stmt st;
 		bool config;
 		int rc;
 
-		smc_line_subst(&sub, &s->lines[i], 0);
-		rc = smc_parse_stmt(&st, &sub, err);
+		while (depth && i > ends[depth - 1])
+			depth--;
+		/* $i means something only inside a repeat block */
+		if (depth) {
+			smc_line_subst(&sub, line, 0);
+			line = &sub;
+		}
+		rc = smc_parse_stmt(&st, line, err);
 		if (rc) {
-			smc_line_free(&sub);
+			if (depth)
+				smc_line_free(&sub);
 			return -1;
 		}
 		config = st.op == SMC_MACHINE || st.op == SMC_POLICY ||
@@ -1099,14 +1124,39 @@ int smc_script_validate(const struct smc_script *s, struct smc_error *err)
 			snprintf(err->msg, sizeof(err->msg),
 				 "\"%s\" must come before any other statement",
 				 smc_op_name(st.op));
-			smc_stmt_free(&st);
-			smc_line_free(&sub);
-			return -1;
+			rc = -1;
+		}
+		if (!rc && st.op == SMC_REPEAT && depth < 32) {
+			unsigned long long outer = depth ? runs[depth - 1] : 1;
+			unsigned long long total = outer * (st.count ? st.count : 1);
+
+			if (st.count && outer > SMC_MAX_STATEMENTS / st.count) {
+				err->line = st.line;
+				err->col = line->tok[1].col;
+				snprintf(err->msg, sizeof(err->msg),
+					 "nested repeat blocks run %llu times, more than the limit of %llu",
+					 outer * st.count, SMC_MAX_STATEMENTS);
+				rc = -1;
+			} else if (total > SMC_MAX_STATEMENTS) {
+				err->line = st.line;
+				err->col = line->tok[1].col;
+				snprintf(err->msg, sizeof(err->msg),
+					 "nested repeat blocks run %llu times, more than the limit of %llu",
+					 total, SMC_MAX_STATEMENTS);
+				rc = -1;
+			} else {
+				ends[depth] = s->match[i];
+				runs[depth] = total;
+				depth++;
+			}
 		}
 		if (!config)
 			other_seen = true;
 		smc_stmt_free(&st);
-		smc_line_free(&sub);
+		if (line == &sub)
+			smc_line_free(&sub);
+		if (rc)
+			return -1;
 	}
 	return 0;
 }

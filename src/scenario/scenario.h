@@ -143,6 +143,7 @@ struct smc_stmt {
 	uint64_t count;		/* repeat, kmalloc */
 	uint64_t ns;		/* sleep */
 	int64_t num;		/* oom_score_adj, cpus */
+	int nodes;		/* machine nodes= (0: not given) */
 	int cpu;		/* -1: round-robin */
 	unsigned flags;
 	unsigned cgopts;	/* cgroup-options: SMEMCG_OPT_* */
@@ -174,6 +175,9 @@ struct smc_error {
 
 int smc_script_load(struct smc_script *s, const char *file, const char *text,
 		    struct smc_error *err);
+/* The same for text of len bytes (NUL bytes are errors), numbered from first_line. */
+int smc_script_load_n(struct smc_script *s, const char *file, const char *text,
+		      size_t len, int first_line, struct smc_error *err);
 void smc_script_free(struct smc_script *s);
 
 /*

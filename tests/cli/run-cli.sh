@@ -84,8 +84,7 @@ for c in $(sed -n '/^commands:/,/^$/p' "$tmp/help" | awk 'NF > 1 { print $1 }');
 done
 # documents the help points to exist
 for d in $(grep -o 'docs/[A-Za-z0-9_-]*\.md' "$tmp/help" | sort -u); do
-	todo "src/cli/main.c:40 (usage) and src/cli/cmd_shell.c:15 (shell help) name $d, which the repository does not have" \
-		"smemcg --help refers to $d, which exists" test -f "$top/$d"
+	check "smemcg --help refers to $d, which exists" test -f "$top/$d"
 done
 sm -h
 check "smemcg -h exits 0" rc_is 0
@@ -130,8 +129,7 @@ check "smemcg run --policy without = exits 2" rc_is 2
 check "smemcg run --policy without = says KEY=VALUE" err_has "takes KEY=VALUE"
 sm run x.smc --policy
 check "smemcg run ending in --policy exits 2" rc_is 2
-todo "src/cli/cmd_run.c:81 (and cmd_shell.c:47) only take --policy with a following argument and otherwise reports it as an unknown option" \
-	"smemcg run ending in --policy says the value is missing, not that --policy is unknown" \
+check "smemcg run ending in --policy says the value is missing, not that --policy is unknown" \
 	sh -c '! grep -q "unknown option --policy" "$1"' sh "$tmp/err"
 sm shell --frobnicate
 check "smemcg shell with an unknown argument exits 2" rc_is 2
@@ -239,8 +237,7 @@ check "echo statements | smemcg shell: \"1 passed, 0 failed\"" last_is "1 passed
 printf 'mkdir /a\nexpect /a/memory.max == 1X\nmkdir /b\nexpect /b/cgroup.procs == ""\n' |
 	$VG "$SMEMCG" shell >"$tmp/out" 2>"$tmp/err"
 rc=$?
-todo "src/cli/cmd_shell.c:94 names each chunk \"<stdin:N>\" and numbers its lines from 1, so the error reads <stdin:2>:1:25" \
-	"shell: a syntax error on input line 2 is reported as <stdin>:2:25: error:" err_has "^<stdin>:2:25: error: "
+check "shell: a syntax error on input line 2 is reported as <stdin>:2:25: error:" err_has "^<stdin>:2:25: error: "
 check "shell: the session goes on after a syntax error" out_has '^ok 1 - expect /b/cgroup.procs == ""'
 
 # ---- determinism ----
