@@ -640,8 +640,15 @@ int smemcg_cap_ipc_lock(smemcg_machine *sm, int pid)
 int smemcg_sleep(smemcg_machine *sm, uint64_t ns)
 {
 	struct machine *m = to_machine(sm);
+	uint64_t end = m->now_ns + ns, due;
 
-	m->now_ns += ns;
+	/* deferred work that falls due during the sleep runs at its time */
+	while ((due = recharge_next_due(m)) != UINT64_MAX && due <= end) {
+		if (due > m->now_ns)
+			m->now_ns = due;
+		recharge_work(m);
+	}
+	m->now_ns = end;
 	background_work(m);
 	return 0;
 }

@@ -358,3 +358,15 @@ void recharge_deferred_access(struct machine *m, struct memobj *obj, pgh_t h,
 	if (owner != accessor)
 		count(owner, MEMCG_RECHARGE_PGS_MOVED);
 }
+
+uint64_t recharge_next_due(const struct machine *m)
+{
+	const struct recharge_state *r = m->recharge;
+	uint64_t due = UINT64_MAX;
+	int i;
+
+	for (i = 0; r && i < r->n; i++)
+		if (r->v[i].next_ns < due)
+			due = r->v[i].next_ns;
+	return due;
+}

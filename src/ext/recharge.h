@@ -23,6 +23,8 @@ void recharge_work(struct machine *m);
 void recharge_deferred_access(struct machine *m, struct memobj *obj, pgh_t h,
 			      struct mem_cgroup *accessor);
 void recharge_free(struct machine *m);
+/* When the deferred work next has something to do (UINT64_MAX: never). */
+uint64_t recharge_next_due(const struct machine *m);
 /* The modelled memory a dying memcg costs (struct, per node, per CPU). */
 long zombie_bytes_per_memcg(const struct machine *m);
 

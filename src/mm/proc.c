@@ -9,16 +9,52 @@
 #include "../files.h"
 #include "../machine.h"
 #include "mount.h"
+#include "../ext/recharge.h"
 
 unsigned proc_file_mode(const char *path)
 {
-	if (!strcmp(path, "/proc/mounts"))
+	if (!strcmp(path, "/proc/mounts") || !strcmp(path, "/proc/zombies"))
 		return SMEMCG_FILE_READ;
 	return 0;
 }
 
+/*
+ * /proc/zombies (the model's): dying memcgs, memcg ids in use, and what the
+ * dying ones cost on a machine of this many CPUs and nodes.
+ */
+static void zombies_show(struct machine *m, struct strbuf *out)
+{
+	long dying = 0, ids = 0, swap_held = 0;
+	uint32_t s, w;
+
+	for (s = 0; s < m->nr_memcg_slots; s++) {
+		struct mem_cgroup *memcg;
+
+		if (memcg_slot_is_free(m, s))
+			continue;
+		memcg = m->memcgs[s];
+		if (memcg->state == MEMCG_OFFLINE && !memcg->smemcg) {
+			dying++;
+			if (memcg->refs_swap)
+				swap_held++;
+		}
+	}
+	for (w = 0; w < (MEM_CGROUP_ID_MAX + 1) / 64; w++)
+		ids += __builtin_popcountll(m->id_bitmap[w]);
+	sb_printf(out, "dying_memcgs %ld\n", dying);
+	sb_printf(out, "dying_memcgs_holding_ids %ld\n", swap_held);
+	sb_printf(out, "memcg_ids_in_use %ld\n", ids);
+	sb_printf(out, "cpus %d\nnodes %d\n", m->nr_cpus, m->cfg.nodes ? m->cfg.nodes : 1);
+	sb_printf(out, "bytes_per_memcg %ld\n", zombie_bytes_per_memcg(m));
+	sb_printf(out, "wasted_bytes %ld\n", dying * zombie_bytes_per_memcg(m));
+}
+
 int proc_file_read(struct machine *m, const char *path, struct strbuf *out)
 {
+	if (!strcmp(path, "/proc/zombies")) {
+		zombies_show(m, out);
+		return 0;
+	}
 	if (strcmp(path, "/proc/mounts"))
 		return machine_error(m, -ENOENT, "no such file: %s", path);
 	sb_printf(out, "cgroup2 /sys/fs/cgroup cgroup2 rw,nosuid,nodev,noexec,relatime%s%s 0 0\n",
