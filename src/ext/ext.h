@@ -42,8 +42,8 @@ int pins_cap_ipc_lock(struct machine *m, struct task *t);
  * dentry + inode of a new file or directory, charged to t's memcg; the
  * cookie (objcg id + 1, 0 when not accounted) frees them.
  */
-int kmem_charge_inode(struct machine *m, struct task *t, uint32_t *cookie);
-void kmem_uncharge_inode(struct machine *m, uint32_t cookie);
+int kmem_charge_inode(struct machine *m, struct task *t, bool shmem, uint32_t *cookie);
+void kmem_uncharge_inode(struct machine *m, bool shmem, uint32_t cookie);
 
 struct mount;
 int smemcg_attach_mount(struct machine *m, struct mount *mnt, const char *name);

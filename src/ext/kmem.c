@@ -36,12 +36,14 @@ struct kmem_cache_desc {
 
 static const struct kmem_cache_desc cache_desc[KMEM_NR_CACHES] = {
 	[KMEM_DENTRY] = { "dentry", 192, true },
-	[KMEM_INODE] = { "inode", 632, true },
+	[KMEM_INODE] = { "inode", 1192, true },
 	[KMEM_TASK_STRUCT] = { "task_struct", 9984, false },
 	[KMEM_SOCK] = { "sock", 2368, false },
 	[KMEM_PIPE] = { "pipe", 832, false },
 	[KMEM_MM_STRUCT] = { "mm_struct", 1088, false },
 	[KMEM_VM_AREA] = { "vm_area_struct", 200, false },
+	[KMEM_TASK] = { "task", 10632, false },
+	[KMEM_SHMEM_INODE] = { "shmem_inode", 760, true },
 };
 
 #define OBJCG_PTR_SIZE 8
@@ -300,7 +302,7 @@ static int parse_cache(struct machine *m, const char *name, int *cache, long *si
 		*size = kmalloc_size_class((long)n);
 		return 0;
 	}
-	for (i = 0; i < KMEM_NR_CACHES; i++) {
+	for (i = 0; i <= KMEM_VM_AREA; i++) {
 		if (!strcmp(name, cache_desc[i].name)) {
 			*cache = i;
 			*size = cache_desc[i].size;
@@ -382,8 +384,12 @@ int task_fork_charge(struct machine *m, struct task *t, struct task *parent)
 	long i;
 	int err;
 
-	/* the task_struct slab object */
-	err = object_alloc(m, parent, KMEM_TASK_STRUCT, cache_desc[KMEM_TASK_STRUCT].size, &id);
+	/*
+	 * the task_struct and the other objects a new task gets (signal,
+	 * sighand, pid, cred, ...): 10640 bytes of slab per CLONE_VM child,
+	 * measured on Debian's 6.1
+	 */
+	err = object_alloc(m, parent, KMEM_TASK, cache_desc[KMEM_TASK].size, &id);
 	if (err)
 		return machine_error(m, err, "fork: task_struct could not be charged");
 	t->task_struct_objcg = id;
@@ -410,8 +416,7 @@ int task_fork_charge(struct machine *m, struct task *t, struct task *parent)
 	t->has_stack = true;
 	return 0;
 fail_stack:
-	object_free(m, KMEM_TASK_STRUCT, cache_desc[KMEM_TASK_STRUCT].size,
-		    t->task_struct_objcg);
+	object_free(m, KMEM_TASK, cache_desc[KMEM_TASK].size, t->task_struct_objcg);
 	t->task_struct_objcg = 0;
 	return machine_error(m, -ENOMEM, "fork: the kernel stack could not be charged");
 }
@@ -434,23 +439,23 @@ void task_exit_free_stack(struct machine *m, struct task *t)
 		t->stack_objcg = 0;
 	}
 	/* the task_struct goes when the last reference does: at exit here */
-	object_free(m, KMEM_TASK_STRUCT, cache_desc[KMEM_TASK_STRUCT].size,
-		    t->task_struct_objcg);
+	object_free(m, KMEM_TASK, cache_desc[KMEM_TASK].size, t->task_struct_objcg);
 	t->task_struct_objcg = 0;
 	kmem_task_exit(m, t);
 }
 
 /* ---- dentries and inodes of files ---- */
 
-int kmem_charge_inode(struct machine *m, struct task *t, uint32_t *cookie)
+int kmem_charge_inode(struct machine *m, struct task *t, bool shmem, uint32_t *cookie)
 {
+	int ic = shmem ? KMEM_SHMEM_INODE : KMEM_INODE;
 	uint32_t d = 0, i = 0;
 	int err;
 
 	err = object_alloc(m, t, KMEM_DENTRY, cache_desc[KMEM_DENTRY].size, &d);
 	if (err)
 		return err;
-	err = object_alloc(m, t, KMEM_INODE, cache_desc[KMEM_INODE].size, &i);
+	err = object_alloc(m, t, ic, cache_desc[ic].size, &i);
 	if (err) {
 		object_free(m, KMEM_DENTRY, cache_desc[KMEM_DENTRY].size, d);
 		return err;
@@ -460,10 +465,23 @@ int kmem_charge_inode(struct machine *m, struct task *t, uint32_t *cookie)
 	return 0;
 }
 
-void kmem_uncharge_inode(struct machine *m, uint32_t cookie)
+void kmem_uncharge_inode(struct machine *m, bool shmem, uint32_t cookie)
 {
-	object_free(m, KMEM_INODE, cache_desc[KMEM_INODE].size, cookie);
+	int ic = shmem ? KMEM_SHMEM_INODE : KMEM_INODE;
+
+	object_free(m, ic, cache_desc[ic].size, cookie);
 	object_free(m, KMEM_DENTRY, cache_desc[KMEM_DENTRY].size, cookie);
+}
+
+int kmem_charge_mm(struct machine *m, uint32_t *cookie)
+{
+	return object_alloc(m, m->current, KMEM_MM_STRUCT, cache_desc[KMEM_MM_STRUCT].size,
+			    cookie);
+}
+
+void kmem_uncharge_mm(struct machine *m, uint32_t cookie)
+{
+	object_free(m, KMEM_MM_STRUCT, cache_desc[KMEM_MM_STRUCT].size, cookie);
 }
 
 /* ---- per-CPU memory of a memcg ---- */

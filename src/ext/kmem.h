@@ -23,6 +23,8 @@ enum kmem_cache_id {
 	KMEM_PIPE,
 	KMEM_MM_STRUCT,
 	KMEM_VM_AREA,
+	KMEM_TASK,		/* what fork allocates per task (task_struct, signal, ...) */
+	KMEM_SHMEM_INODE,
 	KMEM_NR_CACHES,
 	KMEM_BYTES = KMEM_NR_CACHES,	/* kmalloc of an arbitrary size */
 };
@@ -39,6 +41,10 @@ int kmem_free_objects(struct machine *m, struct task *t, const char *cache,
 		      long count);
 /* The task's objects outlive it: they become the machine's. */
 void kmem_task_exit(struct machine *m, struct task *t);
+
+/* the mm_struct of a new address space (fork), charged as the forking task */
+int kmem_charge_mm(struct machine *m, uint32_t *cookie);
+void kmem_uncharge_mm(struct machine *m, uint32_t cookie);
 
 /* per-CPU statistics of a new memcg, charged to its parent */
 void kmem_charge_percpu(struct machine *m, struct mem_cgroup *memcg);

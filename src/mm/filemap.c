@@ -58,6 +58,7 @@ static struct inode *inode_alloc(struct machine *m, const char *path,
 	inode->path = path ? xstrdup(path) : NULL;
 	inode->obj = memobj_new(m, type);
 	inode->obj->inode = inode;
+	inode->shmem = type == OBJ_SHMEM;
 	if (path)
 		strmap_set(&ms->paths, path, inode->ino + 1);
 	return inode;
@@ -78,7 +79,7 @@ int inode_create(struct machine *m, struct task *t, const char *path,
 		return 0;
 	}
 	mnt = mount_of_path(m, path);
-	err = kmem_charge_inode(m, t, &cookie);
+	err = kmem_charge_inode(m, t, mnt != NULL, &cookie);
 	if (err)
 		return machine_error(m, err, "%s: the dentry and inode could not be charged", path);
 	inode = inode_alloc(m, path, mnt ? OBJ_SHMEM : OBJ_FILE);
@@ -130,7 +131,7 @@ static void inode_evict(struct machine *m, struct inode *inode)
 	memobj_free(m, inode->obj);
 	inode->obj = NULL;
 	if (inode->has_kmem)
-		kmem_uncharge_inode(m, inode->kmem_objcg);
+		kmem_uncharge_inode(m, inode->shmem, inode->kmem_objcg);
 	if (inode->mnt)
 		inode->mnt->nr_inodes--;
 	m->mm->inodes[inode->ino] = NULL;
@@ -445,7 +446,7 @@ int fs_mkdir(struct machine *m, struct task *t, const char *path)
 	if (inode_lookup(m, path))
 		return machine_error(m, -EEXIST, "%s already exists", path);
 	mnt = mount_of_path(m, path);
-	err = kmem_charge_inode(m, t, &cookie);
+	err = kmem_charge_inode(m, t, mnt != NULL, &cookie);
 	if (err)
 		return machine_error(m, err, "mkdir %s: the dentry and inode could not be charged",
 				     path);

@@ -31,6 +31,7 @@ struct inode {
 	uint64_t dirtied_ns;	/* when it became dirty (inode->dirtied_when) */
 	uint32_t kmem_objcg;	/* objcg id + 1 its dentry and inode are charged to */
 	bool has_kmem;		/* it has a dentry and an inode object */
+	bool shmem;		/* a tmpfs inode (its slab cache differs) */
 };
 
 /* The inode at path (files and directories), or NULL. */

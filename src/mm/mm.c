@@ -8,6 +8,7 @@
 
 #include <stdlib.h>
 
+#include "../ext/kmem.h"
 #include "../machine.h"
 #include "mm_state.h"
 #include "task.h"
@@ -46,6 +47,9 @@ struct mm_struct *mm_dup(struct machine *m, struct mm_struct *old,
 	struct mm_struct *mm = mm_alloc(m, child);
 	struct list_node *pos;
 
+	/* the mm_struct is charged as the forking task (current) */
+	if (!kmem_charge_mm(m, &mm->kmem_cookie))
+		mm->has_kmem = true;
 	mm->next_va = old->next_va;
 	list_for_each(pos, &old->vmas)
 		vma_dup(m, container_of(pos, struct vm_area, node), mm);
@@ -59,6 +63,8 @@ void mmput(struct machine *m, struct mm_struct *mm)
 	while (!list_empty(&mm->vmas))
 		vma_munmap(m, container_of(mm->vmas.next, struct vm_area, node));
 	mm_set_memcg(m, mm, NULL);
+	if (mm->has_kmem)
+		kmem_uncharge_mm(m, mm->kmem_cookie);
 	mmdrop(mm);
 }
 

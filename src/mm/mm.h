@@ -36,6 +36,8 @@ struct mm_struct {
 	long pinned_vm;			/* pages pinned (vm_account TASK) */
 	uint64_t next_va;		/* where the next mapping goes (pages) */
 	struct pt_upper *upper;		/* PMD pages: per 1 GiB of address space */
+	uint32_t kmem_cookie;		/* its mm_struct object, charged at fork */
+	bool has_kmem;
 	int nr_upper;
 };
 

@@ -406,6 +406,11 @@ static int fault_anon(struct machine *m, struct task *t, struct vm_area *v,
 	return anon_new_page(m, v, i);
 }
 
+#define RA_PAGES 32
+
+static void file_readaround(struct machine *m, struct task *t, struct vm_area *v,
+			    uint64_t start);
+
 /* Bring the object's page at idx in (or find it); for shared/file faults. */
 static int obj_page_get(struct machine *m, struct task *t, struct vm_area *v,
 			uint64_t idx, pgh_t *out)
@@ -420,6 +425,9 @@ static int obj_page_get(struct machine *m, struct task *t, struct vm_area *v,
 	if (inode && idx >= (inode->size + PAGE_SIZE - 1) / PAGE_SIZE)
 		return FAULT_SIGBUS;
 	if (st == PS_PRESENT) {
+		/* the async readahead marker: read the next window */
+		if (obj->type == OBJ_FILE && v->ra_end && idx == v->ra_mark)
+			file_readaround(m, t, v, v->ra_end);
 		*out = h;
 		return 0;
 	}
@@ -438,10 +446,38 @@ static int obj_page_get(struct machine *m, struct task *t, struct vm_area *v,
 		return FAULT_SIGBUS;	/* tmpfs full: shmem_fault gives SIGBUS */
 	if (err)
 		return err;
-	if (obj->type == OBJ_FILE)
+	if (obj->type == OBJ_FILE) {
 		count_mm_event(m, v->mm, MEMCG_PGMAJFAULT);
+		/* do_sync_mmap_readahead: read around the fault */
+		file_readaround(m, t, v, idx < RA_PAGES / 2 ? 0 : idx - RA_PAGES / 2);
+	}
 	*out = h;
 	return 0;
+}
+
+/*
+ * mmap read-around of a disk file: ra_pages (32, read_ahead_kb 128) centred
+ * on the fault, with the async marker ra_pages/4 before the window's end;
+ * touching the marker reads the next window (do_async_mmap_readahead).
+ */
+static void file_readaround(struct machine *m, struct task *t, struct vm_area *v,
+			    uint64_t start)
+{
+	uint64_t i, end = start + RA_PAGES;
+	uint64_t size = (v->inode->size + PAGE_SIZE - 1) / PAGE_SIZE;
+
+	if (end > size)
+		end = size;
+	for (i = start; i < end; i++) {
+		pgh_t h = memobj_lookup(m, v->obj, i);
+
+		if (h != PAGE_NIL && page_state(&m->pages, h) != PS_NONE)
+			continue;
+		if (filemap_add_page(m, t, v->inode, i, &h))
+			break;
+	}
+	v->ra_end = start + RA_PAGES;
+	v->ra_mark = v->ra_end - RA_PAGES / 4;
 }
 
 static int map_obj_page(struct machine *m, struct vm_area *v, uint64_t i, pgh_t h)

@@ -756,7 +756,8 @@ static int parse_proc_stmt(struct pctx *p)
 		return no_more(p, i);
 	}
 	if (!strcmp(verb, "munmap") || !strcmp(verb, "mlock") || !strcmp(verb, "munlock")) {
-		st->op = verb[1] == 'u' ? SMC_MUNMAP : verb[1] == 'l' ? SMC_MLOCK : SMC_MUNLOCK;
+		st->op = !strcmp(verb, "munmap") ? SMC_MUNMAP
+			 : !strcmp(verb, "mlock") ? SMC_MLOCK : SMC_MUNLOCK;
 		return ident(p, 2, "a mapping name", &st->name) || no_more(p, 3);
 	}
 	if (!strcmp(verb, "write") || !strcmp(verb, "read")) {
