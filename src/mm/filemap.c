@@ -229,18 +229,35 @@ void filemap_writeback_page(struct machine *m, struct memobj *obj, pgh_t h)
 	m->mm->nr_dirty--;
 }
 
+struct wb_budget {
+	long left;		/* pages still to write back; < 0: all */
+};
+
 static void wb_page(struct machine *m, struct memobj *obj, uint64_t idx, pgh_t h,
 		    void *arg)
 {
+	struct wb_budget *b = arg;
+
 	(void)idx;
-	(void)arg;
-	if (page_state(&m->pages, h) == PS_PRESENT)
-		filemap_writeback_page(m, obj, h);
+	if (!b->left || page_state(&m->pages, h) != PS_PRESENT ||
+	    !(*page_flags(&m->pages, h) & PF_DIRTY))
+		return;
+	filemap_writeback_page(m, obj, h);
+	if (b->left > 0)
+		b->left--;
+}
+
+/* Write back an inode's dirty pages in file order, at most max (< 0: all). */
+static void writeback_inode_pages(struct machine *m, struct inode *inode, long max)
+{
+	struct wb_budget b = { max };
+
+	memobj_for_each(m, inode->obj, 0, UINT64_MAX, wb_page, &b);
 }
 
 static void writeback_inode(struct machine *m, struct inode *inode)
 {
-	memobj_for_each(m, inode->obj, 0, UINT64_MAX, wb_page, NULL);
+	writeback_inode_pages(m, inode, -1);
 }
 
 /* The dirty inode that was dirtied first, optionally with pages of memcg. */
@@ -282,12 +299,13 @@ static void balance_dirty_pages(struct machine *m, struct mem_cgroup *domain)
 	memcg_stat_subtree(m->root_mem_cgroup, root);
 	dirtyable = m->mm->zone.free + root[MEMCG_INACTIVE_FILE] + root[MEMCG_ACTIVE_FILE];
 	thresh = dirtyable * m->mm->dirty_background_ratio / 100;
+	/* background writeback: oldest inodes first, until under the threshold */
 	while (m->mm->nr_dirty > thresh) {
 		struct inode *inode = oldest_dirty(m);
 
 		if (!inode)
 			break;
-		writeback_inode(m, inode);
+		writeback_inode_pages(m, inode, m->mm->nr_dirty - thresh);
 	}
 	if (domain) {
 		long st[MEMCG_NR_STATS];
@@ -303,7 +321,7 @@ static void balance_dirty_pages(struct machine *m, struct mem_cgroup *domain)
 
 			if (!inode)
 				break;
-			writeback_inode(m, inode);
+			writeback_inode_pages(m, inode, st[MEMCG_FILE_DIRTY] - thresh);
 			memcg_stat_subtree(domain, st);
 		}
 	}
@@ -349,6 +367,9 @@ int file_write(struct machine *m, struct task *t, const char *path, uint64_t off
 		filemap_dirty_page(m, inode, h);
 		if (!domain)
 			domain = dirty_domain_memcg(m, h);
+		/* balance_dirty_pages_ratelimited: every 32 pages dirtied */
+		if (inode->obj->type == OBJ_FILE && (idx - first) % 32 == 31)
+			balance_dirty_pages(m, domain);
 		if (off + len > inode->size && (idx + 1) * PAGE_SIZE >= inode->size)
 			inode->size = MIN(off + len, (idx + 1) * PAGE_SIZE);
 		if (t->memcg_nr_pages_over_high && (idx - first) % 16 == 15)
@@ -455,8 +476,16 @@ int fs_mkdir(struct machine *m, struct task *t, const char *path)
 	inode->mnt = mnt;
 	inode->kmem_objcg = cookie;
 	inode->has_kmem = true;
-	if (mnt)
+	if (mnt) {
 		mnt->nr_inodes++;
+	} else {
+		/* a directory on the disk gets a data block: a dirty page-cache page */
+		pgh_t h;
+
+		inode->size = PAGE_SIZE;
+		if (!filemap_add_page(m, t, inode, 0, &h))
+			filemap_dirty_page(m, inode, h);
+	}
 	return 0;
 }
 
