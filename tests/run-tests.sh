@@ -51,7 +51,7 @@ for t in "$BUILD"/tests/test_*; do
 	count "unit/$n" "$tmp/$n.out" $?
 done
 
-for s in "$here"/scenarios/*.smc "$here"/oracle/*.smc; do
+for s in "$here"/scenarios/*.smc; do
 	[ -f "$s" ] || continue
 	n=$(basename "$s" .smc)
 	$vg "$SMEMCG" run --check --quiet "$s" >"$tmp/$n.out" 2>&1
