@@ -155,6 +155,17 @@ int smemcg_release(smemcg_machine *m, int pid, int file);
 int smemcg_setrlimit_memlock(smemcg_machine *m, int pid, uint64_t bytes);
 int smemcg_cap_ipc_lock(smemcg_machine *m, int pid);
 
+/*
+ * Listings for reports, one item per line (*out malloc'd):
+ * cgroups: the path of every live cgroup, pre-order, "/" first;
+ * smemcgs: the name of every shared memory cgroup;
+ * tasks: "PID COMM CGROUP STATE[ SIGNAL]" with STATE alive, exited or
+ * killed (CGROUP is where it was last).
+ */
+int smemcg_list_cgroups(char **out, smemcg_machine *m);
+int smemcg_list_smemcgs(char **out, smemcg_machine *m);
+int smemcg_list_tasks(char **out, smemcg_machine *m);
+
 /* Advance simulated time; runs deferred work. */
 int smemcg_sleep(smemcg_machine *m, uint64_t ns);
 uint64_t smemcg_now_ns(const smemcg_machine *m);

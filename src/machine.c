@@ -658,3 +658,57 @@ uint64_t smemcg_now_ns(const smemcg_machine *sm)
 	return ((const struct machine *)sm)->now_ns;
 }
 
+
+static void list_cgroups(struct strbuf *sb, const struct cgroup *cg)
+{
+	const struct cgroup *c;
+	char path[4096];
+
+	cgroup_path(cg, path, sizeof(path));
+	sb_printf(sb, "%s\n", path);
+	for (c = cg->first_child; c; c = c->next_sibling)
+		list_cgroups(sb, c);
+}
+
+int smemcg_list_cgroups(char **out, smemcg_machine *sm)
+{
+	struct strbuf sb;
+
+	sb_init(&sb);
+	list_cgroups(&sb, to_machine(sm)->root_cgroup);
+	*out = sb_detach(&sb);
+	return 0;
+}
+
+int smemcg_list_smemcgs(char **out, smemcg_machine *sm)
+{
+	struct strbuf sb;
+
+	sb_init(&sb);
+	smemcg_names(to_machine(sm), &sb);
+	*out = sb_detach(&sb);
+	return 0;
+}
+
+int smemcg_list_tasks(char **out, smemcg_machine *sm)
+{
+	struct machine *m = to_machine(sm);
+	struct strbuf sb;
+	int i;
+
+	sb_init(&sb);
+	for (i = 0; i < m->mm->nr_tasks; i++) {
+		struct task *t = m->mm->tasks[i];
+		char path[4096];
+
+		cgroup_path(t->cgroup, path, sizeof(path));
+		sb_printf(&sb, "%d %s %s %s", t->pid, t->comm, path,
+			  t->state == SMEMCG_TASK_ALIVE ? "alive"
+			  : t->state == SMEMCG_TASK_EXITED ? "exited" : "killed");
+		if (t->state == SMEMCG_TASK_KILLED)
+			sb_printf(&sb, " %d", t->exit_signal);
+		sb_puts(&sb, "\n");
+	}
+	*out = sb_detach(&sb);
+	return 0;
+}

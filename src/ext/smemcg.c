@@ -700,3 +700,11 @@ size_t smemcg_metadata_bytes(struct machine *m)
 {
 	return st(m) ? st(m)->pm.cap * (sizeof(uint64_t) + sizeof(uint32_t)) : 0;
 }
+
+void smemcg_names(struct machine *m, struct strbuf *out)
+{
+	int i;
+
+	for (i = 0; st(m) && i < st(m)->n; i++)
+		sb_printf(out, "%s\n", st(m)->v[i]->name);
+}

@@ -54,6 +54,8 @@ void smemcg_memcg_offline(struct machine *m, struct mem_cgroup *memcg);
 void smemcg_for_each_seen(struct machine *m, struct mem_cgroup *x,
 			  void (*fn)(struct machine *, struct mem_cgroup *, void *),
 			  void *arg);
+struct strbuf;
+void smemcg_names(struct machine *m, struct strbuf *out);
 /* Borrowed pages of s by memcg x (for pins, checks). */
 long smemcg_borrow(struct smemcg_obj *s, struct mem_cgroup *x);
 
