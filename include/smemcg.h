@@ -166,6 +166,14 @@ int smemcg_list_cgroups(char **out, smemcg_machine *m);
 int smemcg_list_smemcgs(char **out, smemcg_machine *m);
 int smemcg_list_tasks(char **out, smemcg_machine *m);
 
+/*
+ * Why a cgroup is charged what it is: its memory.current broken down by
+ * object (mappings, files, mounts, kernel memory, borrowed shared memory,
+ * pages of dead children, stocks), in bytes and percent, with the rule or
+ * policy that put each charge there. *out is malloc'd text.
+ */
+int smemcg_explain(char **out, smemcg_machine *m, const char *cgroup);
+
 /* Advance simulated time; runs deferred work. */
 int smemcg_sleep(smemcg_machine *m, uint64_t ns);
 uint64_t smemcg_now_ns(const smemcg_machine *m);

@@ -712,3 +712,20 @@ int smemcg_list_tasks(char **out, smemcg_machine *sm)
 	*out = sb_detach(&sb);
 	return 0;
 }
+
+int explain_cgroup(struct machine *m, const char *path, struct strbuf *out);
+
+int smemcg_explain(char **out, smemcg_machine *sm, const char *cgroup)
+{
+	struct strbuf sb;
+	int err;
+
+	sb_init(&sb);
+	err = explain_cgroup(to_machine(sm), cgroup, &sb);
+	if (err) {
+		sb_free(&sb);
+		return err;
+	}
+	*out = sb_detach(&sb);
+	return 0;
+}

@@ -487,6 +487,16 @@ static int mb_exec(void *ctx, const struct smc_stmt *st, struct strbuf *msg)
 	case SMC_CLOSE: case SMC_RELEASE: case SMC_SETRLIMIT: case SMC_CAP:
 		rc = exec_memory(mb, st, msg);
 		break;
+	case SMC_EXPLAIN: {
+		char *text;
+
+		rc = smemcg_explain(&text, mb->m, st->path);
+		if (rc)
+			return report(mb, rc, msg);
+		sb_puts(msg, text);
+		free(text);
+		return 0;
+	}
 	case SMC_SMEMCG_CREATE:
 		rc = report(mb, smemcg_smemcg_create(mb->m, st->name, st->size), msg);
 		break;

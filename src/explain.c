@@ -1,0 +1,212 @@
+/*
+ * smemcg_explain: why a cgroup is charged what it is. Every page charged
+ * in the cgroup's subtree is attributed to the object it belongs to (a
+ * process's mapping, a file, a mount, a dma_buf, a dead child), kernel
+ * memory by kind, borrowed shared memory by smemcg, pages waiting in the
+ * per-CPU stocks; each line says which rule or policy put the charge there.
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cgroup/memcg.h"
+#include "ext/smemcg.h"
+#include "machine.h"
+#include "mm/filemap.h"
+#include "mm/memobj.h"
+#include "mm/mm.h"
+#include "mm/mm_state.h"
+#include "mm/mount.h"
+#include "mm/task.h"
+#include "mm/vma.h"
+
+struct item {
+	char *what;
+	const char *why;
+	long pages;
+};
+
+struct items {
+	struct item *v;
+	int n, cap;
+};
+
+static void add(struct items *it, const char *what, const char *why, long pages)
+{
+	int i;
+
+	if (!pages)
+		return;
+	for (i = 0; i < it->n; i++)
+		if (!strcmp(it->v[i].what, what) && it->v[i].why == why) {
+			it->v[i].pages += pages;
+			return;
+		}
+	if (it->n == it->cap) {
+		it->cap = it->cap ? it->cap * 2 : 16;
+		it->v = xrealloc(it->v, (size_t)it->cap * sizeof(*it->v));
+	}
+	it->v[it->n].what = xstrdup(what);
+	it->v[it->n].why = why;
+	it->v[it->n].pages = pages;
+	it->n++;
+}
+
+static void first_vma(struct machine *m, struct vm_area *v, uint64_t vidx, void *arg)
+{
+	(void)m;
+	(void)vidx;
+	if (!*(struct vm_area **)arg)
+		*(struct vm_area **)arg = v;
+}
+
+static const char *mm_name(struct machine *m, struct mm_struct *mm)
+{
+	int i;
+
+	if (mm->owner)
+		return mm->owner->comm;
+	for (i = 0; i < m->mm->nr_tasks; i++)
+		if (m->mm->tasks[i]->mm == mm)
+			return m->mm->tasks[i]->comm;
+	return "?";
+}
+
+static bool in_subtree(const struct mem_cgroup *memcg, const struct mem_cgroup *root)
+{
+	return mem_cgroup_is_descendant(memcg, root);
+}
+
+static void describe_page(struct machine *m, struct memobj *obj, pgh_t h,
+			  struct mem_cgroup *owner, struct mem_cgroup *x,
+			  struct items *it)
+{
+	char what[512], path[256];
+	const char *why;
+	struct vm_area *v = NULL;
+
+	if (owner != x && owner->state != MEMCG_ONLINE) {
+		if (owner->cgroup)
+			cgroup_path(owner->cgroup, path, sizeof(path));
+		else
+			snprintf(path, sizeof(path), "(id %u)", owner->id);
+		snprintf(what, sizeof(what), "pages left by the dead cgroup %s", path);
+		add(it, what, "recharge policy: none moved them (a zombie)", 1);
+		return;
+	}
+	switch (obj->type) {
+	case OBJ_ANON:
+		rmap_walk(m, obj, page_index(&m->pages, h), first_vma, &v);
+		if (v)
+			snprintf(what, sizeof(what), "anon: process %s, mapping %d",
+				 mm_name(m, v->mm), v->id);
+		else
+			snprintf(what, sizeof(what), "anon: pinned pages of exited processes");
+		why = m->policy.owner == OWNER_MM_MEMCG
+			      ? "faulted by the mm, charged to mm->memcg (owner=mm-memcg)"
+			      : "faulted by the mm, charged to its owner's memcg (owner=mm-owner)";
+		add(it, what, why, 1);
+		return;
+	case OBJ_FILE:
+	case OBJ_SHMEM:
+		if (obj->inode && obj->inode->path)
+			snprintf(what, sizeof(what), "%s %s", obj->type == OBJ_FILE ? "file" : "tmpfs",
+				 obj->inode->path);
+		else if (obj->type == OBJ_SHMEM)
+			snprintf(what, sizeof(what), "shared anonymous memory");
+		else
+			snprintf(what, sizeof(what), "file (deleted)");
+		if (obj->remote_memcg != OWNER_NONE && memcg_of_slot(m, obj->remote_memcg) == owner)
+			why = "the mount's memcg= option (seed 001)";
+		else if (m->policy.shared == SHARED_COMMON_ANCESTOR)
+			why = "first touch, moved up to common ancestors (shared=common-ancestor)";
+		else
+			why = "first touch: the task that brought it in (shared=owner)";
+		add(it, what, why, 1);
+		return;
+	case OBJ_DMABUF:
+		add(it, "dma_buf", "allocated by a task of the cgroup", 1);
+		return;
+	}
+}
+
+static int cmp_items(const void *a, const void *b)
+{
+	const struct item *x = a, *y = b;
+
+	if (x->pages != y->pages)
+		return x->pages < y->pages ? 1 : -1;
+	return strcmp(x->what, y->what);
+}
+
+int explain_cgroup(struct machine *m, const char *path, struct strbuf *out)
+{
+	struct cgroup *cg = cgroup_lookup(m, path);
+	struct mem_cgroup *x, *pos = NULL;
+	struct items it = { NULL, 0, 0 };
+	long st[MEMCG_NR_STATS], total, stock = 0, k;
+	uint32_t i, s;
+	int c;
+
+	if (!cg)
+		return machine_error(m, -ENOENT, "no such cgroup: %s", path);
+	if (!cg->memcg)
+		return machine_error(m, -ENOENT, "%s has no memory controller", path);
+	x = cg->memcg;
+	/* every user page charged in the subtree */
+	for (i = 0; i < m->mm->objs.nr; i++) {
+		struct memobj *obj = m->mm->objs.objs[i];
+		uint64_t d;
+
+		if ((uintptr_t)obj & 1)
+			continue;
+		for (d = 0; d < obj->dir_len; d++) {
+			if (obj->dir[d] == PAGE_NIL)
+				continue;
+			for (s = 0; s < LEAF_PAGES; s++) {
+				pgh_t h = (obj->dir[d] << LEAF_SHIFT) | s;
+				uint32_t o = *page_owner(&m->pages, h);
+				struct mem_cgroup *owner;
+
+				if (page_state(&m->pages, h) != PS_PRESENT || o == OWNER_NONE)
+					continue;
+				owner = memcg_of_slot(m, o);
+				if (!in_subtree(owner, x))
+					continue;
+				describe_page(m, obj, h, owner, x, &it);
+			}
+		}
+	}
+	memcg_stat_subtree(x, st);
+	add(&it, "kernel stacks", "fork, charged to the forking task (kmem)", st[MEMCG_KERNEL_STACK] / 4);
+	add(&it, "page tables", "faults, charged to the faulting task (kmem)", st[MEMCG_PAGETABLES]);
+	k = st[MEMCG_KERNEL] - st[MEMCG_KERNEL_STACK] / 4 - st[MEMCG_PAGETABLES];
+	add(&it, "slab objects and other kernel memory (incl. per-CPU stats of children)",
+	    "the current task's memcg (kmem)", k);
+	while ((pos = memcg_iter_next(x, pos)))
+		for (c = 0; c < m->nr_cpus; c++)
+			if (m->cpus[c].stock.cached == pos)
+				stock += m->cpus[c].stock.nr_pages;
+	add(&it, "pages charged ahead, waiting in per-CPU stocks",
+	    "charge batching (64 pages; policy stock=on)", stock);
+	if (x->memory.extra)
+		add(&it, "shared memory borrowed from smemcgs",
+		    m->policy.smemcg == SMEMCG_FULL ? "smemcg=full: the whole charge of attached smemcgs"
+						     : "smemcg=borrow: pages mapped or pinned here",
+		    x->memory.extra);
+	total = page_counter_seen(&x->memory);
+	sb_printf(out, "%s: memory.current %lld bytes\n", path, (long long)total * 4096);
+	qsort(it.v, (size_t)it.n, sizeof(*it.v), cmp_items);
+	for (c = 0; c < it.n; c++) {
+		sb_printf(out, "  %12lld  %5.1f%%  %s  [%s]\n", (long long)it.v[c].pages * 4096,
+			  total ? 100.0 * (double)it.v[c].pages / (double)total : 0.0,
+			  it.v[c].what, it.v[c].why);
+		free(it.v[c].what);
+	}
+	if (page_counter_read(&x->pins))
+		sb_printf(out, "  pins.current %lld bytes (charged to the pinners, not to memory.current)\n",
+			  (long long)page_counter_read(&x->pins) * 4096);
+	free(it.v);
+	return 0;
+}
