@@ -118,8 +118,8 @@ void memcg_uncharge(struct machine *m, struct mem_cgroup *memcg, long nr_pages)
 		smemcg_charged(m, memcg->smemcg, -nr_pages);
 }
 
-void memcg_uncharge_to_stock(struct machine *m, struct mem_cgroup *memcg,
-			     long nr_pages)
+void memcg_uncharge_to_stock_slow(struct machine *m, struct mem_cgroup *memcg,
+				  long nr_pages)
 {
 	if (mem_cgroup_is_root(memcg))
 		return;
@@ -259,8 +259,8 @@ done_restock:
 	return 0;
 }
 
-int try_charge(struct machine *m, struct mem_cgroup *memcg, unsigned gfp,
-	       long nr_pages)
+int try_charge_slow(struct machine *m, struct mem_cgroup *memcg, unsigned gfp,
+		    long nr_pages)
 {
 	int err;
 

@@ -9,9 +9,9 @@
 
 #include <stdbool.h>
 
+#include "../machine.h"
 #include "memcg.h"
 
-struct machine;
 struct task;
 
 /* The gfp bits the charge path looks at. */
@@ -35,13 +35,50 @@ static inline bool gfpflags_allow_blocking(unsigned gfp)
  * Returns 0 (maybe forced over the limit) or -ENOMEM; the root is never
  * charged. Reclaim and OOM run inside as the kernel's loop does.
  */
-int try_charge(struct machine *m, struct mem_cgroup *memcg, unsigned gfp,
-	       long nr_pages);
+int try_charge_slow(struct machine *m, struct mem_cgroup *memcg, unsigned gfp,
+		    long nr_pages);
+/* Give pages back through the stock (obj_cgroup_uncharge_pages). */
+void memcg_uncharge_to_stock_slow(struct machine *m, struct mem_cgroup *memcg,
+				  long nr_pages);
+
+/*
+ * The stock hit is most charges (every fault of a task whose CPU holds a
+ * batch of its memcg): kept inline so that it costs a few loads and a
+ * store, with no call. The result is the same as the slow path's first
+ * consume_stock(): a hit returns before any memory.high check, as in 6.1.
+ */
+static inline int try_charge(struct machine *m, struct mem_cgroup *memcg,
+			     unsigned gfp, long nr_pages)
+{
+	struct memcg_stock *stock = &m->cpus[m->current_cpu].stock;
+
+	if (stock->cached == memcg && stock->nr_pages >= nr_pages &&
+	    nr_pages <= MEMCG_CHARGE_BATCH && m->policy.stock &&
+	    !(gfp & GFP_NOBATCH) && !memcg->smemcg && !mem_cgroup_is_root(memcg)) {
+		stock->nr_pages -= nr_pages;
+		return 0;
+	}
+	return try_charge_slow(m, memcg, gfp, nr_pages);
+}
+
+static inline void memcg_uncharge_to_stock(struct machine *m,
+					   struct mem_cgroup *memcg,
+					   long nr_pages)
+{
+	struct memcg_stock *stock = &m->cpus[m->current_cpu].stock;
+
+	/* refill_stock without a drain: the cached memcg gets its pages back */
+	if (stock->cached == memcg && m->policy.stock &&
+	    stock->nr_pages + nr_pages <= MEMCG_CHARGE_BATCH &&
+	    !mem_cgroup_is_root(memcg)) {
+		stock->nr_pages += nr_pages;
+		return;
+	}
+	memcg_uncharge_to_stock_slow(m, memcg, nr_pages);
+}
+
 /* Uncharge pages of user folios: straight to the counters, as 6.1 does. */
 void memcg_uncharge(struct machine *m, struct mem_cgroup *memcg, long nr_pages);
-/* Give pages back through the stock (obj_cgroup_uncharge_pages). */
-void memcg_uncharge_to_stock(struct machine *m, struct mem_cgroup *memcg,
-			     long nr_pages);
 
 long mem_cgroup_margin(const struct mem_cgroup *memcg);
 
