@@ -15,12 +15,55 @@
 #include "../mm/task.h"
 #include "charge.h"
 
+/* Below this many children a scan of the sibling list is cheaper. */
+#define CHILD_HASH_MIN 16
+
+static uint32_t name_hash(const char *name, size_t len)
+{
+	uint32_t h = 2166136261u;
+
+	while (len--)
+		h = (h ^ (unsigned char)*name++) * 16777619u;
+	return h;
+}
+
+static void child_hash_insert(struct cgroup *p, struct cgroup *cg)
+{
+	struct cgroup **b = &p->child_buckets[cg->name_hash & (p->nr_child_buckets - 1)];
+
+	cg->hash_next = *b;
+	*b = cg;
+}
+
+static void child_hash_resize(struct cgroup *p, uint32_t nr_buckets)
+{
+	struct cgroup *c;
+
+	free(p->child_buckets);
+	p->child_buckets = xcalloc(nr_buckets, sizeof(*p->child_buckets));
+	p->nr_child_buckets = nr_buckets;
+	for (c = p->first_child; c; c = c->next_sibling)
+		child_hash_insert(p, c);
+}
+
+static void child_hash_remove(struct cgroup *p, struct cgroup *cg)
+{
+	struct cgroup **b = &p->child_buckets[cg->name_hash & (p->nr_child_buckets - 1)];
+
+	while (*b != cg)
+		b = &(*b)->hash_next;
+	*b = cg->hash_next;
+	cg->hash_next = NULL;
+}
+
 static struct cgroup *cgroup_alloc(struct cgroup *parent, const char *name,
 				   size_t len)
 {
 	struct cgroup *cg = xcalloc(1, sizeof(*cg));
 
 	cg->name = xstrndup(name, len);
+	cg->name_len = (uint32_t)len;
+	cg->name_hash = name_hash(name, len);
 	cg->parent = parent;
 	cg->max_descendants = INT_MAX;
 	cg->max_depth = INT_MAX;
@@ -33,6 +76,15 @@ static struct cgroup *cgroup_alloc(struct cgroup *parent, const char *name,
 		else
 			parent->first_child = cg;
 		parent->last_child = cg;
+		parent->nr_children++;
+		if (parent->nr_child_buckets) {
+			if (parent->nr_children > parent->nr_child_buckets)
+				child_hash_resize(parent, parent->nr_child_buckets * 2);
+			else
+				child_hash_insert(parent, cg);
+		} else if (parent->nr_children >= CHILD_HASH_MIN) {
+			child_hash_resize(parent, 2 * CHILD_HASH_MIN);
+		}
 	}
 	return cg;
 }
@@ -51,6 +103,10 @@ static void cgroup_unlink(struct cgroup *cg)
 	else
 		p->last_child = cg->prev_sibling;
 	cg->next_sibling = cg->prev_sibling = NULL;
+	p->nr_children--;
+	/* the table stays at its size: a directory that was wide may be again */
+	if (p->nr_child_buckets)
+		child_hash_remove(p, cg);
 }
 
 int cgroup_tree_init(struct machine *m)
@@ -78,6 +134,7 @@ static void cgroup_free_subtree(struct cgroup *cg)
 		n = c->next_sibling;
 		cgroup_free_subtree(c);
 	}
+	free(cg->child_buckets);
 	free(cg->name);
 	free(cg);
 }
@@ -96,6 +153,7 @@ void cgroup_tree_free(struct machine *m)
 		if (memcg_slot_is_free(m, i))
 			continue;
 		if (memcg->cgroup && memcg->cgroup->dying) {
+			free(memcg->cgroup->child_buckets);
 			free(memcg->cgroup->name);
 			free(memcg->cgroup);
 		}
@@ -113,8 +171,18 @@ static struct cgroup *cgroup_child(struct cgroup *cg, const char *name,
 {
 	struct cgroup *c;
 
+	if (cg->nr_child_buckets) {
+		uint32_t h = name_hash(name, len);
+
+		for (c = cg->child_buckets[h & (cg->nr_child_buckets - 1)]; c;
+		     c = c->hash_next)
+			if (c->name_hash == h && c->name_len == len &&
+			    !memcmp(c->name, name, len))
+				return c;
+		return NULL;
+	}
 	for (c = cg->first_child; c; c = c->next_sibling)
-		if (strlen(c->name) == len && !memcmp(c->name, name, len))
+		if (c->name_len == len && !memcmp(c->name, name, len))
 			return c;
 	return NULL;
 }
@@ -272,6 +340,7 @@ void cgroup_release(struct machine *m, struct cgroup *cg)
 	for (struct cgroup *a = cg->parent; a; a = a->parent)
 		a->nr_dying_descendants--;
 	m->nr_cgroups--;
+	free(cg->child_buckets);
 	free(cg->name);
 	free(cg);
 }

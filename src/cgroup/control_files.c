@@ -694,9 +694,12 @@ bool cgroup_name_is_file(const char *name, size_t len)
 	size_t t;
 	const struct cftype *cft;
 
+	/* every control file is "controller.file": most cgroup names have no dot */
+	if (!memchr(name, '.', len))
+		return false;
 	for (t = 0; t < ARRAY_SIZE(all_tables); t++)
 		for (cft = all_tables[t]; cft->name; cft++)
-			if (strlen(cft->name) == len && !memcmp(cft->name, name, len))
+			if (!strncmp(cft->name, name, len) && cft->name[len] == '\0')
 				return true;
 	return false;
 }

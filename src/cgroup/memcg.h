@@ -117,9 +117,18 @@ struct mem_cgroup {
 
 struct cgroup {
 	char *name;		/* last path component; "" for the root */
+	uint32_t name_len, name_hash;
 	struct cgroup *parent;
 	struct cgroup *first_child, *last_child;	/* live children only */
 	struct cgroup *next_sibling, *prev_sibling;
+	/*
+	 * Live children by name, once there are many (kernfs keeps a
+	 * directory's entries in an rbtree): a lookup must not scan
+	 * thousands of siblings.
+	 */
+	struct cgroup **child_buckets;
+	struct cgroup *hash_next;
+	uint32_t nr_child_buckets, nr_children;
 	struct mem_cgroup *memcg;	/* own memory css, or NULL */
 	unsigned subtree_control;
 	unsigned nr_populated_tasks;	/* processes directly in it */

@@ -699,9 +699,56 @@ static void test_ids(void)
 	smemcg_machine_free(sm);
 }
 
+/*
+ * A wide directory: lookups, EEXIST and ENOENT must not depend on how the
+ * children are indexed (a list for a few, a hash for many), through
+ * growth, removal of every other child and re-creation.
+ */
+static void test_wide_directory(void)
+{
+	smemcg_machine *sm = new_machine(0);
+	char path[64];
+	int i, bad_mkdir = 0, bad_exist = 0, bad_gone = 0, bad_again = 0;
+
+	must(smemcg_file_write(sm, "/cgroup.subtree_control", "+memory"), sm, "+memory");
+	must(smemcg_cgroup_mkdir(sm, "/w"), sm, "mkdir /w");
+	must(smemcg_file_write(sm, "/w/cgroup.subtree_control", "+memory"), sm, "+memory");
+	for (i = 0; i < 300; i++) {
+		snprintf(path, sizeof(path), "/w/c%d", i);
+		bad_mkdir += smemcg_cgroup_mkdir(sm, path) != 0;
+		/* every earlier child is still found after each growth */
+		snprintf(path, sizeof(path), "/w/c%d", i / 2);
+		bad_exist += smemcg_cgroup_mkdir(sm, path) != -EEXIST;
+	}
+	ok(!bad_mkdir && !bad_exist, "300 siblings created, each findable as the table grows");
+	file_is(sm, "/w/cgroup.stat", "nr_descendants 300\nnr_dying_descendants 0\n");
+	for (i = 0; i < 300; i += 2) {
+		snprintf(path, sizeof(path), "/w/c%d", i);
+		bad_gone += smemcg_cgroup_rmdir(sm, path) != 0;
+	}
+	for (i = 0; i < 300; i++) {
+		char *v = NULL;
+		int rc;
+
+		snprintf(path, sizeof(path), "/w/c%d/memory.max", i);
+		rc = smemcg_file_read(&v, sm, path);
+		free(v);
+		bad_gone += (i % 2) ? rc != 0 : rc != -ENOENT;
+	}
+	ok(!bad_gone, "after removing the even siblings, odd ones read, even ones ENOENT");
+	for (i = 0; i < 300; i += 2) {
+		snprintf(path, sizeof(path), "/w/c%d", i);
+		bad_again += smemcg_cgroup_mkdir(sm, path) != 0;
+	}
+	ok(!bad_again, "removed names can be created again");
+	file_is(sm, "/w/cgroup.stat", "nr_descendants 300\nnr_dying_descendants 0\n");
+	smemcg_machine_free(sm);
+}
+
 int main(void)
 {
 	tap_start();
+	test_wide_directory();
 	test_memory_formats();
 	test_root_files();
 	test_cgroup_formats();
