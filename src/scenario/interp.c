@@ -125,6 +125,8 @@ static void fail_stmt(struct run *r, const struct smc_stmt *st, int rc,
 			  msg ? msg : "");
 	tap_point(r, false, st, d.buf, NULL);
 	sb_free(&d);
+	if (r->o->keep_going)
+		return;
 	r->res->stopped = true;
 	r->stop = true;
 }
@@ -314,6 +316,8 @@ static void do_expect_error(struct run *r, const struct smc_stmt *st)
 	} else {
 		rc = r->be->exec(r->be->ctx, st->inner, &msg);
 	}
+	if (r->o->observe_exec)
+		r->o->observe_exec(r->o->observe_ctx, st, rc, msg.buf ? msg.buf : "");
 	if (rc == SMC_SKIP)
 		observe(r, st, NULL, "skipped", msg.buf);
 	else if (rc == SMC_NOTSUP)
@@ -368,6 +372,8 @@ static void exec_stmt(struct run *r, const struct smc_stmt *st)
 	}
 	sb_init(&msg);
 	rc = r->be->exec(r->be->ctx, st, &msg);
+	if (r->o->observe_exec)
+		r->o->observe_exec(r->o->observe_ctx, st, rc, msg.buf ? msg.buf : "");
 	if (rc == SMC_SKIP)
 		fprintf(r->out, "# line %d skipped: %s\n", st->line, msg.buf ? msg.buf : "");
 	else if (rc)

@@ -246,6 +246,21 @@ struct smc_run_opts {
 	void (*observe)(void *ctx, const struct smc_stmt *st, const char *value,
 			const char *note);
 	void *observe_ctx;
+	/*
+	 * Optional (smemcg compare): called with observe_ctx after the
+	 * backend ran a statement that is not an expect, read or echo, with
+	 * what exec returned (0, -errno, SMC_NOTSUP or SMC_SKIP) and its
+	 * message. For `expect-error`, st is the expect-error statement and
+	 * rc what its inner statement returned.
+	 */
+	void (*observe_exec)(void *ctx, const struct smc_stmt *st, int rc,
+			     const char *msg);
+	/*
+	 * smemcg compare: a statement that fails unexpectedly is still a
+	 * `not ok` point, but the scenario goes on (a program that saw an
+	 * error carries on, and the next policy may not fail there).
+	 */
+	bool keep_going;
 };
 
 /* Run a loaded script: TAP 13 to opts->out. */
