@@ -68,5 +68,10 @@ if [ -f "$here/cli/run-cli.sh" ]; then
 	count "cli" "$tmp/cli.out" $?
 fi
 
+if [ -f "$here/churn/run-churn.sh" ]; then
+	SMEMCG="$SMEMCG" VG="$vg" sh "$here/churn/run-churn.sh" >"$tmp/churn.out" 2>&1
+	count "churn" "$tmp/churn.out" $?
+fi
+
 echo "tests: $pass passed, $fail failed"
 [ "$fail" -eq 0 ]

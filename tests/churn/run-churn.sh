@@ -1,0 +1,91 @@
+#!/bin/sh
+# examples/churn.smc (seed 002's container-restart churn) under the six
+# recharge policies, as TAP, with the table of the issue: zombies left,
+# pages moved, pages evicted, OOMs caused, and the memory the dying memcgs
+# cost on the example's 96-CPU, 2-node machine.
+#
+# The expected numbers are worked out from the example and each policy's
+# rule, not taken from a run. Pages are 4 KiB:
+#   L = 2048  the 8M library, read by every container, mapped by the sidecar
+#   G =  512  each container's 2M log (disk page cache)
+#   S =  256  each container's 1M tmpfs file (shmem)
+#   N =   40  restarts after the first container, c0, which reads L only
+# A zombie costs 4096 + 1152 x nodes + cpus x (1280 + 752 x nodes) bytes
+# (facts section 9) = 273664 on 96 CPUs and 2 nodes. Under every policy but
+# none one memcg stays dying: c0, cached with zero pages by the stock of the
+# CPU its first fault ran on (6.1's drain_all_stock skips empty stocks).
+set -u
+SMEMCG=${SMEMCG:-./smemcg}
+VG=${VG:-}
+here=$(dirname "$0")
+example=$here/../../examples/churn.smc
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+n=0
+
+L=2048 G=512 S=256 N=40
+zombie_bytes=$((4096 + 1152 * 2 + 96 * (1280 + 752 * 2)))
+
+# value SECTION KEY FILE: KEY's value in the block a `read SECTION` printed
+# (KEY "" for a one-value file)
+value() {
+	awk -v sec="# $1:" -v key="$2" '
+		$0 == sec { in_sec = 1; next }
+		in_sec && /^# [^ ]/ { in_sec = 0 }
+		in_sec && key == "" { print $2; exit }
+		in_sec && $2 == key { print $3; exit }' "$3"
+}
+
+check() {
+	n=$((n + 1))
+	if [ "$2" = "$3" ]; then
+		echo "ok $n - $1"
+	else
+		echo "not ok $n - $1"
+		echo "#   expected $3, got $2"
+	fi
+}
+
+# policy, zombies, pages moved, pages evicted, does the sidecar pay for L.
+# evict drops the library with each zombie, so every restart reads it again;
+# deferred moves it to each new reader and back to the pod at its rmdir;
+# mapper and auto give it to the sidecar, the process that maps it.
+expect_table() {
+	cat <<TABLE
+none $((N + 1)) 0 0 no
+reparent 1 $((L + N * (G + S))) 0 no
+evict 1 0 $(((N + 1) * L + N * (G + S))) no
+mapper $((N + 1)) $L 0 yes
+deferred 1 $((L + N * (G + S) + N * L + N * L)) 0 no
+auto 1 $((L + N * S)) $((N * G)) yes
+TABLE
+}
+
+printf '# %-9s %8s %12s %12s %5s %16s\n' policy zombies "pages moved" "pages evicted" OOMs "wasted bytes"
+expect_table >"$tmp/table"
+while read -r pol zombies moved evicted sidecar_pays; do
+	out=$tmp/$pol.out
+	$VG "$SMEMCG" run --quiet --policy recharge="$pol" "$example" >"$out" 2>&1
+	check "churn under recharge=$pol runs" "$?" 0
+	z=$(value /proc/zombies dying_memcgs "$out")
+	mv=$(value /pod/memory.stat recharge_pgs_moved "$out")
+	ev=$(value /pod/memory.stat recharge_pgs_evicted "$out")
+	oom=$(value /pod/memory.events oom "$out")
+	oom2=$(value /pod/sidecar/memory.events oom "$out")
+	waste=$(value /proc/zombies wasted_bytes "$out")
+	[ "$pol" = none ] && { mv=${mv:-0}; ev=${ev:-0}; }
+	check "$pol: zombies left" "$z" "$zombies"
+	check "$pol: nr_dying_descendants agrees" "$(value /cgroup.stat nr_dying_descendants "$out")" "$zombies"
+	check "$pol: pages moved" "$mv" "$moved"
+	check "$pol: pages evicted" "$ev" "$evicted"
+	check "$pol: no OOM in the pod or the sidecar" "$oom/$oom2" "0/0"
+	check "$pol: wasted bytes = zombies x $zombie_bytes" "$waste" "$((zombies * zombie_bytes))"
+	check "$pol: nothing recharged to the root" "$(value /memory.stat recharged_to_root "$out")" \
+		"$([ "$pol" = none ] || echo 0)"
+	sc=$(value /pod/sidecar/memory.current "" "$out")
+	pays=no
+	[ "${sc:-0}" -ge $((L * 4096)) ] && pays=yes
+	check "$pol: the sidecar pays for the library: $sidecar_pays" "$pays" "$sidecar_pays"
+	printf '# %-9s %8s %12s %12s %5s %16s\n' "$pol" "$z" "${mv:-0}" "${ev:-0}" "$((oom + oom2))" "$waste"
+done <"$tmp/table"
+echo "1..$n"
