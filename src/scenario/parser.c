@@ -1094,8 +1094,9 @@ int smc_script_validate(const struct smc_script *s, struct smc_error *err)
 	bool other_seen = false;
 	/* enclosing repeat blocks: where each ends, and the runs so far */
 	int ends[32];
-	unsigned long long runs[32];
+	unsigned long long runs[32], counts[32];
 	int depth = 0, i;
+	bool upto;
 
 	for (i = 0; i < s->nlines; i++) {
 		struct smc_line sub;
@@ -1127,6 +1128,25 @@ int smc_script_validate(const struct smc_script *s, struct smc_error *err)
 				 smc_op_name(st.op));
 			rc = -1;
 		}
+		upto = false;
+		if (!rc && st.op == SMC_REPEAT && depth && counts[depth - 1] > 1) {
+			/*
+			 * $i in the count: the enclosing block's last iteration
+			 * gives the largest count ($i grows digit by digit).
+			 */
+			struct smc_line last;
+			struct smc_stmt hi;
+
+			smc_line_subst(&last, &s->lines[i], (long)(counts[depth - 1] - 1));
+			rc = smc_parse_stmt(&hi, &last, err);
+			if (!rc) {
+				upto = hi.count != st.count;
+				if (hi.count > st.count)
+					st.count = hi.count;
+				smc_stmt_free(&hi);
+			}
+			smc_line_free(&last);
+		}
 		if (!rc && st.op == SMC_REPEAT && depth < 32) {
 			unsigned long long outer = depth ? runs[depth - 1] : 1;
 			unsigned long long total = outer * (st.count ? st.count : 1);
@@ -1135,19 +1155,20 @@ int smc_script_validate(const struct smc_script *s, struct smc_error *err)
 				err->line = st.line;
 				err->col = line->tok[1].col;
 				snprintf(err->msg, sizeof(err->msg),
-					 "nested repeat blocks run %llu times, more than the limit of %llu",
-					 outer * st.count, SMC_MAX_STATEMENTS);
+					 "nested repeat blocks run %s%llu times, more than the limit of %llu",
+					 upto ? "up to " : "", outer * st.count, SMC_MAX_STATEMENTS);
 				rc = -1;
 			} else if (total > SMC_MAX_STATEMENTS) {
 				err->line = st.line;
 				err->col = line->tok[1].col;
 				snprintf(err->msg, sizeof(err->msg),
-					 "nested repeat blocks run %llu times, more than the limit of %llu",
-					 total, SMC_MAX_STATEMENTS);
+					 "nested repeat blocks run %s%llu times, more than the limit of %llu",
+					 upto ? "up to " : "", total, SMC_MAX_STATEMENTS);
 				rc = -1;
 			} else {
 				ends[depth] = s->match[i];
 				runs[depth] = total;
+				counts[depth] = st.count;
 				depth++;
 			}
 		}
