@@ -197,7 +197,8 @@ int explain_cgroup(struct machine *m, const char *path, struct strbuf *out)
 		    x->memory.extra);
 	total = page_counter_seen(&x->memory);
 	sb_printf(out, "%s: memory.current %lld bytes\n", path, (long long)total * 4096);
-	qsort(it.v, (size_t)it.n, sizeof(*it.v), cmp_items);
+	if (it.n)
+		qsort(it.v, (size_t)it.n, sizeof(*it.v), cmp_items);
 	for (c = 0; c < it.n; c++) {
 		sb_printf(out, "  %12lld  %5.1f%%  %s  [%s]\n", (long long)it.v[c].pages * 4096,
 			  total ? 100.0 * (double)it.v[c].pages / (double)total : 0.0,
