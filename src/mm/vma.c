@@ -411,6 +411,28 @@ static int fault_anon(struct machine *m, struct task *t, struct vm_area *v,
 static void file_readaround(struct machine *m, struct task *t, struct vm_area *v,
 			    uint64_t start);
 
+/*
+ * The read-around charges page after page, and under a memory.max smaller
+ * than its window a charge may reclaim the very page the fault is for (it
+ * is clean and not mapped yet). Look it up again after the read-around and
+ * read it in again when it went: filemap_fault finds the folio after
+ * do_sync_mmap_readahead and reads it itself when it is not there.
+ */
+static int refind_after_readaround(struct machine *m, struct task *t, struct vm_area *v,
+				   uint64_t idx, pgh_t *out)
+{
+	pgh_t h = memobj_lookup(m, v->obj, idx);
+
+	if (h == PAGE_NIL || page_state(&m->pages, h) != PS_PRESENT) {
+		int err = filemap_add_page(m, t, v->inode, idx, &h);
+
+		if (err)
+			return err;
+	}
+	*out = h;
+	return 0;
+}
+
 /* Bring the object's page at idx in (or find it); for shared/file faults. */
 static int obj_page_get(struct machine *m, struct task *t, struct vm_area *v,
 			uint64_t idx, pgh_t *out)
@@ -426,8 +448,10 @@ static int obj_page_get(struct machine *m, struct task *t, struct vm_area *v,
 		return FAULT_SIGBUS;
 	if (st == PS_PRESENT) {
 		/* the async readahead marker: read the next window */
-		if (obj->type == OBJ_FILE && v->ra_end && idx == v->ra_mark)
+		if (obj->type == OBJ_FILE && v->ra_end && idx == v->ra_mark) {
 			file_readaround(m, t, v, v->ra_end);
+			return refind_after_readaround(m, t, v, idx, out);
+		}
 		*out = h;
 		return 0;
 	}
@@ -450,6 +474,7 @@ static int obj_page_get(struct machine *m, struct task *t, struct vm_area *v,
 		count_mm_event(m, v->mm, MEMCG_PGMAJFAULT);
 		/* do_sync_mmap_readahead: read around the fault */
 		file_readaround(m, t, v, idx < RA_PAGES / 2 ? 0 : idx - RA_PAGES / 2);
+		return refind_after_readaround(m, t, v, idx, out);
 	}
 	*out = h;
 	return 0;
