@@ -56,6 +56,8 @@ void smemcg_for_each_seen(struct machine *m, struct mem_cgroup *x,
 			  void *arg);
 struct strbuf;
 void smemcg_names(struct machine *m, struct strbuf *out);
+/* Bytes of the exact borrow table: seed 000's per-page metadata (bench/). */
+size_t smemcg_metadata_bytes(struct machine *m);
 /* Borrowed pages of s by memcg x (for pins, checks). */
 long smemcg_borrow(struct smemcg_obj *s, struct mem_cgroup *x);
 
