@@ -155,9 +155,17 @@ bool pins_page_is_orphan(struct machine *m, pgh_t h)
 
 void pins_page_orphaned(struct machine *m, struct memobj *obj, pgh_t h)
 {
-	struct pin_entry *e = tab_get(ps(m), h, false);
+	struct pin_entry *e;
 
 	(void)obj;
+	/*
+	 * At machine teardown pins_free_all drops the table before the files'
+	 * pages go: nothing to mark then (and ps() must not allocate a new
+	 * table that nobody frees).
+	 */
+	if (!m->pins)
+		return;
+	e = tab_get(m->pins, h, false);
 	if (e)
 		e->orphan = true;
 }
