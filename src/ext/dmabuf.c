@@ -150,8 +150,12 @@ int dmabuf_import(struct machine *m, struct task *t, int id, struct vm_area **ou
 	b->refs++;
 	err = vma_populate(m, v);
 	if (err) {
+		/* machine_error formats into m->errmsg: not from it */
+		char why[sizeof(m->errmsg)];
+
+		memcpy(why, m->errmsg, sizeof(why));
 		vma_munmap(m, v);
-		return machine_error(m, -ENOMEM, "mmap of the dma_buf: %s", m->errmsg);
+		return machine_error(m, -ENOMEM, "mmap of the dma_buf: %s", why);
 	}
 	*out = v;
 	return 0;
