@@ -11,7 +11,7 @@ CPPFLAGS += -D_GNU_SOURCE -Iinclude
 ALL_CFLAGS = $(WARN) $(CFLAGS) $(EXTRA_CFLAGS)
 
 LIB_SRCS := $(wildcard src/base/*.c src/counter/*.c src/cgroup/*.c src/mm/*.c \
-	src/ext/*.c src/scenario/*.c) src/machine.c src/check.c src/explain.c
+	src/ext/*.c src/scenario/*.c src/report/*.c) src/machine.c src/check.c src/explain.c
 CLI_SRCS := $(wildcard src/cli/*.c)
 UNIT_SRCS := $(wildcard tests/unit/test_*.c)
 BENCH_SRCS := $(wildcard bench/*.c)

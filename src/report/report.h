@@ -1,0 +1,48 @@
+/*
+ * `smemcg report`: a scenario run once per policy set on the model, sampled
+ * after every statement that changes state, and laid out as one
+ * self-contained HTML page of SVG charts over simulated time (docs/report.md).
+ *
+ * Sampling wraps the model backend: each call of its exec (a statement that
+ * acts on the machine, including the statement inside an expect-error)
+ * counts one step of the x axis and may record a sample of memory.current,
+ * memory.max, memory.stat (anon, file, shmem, kernel) and memory.events
+ * (max, oom, oom_kill) of each cgroup and shared memory cgroup, the root's
+ * cgroup.stat nr_dying_descendants and its memory.stat recharge_* counters.
+ * Reading those files does not change the model's state.
+ */
+#ifndef SMEMCG_REPORT_H
+#define SMEMCG_REPORT_H
+
+#include <stdbool.h>
+
+#include "../base/base.h"
+#include "../scenario/scenario.h"
+
+/* Samples kept per run; past this the run keeps every other one. */
+#define REPORT_MAX_SAMPLES 1024
+/* Cgroups sampled (the shallowest first) and memory rows drawn. */
+#define REPORT_MAX_CGROUPS 64
+#define REPORT_MAX_ROWS 12
+
+struct report;
+
+/* file names the scenario in the page. */
+struct report *report_new(const char *file);
+void report_free(struct report *rp);
+
+/*
+ * Run the script with these policies (applied after the script's own),
+ * record its samples as the next policy set. progress: the interpreter's
+ * progress line on stderr.
+ */
+void report_run(struct report *rp, const struct smc_script *s,
+		const struct smc_kv *policy, int npolicy, bool progress);
+
+/* The number of policy sets run so far. */
+int report_nsets(const struct report *rp);
+
+/* The page: a complete HTML document, well-formed XML as well. */
+void report_html(struct report *rp, struct strbuf *out);
+
+#endif

@@ -1,0 +1,553 @@
+/*
+ * SVG charts for `smemcg report` (svg.h): the axes, nice ticks, legend and
+ * series of a line or stacked-area chart, written as plain SVG text with
+ * every name escaped. Coordinates are printed with one decimal.
+ */
+#include "svg.h"
+
+#include <math.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define DEF_W 420
+#define DEF_H 260
+#define LEFT 66.0
+#define RIGHT 12.0
+#define TOP 26.0
+#define XAXIS 20.0	/* tick labels under the plot */
+#define XLABEL2 12.0	/* the second line of x labels */
+#define XTITLE 14.0
+#define LEGEND_ROW 15.0
+#define CHAR_W 6.2	/* average width of a character at font-size 11 */
+#define NAME_MAX_CHARS 32
+
+double svg_nice_num(double x, bool round)
+{
+	double e, f, nf;
+
+	if (!(x > 0) || !isfinite(x))
+		return 1;
+	e = floor(log10(x));
+	f = x / pow(10, e);
+	if (round)
+		nf = f < 1.5 ? 1 : f < 3 ? 2 : f < 7 ? 5 : 10;
+	else
+		nf = f <= 1 + 1e-9 ? 1 : f <= 2 + 1e-9 ? 2 : f <= 5 + 1e-9 ? 5 : 10;
+	return nf * pow(10, e);
+}
+
+static int decimals_for(double step)
+{
+	int d = 0;
+
+	while (d < 6 && fabs(step * pow(10, d) - round(step * pow(10, d))) > 1e-6)
+		d++;
+	return d;
+}
+
+void svg_nice_ticks(struct svg_ticks *t, double lo, double hi, int target,
+		    enum svg_unit unit, double min_step)
+{
+	static const char *const suffix[] = { " B", " KiB", " MiB", " GiB", " TiB", " PiB" };
+	double u = 1, step, first, last;
+	int k = 0;
+
+	if (target < 2)
+		target = 2;
+	if (!isfinite(lo))
+		lo = 0;
+	if (!isfinite(hi) || hi < lo)
+		hi = lo;
+	if (hi == lo)
+		hi = lo + (min_step > 0 ? min_step : 1);
+	if (unit == SVG_UNIT_BYTES) {
+		double m = fmax(fabs(lo), fabs(hi));
+
+		while (k < 5 && m >= 1024 * u) {
+			u *= 1024;
+			k++;
+		}
+	}
+	step = svg_nice_num((hi - lo) / u / (target - 1), true) * u;
+	if (min_step > 0 && step < min_step)
+		step = min_step;
+	first = floor(lo / step + 1e-9) * step;
+	last = ceil(hi / step - 1e-9) * step;
+	t->first = first;
+	t->step = step;
+	t->n = (int)llround((last - first) / step) + 1;
+	t->unit = u;
+	t->suffix = unit == SVG_UNIT_BYTES ? suffix[k] : "";
+	t->decimals = decimals_for(step / u);
+}
+
+void svg_tick_label(char *buf, size_t len, const struct svg_ticks *t, int i)
+{
+	double v = (t->first + i * t->step) / t->unit;
+
+	if (fabs(v) < 1e-12)
+		snprintf(buf, len, "0");
+	else
+		snprintf(buf, len, "%.*f%s", t->decimals, v, t->suffix);
+}
+
+static void trim_zeros(char *s)
+{
+	char *dot = strchr(s, '.'), *e;
+
+	if (!dot)
+		return;
+	e = s + strlen(s);
+	while (e > dot + 1 && e[-1] == '0')
+		*--e = '\0';
+	if (e == dot + 1)
+		*dot = '\0';
+}
+
+void svg_format_bytes(char *buf, size_t len, double bytes)
+{
+	static const char *const unit[] = { "B", "KiB", "MiB", "GiB", "TiB", "PiB" };
+	char num[64];
+	int k = 0;
+
+	if (bytes == 0) {
+		snprintf(buf, len, "0");
+		return;
+	}
+	while (k < 5 && fabs(bytes) >= 1024) {
+		bytes /= 1024;
+		k++;
+	}
+	snprintf(num, sizeof(num), "%.2f", bytes);
+	trim_zeros(num);
+	snprintf(buf, len, "%s %s", num, unit[k]);
+}
+
+void svg_format_ns(char *buf, size_t len, double ns)
+{
+	static const struct { double div; const char *name; } u[] = {
+		{ 60e9, "min" }, { 1e9, "s" }, { 1e6, "ms" }, { 1e3, "us" }, { 1, "ns" },
+	};
+	char num[64];
+	size_t i;
+
+	if (ns == 0) {
+		snprintf(buf, len, "0");
+		return;
+	}
+	for (i = 0; i < ARRAY_SIZE(u) - 1 && fabs(ns) < u[i].div; i++)
+		;
+	snprintf(num, sizeof(num), "%.2f", ns / u[i].div);
+	trim_zeros(num);
+	snprintf(buf, len, "%s %s", num, u[i].name);
+}
+
+void svg_escape(struct strbuf *sb, const char *s)
+{
+	for (; *s; s++) {
+		switch (*s) {
+		case '&': sb_puts(sb, "&amp;"); break;
+		case '<': sb_puts(sb, "&lt;"); break;
+		case '>': sb_puts(sb, "&gt;"); break;
+		case '"': sb_puts(sb, "&quot;"); break;
+		case '\'': sb_puts(sb, "&#39;"); break;
+		default:
+			if ((unsigned char)*s < 0x20 || *s == 0x7f)
+				sb_add(sb, " ", 1);
+			else
+				sb_add(sb, s, 1);
+		}
+	}
+}
+
+static uint32_t fnv1a(const char *s)
+{
+	uint32_t h = 2166136261u;
+
+	for (; *s; s++) {
+		h ^= (unsigned char)*s;
+		h *= 16777619u;
+	}
+	return h;
+}
+
+static void hsl_hex(char out[8], double h, double s, double l)
+{
+	double c = (1 - fabs(2 * l - 1)) * s;
+	double hp = h / 60, x = c * (1 - fabs(fmod(hp, 2) - 1)), m = l - c / 2;
+	double r = 0, g = 0, b = 0;
+
+	if (hp < 1) { r = c; g = x; }
+	else if (hp < 2) { r = x; g = c; }
+	else if (hp < 3) { g = c; b = x; }
+	else if (hp < 4) { g = x; b = c; }
+	else if (hp < 5) { r = x; b = c; }
+	else { r = c; b = x; }
+	snprintf(out, 8, "#%02x%02x%02x", (unsigned)lround((r + m) * 255),
+		 (unsigned)lround((g + m) * 255), (unsigned)lround((b + m) * 255));
+}
+
+void svg_color(char out[8], const char *name)
+{
+	static const struct { const char *name, *color; } fixed[] = {
+		{ "anon", "#4e79a7" }, { "file", "#f28e2b" }, { "shmem", "#59a14f" },
+		{ "kernel", "#e15759" }, { "other", "#b0a8a4" },
+		{ "memory.max", "#333333" },
+		{ "max", "#f28e2b" }, { "oom", "#e15759" }, { "oom_kill", "#7b2d8e" },
+	};
+	size_t i;
+
+	for (i = 0; i < ARRAY_SIZE(fixed); i++)
+		if (!strcmp(name, fixed[i].name)) {
+			memcpy(out, fixed[i].color, 8);
+			return;
+		}
+	hsl_hex(out, (double)(fnv1a(name) % 360), 0.62, 0.42);
+}
+
+/* ---- layout ---- */
+
+static size_t display_len(const char *s)
+{
+	size_t n = 0;
+
+	for (; *s; s++)
+		if (((unsigned char)*s & 0xc0) != 0x80)
+			n++;
+	return n;
+}
+
+static double legend_item_w(const char *name)
+{
+	size_t n = display_len(name);
+
+	if (n > NAME_MAX_CHARS)
+		n = NAME_MAX_CHARS;
+	return 16 + CHAR_W * (double)n + 12;
+}
+
+static int legend_rows(const struct svg_chart *c, double avail)
+{
+	double x = 0;
+	int rows = c->nseries ? 1 : 0;
+	size_t i;
+
+	for (i = 0; i < c->nseries; i++) {
+		double w = legend_item_w(c->series[i].name);
+
+		if (x > 0 && x + w > avail) {
+			rows++;
+			x = 0;
+		}
+		x += w;
+	}
+	return rows;
+}
+
+static void data_range(const struct svg_chart *c, double *xmin, double *xmax,
+		       double *ymax)
+{
+	size_t i, j;
+
+	*xmin = c->xmin;
+	*xmax = c->xmax;
+	if (*xmax <= *xmin) {
+		*xmin = c->n ? c->x[0] : 0;
+		*xmax = c->n ? c->x[c->n - 1] : 1;
+	}
+	if (*xmax <= *xmin)
+		*xmax = *xmin + 1;
+	*ymax = 0;
+	for (i = 0; i < c->n; i++) {
+		double sum = 0;
+
+		for (j = 0; j < c->nseries; j++) {
+			double v = c->series[j].y[i];
+
+			if (!isfinite(v))
+				continue;
+			if (c->kind == SVG_STACKED && !c->series[j].overlay)
+				sum += v > 0 ? v : 0;
+			else if (v > *ymax)
+				*ymax = v;
+		}
+		if (sum > *ymax)
+			*ymax = sum;
+	}
+	if (c->ymax > *ymax)
+		*ymax = c->ymax;
+}
+
+void svg_chart_layout(struct svg_layout *l, const struct svg_chart *c)
+{
+	int w = c->width > 0 ? c->width : DEF_W;
+	int h = c->height > 0 ? c->height : DEF_H;
+	double xmin, xmax, ymax, bottom;
+
+	memset(l, 0, sizeof(*l));
+	data_range(c, &xmin, &xmax, &ymax);
+	l->left = LEFT;
+	l->right = w - RIGHT;
+	l->top = TOP;
+	l->legend_rows = legend_rows(c, w - 16.0);
+	bottom = h - 6 - l->legend_rows * LEGEND_ROW - XAXIS;
+	if (c->xlabel)
+		bottom -= XLABEL2;
+	if (c->xtitle)
+		bottom -= XTITLE;
+	if (bottom < l->top + 40)
+		bottom = l->top + 40;
+	l->bottom = bottom;
+	svg_nice_ticks(&l->yt, 0, ymax, 5, c->unit, 1);
+	l->ymin = 0;
+	l->ymax = l->yt.first + (l->yt.n - 1) * l->yt.step;
+	/* x: nice integer ticks inside the data range (statement indices) */
+	svg_nice_ticks(&l->xt, xmin, xmax, 7, SVG_UNIT_COUNT, 1);
+	l->xmin = xmin;
+	l->xmax = xmax;
+}
+
+double svg_xpix(const struct svg_layout *l, double x)
+{
+	return l->left + (x - l->xmin) / (l->xmax - l->xmin) * (l->right - l->left);
+}
+
+double svg_ypix(const struct svg_layout *l, double y)
+{
+	return l->bottom - (y - l->ymin) / (l->ymax - l->ymin) * (l->bottom - l->top);
+}
+
+/* ---- rendering ---- */
+
+static void text_el(struct strbuf *out, double x, double y, const char *anchor,
+		    const char *cls, const char *s)
+{
+	sb_printf(out, "<text x=\"%.1f\" y=\"%.1f\"", x, y);
+	if (anchor)
+		sb_printf(out, " text-anchor=\"%s\"", anchor);
+	if (cls)
+		sb_printf(out, " class=\"%s\"", cls);
+	sb_puts(out, ">");
+	svg_escape(out, s);
+	sb_puts(out, "</text>\n");
+}
+
+/* A name cut to NAME_MAX_CHARS characters (UTF-8 aware), with an ellipsis. */
+static void short_name(struct strbuf *sb, const char *s)
+{
+	size_t n = 0;
+	const char *p;
+
+	if (display_len(s) <= NAME_MAX_CHARS) {
+		sb_puts(sb, s);
+		return;
+	}
+	for (p = s; *p; p++) {
+		if (((unsigned char)*p & 0xc0) != 0x80 && ++n > NAME_MAX_CHARS - 1)
+			break;
+	}
+	sb_add(sb, s, (size_t)(p - s));
+	sb_puts(sb, "\xe2\x80\xa6");
+}
+
+static void render_axes(struct strbuf *out, const struct svg_chart *c,
+			const struct svg_layout *l)
+{
+	char lab[64];
+	int i;
+
+	sb_puts(out, "<g class=\"gridlines\" stroke=\"#e3e3e3\" stroke-width=\"1\">\n");
+	for (i = 0; i < l->yt.n; i++) {
+		double y = svg_ypix(l, l->yt.first + i * l->yt.step);
+
+		sb_printf(out, "<line x1=\"%.1f\" y1=\"%.1f\" x2=\"%.1f\" y2=\"%.1f\"/>\n",
+			  l->left, y, l->right, y);
+	}
+	sb_puts(out, "</g>\n<g class=\"yaxis\" fill=\"#444\">\n");
+	for (i = 0; i < l->yt.n; i++) {
+		double y = svg_ypix(l, l->yt.first + i * l->yt.step);
+
+		svg_tick_label(lab, sizeof(lab), &l->yt, i);
+		text_el(out, l->left - 5, y + 3.5, "end", NULL, lab);
+	}
+	sb_puts(out, "</g>\n<g class=\"xaxis\" fill=\"#444\">\n");
+	sb_printf(out, "<line x1=\"%.1f\" y1=\"%.1f\" x2=\"%.1f\" y2=\"%.1f\" stroke=\"#888\"/>\n",
+		  l->left, l->bottom, l->right, l->bottom);
+	sb_printf(out, "<line x1=\"%.1f\" y1=\"%.1f\" x2=\"%.1f\" y2=\"%.1f\" stroke=\"#888\"/>\n",
+		  l->left, l->top, l->left, l->bottom);
+	for (i = 0; i < l->xt.n; i++) {
+		double v = l->xt.first + i * l->xt.step, x;
+
+		if (v < l->xmin - 1e-9 || v > l->xmax + 1e-9)
+			continue;
+		x = svg_xpix(l, v);
+		sb_printf(out, "<line x1=\"%.1f\" y1=\"%.1f\" x2=\"%.1f\" y2=\"%.1f\" stroke=\"#888\"/>\n",
+			  x, l->bottom, x, l->bottom + 4);
+		svg_tick_label(lab, sizeof(lab), &l->xt, i);
+		text_el(out, x, l->bottom + 15, "middle", NULL, lab);
+		if (c->xlabel) {
+			lab[0] = '\0';
+			c->xlabel(c->xlabel_ctx, v, lab, sizeof(lab));
+			if (lab[0])
+				text_el(out, x, l->bottom + 15 + XLABEL2, "middle", "t", lab);
+		}
+	}
+	if (c->xtitle)
+		text_el(out, (l->left + l->right) / 2,
+			l->bottom + 15 + (c->xlabel ? XLABEL2 : 0) + XTITLE, "middle",
+			"xtitle", c->xtitle);
+	sb_puts(out, "</g>\n");
+}
+
+static void point(struct strbuf *out, char cmd, double x, double y)
+{
+	sb_printf(out, "%c%.1f,%.1f ", cmd, x, y);
+}
+
+static void render_stacked(struct strbuf *out, const struct svg_chart *c,
+			   const struct svg_layout *l)
+{
+	double *lo = xcalloc(c->n ? c->n : 1, sizeof(double));
+	double *hi = xcalloc(c->n ? c->n : 1, sizeof(double));
+	char color[8];
+	size_t i, j;
+
+	for (j = 0; j < c->nseries; j++) {
+		const struct svg_series *s = &c->series[j];
+
+		if (s->overlay || !c->n)
+			continue;
+		for (i = 0; i < c->n; i++) {
+			double v = s->y[i];
+
+			hi[i] = lo[i] + (isfinite(v) && v > 0 ? v : 0);
+		}
+		svg_color(color, s->name);
+		sb_printf(out, "<path class=\"area\" fill=\"%s\" fill-opacity=\"0.9\" "
+			  "stroke=\"none\" data-series=\"", color);
+		svg_escape(out, s->name);
+		sb_puts(out, "\" d=\"");
+		for (i = 0; i < c->n; i++)
+			point(out, i ? 'L' : 'M', svg_xpix(l, c->x[i]), svg_ypix(l, hi[i]));
+		for (i = c->n; i-- > 0;)
+			point(out, 'L', svg_xpix(l, c->x[i]), svg_ypix(l, lo[i]));
+		sb_puts(out, "Z\"><title>");
+		svg_escape(out, s->name);
+		sb_puts(out, "</title></path>\n");
+		memcpy(lo, hi, c->n * sizeof(double));
+	}
+	free(lo);
+	free(hi);
+}
+
+static void render_lines(struct strbuf *out, const struct svg_chart *c,
+			 const struct svg_layout *l, bool overlays_only)
+{
+	char color[8];
+	size_t i, j;
+
+	for (j = 0; j < c->nseries; j++) {
+		const struct svg_series *s = &c->series[j];
+		bool pen = false, any = false;
+
+		if (overlays_only && !s->overlay)
+			continue;
+		for (i = 0; i < c->n; i++)
+			any |= isfinite(s->y[i]);
+		if (!any)
+			continue;
+		svg_color(color, s->name);
+		sb_printf(out, "<path class=\"line\" fill=\"none\" stroke=\"%s\" "
+			  "stroke-width=\"%s\"%s data-series=\"", color,
+			  s->overlay ? "1.2" : "1.8",
+			  s->overlay ? " stroke-dasharray=\"5,3\"" : "");
+		svg_escape(out, s->name);
+		sb_puts(out, "\" d=\"");
+		for (i = 0; i < c->n; i++) {
+			double v = s->y[i];
+
+			if (!isfinite(v)) {
+				pen = false;
+				continue;
+			}
+			point(out, pen ? 'L' : 'M', svg_xpix(l, c->x[i]), svg_ypix(l, v));
+			pen = true;
+		}
+		sb_puts(out, "\"><title>");
+		svg_escape(out, s->name);
+		sb_puts(out, "</title></path>\n");
+	}
+}
+
+static void render_legend(struct strbuf *out, const struct svg_chart *c,
+			  const struct svg_layout *l, int h, int w)
+{
+	double x = 8, y = h - 6 - (l->legend_rows - 1) * LEGEND_ROW - 4;
+	struct strbuf name;
+	char color[8];
+	size_t j;
+
+	sb_init(&name);
+	sb_puts(out, "<g class=\"legend\" fill=\"#222\">\n");
+	for (j = 0; j < c->nseries; j++) {
+		const struct svg_series *s = &c->series[j];
+		double iw = legend_item_w(s->name);
+
+		if (x > 8 && x + iw > w - 8) {
+			x = 8;
+			y += LEGEND_ROW;
+		}
+		svg_color(color, s->name);
+		if (s->overlay || c->kind == SVG_LINES)
+			sb_printf(out, "<line x1=\"%.1f\" y1=\"%.1f\" x2=\"%.1f\" y2=\"%.1f\" "
+				  "stroke=\"%s\" stroke-width=\"2\"%s/>\n", x, y - 4, x + 12,
+				  y - 4, color, s->overlay ? " stroke-dasharray=\"4,2\"" : "");
+		else
+			sb_printf(out, "<rect x=\"%.1f\" y=\"%.1f\" width=\"11\" height=\"11\" "
+				  "fill=\"%s\"/>\n", x, y - 9.5, color);
+		sb_reset(&name);
+		short_name(&name, s->name);
+		text_el(out, x + 16, y, NULL, NULL, name.buf ? name.buf : "");
+		x += iw;
+	}
+	sb_puts(out, "</g>\n");
+	sb_free(&name);
+}
+
+void svg_chart_render(struct strbuf *out, const struct svg_chart *c)
+{
+	int w = c->width > 0 ? c->width : DEF_W;
+	int h = c->height > 0 ? c->height : DEF_H;
+	struct svg_layout l;
+
+	svg_chart_layout(&l, c);
+	sb_printf(out, "<svg%s class=\"chart\" width=\"%d\" height=\"%d\" "
+		  "viewBox=\"0 0 %d %d\" font-family=\"sans-serif\" font-size=\"11\" "
+		  "role=\"img\">\n",
+		  c->standalone ? " xmlns=\"http://www.w3.org/2000/svg\"" : "", w, h, w, h);
+	sb_puts(out, "<title>");
+	svg_escape(out, c->title ? c->title : "chart");
+	sb_puts(out, "</title>\n");
+	sb_printf(out, "<rect x=\"0\" y=\"0\" width=\"%d\" height=\"%d\" fill=\"#ffffff\"/>\n",
+		  w, h);
+	if (c->title)
+		text_el(out, 8, 16, NULL, "ctitle", c->title);
+	render_axes(out, c, &l);
+	if (!c->nseries || !c->n) {
+		text_el(out, (l.left + l.right) / 2, (l.top + l.bottom) / 2, "middle",
+			"empty", c->empty_text ? c->empty_text : "no data");
+	} else {
+		sb_puts(out, "<g class=\"series\">\n");
+		if (c->kind == SVG_STACKED) {
+			render_stacked(out, c, &l);
+			render_lines(out, c, &l, true);
+		} else {
+			render_lines(out, c, &l, false);
+		}
+		sb_puts(out, "</g>\n");
+		render_legend(out, c, &l, h, w);
+	}
+	sb_puts(out, "</svg>\n");
+}
