@@ -701,7 +701,11 @@ int smemcg_list_tasks(char **out, smemcg_machine *sm)
 		struct task *t = m->mm->tasks[i];
 		char path[4096];
 
-		cgroup_path(t->cgroup, path, sizeof(path));
+		/* a dead task's cgroup may have been removed since */
+		if (t->state != SMEMCG_TASK_ALIVE && t->exit_cgroup)
+			snprintf(path, sizeof(path), "%s", t->exit_cgroup);
+		else
+			cgroup_path(t->cgroup, path, sizeof(path));
 		sb_printf(&sb, "%d %s %s %s", t->pid, t->comm, path,
 			  t->state == SMEMCG_TASK_ALIVE ? "alive"
 			  : t->state == SMEMCG_TASK_EXITED ? "exited" : "killed");

@@ -159,6 +159,12 @@ void task_do_exit(struct machine *m, struct task *t, int sig)
 	}
 	list_del(&t->sibling);
 	list_del(&t->cg_node);
+	{
+		char path[4096];
+
+		cgroup_path(t->cgroup, path, sizeof(path));
+		t->exit_cgroup = xstrdup(path);
+	}
 	t->cgroup->nr_populated_tasks--;
 	m->mm->nr_alive--;
 	m->current = saved == t ? NULL : saved;

@@ -24,6 +24,7 @@ struct task {
 	int pid;
 	char *comm;
 	struct cgroup *cgroup;
+	char *exit_cgroup;		/* path of cgroup at exit: it may be removed since */
 	struct list_node cg_node;	/* in cgroup->tasks */
 	struct mm_struct *mm;
 	int cpu;
