@@ -93,3 +93,55 @@ oracle: $(BIN) oracle-guest
 	SMEMCG=./$(BIN) oracle/run-oracle-suite.sh
 
 .PHONY: oracle oracle-guest
+
+# ---- fuzzing (libFuzzer) -------------------------------------------------
+# `make fuzz` runs each target for FUZZ_TIME seconds (one at a time), with
+# the library built by clang with -fsanitize=fuzzer-no-link,address,undefined
+# into build/fuzz (fuzz/setup.sh installs clang when missing); `make
+# fuzz-smoke` runs each for FUZZ_SMOKE_TIME seconds (CI); `make fuzz-merge`
+# minimizes the working corpora into fuzz/corpus/. `make test` replays
+# fuzz/corpus/ and tests/fuzz/regress/ through the same entry points built
+# with $(CC) and a plain main (no clang needed). See fuzz/README.md.
+FUZZ_BUILD = build/fuzz
+FUZZ_TARGETS = fuzz_parser fuzz_ops
+FUZZ_TIME ?= 600
+FUZZ_SMOKE_TIME ?= 30
+FUZZ_SAN = -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer
+FUZZ_REPLAY = $(FUZZ_TARGETS:%=$(BUILD)/fuzz-replay/%)
+
+fuzz-build:
+	@fuzz/setup.sh
+	$(MAKE) BUILD=$(FUZZ_BUILD) CC=clang OPT=-O1 \
+		EXTRA_CFLAGS="-fsanitize=fuzzer-no-link $(FUZZ_SAN)" $(FUZZ_BUILD)/libsmemcg.a
+	@for t in $(FUZZ_TARGETS); do \
+		echo "clang -fsanitize=fuzzer $(FUZZ_SAN) -o $(FUZZ_BUILD)/$$t fuzz/$$t.c"; \
+		clang $(CPPFLAGS) -Isrc $(WARN) -O1 -g -fsanitize=fuzzer $(FUZZ_SAN) \
+			-o $(FUZZ_BUILD)/$$t fuzz/$$t.c $(FUZZ_BUILD)/libsmemcg.a -lm || exit 1; \
+	done
+
+fuzz: fuzz-build
+	@for t in $(FUZZ_TARGETS); do fuzz/run-fuzz.sh $$t $(FUZZ_TIME) || exit 1; done
+
+fuzz-smoke: fuzz-build
+	@for t in $(FUZZ_TARGETS); do fuzz/run-fuzz.sh $$t $(FUZZ_SMOKE_TIME) || exit 1; done
+
+fuzz-merge: fuzz-build
+	fuzz/merge-corpus.sh
+
+$(BUILD)/fuzz-replay/%: fuzz/%.c fuzz/standalone_main.c $(LIB)
+	@mkdir -p $(dir $@)
+	$(CC) $(CPPFLAGS) -Isrc $(ALL_CFLAGS) -o $@ $< fuzz/standalone_main.c $(LIB) $(LDFLAGS) -lm
+
+fuzz-replay: $(FUZZ_REPLAY)
+test valgrind: $(FUZZ_REPLAY)
+
+.PHONY: fuzz fuzz-build fuzz-smoke fuzz-merge fuzz-replay
+
+# ---- determinism (tests/determinism/run-determinism.sh, part of make test)
+DETERMINISM_BIN = $(BUILD)/determinism/stock_drained
+
+$(DETERMINISM_BIN): tests/determinism/stock_drained.c $(LIB)
+	@mkdir -p $(dir $@)
+	$(CC) $(CPPFLAGS) -Isrc $(ALL_CFLAGS) -o $@ $< $(LIB) $(LDFLAGS) -lm
+
+test valgrind: $(DETERMINISM_BIN)

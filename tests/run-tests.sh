@@ -73,5 +73,26 @@ if [ -f "$here/churn/run-churn.sh" ]; then
 	count "churn" "$tmp/churn.out" $?
 fi
 
+# Fuzz inputs (fuzz/): the committed corpus and every input that once broke
+# the model (tests/fuzz/regress/TARGET/), replayed through each target's
+# entry point built with a plain main (make fuzz-replay; no libFuzzer).
+for t in fuzz_parser fuzz_ops; do
+	r="$BUILD/fuzz-replay/$t"
+	[ -x "$r" ] || continue
+	set --
+	for d in "$here/fuzz/regress/$t" "$here/../fuzz/corpus/$t"; do
+		[ -d "$d" ] && set -- "$@" "$d"
+	done
+	[ $# -gt 0 ] || continue
+	$vg "$r" "$@" >"$tmp/$t.out" 2>&1
+	count "fuzz/$t" "$tmp/$t.out" $?
+done
+
+if [ -f "$here/determinism/run-determinism.sh" ]; then
+	BUILD="$BUILD" SMEMCG="$SMEMCG" VG="$vg" sh "$here/determinism/run-determinism.sh" \
+		>"$tmp/determinism.out" 2>&1
+	count "determinism" "$tmp/determinism.out" $?
+fi
+
 echo "tests: $pass passed, $fail failed"
 [ "$fail" -eq 0 ]
