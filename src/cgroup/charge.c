@@ -99,10 +99,19 @@ void drain_all_stock(struct machine *m, struct mem_cgroup *root)
 			     (stock->cached_objcg &&
 			      mem_cgroup_is_descendant(stock->cached_objcg->memcg, root));
 
-		/* drain_local_stock empties both halves of the CPU's stock */
+		/*
+		 * drain_local_stock empties both halves of the CPU's stock, on
+		 * that CPU: the obj stock's whole pages go back through that
+		 * CPU's page stock, which is emptied next (not through the
+		 * page stock of the CPU that asked for the drain).
+		 */
 		if (flush) {
+			int cur = m->current_cpu;
+
+			m->current_cpu = cpu;
 			drain_obj_stock(m, cpu);
 			drain_one(m, stock);
+			m->current_cpu = cur;
 		}
 	}
 }
