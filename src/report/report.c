@@ -44,6 +44,8 @@ struct rset {
 	double *stmt;		/* x: statements executed before the sample */
 	double *t_ns;		/* simulated time */
 	bool timed;		/* simulated time moved */
+	double *marks;		/* x of the samples where time moved */
+	size_t nmarks;
 
 	struct strmap colidx;
 	size_t ncols, colcap;
@@ -501,6 +503,7 @@ static void rset_free(struct rset *rs)
 	strmap_free(&rs->colidx);
 	free(rs->stmt);
 	free(rs->t_ns);
+	free(rs->marks);
 	free(rs->label);
 	free(rs->effective);
 	sb_free(&rs->fails);
@@ -643,6 +646,24 @@ static void chart_common(struct svg_chart *c, const struct page *pg,
 			      : "statement (simulated time stays 0)";
 	c->xlabel = xlabel_time;
 	c->xlabel_ctx = (void *)rs;
+	c->marks = rs->marks;
+	c->nmarks = rs->nmarks;
+	c->mark_title = "simulated time advances (sleep)";
+}
+
+/* The samples where simulated time moved, for the markers. */
+static void find_marks(struct rset *rs)
+{
+	size_t i;
+
+	free(rs->marks);
+	rs->marks = NULL;
+	rs->nmarks = 0;
+	for (i = 1; i < rs->n; i++)
+		if (rs->t_ns[i] > rs->t_ns[i - 1]) {
+			rs->marks = xrealloc(rs->marks, (rs->nmarks + 1) * sizeof(double));
+			rs->marks[rs->nmarks++] = rs->stmt[i];
+		}
 }
 
 static void grid_open(const struct page *pg, const char *cls)
@@ -1035,6 +1056,7 @@ void report_html(struct report *rp, struct strbuf *out)
 			pg.xmax = rs->stmt[rs->n - 1];
 		if (rs->n > maxn)
 			maxn = rs->n;
+		find_marks(rp->sets[s]);
 	}
 	zeros = xcalloc(maxn, sizeof(double));
 	pg.zeros = zeros;

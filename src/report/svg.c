@@ -355,7 +355,8 @@ static void short_name(struct strbuf *sb, const char *s)
 static void render_axes(struct strbuf *out, const struct svg_chart *c,
 			const struct svg_layout *l)
 {
-	char lab[64];
+	char lab[64], prev[64] = "";
+	size_t m;
 	int i;
 
 	sb_puts(out, "<g class=\"gridlines\" stroke=\"#e3e3e3\" stroke-width=\"1\">\n");
@@ -390,9 +391,26 @@ static void render_axes(struct strbuf *out, const struct svg_chart *c,
 		if (c->xlabel) {
 			lab[0] = '\0';
 			c->xlabel(c->xlabel_ctx, v, lab, sizeof(lab));
-			if (lab[0])
+			if (lab[0] && strcmp(lab, prev))
 				text_el(out, x, l->bottom + 15 + XLABEL2, "middle", "t", lab);
+			memcpy(prev, lab, sizeof(prev));
 		}
+	}
+	for (m = 0; m < c->nmarks; m++) {
+		double x;
+
+		if (c->marks[m] < l->xmin || c->marks[m] > l->xmax)
+			continue;
+		x = svg_xpix(l, c->marks[m]);
+		sb_printf(out, "<line class=\"mark\" x1=\"%.1f\" y1=\"%.1f\" x2=\"%.1f\" "
+			  "y2=\"%.1f\" stroke=\"#9a9a9a\" stroke-dasharray=\"2,3\">", x, l->top,
+			  x, l->bottom);
+		if (c->mark_title) {
+			sb_puts(out, "<title>");
+			svg_escape(out, c->mark_title);
+			sb_puts(out, "</title>");
+		}
+		sb_puts(out, "</line>\n");
 	}
 	if (c->xtitle)
 		text_el(out, (l->left + l->right) / 2,

@@ -42,8 +42,12 @@ struct svg_chart {
 	double xmin, xmax;	/* x range; xmax <= xmin: from x[] */
 	double ymax;		/* y range top; 0: from the data */
 	const char *xtitle;	/* caption of the x axis, optional */
-	svg_xlabel_fn xlabel;	/* optional second line under x ticks */
+	svg_xlabel_fn xlabel;	/* optional second line under x ticks; a label
+				 * equal to the previous tick's is left out */
 	void *xlabel_ctx;
+	const double *marks;	/* x values of dotted vertical markers */
+	size_t nmarks;
+	const char *mark_title;	/* tooltip of the markers */
 	const char *empty_text;	/* shown instead of a plot when nseries is 0 */
 	bool standalone;	/* add the xmlns attribute (a file of its own) */
 	size_t nseries;

@@ -506,6 +506,40 @@ static void test_lines_legend(void)
 	sb_free(&out);
 }
 
+static void time_label(void *ctx, double x, char *buf, size_t len)
+{
+	(void)ctx;
+	snprintf(buf, len, "%s", x < 10 ? "0" : "1 s");
+}
+
+static void test_xlabels_marks(void)
+{
+	static const double x[] = { 0, 5, 10, 15, 20 };
+	static const double y[] = { 1, 1, 2, 2, 3 };
+	static const double marks[] = { 10 };
+	struct svg_series s = { "nr_dying_descendants", y, false };
+	struct svg_chart ch;
+	struct strbuf out;
+
+	memset(&ch, 0, sizeof(ch));
+	ch.kind = SVG_LINES;
+	ch.n = 5;
+	ch.x = x;
+	ch.nseries = 1;
+	ch.series = &s;
+	ch.xlabel = time_label;
+	ch.marks = marks;
+	ch.nmarks = 1;
+	ch.mark_title = "sleep <1 s>";
+	sb_init(&out);
+	svg_chart_render(&out, &ch);
+	ok(xml_ok(out.buf), "a chart with time labels and markers is well-formed");
+	is(count_of(out.buf, "class=\"t\""), 2, "time labels only where the time changes");
+	is(count_of(out.buf, "class=\"mark\""), 1, "one marker");
+	ok(strstr(out.buf, "sleep &lt;1 s&gt;") != NULL, "the marker's tooltip is escaped");
+	sb_free(&out);
+}
+
 static void test_checker(void)
 {
 	char why[200];
@@ -531,5 +565,6 @@ int main(int argc, char **argv)
 	test_escape_color();
 	test_stacked();
 	test_lines_legend();
+	test_xlabels_marks();
 	return done_testing();
 }
