@@ -94,6 +94,16 @@ oracle: $(BIN) oracle-guest
 
 .PHONY: oracle oracle-guest
 
+# ---- the report in a browser ------------------------------------------------
+# Not part of `make test` (needs Chromium): tests/report/setup.sh installs
+# Debian's chromium when missing (as root), tests/report/check-chromium.sh
+# renders `smemcg report` headless and checks console, DOM and screenshot.
+report-check: $(BUILD)/smemcg
+	sh tests/report/setup.sh
+	SMEMCG=$(BUILD)/smemcg sh tests/report/check-chromium.sh
+
+.PHONY: report-check
+
 # ---- fuzzing (libFuzzer) -------------------------------------------------
 # `make fuzz` runs each target for FUZZ_TIME seconds (one at a time), with
 # the library built by clang with -fsanitize=fuzzer-no-link,address,undefined

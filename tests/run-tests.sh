@@ -94,5 +94,10 @@ if [ -f "$here/determinism/run-determinism.sh" ]; then
 	count "determinism" "$tmp/determinism.out" $?
 fi
 
+if [ -f "$here/report/run-report.sh" ]; then
+	BUILD="$BUILD" SMEMCG="$SMEMCG" VG="$vg" sh "$here/report/run-report.sh" >"$tmp/report.out" 2>&1
+	count "report" "$tmp/report.out" $?
+fi
+
 echo "tests: $pass passed, $fail failed"
 [ "$fail" -eq 0 ]
