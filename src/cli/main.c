@@ -19,6 +19,7 @@ static const struct {
 	{ "demo", cmd_demo, "run the built-in demonstration scenario" },
 	{ "kernel", cmd_kernel, "run scenarios on a real Linux 6.1 kernel in QEMU, print TAP" },
 	{ "diff", cmd_diff, "run scenarios on the model and the kernel, compare every value" },
+	{ "compare", cmd_compare, "run a scenario under several policies, side by side" },
 	{ "report", cmd_report, "run a scenario under policy sets, write an HTML page of charts" },
 };
 
