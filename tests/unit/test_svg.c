@@ -461,7 +461,7 @@ static void test_lines_legend(void)
 	static const double x[] = { 0, 1, 2 };
 	static const double y[] = { 0, 1, 3 };
 	struct svg_series s[12];
-	char names[12][40];
+	char names[12][64];
 	struct svg_chart ch;
 	struct svg_layout l1, l2;
 	struct strbuf out;
