@@ -68,6 +68,11 @@ if [ -f "$here/cli/run-cli.sh" ]; then
 	count "cli" "$tmp/cli.out" $?
 fi
 
+if [ -f "$here/compare/run-compare.sh" ]; then
+	SMEMCG="$SMEMCG" VG="$vg" sh "$here/compare/run-compare.sh" >"$tmp/compare.out" 2>&1
+	count "compare" "$tmp/compare.out" $?
+fi
+
 if [ -f "$here/churn/run-churn.sh" ]; then
 	SMEMCG="$SMEMCG" VG="$vg" sh "$here/churn/run-churn.sh" >"$tmp/churn.out" 2>&1
 	count "churn" "$tmp/churn.out" $?
