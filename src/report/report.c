@@ -763,11 +763,13 @@ static void memory_section(struct page *pg)
 				ser[ns].name = kinds[k];
 				ser[ns].y = v ? v : pg->zeros;
 				ser[ns].overlay = false;
+				ser[ns].color = NULL;
 				ns++;
 			}
 			ser[ns].y = col_find(rs, "mem", groups.v[g], "memory.max");
 			ser[ns].name = "memory.max";
 			ser[ns].overlay = true;
+			ser[ns].color = NULL;
 			if (ser[ns].y && col_peak(ser[ns].y, rs->n) > 0)
 				ns++;
 			chart_common(&c, pg, rs, groups.v[g]);
@@ -835,6 +837,9 @@ static void lines_section(struct page *pg, const char *prefix, const char *title
 				continue;
 			ser[ns].name = defs[d].name;
 			ser[ns].y = v;
+			/* by place in the list every set shares: distinct, and the
+			 * same in each column */
+			ser[ns].color = ndefs > 1 ? svg_palette(d) : NULL;
 			ns++;
 		}
 		chart_common(&c, pg, rs, title);

@@ -207,6 +207,25 @@ void svg_color(char out[8], const char *name)
 	hsl_hex(out, (double)(fnv1a(name) % 360), 0.62, 0.42);
 }
 
+const char *svg_palette(size_t n)
+{
+	static const char *const pal[12] = {
+		"#1f77b4", "#d62728", "#2ca02c", "#ff7f0e", "#9467bd", "#8c564b",
+		"#e377c2", "#17becf", "#7f7f7f", "#bcbd22", "#393b79", "#ad494a",
+	};
+
+	return pal[n % 12];
+}
+
+static void series_color(char out[8], const struct svg_series *s)
+{
+	if (s->color && strlen(s->color) == 7) {
+		memcpy(out, s->color, 8);
+		return;
+	}
+	svg_color(out, s->name);
+}
+
 /* ---- layout ---- */
 
 static size_t display_len(const char *s)
@@ -442,7 +461,7 @@ static void render_stacked(struct strbuf *out, const struct svg_chart *c,
 
 			hi[i] = lo[i] + (isfinite(v) && v > 0 ? v : 0);
 		}
-		svg_color(color, s->name);
+		series_color(color, s);
 		sb_printf(out, "<path class=\"area\" fill=\"%s\" fill-opacity=\"0.9\" "
 			  "stroke=\"none\" data-series=\"", color);
 		svg_escape(out, s->name);
@@ -476,7 +495,7 @@ static void render_lines(struct strbuf *out, const struct svg_chart *c,
 			any |= isfinite(s->y[i]);
 		if (!any)
 			continue;
-		svg_color(color, s->name);
+		series_color(color, s);
 		sb_printf(out, "<path class=\"line\" fill=\"none\" stroke=\"%s\" "
 			  "stroke-width=\"%s\"%s data-series=\"", color,
 			  s->overlay ? "1.2" : "1.8",
@@ -517,7 +536,7 @@ static void render_legend(struct strbuf *out, const struct svg_chart *c,
 			x = 8;
 			y += LEGEND_ROW;
 		}
-		svg_color(color, s->name);
+		series_color(color, s);
 		if (s->overlay || c->kind == SVG_LINES)
 			sb_printf(out, "<line x1=\"%.1f\" y1=\"%.1f\" x2=\"%.1f\" y2=\"%.1f\" "
 				  "stroke=\"%s\" stroke-width=\"2\"%s/>\n", x, y - 4, x + 12,

@@ -27,7 +27,11 @@ struct svg_series {
 	const char *name;	/* legend text; also picks the color */
 	const double *y;	/* n values; NaN: no value (a gap in a line) */
 	bool overlay;		/* SVG_STACKED: a dashed line, not stacked */
+	const char *color;	/* "#rrggbb"; NULL: svg_color(name) */
 };
+
+/* The n-th color of a palette of 12 distinct ones (n modulo 12). */
+const char *svg_palette(size_t n);
 
 /* Text under an x tick (e.g. the simulated time at that statement). */
 typedef void (*svg_xlabel_fn)(void *ctx, double x, char *buf, size_t len);

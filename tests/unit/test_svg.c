@@ -379,8 +379,8 @@ static void test_stacked(void)
 	static const double c[] = { 1, 2, 3, 4, 5 };
 	static const double lim[] = { 100, 100, NAN, 80, 80 };
 	struct svg_series s[] = {
-		{ "anon", a, false }, { "file", b, false }, { "shmem", c, false },
-		{ "memory.max", lim, true },
+		{ "anon", a, false, NULL }, { "file", b, false, NULL },
+		{ "shmem", c, false, "#123456" }, { "memory.max", lim, true, NULL },
 	};
 	struct svg_chart ch;
 	struct svg_layout l;
@@ -404,6 +404,9 @@ static void test_stacked(void)
 	svg_chart_layout(&l, &ch);
 
 	ok(xml_ok(out.buf), "a stacked chart is well-formed XML");
+	ok(strstr(out.buf, "fill=\"#123456\"") != NULL, "a series' own color wins");
+	ok(strcmp(svg_palette(0), svg_palette(1)) && !strcmp(svg_palette(0), svg_palette(12)),
+	   "the palette: distinct neighbours, 12 colors");
 	ok(strstr(out.buf, "/pod &amp; &lt;friends&gt;") && !strstr(out.buf, "<friends>"),
 	   "the title is escaped");
 	is(count_of(out.buf, "class=\"area\""), 3, "three stacked areas");
@@ -472,6 +475,7 @@ static void test_lines_legend(void)
 		s[i].name = names[i];
 		s[i].y = y;
 		s[i].overlay = false;
+		s[i].color = NULL;
 	}
 	s[3].name = "<script>alert(\"x\")</script>";
 	memset(&ch, 0, sizeof(ch));
@@ -517,7 +521,7 @@ static void test_xlabels_marks(void)
 	static const double x[] = { 0, 5, 10, 15, 20 };
 	static const double y[] = { 1, 1, 2, 2, 3 };
 	static const double marks[] = { 10 };
-	struct svg_series s = { "nr_dying_descendants", y, false };
+	struct svg_series s = { "nr_dying_descendants", y, false, NULL };
 	struct svg_chart ch;
 	struct strbuf out;
 
