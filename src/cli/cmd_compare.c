@@ -1451,10 +1451,22 @@ static bool row_differs(const struct cmp_table *t, const struct cmp_row *r)
 	return false;
 }
 
+static bool all_zero(const struct cmp_table *t, const struct cmp_row *r)
+{
+	int c;
+
+	for (c = 0; c < t->ncol; c++)
+		if (r->val[c] && strcmp(r->val[c], "0"))
+			return false;
+	return true;
+}
+
 static bool visible(const struct cmp_table *t, const struct cmp_row *r,
 		    const struct cmp_print_opts *po)
 {
 	if (po->sections && !(po->sections & (1u << r->section)))
+		return false;
+	if (po->format == CMP_TABLE && !po->all && all_zero(t, r))
 		return false;
 	if (po->changed_only && !row_differs(t, r))
 		return false;
@@ -1708,7 +1720,7 @@ static void compare_usage(FILE *f)
 	fprintf(f,
 		"usage: smemcg compare SCENARIO --policy KEY=V1,V2[,...] [--policy KEY2=...]\n"
 		"                      [--format table|csv|json] [--jobs N] [--only SECTIONS]\n"
-		"                      [--changed] [--exact] [--quiet]\n"
+		"                      [--changed] [--all] [--exact] [--quiet]\n"
 		"\n"
 		"Run SCENARIO once for every combination of the policy values given (the cross\n"
 		"product, the first key varying slowest), each in its own process, up to N at\n"
@@ -1728,6 +1740,8 @@ static void compare_usage(FILE *f)
 		"  --only SECTIONS     comma-separated: outcome,task,errno,pays,cgroup,derived,\n"
 		"                      smemcg,zombies,observed\n"
 		"  --changed           only the rows that differ between the runs\n"
+		"  --all               table: also the rows that are 0 in every run (csv and\n"
+		"                      json always have them)\n"
 		"  --exact             table: bytes as exact numbers (csv and json always are)\n"
 		"  --quiet             no progress line on stderr (none either when stderr is\n"
 		"                      not a terminal)\n"
@@ -1921,6 +1935,8 @@ int cmd_compare(int argc, char **argv)
 				goto out;
 		} else if (!strcmp(a, "--changed")) {
 			po.changed_only = true;
+		} else if (!strcmp(a, "--all")) {
+			po.all = true;
 		} else if (!strcmp(a, "--exact")) {
 			po.exact = true;
 		} else if (!strcmp(a, "--quiet") || !strcmp(a, "-q")) {

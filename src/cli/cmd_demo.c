@@ -1,264 +1,276 @@
 /*
- * smemcg demo: the story of the seeds in one pod. Two containers share a
- * tmpfs volume and a library, one pins a DMA buffer, one restarts (its
- * cgroup removed and created again). The same story runs four ways, side
- * by side through the compare engine: Linux 6.1's first-touch charging,
- * the tmpfs memcg= mount option (seed 001), the common-ancestor policy
- * (Johannes Weiner's counter-proposal) and a shared memory cgroup
- * (seed 000). Under the table, who pays and who dies, in plain English,
- * from the numbers of each run.
+ * smemcg demo: the story users care about (the README's first command). A
+ * pod whose two containers share a tmpfs and a library, a buffer pinned
+ * for RDMA, a container that restarts; run four ways (first touch as in
+ * Linux 6.1, the memcg= mount option of seed 001, Johannes Weiner's
+ * common ancestor, a shared memory cgroup of seed 000), with the compare
+ * table and who pays and who dies under each.
+ *
+ * demo_scenario is the first-touch run; the others differ from it in the
+ * lines listed in variants[] below.
  */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "../base/base.h"
 #include "cli.h"
 #include "compare.h"
 
-/*
- * The story. Lines starting with @MOUNT, @ATTACH and @REATTACH differ by
- * variant; every variant has the same number of lines, so that a
- * statement's line number is the same in every column.
- */
-static const char demo_story[] =
-	"# smemcg demo (%s): a pod, two containers, a shared volume and library\n"
+const char demo_scenario[] =
+	"# smemcg demo: a pod whose two containers share a tmpfs (an emptyDir of\n"
+	"# medium Memory) and a library; the sidecar pins 8M of the shared data\n"
+	"# for RDMA; the app container restarts.\n"
+	"policy shared=owner\n"
 	"machine memory=1G cpus=2\n"
 	"write /cgroup.subtree_control +memory +pins\n"
 	"mkdir /pod\n"
 	"write /pod/cgroup.subtree_control +memory +pins\n"
-	"write /pod/memory.max 200M\n"
+	"write /pod/memory.max 128M\n"
 	"mkdir /pod/app\n"
 	"mkdir /pod/sidecar\n"
-	"write /pod/app/memory.max 100M\n"
-	"write /pod/sidecar/memory.max 100M\n"
+	"write /pod/app/memory.max 64M\n"
+	"write /pod/sidecar/memory.max 64M\n"
 	"spawn kubelet /\n"
-	"kubelet mkdir /usr\n"
-	"kubelet mkdir /usr/lib\n"
-	"@MOUNT\n"
-	"@ATTACH /pod/app\n"
-	"@ATTACH /pod/sidecar\n"
+	"kubelet mount tmpfs /pod/shm\n"
 	"spawn app /pod/app\n"
 	"spawn sidecar /pod/sidecar\n"
-	"echo both containers map the same 16M library from the image (page cache)\n"
-	"app mmap lib file /usr/lib/libpod.so 16M\n"
+	"echo 1. a library: 16M of page cache, mapped by both containers, the app first\n"
+	"app mmap lib file /usr/lib/libshared.so 16M\n"
 	"app touch lib ro\n"
-	"sidecar mmap lib file /usr/lib/libpod.so 16M\n"
+	"sidecar mmap lib file /usr/lib/libshared.so 16M\n"
 	"sidecar touch lib ro\n"
-	"echo app pins an 8M DMA buffer through a driver that keeps pins across restarts\n"
-	"app cap ipc_lock\n"
-	"app mmap dma anon 8M\n"
-	"app touch dma\n"
-	"app open gpu /dev/vfio keep-pins\n"
-	"app pin gpu dma\n"
-	"echo app writes a 60M cache into the shared volume; sidecar maps and reads it\n"
-	"app write /shared/cache 0 60M\n"
-	"sidecar mmap cache file /shared/cache 60M shared\n"
-	"sidecar touch cache ro\n"
-	"echo app's worker needs 40M of heap (the container's limit is 100M)\n"
-	"spawn worker /pod/app\n"
-	"worker mmap heap anon 40M\n"
-	"worker touch heap\n"
-	"echo app's container restarts: the runtime kills it, removes its cgroup, creates it again\n"
+	"echo 2. the app writes 40M into the shared tmpfs; the sidecar maps it, pins 8M\n"
+	"app write /pod/shm/data 0 40M\n"
+	"sidecar mmap shm file /pod/shm/data 40M shared\n"
+	"sidecar touch shm ro\n"
+	"sidecar cap ipc_lock\n"
+	"sidecar open nic /dev/rdma\n"
+	"sidecar pin nic shm 0 8M\n"
+	"echo 3. the app needs 32M of heap\n"
+	"app mmap heap anon 32M\n"
+	"app touch heap\n"
+	"echo 4. the app container restarts: the runtime kills what is left, a new cgroup\n"
 	"write /pod/app/cgroup.kill 1\n"
 	"rmdir /pod/app\n"
 	"mkdir /pod/app\n"
-	"write /pod/app/memory.max 100M\n"
-	"@ATTACH /pod/app\n"
+	"write /pod/app/memory.max 64M\n"
 	"spawn app2 /pod/app\n"
-	"app2 mmap cache file /shared/cache 60M shared\n"
-	"app2 touch cache ro\n"
-	"app2 mmap heap anon 20M\n"
+	"app2 mmap heap anon 8M\n"
 	"app2 touch heap\n"
-	"echo the driver is reset: the pinned buffer is released\n"
-	"kubelet release gpu\n"
-	"sleep 1s\n";
+	"app2 mmap lib file /usr/lib/libshared.so 16M\n"
+	"app2 touch lib ro\n"
+	"app2 mmap shm file /pod/shm/data 40M shared\n"
+	"app2 touch shm ro\n"
+	"echo 5. the new app appends 96M to the shared data\n"
+	"app2 write /pod/shm/data 40M 96M\n";
 
-struct demo_variant {
+/* A variant: lines of demo_scenario replaced by others. */
+struct edit {
+	const char *line;	/* a whole line of demo_scenario, without its newline */
+	const char *with;	/* what replaces it (lines, each ending in a newline) */
+};
+
+static const struct variant {
 	const char *label;
-	const char *mount;		/* the @MOUNT line */
-	bool attach;			/* @ATTACH lines attach the cgroup to @podshm */
-	struct smc_kv policy;		/* key NULL: none */
-	const char *rule;		/* the rule, for the summary */
-	const char *note;		/* what the numbers show, in words */
+	const char *what;
+	struct edit edits[3];
+} variants[] = {
+	{ "first-touch", "Linux 6.1: the first task to touch a page pays (shared=owner)", { { NULL, NULL } } },
+	{ "memcg=/pod", "seed 001: the tmpfs is mounted with memcg=/pod: the pod pays for every page",
+	  { { "kubelet mount tmpfs /pod/shm", "kubelet mount tmpfs /pod/shm memcg=/pod\n" } } },
+	{ "common-ancestor", "the counter-proposal: a page used by two cgroups moves to their common ancestor",
+	  { { "policy shared=owner", "policy shared=common-ancestor\n" } } },
+	{ "smemcg", "seed 000: the tmpfs is charged to a shared memory cgroup; containers borrow what they map",
+	  { { "policy shared=owner", "policy smemcg=borrow\n" },
+	    { "kubelet mount tmpfs /pod/shm",
+	      "kubelet mount tmpfs /pod/shm smemcg=podshm\n"
+	      "write /pod/app/memory.smemcg +podshm\n"
+	      "write /pod/sidecar/memory.smemcg +podshm\n" },
+	    { "spawn app2 /pod/app", "write /pod/app/memory.smemcg +podshm\nspawn app2 /pod/app\n" } } },
 };
 
-static const struct demo_variant variants[] = {
-	{ "first-touch", "kubelet mount tmpfs /shared", false, { NULL, NULL },
-	  "Linux 6.1: the cgroup of the task that first touches a page pays for it, "
-	  "for as long as the page lives.",
-	  "app wrote the cache, so its container pays 60M for it on top of the 8M pinned "
-	  "buffer and the worker's 40M heap: over the 100M limit, and shmem without swap "
-	  "cannot be reclaimed, so the worker is OOM-killed for memory the sidecar uses. "
-	  "After the restart the cache stays charged to the dead cgroup, which cannot be "
-	  "freed (a zombie), and the new container maps it for free." },
-	{ "memcg=", "kubelet mount tmpfs /shared memcg=/pod", false, { NULL, NULL },
-	  "seed 001: every page of the volume is charged to the cgroup named at mount "
-	  "time (/pod), whoever touches it.",
-	  "No OOM kill: app's container pays 16M library + 8M buffer + 40M heap. memcg= covers "
-	  "the volume only: the library's page cache, first touched by app, stays charged "
-	  "to app's dead cgroup after the restart (a zombie)." },
-	{ "common-ancestor", "kubelet mount tmpfs /shared", false,
-	  { "shared", "common-ancestor" },
-	  "Johannes Weiner's proposal: a page touched from a second cgroup moves to the "
-	  "first common ancestor of the two (/pod).",
-	  "No OOM kill, and no zombie: the sidecar's reads moved both the cache and "
-	  "the library up to /pod, so nothing the old /pod/app paid for outlives it "
-	  "(the pinned buffer kept it dying until the driver released it)." },
-	{ "smemcg", "kubelet mount tmpfs /shared smemcg=podshm", true, { NULL, NULL },
-	  "seed 000: the volume's pages are charged to the shared memory cgroup @podshm; "
-	  "each attached container counts what it maps (its borrow), the pod each page "
-	  "once.",
-	  "No OOM kill: @podshm pays the 60M once, whoever wrote it; each container "
-	  "that maps it borrows 60M (its memory.current includes the borrow) while /pod "
-	  "counts it once. The library is not in the volume: its page cache stays with the "
-	  "dead /pod/app (a zombie), as under memcg=." },
-};
+#define NVARIANTS ((int)ARRAY_SIZE(variants))
 
-#define NR_VARIANTS ((int)ARRAY_SIZE(variants))
-
-/* The story's text for one variant: malloc'd. */
-static char *demo_text(const struct demo_variant *v)
+/* The text of variant v: demo_scenario with its edits. */
+static char *variant_text(const struct variant *v)
 {
 	struct strbuf sb;
-	const char *p = demo_story;
+	const char *p = demo_scenario;
 
 	sb_init(&sb);
 	while (*p) {
 		const char *e = strchr(p, '\n');
 		size_t n = e ? (size_t)(e - p) : strlen(p);
-		char *line = xstrndup(p, n);
+		const struct edit *ed = NULL;
+		int k;
 
-		if (!strncmp(line, "# smemcg demo (%s)", 18))
-			sb_printf(&sb, "# smemcg demo (%s)%s\n", v->label, line + 18);
-		else if (!strcmp(line, "@MOUNT"))
-			sb_printf(&sb, "%s\n", v->mount);
-		else if (!strncmp(line, "@ATTACH ", 8) && v->attach)
-			sb_printf(&sb, "write %s/memory.smemcg +podshm\n", line + 8);
-		else if (!strncmp(line, "@ATTACH ", 8))
-			sb_printf(&sb, "echo %s is not attached to a shared memory cgroup\n",
-				  line + 8);
-		else
-			sb_printf(&sb, "%s\n", line);
-		free(line);
+		for (k = 0; k < (int)ARRAY_SIZE(v->edits) && v->edits[k].line; k++)
+			if (strlen(v->edits[k].line) == n && !strncmp(p, v->edits[k].line, n))
+				ed = &v->edits[k];
+		if (ed)
+			sb_puts(&sb, ed->with);
+		else {
+			sb_add(&sb, p, n);
+			sb_puts(&sb, "\n");
+		}
 		p = e ? e + 1 : p + n;
 	}
 	return sb_detach(&sb);
 }
 
-/* Print "LEAD TEXT" wrapped at 76 columns, continuation lines indented by 4. */
-static void wrapped(const char *lead, const char *text)
+/* The rows the demo's table shows; `smemcg compare` shows them all. */
+static bool demo_row(const struct cmp_row *r, void *arg)
 {
-	int col = printf("%s", lead);
-	const char *p = text;
-
-	while (*p) {
-		const char *e = strchr(p, ' ');
-		int n = e ? (int)(e - p) : (int)strlen(p);
-
-		if (col + 1 + n > 76) {
-			printf("\n   ");
-			col = 3;
-		}
-		col += printf(" %.*s", n, p);
-		p += n;
-		while (*p == ' ')
-			p++;
-	}
-	putchar('\n');
-}
-
-static long long num(const struct cmp_table *t, enum cmp_section sec, const char *object,
-		     const char *metric, int col)
-{
-	const char *v = cmp_value(t, sec, object, metric, col);
-
-	return v ? strtoll(v, NULL, 10) : 0;
-}
-
-static const char *size(char *buf, size_t len, long long v)
-{
-	char raw[32];
-
-	snprintf(raw, sizeof(raw), "%lld", v);
-	return cmp_human_bytes(buf, len, raw);
-}
-
-/* Who pays and who dies in run col, from its numbers. */
-static void summary(const struct cmp_table *t, int col, const struct demo_variant *v)
-{
-	const char *killed = cmp_value(t, CMP_OUTCOME, "", "killed", col);
-	long long zombies = num(t, CMP_CGROUP, "/", "cgroup.stat nr_dying_descendants", col);
-	long long dead = num(t, CMP_PAYS, "pages left by the dead cgroup /pod/app", "/pod", col);
-	long long smem = num(t, CMP_SMEMCG, "@podshm", "memory.current", col);
-	long long ooms = num(t, CMP_CGROUP, "/pod", "memory.events oom_kill", col);
-	struct strbuf sb;
-	char a[32], b[32], c[32];
+	static const char *const metrics[] = {
+		"memory.current", "memory.stat anon", "memory.stat file", "memory.stat shmem",
+		"memory.events oom", "memory.events oom_kill", "cgroup.stat nr_dying_descendants",
+		"pins.current", "memory.smemcg podshm (borrowed)", NULL,
+	};
 	int i;
 
-	sb_init(&sb);
-	printf("%s\n", v->label);
-	wrapped("  rule:", v->rule);
-	sb_printf(&sb, "%lld OOM kill%s in the pod (memory.events oom_kill); killed in all: %s",
-		  ooms, ooms == 1 ? "" : "s", killed ? killed : "none");
-	wrapped("  who dies:", sb.buf);
-	sb_reset(&sb);
-	/* the cache's payers, from the explain rows */
+	(void)arg;
+	switch (r->section) {
+	case CMP_OUTCOME:
+		return !strcmp(r->metric, "killed") || !strcmp(r->metric, "stopped at");
+	case CMP_TASK:
+	case CMP_ERRNO:
+	case CMP_PAYS:
+		return true;
+	case CMP_CGROUP:
+		if (strcmp(r->object, "/pod") && strncmp(r->object, "/pod/", 5))
+			return false;
+		for (i = 0; metrics[i]; i++)
+			if (!strcmp(r->metric, metrics[i]))
+				return true;
+		return false;
+	case CMP_DERIVED:
+		return !strcmp(r->object, "/pod") &&
+		       (!strcmp(r->metric, "working set (cadvisor, kubelet)") ||
+			!strcmp(r->metric, "podman stats usage (older: anon)"));
+	case CMP_SMEMCG:
+		return !strcmp(r->metric, "memory.current");
+	case CMP_ZOMBIES:
+		return !strcmp(r->metric, "dying_memcgs");
+	default:
+		return false;
+	}
+}
+
+static long long num(const char *v)
+{
+	return v ? atoll(v) : 0;
+}
+
+static const char *size(char *buf, size_t len, const char *v)
+{
+	return cmp_human_bytes(buf, len, v ? v : "0");
+}
+
+/* Who pays and who dies in column col, in a few lines. */
+static void summary(FILE *f, const struct cmp_table *t, int col)
+{
+	const char *app2, *sidecar, *v;
+	long long pod_kills, app2_kills;
+	struct strbuf pays, dies;
+	const char *obj = NULL;
+	char b[32];
+	int i;
+
+	fprintf(f, "\n%s: %s\n", variants[col].label, variants[col].what);
+	if (t->crashed[col]) {
+		fprintf(f, "  the run crashed: %s\n", cmp_value(t, CMP_OUTCOME, "", "status", col));
+		return;
+	}
+	/* who pays: every object but the processes' own heaps, by object */
+	sb_init(&pays);
 	for (i = 0; i < t->nrows; i++) {
 		const struct cmp_row *r = &t->rows[i];
 
-		if (r->section != CMP_PAYS || strcmp(r->object, "tmpfs /shared/cache") ||
-		    !r->val[col])
+		if (r->section != CMP_PAYS || !r->val[col] || !strncmp(r->object, "anon:", 5))
 			continue;
-		sb_printf(&sb, "%s%s %s", sb.len ? "; " : "", r->metric,
-			  size(a, sizeof(a), strtoll(r->val[col], NULL, 10)));
+		if (obj && !strcmp(obj, r->object))
+			sb_printf(&pays, ", %s %s", r->metric, size(b, sizeof(b), r->val[col]));
+		else
+			sb_printf(&pays, "\n    %s: %s %s", r->object, r->metric,
+				  size(b, sizeof(b), r->val[col]));
+		obj = r->object;
 	}
-	if (smem)
-		sb_printf(&sb, "%s@podshm %s, once", sb.len ? "; " : "", size(a, sizeof(a), smem));
-	if (!sb.len && dead)
-		sb_puts(&sb, "the dead /pod/app, which left it behind (counted in /pod)");
-	wrapped("  who pays for the 60M cache:", sb.len ? sb.buf : "-");
-	sb_reset(&sb);
-	sb_printf(&sb, "/pod %s, /pod/app %s (the restarted container), /pod/sidecar %s.",
-		  size(a, sizeof(a), num(t, CMP_CGROUP, "/pod", "memory.current", col)),
-		  size(b, sizeof(b), num(t, CMP_CGROUP, "/pod/app", "memory.current", col)),
-		  size(c, sizeof(c), num(t, CMP_CGROUP, "/pod/sidecar", "memory.current", col)));
-	wrapped("  memory.current at the end:", sb.buf);
-	sb_reset(&sb);
-	if (zombies)
-		sb_printf(&sb, "%lld dying memcg: the old /pod/app, held by %s of pages it was "
-			  "charged for and that outlived it.", zombies, size(a, sizeof(a), dead));
+	v = cmp_value(t, CMP_SMEMCG, "@podshm", "memory.current", col);
+	if (v)
+		sb_printf(&pays, "\n    the smemcg @podshm: %s, under no memory.max of the pod",
+			  size(b, sizeof(b), v));
+	fprintf(f, "  who pays:%s\n", pays.len ? pays.buf : " nobody");
+	sb_free(&pays);
+	v = cmp_value(t, CMP_CGROUP, "/pod/sidecar", "pins.current", col);
+	if (v)
+		fprintf(f, "  pins: %s in /pod/sidecar's pins.current, whoever pays for the pages\n",
+			size(b, sizeof(b), v));
+	v = cmp_value(t, CMP_ZOMBIES, "/proc/zombies", "dying_memcgs", col);
+	if (num(v))
+		fprintf(f, "  zombies: %s (the old /pod/app, kept by the pages charged to it)\n", v);
 	else
-		sb_puts(&sb, "none: nothing the old /pod/app was charged for outlived it.");
-	wrapped("  zombies:", sb.buf);
-	wrapped("  note:", v->note);
-	printf("\n");
-	sb_free(&sb);
+		fprintf(f, "  zombies: none (the old /pod/app went with its restart)\n");
+
+	/*
+	 * who dies. memory.events counts up the tree: the pod's oom_kill also
+	 * counts the kill in the old /pod/app, which is gone.
+	 */
+	sb_init(&dies);
+	pod_kills = num(cmp_value(t, CMP_CGROUP, "/pod", "memory.events oom_kill", col));
+	app2_kills = num(cmp_value(t, CMP_CGROUP, "/pod/app", "memory.events oom_kill", col)) +
+		     num(cmp_value(t, CMP_CGROUP, "/pod/sidecar", "memory.events oom_kill", col));
+	if (pod_kills > app2_kills)
+		sb_puts(&dies, "app, OOM-killed at /pod/app's 64M limit in step 3");
+	app2 = cmp_value(t, CMP_TASK, "app2 (/pod/app)", "state", col);
+	if (app2 && !strcmp(app2, "killed SIGKILL"))
+		sb_printf(&dies, "%sapp2, OOM-killed at %s limit in step 5", dies.len ? "; " : "",
+			  num(cmp_value(t, CMP_CGROUP, "/pod/app", "memory.events oom", col))
+				  ? "/pod/app's 64M" : "the pod's 128M");
+	else if (app2 && strcmp(app2, "alive"))
+		sb_printf(&dies, "%sapp2, %s", dies.len ? "; " : "", app2);
+	sidecar = cmp_value(t, CMP_TASK, "sidecar (/pod/sidecar)", "state", col);
+	if (sidecar && strcmp(sidecar, "alive"))
+		sb_printf(&dies, "%ssidecar, %s", dies.len ? "; " : "", sidecar);
+	for (i = 0; i < t->nrows; i++) {
+		const struct cmp_row *r = &t->rows[i];
+
+		if (r->section == CMP_ERRNO && r->val[col] && strcmp(r->val[col], "ok"))
+			sb_printf(&dies, "%s%s failed with %s", dies.len ? "; " : "", r->object,
+				  r->val[col]);
+	}
+	fprintf(f, "  who dies: %s\n", dies.len ? dies.buf : "nobody");
+	sb_free(&dies);
 }
+
 static void demo_usage(FILE *f)
 {
 	fprintf(f,
-		"usage: smemcg demo [--print] [--format table|csv|json]\n"
+		"usage: smemcg demo [--print] [--full] [--jobs N] [--quiet]\n"
 		"\n"
-		"The built-in demonstration: a pod whose two containers share a tmpfs volume\n"
-		"and a library, a pinned DMA buffer, and a container restart, run four ways\n"
-		"side by side: first-touch (Linux 6.1), the tmpfs memcg= mount option,\n"
-		"shared=common-ancestor, and a shared memory cgroup (smemcg). Prints the\n"
-		"compare table (smemcg compare --help) and who pays and who dies under each.\n"
-		"--print shows the four scenarios instead of running them.\n");
+		"The story smemcg is for: a pod whose two containers share a tmpfs and a\n"
+		"library, a buffer pinned for RDMA, a container that restarts, then more shared\n"
+		"data. It runs four ways, side by side (`smemcg compare` of four scenarios):\n"
+		"first-touch (Linux 6.1), memcg=/pod (seed 001), common-ancestor, and smemcg\n"
+		"(seed 000, smemcg=borrow), and says under each who pays and who dies.\n"
+		"\n"
+		"  --print    show the four scenarios instead of running them\n"
+		"  --full     the whole compare table, not the rows of the story\n"
+		"  --jobs N   runs at once (default: the online CPUs)\n"
+		"  --quiet    no progress line on stderr\n");
 }
 
 int cmd_demo(int argc, char **argv)
 {
-	struct cmp_spec specs[NR_VARIANTS];
-	struct smc_script scripts[NR_VARIANTS];
-	char *texts[NR_VARIANTS];
+	struct smc_script scripts[NVARIANTS];
+	struct cmp_spec specs[NVARIANTS];
+	char *texts[NVARIANTS];
 	struct cmp_print_opts po;
 	struct cmp_opts o;
 	struct cmp_table t;
-	enum cmp_format fmt = CMP_TABLE;
-	bool print = false;
-	int i, nloaded = 0, crashed, rc = 0;
+	bool print = false, full = false, quiet = false;
+	int i, n = 0, jobs = 0, crashed, rc = 1;
 
 	for (i = 1; i < argc; i++) {
 		if (!strcmp(argv[i], "--help") || !strcmp(argv[i], "-h")) {
@@ -266,73 +278,71 @@ int cmd_demo(int argc, char **argv)
 			return 0;
 		} else if (!strcmp(argv[i], "--print")) {
 			print = true;
-		} else if (!strcmp(argv[i], "--format") && i + 1 < argc) {
-			i++;
-			if (!strcmp(argv[i], "table"))
-				fmt = CMP_TABLE;
-			else if (!strcmp(argv[i], "csv"))
-				fmt = CMP_CSV;
-			else if (!strcmp(argv[i], "json"))
-				fmt = CMP_JSON;
-			else {
-				fprintf(stderr, "smemcg demo: --format takes table, csv or json\n");
-				return 2;
-			}
+		} else if (!strcmp(argv[i], "--full")) {
+			full = true;
+		} else if (!strcmp(argv[i], "--quiet") || !strcmp(argv[i], "-q")) {
+			quiet = true;
+		} else if (!strcmp(argv[i], "--jobs") && i + 1 < argc && atoi(argv[i + 1]) > 0) {
+			jobs = atoi(argv[++i]);
 		} else {
 			fprintf(stderr, "smemcg demo: unknown argument %s\n\n", argv[i]);
 			demo_usage(stderr);
 			return 2;
 		}
 	}
-	for (i = 0; i < NR_VARIANTS; i++)
-		texts[i] = demo_text(&variants[i]);
+	for (i = 0; i < NVARIANTS; i++)
+		texts[i] = variant_text(&variants[i]);
 	if (print) {
-		for (i = 0; i < NR_VARIANTS; i++) {
-			printf("%s", texts[i]);
-			if (variants[i].policy.key)
-				printf("# run with --policy %s=%s\n", variants[i].policy.key,
-				       variants[i].policy.value);
-			if (i + 1 < NR_VARIANTS)
-				printf("\n");
-		}
+		for (i = 0; i < NVARIANTS; i++)
+			printf("%s# ==== %s: %s\n%s", i ? "\n" : "", variants[i].label,
+			       variants[i].what, texts[i]);
+		rc = 0;
 		goto out;
 	}
-	for (i = 0; i < NR_VARIANTS; i++, nloaded++) {
-		if (cli_load_script(&scripts[i], "demo", texts[i])) {
-			rc = 1;
+	for (n = 0; n < NVARIANTS; n++) {
+		char name[64];
+
+		snprintf(name, sizeof(name), "demo:%s", variants[n].label);
+		if (cli_load_script(&scripts[n], name, texts[n]))
 			goto out;
-		}
-		specs[i].label = variants[i].label;
-		specs[i].script = &scripts[i];
-		specs[i].kv = variants[i].policy.key ? &variants[i].policy : NULL;
-		specs[i].nkv = variants[i].policy.key ? 1 : 0;
+		memset(&specs[n], 0, sizeof(specs[n]));
+		specs[n].label = variants[n].label;
+		specs[n].script = &scripts[n];
 	}
 	memset(&o, 0, sizeof(o));
-	o.jobs = 0;
-	o.title = "demo";
-	crashed = cmp_execute(&t, specs, NR_VARIANTS, &o);
+	o.jobs = jobs;
+	o.progress = !quiet && isatty(2);
+	o.title = "smemcg demo";
+	crashed = cmp_execute(&t, specs, NVARIANTS, &o);
+
+	printf("smemcg demo: a pod with two containers, app and sidecar, sharing a tmpfs\n"
+	       "(40M written by the app, mapped by the sidecar, 8M of it pinned for RDMA) and\n"
+	       "a 16M library. 3: the app needs 32M of heap. 4: it restarts (the runtime's\n"
+	       "cgroup.kill ends what is left of it: app is SIGKILLed in every run), a new\n"
+	       "app2 maps the data again. 5: app2 appends 96M to the shared data. Limits:\n"
+	       "pod 128M, each container 64M. The same scenario four ways (`smemcg demo\n"
+	       "--print` shows them):\n\n");
 	memset(&po, 0, sizeof(po));
-	po.format = fmt;
-	if (fmt == CMP_TABLE) {
-		po.title = "smemcg demo: one pod, four ways of charging shared memory "
-			   "(`smemcg demo --print` shows the scenarios)";
-		po.changed_only = true;
-		po.legend = false;
-		cmp_print(stdout, &t, &po);
-		printf("\nWho pays, who dies\n\n");
-		for (i = 0; i < NR_VARIANTS; i++)
-			summary(&t, i, &variants[i]);
+	po.format = CMP_TABLE;
+	po.title = NULL;
+	if (!full) {
+		po.keep = demo_row;
+		po.all = true;
 	} else {
-		po.title = "demo";
-		cmp_print(stdout, &t, &po);
+		po.legend = true;
 	}
+	cmp_print(stdout, &t, &po);
+	printf("\nwho pays, who dies\n");
+	for (i = 0; i < NVARIANTS; i++)
+		summary(stdout, &t, i);
+	printf("\nEvery counter, and what kubelet, docker and podman would show: `smemcg demo --full`;\n"
+	       "your own scenario: `smemcg compare FILE --policy shared=owner,common-ancestor`.\n");
 	cmp_table_free(&t);
-	if (crashed)
-		rc = 1;
+	rc = crashed ? 1 : 0;
 out:
-	for (i = 0; i < nloaded; i++)
+	for (i = 0; i < n; i++)
 		smc_script_free(&scripts[i]);
-	for (i = 0; i < NR_VARIANTS; i++)
+	for (i = 0; i < NVARIANTS; i++)
 		free(texts[i]);
 	return rc;
 }

@@ -90,6 +90,7 @@ struct cmp_print_opts {
 	unsigned sections;	/* bit per enum cmp_section; 0: all */
 	bool changed_only;	/* only rows whose value differs between columns */
 	bool exact;		/* table: bytes as exact numbers, not 1.5M */
+	bool all;		/* table: also rows that are 0 in every column */
 	/* table: keep a row (NULL: keep all) */
 	bool (*keep)(const struct cmp_row *row, void *arg);
 	void *keep_arg;
