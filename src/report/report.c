@@ -21,6 +21,7 @@
 #define MAX_STMT_TEXT 400	/* statements listed in the page */
 #define MAX_FAIL_LINES 40	/* failed test points kept per set */
 #define MAX_EVENT_SERIES 12
+#define MAX_MARKS 24		/* sleep markers drawn per chart */
 #define PAGE 4096.0
 
 static const char *const policy_keys[] = {
@@ -646,8 +647,9 @@ static void chart_common(struct svg_chart *c, const struct page *pg,
 			      : "statement (simulated time stays 0)";
 	c->xlabel = xlabel_time;
 	c->xlabel_ctx = (void *)rs;
+	/* a marker per sleep, unless there are so many they would hide the plot */
 	c->marks = rs->marks;
-	c->nmarks = rs->nmarks;
+	c->nmarks = rs->nmarks <= MAX_MARKS ? rs->nmarks : 0;
 	c->mark_title = "simulated time advances (sleep)";
 }
 

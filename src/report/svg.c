@@ -323,7 +323,7 @@ void svg_chart_layout(struct svg_layout *l, const struct svg_chart *c)
 	l->ymin = 0;
 	l->ymax = l->yt.first + (l->yt.n - 1) * l->yt.step;
 	/* x: nice integer ticks inside the data range (statement indices) */
-	svg_nice_ticks(&l->xt, xmin, xmax, 7, SVG_UNIT_COUNT, 1);
+	svg_nice_ticks(&l->xt, xmin, xmax, 6, SVG_UNIT_COUNT, 1);
 	l->xmin = xmin;
 	l->xmax = xmax;
 }
@@ -438,9 +438,22 @@ static void render_axes(struct strbuf *out, const struct svg_chart *c,
 	sb_puts(out, "</g>\n");
 }
 
-static void point(struct strbuf *out, char cmd, double x, double y)
+/*
+ * A polyline of n pixel points, the first with command first ('M' or 'L').
+ * The middle points of a run of equal y (at the printed precision) are
+ * left out: the shape is the same, and step-like counters shrink a lot.
+ */
+static void polyline(struct strbuf *out, const double *px, const double *py, size_t n,
+		     char first)
 {
-	sb_printf(out, "%c%.1f,%.1f ", cmd, x, y);
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		if (i > 0 && i + 1 < n && lround(py[i - 1] * 10) == lround(py[i] * 10) &&
+		    lround(py[i] * 10) == lround(py[i + 1] * 10))
+			continue;
+		sb_printf(out, "%c%.1f,%.1f ", i ? 'L' : first, px[i], py[i]);
+	}
 }
 
 static void render_stacked(struct strbuf *out, const struct svg_chart *c,
@@ -448,6 +461,8 @@ static void render_stacked(struct strbuf *out, const struct svg_chart *c,
 {
 	double *lo = xcalloc(c->n ? c->n : 1, sizeof(double));
 	double *hi = xcalloc(c->n ? c->n : 1, sizeof(double));
+	double *px = xcalloc(c->n ? c->n : 1, sizeof(double));
+	double *py = xcalloc(c->n ? c->n : 1, sizeof(double));
 	char color[8];
 	size_t i, j;
 
@@ -466,10 +481,16 @@ static void render_stacked(struct strbuf *out, const struct svg_chart *c,
 			  "stroke=\"none\" data-series=\"", color);
 		svg_escape(out, s->name);
 		sb_puts(out, "\" d=\"");
-		for (i = 0; i < c->n; i++)
-			point(out, i ? 'L' : 'M', svg_xpix(l, c->x[i]), svg_ypix(l, hi[i]));
-		for (i = c->n; i-- > 0;)
-			point(out, 'L', svg_xpix(l, c->x[i]), svg_ypix(l, lo[i]));
+		for (i = 0; i < c->n; i++) {
+			px[i] = svg_xpix(l, c->x[i]);
+			py[i] = svg_ypix(l, hi[i]);
+		}
+		polyline(out, px, py, c->n, 'M');
+		for (i = 0; i < c->n; i++) {
+			px[i] = svg_xpix(l, c->x[c->n - 1 - i]);
+			py[i] = svg_ypix(l, lo[c->n - 1 - i]);
+		}
+		polyline(out, px, py, c->n, 'L');
 		sb_puts(out, "Z\"><title>");
 		svg_escape(out, s->name);
 		sb_puts(out, "</title></path>\n");
@@ -477,17 +498,21 @@ static void render_stacked(struct strbuf *out, const struct svg_chart *c,
 	}
 	free(lo);
 	free(hi);
+	free(px);
+	free(py);
 }
 
 static void render_lines(struct strbuf *out, const struct svg_chart *c,
 			 const struct svg_layout *l, bool overlays_only)
 {
+	double *px = xcalloc(c->n ? c->n : 1, sizeof(double));
+	double *py = xcalloc(c->n ? c->n : 1, sizeof(double));
 	char color[8];
 	size_t i, j;
 
 	for (j = 0; j < c->nseries; j++) {
 		const struct svg_series *s = &c->series[j];
-		bool pen = false, any = false;
+		bool any = false;
 
 		if (overlays_only && !s->overlay)
 			continue;
@@ -502,20 +527,23 @@ static void render_lines(struct strbuf *out, const struct svg_chart *c,
 			  s->overlay ? " stroke-dasharray=\"5,3\"" : "");
 		svg_escape(out, s->name);
 		sb_puts(out, "\" d=\"");
-		for (i = 0; i < c->n; i++) {
-			double v = s->y[i];
+		for (i = 0; i < c->n;) {
+			size_t k = 0;
 
-			if (!isfinite(v)) {
-				pen = false;
-				continue;
+			for (; i < c->n && !isfinite(s->y[i]); i++)
+				;
+			for (; i < c->n && isfinite(s->y[i]); i++, k++) {
+				px[k] = svg_xpix(l, c->x[i]);
+				py[k] = svg_ypix(l, s->y[i]);
 			}
-			point(out, pen ? 'L' : 'M', svg_xpix(l, c->x[i]), svg_ypix(l, v));
-			pen = true;
+			polyline(out, px, py, k, 'M');
 		}
 		sb_puts(out, "\"><title>");
 		svg_escape(out, s->name);
 		sb_puts(out, "</title></path>\n");
 	}
+	free(px);
+	free(py);
 }
 
 static void render_legend(struct strbuf *out, const struct svg_chart *c,
