@@ -19,52 +19,54 @@
 #include "compare.h"
 
 const char demo_scenario[] =
-	"# smemcg demo: a pod whose two containers share a tmpfs (an emptyDir of\n"
-	"# medium Memory) and a library; the sidecar pins 8M of the shared data\n"
-	"# for RDMA; the app container restarts.\n"
+	"# smemcg demo: a pod (200M) with two containers, app and sidecar (100M\n"
+	"# each), sharing a tmpfs volume and a library; a buffer pinned for RDMA\n"
+	"# with keep-pins; the app container restarts.\n"
 	"policy shared=owner\n"
 	"machine memory=1G cpus=2\n"
 	"write /cgroup.subtree_control +memory +pins\n"
 	"mkdir /pod\n"
 	"write /pod/cgroup.subtree_control +memory +pins\n"
-	"write /pod/memory.max 128M\n"
+	"write /pod/memory.max 200M\n"
 	"mkdir /pod/app\n"
 	"mkdir /pod/sidecar\n"
-	"write /pod/app/memory.max 64M\n"
-	"write /pod/sidecar/memory.max 64M\n"
+	"write /pod/app/memory.max 100M\n"
+	"write /pod/sidecar/memory.max 100M\n"
 	"spawn kubelet /\n"
-	"kubelet mount tmpfs /pod/shm\n"
+	"kubelet mount tmpfs /pod/shared\n"
 	"spawn app /pod/app\n"
 	"spawn sidecar /pod/sidecar\n"
-	"echo 1. a library: 16M of page cache, mapped by both containers, the app first\n"
+	"echo 1. the app pins an 8M buffer through an RDMA driver, with keep-pins\n"
+	"app cap ipc_lock\n"
+	"app mmap buf anon 8M\n"
+	"app open nic /dev/rdma keep-pins\n"
+	"app pin nic buf\n"
+	"echo 2. both containers map a 16M library from disk, the app first\n"
 	"app mmap lib file /usr/lib/libshared.so 16M\n"
 	"app touch lib ro\n"
 	"sidecar mmap lib file /usr/lib/libshared.so 16M\n"
 	"sidecar touch lib ro\n"
-	"echo 2. the app writes 40M into the shared tmpfs; the sidecar maps it, pins 8M\n"
-	"app write /pod/shm/data 0 40M\n"
-	"sidecar mmap shm file /pod/shm/data 40M shared\n"
-	"sidecar touch shm ro\n"
-	"sidecar cap ipc_lock\n"
-	"sidecar open nic /dev/rdma\n"
-	"sidecar pin nic shm 0 8M\n"
-	"echo 3. the app needs 32M of heap\n"
-	"app mmap heap anon 32M\n"
-	"app touch heap\n"
-	"echo 4. the app container restarts: the runtime kills what is left, a new cgroup\n"
+	"echo 3. the app writes a 60M cache into the pod's volume; the sidecar maps and reads it\n"
+	"app write /pod/shared/cache 0 60M\n"
+	"sidecar mmap cache file /pod/shared/cache 60M shared\n"
+	"sidecar touch cache ro\n"
+	"echo 4. the app's worker needs 40M of heap\n"
+	"fork app worker\n"
+	"worker mmap heap anon 40M\n"
+	"worker touch heap\n"
+	"read /pod/app/memory.events\n"
+	"echo 5. the app container restarts: its cgroup is killed, removed and created again;\n"
+	"echo the new app maps the cache\n"
 	"write /pod/app/cgroup.kill 1\n"
 	"rmdir /pod/app\n"
 	"mkdir /pod/app\n"
-	"write /pod/app/memory.max 64M\n"
+	"write /pod/app/memory.max 100M\n"
 	"spawn app2 /pod/app\n"
-	"app2 mmap heap anon 8M\n"
-	"app2 touch heap\n"
-	"app2 mmap lib file /usr/lib/libshared.so 16M\n"
-	"app2 touch lib ro\n"
-	"app2 mmap shm file /pod/shm/data 40M shared\n"
-	"app2 touch shm ro\n"
-	"echo 5. the new app appends 96M to the shared data\n"
-	"app2 write /pod/shm/data 40M 96M\n";
+	"app2 mmap cache file /pod/shared/cache 60M shared\n"
+	"app2 touch cache ro\n"
+	"read /proc/zombies\n"
+	"echo 6. the driver releases the pins (a device reset)\n"
+	"kubelet release nic\n";
 
 /* A variant: lines of demo_scenario replaced by others. */
 struct edit {
@@ -78,14 +80,14 @@ static const struct variant {
 	struct edit edits[3];
 } variants[] = {
 	{ "first-touch", "Linux 6.1: the first task to touch a page pays (shared=owner)", { { NULL, NULL } } },
-	{ "memcg=/pod", "seed 001: the tmpfs is mounted with memcg=/pod: the pod pays for every page",
-	  { { "kubelet mount tmpfs /pod/shm", "kubelet mount tmpfs /pod/shm memcg=/pod\n" } } },
+	{ "memcg=/pod", "seed 001: the volume is mounted with memcg=/pod: the pod pays for its pages",
+	  { { "kubelet mount tmpfs /pod/shared", "kubelet mount tmpfs /pod/shared memcg=/pod\n" } } },
 	{ "common-ancestor", "the counter-proposal: a page used by two cgroups moves to their common ancestor",
 	  { { "policy shared=owner", "policy shared=common-ancestor\n" } } },
-	{ "smemcg", "seed 000: the tmpfs is charged to a shared memory cgroup; containers borrow what they map",
+	{ "smemcg", "seed 000: the volume is charged to a shared memory cgroup; containers borrow what they map",
 	  { { "policy shared=owner", "policy smemcg=borrow\n" },
-	    { "kubelet mount tmpfs /pod/shm",
-	      "kubelet mount tmpfs /pod/shm smemcg=podshm\n"
+	    { "kubelet mount tmpfs /pod/shared",
+	      "kubelet mount tmpfs /pod/shared smemcg=podshm\n"
 	      "write /pod/app/memory.smemcg +podshm\n"
 	      "write /pod/sidecar/memory.smemcg +podshm\n" },
 	    { "spawn app2 /pod/app", "write /pod/app/memory.smemcg +podshm\nspawn app2 /pod/app\n" } } },
@@ -168,11 +170,23 @@ static const char *size(char *buf, size_t len, const char *v)
 	return cmp_human_bytes(buf, len, v ? v : "0");
 }
 
+/* The value of the first row of a section with this metric, whatever its object. */
+static const char *any_object(const struct cmp_table *t, enum cmp_section sec, const char *metric,
+			      int col)
+{
+	int i;
+
+	for (i = 0; i < t->nrows; i++)
+		if (t->rows[i].section == sec && !strcmp(t->rows[i].metric, metric) &&
+		    t->rows[i].val[col])
+			return t->rows[i].val[col];
+	return NULL;
+}
+
 /* Who pays and who dies in column col, in a few lines. */
 static void summary(FILE *f, const struct cmp_table *t, int col)
 {
-	const char *app2, *sidecar, *v;
-	long long pod_kills, app2_kills;
+	const char *v, *before;
 	struct strbuf pays, dies;
 	const char *obj = NULL;
 	char b[32];
@@ -183,7 +197,7 @@ static void summary(FILE *f, const struct cmp_table *t, int col)
 		fprintf(f, "  the run crashed: %s\n", cmp_value(t, CMP_OUTCOME, "", "status", col));
 		return;
 	}
-	/* who pays: every object but the processes' own heaps, by object */
+	/* who pays, at the end: every object but the processes' own memory, by object */
 	sb_init(&pays);
 	for (i = 0; i < t->nrows; i++) {
 		const struct cmp_row *r = &t->rows[i];
@@ -199,48 +213,34 @@ static void summary(FILE *f, const struct cmp_table *t, int col)
 	}
 	v = cmp_value(t, CMP_SMEMCG, "@podshm", "memory.current", col);
 	if (v)
-		sb_printf(&pays, "\n    the smemcg @podshm: %s, under no memory.max of the pod",
-			  size(b, sizeof(b), v));
-	fprintf(f, "  who pays:%s\n", pays.len ? pays.buf : " nobody");
+		sb_printf(&pays, "\n    the smemcg @podshm: %s, once", size(b, sizeof(b), v));
+	fprintf(f, "  who pays at the end:%s\n", pays.len ? pays.buf : " nobody");
 	sb_free(&pays);
-	v = cmp_value(t, CMP_CGROUP, "/pod/sidecar", "pins.current", col);
-	if (v)
-		fprintf(f, "  pins: %s in /pod/sidecar's pins.current, whoever pays for the pages\n",
-			size(b, sizeof(b), v));
-	v = cmp_value(t, CMP_ZOMBIES, "/proc/zombies", "dying_memcgs", col);
-	if (num(v))
-		fprintf(f, "  zombies: %s (the old /pod/app, kept by the pages charged to it)\n", v);
-	else
-		fprintf(f, "  zombies: none (the old /pod/app went with its restart)\n");
 
-	/*
-	 * who dies. memory.events counts up the tree: the pod's oom_kill also
-	 * counts the kill in the old /pod/app, which is gone.
-	 */
+	/* zombies: with the pins (step 5) and after their release (step 6) */
+	before = any_object(t, CMP_OBSERVED, "/proc/zombies dying_memcgs", col);
+	v = cmp_value(t, CMP_ZOMBIES, "/proc/zombies", "dying_memcgs", col);
+	fprintf(f, "  zombies: %s while the pins held the old /pod/app; %s after their release%s\n",
+		before ? before : "?", v ? v : "?",
+		num(v) ? " (pages still charged to it keep it)" : "");
+
+	/* who dies: memory.events of /pod/app, read after step 4 */
 	sb_init(&dies);
-	pod_kills = num(cmp_value(t, CMP_CGROUP, "/pod", "memory.events oom_kill", col));
-	app2_kills = num(cmp_value(t, CMP_CGROUP, "/pod/app", "memory.events oom_kill", col)) +
-		     num(cmp_value(t, CMP_CGROUP, "/pod/sidecar", "memory.events oom_kill", col));
-	if (pod_kills > app2_kills)
-		sb_puts(&dies, "app, OOM-killed at /pod/app's 64M limit in step 3");
-	app2 = cmp_value(t, CMP_TASK, "app2 (/pod/app)", "state", col);
-	if (app2 && !strcmp(app2, "killed SIGKILL"))
-		sb_printf(&dies, "%sapp2, OOM-killed at %s limit in step 5", dies.len ? "; " : "",
-			  num(cmp_value(t, CMP_CGROUP, "/pod/app", "memory.events oom", col))
-				  ? "/pod/app's 64M" : "the pod's 128M");
-	else if (app2 && strcmp(app2, "alive"))
-		sb_printf(&dies, "%sapp2, %s", dies.len ? "; " : "", app2);
-	sidecar = cmp_value(t, CMP_TASK, "sidecar (/pod/sidecar)", "state", col);
-	if (sidecar && strcmp(sidecar, "alive"))
-		sb_printf(&dies, "%ssidecar, %s", dies.len ? "; " : "", sidecar);
+	v = any_object(t, CMP_OBSERVED, "/pod/app/memory.events oom_kill", col);
+	if (num(v))
+		sb_printf(&dies, "%s OOM kill%s in /pod/app in step 4 (the worker, its largest task): "
+			  "the heap did not fit beside what the container was charged", v,
+			  num(v) > 1 ? "s" : "");
 	for (i = 0; i < t->nrows; i++) {
 		const struct cmp_row *r = &t->rows[i];
 
+		if (r->section == CMP_TASK && r->val[col] && strstr(r->val[col], "SIGBUS"))
+			sb_printf(&dies, "%s%s %s", dies.len ? "; " : "", r->object, r->val[col]);
 		if (r->section == CMP_ERRNO && r->val[col] && strcmp(r->val[col], "ok"))
 			sb_printf(&dies, "%s%s failed with %s", dies.len ? "; " : "", r->object,
 				  r->val[col]);
 	}
-	fprintf(f, "  who dies: %s\n", dies.len ? dies.buf : "nobody");
+	fprintf(f, "  who dies: %s\n", dies.len ? dies.buf : "nobody is OOM-killed");
 	sb_free(&dies);
 }
 
@@ -315,12 +315,12 @@ int cmd_demo(int argc, char **argv)
 	o.title = "smemcg demo";
 	crashed = cmp_execute(&t, specs, NVARIANTS, &o);
 
-	printf("smemcg demo: a pod with two containers, app and sidecar, sharing a tmpfs\n"
-	       "(40M written by the app, mapped by the sidecar, 8M of it pinned for RDMA) and\n"
-	       "a 16M library. 3: the app needs 32M of heap. 4: it restarts (the runtime's\n"
-	       "cgroup.kill ends what is left of it: app is SIGKILLed in every run), a new\n"
-	       "app2 maps the data again. 5: app2 appends 96M to the shared data. Limits:\n"
-	       "pod 128M, each container 64M. The same scenario four ways (`smemcg demo\n"
+	printf("smemcg demo: a pod (200M) with two containers, app and sidecar (100M each).\n"
+	       "1: the app pins an 8M buffer for RDMA (keep-pins). 2: both map a 16M library.\n"
+	       "3: the app writes a 60M cache into the pod's tmpfs volume, the sidecar maps and\n"
+	       "reads it. 4: the app's worker needs 40M of heap. 5: the app container restarts\n"
+	       "(cgroup.kill ends app and worker in every run), the new app2 maps the cache.\n"
+	       "6: the driver releases the pins. The same scenario four ways (`smemcg demo\n"
 	       "--print` shows them):\n\n");
 	memset(&po, 0, sizeof(po));
 	po.format = CMP_TABLE;
