@@ -449,9 +449,19 @@ static void prepare_scan_count(struct machine *m, struct scan_control *sc)
 static void shrink_node_memcgs(struct machine *m, struct scan_control *sc)
 {
 	bool recursive = !!(m->cfg.options & SMEMCG_OPT_RECURSIVEPROT);
-	struct mem_cgroup *memcg = NULL;
+	struct mem_cgroup *memcg = NULL, *held = NULL;
 
 	while ((memcg = memcg_iter_next(sc->target, memcg))) {
+		/*
+		 * mem_cgroup_iter() holds a css reference on the position until
+		 * it steps on: reclaiming the last page of a dying memcg must not
+		 * free it under the walk. The previous position is let go once
+		 * the next one is found; it is never an ancestor of the next.
+		 */
+		memcg->refs_other++;
+		if (held)
+			memcg_put_ref(m, held, &held->refs_other, 1);
+		held = memcg;
 		page_counter_calculate_protection(&sc->target->memory, &memcg->memory,
 						  recursive);
 		if (!mem_cgroup_is_root(memcg) && page_counter_below_min(&memcg->memory))
@@ -465,6 +475,8 @@ static void shrink_node_memcgs(struct machine *m, struct scan_control *sc)
 		}
 		shrink_lruvec(m, memcg, sc);
 	}
+	if (held)
+		memcg_put_ref(m, held, &held->refs_other, 1);
 }
 
 /* seed 000: the pages a memcg borrows from smemcgs can be reclaimed for it */
