@@ -1497,7 +1497,7 @@ static void print_table(FILE *f, struct cmp_table *t, const struct cmp_print_opt
 	int *w = xcalloc((size_t)t->ncol + 1, sizeof(*w));
 	int lw = 8, i, c, sec = -1;
 	const char *obj = NULL;
-	bool any_derived = false;
+	bool any_derived = false, any_differs = false;
 	char cell[128];
 
 	for (c = 0; c < t->ncol; c++)
@@ -1539,6 +1539,8 @@ static void print_table(FILE *f, struct cmp_table *t, const struct cmp_print_opt
 			obj = r->object;
 			indent = 4;
 		}
+		if (row_differs(t, r))
+			any_differs = true;
 		fprintf(f, "%c %*s%-*s", row_differs(t, r) ? '*' : ' ', indent - 1, "",
 			lw - indent - 1, r->metric);
 		for (c = 0; c < t->ncol; c++) {
@@ -1547,7 +1549,8 @@ static void print_table(FILE *f, struct cmp_table *t, const struct cmp_print_opt
 		}
 		fputc('\n', f);
 	}
-	fprintf(f, "\n* the runs differ in this row\n");
+	if (any_differs)
+		fprintf(f, "\n* the runs differ in this row\n");
 	if (po->legend && any_derived) {
 		fputs("\nwhy the derived numbers differ:\n", f);
 		for (i = 0; legend[i]; i++)
