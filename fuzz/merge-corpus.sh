@@ -17,5 +17,5 @@ for t in ${*:-fuzz_parser fuzz_ops}; do
 		>"build/fuzz/$t.merge.log" 2>&1
 	rm -f "fuzz/corpus/$t"/*
 	cp "$new"/* "fuzz/corpus/$t"/ 2>/dev/null || true
-	echo "fuzz: $t corpus: $(ls "fuzz/corpus/$t" | wc -l) inputs, $(du -sk "fuzz/corpus/$t" | cut -f1) KiB"
+	echo "fuzz: $t corpus: $(ls "fuzz/corpus/$t" | wc -l) inputs, $(du -sk --apparent-size "fuzz/corpus/$t" | cut -f1) KiB"
 done
