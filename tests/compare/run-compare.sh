@@ -217,4 +217,295 @@ fi
 $VG "$SMEMCG" demo --bogus >/dev/null 2>&1
 is "demo with a bad argument exits 2" "$?" 2
 
+# ======================================================================
+# More outcomes, derived metrics, options, crashes, the progress line,
+# and the demo's own story. Numbers come from the charging rules and the
+# scenarios' arithmetic, written next to each check.
+# ======================================================================
+
+# csvq FILE SECTION OBJECT METRIC COLUMN: like csv, for fields that are
+# quoted (objects and values with commas). Prints nothing when no row.
+csvq() {
+	awk -v s="$2" -v o="$3" -v m="$4" -v c="$5" '
+	function split_csv(line,    i, ch, f, q, k) {
+		k = 0; f = ""; q = 0
+		for (i = 1; i <= length(line); i++) {
+			ch = substr(line, i, 1)
+			if (q) {
+				if (ch == "\"") {
+					if (substr(line, i + 1, 1) == "\"") { f = f "\""; i++ }
+					else q = 0
+				} else f = f ch
+			} else if (ch == "\"") q = 1
+			else if (ch == ",") { F[++k] = f; f = "" }
+			else if (ch != "\r") f = f ch
+		}
+		F[++k] = f
+		return k
+	}
+	{ split_csv($0); if (F[1] == s && F[2] == o && F[3] == m) { print F[4 + c]; exit } }' "$1"
+}
+# ok_if DESCRIPTION COMMAND...: a point from a command's status
+ok_if() {
+	desc=$1
+	shift
+	if "$@"; then pass "$desc"; else fail "$desc"; fi
+}
+# todo REASON DESCRIPTION COMMAND...: a known model bug, not a failure
+todo() {
+	reason=$1 desc=$2
+	shift 2
+	n=$((n + 1))
+	if "$@"; then
+		echo "ok $n - $desc # TODO model: $reason"
+	else
+		echo "not ok $n - $desc # TODO model: $reason"
+	fi
+}
+between() { [ "$1" -ge "$2" ] && [ "$1" -lt "$3" ]; }
+
+# ---- examples/pod_shared_tmpfs.smc: a container restart strands its cache ----
+compare --format csv --policy shared=owner,common-ancestor "$top/examples/pod_shared_tmpfs.smc" >"$tmp/p.csv"
+rc=$?
+is "pod_shared_tmpfs: exit 0" "$rc" 0
+# owner: app wrote /shared/cache (60M): it pays, the sidecar's ro mapping adds nothing
+v=$(csvq "$tmp/p.csv" observed "line 21" /pod/app/memory.current 1)
+ok_if "pod_shared_tmpfs owner: /pod/app pays the 60M it wrote (line 21: $v >= 60M)" \
+	between "$v" $((60 * M)) $((61 * M))
+v=$(csvq "$tmp/p.csv" observed "line 21" /pod/app/memory.current 2)
+ok_if "pod_shared_tmpfs common-ancestor: the sidecar's fault moved it to /pod (line 21: $v < 1M)" \
+	between "$v" 0 "$M"
+# after app's restart its 60M stay charged to the removed cgroup under owner
+is "pod_shared_tmpfs owner: /pod pays 60M of pages left by the dead /pod/app" \
+	"$(csvq "$tmp/p.csv" pays 'pages left by the dead cgroup /pod/app' /pod 1)" $((60 * M))
+is "pod_shared_tmpfs common-ancestor: nothing left by a dead cgroup" \
+	"$(csvq "$tmp/p.csv" pays 'pages left by the dead cgroup /pod/app' /pod 2)" ""
+is "pod_shared_tmpfs common-ancestor: /pod pays /shared/cache itself" \
+	"$(csvq "$tmp/p.csv" pays 'tmpfs /shared/cache' /pod 2)" $((60 * M))
+is "pod_shared_tmpfs: memcg=/pod charges /pod-shared/cache to /pod under both" \
+	"$(csvq "$tmp/p.csv" pays 'tmpfs /pod-shared/cache' /pod 1) $(csvq "$tmp/p.csv" pays 'tmpfs /pod-shared/cache' /pod 2)" \
+	"$((60 * M)) $((60 * M))"
+is "pod_shared_tmpfs: zombies (dying_memcgs) 1 under owner, 0 under common-ancestor" \
+	"$(csvq "$tmp/p.csv" zombies /proc/zombies dying_memcgs 1) $(csvq "$tmp/p.csv" zombies /proc/zombies dying_memcgs 2)" "1 0"
+is "pod_shared_tmpfs: /pod nr_dying_descendants 1 and 0" \
+	"$(csvq "$tmp/p.csv" cgroup /pod 'cgroup.stat nr_dying_descendants' 1) $(csvq "$tmp/p.csv" cgroup /pod 'cgroup.stat nr_dying_descendants' 2)" "1 0"
+is "pod_shared_tmpfs: /pod shmem 120M under both (the two 60M caches)" \
+	"$(csvq "$tmp/p.csv" cgroup /pod 'memory.stat shmem' 1) $(csvq "$tmp/p.csv" cgroup /pod 'memory.stat shmem' 2)" \
+	"$((120 * M)) $((120 * M))"
+is "pod_shared_tmpfs: nobody killed" \
+	"$(csvq "$tmp/p.csv" outcome '' killed 1) $(csvq "$tmp/p.csv" outcome '' killed 2)" "none none"
+
+# ---- examples/service_for_clients.smc: who pays for the clients' results ----
+compare --format csv --policy shared=owner,common-ancestor "$top/examples/service_for_clients.smc" >"$tmp/s2.csv"
+rc=$?
+is "service: exit 0 although a statement failed (a result, not an error)" "$rc" 0
+# owner: 60M + 60M > 100M of unreclaimable shmem (no swap): svc OOM-killed.
+# svc2 then creates a file: its dentry and inode are kernel memory charged to
+# /system, still full: the OOM killer kills svc2 itself, and a dying task's
+# charge fails (6.1 try_charge_memcg: passed_oom && task_is_dying -> nomem)
+is "service owner: svc and svc2 SIGKILLed" "$(csvq "$tmp/s2.csv" outcome '' killed 1)" "svc SIGKILL, svc2 SIGKILL"
+is "service owner: the run stopped at line 28 with ENOMEM" "$(csvq "$tmp/s2.csv" outcome '' 'stopped at' 1)" "line 28: ENOMEM"
+is "service owner: the errno row of line 28" \
+	"$(csvq "$tmp/s2.csv" errno 'line 28: svc2 write /results-job1/out 0 60M' result 1)" "ENOMEM (stopped the run)"
+is "service owner: /system pays /results/job1 (60M), the client nothing" \
+	"$(csvq "$tmp/s2.csv" pays 'tmpfs /results/job1' /system 1) $(csvq "$tmp/s2.csv" cgroup /jobs/job1 'memory.stat shmem' 1)" \
+	"$((60 * M)) 0"
+# common-ancestor: job1's fault moved /results/job1 to the common ancestor of
+# /system and /jobs/job1, the root; /results/job1-more (60M) fits in 100M
+is "service common-ancestor: the root pays /results/job1" \
+	"$(csvq "$tmp/s2.csv" pays 'tmpfs /results/job1' / 2)" $((60 * M))
+is "service common-ancestor: nobody killed, /system oom_kill 0" \
+	"$(csvq "$tmp/s2.csv" outcome '' killed 2) $(csvq "$tmp/s2.csv" cgroup /system 'memory.events oom_kill' 2)" "none 0"
+is "service common-ancestor: memcg=/jobs/job1 makes the client pay its 60M" \
+	"$(csvq "$tmp/s2.csv" pays 'tmpfs /results-job1/out' /jobs/job1 2)" $((60 * M))
+
+# ---- seed 000: a charge from A must not kill B (smemcg_no_innocent_oom) ----
+compare --format csv --policy smemcg=borrow,full "$top/tests/scenarios/smemcg_no_innocent_oom.smc" >"$tmp/i.csv"
+# borrow: the pod borrows 8M through B + 20M + 4M of heap; A's fault on 8M
+# more goes past the pod's 40M: the borrow fails, SIGBUS for A, no OOM
+is "no_innocent_oom borrow: A gets SIGBUS, nobody is OOM-killed" \
+	"$(csvq "$tmp/i.csv" outcome '' killed 1) $(csvq "$tmp/i.csv" cgroup /pod 'memory.events oom' 1)" "a SIGBUS 0"
+# full: the pod sees all 16M of the smemcg from the attach: 16M + 20M + 4M
+# of heap + page tables > 40M, nothing reclaimable: OOM in /pod, and the
+# victim is B (20M heap + 8M mapped, the largest): the innocent dies
+is "no_innocent_oom full: B is OOM-killed" \
+	"$(csvq "$tmp/i.csv" outcome '' killed 2) $(csvq "$tmp/i.csv" cgroup /pod 'memory.events oom_kill' 2)" "b SIGKILL 1"
+is "no_innocent_oom: the scenario's expects pass under borrow, not under full" \
+	"$(csvq "$tmp/i.csv" outcome '' 'expects failed' 1) $(csvq "$tmp/i.csv" outcome '' 'failed points' 1)" "0 none"
+
+# ---- seed 000: smemcg=full limits the smemcg by an attached memcg's max ----
+compare --format csv --policy smemcg=borrow,full "$top/tests/scenarios/smemcg_full_policy.smc" >"$tmp/f.csv"
+# borrow: c2 maps nothing, borrows nothing: 30M + 20M written = 50M
+# full: c2 (memory.max 40M) sees the whole charge: the write stops at 40M
+is "full_policy: @podshm 50M under borrow, 40M under full" \
+	"$(csvq "$tmp/f.csv" smemcg @podshm memory.current 1) $(csvq "$tmp/f.csv" smemcg @podshm memory.current 2)" \
+	"$((50 * M)) $((40 * M))"
+is "full_policy: line 23's write succeeds under borrow, ENOMEM under full" \
+	"$(csvq "$tmp/f.csv" errno 'line 23: expect-error ENOMEM a write /shared/more 0 20M' result 1) $(csvq "$tmp/f.csv" errno 'line 23: expect-error ENOMEM a write /shared/more 0 20M' result 2)" \
+	"ok ENOMEM"
+todo "the page charged to the smemcg when /pod/c2 refused it is not seen by c2" \
+	"full_policy full: /pod/c2 sees the smemcg's whole charge (40M)" \
+	[ "$(csvq "$tmp/f.csv" cgroup /pod/c2 memory.current 2)" = "$((40 * M))" ]
+
+# ---- seed 000: borrow vs full for the pod's three containers ----
+# (tmp/b.csv from above: at the end only c1 maps the 30M)
+v=$(csv "$tmp/b.csv" cgroup /pod/c2 memory.current 1)
+ok_if "pod_shared_tmpfs_borrow borrow: /pod/c2 maps nothing, < 1M ($v)" between "$v" 0 "$M"
+v=$(csv "$tmp/b.csv" cgroup /pod/c2 memory.current 2)
+ok_if "pod_shared_tmpfs_borrow full: /pod/c2 sees the whole 30M ($v)" between "$v" $((30 * M)) $((31 * M))
+
+# ---- who pays is policy-independent without sharing: every column agrees ----
+compare --format csv --changed --only pays --policy shared=owner,common-ancestor "$top/tests/compare/derived.smc" >"$tmp/nc.csv"
+is "derived.smc shares nothing: no 'pays' row differs between the policies" "$(grep -c '^pays,' "$tmp/nc.csv")" 0
+
+# ---- derived metrics (tests/compare/derived.smc) ----
+compare --format csv "$top/tests/compare/derived.smc" >"$tmp/d.csv"
+d() { csvq "$tmp/d.csv" "$@" 1; }
+cur=$(d cgroup /app memory.current)
+is "derived: /app inactive_file is the 8M written and written back" "$(d cgroup /app 'memory.stat inactive_file')" $((8 * M))
+is "derived: /app file 12M (8M page cache + 4M tmpfs), shmem 4M" \
+	"$(d cgroup /app 'memory.stat file') $(d cgroup /app 'memory.stat shmem')" "$((12 * M)) $((4 * M))"
+is "derived: working set = memory.current - inactive_file (cadvisor)" \
+	"$(d derived /app 'working set (cadvisor, kubelet)')" $((cur - 8 * M))
+is "derived: docker usage the same (inactive_file < memory.current)" \
+	"$(d derived /app 'docker stats usage')" $((cur - 8 * M))
+is "derived: docker limit = memory.max (64M)" "$(d derived /app 'docker stats limit')" $((64 * M))
+is "derived: docker MEM % = usage / 64M" "$(d derived /app 'docker stats MEM %')" \
+	"$(awk -v u=$((cur - 8 * M)) 'BEGIN { printf "%.2f", 100 * u / (64 * 1048576) }')"
+is "derived: older podman shows anon alone (4M): blind to tmpfs and page cache" \
+	"$(d derived /app 'podman stats usage (older: anon)')" $((4 * M))
+is "derived: kubelet memory.available = 256M - working set" \
+	"$(d derived /app 'kubelet memory.available')" $((256 * M - (cur - 8 * M)))
+is "derived: /app is far from eviction" "$(d derived /app 'kubelet evicts (available < 100Mi)')" no
+is "derived: kernel headroom = 64M - memory.current" "$(d derived /app 'kernel headroom (max - current)')" $((64 * M - cur))
+is "derived: droppable page cache = file - shmem = 8M" \
+	"$(d derived /app 'kernel: droppable page cache (file - shmem)')" $((8 * M))
+bcur=$(d cgroup /big memory.current)
+is "derived: /big has no memory.max: docker's limit is the machine's 256M" "$(d derived /big 'docker stats limit')" $((256 * M))
+# 180M of anon: 256M - 180M - page tables < 100Mi
+ok_if "derived: /big's 180M leave less than 100Mi available ($((256 * M - bcur)))" \
+	[ $((256 * M - bcur)) -lt $((100 * M)) ]
+is "derived: the kubelet would evict for /big" "$(d derived /big 'kubelet evicts (available < 100Mi)')" evict
+is "derived: /big: no limit, no kernel headroom" "$(d derived /big 'kernel headroom (max - current)')" "no limit"
+
+# ---- table options ----
+compare --only cgroup --policy shared=owner,common-ancestor "$s" >"$tmp/o1"
+ok_if "--only cgroup: the cgroups section and no other" \
+	sh -c 'grep -q "^cgroups$" "$1" && ! grep -q "^outcome$" "$1" && ! grep -q "^derived metrics" "$1"' sh "$tmp/o1"
+compare --changed --policy shared=owner,common-ancestor "$s" >"$tmp/o2"
+ok_if "--changed: every row shown is marked as differing" \
+	sh -c '! grep -q "^   [a-z/]" "$1" && grep -q "^\*" "$1"' sh "$tmp/o2"
+compare --all --policy shared=owner,common-ancestor "$s" >"$tmp/o3"
+ok_if "the table hides rows that are 0 in every run; --all shows them" \
+	sh -c '! grep -q "memory.stat sock" "$1" && grep -q "memory.stat sock" "$2"' sh "$tmp/o2" "$tmp/o3"
+if command -v jq >/dev/null 2>&1; then
+	compare --format json --policy shared=owner,common-ancestor "$s" >"$tmp/x2.json"
+	ok_if "json: jq reads it; byte values are numbers" \
+		sh -c 'jq -e "[.rows[] | select(.unit == \"bytes\" and .section == \"cgroup\") | .values[] | select(. != null and . != \"max\") | numbers] | length > 10" "$1" >/dev/null' sh "$tmp/x2.json"
+else
+	pass "json: jq not installed # SKIP"
+fi
+
+# ---- a run that crashes: exit 1, the column says how ----
+case "$VG" in
+*valgrind*) pass "crash check skipped under valgrind # SKIP" ;;
+*)
+	"$SMEMCG" compare --quiet --jobs 1 --only outcome "$here/long.smc" >"$tmp/c.out" 2>"$tmp/c.err" &
+	cpid=$!
+	child=""
+	i=0
+	while [ -z "$child" ] && [ $i -lt 100 ]; do
+		child=$(pgrep -P "$cpid" 2>/dev/null | head -1)
+		[ -n "$child" ] || sleep 0.05
+		i=$((i + 1))
+	done
+	[ -n "$child" ] && kill -KILL "$child"
+	wait "$cpid"
+	rc=$?
+	is "a run killed by SIGKILL: exit 1" "$rc" 1
+	ok_if "the column says the run crashed, killed by signal 9" grep -q "crashed: killed by signal 9" "$tmp/c.out"
+	ok_if "stderr says a run crashed" grep -q "1 run crashed" "$tmp/c.err" ;;
+esac
+
+# ---- the progress line: on a terminal, for runs over a second ----
+now_ms() { date +%s%3N 2>/dev/null; }
+case "$SMEMCG$VG" in
+*asan*|*valgrind*) skip_progress="under a sanitizer" ;;
+*) skip_progress="" ;;
+esac
+command -v script >/dev/null 2>&1 || skip_progress="script(1) is not installed"
+[ -n "$(now_ms | tr -d 0-9)" ] && skip_progress="date has no %N"
+if [ -n "$skip_progress" ]; then
+	pass "progress line: $skip_progress # SKIP"
+	pass "progress line with --quiet: $skip_progress # SKIP"
+else
+	t0=$(now_ms)
+	script -qc "'$SMEMCG' compare --only outcome '$here/long.smc' >'$tmp/pr.out'" "$tmp/pty.log" >/dev/null 2>&1
+	t1=$(now_ms)
+	if [ $((t1 - t0)) -lt 1500 ]; then
+		pass "progress line: the run took $((t1 - t0)) ms here, too short to expect one # SKIP"
+	elif grep -q "runs done, .* statements, .* s simulated" "$tmp/pty.log" &&
+		grep -q "$(printf '\033')\\[K" "$tmp/pty.log"; then
+		pass "progress line on a terminal: runs done, statements, simulated time; cleared at the end"
+	else
+		fail "progress line on a terminal: runs done, statements, simulated time; cleared at the end" \
+			"$(tail -c 300 "$tmp/pty.log" | od -c | tail -5)"
+	fi
+	script -qc "'$SMEMCG' compare --quiet --only outcome '$here/long.smc' >'$tmp/pr2.out'" "$tmp/pty2.log" >/dev/null 2>&1
+	ok_if "progress line with --quiet: none, and the same output" \
+		sh -c '! grep -q "runs done" "$1" && cmp -s "$2" "$3"' sh "$tmp/pty2.log" "$tmp/pr.out" "$tmp/pr2.out"
+fi
+"$SMEMCG" compare --only outcome --policy shared=owner,common-ancestor "$s" >/dev/null 2>"$tmp/np.err"
+is "no progress line when stderr is not a terminal" "$(wc -c <"$tmp/np.err" | tr -d ' ')" 0
+
+# ---- model bugs found by compare (TODO until fixed) ----
+compare --format csv "$here/pins_release.smc" >"$tmp/pin.csv"
+todo "an anon page of a released keep-pins buffer stays charged to the dead memcg" \
+	"pins released after the pinner's cgroup was removed: no zombie left" \
+	[ "$(csvq "$tmp/pin.csv" zombies /proc/zombies dying_memcgs 1)" = 0 ]
+
+# ---- the demo's story: who pays and who dies in each column ----
+# demo_block LABEL: the summary paragraph of one column
+demo_block() {
+	awk -v l="$1:" 'index($0, l) == 1 { on = 1; next } on && /^$/ { exit } on' "$tmp/demo"
+}
+$VG "$SMEMCG" demo --quiet >"$tmp/demo" 2>"$tmp/demo.err"
+# first-touch: /pod/app pays the 60M cache it wrote + the 8M pinned buffer;
+# with the worker's 40M heap 108M > 100M even after the library's 16M of
+# clean page cache is dropped: one OOM kill (the worker, the largest task)
+demo_block first-touch >"$tmp/b1"
+ok_if "demo first-touch: one OOM kill in /pod/app in step 4" grep -q "who dies: 1 OOM kill in /pod/app in step 4" "$tmp/b1"
+ok_if "demo first-touch: the dead /pod/app keeps the 60M cache (a zombie)" \
+	grep -q "pages left by the dead cgroup /pod/app: /pod 60M" "$tmp/b1"
+ok_if "demo first-touch: 1 zombie with the pins, 1 after their release" grep -q "zombies: 1 while .*; 1 after" "$tmp/b1"
+# memcg=/pod: the pod pays the cache, /pod/app has 8 + 16 + 40 = 64M: no kill;
+# the library's page cache (app touched it first) keeps the old cgroup
+demo_block memcg=/pod >"$tmp/b2"
+ok_if "demo memcg=: nobody OOM-killed" grep -q "who dies: nobody is OOM-killed" "$tmp/b2"
+ok_if "demo memcg=: the pod pays the 60M cache" grep -q "tmpfs /pod/shared/cache: /pod 60M" "$tmp/b2"
+ok_if "demo memcg=: the 16M library keeps the old /pod/app dying" \
+	sh -c 'grep -q "pages left by the dead cgroup /pod/app: /pod 16M" "$1" && grep -q "; 1 after" "$1"' sh "$tmp/b2"
+# common-ancestor: the sidecar's faults moved cache and library to /pod
+demo_block common-ancestor >"$tmp/b3"
+ok_if "demo common-ancestor: nobody OOM-killed" grep -q "who dies: nobody is OOM-killed" "$tmp/b3"
+ok_if "demo common-ancestor: /pod pays the cache and the library" \
+	sh -c 'grep -q "tmpfs /pod/shared/cache: /pod 60M" "$1" && grep -q "file /usr/lib/libshared.so: /pod 16M" "$1"' sh "$tmp/b3"
+ok_if "demo common-ancestor: the pins kept a zombie until released, none after" \
+	grep -q "zombies: 1 while .*; 0 after" "$tmp/b3"
+# smemcg: the cache is charged once to @podshm; each container that maps it
+# borrows 60M; the writer's heap fits; the library keeps the old cgroup
+demo_block smemcg >"$tmp/b4"
+ok_if "demo smemcg: nobody OOM-killed" grep -q "who dies: nobody is OOM-killed" "$tmp/b4"
+ok_if "demo smemcg: @podshm pays 60M once, each mapping container borrows 60M" \
+	sh -c 'grep -q "the smemcg @podshm: 60M, once" "$1" && grep -q "/pod/sidecar 60M, /pod/app 60M" "$1"' sh "$tmp/b4"
+$VG "$SMEMCG" demo --quiet --jobs 1 >"$tmp/demo1" 2>&1
+ok_if "demo: the same output with one job" cmp -s "$tmp/demo" "$tmp/demo1"
+# each scenario of --print runs on its own without a failure
+awk -v d="$tmp" '/^# ==== /{ f = d "/variant" (++k) ".smc" } f { print > f }' "$tmp/print"
+for k in 1 2 3 4; do
+	$VG "$SMEMCG" run --quiet "$tmp/variant$k.smc" >"$tmp/v.out" 2>&1
+	rc=$?
+	is "demo --print scenario $k runs with smemcg run: exit 0" "$rc" 0
+done
+
 echo "1..$n"
