@@ -1246,14 +1246,22 @@ int cmp_execute(struct cmp_table *t, const struct cmp_spec *specs, int n,
 			if (pid < 0)
 				die("smemcg compare: fork: %s", strerror(errno));
 			if (pid == 0) {
-				int k;
+				int k, status;
 
 				close(fds[0]);
-				for (k = 0; k < n; k++)
+				for (k = 0; k < n; k++) {
 					if (jobs[k].running)
 						close(jobs[k].fd);
+					sb_free(&jobs[k].buf);
+				}
 				signal(SIGPIPE, SIG_DFL);
-				exit(run_child(&specs[next], fds[1]));
+				status = run_child(&specs[next], fds[1]);
+				/* what only this frame refers to, for leak checkers */
+				free(jobs);
+				free(pfd);
+				free(pidx);
+				cmp_table_free(t);
+				exit(status);
 			}
 			close(fds[1]);
 			jobs[next].pid = pid;
