@@ -12,7 +12,9 @@ ALL_CFLAGS = $(WARN) $(CFLAGS) $(EXTRA_CFLAGS)
 
 LIB_SRCS := $(wildcard src/base/*.c src/counter/*.c src/cgroup/*.c src/mm/*.c \
 	src/ext/*.c src/scenario/*.c src/report/*.c) src/machine.c src/check.c src/explain.c
-CLI_SRCS := $(wildcard src/cli/*.c)
+# smemcg snapshot reads the host's procfs: Linux-only, linked into the CLI only
+SNAPSHOT_SRCS := $(wildcard src/snapshot/*.c)
+CLI_SRCS := $(wildcard src/cli/*.c) $(SNAPSHOT_SRCS)
 UNIT_SRCS := $(wildcard tests/unit/test_*.c)
 BENCH_SRCS := $(wildcard bench/*.c)
 
@@ -55,7 +57,21 @@ $(BUILD)/bench/%: bench/%.c $(LIB)
 
 unit-tests: $(UNIT_BINS)
 
-test: $(BUILD)/smemcg unit-tests
+# smemcg snapshot: unit tests of the procfs parsers, and the helper processes
+# tests/snapshot/run-snapshot.sh snapshots
+SNAPSHOT_OBJS := $(SNAPSHOT_SRCS:%.c=$(BUILD)/%.o)
+$(BUILD)/snapshot/test_snapshot: tests/snapshot/test_snapshot.c tests/unit/tap.h $(SNAPSHOT_OBJS) $(LIB)
+	@mkdir -p $(dir $@)
+	$(CC) $(CPPFLAGS) -Isrc $(ALL_CFLAGS) -o $@ $< $(SNAPSHOT_OBJS) $(LIB) $(LDFLAGS) -lm
+
+$(BUILD)/snapshot/snap_helper: tests/snapshot/snap_helper.c
+	@mkdir -p $(dir $@)
+	$(CC) $(CPPFLAGS) $(ALL_CFLAGS) -o $@ $< $(LDFLAGS)
+
+snapshot-tests: $(BUILD)/snapshot/test_snapshot $(BUILD)/snapshot/snap_helper
+.PHONY: snapshot-tests
+
+test: $(BUILD)/smemcg unit-tests snapshot-tests
 	@BUILD=$(BUILD) SMEMCG=$(BUILD)/smemcg sh tests/run-tests.sh
 
 asan:

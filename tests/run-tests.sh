@@ -68,6 +68,11 @@ if [ -f "$here/cli/run-cli.sh" ]; then
 	count "cli" "$tmp/cli.out" $?
 fi
 
+if [ -f "$here/snapshot/run-snapshot.sh" ]; then
+	BUILD="$BUILD" SMEMCG="$SMEMCG" VG="$vg" sh "$here/snapshot/run-snapshot.sh" >"$tmp/snapshot.out" 2>&1
+	count "snapshot" "$tmp/snapshot.out" $?
+fi
+
 if [ -f "$here/compare/run-compare.sh" ]; then
 	SMEMCG="$SMEMCG" VG="$vg" sh "$here/compare/run-compare.sh" >"$tmp/compare.out" 2>&1
 	count "compare" "$tmp/compare.out" $?

@@ -32,6 +32,7 @@ int cmd_kernel(int argc, char **argv);
 int cmd_diff(int argc, char **argv);
 int cmd_compare(int argc, char **argv);
 int cmd_report(int argc, char **argv);
+int cmd_snapshot(int argc, char **argv);
 
 extern const char demo_scenario[];
 

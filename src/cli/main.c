@@ -21,6 +21,7 @@ static const struct {
 	{ "diff", cmd_diff, "run scenarios on the model and the kernel, compare every value" },
 	{ "compare", cmd_compare, "run a scenario under several policies, side by side" },
 	{ "report", cmd_report, "run a scenario under policy sets, write an HTML page of charts" },
+	{ "snapshot", cmd_snapshot, "write a scenario rebuilding live Linux processes' memcg charges" },
 };
 
 static void usage(FILE *f)
