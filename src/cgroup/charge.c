@@ -280,7 +280,10 @@ int try_charge_slow(struct machine *m, struct mem_cgroup *memcg, unsigned gfp,
 	/* an smemcg's pages are charged exactly, and seen by its memcgs */
 	err = try_charge_memcg(m, memcg, gfp | GFP_NOBATCH, nr_pages);
 	if (!err && smemcg_charged(m, memcg->smemcg, nr_pages)) {
-		memcg_uncharge(m, memcg, nr_pages);
+		/* the attached memcgs never saw it: undo the smemcg's own charge only */
+		m->page_counter_underflows +=
+			page_counter_uncharge(&memcg->memory, nr_pages);
+		memcg->direct -= nr_pages;
 		err = -ENOMEM;
 	}
 	return err;
