@@ -562,6 +562,12 @@ static void kmem_limits_enable(struct machine *m)
 	if (m->kmem_limits_on)
 		return;
 	m->kmem_limits_on = true;
+	/*
+	 * The root is never charged itself, but its counter is the parent
+	 * of the top-level memcgs' and their uncharges reach it: it starts
+	 * from their sum.
+	 */
+	m->root_mem_cgroup->kmem.usage = 0;
 	for (s = 0; s < m->nr_memcg_slots; s++) {
 		struct mem_cgroup *memcg;
 		long st[MEMCG_NR_STATS];
@@ -574,7 +580,10 @@ static void kmem_limits_enable(struct machine *m)
 		memcg_stat_subtree(memcg, st);
 		memcg->kmem.usage = MAX(st[MEMCG_KERNEL], 0);
 		memcg->kmem.watermark = memcg->kmem.usage;
+		if (memcg->parent == m->root_mem_cgroup)
+			m->root_mem_cgroup->kmem.usage += memcg->kmem.usage;
 	}
+	m->root_mem_cgroup->kmem.watermark = m->root_mem_cgroup->kmem.usage;
 }
 
 static int kmem_current_show(struct machine *m, struct cgroup *cg, struct strbuf *out)
