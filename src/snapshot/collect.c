@@ -226,7 +226,7 @@ static int read_pages(struct snapshot *s, struct snap_proc *p, int pi, struct kp
 {
 	char path[64];
 	uint64_t *buf = xmalloc(CHUNK * sizeof(uint64_t));
-	uint64_t total = 0, done = 0, next_report = 0;
+	uint64_t total = 0, done = 0, next_report = 256ULL << 20, reported = 0;
 	size_t vi;
 	int fd;
 
@@ -322,11 +322,13 @@ static int read_pages(struct snapshot *s, struct snap_proc *p, int pi, struct kp
 			}
 			if (done >= next_report) {
 				progress(s, p, done, total, false);
+				reported = done;
 				next_report = done + (256ULL << 20);
 			}
 		}
 	}
-	progress(s, p, done, total, true);
+	if ((reported >> 20) != (done >> 20) || isatty(2))
+		progress(s, p, done, total, true);
 	close(fd);
 	free(buf);
 	return 0;

@@ -317,7 +317,7 @@ void snap_emit(struct snapshot *s, FILE *f)
 
 		if (cg->holder < 0 || !strcmp(cg->model, "/"))
 			continue;
-		fprintf(f, "# placeholder: %s owns %llu pages these processes map, but none of them runs there%s\n",
+		fprintf(f, "# placeholder: %s owns %llu page(s) these processes map, but none of them runs there%s\n",
 			cg->path, (unsigned long long)n,
 			cg->dying ? " (its directory is gone: a dying memcg, removed again below)" : "");
 		fprintf(f, "spawn memcg%zu %s\n", i, cg->tasks);

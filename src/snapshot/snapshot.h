@@ -110,7 +110,7 @@ struct snap_kpage {
 	int fd;
 	uint64_t base;		/* first PFN in cache */
 	size_t n;		/* entries in cache */
-	uint64_t cache[512];
+	uint64_t cache[64];
 };
 
 /* 0 or -errno (EACCES when not root, ENOENT without the config option). */
