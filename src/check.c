@@ -72,7 +72,7 @@ int smemcg_check(smemcg_machine *sm)
 	struct machine *m = to_machine(sm);
 	struct mm_state *ms = m->mm;
 	struct tally *t = xcalloc(m->nr_memcg_slots + 1, sizeof(*t));
-	long resident = 0, swapped = 0, *mnt_pages = NULL;
+	long resident = 0, swapped = 0, pinned = 0, *mnt_pages = NULL;
 	uint32_t i, s;
 	int c, err = 0;
 
@@ -97,6 +97,8 @@ int smemcg_check(smemcg_machine *sm)
 
 				if (st == PS_NONE || st == PS_ZERO)
 					continue;
+				if (f & PF_PINNED)
+					pinned++;
 				if (o & OWNER_SMEMCG)
 					continue;
 				if (o >= m->nr_memcg_slots || memcg_slot_is_free(m, o)) {
@@ -233,6 +235,9 @@ int smemcg_check(smemcg_machine *sm)
 			goto out;
 		}
 	}
+	err = pins_check(m, pinned);
+	if (err)
+		goto out;
 	if (m->page_counter_underflows) {
 		err = machine_error(m, -EUCLEAN, "page_counter underflow (%ld times)",
 				    m->page_counter_underflows);

@@ -23,6 +23,8 @@ void pins_task_exit(struct machine *m, struct task *t);
 void pins_task_fork(struct machine *m, struct task *parent, struct task *child);
 void pins_free_all(struct machine *m);
 bool pins_page_is_orphan(struct machine *m, uint32_t h);
+/* For smemcg_check(): the pin table against the pages marked pinned. */
+int pins_check(struct machine *m, long nr_pinned_pages);
 void pins_page_orphaned(struct machine *m, struct memobj *obj, uint32_t h);
 int pins_open(struct machine *m, struct task *t, const char *device, bool keep_pins,
 	      int *fd);

@@ -120,12 +120,14 @@ static struct pin_entry *tab_get(struct pins_state *p, uint32_t h, bool create)
 	return &p->tab[s];
 }
 
-static void tab_del(struct pins_state *p, uint32_t h)
+/*
+ * Remove the entry e points at (its count may already be 0) and close the
+ * gap, so that entries probed past it stay reachable.
+ */
+static void tab_del(struct pins_state *p, struct pin_entry *e)
 {
-	uint32_t i = tab_slot(p, h), j = i;
+	uint32_t i = (uint32_t)(e - p->tab), j = i;
 
-	if (!p->tab[i].count)
-		return;
 	p->tab[i].count = 0;
 	p->used--;
 	for (;;) {
@@ -141,6 +143,41 @@ static void tab_del(struct pins_state *p, uint32_t h)
 			i = j;
 		}
 	}
+}
+
+/*
+ * The invariant checker's view of the pin table: every entry is found
+ * again by its page (no hole cuts a probe chain), `used` counts the
+ * entries, and there is one entry per PF_PINNED page (nr_pinned_pages,
+ * counted by the checker's page walk).
+ */
+int pins_check(struct machine *m, long nr_pinned_pages)
+{
+	struct pins_state *p = m->pins;
+	uint32_t i, n = 0;
+
+	if (!p || !p->cap) {
+		if (nr_pinned_pages)
+			return machine_error(m, -EUCLEAN, "%ld pinned pages but no pin table",
+					     nr_pinned_pages);
+		return 0;
+	}
+	for (i = 0; i < p->cap; i++) {
+		if (!p->tab[i].count)
+			continue;
+		n++;
+		if (tab_get(p, p->tab[i].h, false) != &p->tab[i])
+			return machine_error(m, -EUCLEAN, "pin table: page %u unreachable",
+					     p->tab[i].h);
+		if (!(*page_flags(&m->pages, p->tab[i].h) & PF_PINNED))
+			return machine_error(m, -EUCLEAN, "pin table: page %u is not marked pinned",
+					     p->tab[i].h);
+	}
+	if (n != p->used || (long)n != nr_pinned_pages)
+		return machine_error(m, -EUCLEAN,
+				     "pin table: %u entries, %u counted, %ld pinned pages",
+				     n, p->used, nr_pinned_pages);
+	return 0;
 }
 
 bool pins_page_is_orphan(struct machine *m, pgh_t h)
@@ -328,13 +365,13 @@ static void unpin_one(struct machine *m, struct pinned *p)
 		return;
 	*page_flags(&m->pages, h) &= (uint16_t)~PF_PINNED;
 	if (e->orphan) {
-		tab_del(ps(m), h);
+		tab_del(ps(m), e);
 		page_free(m, obj, h);
 		if (--obj->nr_pinned == 0 && obj->orphan)
 			memobj_destroy(m, obj);
 		return;
 	}
-	tab_del(ps(m), h);
+	tab_del(ps(m), e);
 	obj->nr_pinned--;
 	page_lru_refile(m, obj, h);
 }

@@ -251,17 +251,6 @@ ok_if() {
 	shift
 	if "$@"; then pass "$desc"; else fail "$desc"; fi
 }
-# todo REASON DESCRIPTION COMMAND...: a known model bug, not a failure
-todo() {
-	reason=$1 desc=$2
-	shift 2
-	n=$((n + 1))
-	if "$@"; then
-		echo "ok $n - $desc # TODO model: $reason"
-	else
-		echo "not ok $n - $desc # TODO model: $reason"
-	fi
-}
 between() { [ "$1" -ge "$2" ] && [ "$1" -lt "$3" ]; }
 
 # ---- examples/pod_shared_tmpfs.smc: a container restart strands its cache ----
@@ -343,9 +332,9 @@ is "full_policy: @podshm 50M under borrow, 40M under full" \
 is "full_policy: line 23's write succeeds under borrow, ENOMEM under full" \
 	"$(csvq "$tmp/f.csv" errno 'line 23: expect-error ENOMEM a write /shared/more 0 20M' result 1) $(csvq "$tmp/f.csv" errno 'line 23: expect-error ENOMEM a write /shared/more 0 20M' result 2)" \
 	"ok ENOMEM"
-todo "the page charged to the smemcg when /pod/c2 refused it is not seen by c2" \
-	"full_policy full: /pod/c2 sees the smemcg's whole charge (40M)" \
-	[ "$(csvq "$tmp/f.csv" cgroup /pod/c2 memory.current 2)" = "$((40 * M))" ]
+# (a refused charge once took a page off c2 that c2 never saw)
+is "full_policy full: /pod/c2 sees the smemcg's whole charge (40M)" \
+	"$(csvq "$tmp/f.csv" cgroup /pod/c2 memory.current 2)" "$((40 * M))"
 
 # ---- seed 000: borrow vs full for the pod's three containers ----
 # (tmp/b.csv from above: at the end only c1 maps the 30M)
@@ -458,10 +447,10 @@ fi
 "$SMEMCG" compare --only outcome --policy shared=owner,common-ancestor "$s" >/dev/null 2>"$tmp/np.err"
 is "no progress line when stderr is not a terminal" "$(wc -c <"$tmp/np.err" | tr -d ' ')" 0
 
-# ---- model bugs found by compare (TODO until fixed) ----
+# ---- model bugs found by compare (fixed; kept as regressions) ----
+# the pin table lost entries past a deleted one: a page stayed pinned
 compare --format csv "$here/pins_release.smc" >"$tmp/pin.csv"
-todo "an anon page of a released keep-pins buffer stays charged to the dead memcg" \
-	"pins released after the pinner's cgroup was removed: no zombie left" \
+ok_if "pins released after the pinner's cgroup was removed: no zombie left" \
 	[ "$(csvq "$tmp/pin.csv" zombies /proc/zombies dying_memcgs 1)" = 0 ]
 
 # ---- the demo's story: who pays and who dies in each column ----
