@@ -57,6 +57,8 @@ int run_one_file(const char *file, const struct cli_policy_list *pol, bool check
 	memset(&opts, 0, sizeof(opts));
 	opts.out = stdout;
 	opts.progress = !quiet && isatty(2);
+	opts.now_ns = model_backend_now_ns;
+	opts.now_ctx = mb;
 	smc_run(&res, &s, &be, &opts);
 	total->passed += res.passed;
 	total->failed += res.failed;

@@ -45,8 +45,15 @@ static void progress(struct run *r)
 		return;
 	r->last_progress = t;
 	r->progress_shown = true;
-	fprintf(stderr, "\r%s: %llu statements, %.1f s", r->s->file,
-		(unsigned long long)r->done, t - r->t0);
+	if (r->o->now_ns) {
+		double sim = (double)r->o->now_ns(r->o->now_ctx) / 1e9;
+
+		fprintf(stderr, "\r%s: %llu statements, simulated %.3f s, %.1f s", r->s->file,
+			(unsigned long long)r->done, sim, t - r->t0);
+	} else {
+		fprintf(stderr, "\r%s: %llu statements, %.1f s", r->s->file,
+			(unsigned long long)r->done, t - r->t0);
+	}
 	fflush(stderr);
 }
 

@@ -550,6 +550,13 @@ static int mb_proc_state(void *ctx, const char *proc, enum smc_proc_state *state
 	return 0;
 }
 
+uint64_t model_backend_now_ns(void *ctx)
+{
+	struct model_backend *mb = ctx;
+
+	return mb->m ? smemcg_now_ns(mb->m) : 0;
+}
+
 void model_backend_ops(struct smc_backend *be, struct model_backend *mb)
 {
 	be->ctx = mb;

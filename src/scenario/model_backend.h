@@ -17,5 +17,7 @@ void model_backend_free(struct model_backend *mb);
 void model_backend_ops(struct smc_backend *be, struct model_backend *mb);
 /* The machine, once started (NULL before). */
 smemcg_machine *model_backend_machine(struct model_backend *mb);
+/* Simulated time of its machine (0 before it starts); for smc_run_opts.now_ns. */
+uint64_t model_backend_now_ns(void *mb);
 
 #endif

@@ -261,6 +261,12 @@ struct smc_run_opts {
 	 * error carries on, and the next policy may not fail there).
 	 */
 	bool keep_going;
+	/*
+	 * Optional: the simulated time, for the progress line (the model
+	 * backend: model_backend_now_ns with its model_backend).
+	 */
+	uint64_t (*now_ns)(void *ctx);
+	void *now_ctx;
 };
 
 /* Run a loaded script: TAP 13 to opts->out. */

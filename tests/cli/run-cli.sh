@@ -316,5 +316,28 @@ sm run --quiet --policy stock=off "$tmp/stock.smc"
 check "stock=off: the same" rc_is 0
 check "stock on and off give byte-identical output here" cmp -s "$tmp/out" "$tmp/on"
 
+# The progress line of `run` (a terminal, over a second): statements done,
+# simulated time, wall time; cleared at the end; none under --quiet.
+long=$here/../compare/long.smc
+case "$SMEMCG${VG:-}" in
+*asan*|*valgrind*) no_pty="under a sanitizer" ;;
+*) no_pty="" ;;
+esac
+command -v script >/dev/null 2>&1 || no_pty="script(1) is not installed"
+if [ -n "$no_pty" ]; then
+	n=$((n + 1)); echo "ok $n - run progress line # SKIP $no_pty"
+else
+	script -qc "'$SMEMCG' run '$long' >/dev/null" "$tmp/pty.log" >/dev/null 2>&1
+	if grep -q "statements, simulated [0-9.]* s, [0-9.]* s" "$tmp/pty.log"; then
+		check "run progress line on a terminal: statements, simulated and wall time" true
+		check "run progress line cleared at the end" grep -q "$(printf '\033')\\[K" "$tmp/pty.log"
+	else
+		# a fast machine may finish in under a second: then no line is due
+		n=$((n + 1)); echo "ok $n - run progress line # SKIP the run took under a second"
+	fi
+	script -qc "'$SMEMCG' run --quiet '$long' >/dev/null" "$tmp/pty2.log" >/dev/null 2>&1
+	check "run --quiet: no progress line" sh -c '! grep -q statements "$1"' sh "$tmp/pty2.log"
+fi
+
 echo "1..$n"
 [ "$failed" -eq 0 ]
