@@ -78,15 +78,6 @@ static void classify(struct snap_vma *v, int pid)
 			v->skip_why = "kernel-provided pages (vdso, vvar, vsyscall, ...)";
 		return;
 	}
-	if (has_prefix(path, "/memfd:") || has_prefix(path, "/SYSV") ||
-	    !strcmp(path, "/dev/zero (deleted)") || has_prefix(path, "/dev/zero")) {
-		v->kind = SNAP_VMA_SHMEM;
-		if (strstr(path, "hugetlb")) {
-			v->kind = SNAP_VMA_SKIP;
-			v->skip_why = "hugetlb memory (not charged to memcg in 6.1)";
-		}
-		return;
-	}
 	/* the mapped file itself, through map_files (root), else by name */
 	snprintf(mf, sizeof(mf), "/proc/%d/map_files/%llx-%llx", pid,
 		 (unsigned long long)v->l.start, (unsigned long long)v->l.end);
@@ -97,12 +88,21 @@ static void classify(struct snap_vma *v, int pid)
 		have_st = true;
 		have_sfs = !statfs(path, &sfs);
 	}
-	if (have_st && (S_ISCHR(st.st_mode) || S_ISBLK(st.st_mode))) {
-		v->skip_why = "a device mapping";
-		return;
-	}
 	if (have_sfs && (uint64_t)sfs.f_type == SNAP_HUGETLBFS_MAGIC) {
 		v->skip_why = "hugetlbfs (not charged to memcg in 6.1)";
+		return;
+	}
+	if (has_prefix(path, "/dev/zero")) {
+		/* shared: a shmem object; private: plain anonymous memory */
+		v->kind = v->shared ? SNAP_VMA_SHMEM : SNAP_VMA_ANON;
+		return;
+	}
+	if (has_prefix(path, "/memfd:") || has_prefix(path, "/SYSV")) {
+		v->kind = SNAP_VMA_SHMEM;
+		return;
+	}
+	if (have_st && (S_ISCHR(st.st_mode) || S_ISBLK(st.st_mode))) {
+		v->skip_why = "a device mapping";
 		return;
 	}
 	if (have_sfs && (uint64_t)sfs.f_type == SNAP_TMPFS_MAGIC)
@@ -258,6 +258,10 @@ static int read_pages(struct snapshot *s, struct snap_proc *p, int pi, struct kp
 		}
 		if (v->rss == 0)
 			continue;
+		if (!s->quiet && n > (64ULL << 30) / SNAP_PAGE_SIZE)
+			fprintf(stderr, "smemcg snapshot: pid %d: scanning a mapping of %llu GiB "
+				"(pagemap has 8 bytes per virtual page): this takes a while\n",
+				p->pid, (unsigned long long)(n * SNAP_PAGE_SIZE >> 30));
 		for (at = 0; at < n; at += CHUNK) {
 			size_t cn = (size_t)MIN((uint64_t)CHUNK, n - at), j;
 			int err = snap_pagemap_read(fd, first + at, buf, cn);
