@@ -135,7 +135,7 @@ start_helper() {
 	mkfifo "$1/in"
 	# read-write: opening does not wait for the reader; closing fd 3 ends the helpers
 	exec 3<>"$1/in"
-	${2:-} "$helper" "$1" 4096 2048 3072 <"$1/in" >"$1/pids" 2>"$1/helper.err" &
+	${2:-} "$helper" "$1" 4096 2048 3072 <"$1/in" >"$1/pids" 2>"$1/helper.err" 3>&- &
 	i=0
 	while [ ! -s "$1/pids" ] && [ $i -lt 100 ]; do
 		sleep 0.1
