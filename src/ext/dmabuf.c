@@ -112,6 +112,7 @@ int dmabuf_create(struct machine *m, struct task *t, uint64_t size,
 		memcg = task_memcg(t);
 	}
 	b->obj = memobj_new(m, OBJ_DMABUF);
+	b->obj->smemcg = b->smemcg;
 	b->npages = npages;
 	for (i = 0; i < npages; i++) {
 		pgh_t h;

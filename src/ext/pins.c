@@ -115,6 +115,7 @@ static struct pin_entry *tab_get(struct pins_state *p, uint32_t h, bool create)
 		if (!create)
 			return NULL;
 		p->tab[s].h = h;
+		p->tab[s].orphan = false;	/* the slot may have held another page */
 		p->used++;
 	}
 	return &p->tab[s];
@@ -367,8 +368,13 @@ static void unpin_one(struct machine *m, struct pinned *p)
 	if (e->orphan) {
 		tab_del(ps(m), e);
 		page_free(m, obj, h);
-		if (--obj->nr_pinned == 0 && obj->orphan)
+		if (--obj->nr_pinned == 0 && obj->orphan) {
+			struct smemcg_obj *s = obj->holds_smemcg ? obj->smemcg : NULL;
+
 			memobj_destroy(m, obj);
+			if (s)
+				smemcg_put(m, s);
+		}
 		return;
 	}
 	tab_del(ps(m), e);

@@ -256,6 +256,11 @@ static void smemcg_free(struct machine *m, struct smemcg_obj *s)
 	free(s);
 }
 
+void smemcg_hold(struct smemcg_obj *s)
+{
+	s->refs++;
+}
+
 void smemcg_put(struct machine *m, struct smemcg_obj *s)
 {
 	if (--s->refs == 0)

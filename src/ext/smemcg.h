@@ -38,6 +38,8 @@ struct smemcg_obj *smemcg_find(struct machine *m, const char *name);
 int smemcg_get(struct machine *m, const char *name, bool create_explicit,
 	       uint64_t max_bytes, struct smemcg_obj **out);
 void smemcg_put(struct machine *m, struct smemcg_obj *s);
+/* Another reference (an orphaned object whose pinned pages it charges). */
+void smemcg_hold(struct smemcg_obj *s);
 int smemcg_destroy(struct machine *m, const char *name);
 struct mem_cgroup *smemcg_memcg(struct smemcg_obj *s);
 

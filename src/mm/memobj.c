@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "mm_state.h"
+#include "../ext/smemcg.h"
 
 struct memobj *memobj_new(struct machine *m, enum memobj_type type)
 {
@@ -40,6 +41,10 @@ void memobj_free(struct machine *m, struct memobj *obj)
 	if (obj->nr_pinned) {
 		obj->orphan = true;
 		obj->inode = NULL;
+		if (obj->smemcg && !obj->holds_smemcg) {
+			smemcg_hold(obj->smemcg);
+			obj->holds_smemcg = true;
+		}
 		return;
 	}
 	memobj_destroy(m, obj);

@@ -52,6 +52,8 @@ struct memobj {
 	uint32_t remote_memcg;		/* seed 001: charge target slot, or OWNER_NONE */
 	long nr_pinned;			/* pinned pages: they keep the object alive */
 	bool orphan;			/* freed by its owner, waiting for unpins */
+	bool holds_smemcg;		/* an orphan keeps its smemcg (and the memcg
+					   its pages are charged to) until then */
 };
 
 struct memobj *memobj_new(struct machine *m, enum memobj_type type);
