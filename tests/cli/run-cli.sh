@@ -323,7 +323,7 @@ case "$SMEMCG${VG:-}" in
 *asan*|*valgrind*) no_pty="under a sanitizer" ;;
 *) no_pty="" ;;
 esac
-command -v script >/dev/null 2>&1 || no_pty="script(1) is not installed"
+script -qc true /dev/null >/dev/null 2>&1 || no_pty="script(1) cannot open a terminal here"
 if [ -n "$no_pty" ]; then
 	n=$((n + 1)); echo "ok $n - run progress line # SKIP $no_pty"
 else

@@ -404,7 +404,8 @@ case "$VG" in
 	child=""
 	i=0
 	while [ -z "$child" ] && [ $i -lt 100 ]; do
-		child=$(pgrep -P "$cpid" 2>/dev/null | head -1)
+		# the forked run: a process whose parent is cpid (/proc, no pgrep needed)
+		child=$(awk -v p="$cpid" '{ sub(/.*\) /, ""); if ($2 == p) { split(FILENAME, f, "/"); print f[3]; exit } }' /proc/[0-9]*/stat 2>/dev/null)
 		[ -n "$child" ] || sleep 0.05
 		i=$((i + 1))
 	done
@@ -422,7 +423,7 @@ case "$SMEMCG$VG" in
 *asan*|*valgrind*) skip_progress="under a sanitizer" ;;
 *) skip_progress="" ;;
 esac
-command -v script >/dev/null 2>&1 || skip_progress="script(1) is not installed"
+script -qc true /dev/null >/dev/null 2>&1 || skip_progress="script(1) cannot open a terminal here"
 [ -n "$(now_ms | tr -d 0-9)" ] && skip_progress="date has no %N"
 if [ -n "$skip_progress" ]; then
 	pass "progress line: $skip_progress # SKIP"
