@@ -422,6 +422,23 @@ void snap_emit(struct snapshot *s, FILE *f)
 		fprintf(f, "expect %s/memory.stat shmem ~ %llu %d%%\n", t.path[i],
 			(unsigned long long)sum[SNAP_PAGE_SHMEM], TOLERANCE_PCT);
 	}
+	if (!t.n) {
+		/*
+		 * Every process is in the root (no cgroup filesystem, or all in
+		 * /): the root's memory.stat then holds exactly these pages.
+		 */
+		uint64_t sum[3] = { 0, 0, 0 };
+
+		for (j = 0; j < s->ncg; j++)
+			for (i = 0; i < 3; i++)
+				sum[i] += s->cgroups[j].bytes[i];
+		fprintf(f, "expect /memory.stat anon ~ %llu %d%%\n",
+			(unsigned long long)sum[SNAP_PAGE_ANON], TOLERANCE_PCT);
+		fprintf(f, "expect /memory.stat file ~ %llu %d%%\n",
+			(unsigned long long)(sum[SNAP_PAGE_FILE] + sum[SNAP_PAGE_SHMEM]), TOLERANCE_PCT);
+		fprintf(f, "expect /memory.stat shmem ~ %llu %d%%\n",
+			(unsigned long long)sum[SNAP_PAGE_SHMEM], TOLERANCE_PCT);
+	}
 	tree_free(&t);
 	free(runs);
 	free(ops);
