@@ -285,6 +285,12 @@ for s in "$top"/examples/*.smc "$top"/tests/scenarios/max_oom_anon_and_pagecache
 	sm run --quiet "$s"
 	check "deterministic: $(basename "$s") twice gives the same bytes" cmp -s "$tmp/out" "$tmp/d1"
 done
+# every example runs to its end, every expect passing, under the default
+# policies (issue 2: `./smemcg run examples/*.smc` passes)
+for s in "$top"/examples/*.smc; do
+	sm run --quiet --check "$s"
+	check "example $(basename "$s") passes under --check" rc_is 0
+done
 sm demo
 cp "$tmp/out" "$tmp/demo1"
 sm demo
