@@ -67,6 +67,24 @@ static int check_lists(struct machine *m, struct mem_cgroup *memcg)
 	return 0;
 }
 
+/* The stats of kernel memory charged through an obj_cgroup. */
+static bool stat_via_objcg(int k)
+{
+	switch (k) {
+	case MEMCG_KERNEL:
+	case MEMCG_KERNEL_STACK:
+	case MEMCG_PAGETABLES:
+	case MEMCG_PERCPU:
+	case MEMCG_SOCK:
+	case MEMCG_SLAB_RECLAIMABLE:
+	case MEMCG_SLAB_UNRECLAIMABLE:
+	case MEMCG_SLAB:
+		return true;
+	default:
+		return false;
+	}
+}
+
 int smemcg_check(smemcg_machine *sm)
 {
 	struct machine *m = to_machine(sm);
@@ -200,10 +218,28 @@ int smemcg_check(smemcg_machine *sm)
 		if (!mem_cgroup_is_root(memcg) || memcg->first_child)
 			EXPECT_EQ(page_counter_read(&memcg->swap), swap_sum,
 				  "swap.usage (vs the subtree's swap entries)");
-		for (k = 0; k < MEMCG_NR_STATS; k++)
-			if (!memcg_stat_desc[k].is_event && memcg->stat[k] < 0 &&
-			    k != MEMCG_KERNEL && k != MEMCG_PAGETABLES)
+		for (k = 0; k < MEMCG_NR_STATS; k++) {
+			long sum = 0;
+
+			if (memcg_stat_desc[k].is_event || memcg->stat[k] >= 0)
+				continue;
+			if (!stat_via_objcg(k)) {
 				EXPECT_EQ(memcg->stat[k], 0, memcg_stat_desc[k].name);
+				continue;
+			}
+			/*
+			 * Kernel memory is counted on its objcg's memcg at charge and
+			 * at uncharge; an objcg reparented in between leaves a
+			 * negative local count on the new memcg and the positive one
+			 * on the dying memcg below it, as in the kernel. What
+			 * memory.stat shows, the subtree's sum, is never negative.
+			 */
+			pos = NULL;
+			while ((pos = memcg_iter_next(memcg, pos)))
+				sum += pos->stat[k];
+			if (sum < 0)
+				EXPECT_EQ(sum, 0, memcg_stat_desc[k].name);
+		}
 		if (page_counter_read(&memcg->memory) < 0 || page_counter_read(&memcg->swap) < 0)
 			EXPECT_EQ(page_counter_read(&memcg->memory), 0, "a negative counter");
 		if (memcg->state == MEMCG_OFFLINE && !memcg_refs(memcg) && !memcg->first_child)
