@@ -866,21 +866,33 @@ struct zap_arg {
 	struct memobj *top;
 };
 
+/*
+ * Is the page at idx of layer hidden from a vma whose top layer is top, by
+ * a copy in a layer between the two?
+ */
+static bool layer_overridden(struct machine *m, struct memobj *top,
+			     struct memobj *layer, uint64_t idx)
+{
+	struct memobj *l;
+
+	for (l = top; l != layer; l = l->parent) {
+		pgh_t o = memobj_lookup(m, l, idx);
+
+		if (o != PAGE_NIL && page_state(&m->pages, o) != PS_NONE)
+			return true;
+	}
+	return false;
+}
+
 /* Drop this vma's reference to a page in a lower layer it can see. */
 static void zap_lower(struct machine *m, struct memobj *layer, uint64_t idx,
 		      pgh_t h, void *arg)
 {
 	struct zap_arg *a = arg;
-	struct memobj *l;
 	enum page_state st = page_state(&m->pages, h);
 
-	/* overridden by a layer between our top and this one? */
-	for (l = a->top; l != layer; l = l->parent) {
-		pgh_t o = memobj_lookup(m, l, idx);
-
-		if (o != PAGE_NIL && page_state(&m->pages, o) != PS_NONE)
-			return;
-	}
+	if (layer_overridden(m, a->top, layer, idx))
+		return;
 	if (st == PS_ZERO)
 		return;
 	if (st == PS_PRESENT)
@@ -1014,15 +1026,10 @@ static void dup_count(struct machine *m, struct memobj *layer, uint64_t idx,
 		      pgh_t h, void *arg)
 {
 	struct dup_arg *a = arg;
-	struct memobj *l;
 	enum page_state st = page_state(&m->pages, h);
 
-	for (l = a->top; l != layer; l = l->parent) {
-		pgh_t o = memobj_lookup(m, l, idx);
-
-		if (o != PAGE_NIL && page_state(&m->pages, o) != PS_NONE)
-			return;
-	}
+	if (layer_overridden(m, a->top, layer, idx))
+		return;
 	if (st == PS_ZERO)
 		return;
 	page_set_mapcount(&m->pages, h, page_mapcount(&m->pages, h) + 1);
