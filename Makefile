@@ -47,7 +47,7 @@ $(BUILD)/smemcg: $(CLI_OBJS) $(LIB)
 $(BIN): $(BUILD)/smemcg
 	@if [ "$(BUILD)" = "build" ]; then cp $(BUILD)/smemcg $@; fi
 
-$(BUILD)/tests/%: tests/unit/%.c tests/unit/tap.h $(LIB)
+$(BUILD)/tests/%: tests/unit/%.c tests/unit/tap.h tests/unit/test_machine.h $(LIB)
 	@mkdir -p $(dir $@)
 	$(CC) $(CPPFLAGS) -Isrc $(ALL_CFLAGS) -o $@ $< $(LIB) $(LDFLAGS) -lm
 

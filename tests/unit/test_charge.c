@@ -21,36 +21,9 @@
 #include "cgroup/charge.h"
 #include "cgroup/memcg.h"
 #include "tap.h"
+#include "test_machine.h"
 
 #define B 64	/* MEMCG_CHARGE_BATCH in 6.1 */
-
-/*
- * A known bug of the model: a failing point carries the TODO directive and
- * does not make the binary fail (TAP 13).
- */
-
-static smemcg_machine *new_machine(int cpus, unsigned options)
-{
-	struct smemcg_config cfg;
-	smemcg_machine *sm = NULL;
-
-	smemcg_config_init(&cfg);
-	cfg.cpus = cpus;
-	cfg.options = options;
-	if (smemcg_machine_new(&sm, &cfg)) {
-		printf("Bail out! cannot create a machine\n");
-		exit(1);
-	}
-	return sm;
-}
-
-static void must(int rc, smemcg_machine *sm, const char *what)
-{
-	if (rc) {
-		printf("Bail out! %s failed with %d: %s\n", what, rc, smemcg_last_error(sm));
-		exit(1);
-	}
-}
 
 static struct mem_cgroup *memcg_at(smemcg_machine *sm, const char *path)
 {

@@ -16,34 +16,7 @@
 #include "machine.h"
 #include "cgroup/memcg.h"
 #include "tap.h"
-
-/*
- * A known bug of the model: a failing point carries the TODO directive and
- * does not make the binary fail (TAP 13). When the bug is fixed the point
- * passes and the TODO can go.
- */
-
-static smemcg_machine *new_machine(unsigned options)
-{
-	struct smemcg_config cfg;
-	smemcg_machine *sm = NULL;
-
-	smemcg_config_init(&cfg);
-	cfg.options = options;
-	if (smemcg_machine_new(&sm, &cfg)) {
-		printf("Bail out! cannot create a machine\n");
-		exit(1);
-	}
-	return sm;
-}
-
-static void must(int rc, smemcg_machine *sm, const char *what)
-{
-	if (rc) {
-		printf("Bail out! %s failed with %d: %s\n", what, rc, smemcg_last_error(sm));
-		exit(1);
-	}
-}
+#include "test_machine.h"
 
 /* The file's content, or "<errno N>" when the read fails. */
 static char *rd(smemcg_machine *sm, const char *path)
@@ -159,7 +132,7 @@ static const char *const numa_keys[] = {
 
 static void test_memory_formats(void)
 {
-	smemcg_machine *sm = new_machine(0);
+	smemcg_machine *sm = new_machine(0, 0);
 	char want[4096];
 	size_t i, n = 0;
 	char *got;
@@ -307,7 +280,7 @@ static void test_memory_formats(void)
 
 static void test_root_files(void)
 {
-	smemcg_machine *sm = new_machine(0);
+	smemcg_machine *sm = new_machine(0, 0);
 	static const char *const on_root[] = {
 		"cgroup.procs", "cgroup.threads", "cgroup.controllers",
 		"cgroup.subtree_control", "cgroup.max.descendants", "cgroup.max.depth",
@@ -349,7 +322,7 @@ static void test_root_files(void)
 
 static void test_cgroup_formats(void)
 {
-	smemcg_machine *sm = new_machine(0);
+	smemcg_machine *sm = new_machine(0, 0);
 	int p1, p2;
 	char buf[64];
 
@@ -466,7 +439,7 @@ static void test_cgroup_formats(void)
 
 static void test_subtree_control(void)
 {
-	smemcg_machine *sm = new_machine(0);
+	smemcg_machine *sm = new_machine(0, 0);
 	int p;
 
 	must(smemcg_cgroup_mkdir(sm, "/a"), sm, "mkdir /a");
@@ -530,7 +503,7 @@ static void test_subtree_control(void)
 
 static void test_mkdir_rmdir(void)
 {
-	smemcg_machine *sm = new_machine(0);
+	smemcg_machine *sm = new_machine(0, 0);
 	int p, m;
 
 	must(smemcg_file_write(sm, "/cgroup.subtree_control", "+memory"), sm, "+memory");
@@ -608,7 +581,7 @@ static void test_mkdir_rmdir(void)
  */
 static void test_max_below_usage(void)
 {
-	smemcg_machine *sm = new_machine(0);
+	smemcg_machine *sm = new_machine(0, 0);
 	enum smemcg_task_state st;
 	int p, m, sig = 0;
 
@@ -647,7 +620,7 @@ static void test_max_below_usage(void)
  */
 static void test_ids(void)
 {
-	smemcg_machine *sm = new_machine(0);
+	smemcg_machine *sm = new_machine(0, 0);
 	struct machine *mm = to_machine(sm);
 	char path[64];
 	int i, j, created = 0, rc = 0, first_err = 0;
@@ -706,7 +679,7 @@ static void test_ids(void)
  */
 static void test_wide_directory(void)
 {
-	smemcg_machine *sm = new_machine(0);
+	smemcg_machine *sm = new_machine(0, 0);
 	char path[64];
 	int i, bad_mkdir = 0, bad_exist = 0, bad_gone = 0, bad_again = 0;
 
