@@ -15,13 +15,11 @@
 # none one memcg stays dying: c0, cached with zero pages by the stock of the
 # CPU its first fault ran on (6.1's drain_all_stock skips empty stocks).
 set -u
-SMEMCG=${SMEMCG:-./smemcg}
-VG=${VG:-}
+. "$(dirname "$0")/../lib/tap.sh"
 here=$(dirname "$0")
 example=$here/../../examples/churn.smc
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
-n=0
 
 L=2048 G=512 S=256 N=40
 zombie_bytes=$((4096 + 1152 * 2 + 96 * (1280 + 752 * 2)))
@@ -34,16 +32,6 @@ value() {
 		in_sec && /^# [^ ]/ { in_sec = 0 }
 		in_sec && key == "" { print $2; exit }
 		in_sec && $2 == key { print $3; exit }' "$3"
-}
-
-check() {
-	n=$((n + 1))
-	if [ "$2" = "$3" ]; then
-		echo "ok $n - $1"
-	else
-		echo "not ok $n - $1"
-		echo "#   expected $3, got $2"
-	fi
 }
 
 # policy, zombies, pages moved, pages evicted, does the sidecar pay for L.
@@ -66,7 +54,7 @@ expect_table >"$tmp/table"
 while read -r pol zombies moved evicted sidecar_pays; do
 	out=$tmp/$pol.out
 	$VG "$SMEMCG" run --quiet --policy recharge="$pol" "$example" >"$out" 2>&1
-	check "churn under recharge=$pol runs" "$?" 0
+	is "churn under recharge=$pol runs" "$?" 0
 	z=$(value /proc/zombies dying_memcgs "$out")
 	mv=$(value /pod/memory.stat recharge_pgs_moved "$out")
 	ev=$(value /pod/memory.stat recharge_pgs_evicted "$out")
@@ -74,18 +62,18 @@ while read -r pol zombies moved evicted sidecar_pays; do
 	oom2=$(value /pod/sidecar/memory.events oom "$out")
 	waste=$(value /proc/zombies wasted_bytes "$out")
 	[ "$pol" = none ] && { mv=${mv:-0}; ev=${ev:-0}; }
-	check "$pol: zombies left" "$z" "$zombies"
-	check "$pol: nr_dying_descendants agrees" "$(value /cgroup.stat nr_dying_descendants "$out")" "$zombies"
-	check "$pol: pages moved" "$mv" "$moved"
-	check "$pol: pages evicted" "$ev" "$evicted"
-	check "$pol: no OOM in the pod or the sidecar" "$oom/$oom2" "0/0"
-	check "$pol: wasted bytes = zombies x $zombie_bytes" "$waste" "$((zombies * zombie_bytes))"
-	check "$pol: nothing recharged to the root" "$(value /memory.stat recharged_to_root "$out")" \
+	is "$pol: zombies left" "$z" "$zombies"
+	is "$pol: nr_dying_descendants agrees" "$(value /cgroup.stat nr_dying_descendants "$out")" "$zombies"
+	is "$pol: pages moved" "$mv" "$moved"
+	is "$pol: pages evicted" "$ev" "$evicted"
+	is "$pol: no OOM in the pod or the sidecar" "$oom/$oom2" "0/0"
+	is "$pol: wasted bytes = zombies x $zombie_bytes" "$waste" "$((zombies * zombie_bytes))"
+	is "$pol: nothing recharged to the root" "$(value /memory.stat recharged_to_root "$out")" \
 		"$([ "$pol" = none ] || echo 0)"
 	sc=$(value /pod/sidecar/memory.current "" "$out")
 	pays=no
 	[ "${sc:-0}" -ge $((L * 4096)) ] && pays=yes
-	check "$pol: the sidecar pays for the library: $sidecar_pays" "$pays" "$sidecar_pays"
+	is "$pol: the sidecar pays for the library: $sidecar_pays" "$pays" "$sidecar_pays"
 	printf '# %-9s %8s %12s %12s %5s %16s\n' "$pol" "$z" "${mv:-0}" "${ev:-0}" "$((oom + oom2))" "$waste"
 done <"$tmp/table"
 echo "1..$n"

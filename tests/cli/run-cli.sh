@@ -7,55 +7,12 @@
 #   SMEMCG  the smemcg binary (default build/smemcg)
 #   VG      a command prefix such as valgrind (optional)
 set -u
-SMEMCG=${SMEMCG:-build/smemcg}
-VG=${VG:-}
-case $SMEMCG in
-/*) ;;
-*) SMEMCG=$(pwd)/$SMEMCG ;;
-esac
+. "$(dirname "$0")/../lib/tap.sh"
 here=$(cd "$(dirname "$0")" && pwd)
 top=$(cd "$here/../.." && pwd)
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 
-n=0
-failed=0
-echo "TAP version 13"
-
-# ok COND-EXIT-STATUS DESCRIPTION
-pass() {
-	n=$((n + 1))
-	echo "ok $n - $1"
-}
-fail() {
-	n=$((n + 1))
-	echo "not ok $n - $1"
-	failed=$((failed + 1))
-	shift
-	for l in "$@"; do echo "#   $l"; done
-}
-check() {
-	desc=$1
-	shift
-	if "$@"; then pass "$desc"; else fail "$desc"; fi
-}
-# A known bug: the point carries the TODO directive and does not fail the run.
-todo() {
-	reason=$1 desc=$2
-	shift 2
-	n=$((n + 1))
-	if "$@"; then
-		echo "ok $n - $desc # TODO bug: $reason"
-	else
-		echo "not ok $n - $desc # TODO bug: $reason"
-	fi
-}
-
-# sm ARGS...: run smemcg; stdout in $tmp/out, stderr in $tmp/err, status in $rc
-sm() {
-	$VG "$SMEMCG" "$@" >"$tmp/out" 2>"$tmp/err"
-	rc=$?
-}
 sm_in() {
 	input=$1
 	shift
@@ -331,7 +288,7 @@ case "$SMEMCG${VG:-}" in
 esac
 script -qc true /dev/null >/dev/null 2>&1 || no_pty="script(1) cannot open a terminal here"
 if [ -n "$no_pty" ]; then
-	n=$((n + 1)); echo "ok $n - run progress line # SKIP $no_pty"
+	skip "run progress line" "$no_pty"
 else
 	script -qc "'$SMEMCG' run '$long' >/dev/null" "$tmp/pty.log" >/dev/null 2>&1
 	if grep -q "statements, simulated [0-9.]* s, [0-9.]* s" "$tmp/pty.log"; then
@@ -339,7 +296,7 @@ else
 		check "run progress line cleared at the end" grep -q "$(printf '\033')\\[K" "$tmp/pty.log"
 	else
 		# a fast machine may finish in under a second: then no line is due
-		n=$((n + 1)); echo "ok $n - run progress line # SKIP the run took under a second"
+		skip "run progress line" "the run took under a second"
 	fi
 	script -qc "'$SMEMCG' run --quiet '$long' >/dev/null" "$tmp/pty2.log" >/dev/null 2>&1
 	check "run --quiet: no progress line" sh -c '! grep -q statements "$1"' sh "$tmp/pty2.log"

@@ -8,29 +8,12 @@
 #   SMEMCG  the smemcg binary (default build/smemcg)
 #   VG      a command prefix such as valgrind (optional)
 set -u
-SMEMCG=${SMEMCG:-build/smemcg}
-VG=${VG:-}
-case $SMEMCG in
-/*) ;;
-*) SMEMCG=$(pwd)/$SMEMCG ;;
-esac
+. "$(dirname "$0")/../lib/tap.sh"
 here=$(cd "$(dirname "$0")" && pwd)
 top=$(cd "$here/../.." && pwd)
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 
-n=0
-echo "TAP version 13"
-pass() {
-	n=$((n + 1))
-	echo "ok $n - $1"
-}
-fail() {
-	n=$((n + 1))
-	echo "not ok $n - $1"
-	shift
-	for l in "$@"; do echo "#   $l"; done
-}
 M=1048576
 
 # csv FILE SECTION OBJECT METRIC COLUMN: a value of a compare csv (COLUMN 1
@@ -38,10 +21,6 @@ M=1048576
 csv() {
 	awk -F, -v s="$2" -v o="$3" -v m="$4" -v c="$5" \
 		'$1 == s && $2 == o && $3 == m { print $(4 + c); exit }' "$1" | tr -d '\r'
-}
-# is DESCRIPTION ACTUAL EXPECTED
-is() {
-	if [ "$2" = "$3" ]; then pass "$1"; else fail "$1" "got '$2', expected '$3'"; fi
 }
 
 compare() {

@@ -12,23 +12,16 @@
 #   SMEMCG  the smemcg binary (default $BUILD/smemcg)
 #   VG      a command prefix such as valgrind (optional)
 set -u
-BUILD=${BUILD:-build}
-SMEMCG=${SMEMCG:-$BUILD/smemcg}
-VG=${VG:-}
+. "$(dirname "$0")/../lib/tap.sh"
 here=$(cd "$(dirname "$0")" && pwd)
 top=$(cd "$here/../.." && pwd)
-case $SMEMCG in /*) ;; *) SMEMCG=$(pwd)/$SMEMCG ;; esac
-case $BUILD in /*) ;; *) BUILD=$(pwd)/$BUILD ;; esac
 sd=$BUILD/determinism/stock_drained
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
-n=0
-echo "TAP version 13"
 
-ok() { n=$((n + 1)); echo "ok $n - $1"; }
+# notok DESCRIPTION FILE...: a failure showing how each FILE and FILE.2 differ
 notok() {
-	n=$((n + 1))
-	echo "not ok $n - $1"
+	fail "$1"
 	shift
 	for f in "$@"; do
 		diff "$f" "$f.2" 2>/dev/null | head -10 | sed 's/^/#   /'
@@ -44,18 +37,16 @@ for s in tests/scenarios/*.smc examples/*.smc tests/determinism/*.smc; do
 	rc2=$?
 	# 0 or 1 (a failed expect) are results; 99 is valgrind's error, >128 a crash
 	if [ "$rc1" -gt 1 ] || [ "$rc2" -gt 1 ]; then
-		n=$((n + 1))
-		echo "not ok $n - twice: $s: exit status $rc1/$rc2"
+		fail "twice: $s: exit status $rc1/$rc2"
 	elif cmp -s "$tmp/a" "$tmp/a.2"; then
-		ok "twice, byte-identical: $s"
+		pass "twice, byte-identical: $s"
 	else
 		notok "twice, byte-identical: $s" "$tmp/a"
 	fi
 done
 
 if [ ! -x "$sd" ]; then
-	n=$((n + 1))
-	echo "not ok $n - $sd is missing (make $BUILD/determinism/stock_drained)"
+	fail "$sd is missing (make $BUILD/determinism/stock_drained)"
 else
 	# the scenario's own policies, without the values of kernel memory;
 	# then kmem=off, every value
@@ -77,11 +68,10 @@ else
 			rc2=$?
 			vals=$(grep -vc '^#' "$tmp/s")
 			if [ "$rc1" -ne 0 ] || [ "$rc2" -ne 0 ]; then
-				n=$((n + 1))
-				echo "not ok $n - stock on/off ($what): $s: exit status $rc1/$rc2"
+				fail "stock on/off ($what): $s: exit status $rc1/$rc2"
 				sed 's/^/#   /' "$tmp/s" | tail -5
 			elif cmp -s "$tmp/s" "$tmp/s.2"; then
-				ok "stock on/off ($what), drained, agree on $vals values: $s"
+				pass "stock on/off ($what), drained, agree on $vals values: $s"
 			else
 				notok "stock on/off ($what), drained, agree: $s" "$tmp/s"
 			fi

@@ -10,32 +10,13 @@
 #   BUILD   the build directory, for build/tests/test_svg (default build)
 #   VG      a command prefix such as valgrind (optional)
 set -u
-BUILD=${BUILD:-build}
-SMEMCG=${SMEMCG:-$BUILD/smemcg}
-VG=${VG:-}
+. "$(dirname "$0")/../lib/tap.sh"
 here=$(cd "$(dirname "$0")" && pwd)
 top=$(cd "$here/../.." && pwd)
-case $SMEMCG in /*) ;; *) SMEMCG=$(pwd)/$SMEMCG ;; esac
-case $BUILD in /*) ;; *) BUILD=$(pwd)/$BUILD ;; esac
 XML="$BUILD/tests/test_svg"
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 
-n=0
-echo "TAP version 13"
-pass() { n=$((n + 1)); echo "ok $n - $1"; }
-fail() {
-	n=$((n + 1)); echo "not ok $n - $1"; shift
-	for l in "$@"; do echo "#   $l"; done
-}
-check() {
-	desc=$1; shift
-	if "$@"; then pass "$desc"; else fail "$desc"; fi
-}
-sm() {
-	$VG "$SMEMCG" "$@" >"$tmp/out" 2>"$tmp/err"
-	rc=$?
-}
 count() { grep -o -- "$1" "$2" | wc -l | tr -d ' '; }
 
 # ---- usage and errors ----

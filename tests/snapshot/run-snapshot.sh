@@ -12,17 +12,7 @@
 #   BUILD   the build directory (default build): snapshot/test_snapshot, snapshot/snap_helper
 #   VG      a command prefix such as valgrind (optional)
 set -u
-BUILD=${BUILD:-build}
-SMEMCG=${SMEMCG:-$BUILD/smemcg}
-VG=${VG:-}
-case $SMEMCG in
-/*) ;;
-*) SMEMCG=$(pwd)/$SMEMCG ;;
-esac
-case $BUILD in
-/*) ;;
-*) BUILD=$(pwd)/$BUILD ;;
-esac
+. "$(dirname "$0")/../lib/tap.sh"
 here=$(cd "$(dirname "$0")" && pwd)
 # on the build's filesystem, not /tmp: the shared file must be a disk file, not tmpfs
 tmp=$(mktemp -d "$BUILD/snapshot-test.XXXXXX")
@@ -34,32 +24,6 @@ cleanup() {
 }
 trap cleanup EXIT
 
-n=0
-echo "TAP version 13"
-pass() {
-	n=$((n + 1))
-	echo "ok $n - $1"
-}
-fail() {
-	n=$((n + 1))
-	echo "not ok $n - $1"
-	shift
-	for l in "$@"; do echo "#   $l"; done
-}
-skip() {
-	n=$((n + 1))
-	echo "ok $n - $1 # SKIP $2"
-}
-check() {
-	desc=$1
-	shift
-	if "$@"; then pass "$desc"; else fail "$desc"; fi
-}
-# sm ARGS...: run smemcg; stdout in $tmp/out, stderr in $tmp/err, status in $rc
-sm() {
-	$VG "$SMEMCG" "$@" >"$tmp/out" 2>"$tmp/err"
-	rc=$?
-}
 rc_is() { [ "$rc" -eq "$1" ]; }
 err_has() { grep -q -e "$1" "$tmp/err"; }
 out_has() { grep -q -e "$1" "$tmp/out"; }
