@@ -108,8 +108,14 @@ static const char *const stat_keys[] = {
 };
 static const char *const event_keys[] = { "high", "max", "oom", "oom_kill", "oom_group_kill",
 					  NULL };
-static const char *const zombie_keys[] = { "dying_memcgs", "dying_memcgs_holding_ids",
-					   "memcg_ids_in_use", "wasted_bytes", NULL };
+static const char *const dying_key[] = { "nr_dying_descendants", NULL };
+/* an smemcg's own files: what it holds, and how often its limit was hit */
+static const char *const smemcg_stat_keys[] = { "shmem", "kernel", NULL };
+static const char *const smemcg_event_keys[] = { "max", NULL };
+/* /proc/zombies: counts, then bytes */
+static const char *const zombie_counts[] = { "dying_memcgs", "dying_memcgs_holding_ids",
+					     "memcg_ids_in_use", NULL };
+static const char *const zombie_sizes[] = { "wasted_bytes", NULL };
 
 static bool in_list(const char *s, const char *const *l)
 {
@@ -439,6 +445,41 @@ static uint64_t flat_u64(const char *text, const char *key)
 	return x;
 }
 
+/*
+ * Each of keys present in text, a flat-keyed file such as memory.stat, as
+ * the metric "PREFIX KEY" (PREFIX NULL: the key alone).
+ */
+static void emit_keys(struct child *c, enum cmp_section sec, const char *object,
+		      const char *prefix, const char *text, const char *const *keys,
+		      char unit)
+{
+	int k;
+
+	for (k = 0; text && keys[k]; k++) {
+		char *x = flat_get(text, keys[k]), metric[64];
+
+		if (!x)
+			continue;
+		if (prefix)
+			snprintf(metric, sizeof(metric), "%s %s", prefix, keys[k]);
+		else
+			snprintf(metric, sizeof(metric), "%s", keys[k]);
+		emit(c, sec, object, metric, unit, x);
+		free(x);
+	}
+}
+
+/* A one-value file of dir, as the metric FILE, when it can be read. */
+static void emit_file(struct child *c, enum cmp_section sec, smemcg_machine *m,
+		      const char *dir, const char *file, char unit)
+{
+	char *v = readf(m, dir, file);
+
+	if (v)
+		emit(c, sec, dir, file, unit, v);
+	free(v);
+}
+
 /* Split text into lines (the array and text are malloc'd; *n lines). */
 static char **split_lines(char *text, int *n)
 {
@@ -670,31 +711,17 @@ static void collect_cgroups(struct child *c, smemcg_machine *m, uint64_t node)
 			emit(c, CMP_CGROUP, p, "memory.current", CMP_BYTES, v);
 		}
 		free(v);
-		v = readf(m, p, "memory.peak");
-		if (v)
-			emit(c, CMP_CGROUP, p, "memory.peak", CMP_BYTES, v);
-		free(v);
+		emit_file(c, CMP_CGROUP, m, p, "memory.peak", CMP_BYTES);
 		v = readf(m, p, "memory.max");
 		if (v) {
 			emit(c, CMP_CGROUP, p, "memory.max", CMP_BYTES, v);
 			ci[i].limited = parse_u64(&ci[i].max, v);
 		}
 		free(v);
-		v = readf(m, p, "memory.swap.current");
-		if (v)
-			emit(c, CMP_CGROUP, p, "memory.swap.current", CMP_BYTES, v);
-		free(v);
+		emit_file(c, CMP_CGROUP, m, p, "memory.swap.current", CMP_BYTES);
 		stat = readf(m, p, "memory.stat");
 		if (stat) {
-			for (k = 0; stat_keys[k]; k++) {
-				char *x = flat_get(stat, stat_keys[k]), metric[64];
-
-				if (!x)
-					continue;
-				snprintf(metric, sizeof(metric), "memory.stat %s", stat_keys[k]);
-				emit(c, CMP_CGROUP, p, metric, CMP_BYTES, x);
-				free(x);
-			}
+			emit_keys(c, CMP_CGROUP, p, "memory.stat", stat, stat_keys, CMP_BYTES);
 			ci[i].anon = flat_u64(stat, "anon");
 			ci[i].file = flat_u64(stat, "file");
 			ci[i].shmem = flat_u64(stat, "shmem");
@@ -709,24 +736,10 @@ static void collect_cgroups(struct child *c, smemcg_machine *m, uint64_t node)
 		}
 		free(stat);
 		ev = readf(m, p, "memory.events");
-		for (k = 0; ev && event_keys[k]; k++) {
-			char *x = flat_get(ev, event_keys[k]), metric[64];
-
-			if (!x)
-				continue;
-			snprintf(metric, sizeof(metric), "memory.events %s", event_keys[k]);
-			emit(c, CMP_CGROUP, p, metric, CMP_COUNT, x);
-			free(x);
-		}
+		emit_keys(c, CMP_CGROUP, p, "memory.events", ev, event_keys, CMP_COUNT);
 		free(ev);
 		cst = readf(m, p, "cgroup.stat");
-		if (cst) {
-			char *x = flat_get(cst, "nr_dying_descendants");
-
-			if (x)
-				emit(c, CMP_CGROUP, p, "cgroup.stat nr_dying_descendants", CMP_COUNT, x);
-			free(x);
-		}
+		emit_keys(c, CMP_CGROUP, p, "cgroup.stat", cst, dying_key, CMP_COUNT);
 		free(cst);
 		sm = readf(m, p, "memory.smemcg");
 		if (sm) {
@@ -803,35 +816,13 @@ static void collect_smemcgs(struct child *c, smemcg_machine *m)
 
 		sb_init(&obj);
 		sb_printf(&obj, "@%s", names[i]);
-		v = readf(m, obj.buf, "memory.current");
-		if (v)
-			emit(c, CMP_SMEMCG, obj.buf, "memory.current", CMP_BYTES, v);
-		free(v);
-		v = readf(m, obj.buf, "memory.max");
-		if (v)
-			emit(c, CMP_SMEMCG, obj.buf, "memory.max", CMP_BYTES, v);
-		free(v);
+		emit_file(c, CMP_SMEMCG, m, obj.buf, "memory.current", CMP_BYTES);
+		emit_file(c, CMP_SMEMCG, m, obj.buf, "memory.max", CMP_BYTES);
 		v = readf(m, obj.buf, "memory.stat");
-		if (v) {
-			char *x = flat_get(v, "shmem");
-
-			if (x)
-				emit(c, CMP_SMEMCG, obj.buf, "memory.stat shmem", CMP_BYTES, x);
-			free(x);
-			x = flat_get(v, "kernel");
-			if (x)
-				emit(c, CMP_SMEMCG, obj.buf, "memory.stat kernel", CMP_BYTES, x);
-			free(x);
-		}
+		emit_keys(c, CMP_SMEMCG, obj.buf, "memory.stat", v, smemcg_stat_keys, CMP_BYTES);
 		free(v);
 		v = readf(m, obj.buf, "memory.events");
-		if (v) {
-			char *x = flat_get(v, "max");
-
-			if (x)
-				emit(c, CMP_SMEMCG, obj.buf, "memory.events max", CMP_COUNT, x);
-			free(x);
-		}
+		emit_keys(c, CMP_SMEMCG, obj.buf, "memory.events", v, smemcg_event_keys, CMP_COUNT);
 		free(v);
 		v = readf(m, obj.buf, "attached");
 		if (v) {
@@ -1039,21 +1030,15 @@ static int run_child(const struct cmp_spec *spec, int fd)
 	m = model_backend_machine(c.mb);
 	if (m) {
 		char *z = NULL;
-		int k;
 
 		emitf(&c, CMP_OUTCOME, "", "simulated time", CMP_NS, "%" PRIu64, smemcg_now_ns(m));
 		collect_tasks(&c, m);
 		collect_cgroups(&c, m, node_memory(spec->script));
 		collect_smemcgs(&c, m);
-		if (!smemcg_file_read(&z, m, "/proc/zombies"))
-			for (k = 0; zombie_keys[k]; k++) {
-				char *x = flat_get(z, zombie_keys[k]);
-
-				if (x)
-					emit(&c, CMP_ZOMBIES, "/proc/zombies", zombie_keys[k],
-					     unit_of("/proc/zombies", zombie_keys[k]), x);
-				free(x);
-			}
+		if (!smemcg_file_read(&z, m, "/proc/zombies")) {
+			emit_keys(&c, CMP_ZOMBIES, "/proc/zombies", NULL, z, zombie_counts, CMP_COUNT);
+			emit_keys(&c, CMP_ZOMBIES, "/proc/zombies", NULL, z, zombie_sizes, CMP_BYTES);
+		}
 		free(z);
 	}
 	emit_errs(&c);
