@@ -96,10 +96,10 @@ int smemcg_check(smemcg_machine *sm)
 
 	mnt_pages = xcalloc((size_t)ms->nr_mounts + 1, sizeof(long));
 	for (i = 0; i < ms->objs.nr; i++) {
-		struct memobj *obj = ms->objs.objs[i];
+		struct memobj *obj = memobj_at(m, i);
 		uint64_t d;
 
-		if ((uintptr_t)obj & 1)
+		if (!obj)
 			continue;
 		for (d = 0; d < obj->dir_len; d++) {
 			uint32_t leaf = obj->dir[d];

@@ -73,11 +73,6 @@ static const char *mm_name(struct machine *m, struct mm_struct *mm)
 	return "?";
 }
 
-static bool in_subtree(const struct mem_cgroup *memcg, const struct mem_cgroup *root)
-{
-	return mem_cgroup_is_descendant(memcg, root);
-}
-
 static void describe_page(struct machine *m, struct memobj *obj, pgh_t h,
 			  struct mem_cgroup *owner, struct mem_cgroup *x,
 			  struct items *it)
@@ -131,6 +126,27 @@ static void describe_page(struct machine *m, struct memobj *obj, pgh_t h,
 	}
 }
 
+struct explain_walk {
+	struct mem_cgroup *x;
+	struct items *it;
+};
+
+/* memobj_for_each visitor: a resident user page charged in x's subtree */
+static void explain_page(struct machine *m, struct memobj *obj, uint64_t idx, pgh_t h,
+			 void *arg)
+{
+	struct explain_walk *w = arg;
+	uint32_t o = *page_owner(&m->pages, h);
+	struct mem_cgroup *owner;
+
+	(void)idx;
+	if (page_state(&m->pages, h) != PS_PRESENT || o == OWNER_NONE)
+		return;
+	owner = memcg_of_slot(m, o);
+	if (mem_cgroup_is_descendant(owner, w->x))
+		describe_page(m, obj, h, owner, w->x, w->it);
+}
+
 static int cmp_items(const void *a, const void *b)
 {
 	const struct item *x = a, *y = b;
@@ -146,7 +162,7 @@ int explain_cgroup(struct machine *m, const char *path, struct strbuf *out)
 	struct mem_cgroup *x, *pos = NULL;
 	struct items it = { NULL, 0, 0 };
 	long st[MEMCG_NR_STATS], total, stock = 0, k;
-	uint32_t i, s;
+	uint32_t i;
 	int c;
 
 	if (!cg)
@@ -156,27 +172,11 @@ int explain_cgroup(struct machine *m, const char *path, struct strbuf *out)
 	x = cg->memcg;
 	/* every user page charged in the subtree */
 	for (i = 0; i < m->mm->objs.nr; i++) {
-		struct memobj *obj = m->mm->objs.objs[i];
-		uint64_t d;
+		struct memobj *obj = memobj_at(m, i);
+		struct explain_walk w = { x, &it };
 
-		if ((uintptr_t)obj & 1)
-			continue;
-		for (d = 0; d < obj->dir_len; d++) {
-			if (obj->dir[d] == PAGE_NIL)
-				continue;
-			for (s = 0; s < LEAF_PAGES; s++) {
-				pgh_t h = (obj->dir[d] << LEAF_SHIFT) | s;
-				uint32_t o = *page_owner(&m->pages, h);
-				struct mem_cgroup *owner;
-
-				if (page_state(&m->pages, h) != PS_PRESENT || o == OWNER_NONE)
-					continue;
-				owner = memcg_of_slot(m, o);
-				if (!in_subtree(owner, x))
-					continue;
-				describe_page(m, obj, h, owner, x, &it);
-			}
-		}
+		if (obj)
+			memobj_for_each(m, obj, 0, UINT64_MAX, explain_page, &w);
 	}
 	memcg_stat_subtree(x, st);
 	add(&it, "kernel stacks", "fork, charged to the forking task (kmem)", st[MEMCG_KERNEL_STACK] / 4);

@@ -128,10 +128,10 @@ static void scan_unlisted(struct machine *m, struct mem_cgroup *memcg,
 	uint32_t i, s;
 
 	for (i = 0; i < ms->objs.nr && (memcg->refs_swap || move_pages); i++) {
-		struct memobj *obj = ms->objs.objs[i];
+		struct memobj *obj = memobj_at(m, i);
 		uint64_t d;
 
-		if ((uintptr_t)obj & 1)
+		if (!obj)
 			continue;
 		for (d = 0; d < obj->dir_len; d++) {
 			if (obj->dir[d] == PAGE_NIL)

@@ -69,6 +69,14 @@ struct memobj *memobj_of_id(const struct machine *m, uint32_t id)
 	return m->mm->objs.objs[id];
 }
 
+struct memobj *memobj_at(const struct machine *m, uint32_t i)
+{
+	struct memobj *obj = m->mm->objs.objs[i];
+
+	/* a free slot holds the next free id, shifted and tagged with bit 0 */
+	return ((uintptr_t)obj & 1) ? NULL : obj;
+}
+
 pgh_t memobj_slot(struct machine *m, struct memobj *obj, uint64_t idx)
 {
 	uint64_t d = idx >> LEAF_SHIFT;

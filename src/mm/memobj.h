@@ -65,6 +65,8 @@ void memobj_free(struct machine *m, struct memobj *obj);
 /* Free unconditionally (machine teardown). */
 void memobj_destroy(struct machine *m, struct memobj *obj);
 struct memobj *memobj_of_id(const struct machine *m, uint32_t id);
+/* The object in table slot i, or NULL when the slot is on the free list. */
+struct memobj *memobj_at(const struct machine *m, uint32_t i);
 
 /* The handle of the slot at idx, or PAGE_NIL when there is no leaf. */
 static inline pgh_t memobj_lookup(const struct machine *m, const struct memobj *obj,

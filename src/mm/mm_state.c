@@ -54,7 +54,7 @@ void mm_state_free(struct machine *m)
 	}
 	free(ms->tasks);
 	for (i = 0; i < (int)ms->objs.nr; i++)
-		if (!((uintptr_t)ms->objs.objs[i] & 1))
+		if (memobj_at(m, (uint32_t)i))
 			memobj_destroy(m, ms->objs.objs[i]);
 	free(ms->objs.objs);
 	strmap_free(&ms->paths);
