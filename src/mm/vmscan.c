@@ -536,7 +536,8 @@ long try_to_free_mem_cgroup_pages(struct machine *m, struct mem_cgroup *memcg,
 	return do_try_to_free_pages(m, &sc);
 }
 
-long try_to_free_pages(struct machine *m, long nr_pages, unsigned gfp)
+/* Reclaim from the whole machine: direct reclaim, or kswapd's. */
+static long reclaim_machine(struct machine *m, long nr_pages, bool kswapd, bool may_swap)
 {
 	struct scan_control sc;
 
@@ -544,21 +545,18 @@ long try_to_free_pages(struct machine *m, long nr_pages, unsigned gfp)
 	sc.nr_to_reclaim = MAX(nr_pages, (long)SWAP_CLUSTER_MAX);
 	sc.target = m->root_mem_cgroup;
 	sc.priority = DEF_PRIORITY;
+	sc.kswapd = kswapd;
 	sc.may_unmap = true;
-	sc.may_swap = !(gfp & GFP_NOSWAP);
+	sc.may_swap = may_swap;
 	return do_try_to_free_pages(m, &sc);
+}
+
+long try_to_free_pages(struct machine *m, long nr_pages, unsigned gfp)
+{
+	return reclaim_machine(m, nr_pages, false, !(gfp & GFP_NOSWAP));
 }
 
 long kswapd_reclaim(struct machine *m, long nr_pages)
 {
-	struct scan_control sc;
-
-	memset(&sc, 0, sizeof(sc));
-	sc.nr_to_reclaim = MAX(nr_pages, (long)SWAP_CLUSTER_MAX);
-	sc.target = m->root_mem_cgroup;
-	sc.priority = DEF_PRIORITY;
-	sc.kswapd = true;
-	sc.may_unmap = true;
-	sc.may_swap = true;
-	return do_try_to_free_pages(m, &sc);
+	return reclaim_machine(m, nr_pages, true, true);
 }
