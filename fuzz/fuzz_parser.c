@@ -47,6 +47,7 @@ struct budget {
 	uint64_t pages;
 	bool machine_ok;	/* memory= given and small */
 	bool over;
+	bool stopped;		/* a statement did not parse: the run ends there */
 };
 
 static uint64_t pages_of(uint64_t bytes)
@@ -121,15 +122,14 @@ static void walk(struct budget *b, const struct smc_script *s, int first, int la
 			/* the run stops here */
 			if (subst)
 				smc_line_free(&sub);
-			b->over = b->over || false;
-			b->steps = -b->steps - 1;	/* mark: stopped */
+			b->stopped = true;
 			return;
 		}
 		if (st.op == SMC_REPEAT) {
 			uint64_t k;
 			int end = s->match[i];
 
-			for (k = 0; k < st.count && !b->over && b->steps >= 0; k++) {
+			for (k = 0; k < st.count && !b->over && !b->stopped; k++) {
 				if (++b->steps > FUZZ_MAX_STEPS)
 					b->over = true;
 				else
@@ -144,7 +144,7 @@ static void walk(struct budget *b, const struct smc_script *s, int first, int la
 		smc_stmt_free(&st);
 		if (subst)
 			smc_line_free(&sub);
-		if (b->steps < 0)
+		if (b->stopped)
 			return;
 	}
 }
