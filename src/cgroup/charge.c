@@ -21,6 +21,13 @@ long mem_cgroup_margin(const struct mem_cgroup *memcg)
 	return count < limit ? limit - count : 0;
 }
 
+/* Give nr_pages back to memcg's counter chain (an underflow is recorded). */
+static void uncharge_counters(struct machine *m, struct mem_cgroup *memcg, long nr_pages)
+{
+	m->page_counter_underflows += page_counter_uncharge(&memcg->memory, nr_pages);
+	memcg->direct -= nr_pages;
+}
+
 static struct memcg_stock *this_stock(struct machine *m)
 {
 	return &m->cpus[m->current_cpu].stock;
@@ -47,9 +54,7 @@ static void drain_one(struct machine *m, struct memcg_stock *stock)
 	if (!old)
 		return;
 	if (stock->nr_pages) {
-		m->page_counter_underflows +=
-			page_counter_uncharge(&old->memory, stock->nr_pages);
-		old->direct -= stock->nr_pages;
+		uncharge_counters(m, old, stock->nr_pages);
 		stock->nr_pages = 0;
 	}
 	stock->cached = NULL;
@@ -67,9 +72,7 @@ void refill_stock(struct machine *m, struct mem_cgroup *memcg, long nr_pages)
 	struct memcg_stock *stock = this_stock(m);
 
 	if (!m->policy.stock) {
-		m->page_counter_underflows +=
-			page_counter_uncharge(&memcg->memory, nr_pages);
-		memcg->direct -= nr_pages;
+		uncharge_counters(m, memcg, nr_pages);
 		return;
 	}
 	if (stock->cached != memcg) {
@@ -120,9 +123,7 @@ void memcg_uncharge(struct machine *m, struct mem_cgroup *memcg, long nr_pages)
 {
 	if (mem_cgroup_is_root(memcg))
 		return;
-	m->page_counter_underflows +=
-		page_counter_uncharge(&memcg->memory, nr_pages);
-	memcg->direct -= nr_pages;
+	uncharge_counters(m, memcg, nr_pages);
 	if (unlikely(memcg->smemcg))
 		smemcg_charged(m, memcg->smemcg, -nr_pages);
 }
@@ -281,9 +282,7 @@ int try_charge_slow(struct machine *m, struct mem_cgroup *memcg, unsigned gfp,
 	err = try_charge_memcg(m, memcg, gfp | GFP_NOBATCH, nr_pages);
 	if (!err && smemcg_charged(m, memcg->smemcg, nr_pages)) {
 		/* the attached memcgs never saw it: undo the smemcg's own charge only */
-		m->page_counter_underflows +=
-			page_counter_uncharge(&memcg->memory, nr_pages);
-		memcg->direct -= nr_pages;
+		uncharge_counters(m, memcg, nr_pages);
 		err = -ENOMEM;
 	}
 	return err;
