@@ -172,3 +172,10 @@ $(DETERMINISM_BIN): tests/determinism/stock_drained.c $(LIB)
 	$(CC) $(CPPFLAGS) -Isrc $(ALL_CFLAGS) -o $@ $< $(LIB) $(LDFLAGS) -lm
 
 test valgrind: $(DETERMINISM_BIN)
+
+# ---- flakiness hunt: `make test` 20 times from a private clone beside a
+# second `make test` loop and a CPU hog (scripts/stress-test.sh; RUNS=N)
+stress-test:
+	sh scripts/stress-test.sh
+
+.PHONY: stress-test

@@ -169,20 +169,9 @@ is "smemcg borrow: /pod/c2 borrows nothing once unmapped" \
 	"$(csv "$tmp/b.csv" cgroup /pod/c2 'memory.smemcg podshm (borrowed)' 1)" 0
 
 # ---- the demo (its story and its numbers are the demo's own business) ----
-start=$(date +%s%N 2>/dev/null || echo 0)
 $VG "$SMEMCG" demo >"$tmp/demo" 2>&1
 rc=$?
-end=$(date +%s%N 2>/dev/null || echo 0)
 is "demo exits 0" "$rc" 0
-case "$SMEMCG$VG" in
-*asan*|*valgrind*) pass "demo timing not measured under a sanitizer # SKIP" ;;
-*)
-	if [ "$start" != 0 ] && [ $(((end - start) / 1000000)) -lt 1000 ]; then
-		pass "demo runs in under a second"
-	else
-		fail "demo runs in under a second" "$(((end - start) / 1000000)) ms"
-	fi ;;
-esac
 for w in first-touch memcg= common-ancestor smemcg; do
 	grep -q -- "$w" "$tmp/demo" && pass "demo shows $w" || fail "demo shows $w"
 done
@@ -382,21 +371,15 @@ else
 fi
 
 # ---- a run that crashes: exit 1, the column says how ----
+# The run is killed by its CPU-time limit (RLIMIT_CPU, inherited by the
+# forked run; soft = hard, so the kernel sends SIGKILL): it dies after one
+# second of its own CPU time whatever else the machine does, where finding
+# and killing it from here would race with its end.
 case "$VG" in
 *valgrind*) pass "crash check skipped under valgrind # SKIP" ;;
 *)
-	"$SMEMCG" compare --quiet --jobs 1 --only outcome "$here/long.smc" >"$tmp/c.out" 2>"$tmp/c.err" &
-	cpid=$!
-	child=""
-	i=0
-	while [ -z "$child" ] && [ $i -lt 100 ]; do
-		# the forked run: a process whose parent is cpid (/proc, no pgrep needed)
-		child=$(awk -v p="$cpid" '{ sub(/.*\) /, ""); if ($2 == p) { split(FILENAME, f, "/"); print f[3]; exit } }' /proc/[0-9]*/stat 2>/dev/null)
-		[ -n "$child" ] || sleep 0.05
-		i=$((i + 1))
-	done
-	[ -n "$child" ] && kill -KILL "$child"
-	wait "$cpid"
+	(ulimit -t 1 && exec "$SMEMCG" compare --quiet --jobs 1 --only outcome "$here/long.smc") \
+		>"$tmp/c.out" 2>"$tmp/c.err"
 	rc=$?
 	is "a run killed by SIGKILL: exit 1" "$rc" 1
 	ok_if "the column says the run crashed, killed by signal 9" grep -q "crashed: killed by signal 9" "$tmp/c.out"
