@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: GPL-2.0-only
 # smemcg: plain Makefile. `make` builds libsmemcg.a and ./smemcg;
 # `make test` runs every test; `make asan` builds and tests with
 # AddressSanitizer+UndefinedBehaviorSanitizer into build/asan.

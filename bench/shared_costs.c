@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-only
 /*
  * shared_costs: what the proposals' bookkeeping costs, for two closing
  * questions that the speedtest driver does not ask.

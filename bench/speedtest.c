@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-only
 /*
  * speedtest: the smemcg performance driver (issue 10), in the style of
  * SQLite's speedtest1. One line per figure: name, measured value, target,

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-only
 /*
  * libFuzzer target: the input bytes are decoded into a small machine, a
  * policy set (every value of every key is reachable), a random cgroup

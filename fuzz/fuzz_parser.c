@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-only
 /*
  * libFuzzer target: arbitrary bytes through the scenario lexer, parser and
  * validator (smc_script_load_n, smc_script_validate) and, when they accept

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: GPL-2.0-only
 # Minimizes each target's working corpus (build/fuzz/corpus/TARGET plus the
 # committed one) into fuzz/corpus/TARGET with libFuzzer's -merge=1: the
 # smallest set of inputs that keeps the coverage. Run after `make fuzz`.

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: GPL-2.0-only
 # Runs one libFuzzer target for SECONDS: fuzz/run-fuzz.sh TARGET SECONDS
 # The working corpus is build/fuzz/corpus/TARGET (new inputs go there),
 # seeded from the committed fuzz/corpus/TARGET (and, for the parser, every

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-only
 /*
  * Replays fuzz inputs through a target's LLVMFuzzerTestOneInput without
  * libFuzzer (built with the ordinary compiler for `make test`). Arguments

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
 /*
  * smemcg: a deterministic userspace model of the Linux 6.1 memory cgroup
  * controller (cgroup v2), with the unmerged proposals for shared memory

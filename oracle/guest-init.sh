@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: GPL-2.0-only
 # /init of the oracle's guest (busybox sh, pid 1, built into the initramfs by
 # oracle/run.sh). Prepares a machine for cgroup v2 memory scenarios, runs
 # /smemcg-guest once and powers off.

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: GPL-2.0-only
 # The oracle stage (for .ci/run and `make oracle`): every upstream scenario
 # of tests/oracle/ on the model and on Debian's Linux 6.1 in QEMU, compared
 # value by value with `smemcg diff` (docs/oracle.md). Exit status non-zero

@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: GPL-2.0-only
 # Runs a static guest program once on a stock Debian 6.1 kernel under QEMU
 # (software emulation) and prints what the program printed.
 #

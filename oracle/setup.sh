@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: GPL-2.0-only
 # Prepares the real-kernel oracle: host tools (qemu, a static busybox, cpio, xz)
 # and a stock Debian kernel (vmlinuz plus the few modules the guest loads),
 # cached under ${SMEMCG_ORACLE_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/smemcg-oracle}.

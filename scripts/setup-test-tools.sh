@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: GPL-2.0-only
 # Installs the tools of the optional test suites from Debian's packages:
 #   clang     libFuzzer and the sanitizers for `make fuzz` / `make fuzz-smoke`
 #   valgrind  for `make valgrind`

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-only
 /*
  * The invariant checker (smemcg_check, `smemcg run --check`): recounts the
  * whole machine from its pages and compares with every counter.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-only
 /*
  * smemcg_explain: why a cgroup is charged what it is. Every page charged
  * in the cgroup's subtree is attributed to the object it belongs to (a

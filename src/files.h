@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
 /*
  * Files outside the cgroup tree: the model's /proc files and the control
  * files of shared memory cgroups (@NAME/FILE).

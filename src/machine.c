@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-only
 /*
  * The public API over the model: a machine object, policies, and the entry
  * points the scenario language maps onto. Every entry point that runs as a

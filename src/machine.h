@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
 /*
  * The simulated machine: every object of the model hangs off one struct
  * machine, the thing the public API calls smemcg_machine. No globals: two

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: GPL-2.0-only
 # Runs every test: unit test binaries (TAP), scenario tests (tests/scenarios/*.smc
 # through `smemcg run`), the bad-input catalog (tests/bad/), and CLI checks.
 # Prints each suite's result and ends with `tests: N passed, M failed`.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-only
 /*
  * smemcg-guest: the oracle's guest program. oracle/run.sh boots it as
  * /smemcg-guest in the QEMU guest; `smemcg kernel` and `smemcg diff` start

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-only
 /*
  * The real-kernel backend: each scenario statement becomes real system
  * calls inside the oracle's QEMU guest (Debian's Linux 6.1, cgroup v2 at

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
 /*
  * The real-kernel backend of the scenario interpreter: runs each statement
  * with real system calls inside the oracle's QEMU guest (docs/oracle.md).

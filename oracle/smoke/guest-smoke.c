@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-only
 /*
  * Smoke test of the real-kernel oracle: runs as /smemcg-guest in the QEMU
  * guest (oracle/run.sh) and prints what the kernel's memcg files show around

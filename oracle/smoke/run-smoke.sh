@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: GPL-2.0-only
 # Smoke test of the real-kernel oracle: builds guest-smoke.c (static), runs it
 # once through oracle/run.sh, prints what the kernel showed and checks that
 # the numbers are plausible. Extra arguments go to run.sh (e.g. --cpus 1).

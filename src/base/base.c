@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-only
 /*
  * Checked allocation, strbuf, errno names, memparse().
  * memparse() follows lib/cmdline.c's behaviour: base-0 number, binary

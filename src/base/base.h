@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
 /*
  * Small helpers every layer uses: checked allocation, a growable string
  * buffer, errno names, and the kernel's memparse() rules for sizes.

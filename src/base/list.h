@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
 /*
  * Intrusive doubly-linked list, the kernel's list_head idea: the node is
  * embedded in the object, so membership costs no allocation.

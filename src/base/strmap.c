@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-only
 /* String -> int64 map. Entries are never removed: names are reused by
  * overwriting, which is all the scenario layer needs. */
 #include "strmap.h"

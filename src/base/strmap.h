@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
 /*
  * A string -> int64 map (open addressing, FNV-1a), for the names a
  * scenario gives to processes, mappings and fds.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-only
 /*
  * The cgroup tree (kernel/cgroup/cgroup.c): names and paths, mkdir and
  * rmdir, the dying state of removed cgroups, subtree_control with the

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-only
 /*
  * try_charge, the per-CPU stock and memory.high enforcement, after
  * mm/memcontrol.c of Linux 6.1.

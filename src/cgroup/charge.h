@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
 /*
  * The memcg charge path: try_charge with the per-CPU stock and the retry
  * loop (reclaim, drain, OOM), uncharge, and memory.high enforcement on

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-only
 /*
  * The cgroup core files and the memory controller's files, Linux 6.1.
  * Values written are stripped of surrounding blanks (strstrip) before

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
 /*
  * Control files of the cgroup filesystem: the cgroup core files and the
  * memory controller's, with the kernel's formats, existence rules (which

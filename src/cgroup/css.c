@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-only
 /*
  * css callbacks of the memory controller: where the layers above hook into
  * a memcg's lifecycle (objcg for kernel memory, extensions, recharging),

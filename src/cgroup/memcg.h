@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
 /*
  * Memory cgroups and the cgroup tree they live in (cgroup v2).
  *

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-only
 /*
  * obj_cgroup after mm/memcontrol.c (6.1): creation at online, reparenting
  * at offline, page-granular charging (memcg_account_kmem + try_charge),

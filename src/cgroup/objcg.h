@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
 /*
  * obj_cgroup: the indirection kernel memory is charged through (5.9+).
  * A kernel object or page records its objcg, not its memcg; when a memcg

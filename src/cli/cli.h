@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
 /*
  * The smemcg command line: one file per subcommand, over the public API
  * and the scenario module.

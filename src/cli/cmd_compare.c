@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-only
 /*
  * smemcg compare: one scenario under the cross product of policy values,
  * each combination in its own forked process, side by side.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-only
 /*
  * smemcg demo: the story users care about (the README's first command). A
  * pod whose two containers share a tmpfs and a library, a buffer pinned

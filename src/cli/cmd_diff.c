@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-only
 /*
  * smemcg diff: every scenario on the model (in-process) and on the real
  * kernel (QEMU), and a table of every value the scenario looked at, with

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-only
 /*
  * smemcg kernel: scenarios on a real Linux 6.1 kernel in QEMU (the oracle,
  * docs/oracle.md). Same TAP and summary line as `smemcg run`.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-only
 /*
  * smemcg report: run one scenario on the model under every combination of
  * the given policy values and write DIR/index.html, a self-contained page of

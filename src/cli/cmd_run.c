@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-only
 /*
  * smemcg run: scenarios on the model, TAP on stdout, a summary line, exit
  * status 1 when anything failed.

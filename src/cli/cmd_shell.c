@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-only
 /*
  * smemcg shell: the scenario language typed interactively. Each statement
  * runs when its line is complete (a repeat block when its `end` arrives);

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-only
 /*
  * smemcg snapshot: write a scenario that rebuilds what live Linux
  * processes have charged to their memory cgroups (src/snapshot/,

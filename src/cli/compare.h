@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
 /*
  * The engine of `smemcg compare` (and of `smemcg demo`): run one scenario
  * per column, each in its own forked process, and gather, at the end of

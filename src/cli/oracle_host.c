@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-only
 /*
  * The host side of the real-kernel oracle (see oracle_host.h and
  * docs/oracle.md).

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
 /*
  * The host side of the real-kernel oracle, shared by `smemcg kernel` and
  * `smemcg diff`: groups scenarios by machine configuration, boots one QEMU

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-only
 /* Names and units of memory.stat items and memory.events counters (6.1). */
 #include "memcg_stat.h"
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
 /*
  * The statistics and events of a memory cgroup: memory.stat items in the
  * order Linux 6.1 prints them, with the unit each is kept in, and the

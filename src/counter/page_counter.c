@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-only
 /*
  * page_counter, after mm/page_counter.c (6.1) and, for effective
  * protection, mm/memcontrol.c's effective_protection() of the same release.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
 /*
  * page_counter: a hierarchical usage counter with limits and protection,
  * modelled on the kernel's mm/page_counter.c (Linux 6.1).

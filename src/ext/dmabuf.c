@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-only
 /*
  * dma_bufs (seed 000's example of shared memory that outlives its
  * allocator): SIZE bytes of pages allocated at once, charged to the

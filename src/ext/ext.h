@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
 /*
  * Narrow hooks from the memory model (layer 3) into the extensions
  * (layer 4): pins, kernel memory objects, dma_bufs.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-only
 /*
  * Kernel memory: slab objects, kernel stacks, dentries and inodes, per-CPU
  * memory of memcgs, and seed 004's kmem limit.

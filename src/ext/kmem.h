@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
 /*
  * Kernel memory (seed 004, Glauber Costa's kmem controller, on 6.1's
  * obj_cgroup accounting): slab caches of kernel objects charged byte by

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-only
 /*
  * Charge moving at attach (cgroup v1's memory.move_charge_at_immigrate,
  * offered on the model's v2 as an extension), with the ownership rule of

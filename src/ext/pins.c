@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-only
 /*
  * Pinned memory accounted to the pinner's cgroup (seed 000, Alistair
  * Popple's pins controller and vm_account).

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-only
 /*
  * What becomes of a memcg's pages when it goes offline (seed 002).
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
 /*
  * Zombie memcgs and the recharge toolkit (seed 002: T.J. Mercier, Yosry
  * Ahmed, Chris Li, LSF/MM/BPF 2023; Yosry Ahmed's "memory recharging for

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-only
 /*
  * Remote charging (seed 001, Mina Almasry: memcg= mount option) and the
  * common-ancestor alternative (Johannes Weiner's reply to it).

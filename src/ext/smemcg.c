@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-only
 /*
  * Shared memory cgroups with borrow counters (seed 000).
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
 /*
  * Shared memory cgroups (seed 000, Chris Li): a charge counter with the
  * lifetime of the shared object it accounts (a tmpfs mount, dma_bufs),

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-only
 /*
  * Files, the page cache, dirty pages and writeback.
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
 /*
  * Files and the page cache: a disk filesystem (clean page cache after
  * writeback, dropped by reclaim) and tmpfs (shmem pages, swap-backed,

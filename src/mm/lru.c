@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-only
 /*
  * LRU list maintenance. The list stats (inactive_anon, ...) of memory.stat
  * move with every add and delete, so they are always exact; the kernel's

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
 /*
  * Per-memcg LRU lists (the lruvec of one node): inactive/active anon,
  * inactive/active file, unevictable, as doubly-linked lists threaded

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
 /*
  * Memory objects: what pages belong to. An anon layer (an anon_vma of
  * private memory, stacked copy-on-write at fork), a file's page cache or a

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-only
 /*
  * Address spaces: creation, fork, teardown, the mm->owner hand-off of
  * 6.1's kernel/exit.c, and mm->memcg (seed 003, Eric Biederman): the mm

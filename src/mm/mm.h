@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
 /*
  * Address spaces: the model's mm_struct, with the memcg the mm's user
  * pages are charged to found through mm->owner (6.1) or held in mm->memcg

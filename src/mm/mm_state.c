@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-only
 /* Creation and teardown of a machine's layer-3 state. */
 #include "mm_state.h"
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
 /*
  * Layer-3 state of a machine: tasks, memory objects, files and mounts,
  * physical memory (one zone) and the swap device.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-only
 /*
  * tmpfs mounts (mm/shmem.c options) and /proc/mounts lines. The seed 001
  * memcg= option is parsed here and checked by the remote-charging rules.

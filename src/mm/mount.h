@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
 /*
  * tmpfs mounts: size= (default half of RAM), the seed 001 memcg= option and
  * the seed 000 smemcg= option, and their lines in /proc/mounts.

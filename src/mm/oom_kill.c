@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-only
 /*
  * The OOM killer, after mm/oom_kill.c and mm_memcontrol.c of Linux 6.1.
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
 /*
  * The OOM killer (mm/oom_kill.c): victim selection by badness, memcg and
  * global OOM, memory.oom.group.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-only
 /*
  * The leaf pool that holds every simulated page, and the mapcount overflow
  * table. Leaves are allocated in chunks of 4096 (about 3.5 MiB) so that

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-only
 /*
  * The page allocator's accounting (mm/page_alloc.c): watermarks from
  * min_free_kbytes = sqrt(lowmem_kbytes * 16) clamped to [128, 262144] KiB,

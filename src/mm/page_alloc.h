@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
 /*
  * Physical memory: one zone with the kernel's min/low/high watermarks.
  * An allocation below min runs direct reclaim of the whole machine, then

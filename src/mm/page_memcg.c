@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-only
 /*
  * Charging, statistics and LRU placement of user pages.
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
 /*
  * The memcg side of user pages (folios): charging a new page, committing
  * the charge, the statistics each page contributes to its memcg, freeing,

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-only
 /*
  * The model's /proc files. /proc/mounts lists the cgroup2 mount with its
  * options and every tmpfs with its own (memcg= as the seed 001 series shows

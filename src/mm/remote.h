@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
 /*
  * Who pays for a page of the page cache, and what an access by another
  * cgroup does to its charge. 6.1: the memcg of the mm that brings it in.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-only
 /*
  * Swap slots and their memcg charges. The swap device is synchronous
  * (zram-like): a page written out is freed in the same reclaim pass.

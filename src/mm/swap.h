@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
 /*
  * Swap: one swap device of `machine swap=` slots. Swap-out charges the
  * nearest online ancestor's swap counter (memory.swap.max) and records it

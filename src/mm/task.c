@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-only
 /*
  * Process lifecycle: spawn (fork from a shell in the root cgroup, then a
  * write to cgroup.procs), fork and CLONE_VM, exit with the mm->owner

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
 /*
  * Tasks: the model's processes (task_struct with its signal state). Each
  * runs on one simulated CPU, belongs to one cgroup and uses one mm, which

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-only
 /*
  * Mappings and page faults (mm/memory.c, mm/mmap.c, mm/mlock.c, 6.1).
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
 /*
  * Mappings (vm_area_struct) and page faults: private and shared anonymous
  * memory, shared and private file mappings, dma_buf imports, mlock, and

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-only
 /*
  * Reclaim, after mm/vmscan.c of Linux 6.1 with the classic active/inactive
  * LRU lists: do_try_to_free_pages' priority loop (12 down to 0) and its

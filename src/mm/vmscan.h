@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
 /*
  * Reclaim (mm/vmscan.c, 6.1, the classic two-list LRU; MGLRU is built into
  * Debian's kernel but off by default).

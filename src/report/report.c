@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-only
 /*
  * `smemcg report` (report.h): runs a scenario on the model once per policy
  * set, samples the cgroup files after the statements that change state, and

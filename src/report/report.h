@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
 /*
  * `smemcg report`: a scenario run once per policy set on the model, sampled
  * after every statement that changes state, and laid out as one

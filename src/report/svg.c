@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-only
 /*
  * SVG charts for `smemcg report` (svg.h): the axes, nice ticks, legend and
  * series of a line or stacked-area chart, written as plain SVG text with

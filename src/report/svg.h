@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
 /*
  * SVG charts for `smemcg report`: line charts and stacked-area charts over
  * one x axis (statement index), with y ticks at nice numbers (1, 2, 5 times

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-only
 /*
  * The scenario interpreter: walks the script (repeat blocks included),
  * hands statements to a backend and prints TAP 13. Every `expect` and

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-only
 /*
  * Lexer and block structure of the scenario language: lines of blank-
  * separated tokens, `#` comments, double-quoted strings, and `repeat` ...

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
 /*
  * The model backend of the scenario interpreter: statements become calls
  * of the public API on one smemcg_machine; names become pids and handles.

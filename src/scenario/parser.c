@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-only
 /*
  * Statement parser of the scenario language. One function per statement
  * family; every error names the column of the offending word, what was

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
 /*
  * The scenario language (.smc, ../shared/SCENARIO.md): a script drives a
  * machine and states what the kernel's files must show.

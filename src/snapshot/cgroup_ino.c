@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-only
 /*
  * A memory cgroup's inode number back to its path. /proc/kpagecgroup gives,
  * for each page, the inode number of the directory of the cgroup whose

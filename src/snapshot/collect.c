@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-only
 /*
  * Everything a snapshot needs about the given processes: for each, its
  * memory cgroup, its mappings (classified as private anonymous, shmem,

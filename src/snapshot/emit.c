@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-only
 /*
  * The scenario text of a snapshot: a header with where it came from and
  * what the kernel charged, the machine, the cgroup tree, the processes and

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-only
 /*
  * The host the snapshot is taken on: MemTotal and SwapTotal from
  * /proc/meminfo (the model machine gets the same memory), online CPUs, the

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-only
 /*
  * /proc/kpageflags and /proc/kpagecgroup: tables of 8-byte values indexed
  * by page frame number, readable by root. kpageflags holds the page's

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-only
 /*
  * /proc/PID/maps: one line per mapping, "START-END PERMS OFFSET MAJ:MIN
  * INODE [PATH]", numbers in hex except the inode. The path is the rest of

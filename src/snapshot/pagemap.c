@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-only
 /*
  * /proc/PID/pagemap: 8 bytes per virtual page, at offset (vaddr / 4096) * 8.
  * Bit 63 present, 62 swapped, 61 file page or shared anonymous, 56 mapped

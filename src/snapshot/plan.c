@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-only
 /*
  * Who touches each page first. A page is charged to the memcg of the task
  * that first brings it in, so the scenario has a process of the owning

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-only
 /*
  * Which cgroup a process's memory is charged in: /proc/self/mountinfo says
  * where the memory controller's hierarchy is mounted (a cgroup v1 mount

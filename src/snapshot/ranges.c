@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-only
 /*
  * Runs of pages: the scenario touches, reads and writes ranges, not pages.
  * Page operations are sorted by who does what to which target, and

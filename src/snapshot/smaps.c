@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-only
 /*
  * /proc/PID/smaps: each mapping's maps line followed by "Key: value kB"
  * lines. Only Rss is used: a mapping with no resident page needs no

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
 /*
  * smemcg snapshot: a scenario rebuilt from live Linux processes.
  *

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: GPL-2.0-only
 # The bad-input catalog (issue 9): every NAME.smc here is a scenario that
 # `smemcg run` must reject. One TAP point per case: the exit status is
 # non-zero, the run did not crash, hang or trip a sanitizer/valgrind, and

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: GPL-2.0-only
 # examples/churn.smc (seed 002's container-restart churn) under the six
 # recharge policies, as TAP, with the table of the issue: zombies left,
 # pages moved, pages evicted, OOMs caused, and the memory the dying memcgs

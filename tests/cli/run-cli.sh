@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: GPL-2.0-only
 # The smemcg command line, as a user meets it (TAP): help texts, exit
 # statuses (0 pass, 1 failure, 2 bad usage), the summary line, `run -`,
 # `smemcg shell` fed from a pipe, and determinism (the same scenario twice

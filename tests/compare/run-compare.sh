@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: GPL-2.0-only
 # smemcg compare and smemcg demo (TAP). Each seed use case must show a
 # different outcome under each policy, and the expected numbers come from
 # the kernel's charging rules and the scenario's arithmetic (written out

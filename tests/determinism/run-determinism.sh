@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: GPL-2.0-only
 # Determinism (issue 9 part 6), TAP:
 #  1. every tests/scenarios/*.smc, examples/*.smc and tests/determinism/*.smc
 #     run twice gives byte-identical stdout;

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-only
 /*
  * stock_drained [--all] [--policy KEY=VALUE]... FILE
  *

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: GPL-2.0-only
 # What the shell test suites share; each sources it after `set -u`:
 #   . "$(dirname "$0")/../lib/tap.sh"
 # SMEMCG and BUILD become absolute paths (suites may cd), VG is the optional

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: GPL-2.0-only
 # The report in a real browser (TAP): `smemcg report` of
 # examples/pod_shared_tmpfs.smc under shared=owner and
 # shared=common-ancestor, opened from file:// in headless Chromium. Checks

@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: GPL-2.0-only
 # A tiny PNG reader (standard library only: zlib, struct) for the Chromium
 # check of `smemcg report`: decodes an 8-bit RGB/RGBA screenshot and says
 # whether it shows charts, not a blank page.

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: GPL-2.0-only
 # `smemcg report` without a browser (TAP): help and exit statuses (missing
 # -o, a directory that cannot be written, bad policies: 2; a scenario that
 # cannot be loaded: 1), the page for examples/pod_shared_tmpfs.smc under two

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: GPL-2.0-only
 # Installs what `make report-check` needs and is missing: Debian's chromium
 # (the headless browser that renders the report) and python3 (the PNG
 # checker uses its standard library only). Run as root; prints what it did.

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: GPL-2.0-only
 # smemcg snapshot (TAP): unit tests of the procfs parsers on fixtures and a
 # synthetic snapshot run on the model (every machine), the command line's
 # errors and exit statuses, then the real thing: helper processes this

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-only
 /*
  * Helper processes for tests/snapshot/run-snapshot.sh: memory of known
  * kinds and sizes for `smemcg snapshot` to read back. The parent maps a

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-only
 /*
  * Unit tests of the pure parts of `smemcg snapshot` on fixture files
  * (tests/snapshot/fixtures): /proc/PID/maps lines, smaps Rss, pagemap

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
 /*
  * A minimal TAP 13 producer for unit tests: ok()/is()/is_str() print one
  * test point each; done_testing() prints the plan and returns the exit

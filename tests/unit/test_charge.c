@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-only
 /*
  * The memcg charge path (MEMCG_FACTS.md 2.2, 2.3, 2.7): the per-CPU stock
  * with its batch of 64 pages, try_charge's retry loop and what it counts

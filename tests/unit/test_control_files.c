@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-only
 /*
  * Control files through the public API (include/smemcg.h): the exact
  * content of every memory and cgroup core file, which files exist on the

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-only
 /*
  * smemcg_explain: every byte of memory.current is attributed once. The
  * listed amounts must add up to memory.current, and the big items must be

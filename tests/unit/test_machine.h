@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
 /*
  * Machines for the unit tests that drive the public API: a new machine,
  * and a step that must succeed (a failure ends the test with "Bail out!",

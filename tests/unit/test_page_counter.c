@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-only
 /*
  * page_counter against the kernel's rules (MEMCG_FACTS.md section 1,
  * mm/page_counter.c and mm/memcontrol.c's effective_protection() of 6.1).

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-only
 /*
  * The SVG charts of `smemcg report` (src/report/svg.c): nice tick steps in
  * plain numbers and binary byte units, number/byte/time labels, XML escaping
