@@ -11,7 +11,7 @@ WARN = -std=c11 -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes
 CPPFLAGS += -D_GNU_SOURCE -Iinclude
 ALL_CFLAGS = $(WARN) $(CFLAGS) $(EXTRA_CFLAGS)
 
-LIB_SRCS := $(wildcard src/base/*.c src/counter/*.c src/cgroup/*.c src/mm/*.c \
+LIB_SRCS := $(wildcard src/base/*.c src/counter/*.c src/cgroup/*.c src/mm/*.c src/mm/memcontrol/*.c \
 	src/ext/*.c src/scenario/*.c src/report/*.c) src/machine.c src/check.c src/explain.c
 # smemcg snapshot reads the host's procfs: Linux-only, linked into the CLI only
 SNAPSHOT_SRCS := $(wildcard src/snapshot/*.c)

@@ -16,7 +16,7 @@
  *
  * Everything is driven through the public API (include/smemcg.h) except the
  * charge micro-benchmark, which calls try_charge()/memcg_uncharge*() of
- * src/cgroup/charge.h directly, because no public call charges one page
+ * src/mm/memcontrol/charge.h directly, because no public call charges one page
  * without a page fault around it.
  *
  * --verify prints, per test, an FNV-1a hash over the text of memory.current,
@@ -43,8 +43,8 @@
 
 /* Internal headers: only for the charge micro-benchmark. */
 #include "machine.h"
-#include "cgroup/charge.h"
-#include "cgroup/memcg.h"
+#include "mm/memcontrol/charge.h"
+#include "mm/memcontrol/memcg.h"
 #include "mm/task.h"
 
 #define KiB ((uint64_t)1 << 10)

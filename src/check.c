@@ -18,7 +18,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "cgroup/memcg.h"
+#include "mm/memcontrol/memcg.h"
 #include "machine.h"
 #include "mm/filemap.h"
 #include "mm/lru.h"

@@ -11,7 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "cgroup/memcg.h"
+#include "mm/memcontrol/memcg.h"
 #include "ext/smemcg.h"
 #include "machine.h"
 #include "mm/filemap.h"

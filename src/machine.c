@@ -12,10 +12,10 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "cgroup/charge.h"
+#include "mm/memcontrol/charge.h"
 #include "cgroup/control_files.h"
-#include "cgroup/memcg.h"
-#include "cgroup/objcg.h"
+#include "mm/memcontrol/memcg.h"
+#include "mm/memcontrol/objcg.h"
 #include "files.h"
 #include "ext/ext.h"
 #include "ext/kmem.h"

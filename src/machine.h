@@ -13,7 +13,7 @@
 
 #include "../include/smemcg.h"
 #include "base/base.h"
-#include "cgroup/memcg.h"
+#include "mm/memcontrol/memcg.h"
 #include "mm/page.h"
 
 #define HZ 250			/* Debian's CONFIG_HZ */

@@ -4,7 +4,7 @@
  * rmdir, the dying state of removed cgroups, subtree_control with the
  * "no internal processes" rule, and moving processes (cgroup.procs).
  */
-#include "memcg.h"
+#include "../mm/memcontrol/memcg.h"
 
 #include <errno.h>
 #include <limits.h>
@@ -14,7 +14,7 @@
 
 #include "../machine.h"
 #include "../mm/task.h"
-#include "charge.h"
+#include "../mm/memcontrol/charge.h"
 
 /* Below this many children a scan of the sibling list is cheaper. */
 #define CHILD_HASH_MIN 16

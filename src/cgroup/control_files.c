@@ -17,8 +17,8 @@
 #include "../mm/oom_kill.h"
 #include "../mm/task.h"
 #include "../mm/vmscan.h"
-#include "charge.h"
-#include "memcg.h"
+#include "../mm/memcontrol/charge.h"
+#include "../mm/memcontrol/memcg.h"
 
 void seq_puts_memcg_tunable(struct strbuf *out, long value)
 {

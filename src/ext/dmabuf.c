@@ -13,10 +13,10 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "../cgroup/charge.h"
+#include "../mm/memcontrol/charge.h"
 #include "../machine.h"
 #include "../mm/memobj.h"
-#include "../mm/page_memcg.h"
+#include "../mm/memcontrol/page_memcg.h"
 #include "../mm/task.h"
 #include "../mm/vma.h"
 #include "smemcg.h"

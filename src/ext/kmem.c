@@ -19,10 +19,10 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "../cgroup/charge.h"
+#include "../mm/memcontrol/charge.h"
 #include "../cgroup/control_files.h"
-#include "../cgroup/memcg.h"
-#include "../cgroup/objcg.h"
+#include "../mm/memcontrol/memcg.h"
+#include "../mm/memcontrol/objcg.h"
 #include "../machine.h"
 #include "../mm/mm_state.h"
 #include "../mm/page_alloc.h"

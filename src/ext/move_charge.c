@@ -14,11 +14,11 @@
 #include <errno.h>
 #include <stdlib.h>
 
-#include "../cgroup/charge.h"
+#include "../mm/memcontrol/charge.h"
 #include "../cgroup/control_files.h"
 #include "../machine.h"
 #include "../mm/mm.h"
-#include "../mm/page_memcg.h"
+#include "../mm/memcontrol/page_memcg.h"
 #include "../mm/task.h"
 #include "../mm/vma.h"
 

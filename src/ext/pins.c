@@ -22,13 +22,13 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "../cgroup/charge.h"
+#include "../mm/memcontrol/charge.h"
 #include "../cgroup/control_files.h"
 #include "../machine.h"
 #include "../mm/lru.h"
 #include "../mm/memobj.h"
 #include "../mm/mm.h"
-#include "../mm/page_memcg.h"
+#include "../mm/memcontrol/page_memcg.h"
 #include "../mm/task.h"
 #include "../mm/vma.h"
 #include "ext.h"

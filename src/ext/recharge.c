@@ -25,15 +25,15 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "../cgroup/charge.h"
-#include "../cgroup/memcg.h"
+#include "../mm/memcontrol/charge.h"
+#include "../mm/memcontrol/memcg.h"
 #include "../machine.h"
 #include "../mm/filemap.h"
 #include "../mm/lru.h"
 #include "../mm/memobj.h"
 #include "../mm/mm.h"
 #include "../mm/mm_state.h"
-#include "../mm/page_memcg.h"
+#include "../mm/memcontrol/page_memcg.h"
 #include "../mm/swap.h"
 #include "../mm/task.h"
 #include "../mm/vma.h"

@@ -10,7 +10,7 @@
 #include "../machine.h"
 #include "../mm/filemap.h"
 #include "../mm/mount.h"
-#include "../mm/page_memcg.h"
+#include "../mm/memcontrol/page_memcg.h"
 #include "../mm/task.h"
 #include "recharge.h"
 

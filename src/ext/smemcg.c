@@ -13,9 +13,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "../cgroup/charge.h"
+#include "../mm/memcontrol/charge.h"
 #include "../cgroup/control_files.h"
-#include "../cgroup/memcg.h"
+#include "../mm/memcontrol/memcg.h"
 #include "../files.h"
 #include "../machine.h"
 #include "../mm/mount.h"

@@ -19,7 +19,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "../cgroup/charge.h"
+#include "memcontrol/charge.h"
 #include "../ext/ext.h"
 #include "../ext/smemcg.h"
 #include "../machine.h"
@@ -27,7 +27,7 @@
 #include "mm_state.h"
 #include "mount.h"
 #include "page_alloc.h"
-#include "page_memcg.h"
+#include "memcontrol/page_memcg.h"
 #include "remote.h"
 #include "swap.h"
 #include "task.h"

@@ -10,7 +10,7 @@
 
 #include <stdbool.h>
 
-#include "../cgroup/memcg.h"
+#include "memcontrol/memcg.h"
 #include "page.h"
 
 struct machine;

@@ -20,7 +20,7 @@
 #include <limits.h>
 #include <stdlib.h>
 
-#include "../cgroup/charge.h"
+#include "memcontrol/charge.h"
 #include "../machine.h"
 #include "mm.h"
 #include "mm_state.h"

@@ -10,7 +10,7 @@
 #include <errno.h>
 #include <math.h>
 
-#include "../cgroup/charge.h"
+#include "memcontrol/charge.h"
 #include "../machine.h"
 #include "mm_state.h"
 #include "oom_kill.h"

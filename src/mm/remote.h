@@ -11,7 +11,7 @@
 
 #include <stdbool.h>
 
-#include "../cgroup/memcg.h"
+#include "memcontrol/memcg.h"
 #include "memobj.h"
 
 struct machine;

@@ -7,12 +7,12 @@
 
 #include <errno.h>
 
-#include "../cgroup/charge.h"
+#include "memcontrol/charge.h"
 #include "../machine.h"
 #include "lru.h"
 #include "mm_state.h"
 #include "page_alloc.h"
-#include "page_memcg.h"
+#include "memcontrol/page_memcg.h"
 
 long mem_cgroup_get_nr_swap_pages(struct machine *m, struct mem_cgroup *memcg)
 {

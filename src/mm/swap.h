@@ -10,7 +10,7 @@
 
 #include <stdbool.h>
 
-#include "../cgroup/memcg.h"
+#include "memcontrol/memcg.h"
 #include "memobj.h"
 
 struct machine;

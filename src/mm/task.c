@@ -12,8 +12,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "../cgroup/charge.h"
-#include "../cgroup/memcg.h"
+#include "memcontrol/charge.h"
+#include "memcontrol/memcg.h"
 #include "../machine.h"
 #include "mm.h"
 #include "mm_state.h"

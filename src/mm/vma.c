@@ -20,15 +20,15 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "../cgroup/charge.h"
-#include "../cgroup/objcg.h"
+#include "memcontrol/charge.h"
+#include "memcontrol/objcg.h"
 #include "../machine.h"
 #include "filemap.h"
 #include "lru.h"
 #include "mm.h"
 #include "mm_state.h"
 #include "page_alloc.h"
-#include "page_memcg.h"
+#include "memcontrol/page_memcg.h"
 #include "remote.h"
 #include "../ext/ext.h"
 #include "../ext/smemcg.h"

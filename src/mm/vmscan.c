@@ -15,13 +15,13 @@
 
 #include <string.h>
 
-#include "../cgroup/charge.h"
+#include "memcontrol/charge.h"
 #include "../machine.h"
 #include "filemap.h"
 #include "lru.h"
 #include "memobj.h"
 #include "mm_state.h"
-#include "page_memcg.h"
+#include "memcontrol/page_memcg.h"
 #include "swap.h"
 #include "vma.h"
 #include "../ext/smemcg.h"

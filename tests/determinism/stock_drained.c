@@ -38,7 +38,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "cgroup/charge.h"
+#include "mm/memcontrol/charge.h"
 #include "machine.h"
 #include "scenario/model_backend.h"
 

@@ -19,8 +19,8 @@
 
 #include "smemcg.h"
 #include "machine.h"
-#include "cgroup/charge.h"
-#include "cgroup/memcg.h"
+#include "mm/memcontrol/charge.h"
+#include "mm/memcontrol/memcg.h"
 #include "tap.h"
 #include "test_machine.h"
 

@@ -15,7 +15,7 @@
 
 #include "smemcg.h"
 #include "machine.h"
-#include "cgroup/memcg.h"
+#include "mm/memcontrol/memcg.h"
 #include "tap.h"
 #include "test_machine.h"
 

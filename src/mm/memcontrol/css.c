@@ -6,11 +6,11 @@
  */
 #include "memcg.h"
 
-#include "../machine.h"
+#include "../../machine.h"
 #include "objcg.h"
-#include "../ext/kmem.h"
-#include "../ext/smemcg.h"
-#include "../ext/recharge.h"
+#include "../../ext/kmem.h"
+#include "../../ext/smemcg.h"
+#include "../../ext/recharge.h"
 
 void memcg_css_online(struct machine *m, struct mem_cgroup *memcg)
 {

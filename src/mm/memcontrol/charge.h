@@ -10,7 +10,7 @@
 
 #include <stdbool.h>
 
-#include "../machine.h"
+#include "../../machine.h"
 #include "memcg.h"
 
 struct task;

@@ -9,10 +9,10 @@
 
 #include <stdlib.h>
 
-#include "../machine.h"
+#include "../../machine.h"
 #include "charge.h"
 #include "memcg.h"
-#include "../ext/kmem.h"
+#include "../../ext/kmem.h"
 
 struct objcg_table {
 	struct obj_cgroup **v;

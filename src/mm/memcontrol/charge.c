@@ -7,12 +7,12 @@
 
 #include <errno.h>
 
-#include "../machine.h"
-#include "../mm/oom_kill.h"
-#include "../mm/task.h"
-#include "../mm/vmscan.h"
+#include "../../machine.h"
+#include "../oom_kill.h"
+#include "../task.h"
+#include "../vmscan.h"
 #include "objcg.h"
-#include "../ext/smemcg.h"
+#include "../../ext/smemcg.h"
 
 long mem_cgroup_margin(const struct mem_cgroup *memcg)
 {

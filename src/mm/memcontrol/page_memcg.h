@@ -10,8 +10,8 @@
 
 #include <stdbool.h>
 
-#include "../cgroup/memcg.h"
-#include "memobj.h"
+#include "memcg.h"
+#include "../memobj.h"
 
 struct machine;
 

@@ -10,7 +10,7 @@
 
 #include <stdint.h>
 
-#include "../base/list.h"
+#include "../../base/list.h"
 
 struct machine;
 struct mem_cgroup;

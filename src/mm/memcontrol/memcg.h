@@ -19,9 +19,9 @@
 #include <stdbool.h>
 #include <stdint.h>
 
-#include "../base/list.h"
-#include "../counter/memcg_stat.h"
-#include "../counter/page_counter.h"
+#include "../../base/list.h"
+#include "../../counter/memcg_stat.h"
+#include "../../counter/page_counter.h"
 
 struct machine;
 struct task;

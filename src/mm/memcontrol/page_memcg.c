@@ -12,13 +12,13 @@
 
 #include <errno.h>
 
-#include "../cgroup/charge.h"
-#include "../machine.h"
-#include "lru.h"
-#include "mm_state.h"
-#include "page_alloc.h"
-#include "swap.h"
-#include "../ext/ext.h"
+#include "charge.h"
+#include "../../machine.h"
+#include "../lru.h"
+#include "../mm_state.h"
+#include "../page_alloc.h"
+#include "../swap.h"
+#include "../../ext/ext.h"
 
 struct mem_cgroup *page_memcg(const struct machine *m, pgh_t h)
 {

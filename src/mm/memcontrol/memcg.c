@@ -16,7 +16,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "../machine.h"
+#include "../../machine.h"
 #include "charge.h"
 
 struct mem_cgroup *memcg_of_slot(const struct machine *m, uint32_t slot)
