@@ -1,9 +1,10 @@
 /* SPDX-License-Identifier: GPL-2.0-only */
 /*
- * Control files of the cgroup filesystem: the cgroup core files and the
- * memory controller's, with the kernel's formats, existence rules (which
- * exist on the root) and errnos (mm/memcontrol.c memory_files[] and
- * swap_files[], kernel/cgroup/cgroup.c cgroup_base_files[], 6.1).
+ * Control files of the cgroup filesystem: a cftype per file with the
+ * kernel's existence rules (which exist on the root, which need a
+ * controller) and the dispatch of a path to it. The cgroup core's files
+ * are in control_files.c, the memory controller's in
+ * src/mm/memcontrol/memory_files.c.
  */
 #ifndef SMEMCG_CONTROL_FILES_H
 #define SMEMCG_CONTROL_FILES_H

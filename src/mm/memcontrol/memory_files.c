@@ -1,0 +1,419 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * The memory controller's control files (memory.*, memory.swap.*,
+ * memory.zswap.*), Linux 6.1: mm/memcontrol.c's memory_files[] and
+ * swap_files[], with the kernel's formats, existence rules and errnos.
+ * Values written are stripped of surrounding blanks before parsing, as
+ * the kernel's handlers do. src/cgroup/control_files.c dispatches to them.
+ */
+#include <errno.h>
+
+#include "../../cgroup/control_files.h"
+#include "../../machine.h"
+#include "../oom_kill.h"
+#include "../vmscan.h"
+#include "charge.h"
+#include "memcg.h"
+
+void seq_puts_memcg_tunable(struct strbuf *out, long value)
+{
+	if (value == PAGE_COUNTER_MAX)
+		sb_puts(out, "max\n");
+	else
+		sb_printf(out, "%llu\n", (unsigned long long)value * PAGE_SIZE);
+}
+
+
+static int memory_current_show(struct machine *m, struct cgroup *cg, struct strbuf *out)
+{
+	(void)m;
+	sb_printf(out, "%llu\n",
+		  (unsigned long long)page_counter_seen(&cg->memcg->memory) * PAGE_SIZE);
+	return 0;
+}
+
+static int memory_peak_show(struct machine *m, struct cgroup *cg, struct strbuf *out)
+{
+	(void)m;
+	sb_printf(out, "%llu\n", (unsigned long long)cg->memcg->memory.watermark * PAGE_SIZE);
+	return 0;
+}
+
+static int memory_min_show(struct machine *m, struct cgroup *cg, struct strbuf *out)
+{
+	(void)m;
+	seq_puts_memcg_tunable(out, cg->memcg->memory.min);
+	return 0;
+}
+
+static int parse_tunable(struct machine *m, long *pages, char *buf,
+			 const char *maxstr, const char *file)
+{
+	int err = page_counter_memparse(pages, strstrip(buf), maxstr);
+
+	if (err)
+		return machine_error(m, err,
+				     "%s takes a size in bytes with an optional K/M/G/T suffix%s, not \"%s\"",
+				     file, *maxstr ? " or \"max\"" : "", buf);
+	return 0;
+}
+
+static int memory_min_write(struct machine *m, struct cgroup *cg, char *buf)
+{
+	long min;
+	int err = parse_tunable(m, &min, buf, "max", "memory.min");
+
+	if (err)
+		return err;
+	page_counter_set_min(&cg->memcg->memory, min);
+	return 0;
+}
+
+static int memory_low_show(struct machine *m, struct cgroup *cg, struct strbuf *out)
+{
+	(void)m;
+	seq_puts_memcg_tunable(out, cg->memcg->memory.low);
+	return 0;
+}
+
+static int memory_low_write(struct machine *m, struct cgroup *cg, char *buf)
+{
+	long low;
+	int err = parse_tunable(m, &low, buf, "max", "memory.low");
+
+	if (err)
+		return err;
+	page_counter_set_low(&cg->memcg->memory, low);
+	return 0;
+}
+
+static int memory_high_show(struct machine *m, struct cgroup *cg, struct strbuf *out)
+{
+	(void)m;
+	seq_puts_memcg_tunable(out, cg->memcg->memory.high);
+	return 0;
+}
+
+static int memory_high_write(struct machine *m, struct cgroup *cg, char *buf)
+{
+	struct mem_cgroup *memcg = cg->memcg;
+	int nr_retries = MAX_RECLAIM_RETRIES;
+	bool drained = false;
+	long high;
+	int err = parse_tunable(m, &high, buf, "max", "memory.high");
+
+	if (err)
+		return err;
+	page_counter_set_high(&memcg->memory, high);
+	/* Reclaim down to the new high; never OOM-kill, always succeed. */
+	for (;;) {
+		long nr_pages = page_counter_seen(&memcg->memory);
+		long reclaimed;
+
+		if (nr_pages <= high)
+			break;
+		if (!drained) {
+			drain_all_stock(m, memcg);
+			drained = true;
+			continue;
+		}
+		reclaimed = try_to_free_mem_cgroup_pages(m, memcg, nr_pages - high,
+							 GFP_KERNEL,
+							 MEMCG_RECLAIM_MAY_SWAP);
+		if (!reclaimed && !nr_retries--)
+			break;
+	}
+	return 0;
+}
+
+static int memory_max_show(struct machine *m, struct cgroup *cg, struct strbuf *out)
+{
+	(void)m;
+	seq_puts_memcg_tunable(out, cg->memcg->memory.max);
+	return 0;
+}
+
+static int memory_max_write(struct machine *m, struct cgroup *cg, char *buf)
+{
+	struct mem_cgroup *memcg = cg->memcg;
+	int nr_reclaims = MAX_RECLAIM_RETRIES;
+	bool drained = false;
+	long max;
+	int err = parse_tunable(m, &max, buf, "max", "memory.max");
+
+	if (err)
+		return err;
+	/* v2 swaps the limit in first, then works to meet it. */
+	memcg->memory.max = max;
+	for (;;) {
+		long nr_pages = page_counter_seen(&memcg->memory);
+
+		if (nr_pages <= max)
+			break;
+		if (!drained) {
+			drain_all_stock(m, memcg);
+			drained = true;
+			continue;
+		}
+		if (nr_reclaims) {
+			if (!try_to_free_mem_cgroup_pages(m, memcg, nr_pages - max,
+							  GFP_KERNEL,
+							  MEMCG_RECLAIM_MAY_SWAP))
+				nr_reclaims--;
+			continue;
+		}
+		memcg_memory_event(m, memcg, MEMCG_OOM);
+		if (!mem_cgroup_out_of_memory(m, memcg, GFP_KERNEL, 0))
+			break;
+	}
+	return 0;
+}
+
+void memcg_events_format(struct strbuf *out, const unsigned long *ev)
+{
+	int i;
+
+	for (i = MEMCG_LOW; i <= MEMCG_OOM_GROUP_KILL; i++)
+		sb_printf(out, "%s %lu\n", memcg_event_names[i], ev[i]);
+}
+
+static int memory_events_show(struct machine *m, struct cgroup *cg, struct strbuf *out)
+{
+	(void)m;
+	memcg_events_format(out, cg->memcg->events);
+	return 0;
+}
+
+static int memory_events_local_show(struct machine *m, struct cgroup *cg,
+				    struct strbuf *out)
+{
+	(void)m;
+	memcg_events_format(out, cg->memcg->events_local);
+	return 0;
+}
+
+bool memcg_stat_visible(const struct machine *m, enum memcg_stat_item i);
+
+bool memcg_stat_visible(const struct machine *m, enum memcg_stat_item i)
+{
+	if (i < MEMCG_NR_KERNEL_STATS)
+		return true;
+	return m->policy.recharge != RECHARGE_NONE;
+}
+
+long memcg_stat_value(const long *stats, enum memcg_stat_item i)
+{
+	switch (i) {
+	case MEMCG_SLAB:
+		return stats[MEMCG_SLAB_RECLAIMABLE] + stats[MEMCG_SLAB_UNRECLAIMABLE];
+	case MEMCG_PGSCAN:
+		return stats[MEMCG_PGSCAN_KSWAPD] + stats[MEMCG_PGSCAN_DIRECT];
+	case MEMCG_PGSTEAL:
+		return stats[MEMCG_PGSTEAL_KSWAPD] + stats[MEMCG_PGSTEAL_DIRECT];
+	default:
+		return stats[i];
+	}
+}
+
+static int memory_stat_show(struct machine *m, struct cgroup *cg, struct strbuf *out)
+{
+	memcg_stat_format(m, cg->memcg, out);
+	return 0;
+}
+
+void memcg_stat_format(struct machine *m, struct mem_cgroup *memcg, struct strbuf *out)
+{
+	long stats[MEMCG_NR_STATS];
+	int i;
+
+	memcg_stat_subtree(memcg, stats);
+	for (i = 0; i < MEMCG_NR_STATS; i++) {
+		if (!memcg_stat_visible(m, (enum memcg_stat_item)i))
+			continue;
+		sb_printf(out, "%s %llu\n", memcg_stat_desc[i].name,
+			  memcg_stat_show_value((enum memcg_stat_item)i,
+						memcg_stat_value(stats, (enum memcg_stat_item)i)));
+	}
+}
+
+/* Items of memory.stat that are per-node (lruvec) statistics. */
+static const enum memcg_stat_item numa_items[] = {
+	MEMCG_ANON, MEMCG_FILE, MEMCG_KERNEL_STACK, MEMCG_PAGETABLES,
+	MEMCG_SEC_PAGETABLES, MEMCG_SHMEM, MEMCG_FILE_MAPPED, MEMCG_FILE_DIRTY,
+	MEMCG_FILE_WRITEBACK, MEMCG_SWAPCACHED, MEMCG_ANON_THP, MEMCG_FILE_THP,
+	MEMCG_SHMEM_THP, MEMCG_INACTIVE_ANON, MEMCG_ACTIVE_ANON,
+	MEMCG_INACTIVE_FILE, MEMCG_ACTIVE_FILE, MEMCG_UNEVICTABLE,
+	MEMCG_SLAB_RECLAIMABLE, MEMCG_SLAB_UNRECLAIMABLE,
+	MEMCG_WORKINGSET_REFAULT_ANON, MEMCG_WORKINGSET_REFAULT_FILE,
+	MEMCG_WORKINGSET_ACTIVATE_ANON, MEMCG_WORKINGSET_ACTIVATE_FILE,
+	MEMCG_WORKINGSET_RESTORE_ANON, MEMCG_WORKINGSET_RESTORE_FILE,
+	MEMCG_WORKINGSET_NODERECLAIM,
+};
+
+static int memory_numa_stat_show(struct machine *m, struct cgroup *cg,
+				 struct strbuf *out)
+{
+	long stats[MEMCG_NR_STATS];
+	size_t i;
+
+	(void)m;
+	memcg_stat_subtree(cg->memcg, stats);
+	for (i = 0; i < ARRAY_SIZE(numa_items); i++)
+		sb_printf(out, "%s N0=%llu\n", memcg_stat_desc[numa_items[i]].name,
+			  memcg_stat_show_value(numa_items[i], stats[numa_items[i]]));
+	return 0;
+}
+
+static int memory_oom_group_show(struct machine *m, struct cgroup *cg,
+				 struct strbuf *out)
+{
+	(void)m;
+	sb_printf(out, "%d\n", cg->memcg->oom_group);
+	return 0;
+}
+
+static int memory_oom_group_write(struct machine *m, struct cgroup *cg, char *buf)
+{
+	int v, err = kstrtoint(&v, strstrip(buf));
+
+	if (err)
+		return machine_error(m, err, "memory.oom.group takes 0 or 1");
+	if (v != 0 && v != 1)
+		return machine_error(m, -EINVAL, "memory.oom.group takes 0 or 1, not %d", v);
+	cg->memcg->oom_group = v;
+	return 0;
+}
+
+static int memory_reclaim_write(struct machine *m, struct cgroup *cg, char *buf)
+{
+	struct mem_cgroup *memcg = cg->memcg;
+	int nr_retries = MAX_RECLAIM_RETRIES;
+	long nr_to_reclaim, nr_reclaimed = 0;
+	int err = parse_tunable(m, &nr_to_reclaim, buf, "", "memory.reclaim");
+
+	if (err)
+		return err;
+	while (nr_reclaimed < nr_to_reclaim) {
+		long reclaimed = try_to_free_mem_cgroup_pages(
+			m, memcg, nr_to_reclaim - nr_reclaimed, GFP_KERNEL,
+			MEMCG_RECLAIM_MAY_SWAP | MEMCG_RECLAIM_PROACTIVE);
+
+		if (!reclaimed && !nr_retries--)
+			return machine_error(m, -EAGAIN,
+					     "memory.reclaim: reclaimed %ld of %ld pages, nothing more to reclaim",
+					     nr_reclaimed, nr_to_reclaim);
+		nr_reclaimed += reclaimed;
+	}
+	return 0;
+}
+
+static int swap_current_show(struct machine *m, struct cgroup *cg, struct strbuf *out)
+{
+	(void)m;
+	sb_printf(out, "%llu\n",
+		  (unsigned long long)page_counter_read(&cg->memcg->swap) * PAGE_SIZE);
+	return 0;
+}
+
+static int swap_high_show(struct machine *m, struct cgroup *cg, struct strbuf *out)
+{
+	(void)m;
+	seq_puts_memcg_tunable(out, cg->memcg->swap.high);
+	return 0;
+}
+
+static int swap_high_write(struct machine *m, struct cgroup *cg, char *buf)
+{
+	long high;
+	int err = parse_tunable(m, &high, buf, "max", "memory.swap.high");
+
+	if (err)
+		return err;
+	page_counter_set_high(&cg->memcg->swap, high);
+	return 0;
+}
+
+static int swap_max_show(struct machine *m, struct cgroup *cg, struct strbuf *out)
+{
+	(void)m;
+	seq_puts_memcg_tunable(out, cg->memcg->swap.max);
+	return 0;
+}
+
+static int swap_max_write(struct machine *m, struct cgroup *cg, char *buf)
+{
+	long max;
+	int err = parse_tunable(m, &max, buf, "max", "memory.swap.max");
+
+	if (err)
+		return err;
+	/* No reclaim, no OOM: new swap-outs simply fail above it. */
+	cg->memcg->swap.max = max;
+	return 0;
+}
+
+static int swap_events_show(struct machine *m, struct cgroup *cg, struct strbuf *out)
+{
+	const unsigned long *ev = cg->memcg->events;
+
+	(void)m;
+	sb_printf(out, "high %lu\nmax %lu\nfail %lu\n", ev[MEMCG_SWAP_HIGH],
+		  ev[MEMCG_SWAP_MAX], ev[MEMCG_SWAP_FAIL]);
+	return 0;
+}
+
+static int zswap_current_show(struct machine *m, struct cgroup *cg, struct strbuf *out)
+{
+	(void)m;
+	(void)cg;
+	sb_puts(out, "0\n");	/* zswap is off by default on Debian's 6.1 */
+	return 0;
+}
+
+static int zswap_max_show(struct machine *m, struct cgroup *cg, struct strbuf *out)
+{
+	(void)m;
+	seq_puts_memcg_tunable(out, cg->memcg->zswap_max);
+	return 0;
+}
+
+static int zswap_max_write(struct machine *m, struct cgroup *cg, char *buf)
+{
+	long max;
+	int err = parse_tunable(m, &max, buf, "max", "memory.zswap.max");
+
+	if (err)
+		return err;
+	cg->memcg->zswap_max = max;
+	return 0;
+}
+
+#define MEM CFT_MEMORY
+#define NR CFT_NOT_ON_ROOT
+const struct cftype memory_files[] = {
+	{ "memory.current", MEM | NR | CFT_READ, memory_current_show, NULL },
+	{ "memory.peak", MEM | NR | CFT_READ, memory_peak_show, NULL },
+	{ "memory.min", MEM | NR | CFT_READ | CFT_WRITE, memory_min_show, memory_min_write },
+	{ "memory.low", MEM | NR | CFT_READ | CFT_WRITE, memory_low_show, memory_low_write },
+	{ "memory.high", MEM | NR | CFT_READ | CFT_WRITE, memory_high_show,
+	  memory_high_write },
+	{ "memory.max", MEM | NR | CFT_READ | CFT_WRITE, memory_max_show, memory_max_write },
+	{ "memory.events", MEM | NR | CFT_READ, memory_events_show, NULL },
+	{ "memory.events.local", MEM | NR | CFT_READ, memory_events_local_show, NULL },
+	{ "memory.stat", MEM | CFT_READ, memory_stat_show, NULL },
+	{ "memory.numa_stat", MEM | CFT_READ, memory_numa_stat_show, NULL },
+	{ "memory.oom.group", MEM | NR | CFT_READ | CFT_WRITE, memory_oom_group_show,
+	  memory_oom_group_write },
+	{ "memory.reclaim", MEM | CFT_WRITE, NULL, memory_reclaim_write },
+	{ "memory.swap.current", MEM | NR | CFT_READ, swap_current_show, NULL },
+	{ "memory.swap.high", MEM | NR | CFT_READ | CFT_WRITE, swap_high_show,
+	  swap_high_write },
+	{ "memory.swap.max", MEM | NR | CFT_READ | CFT_WRITE, swap_max_show, swap_max_write },
+	{ "memory.swap.events", MEM | NR | CFT_READ, swap_events_show, NULL },
+	{ "memory.zswap.current", MEM | NR | CFT_READ, zswap_current_show, NULL },
+	{ "memory.zswap.max", MEM | NR | CFT_READ | CFT_WRITE, zswap_max_show,
+	  zswap_max_write },
+	{ NULL, 0, NULL, NULL },
+};
+#undef MEM
+#undef NR
