@@ -4,6 +4,7 @@
  * rmdir, the dying state of removed cgroups, subtree_control with the
  * "no internal processes" rule, and moving processes (cgroup.procs).
  */
+#include "cgroup.h"
 #include "../mm/memcontrol/memcg.h"
 
 #include <errno.h>

@@ -1,17 +1,14 @@
 /* SPDX-License-Identifier: GPL-2.0-only */
 /*
- * Memory cgroups and the cgroup tree they live in (cgroup v2).
- *
- * struct cgroup is a directory of the cgroup filesystem: it has a name, a
- * parent, processes and a subtree_control. struct mem_cgroup is its memory
+ * Memory cgroups (cgroup v2): struct mem_cgroup is a cgroup's memory
  * controller state (the memory css), present only when the parent enables
- * +memory. A cgroup that is removed becomes dying; its memcg goes offline
- * and stays until nothing references it (pages, swap entries, a per-CPU
- * stock, pins): that is a zombie. The memcg is released then, and its
- * cgroup freed.
+ * +memory. When its cgroup is removed the memcg goes offline and stays
+ * until nothing references it (pages, swap entries, a per-CPU stock, what
+ * an extension holds): that is a zombie. The memcg is released then, and
+ * its cgroup freed.
  *
- * Follows kernel/cgroup/cgroup.c (tree, subtree_control, cgroup.stat) and
- * mm/memcontrol.c (css_alloc/online/offline/released, 16-bit ids).
+ * Follows mm/memcontrol.c (css_alloc/online/offline/released, 16-bit ids,
+ * memory events, the hierarchy walk). The cgroup tree is src/cgroup/cgroup.h.
  */
 #ifndef SMEMCG_MEMCG_H
 #define SMEMCG_MEMCG_H
@@ -22,6 +19,7 @@
 #include "../../base/list.h"
 #include "../../counter/memcg_stat.h"
 #include "../../counter/page_counter.h"
+#include "../../cgroup/cgroup.h"
 
 struct machine;
 struct task;
@@ -33,11 +31,6 @@ struct smemcg_obj;
 #define MAX_RECLAIM_RETRIES 16
 #define PAGE_ALLOC_COSTLY_ORDER 3
 #define SWAP_CLUSTER_MAX 32
-
-/* Controllers a cgroup's subtree_control can enable. */
-#define CGRP_CTRL_MEMORY 0x1
-#define CGRP_CTRL_PINS 0x2
-#define CGRP_CTRL_ALL (CGRP_CTRL_MEMORY | CGRP_CTRL_PINS)
 
 enum lru_list {
 	LRU_INACTIVE_ANON,
@@ -116,31 +109,6 @@ struct mem_cgroup {
 	void *ext;		/* extension state (smemcg borrow lists, ...) */
 };
 
-struct cgroup {
-	char *name;		/* last path component; "" for the root */
-	uint32_t name_len, name_hash;
-	struct cgroup *parent;
-	struct cgroup *first_child, *last_child;	/* live children only */
-	struct cgroup *next_sibling, *prev_sibling;
-	/*
-	 * Live children by name, once there are many (kernfs keeps a
-	 * directory's entries in an rbtree): a lookup must not scan
-	 * thousands of siblings.
-	 */
-	struct cgroup **child_buckets;
-	struct cgroup *hash_next;
-	uint32_t nr_child_buckets, nr_children;
-	struct mem_cgroup *memcg;	/* own memory css, or NULL */
-	unsigned subtree_control;
-	unsigned nr_populated_tasks;	/* processes directly in it */
-	struct list_node tasks;
-	long nr_descendants;
-	long nr_dying_descendants;
-	bool dying;
-	unsigned depth;
-	long max_descendants;	/* cgroup.max.descendants; INT_MAX = max */
-	long max_depth;		/* cgroup.max.depth */
-};
 
 static inline bool mem_cgroup_is_root(const struct mem_cgroup *memcg)
 {
@@ -157,24 +125,6 @@ static inline long memcg_refs(const struct mem_cgroup *memcg)
 	return memcg->refs_pages + memcg->refs_swap + memcg->refs_stock +
 	       memcg->refs_other;
 }
-
-/* The tree */
-int cgroup_tree_init(struct machine *m);
-void cgroup_tree_free(struct machine *m);
-/* Resolve a live cgroup by path ("/", "/a/b"); NULL if none. */
-struct cgroup *cgroup_lookup(struct machine *m, const char *path);
-int cgroup_mkdir(struct machine *m, const char *path);
-int cgroup_rmdir(struct machine *m, const char *path);
-void cgroup_path(const struct cgroup *cg, char *buf, size_t len);
-void cgroup_release(struct machine *m, struct cgroup *cg);
-/* SIGKILL every process in cg and below (cgroup.kill). */
-int cgroup_kill(struct machine *m, struct cgroup *cg);
-/* The memcg that charges of tasks in cg go to: nearest ancestor css. */
-struct mem_cgroup *cgroup_effective_memcg(const struct cgroup *cg);
-int cgroup_set_subtree_control(struct machine *m, struct cgroup *cg,
-			       const char *buf);
-/* Move a task: the checks of cgroup.procs writes, then the attach. */
-int cgroup_attach_task(struct machine *m, struct cgroup *dst, struct task *t);
 
 /* memcg lifecycle */
 /* A memcg outside the tree (the accounting of an smemcg): no id, no parent. */
