@@ -18,7 +18,7 @@
 #include "mm/memcontrol/objcg.h"
 #include "files.h"
 #include "ext/ext.h"
-#include "ext/kmem.h"
+#include "mm/kmem.h"
 #include "ext/recharge.h"
 #include "ext/smemcg.h"
 #include "mm/filemap.h"

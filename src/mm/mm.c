@@ -9,7 +9,7 @@
 
 #include <stdlib.h>
 
-#include "../ext/kmem.h"
+#include "kmem.h"
 #include "../machine.h"
 #include "mm_state.h"
 #include "task.h"

@@ -8,7 +8,7 @@
 
 #include "../../machine.h"
 #include "objcg.h"
-#include "../../ext/kmem.h"
+#include "../kmem.h"
 #include "../../ext/smemcg.h"
 #include "../../ext/recharge.h"
 

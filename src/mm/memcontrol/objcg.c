@@ -12,7 +12,7 @@
 #include "../../machine.h"
 #include "charge.h"
 #include "memcg.h"
-#include "../../ext/kmem.h"
+#include "../kmem.h"
 
 struct objcg_table {
 	struct obj_cgroup **v;

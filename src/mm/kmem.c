@@ -19,15 +19,15 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "../mm/memcontrol/charge.h"
+#include "memcontrol/charge.h"
 #include "../cgroup/control_files.h"
-#include "../mm/memcontrol/memcg.h"
-#include "../mm/memcontrol/objcg.h"
+#include "memcontrol/memcg.h"
+#include "memcontrol/objcg.h"
 #include "../machine.h"
-#include "../mm/mm_state.h"
-#include "../mm/page_alloc.h"
-#include "../mm/task.h"
-#include "ext.h"
+#include "mm_state.h"
+#include "page_alloc.h"
+#include "task.h"
+#include "../ext/ext.h"
 
 struct kmem_cache_desc {
 	const char *name;
