@@ -16,7 +16,7 @@
 #include "cgroup/control_files.h"
 #include "mm/memcontrol/memcg.h"
 #include "mm/memcontrol/objcg.h"
-#include "files.h"
+#include "mm/proc.h"
 #include "ext/ext.h"
 #include "mm/kmem.h"
 #include "ext/recharge.h"
@@ -67,7 +67,7 @@ int smemcg_machine_new(smemcg_machine **out, const struct smemcg_config *cfg)
 	page_store_init(&m->pages);
 	mm_state_init(m);
 	kmem_init(m);
-	smemcg_init(m);
+	ext_call_init(m);
 	err = cgroup_tree_init(m);
 	if (err) {
 		smemcg_machine_free((smemcg_machine *)m);
@@ -84,8 +84,7 @@ void smemcg_machine_free(smemcg_machine *sm)
 	if (!m)
 		return;
 	mm_state_free(m);
-	recharge_free(m);
-	smemcg_free_all(m);
+	ext_call_free(m);
 	kmem_free_all(m);
 	cgroup_tree_free(m);
 	objcg_table_free(m);
@@ -212,9 +211,11 @@ int smemcg_file_write(smemcg_machine *sm, const char *path, const char *value)
 {
 	struct machine *m = to_machine(sm);
 
+	const struct ext_ops *ext = ext_file_owner(path);
+
 	m->errmsg[0] = '\0';
-	if (path[0] == '@')
-		return smemcg_ext_file_write(m, path, value);
+	if (ext)
+		return ext->file_write(m, path, value);
 	if (!strncmp(path, "/proc/", 6))
 		return machine_error(m, -EACCES, "%s is read-only", path);
 	return cgroup_file_write(m, path, value);
@@ -223,12 +224,13 @@ int smemcg_file_write(smemcg_machine *sm, const char *path, const char *value)
 unsigned smemcg_file_mode(const char *path)
 {
 	const char *base = strrchr(path, '/');
+	const struct ext_ops *ext = ext_file_owner(path);
 	const struct cftype *cft;
 
 	if (!base)
 		return 0;
-	if (path[0] == '@')
-		return smemcg_ext_file_mode(base + 1);
+	if (ext)
+		return ext->file_mode(path);
 	if (!strncmp(path, "/proc/", 6))
 		return proc_file_mode(path);
 	cft = cftype_find(base + 1);
@@ -241,13 +243,14 @@ unsigned smemcg_file_mode(const char *path)
 int smemcg_file_read(char **out, smemcg_machine *sm, const char *path)
 {
 	struct machine *m = to_machine(sm);
+	const struct ext_ops *ext = ext_file_owner(path);
 	struct strbuf sb;
 	int err;
 
 	m->errmsg[0] = '\0';
 	sb_init(&sb);
-	if (path[0] == '@')
-		err = smemcg_ext_file_read(m, path, &sb);
+	if (ext)
+		err = ext->file_read(m, path, &sb);
 	else if (!strncmp(path, "/proc/", 6))
 		err = proc_file_read(m, path, &sb);
 	else
@@ -264,7 +267,7 @@ int smemcg_file_read(char **out, smemcg_machine *sm, const char *path)
 static void background_work(struct machine *m)
 {
 	kswapd_run(m);
-	recharge_work(m);
+	ext_call_work(m);
 	writeback_expired(m);
 }
 
@@ -644,10 +647,10 @@ int smemcg_sleep(smemcg_machine *sm, uint64_t ns)
 	uint64_t end = m->now_ns + ns, due;
 
 	/* deferred work that falls due during the sleep runs at its time */
-	while ((due = recharge_next_due(m)) != UINT64_MAX && due <= end) {
+	while ((due = ext_next_due(m)) != UINT64_MAX && due <= end) {
 		if (due > m->now_ns)
 			m->now_ns = due;
-		recharge_work(m);
+		ext_call_work(m);
 	}
 	m->now_ns = end;
 	background_work(m);

@@ -13,6 +13,7 @@
 
 #include "../include/smemcg.h"
 #include "base/base.h"
+#include "ext/hooks.h"
 #include "mm/memcontrol/memcg.h"
 #include "mm/page.h"
 
@@ -91,13 +92,16 @@ struct machine {
 	long page_counter_underflows;
 	long oom_no_victim;		/* OOMs that found nothing to kill */
 	bool remote_charge;		/* seed 001: the charge in progress is remote */
-	bool kmem_limits_on;		/* seed 004's static branch: a kmem.max was set */
 	struct kmem_state *kmem;	/* slab caches and their objects */
 	struct smemcg_state *smemcgs;	/* seed 000: shared memory cgroups */
 	struct dmabuf_state *dmabufs;
 	struct pins_state *pins;
 	struct recharge_state *recharge;
 	struct mm_state *mm;		/* layer 3: processes, files, memory */
+
+	/* the proposals (src/ext/hooks.h): their guards and their state */
+	struct ext_keys ext_keys;
+	void *ext[EXT_NR + 1];
 };
 
 /* Record a one-line explanation of a failure and return err. */

@@ -159,8 +159,7 @@ void cgroup_tree_free(struct machine *m)
 			free(memcg->cgroup->name);
 			free(memcg->cgroup);
 		}
-		free(memcg->ext);
-		free(memcg);
+		memcg_css_free(m, memcg);
 	}
 	if (m->root_cgroup)
 		cgroup_free_subtree(m->root_cgroup);

@@ -263,13 +263,10 @@ const struct cftype cgroup_base_files[] = {
 };
 
 
-static const struct cftype *const all_tables[] = {
+/* The core's tables; the extensions' come from their ext_ops. */
+static const struct cftype *const core_tables[] = {
 	cgroup_base_files,
 	memory_files,
-	kmem_files,
-	move_charge_files,
-	smemcg_memcg_files,
-	pins_files,
 };
 
 const struct cftype *cftype_find(const char *name)
@@ -277,11 +274,11 @@ const struct cftype *cftype_find(const char *name)
 	size_t t;
 	const struct cftype *cft;
 
-	for (t = 0; t < ARRAY_SIZE(all_tables); t++)
-		for (cft = all_tables[t]; cft->name; cft++)
+	for (t = 0; t < ARRAY_SIZE(core_tables); t++)
+		for (cft = core_tables[t]; cft->name; cft++)
 			if (!strcmp(cft->name, name))
 				return cft;
-	return NULL;
+	return ext_cftype_find(name);
 }
 
 bool cgroup_name_is_file(const char *name, size_t len)
@@ -292,11 +289,11 @@ bool cgroup_name_is_file(const char *name, size_t len)
 	/* every control file is "controller.file": most cgroup names have no dot */
 	if (!memchr(name, '.', len))
 		return false;
-	for (t = 0; t < ARRAY_SIZE(all_tables); t++)
-		for (cft = all_tables[t]; cft->name; cft++)
+	for (t = 0; t < ARRAY_SIZE(core_tables); t++)
+		for (cft = core_tables[t]; cft->name; cft++)
 			if (!strncmp(cft->name, name, len) && cft->name[len] == '\0')
 				return true;
-	return false;
+	return ext_name_is_file(name, len);
 }
 
 bool cftype_exists(const struct cftype *cft, const struct cgroup *cg)

@@ -39,15 +39,11 @@ int cgroup_file_read(struct machine *m, const char *path, struct strbuf *out);
 int cgroup_file_write(struct machine *m, const char *path, const char *value);
 
 /*
- * Each module that owns files exports a table ending with a NULL name;
- * control_files.c lists the tables.
+ * The core's tables, each ending with a NULL name; an extension's table
+ * is its ext_ops.files (src/ext/hooks.h).
  */
 extern const struct cftype cgroup_base_files[];
 extern const struct cftype memory_files[];
-extern const struct cftype kmem_files[];
-extern const struct cftype move_charge_files[];
-extern const struct cftype smemcg_memcg_files[];
-extern const struct cftype pins_files[];
 
 struct mem_cgroup;
 void memcg_stat_format(struct machine *m, struct mem_cgroup *memcg, struct strbuf *out);

@@ -8,6 +8,7 @@
  * maps every page at once, as an exporter's mmap does.
  */
 #include "ext.h"
+#include "hooks.h"
 
 #include <errno.h>
 #include <stdlib.h>
@@ -210,3 +211,9 @@ void dmabuf_free_all(struct machine *m)
 	free(m->dmabufs);
 	m->dmabufs = NULL;
 }
+
+const struct ext_ops dmabuf_ext_ops = {
+	.name = "dma_buf accounting",
+	.teardown = dmabuf_free_all,
+	.task_exit = dmabuf_task_exit,
+};

@@ -21,6 +21,7 @@
 #include "../mm/memcontrol/page_memcg.h"
 #include "../mm/task.h"
 #include "../mm/vma.h"
+#include "hooks.h"
 
 #define MOVE_ANON 0x1
 #define MOVE_FILE 0x2
@@ -128,8 +129,13 @@ static int move_write(struct machine *m, struct cgroup *cg, char *buf)
 	return 0;
 }
 
-const struct cftype move_charge_files[] = {
+static const struct cftype move_charge_files[] = {
 	{ "memory.move_charge_at_immigrate",
 	  CFT_MEMORY | CFT_NOT_ON_ROOT | CFT_READ | CFT_WRITE | CFT_EXT, move_show, move_write },
 	{ NULL, 0, NULL, NULL },
+};
+
+const struct ext_ops move_charge_ext_ops = {
+	.name = "memory.move_charge_at_immigrate",
+	.files = move_charge_files,
 };

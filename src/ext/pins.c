@@ -32,6 +32,7 @@
 #include "../mm/task.h"
 #include "../mm/vma.h"
 #include "ext.h"
+#include "hooks.h"
 #include "smemcg.h"
 
 enum pin_device { DEV_VFIO, DEV_RDMA, DEV_IOURING };
@@ -641,7 +642,7 @@ static int pins_events_show(struct machine *m, struct cgroup *cg, struct strbuf 
 	return 0;
 }
 
-const struct cftype pins_files[] = {
+static const struct cftype pins_files[] = {
 	{ "pins.current", CFT_PINS | CFT_READ | CFT_EXT, pins_current_show, NULL },
 	{ "pins.max", CFT_PINS | CFT_READ | CFT_WRITE | CFT_EXT, pins_max_show, pins_max_write },
 	{ "pins.events", CFT_PINS | CFT_READ | CFT_EXT, pins_events_show, NULL },
@@ -685,3 +686,8 @@ void pins_reparent(struct machine *m, struct mem_cgroup *from, struct mem_cgroup
 		}
 	}
 }
+
+const struct ext_ops pins_ext_ops = {
+	.name = "seed 000: pins controller",
+	.files = pins_files,
+};

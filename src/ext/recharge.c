@@ -38,6 +38,7 @@
 #include "../mm/task.h"
 #include "../mm/vma.h"
 #include "ext.h"
+#include "hooks.h"
 
 struct recharge_item {
 	uint32_t slot;
@@ -57,7 +58,7 @@ static struct recharge_state *rs(struct machine *m)
 	return m->recharge;
 }
 
-void recharge_free(struct machine *m)
+static void recharge_free(struct machine *m)
 {
 	if (!m->recharge)
 		return;
@@ -283,7 +284,7 @@ static long recharge_pass(struct machine *m, struct mem_cgroup *memcg)
 	return left;
 }
 
-void recharge_memcg_offline(struct machine *m, struct mem_cgroup *memcg)
+static void recharge_memcg_offline(struct machine *m, struct mem_cgroup *memcg)
 {
 	struct recharge_state *r;
 
@@ -317,7 +318,7 @@ void recharge_memcg_offline(struct machine *m, struct mem_cgroup *memcg)
 	memcg->refs_other++;
 }
 
-void recharge_work(struct machine *m)
+static void recharge_work(struct machine *m)
 {
 	struct recharge_state *r = m->recharge;
 	int i;
@@ -360,7 +361,7 @@ void recharge_deferred_access(struct machine *m, struct memobj *obj, pgh_t h,
 		count(owner, MEMCG_RECHARGE_PGS_MOVED);
 }
 
-uint64_t recharge_next_due(const struct machine *m)
+static uint64_t recharge_next_due(const struct machine *m)
 {
 	const struct recharge_state *r = m->recharge;
 	uint64_t due = UINT64_MAX;
@@ -371,3 +372,11 @@ uint64_t recharge_next_due(const struct machine *m)
 			due = r->v[i].next_ns;
 	return due;
 }
+
+const struct ext_ops recharge_ext_ops = {
+	.name = "seed 002: recharging zombie memcgs",
+	.free = recharge_free,
+	.css_offline = recharge_memcg_offline,
+	.next_due = recharge_next_due,
+	.work = recharge_work,
+};

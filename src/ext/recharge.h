@@ -16,16 +16,9 @@ struct machine;
 struct mem_cgroup;
 struct memobj;
 
-/* A memcg went offline: reparent now, or queue the recharge work. */
-void recharge_memcg_offline(struct machine *m, struct mem_cgroup *memcg);
-/* The deferred work, run when simulated time passes. */
-void recharge_work(struct machine *m);
 /* An access to a page marked by the deferred policy. */
 void recharge_deferred_access(struct machine *m, struct memobj *obj, pgh_t h,
 			      struct mem_cgroup *accessor);
-void recharge_free(struct machine *m);
-/* When the deferred work next has something to do (UINT64_MAX: never). */
-uint64_t recharge_next_due(const struct machine *m);
 /* The modelled memory a dying memcg costs (struct, per node, per CPU). */
 long zombie_bytes_per_memcg(const struct machine *m);
 

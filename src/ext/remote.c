@@ -12,6 +12,7 @@
 #include "../mm/mount.h"
 #include "../mm/memcontrol/page_memcg.h"
 #include "../mm/task.h"
+#include "hooks.h"
 #include "recharge.h"
 
 struct mem_cgroup *pagecache_memcg(struct machine *m, struct task *t,
@@ -112,3 +113,7 @@ void remote_memcg_release(struct machine *m, uint32_t slot)
 	memcg = memcg_of_slot(m, slot);
 	memcg_put_ref(m, memcg, &memcg->refs_other, 1);
 }
+
+const struct ext_ops remote_ext_ops = {
+	.name = "seed 001: memcg= mount option; common-ancestor charging",
+};

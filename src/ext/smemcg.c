@@ -16,11 +16,12 @@
 #include "../mm/memcontrol/charge.h"
 #include "../cgroup/control_files.h"
 #include "../mm/memcontrol/memcg.h"
-#include "../files.h"
+#include "../mm/proc.h"
 #include "../machine.h"
 #include "../mm/mount.h"
 #include "../mm/vmscan.h"
 #include "ext.h"
+#include "hooks.h"
 
 #define SMEMCG_MAX_NAME 64
 
@@ -60,7 +61,7 @@ static struct smemcg_state *st(struct machine *m)
 	return m->smemcgs;
 }
 
-void smemcg_init(struct machine *m)
+static void smemcg_init(struct machine *m)
 {
 	m->smemcgs = xcalloc(1, sizeof(struct smemcg_state));
 }
@@ -282,7 +283,7 @@ int smemcg_destroy(struct machine *m, const char *name)
 	return 0;
 }
 
-void smemcg_free_all(struct machine *m)
+static void smemcg_free_all(struct machine *m)
 {
 	struct smemcg_state *ss = st(m);
 
@@ -391,7 +392,7 @@ static void detach(struct machine *m, struct mem_cgroup *x, struct smemcg_obj *s
 	link_remove_seen(m, s, x);
 }
 
-void smemcg_memcg_offline(struct machine *m, struct mem_cgroup *memcg)
+static void smemcg_memcg_offline(struct machine *m, struct mem_cgroup *memcg)
 {
 	int i;
 
@@ -566,7 +567,7 @@ static int memcg_smemcg_write(struct machine *m, struct cgroup *cg, char *buf)
 	return 0;
 }
 
-const struct cftype smemcg_memcg_files[] = {
+static const struct cftype smemcg_memcg_files[] = {
 	{ "memory.smemcg", CFT_MEMORY | CFT_NOT_ON_ROOT | CFT_READ | CFT_WRITE | CFT_EXT,
 	  memcg_smemcg_show, memcg_smemcg_write },
 	{ NULL, 0, NULL, NULL },
@@ -579,7 +580,7 @@ static const char *const smemcg_file_names[] = {
 	"borrow.max",
 };
 
-unsigned smemcg_ext_file_mode(const char *name)
+static unsigned smemcg_file_mode_of(const char *name)
 {
 	size_t i;
 
@@ -605,12 +606,12 @@ static int resolve(struct machine *m, const char *path, struct smemcg_obj **s,
 	if (!*s)
 		return machine_error(m, -ENOENT, "no such smemcg: %s", path);
 	*file = slash + 1;
-	if (!smemcg_ext_file_mode(*file))
+	if (!smemcg_file_mode_of(*file))
 		return machine_error(m, -ENOENT, "no such file: %s", path);
 	return 0;
 }
 
-int smemcg_ext_file_read(struct machine *m, const char *path, struct strbuf *out)
+static int smemcg_at_file_read(struct machine *m, const char *path, struct strbuf *out)
 {
 	struct smemcg_obj *s;
 	const char *file;
@@ -651,7 +652,7 @@ int smemcg_ext_file_read(struct machine *m, const char *path, struct strbuf *out
 	return 0;
 }
 
-int smemcg_ext_file_write(struct machine *m, const char *path, const char *value)
+static int smemcg_at_file_write(struct machine *m, const char *path, const char *value)
 {
 	struct smemcg_obj *s;
 	const char *file;
@@ -661,7 +662,7 @@ int smemcg_ext_file_write(struct machine *m, const char *path, const char *value
 
 	if (err)
 		return err;
-	if (!(smemcg_ext_file_mode(file) & SMEMCG_FILE_WRITE))
+	if (!(smemcg_file_mode_of(file) & SMEMCG_FILE_WRITE))
 		return machine_error(m, -EACCES, "%s is read-only", path);
 	buf = xstrdup(value);
 	if (!strcmp(file, "memory.max")) {
@@ -714,3 +715,23 @@ void smemcg_names(struct machine *m, struct strbuf *out)
 	for (i = 0; st(m) && i < st(m)->n; i++)
 		sb_printf(out, "%s\n", st(m)->v[i]->name);
 }
+
+/* "@NAME/FILE": the mode of FILE, whatever NAME is */
+static unsigned smemcg_at_file_mode(const char *path)
+{
+	const char *base = strrchr(path, '/');
+
+	return base ? smemcg_file_mode_of(base + 1) : 0;
+}
+
+const struct ext_ops smemcg_ext_ops = {
+	.name = "seed 000: shared memory cgroups",
+	.files = smemcg_memcg_files,
+	.init = smemcg_init,
+	.free = smemcg_free_all,
+	.css_offline = smemcg_memcg_offline,
+	.file_prefix = "@",
+	.file_mode = smemcg_at_file_mode,
+	.file_read = smemcg_at_file_read,
+	.file_write = smemcg_at_file_write,
+};

@@ -31,8 +31,6 @@ struct task;
 
 struct smemcg_obj;
 
-void smemcg_init(struct machine *m);
-void smemcg_free_all(struct machine *m);
 
 struct smemcg_obj *smemcg_find(struct machine *m, const char *name);
 /* explicit: `smemcg create`; else created for a mount or a dma_buf */
@@ -51,8 +49,6 @@ struct mem_cgroup *smemcg_memcg(struct smemcg_obj *s);
 int smemcg_page_map(struct machine *m, pgh_t h, struct mem_cgroup *x, int delta);
 /* The smemcg's charge changed by nr pages (policy full sees it). */
 int smemcg_charged(struct machine *m, struct smemcg_obj *s, long nr);
-/* A memcg goes offline: its attachments go. */
-void smemcg_memcg_offline(struct machine *m, struct mem_cgroup *memcg);
 /* Reclaim also scans the smemcgs a memcg sees (fn is shrink_lruvec). */
 void smemcg_for_each_seen(struct machine *m, struct mem_cgroup *x,
 			  void (*fn)(struct machine *, struct mem_cgroup *, void *),

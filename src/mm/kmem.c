@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
- * Kernel memory: slab objects, kernel stacks, dentries and inodes, per-CPU
- * memory of memcgs, and seed 004's kmem limit.
+ * Kernel memory accounting (Linux 6.1): slab objects, kernel stacks,
+ * dentries and inodes, and per-CPU memory of memcgs. Seed 004's kmem
+ * limit is src/ext/kmem_limit.c, reached through obj_cgroup_charge_pages.
  *
  * Objects are charged to the objcg of the current task's memcg (not of
  * mm->owner), byte by byte through the per-CPU obj stock; their size
@@ -27,7 +28,6 @@
 #include "mm_state.h"
 #include "page_alloc.h"
 #include "task.h"
-#include "../ext/ext.h"
 
 struct kmem_cache_desc {
 	const char *name;
@@ -331,7 +331,7 @@ int kmem_alloc_objects(struct machine *m, struct task *t, const char *cache_name
 		if (err)
 			return machine_error(m, err, "%s: allocation %ld of %ld failed (%s)",
 					     cache_name, i + 1, count,
-					     m->kmem_limits_on ? "memory or kmem limit" : "memory limit");
+					     m->ext_keys.kmem_charge ? "memory or kmem limit" : "memory limit");
 		list_push(ol, id);
 	}
 	return 0;
@@ -531,118 +531,3 @@ void kmem_uncharge_percpu(struct machine *m, struct mem_cgroup *memcg)
 	obj_cgroup_put(m, objcg);
 	memcg->percpu_objcg = 0;
 }
-
-/* ---- seed 004: the kmem limit ---- */
-
-int kmem_limit_charge(struct machine *m, struct mem_cgroup *memcg, long nr_pages)
-{
-	struct page_counter *fail;
-
-	(void)m;
-	if (mem_cgroup_is_root(memcg))
-		return 0;
-	if (!page_counter_try_charge(&memcg->kmem, nr_pages, &fail))
-		return -ENOMEM;
-	return 0;
-}
-
-void kmem_limit_uncharge(struct machine *m, struct mem_cgroup *memcg, long nr_pages)
-{
-	if (mem_cgroup_is_root(memcg))
-		return;
-	m->page_counter_underflows += page_counter_uncharge(&memcg->kmem, nr_pages);
-}
-
-/* ---- memory.kmem.max and memory.kmem.current (seed 004, v2 style) ---- */
-
-/* The static branch goes on: kmem counters start counting from here. */
-static void kmem_limits_enable(struct machine *m)
-{
-	uint32_t s;
-
-	if (m->kmem_limits_on)
-		return;
-	m->kmem_limits_on = true;
-	/*
-	 * The root is never charged itself, but its counter is the parent
-	 * of the top-level memcgs' and their uncharges reach it: it starts
-	 * from their sum.
-	 */
-	m->root_mem_cgroup->kmem.usage = 0;
-	for (s = 0; s < m->nr_memcg_slots; s++) {
-		struct mem_cgroup *memcg;
-		long st[MEMCG_NR_STATS];
-
-		if (memcg_slot_is_free(m, s))
-			continue;
-		memcg = m->memcgs[s];
-		if (mem_cgroup_is_root(memcg))
-			continue;
-		memcg_stat_subtree(memcg, st);
-		memcg->kmem.usage = MAX(st[MEMCG_KERNEL], 0);
-		memcg->kmem.watermark = memcg->kmem.usage;
-		if (memcg->parent == m->root_mem_cgroup)
-			m->root_mem_cgroup->kmem.usage += memcg->kmem.usage;
-	}
-	m->root_mem_cgroup->kmem.watermark = m->root_mem_cgroup->kmem.usage;
-}
-
-static int kmem_current_show(struct machine *m, struct cgroup *cg, struct strbuf *out)
-{
-	long pages;
-
-	if (m->kmem_limits_on) {
-		pages = page_counter_read(&cg->memcg->kmem);
-	} else {
-		long st[MEMCG_NR_STATS];
-
-		memcg_stat_subtree(cg->memcg, st);
-		pages = st[MEMCG_KERNEL];
-	}
-	sb_printf(out, "%llu\n", (unsigned long long)MAX(pages, 0) * PAGE_SIZE);
-	return 0;
-}
-
-static int kmem_max_show(struct machine *m, struct cgroup *cg, struct strbuf *out)
-{
-	(void)m;
-	seq_puts_memcg_tunable(out, cg->memcg->kmem.max);
-	return 0;
-}
-
-static int kmem_max_write(struct machine *m, struct cgroup *cg, char *buf)
-{
-	struct mem_cgroup *memcg = cg->memcg;
-	long max;
-	int err = page_counter_memparse(&max, strstrip(buf), "max");
-
-	if (err)
-		return machine_error(m, err, "memory.kmem.max takes a size or \"max\", not \"%s\"",
-				     buf);
-	if (max == PAGE_COUNTER_MAX) {
-		/* seed 004: once limited, a group cannot become unlimited again */
-		if (memcg->kmem_limited)
-			return machine_error(m, -EINVAL,
-					     "memory.kmem.max: a kmem-limited group cannot become unlimited");
-		return 0;
-	}
-	/* seed 004: the limit is set before the group has children or tasks */
-	if (!memcg->kmem_limited && (cg->first_child || !list_empty(&cg->tasks)))
-		return machine_error(m, -EBUSY,
-				     "memory.kmem.max: set the first limit before the group has children or processes");
-	kmem_limits_enable(m);
-	err = page_counter_set_max(&memcg->kmem, max);
-	if (err)
-		return machine_error(m, err, "memory.kmem.max: kernel memory in use is above %ld bytes",
-				     max * (long)PAGE_SIZE);
-	memcg->kmem_limited = true;
-	return 0;
-}
-
-const struct cftype kmem_files[] = {
-	{ "memory.kmem.current", CFT_MEMORY | CFT_NOT_ON_ROOT | CFT_READ | CFT_EXT,
-	  kmem_current_show, NULL },
-	{ "memory.kmem.max", CFT_MEMORY | CFT_NOT_ON_ROOT | CFT_READ | CFT_WRITE | CFT_EXT,
-	  kmem_max_show, kmem_max_write },
-	{ NULL, 0, NULL, NULL },
-};

@@ -1,10 +1,9 @@
 /* SPDX-License-Identifier: GPL-2.0-only */
 /*
- * Kernel memory (seed 004, Glauber Costa's kmem controller, on 6.1's
- * obj_cgroup accounting): slab caches of kernel objects charged byte by
- * byte to the current task's memcg, kernel stacks and task_structs at fork,
- * dentries and inodes of new files, per-CPU memory of new memcgs (charged
- * to the parent), and the seed's kmem limit as memory.kmem.max.
+ * Kernel memory accounting of Linux 6.1 (obj_cgroup): slab caches of
+ * kernel objects charged byte by byte to the current task's memcg, kernel
+ * stacks and task_structs at fork, dentries and inodes of new files,
+ * per-CPU memory of new memcgs (charged to the parent).
  */
 #ifndef SMEMCG_KMEM_H
 #define SMEMCG_KMEM_H
@@ -51,8 +50,5 @@ void kmem_uncharge_mm(struct machine *m, uint32_t cookie);
 void kmem_charge_percpu(struct machine *m, struct mem_cgroup *memcg);
 void kmem_uncharge_percpu(struct machine *m, struct mem_cgroup *memcg);
 
-/* seed 004's limit: the kmem page_counter behind a static branch */
-int kmem_limit_charge(struct machine *m, struct mem_cgroup *memcg, long nr_pages);
-void kmem_limit_uncharge(struct machine *m, struct mem_cgroup *memcg, long nr_pages);
 
 #endif

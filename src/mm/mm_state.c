@@ -36,7 +36,7 @@ void mm_state_free(struct machine *m)
 	/* Exit everything so that every page is freed through its owner. */
 	for (i = 0; i < ms->nr_tasks; i++)
 		task_do_exit(m, ms->tasks[i], 0);
-	dmabuf_free_all(m);
+	ext_call_teardown(m);
 	pins_free_all(m);
 	while (ms->nr_mounts)
 		tmpfs_umount(m, NULL, ms->mounts[0]->dir);
@@ -65,6 +65,6 @@ void mm_state_free(struct machine *m)
 
 void task_exit_files(struct machine *m, struct task *t)
 {
-	dmabuf_task_exit(m, t);
+	ext_call_task_exit(m, t);
 	pins_task_exit(m, t);
 }

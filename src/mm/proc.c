@@ -7,7 +7,7 @@
 #include <errno.h>
 #include <string.h>
 
-#include "../files.h"
+#include "proc.h"
 #include "../machine.h"
 #include "mount.h"
 #include "../ext/recharge.h"

@@ -99,7 +99,6 @@ struct mem_cgroup *memcg_css_alloc(struct machine *m, struct cgroup *cg,
 	memcg->parent = parent;
 	page_counter_init(&memcg->memory, parent ? &parent->memory : NULL);
 	page_counter_init(&memcg->swap, parent ? &parent->swap : NULL);
-	page_counter_init(&memcg->kmem, parent ? &parent->kmem : NULL);
 	page_counter_init(&memcg->pins, parent ? &parent->pins : NULL);
 	memcg->zswap_max = PAGE_COUNTER_MAX;
 	list_init(&memcg->objcg_list);
@@ -205,8 +204,7 @@ void memcg_try_release(struct machine *m, struct mem_cgroup *memcg)
 		cgroup_release(m, memcg->cgroup);
 	memcg_slot_free(m, memcg->slot);
 	m->nr_memcgs--;
-	free(memcg->ext);
-	free(memcg);
+	memcg_css_free(m, memcg);
 
 	/* A css pins its parent: the parent may go now. */
 	memcg_try_release(m, parent);
@@ -246,7 +244,6 @@ struct mem_cgroup *memcg_css_alloc_detached(struct machine *m, int *err)
 	(void)err;
 	page_counter_init(&memcg->memory, NULL);
 	page_counter_init(&memcg->swap, NULL);
-	page_counter_init(&memcg->kmem, NULL);
 	page_counter_init(&memcg->pins, NULL);
 	memcg->zswap_max = PAGE_COUNTER_MAX;
 	list_init(&memcg->objcg_list);
@@ -270,5 +267,5 @@ void memcg_free_detached(struct machine *m, struct mem_cgroup *memcg)
 			drain_stock(m, cpu);
 	memcg_slot_free(m, memcg->slot);
 	m->nr_memcgs--;
-	free(memcg);
+	memcg_css_free(m, memcg);
 }

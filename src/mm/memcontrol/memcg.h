@@ -59,7 +59,6 @@ enum memcg_state {
 struct mem_cgroup {
 	struct page_counter memory;
 	struct page_counter swap;
-	struct page_counter kmem;
 	struct page_counter pins;
 
 	/* the css tree: includes offline children until they are released */
@@ -72,7 +71,6 @@ struct mem_cgroup {
 	uint16_t id;		/* the kernel's 16-bit id; 0 once freed */
 	uint8_t state;		/* enum memcg_state */
 	bool oom_group;
-	bool kmem_limited;	/* seed 004: memory.kmem.max was ever set */
 	bool pins_enabled;	/* the pins controller is on for this cgroup */
 	bool is_root;
 	struct smemcg_obj *smemcg;	/* seed 000: the accounting of a shared memory cgroup */
@@ -106,7 +104,7 @@ struct mem_cgroup {
 	struct list_node objcg_list;	/* own and inherited objcgs */
 
 	uint64_t offline_ns;	/* when it went offline */
-	void *ext;		/* extension state (smemcg borrow lists, ...) */
+	void **ext;		/* the modules' state (src/ext/hooks.h) */
 };
 
 
@@ -138,6 +136,8 @@ bool memcg_slot_is_free(const struct machine *m, uint32_t slot);
 void memcg_css_online(struct machine *m, struct mem_cgroup *memcg);
 void memcg_css_offline(struct machine *m, struct mem_cgroup *memcg);
 void memcg_css_released(struct machine *m, struct mem_cgroup *memcg);
+/* Free the struct: the modules' state first (css_free). */
+void memcg_css_free(struct machine *m, struct mem_cgroup *memcg);
 void memcg_offline(struct machine *m, struct mem_cgroup *memcg);
 /* Release the memcg if it is offline and nothing references it. */
 void memcg_try_release(struct machine *m, struct mem_cgroup *memcg);

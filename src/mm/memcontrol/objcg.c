@@ -113,16 +113,16 @@ int obj_cgroup_charge_pages(struct machine *m, struct obj_cgroup *objcg,
 	struct mem_cgroup *memcg = objcg->memcg;
 	int err;
 
-	/* seed 004's kmem limit, behind its static branch */
-	if (unlikely(m->kmem_limits_on)) {
-		err = kmem_limit_charge(m, memcg, nr_pages);
+	/* a kernel-memory limit of an extension, behind its static key */
+	if (unlikely(m->ext_keys.kmem_charge)) {
+		err = ext_kmem_charge(m, memcg, nr_pages);
 		if (err)
 			return err;
 	}
 	err = try_charge(m, memcg, gfp, nr_pages);
 	if (err) {
-		if (unlikely(m->kmem_limits_on))
-			kmem_limit_uncharge(m, memcg, nr_pages);
+		if (unlikely(m->ext_keys.kmem_charge))
+			ext_kmem_uncharge(m, memcg, nr_pages);
 		return err;
 	}
 	memcg->stat[MEMCG_KERNEL] += nr_pages;
@@ -134,8 +134,8 @@ void obj_cgroup_uncharge_pages(struct machine *m, struct obj_cgroup *objcg,
 {
 	struct mem_cgroup *memcg = objcg->memcg;
 
-	if (unlikely(m->kmem_limits_on))
-		kmem_limit_uncharge(m, memcg, nr_pages);
+	if (unlikely(m->ext_keys.kmem_charge))
+		ext_kmem_uncharge(m, memcg, nr_pages);
 	memcg->stat[MEMCG_KERNEL] -= nr_pages;
 	memcg_uncharge_to_stock(m, memcg, nr_pages);
 }

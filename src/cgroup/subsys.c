@@ -1,0 +1,156 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * The core's side of the extension table (src/ext/hooks.h): every
+ * lifecycle call goes to each module of ext_modules[] in its order, as
+ * kernel/cgroup/cgroup.c calls each cgroup_subsys through for_each_subsys.
+ * In a core-only build the table is empty and every loop is a no-op.
+ */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "../ext/hooks.h"
+#include "../machine.h"
+#include "control_files.h"
+
+#ifdef SMEMCG_CORE_ONLY
+#define for_each_ext(ops) for (const struct ext_ops *ops = NULL; ops; ops = NULL)
+#else
+#define for_each_ext(ops)                                                       \
+	for (const struct ext_ops *const *p_ = ext_modules, *ops;               \
+	     p_ < ext_modules + EXT_NR && ((ops = *p_), 1); p_++)
+#endif
+
+#define CALL_EACH(cb, ...)                         \
+	do {                                       \
+		for_each_ext(ops_)                 \
+			if (ops_->cb)              \
+				ops_->cb(__VA_ARGS__); \
+	} while (0)
+
+void ext_call_init(struct machine *m)
+{
+	CALL_EACH(init, m);
+}
+
+void ext_call_teardown(struct machine *m)
+{
+	CALL_EACH(teardown, m);
+}
+
+void ext_call_free(struct machine *m)
+{
+	CALL_EACH(free, m);
+}
+
+void ext_call_css_online(struct machine *m, struct mem_cgroup *memcg)
+{
+	CALL_EACH(css_online, m, memcg);
+}
+
+void ext_call_css_offline(struct machine *m, struct mem_cgroup *memcg)
+{
+	CALL_EACH(css_offline, m, memcg);
+}
+
+void ext_call_css_released(struct machine *m, struct mem_cgroup *memcg)
+{
+	CALL_EACH(css_released, m, memcg);
+}
+
+void ext_call_css_free(struct machine *m, struct mem_cgroup *memcg)
+{
+	CALL_EACH(css_free, m, memcg);
+}
+
+void ext_call_attach(struct machine *m, struct task *t, struct mem_cgroup *from,
+		     struct mem_cgroup *to)
+{
+	CALL_EACH(attach, m, t, from, to);
+}
+
+void ext_call_task_fork(struct machine *m, struct task *parent, struct task *child)
+{
+	CALL_EACH(task_fork, m, parent, child);
+}
+
+void ext_call_task_exit(struct machine *m, struct task *t)
+{
+	CALL_EACH(task_exit, m, t);
+}
+
+uint64_t ext_next_due(const struct machine *m)
+{
+	uint64_t due = UINT64_MAX;
+
+	for_each_ext(ops)
+		if (ops->next_due) {
+			uint64_t d = ops->next_due(m);
+
+			if (d < due)
+				due = d;
+		}
+	return due;
+}
+
+void ext_call_work(struct machine *m)
+{
+	CALL_EACH(work, m);
+}
+
+int ext_call_check(struct machine *m)
+{
+	for_each_ext(ops)
+		if (ops->check) {
+			int err = ops->check(m);
+
+			if (err)
+				return err;
+		}
+	return 0;
+}
+
+void ext_call_explain(struct machine *m, struct mem_cgroup *x, struct strbuf *out)
+{
+	CALL_EACH(explain, m, x, out);
+}
+
+const struct cftype *ext_cftype_find(const char *name)
+{
+	for_each_ext(ops) {
+		const struct cftype *cft;
+
+		for (cft = ops->files; cft && cft->name; cft++)
+			if (!strcmp(cft->name, name))
+				return cft;
+	}
+	return NULL;
+}
+
+bool ext_name_is_file(const char *name, size_t len)
+{
+	for_each_ext(ops) {
+		const struct cftype *cft;
+
+		for (cft = ops->files; cft && cft->name; cft++)
+			if (!strncmp(cft->name, name, len) && cft->name[len] == '\0')
+				return true;
+	}
+	return false;
+}
+
+const struct ext_ops *ext_file_owner(const char *path)
+{
+	for_each_ext(ops)
+		if (ops->file_prefix &&
+		    !strncmp(path, ops->file_prefix, strlen(ops->file_prefix)))
+			return ops;
+	return NULL;
+}
+
+void ext_data_set(void ***slots, enum ext_id id, void *data)
+{
+	if (!*slots)
+		*slots = xcalloc(EXT_NR ? EXT_NR : 1, sizeof(void *));
+	(*slots)[id] = data;
+}

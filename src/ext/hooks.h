@@ -1,0 +1,179 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/*
+ * How the core (the cgroup tree, the memory controller, mm) reaches the
+ * proposals in src/ext/. The core owns this header, and it is the only
+ * header of src/ext/ the core includes. Two shapes, both the kernel's own:
+ *
+ * - Lifecycle through a table, as struct cgroup_subsys: each module
+ *   exports one struct ext_ops, listed once in src/ext/modules.h; the core
+ *   calls each module's callback in that order through ext_call_*()
+ *   (src/cgroup/subsys.c). Nothing else in the core lists modules.
+ * - Calls from hot paths through this header, as mm/memcontrol-v1.h: the
+ *   core makes the call unconditionally behind the cheap guard it needs
+ *   (a flag on the memcg, page or object); a build without the proposals
+ *   (`make core-only`, SMEMCG_CORE_ONLY) gets a no-op stub instead, and
+ *   is plain Linux 6.1.
+ *
+ * A module keeps its own state: per machine in m->ext[id], per memcg,
+ * task, mm, vma, memory object or mount in that object's ext slots
+ * (ext_data()), none of it in the core's structs.
+ */
+#ifndef SMEMCG_EXT_HOOKS_H
+#define SMEMCG_EXT_HOOKS_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+struct machine;
+struct mem_cgroup;
+struct task;
+struct mm_struct;
+struct memobj;
+struct mount;
+struct inode;
+struct vm_area;
+struct cftype;
+struct strbuf;
+
+/* ---- the module list ---------------------------------------------------- */
+
+enum ext_id {
+#ifndef SMEMCG_CORE_ONLY
+#define EXT_MODULE(name) EXT_##name,
+#include "modules.h"
+#undef EXT_MODULE
+#endif
+	EXT_NR
+};
+
+/* A policy value a module implements: `policy KEY=VALUE` selects it. */
+struct ext_policy {
+	const char *key;
+	const char *value;
+};
+
+/* What a module's check() found wrong, one line each (smemcg_check). */
+struct check_report;
+
+/*
+ * One proposal. Every callback may be NULL. Callbacks that take a memcg
+ * are called for every memcg of the tree, whatever the policy; a module
+ * that acts only under a policy value tests ext_policy_is() itself.
+ */
+struct ext_ops {
+	const char *name;		/* for messages: "seed 000: shared memory cgroups" */
+	/* policy values, ending with a NULL key */
+	const struct ext_policy *policies;
+	/* a controller of cgroup.subtree_control ("pins"), or NULL */
+	const char *controller;
+	/* control files of memcgs, ending with a NULL name */
+	const struct cftype *files;
+
+	void (*init)(struct machine *m);
+	/* machine teardown: every task has exited; mounts and files still exist */
+	void (*teardown)(struct machine *m);
+	void (*free)(struct machine *m);		/* the module's state goes */
+	/* the memory css (memory_cgrp_subsys's callbacks) */
+	void (*css_online)(struct machine *m, struct mem_cgroup *memcg);
+	void (*css_offline)(struct machine *m, struct mem_cgroup *memcg);
+	void (*css_released)(struct machine *m, struct mem_cgroup *memcg);
+	/* the memcg's struct goes (also at machine teardown): free its ext data */
+	void (*css_free)(struct machine *m, struct mem_cgroup *memcg);
+	/* a task moved between memcgs (cgroup_subsys.attach) */
+	void (*attach)(struct machine *m, struct task *t, struct mem_cgroup *from,
+		       struct mem_cgroup *to);
+	void (*task_fork)(struct machine *m, struct task *parent, struct task *child);
+	void (*task_exit)(struct machine *m, struct task *t);
+	/* deferred work: when it is next due (UINT64_MAX: never), and running it */
+	uint64_t (*next_due)(const struct machine *m);
+	void (*work)(struct machine *m);
+	/* invariants of the module's own state; 0 or -EUCLEAN with a message */
+	int (*check)(struct machine *m);
+	/* a line of `explain` for memory the module adds to memcg x's charge */
+	void (*explain)(struct machine *m, struct mem_cgroup *x, struct strbuf *out);
+	/*
+	 * Files outside the cgroup tree whose paths start with file_prefix
+	 * ("@NAME/FILE"): their mode (SMEMCG_FILE_*, 0: no such file),
+	 * reading and writing.
+	 */
+	const char *file_prefix;
+	unsigned (*file_mode)(const char *path);
+	int (*file_read)(struct machine *m, const char *path, struct strbuf *out);
+	int (*file_write)(struct machine *m, const char *path, const char *value);
+};
+
+#ifndef SMEMCG_CORE_ONLY
+extern const struct ext_ops *const ext_modules[EXT_NR];
+#endif
+
+/* The core's loops over the modules (src/cgroup/subsys.c). */
+void ext_call_init(struct machine *m);
+void ext_call_teardown(struct machine *m);
+void ext_call_free(struct machine *m);
+void ext_call_css_online(struct machine *m, struct mem_cgroup *memcg);
+void ext_call_css_offline(struct machine *m, struct mem_cgroup *memcg);
+void ext_call_css_released(struct machine *m, struct mem_cgroup *memcg);
+void ext_call_css_free(struct machine *m, struct mem_cgroup *memcg);
+void ext_call_attach(struct machine *m, struct task *t, struct mem_cgroup *from,
+		     struct mem_cgroup *to);
+void ext_call_task_fork(struct machine *m, struct task *parent, struct task *child);
+void ext_call_task_exit(struct machine *m, struct task *t);
+/* The earliest time deferred work is due; UINT64_MAX when none is. */
+uint64_t ext_next_due(const struct machine *m);
+void ext_call_work(struct machine *m);
+int ext_call_check(struct machine *m);
+void ext_call_explain(struct machine *m, struct mem_cgroup *x, struct strbuf *out);
+/* The cftype of a module's memcg file by name, or NULL. */
+const struct cftype *ext_cftype_find(const char *name);
+bool ext_name_is_file(const char *name, size_t len);
+/* The module whose file_prefix starts path, or NULL. */
+const struct ext_ops *ext_file_owner(const char *path);
+
+/* ---- per-object state of the modules -------------------------------------- */
+
+/*
+ * Objects a module attaches state to (memcg, task, mm, vma, memory
+ * object, mount) carry `void **ext`: NULL until a module sets its slot,
+ * then an array of EXT_NR pointers, one per module. The core frees the
+ * array with the object; what a slot points to is the module's to free.
+ */
+static inline void *ext_data(void *const *slots, enum ext_id id)
+{
+	return slots ? slots[id] : NULL;
+}
+void ext_data_set(void ***slots, enum ext_id id, void *data);
+
+/*
+ * Static keys (the kernel's static_branch): the guard of a hook point,
+ * false until a module needs the hook. A false key costs the core one
+ * untaken branch.
+ */
+struct ext_keys {
+	bool kmem_charge;	/* ext_kmem_charge/uncharge for kernel memory pages */
+};
+
+/* ---- hot-path hooks: one implementation each, direct calls --------------- */
+
+#ifndef SMEMCG_CORE_ONLY
+/*
+ * Kernel memory pages charged to (uncharged from) memcg through its objcg
+ * (obj_cgroup_charge_pages), before the memory counter: 0 or -ENOMEM.
+ * Guard: m->ext_keys.kmem_charge.
+ */
+int ext_kmem_charge(struct machine *m, struct mem_cgroup *memcg, long nr_pages);
+void ext_kmem_uncharge(struct machine *m, struct mem_cgroup *memcg, long nr_pages);
+#else
+static inline int ext_kmem_charge(struct machine *m, struct mem_cgroup *memcg, long nr_pages)
+{
+	(void)m, (void)memcg, (void)nr_pages;
+	return 0;
+}
+static inline void ext_kmem_uncharge(struct machine *m, struct mem_cgroup *memcg,
+				     long nr_pages)
+{
+	(void)m, (void)memcg, (void)nr_pages;
+}
+#endif
+
+#endif

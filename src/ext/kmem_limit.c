@@ -1,0 +1,166 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * Seed 004 (Glauber Costa, the kmem controller, 2012): a limit on the
+ * kernel memory of a memcg, as memory.kmem.max and memory.kmem.current in
+ * the v2 style. Kernel memory is charged by 6.1's accounting
+ * (src/mm/kmem.c); this module adds a second page_counter per memcg that
+ * those charges must pass first, behind a static key that stays off (one
+ * untaken branch) until the first limit is written, as the seed's
+ * static branch does.
+ */
+#include <errno.h>
+#include <stdlib.h>
+
+#include "../cgroup/control_files.h"
+#include "../machine.h"
+#include "../mm/memcontrol/memcg.h"
+#include "hooks.h"
+
+/* The module's state of one memcg. */
+struct kmem_limit_memcg {
+	struct page_counter kmem;
+	bool limited;		/* memory.kmem.max was ever set */
+};
+
+static struct kmem_limit_memcg *klm(const struct mem_cgroup *memcg)
+{
+	return ext_data(memcg->ext, EXT_kmem_limit);
+}
+
+static void kmem_limit_css_online(struct machine *m, struct mem_cgroup *memcg)
+{
+	struct kmem_limit_memcg *k = xcalloc(1, sizeof(*k));
+
+	(void)m;
+	page_counter_init(&k->kmem, memcg->parent ? &klm(memcg->parent)->kmem : NULL);
+	ext_data_set(&memcg->ext, EXT_kmem_limit, k);
+}
+
+static void kmem_limit_css_free(struct machine *m, struct mem_cgroup *memcg)
+{
+	(void)m;
+	free(klm(memcg));
+}
+
+int ext_kmem_charge(struct machine *m, struct mem_cgroup *memcg, long nr_pages)
+{
+	struct page_counter *fail;
+
+	(void)m;
+	if (mem_cgroup_is_root(memcg) || !klm(memcg))
+		return 0;
+	if (!page_counter_try_charge(&klm(memcg)->kmem, nr_pages, &fail))
+		return -ENOMEM;
+	return 0;
+}
+
+void ext_kmem_uncharge(struct machine *m, struct mem_cgroup *memcg, long nr_pages)
+{
+	if (mem_cgroup_is_root(memcg) || !klm(memcg))
+		return;
+	m->page_counter_underflows += page_counter_uncharge(&klm(memcg)->kmem, nr_pages);
+}
+
+/* ---- memory.kmem.max and memory.kmem.current ---- */
+
+/* The static key goes on: kmem counters start counting from here. */
+static void kmem_limits_enable(struct machine *m)
+{
+	struct kmem_limit_memcg *root = klm(m->root_mem_cgroup);
+	uint32_t s;
+
+	if (m->ext_keys.kmem_charge)
+		return;
+	m->ext_keys.kmem_charge = true;
+	/*
+	 * The root is never charged itself, but its counter is the parent
+	 * of the top-level memcgs' and their uncharges reach it: it starts
+	 * from their sum.
+	 */
+	root->kmem.usage = 0;
+	for (s = 0; s < m->nr_memcg_slots; s++) {
+		struct mem_cgroup *memcg;
+		struct kmem_limit_memcg *k;
+		long st[MEMCG_NR_STATS];
+
+		if (memcg_slot_is_free(m, s))
+			continue;
+		memcg = m->memcgs[s];
+		k = klm(memcg);
+		if (mem_cgroup_is_root(memcg) || !k)
+			continue;
+		memcg_stat_subtree(memcg, st);
+		k->kmem.usage = MAX(st[MEMCG_KERNEL], 0);
+		k->kmem.watermark = k->kmem.usage;
+		if (memcg->parent == m->root_mem_cgroup)
+			root->kmem.usage += k->kmem.usage;
+	}
+	root->kmem.watermark = root->kmem.usage;
+}
+
+static int kmem_current_show(struct machine *m, struct cgroup *cg, struct strbuf *out)
+{
+	long pages;
+
+	if (m->ext_keys.kmem_charge) {
+		pages = page_counter_read(&klm(cg->memcg)->kmem);
+	} else {
+		long st[MEMCG_NR_STATS];
+
+		memcg_stat_subtree(cg->memcg, st);
+		pages = st[MEMCG_KERNEL];
+	}
+	sb_printf(out, "%llu\n", (unsigned long long)MAX(pages, 0) * PAGE_SIZE);
+	return 0;
+}
+
+static int kmem_max_show(struct machine *m, struct cgroup *cg, struct strbuf *out)
+{
+	(void)m;
+	seq_puts_memcg_tunable(out, klm(cg->memcg)->kmem.max);
+	return 0;
+}
+
+static int kmem_max_write(struct machine *m, struct cgroup *cg, char *buf)
+{
+	struct kmem_limit_memcg *k = klm(cg->memcg);
+	long max;
+	int err = page_counter_memparse(&max, strstrip(buf), "max");
+
+	if (err)
+		return machine_error(m, err, "memory.kmem.max takes a size or \"max\", not \"%s\"",
+				     buf);
+	if (max == PAGE_COUNTER_MAX) {
+		/* seed 004: once limited, a group cannot become unlimited again */
+		if (k->limited)
+			return machine_error(m, -EINVAL,
+					     "memory.kmem.max: a kmem-limited group cannot become unlimited");
+		return 0;
+	}
+	/* seed 004: the limit is set before the group has children or tasks */
+	if (!k->limited && (cg->first_child || !list_empty(&cg->tasks)))
+		return machine_error(m, -EBUSY,
+				     "memory.kmem.max: set the first limit before the group has children or processes");
+	kmem_limits_enable(m);
+	err = page_counter_set_max(&k->kmem, max);
+	if (err)
+		return machine_error(m, err, "memory.kmem.max: kernel memory in use is above %ld bytes",
+				     max * (long)PAGE_SIZE);
+	k->limited = true;
+	return 0;
+}
+
+static const struct cftype kmem_limit_files[] = {
+	{ "memory.kmem.current", CFT_MEMORY | CFT_NOT_ON_ROOT | CFT_READ | CFT_EXT,
+	  kmem_current_show, NULL },
+	{ "memory.kmem.max", CFT_MEMORY | CFT_NOT_ON_ROOT | CFT_READ | CFT_WRITE | CFT_EXT,
+	  kmem_max_show, kmem_max_write },
+	{ NULL, 0, NULL, NULL },
+};
+
+const struct ext_ops kmem_limit_ext_ops = {
+	.name = "seed 004: kmem limit",
+	.files = kmem_limit_files,
+	.css_online = kmem_limit_css_online,
+	.css_free = kmem_limit_css_free,
+};

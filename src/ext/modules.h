@@ -1,0 +1,14 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/*
+ * The proposals built into the model: one line per module, each a file
+ * src/ext/NAME.c exporting `const struct ext_ops NAME_ext_ops`. The order
+ * is the order in which the core calls them (hooks.h). No include guard:
+ * hooks.h and modules.c expand the list with their own EXT_MODULE().
+ */
+EXT_MODULE(kmem_limit)
+EXT_MODULE(move_charge)
+EXT_MODULE(smemcg)
+EXT_MODULE(pins)
+EXT_MODULE(dmabuf)
+EXT_MODULE(remote)
+EXT_MODULE(recharge)
