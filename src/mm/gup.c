@@ -22,18 +22,18 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "../mm/memcontrol/charge.h"
+#include "memcontrol/charge.h"
 #include "../cgroup/control_files.h"
 #include "../machine.h"
-#include "../mm/lru.h"
-#include "../mm/memobj.h"
-#include "../mm/mm.h"
-#include "../mm/memcontrol/page_memcg.h"
-#include "../mm/task.h"
-#include "../mm/vma.h"
-#include "ext.h"
-#include "hooks.h"
-#include "smemcg.h"
+#include "lru.h"
+#include "memobj.h"
+#include "mm.h"
+#include "memcontrol/page_memcg.h"
+#include "task.h"
+#include "vma.h"
+#include "../ext/ext.h"
+#include "../ext/hooks.h"
+#include "../ext/smemcg.h"
 
 enum pin_device { DEV_VFIO, DEV_RDMA, DEV_IOURING };
 
