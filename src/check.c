@@ -18,6 +18,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "mm/gup.h"
 #include "mm/memcontrol/memcg.h"
 #include "machine.h"
 #include "mm/filemap.h"

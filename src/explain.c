@@ -11,8 +11,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "explain.h"
 #include "mm/memcontrol/memcg.h"
-#include "ext/smemcg.h"
 #include "machine.h"
 #include "mm/filemap.h"
 #include "mm/memobj.h"
@@ -28,12 +28,12 @@ struct item {
 	long pages;
 };
 
-struct items {
+struct explain_items {
 	struct item *v;
 	int n, cap;
 };
 
-static void add(struct items *it, const char *what, const char *why, long pages)
+void explain_add(struct explain_items *it, const char *what, const char *why, long pages)
 {
 	int i;
 
@@ -76,7 +76,7 @@ static const char *mm_name(struct machine *m, struct mm_struct *mm)
 
 static void describe_page(struct machine *m, struct memobj *obj, pgh_t h,
 			  struct mem_cgroup *owner, struct mem_cgroup *x,
-			  struct items *it)
+			  struct explain_items *it)
 {
 	char what[512], path[256];
 	const char *why;
@@ -88,7 +88,7 @@ static void describe_page(struct machine *m, struct memobj *obj, pgh_t h,
 		else
 			snprintf(path, sizeof(path), "(id %u)", owner->id);
 		snprintf(what, sizeof(what), "pages left by the dead cgroup %s", path);
-		add(it, what, "recharge policy: none moved them (a zombie)", 1);
+		explain_add(it, what, "recharge policy: none moved them (a zombie)", 1);
 		return;
 	}
 	switch (obj->type) {
@@ -102,7 +102,7 @@ static void describe_page(struct machine *m, struct memobj *obj, pgh_t h,
 		why = m->policy.owner == OWNER_MM_MEMCG
 			      ? "faulted by the mm, charged to mm->memcg (owner=mm-memcg)"
 			      : "faulted by the mm, charged to its owner's memcg (owner=mm-owner)";
-		add(it, what, why, 1);
+		explain_add(it, what, why, 1);
 		return;
 	case OBJ_FILE:
 	case OBJ_SHMEM:
@@ -119,17 +119,17 @@ static void describe_page(struct machine *m, struct memobj *obj, pgh_t h,
 			why = "first touch, moved up to common ancestors (shared=common-ancestor)";
 		else
 			why = "first touch: the task that brought it in (shared=owner)";
-		add(it, what, why, 1);
+		explain_add(it, what, why, 1);
 		return;
 	case OBJ_DMABUF:
-		add(it, "dma_buf", "allocated by a task of the cgroup", 1);
+		explain_add(it, "dma_buf", "allocated by a task of the cgroup", 1);
 		return;
 	}
 }
 
 struct explain_walk {
 	struct mem_cgroup *x;
-	struct items *it;
+	struct explain_items *it;
 };
 
 /* memobj_for_each visitor: a resident user page charged in x's subtree */
@@ -161,7 +161,8 @@ int explain_cgroup(struct machine *m, const char *path, struct strbuf *out)
 {
 	struct cgroup *cg = cgroup_lookup(m, path);
 	struct mem_cgroup *x, *pos = NULL;
-	struct items it = { NULL, 0, 0 };
+	struct explain_items it = { NULL, 0, 0 };
+	struct strbuf notes;
 	long st[MEMCG_NR_STATS], total, stock = 0, k;
 	uint32_t i;
 	int c;
@@ -180,22 +181,19 @@ int explain_cgroup(struct machine *m, const char *path, struct strbuf *out)
 			memobj_for_each(m, obj, 0, UINT64_MAX, explain_page, &w);
 	}
 	memcg_stat_subtree(x, st);
-	add(&it, "kernel stacks", "fork, charged to the forking task (kmem)", st[MEMCG_KERNEL_STACK] / 4);
-	add(&it, "page tables", "faults, charged to the faulting task (kmem)", st[MEMCG_PAGETABLES]);
+	explain_add(&it, "kernel stacks", "fork, charged to the forking task (kmem)", st[MEMCG_KERNEL_STACK] / 4);
+	explain_add(&it, "page tables", "faults, charged to the faulting task (kmem)", st[MEMCG_PAGETABLES]);
 	k = st[MEMCG_KERNEL] - st[MEMCG_KERNEL_STACK] / 4 - st[MEMCG_PAGETABLES];
-	add(&it, "slab objects and other kernel memory (incl. per-CPU stats of children)",
+	explain_add(&it, "slab objects and other kernel memory (incl. per-CPU stats of children)",
 	    "the current task's memcg (kmem)", k);
 	while ((pos = memcg_iter_next(x, pos)))
 		for (c = 0; c < m->nr_cpus; c++)
 			if (m->cpus[c].stock.cached == pos)
 				stock += m->cpus[c].stock.nr_pages;
-	add(&it, "pages charged ahead, waiting in per-CPU stocks",
+	explain_add(&it, "pages charged ahead, waiting in per-CPU stocks",
 	    "charge batching (64 pages; policy stock=on)", stock);
-	if (x->memory.extra)
-		add(&it, "shared memory borrowed from smemcgs",
-		    m->policy.smemcg == SMEMCG_FULL ? "smemcg=full: the whole charge of attached smemcgs"
-						     : "smemcg=borrow: pages mapped or pinned here",
-		    x->memory.extra);
+	sb_init(&notes);
+	ext_call_explain(m, x, &it, &notes);
 	total = page_counter_seen(&x->memory);
 	sb_printf(out, "%s: memory.current %lld bytes\n", path, (long long)total * 4096);
 	if (it.n)
@@ -206,9 +204,9 @@ int explain_cgroup(struct machine *m, const char *path, struct strbuf *out)
 			  it.v[c].what, it.v[c].why);
 		free(it.v[c].what);
 	}
-	if (page_counter_read(&x->pins))
-		sb_printf(out, "  pins.current %lld bytes (charged to the pinners, not to memory.current)\n",
-			  (long long)page_counter_read(&x->pins) * 4096);
+	if (notes.len)
+		sb_puts(out, notes.buf);
+	sb_free(&notes);
 	free(it.v);
 	return 0;
 }

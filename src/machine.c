@@ -5,6 +5,7 @@
  * process enters it (current = the task, on its CPU) and leaves through the
  * return-to-user work (memory.high throttling, pending fatal signals).
  */
+#include "mm/gup.h"
 #include "machine.h"
 
 #include <errno.h>
@@ -17,6 +18,7 @@
 #include "mm/memcontrol/memcg.h"
 #include "mm/memcontrol/objcg.h"
 #include "mm/proc.h"
+#include "explain.h"
 #include "ext/ext.h"
 #include "mm/kmem.h"
 #include "ext/recharge.h"
@@ -720,8 +722,6 @@ int smemcg_list_tasks(char **out, smemcg_machine *sm)
 	*out = sb_detach(&sb);
 	return 0;
 }
-
-int explain_cgroup(struct machine *m, const char *path, struct strbuf *out);
 
 int smemcg_explain(char **out, smemcg_machine *sm, const char *cgroup)
 {

@@ -314,7 +314,6 @@ int cgroup_mkdir(struct machine *m, const char *path)
 			free(cg);
 			return err;
 		}
-		cg->memcg->pins_enabled = !!(parent->subtree_control & CGRP_CTRL_PINS);
 		memcg_css_online(m, cg->memcg);
 	}
 	m->nr_cgroups++;
@@ -372,16 +371,7 @@ int cgroup_rmdir(struct machine *m, const char *path)
 	return 0;
 }
 
-
-static const struct {
-	const char *name;
-	unsigned mask;
-} controllers[] = {
-	{ "memory", CGRP_CTRL_MEMORY },
-	{ "pins", CGRP_CTRL_PINS },
-};
-
-/* Start or stop the memory and pins css of cg's children. */
+/* Start or stop the memory css of cg's children. */
 static int apply_subtree_control(struct machine *m, struct cgroup *cg,
 				 unsigned old, unsigned new)
 {
@@ -403,8 +393,6 @@ static int apply_subtree_control(struct machine *m, struct cgroup *cg,
 			memcg->cgroup = NULL;
 			memcg_offline(m, memcg);
 		}
-		if (c->memcg)
-			c->memcg->pins_enabled = !!(new & CGRP_CTRL_PINS);
 	}
 	return 0;
 }
@@ -419,16 +407,17 @@ int cgroup_set_subtree_control(struct machine *m, struct cgroup *cg,
 
 	for (tok = strtok_r(copy, " \t\n", &save); tok;
 	     tok = strtok_r(NULL, " \t\n", &save)) {
-		size_t i;
-		unsigned mask = 0;
+		unsigned mask = cgroup_controller_mask(tok + 1);
 
-		for (i = 0; i < ARRAY_SIZE(controllers); i++)
-			if (!strcmp(tok + 1, controllers[i].name))
-				mask = controllers[i].mask;
 		if ((tok[0] != '+' && tok[0] != '-') || !mask) {
+			struct strbuf known;
+
+			sb_init(&known);
+			cgroup_controllers_format(&known, cgroup_all_controllers());
 			err = machine_error(m, -EINVAL,
-					    "cgroup.subtree_control: \"%s\" is not +CONTROLLER or -CONTROLLER of a known controller (memory, pins)",
-					    tok);
+					    "cgroup.subtree_control: \"%s\" is not +CONTROLLER or -CONTROLLER of a known controller (%s)",
+					    tok, known.buf ? known.buf : "");
+			sb_free(&known);
 			goto out;
 		}
 		if (tok[0] == '+') {
@@ -440,7 +429,7 @@ int cgroup_set_subtree_control(struct machine *m, struct cgroup *cg,
 		}
 	}
 	/* Only what the parent hands down can be enabled. */
-	if (enable & ~(cg->parent ? cg->parent->subtree_control : CGRP_CTRL_ALL)) {
+	if (enable & ~(cg->parent ? cg->parent->subtree_control : cgroup_all_controllers())) {
 		err = machine_error(m, -ENOENT,
 				    "cgroup.subtree_control: the controller is not in this cgroup's cgroup.controllers");
 		goto out;
@@ -479,7 +468,7 @@ int cgroup_attach_task(struct machine *m, struct cgroup *dst, struct task *t)
 
 	if (t->state != SMEMCG_TASK_ALIVE)
 		return machine_error(m, -ESRCH, "process %d has exited", t->pid);
-	if (dst->parent && (dst->subtree_control & CGRP_CTRL_ALL))
+	if (dst->parent && dst->subtree_control)
 		return machine_error(m, -EBUSY,
 				     "cannot move a process into a non-root cgroup that enables controllers for its children");
 	if (src == dst)

@@ -21,10 +21,11 @@ struct machine;
 struct task;
 struct mem_cgroup;
 
-/* Controllers a cgroup's subtree_control can enable. */
+/*
+ * The memory controller's bit of subtree_control; the extensions' own
+ * controllers follow it (CGRP_SS() in src/ext/hooks.h).
+ */
 #define CGRP_CTRL_MEMORY 0x1
-#define CGRP_CTRL_PINS 0x2
-#define CGRP_CTRL_ALL (CGRP_CTRL_MEMORY | CGRP_CTRL_PINS)
 
 struct cgroup {
 	char *name;		/* last path component; "" for the root */

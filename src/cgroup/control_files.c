@@ -64,28 +64,20 @@ int kstrtoint(int *out, const char *s)
 
 /* ---- cgroup core files ---- */
 
-static const char *const controller_names[] = { "memory", "pins" };
-
 static void print_ss_mask(struct strbuf *out, unsigned mask)
 {
-	bool first = true;
-	size_t i;
+	size_t len = out->len;
 
-	for (i = 0; i < ARRAY_SIZE(controller_names); i++) {
-		if (!(mask & (1u << i)))
-			continue;
-		sb_printf(out, "%s%s", first ? "" : " ", controller_names[i]);
-		first = false;
-	}
+	cgroup_controllers_format(out, mask);
 	/* cgroup_print_ss_mask: an empty mask is an empty file */
-	if (!first)
+	if (out->len > len)
 		sb_puts(out, "\n");
 }
 
 /* Controllers a cgroup may enable: what its parent hands down. */
 static unsigned cgroup_control(const struct cgroup *cg)
 {
-	return cg->parent ? cg->parent->subtree_control : CGRP_CTRL_ALL;
+	return cg->parent ? cg->parent->subtree_control : cgroup_all_controllers();
 }
 
 static int controllers_show(struct machine *m, struct cgroup *cg, struct strbuf *out)
@@ -306,7 +298,8 @@ bool cftype_exists(const struct cftype *cft, const struct cgroup *cg)
 		return false;
 	if ((cft->flags & CFT_MEMORY) && !cg->memcg)
 		return false;
-	if ((cft->flags & CFT_PINS) && (root || !cg->memcg || !cg->memcg->pins_enabled))
+	if (CFT_SS_MASK(cft->flags) &&
+	    (root || !(cg->parent->subtree_control & CFT_SS_MASK(cft->flags))))
 		return false;
 	return true;
 }

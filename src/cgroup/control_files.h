@@ -21,8 +21,10 @@ struct cgroup;
 #define CFT_NOT_ON_ROOT	0x04
 #define CFT_ONLY_ON_ROOT 0x08
 #define CFT_MEMORY	0x10	/* needs a memory css */
-#define CFT_PINS	0x20	/* needs the pins controller */
 #define CFT_EXT		0x40	/* a model extension, not in Linux 6.1 */
+/* a controller the parent must enable as well (CGRP_SS() mask, high bits) */
+#define CFT_SS(mask)	((mask) << 16)
+#define CFT_SS_MASK(flags) ((flags) >> 16)
 
 struct cftype {
 	const char *name;

@@ -11,6 +11,7 @@
 
 #include "../ext/hooks.h"
 #include "../machine.h"
+#include "cgroup.h"
 #include "control_files.h"
 
 #ifdef SMEMCG_CORE_ONLY
@@ -110,9 +111,10 @@ int ext_call_check(struct machine *m)
 	return 0;
 }
 
-void ext_call_explain(struct machine *m, struct mem_cgroup *x, struct strbuf *out)
+void ext_call_explain(struct machine *m, struct mem_cgroup *x, struct explain_items *it,
+		      struct strbuf *notes)
 {
-	CALL_EACH(explain, m, x, out);
+	CALL_EACH(explain, m, x, it, notes);
 }
 
 const struct cftype *ext_cftype_find(const char *name)
@@ -146,6 +148,51 @@ const struct ext_ops *ext_file_owner(const char *path)
 		    !strncmp(path, ops->file_prefix, strlen(ops->file_prefix)))
 			return ops;
 	return NULL;
+}
+
+unsigned cgroup_all_controllers(void)
+{
+	unsigned mask = CGRP_CTRL_MEMORY;
+	int id = 0;
+
+	for_each_ext(ops) {
+		if (ops->controller)
+			mask |= CGRP_SS(id);
+		id++;
+	}
+	return mask;
+}
+
+unsigned cgroup_controller_mask(const char *name)
+{
+	int id = 0;
+
+	if (!strcmp(name, "memory"))
+		return CGRP_CTRL_MEMORY;
+	for_each_ext(ops) {
+		if (ops->controller && !strcmp(ops->controller, name))
+			return CGRP_SS(id);
+		id++;
+	}
+	return 0;
+}
+
+void cgroup_controllers_format(struct strbuf *out, unsigned mask)
+{
+	bool first = true;
+	int id = 0;
+
+	if (mask & CGRP_CTRL_MEMORY) {
+		sb_puts(out, "memory");
+		first = false;
+	}
+	for_each_ext(ops) {
+		if (ops->controller && (mask & CGRP_SS(id))) {
+			sb_printf(out, "%s%s", first ? "" : " ", ops->controller);
+			first = false;
+		}
+		id++;
+	}
 }
 
 void ext_data_set(void ***slots, enum ext_id id, void *data)

@@ -35,6 +35,7 @@ struct inode;
 struct vm_area;
 struct cftype;
 struct strbuf;
+struct explain_items;
 
 /* ---- the module list ---------------------------------------------------- */
 
@@ -46,6 +47,12 @@ enum ext_id {
 #endif
 	EXT_NR
 };
+
+/*
+ * The cgroup.subtree_control bit of a module's controller (ext_ops
+ * .controller); bit 0 is the memory controller.
+ */
+#define CGRP_SS(id) (1u << (1 + (id)))
 
 /* A policy value a module implements: `policy KEY=VALUE` selects it. */
 struct ext_policy {
@@ -90,8 +97,12 @@ struct ext_ops {
 	void (*work)(struct machine *m);
 	/* invariants of the module's own state; 0 or -EUCLEAN with a message */
 	int (*check)(struct machine *m);
-	/* a line of `explain` for memory the module adds to memcg x's charge */
-	void (*explain)(struct machine *m, struct mem_cgroup *x, struct strbuf *out);
+	/*
+	 * `explain` of memcg x: the parts of its charge the module put there
+	 * (explain_add(), src/explain.h), and lines to print after them
+	 */
+	void (*explain)(struct machine *m, struct mem_cgroup *x, struct explain_items *it,
+			struct strbuf *notes);
 	/*
 	 * Files outside the cgroup tree whose paths start with file_prefix
 	 * ("@NAME/FILE"): their mode (SMEMCG_FILE_*, 0: no such file),
@@ -123,12 +134,19 @@ void ext_call_task_exit(struct machine *m, struct task *t);
 uint64_t ext_next_due(const struct machine *m);
 void ext_call_work(struct machine *m);
 int ext_call_check(struct machine *m);
-void ext_call_explain(struct machine *m, struct mem_cgroup *x, struct strbuf *out);
+void ext_call_explain(struct machine *m, struct mem_cgroup *x, struct explain_items *it,
+		      struct strbuf *notes);
 /* The cftype of a module's memcg file by name, or NULL. */
 const struct cftype *ext_cftype_find(const char *name);
 bool ext_name_is_file(const char *name, size_t len);
 /* The module whose file_prefix starts path, or NULL. */
 const struct ext_ops *ext_file_owner(const char *path);
+/* Controllers of cgroup.subtree_control: memory (the core's), then the modules'. */
+unsigned cgroup_all_controllers(void);
+/* The mask of controller name, 0 when there is none. */
+unsigned cgroup_controller_mask(const char *name);
+/* The names of the controllers in mask, space-separated, in order. */
+void cgroup_controllers_format(struct strbuf *out, unsigned mask);
 
 /* ---- per-object state of the modules -------------------------------------- */
 
@@ -163,6 +181,20 @@ struct ext_keys {
  */
 int ext_kmem_charge(struct machine *m, struct mem_cgroup *memcg, long nr_pages);
 void ext_kmem_uncharge(struct machine *m, struct mem_cgroup *memcg, long nr_pages);
+
+/*
+ * Pins through a driver (src/mm/gup.c): n pages pinned by t are
+ * accounted before they are pinned: 0 or -ENOMEM; *acct is the memcg the
+ * pins are accounted to, NULL when none. Unpinning gives them back; a
+ * zombie's pins move to its ancestor with ext_pin_reparent.
+ */
+int ext_pin_charge(struct machine *m, struct task *t, long n, struct mem_cgroup **acct);
+void ext_pin_uncharge(struct machine *m, struct mem_cgroup *acct, long n);
+void ext_pin_reparent(struct machine *m, struct mem_cgroup *from, struct mem_cgroup *to,
+		      long n);
+/* mlock of n pages of v by t, accounted like pins: 0 or -ENOMEM */
+int ext_mlock_charge(struct machine *m, struct task *t, struct vm_area *v, long n);
+void ext_mlock_uncharge(struct machine *m, struct vm_area *v, long n);
 #else
 static inline int ext_kmem_charge(struct machine *m, struct mem_cgroup *memcg, long nr_pages)
 {
@@ -173,6 +205,32 @@ static inline void ext_kmem_uncharge(struct machine *m, struct mem_cgroup *memcg
 				     long nr_pages)
 {
 	(void)m, (void)memcg, (void)nr_pages;
+}
+static inline int ext_pin_charge(struct machine *m, struct task *t, long n,
+				 struct mem_cgroup **acct)
+{
+	(void)m, (void)t, (void)n;
+	*acct = NULL;
+	return 0;
+}
+static inline void ext_pin_uncharge(struct machine *m, struct mem_cgroup *acct, long n)
+{
+	(void)m, (void)acct, (void)n;
+}
+static inline void ext_pin_reparent(struct machine *m, struct mem_cgroup *from,
+				    struct mem_cgroup *to, long n)
+{
+	(void)m, (void)from, (void)to, (void)n;
+}
+static inline int ext_mlock_charge(struct machine *m, struct task *t, struct vm_area *v,
+				   long n)
+{
+	(void)m, (void)t, (void)v, (void)n;
+	return 0;
+}
+static inline void ext_mlock_uncharge(struct machine *m, struct vm_area *v, long n)
+{
+	(void)m, (void)v, (void)n;
 }
 #endif
 

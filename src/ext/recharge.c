@@ -20,6 +20,7 @@
  * retrying up to MAX_RECLAIM_RETRIES times with delays of 1 << retries
  * jiffies, as the RFC's worker does.
  */
+#include "../mm/gup.h"
 #include "recharge.h"
 
 #include <stdlib.h>

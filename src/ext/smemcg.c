@@ -17,6 +17,7 @@
 #include "../cgroup/control_files.h"
 #include "../mm/memcontrol/memcg.h"
 #include "../mm/proc.h"
+#include "../explain.h"
 #include "../machine.h"
 #include "../mm/mount.h"
 #include "../mm/vmscan.h"
@@ -724,12 +725,23 @@ static unsigned smemcg_at_file_mode(const char *path)
 	return base ? smemcg_file_mode_of(base + 1) : 0;
 }
 
+static void smemcg_ext_explain(struct machine *m, struct mem_cgroup *x, struct explain_items *it,
+			   struct strbuf *notes)
+{
+	(void)notes;
+	explain_add(it, "shared memory borrowed from smemcgs",
+		    m->policy.smemcg == SMEMCG_FULL ? "smemcg=full: the whole charge of attached smemcgs"
+						     : "smemcg=borrow: pages mapped or pinned here",
+		    x->memory.extra);
+}
+
 const struct ext_ops smemcg_ext_ops = {
 	.name = "seed 000: shared memory cgroups",
 	.files = smemcg_memcg_files,
 	.init = smemcg_init,
 	.free = smemcg_free_all,
 	.css_offline = smemcg_memcg_offline,
+	.explain = smemcg_ext_explain,
 	.file_prefix = "@",
 	.file_mode = smemcg_at_file_mode,
 	.file_read = smemcg_at_file_read,

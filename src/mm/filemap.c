@@ -13,6 +13,7 @@
  * background threshold: 10% of the dirtyable memory of the machine, or of
  * a memcg with a memory.max (its file pages plus its headroom).
  */
+#include "kmem.h"
 #include "filemap.h"
 
 #include <errno.h>

@@ -1,29 +1,28 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
- * Pinned memory accounted to the pinner's cgroup (seed 000, Alistair
- * Popple's pins controller and vm_account).
+ * Pinning pages through drivers (pin_user_pages, mm/gup.c of 6.1) and the
+ * RLIMIT_MEMLOCK accounting of 6.1.
  *
- * A driver fd (/dev/vfio, /dev/rdma, /dev/iouring) pins pages of a mapping
- * through a vm_account that records the pinning task's memcg at pin time:
- * that memcg's pins counter is charged, all or nothing per call, and keeps
- * a reference on it until unpin. Every pinner pays, once per pin: the same
- * page pinned from A and from B raises both, pinned through two fds of A
- * raises A twice. Pinned pages cannot be reclaimed or freed: a pinned page
- * whose last mapping or file goes stays resident and charged until it is
- * unpinned.
+ * A driver fd (/dev/vfio, /dev/rdma, /dev/iouring) pins pages of a
+ * mapping, faulting them in first. Pinned pages cannot be reclaimed or
+ * freed: a pinned page whose last mapping or file goes stays resident and
+ * charged until it is unpinned (its object becomes an orphan). A driver
+ * file opened with keep-pins keeps its pins after its last close, until
+ * `release`, as a file handed to another process would.
  *
- * Today's RLIMIT_MEMLOCK accounting is modelled next to it: mlock and vfio
- * count in mm->locked_vm, rdma in mm->pinned_vm, io_uring in the user's
- * locked_vm, each against the limit on its own (the seed's "up to three
- * times RLIMIT_MEMLOCK"); CAP_IPC_LOCK bypasses the rlimit, never the
- * cgroup.
+ * RLIMIT_MEMLOCK: mlock and vfio count in mm->locked_vm, rdma in
+ * mm->pinned_vm, io_uring in the user's locked_vm, each against the limit
+ * on its own (seed 000's "up to three times RLIMIT_MEMLOCK"); CAP_IPC_LOCK
+ * bypasses the rlimit. An extension may account pins to a cgroup as well
+ * (ext_pin_charge: seed 000's pins controller); each pin then remembers
+ * the memcg it was accounted to.
  */
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "gup.h"
 #include "memcontrol/charge.h"
-#include "../cgroup/control_files.h"
 #include "../machine.h"
 #include "lru.h"
 #include "memobj.h"
@@ -38,7 +37,8 @@
 enum pin_device { DEV_VFIO, DEV_RDMA, DEV_IOURING };
 
 struct pinned {
-	uint32_t obj, memcg;	/* object id, pinning memcg slot */
+	uint32_t obj;		/* object id */
+	uint32_t acct;		/* memcg slot the pin is accounted to, or OWNER_NONE */
 	uint64_t idx;
 };
 
@@ -210,58 +210,6 @@ void pins_page_orphaned(struct machine *m, struct memobj *obj, pgh_t h)
 		e->orphan = true;
 }
 
-/* ---- the pins counter of a memcg ---- */
-
-static struct mem_cgroup *pins_memcg(struct task *t)
-{
-	struct mem_cgroup *memcg = task_memcg(t);
-
-	while (!mem_cgroup_is_root(memcg) && !memcg->pins_enabled)
-		memcg = memcg->parent;
-	return memcg;
-}
-
-static int pins_try_charge(struct machine *m, struct mem_cgroup *memcg, long n)
-{
-	struct page_counter *fail;
-
-	if (mem_cgroup_is_root(memcg))
-		return 0;
-	if (!page_counter_try_charge(&memcg->pins, n, &fail)) {
-		struct mem_cgroup *over = container_of(fail, struct mem_cgroup, pins);
-
-		over->pins_events_max++;
-		return machine_error(m, -ENOMEM, "pins.max of the pinning cgroup reached");
-	}
-	memcg->refs_other += n;	/* the vm_account's reference */
-	return 0;
-}
-
-static void pins_uncharge(struct machine *m, struct mem_cgroup *memcg, long n)
-{
-	if (mem_cgroup_is_root(memcg))
-		return;
-	m->page_counter_underflows += page_counter_uncharge(&memcg->pins, n);
-	memcg_put_ref(m, memcg, &memcg->refs_other, n);
-}
-
-int pins_charge_mlock(struct machine *m, struct task *t, long nr_pages,
-		      struct mem_cgroup **charged)
-{
-	struct mem_cgroup *memcg = pins_memcg(t);
-	int err = pins_try_charge(m, memcg, nr_pages);
-
-	if (!err)
-		*charged = memcg;
-	return err;
-}
-
-void pins_uncharge_mlock(struct machine *m, struct mem_cgroup *memcg, long nr_pages)
-{
-	if (memcg)
-		pins_uncharge(m, memcg, nr_pages);
-}
-
 /* ---- driver files ---- */
 
 static const char *const device_names[] = { "/dev/vfio", "/dev/rdma", "/dev/iouring" };
@@ -358,12 +306,14 @@ static void unpin_one(struct machine *m, struct pinned *p)
 	struct memobj *obj = memobj_of_id(m, p->obj);
 	pgh_t h = memobj_lookup(m, obj, p->idx);
 	struct pin_entry *e = tab_get(ps(m), h, false);
-	struct mem_cgroup *memcg = memcg_of_slot(m, p->memcg);
+	struct mem_cgroup *acct = p->acct == OWNER_NONE ? NULL : memcg_of_slot(m, p->acct);
 	struct mem_cgroup *owner = page_memcg(m, h);
 
-	pins_uncharge(m, memcg, 1);
-	if (owner && owner->smemcg)
-		smemcg_page_map(m, h, memcg, -1);
+	if (acct) {
+		ext_pin_uncharge(m, acct, 1);
+		if (owner && owner->smemcg)
+			smemcg_page_map(m, h, acct, -1);
+	}
 	if (!e || --e->count)
 		return;
 	*page_flags(&m->pages, h) &= (uint16_t)~PF_PINNED;
@@ -389,7 +339,7 @@ int pins_pin(struct machine *m, struct task *t, int fd, struct vm_area *v,
 {
 	struct driver_file *df = fd_file(m, t, fd);
 	uint64_t first, last, i;
-	struct mem_cgroup *memcg;
+	struct mem_cgroup *acct;
 	long n, *rl;
 	int err;
 
@@ -409,8 +359,7 @@ int pins_pin(struct machine *m, struct task *t, int fd, struct vm_area *v,
 				     device_names[df->device],
 				     (unsigned long long)t->rlimit_memlock);
 	/* the pins cgroup: all or nothing per call */
-	memcg = pins_memcg(t);
-	err = pins_try_charge(m, memcg, n);
+	err = ext_pin_charge(m, t, n, &acct);
 	if (err)
 		return err;
 	for (i = first; i <= last; i++) {
@@ -423,14 +372,15 @@ int pins_pin(struct machine *m, struct task *t, int fd, struct vm_area *v,
 		if (!err) {
 			owner = page_memcg(m, h);
 			/* seed 000: a pinned smemcg page is borrowed by the pinner */
-			if (owner && owner->smemcg)
-				err = smemcg_page_map(m, h, memcg, +1);
+			if (acct && owner && owner->smemcg)
+				err = smemcg_page_map(m, h, acct, +1);
 		}
 		if (err) {
 			/* undo this call's pins */
 			long done = (long)(i - first);
 
-			pins_uncharge(m, memcg, n - done);
+			if (acct)
+				ext_pin_uncharge(m, acct, n - done);
 			while (done--)
 				unpin_one(m, &df->pins[--df->npins]);
 			return err;
@@ -446,7 +396,7 @@ int pins_pin(struct machine *m, struct task *t, int fd, struct vm_area *v,
 		}
 		df->pins[df->npins].obj = obj->id;
 		df->pins[df->npins].idx = page_index(&m->pages, h);
-		df->pins[df->npins].memcg = memcg->slot;
+		df->pins[df->npins].acct = acct ? acct->slot : OWNER_NONE;
 		df->npins++;
 	}
 	*rl += n;
@@ -606,49 +556,6 @@ void pins_free_all(struct machine *m)
 	m->pins = NULL;
 }
 
-/* ---- pins.current, pins.max, pins.events ---- */
-
-static int pins_current_show(struct machine *m, struct cgroup *cg, struct strbuf *out)
-{
-	(void)m;
-	sb_printf(out, "%llu\n",
-		  (unsigned long long)page_counter_read(&cg->memcg->pins) * PAGE_SIZE);
-	return 0;
-}
-
-static int pins_max_show(struct machine *m, struct cgroup *cg, struct strbuf *out)
-{
-	(void)m;
-	seq_puts_memcg_tunable(out, cg->memcg->pins.max);
-	return 0;
-}
-
-static int pins_max_write(struct machine *m, struct cgroup *cg, char *buf)
-{
-	long max;
-	int err = page_counter_memparse(&max, strstrip(buf), "max");
-
-	if (err)
-		return machine_error(m, err, "pins.max takes a size or \"max\", not \"%s\"", buf);
-	/* like the pins controller: a new limit does not unpin anything */
-	cg->memcg->pins.max = max;
-	return 0;
-}
-
-static int pins_events_show(struct machine *m, struct cgroup *cg, struct strbuf *out)
-{
-	(void)m;
-	sb_printf(out, "max %lu\n", cg->memcg->pins_events_max);
-	return 0;
-}
-
-static const struct cftype pins_files[] = {
-	{ "pins.current", CFT_PINS | CFT_READ | CFT_EXT, pins_current_show, NULL },
-	{ "pins.max", CFT_PINS | CFT_READ | CFT_WRITE | CFT_EXT, pins_max_show, pins_max_write },
-	{ "pins.events", CFT_PINS | CFT_READ | CFT_EXT, pins_events_show, NULL },
-	{ NULL, 0, NULL, NULL },
-};
-
 int pins_setrlimit(struct machine *m, struct task *t, uint64_t bytes)
 {
 	(void)m;
@@ -665,29 +572,21 @@ int pins_cap_ipc_lock(struct machine *m, struct task *t)
 
 void pins_reparent(struct machine *m, struct mem_cgroup *from, struct mem_cgroup *to)
 {
+	long k, n = 0;
 	int i;
-	long k;
 
 	if (!m->pins)
 		return;
 	for (i = 0; i < ps(m)->nfiles; i++) {
 		struct driver_file *df = ps(m)->files[i];
 
-		for (k = 0; k < df->npins; k++) {
-			if (df->pins[k].memcg != from->slot)
-				continue;
-			/* the pin's charge and reference go to the ancestor */
-			if (!mem_cgroup_is_root(to)) {
-				page_counter_charge(&to->pins, 1);
-				to->refs_other++;
+		for (k = 0; k < df->npins; k++)
+			if (df->pins[k].acct == from->slot) {
+				/* a pin moved to the root is accounted nowhere */
+				df->pins[k].acct = mem_cgroup_is_root(to) ? OWNER_NONE : to->slot;
+				n++;
 			}
-			df->pins[k].memcg = to->slot;
-			pins_uncharge(m, from, 1);
-		}
 	}
+	if (n)
+		ext_pin_reparent(m, from, to, n);
 }
-
-const struct ext_ops pins_ext_ops = {
-	.name = "seed 000: pins controller",
-	.files = pins_files,
-};

@@ -51,4 +51,12 @@ void kmem_charge_percpu(struct machine *m, struct mem_cgroup *memcg);
 void kmem_uncharge_percpu(struct machine *m, struct mem_cgroup *memcg);
 
 
+
+/*
+ * dentry + inode of a new file or directory, charged to t's memcg; the
+ * cookie (objcg id + 1, 0 when not accounted) frees them.
+ */
+int kmem_charge_inode(struct machine *m, struct task *t, bool shmem, uint32_t *cookie);
+void kmem_uncharge_inode(struct machine *m, bool shmem, uint32_t cookie);
+
 #endif

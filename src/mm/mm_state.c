@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /* Creation and teardown of a machine's layer-3 state. */
+#include "gup.h"
 #include "mm_state.h"
 
 #include <stdlib.h>

@@ -6,6 +6,7 @@
  * reaper would; if it is the task whose operation is running, the exit
  * happens when that operation unwinds.
  */
+#include "gup.h"
 #include "task.h"
 
 #include <errno.h>

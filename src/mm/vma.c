@@ -841,7 +841,7 @@ int vma_mlock(struct machine *m, struct task *t, struct vm_area *v, bool lock)
 					     "mlock of %llu pages exceeds RLIMIT_MEMLOCK (%llu bytes)",
 					     (unsigned long long)v->npages,
 					     (unsigned long long)limit);
-		err = pins_charge_mlock(m, t, (long)v->npages, &v->mlock_pins);
+		err = ext_mlock_charge(m, t, v, (long)v->npages);
 		if (err)
 			return err;
 		v->locked = true;
@@ -853,8 +853,7 @@ int vma_mlock(struct machine *m, struct task *t, struct vm_area *v, bool lock)
 	} else {
 		v->locked = false;
 		v->mm->locked_vm -= (long)v->npages;
-		pins_uncharge_mlock(m, v->mlock_pins, (long)v->npages);
-		v->mlock_pins = NULL;
+		ext_mlock_uncharge(m, v, (long)v->npages);
 	}
 	vma_mlock_pages(m, v, lock);
 	return 0;
@@ -988,8 +987,7 @@ int vma_munmap(struct machine *m, struct vm_area *v)
 	if (v->locked) {
 		v->locked = false;
 		v->mm->locked_vm -= (long)v->npages;
-		pins_uncharge_mlock(m, v->mlock_pins, (long)v->npages);
-		v->mlock_pins = NULL;
+		ext_mlock_uncharge(m, v, (long)v->npages);
 		/* pages stay mlocked only if another locked mapping has them */
 		vma_mlock_pages(m, v, false);
 	}
@@ -1012,6 +1010,7 @@ int vma_munmap(struct machine *m, struct vm_area *v)
 		dmabuf_unmapped(m, v->obj);
 	free(v->mapped);
 	free(v->pt_objcg);
+	free(v->ext);
 	free(v);
 	return 0;
 }

@@ -99,7 +99,6 @@ struct mem_cgroup *memcg_css_alloc(struct machine *m, struct cgroup *cg,
 	memcg->parent = parent;
 	page_counter_init(&memcg->memory, parent ? &parent->memory : NULL);
 	page_counter_init(&memcg->swap, parent ? &parent->swap : NULL);
-	page_counter_init(&memcg->pins, parent ? &parent->pins : NULL);
 	memcg->zswap_max = PAGE_COUNTER_MAX;
 	list_init(&memcg->objcg_list);
 	memcg->slot = memcg_slot_alloc(m, memcg);
@@ -244,7 +243,6 @@ struct mem_cgroup *memcg_css_alloc_detached(struct machine *m, int *err)
 	(void)err;
 	page_counter_init(&memcg->memory, NULL);
 	page_counter_init(&memcg->swap, NULL);
-	page_counter_init(&memcg->pins, NULL);
 	memcg->zswap_max = PAGE_COUNTER_MAX;
 	list_init(&memcg->objcg_list);
 	for (i = 0; i < NR_LRU_LISTS; i++) {

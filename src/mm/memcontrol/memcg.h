@@ -59,7 +59,6 @@ enum memcg_state {
 struct mem_cgroup {
 	struct page_counter memory;
 	struct page_counter swap;
-	struct page_counter pins;
 
 	/* the css tree: includes offline children until they are released */
 	struct mem_cgroup *parent;
@@ -71,7 +70,6 @@ struct mem_cgroup {
 	uint16_t id;		/* the kernel's 16-bit id; 0 once freed */
 	uint8_t state;		/* enum memcg_state */
 	bool oom_group;
-	bool pins_enabled;	/* the pins controller is on for this cgroup */
 	bool is_root;
 	struct smemcg_obj *smemcg;	/* seed 000: the accounting of a shared memory cgroup */
 
@@ -90,7 +88,6 @@ struct mem_cgroup {
 	long stat[MEMCG_NR_STATS];
 	unsigned long events[MEMCG_NR_MEMORY_EVENTS];
 	unsigned long events_local[MEMCG_NR_MEMORY_EVENTS];
-	unsigned long pins_events_max;
 
 	long swap_high;		/* memory.swap.high, pages */
 	long zswap_max;		/* memory.zswap.max, pages */

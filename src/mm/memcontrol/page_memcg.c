@@ -8,6 +8,7 @@
  * "file_dirty" (shmem never counts dirty). shmem is swap-backed and lives
  * on the anon LRU lists.
  */
+#include "../gup.h"
 #include "page_memcg.h"
 
 #include <errno.h>
