@@ -12,7 +12,7 @@ CPPFLAGS += -D_GNU_SOURCE -Iinclude
 ALL_CFLAGS = $(WARN) $(CFLAGS) $(EXTRA_CFLAGS)
 
 LIB_SRCS := $(wildcard src/base/*.c src/counter/*.c src/cgroup/*.c src/mm/*.c src/mm/memcontrol/*.c \
-	src/ext/*.c src/scenario/*.c src/report/*.c) src/machine.c src/check.c src/explain.c
+	src/ext/*.c src/scenario/*.c src/report/*.c) src/machine.c src/policy.c src/check.c src/explain.c
 # smemcg snapshot reads the host's procfs: Linux-only, linked into the CLI only
 SNAPSHOT_SRCS := $(wildcard src/snapshot/*.c)
 CLI_SRCS := $(wildcard src/cli/*.c) $(SNAPSHOT_SRCS)

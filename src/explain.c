@@ -99,7 +99,7 @@ static void describe_page(struct machine *m, struct memobj *obj, pgh_t h,
 				 mm_name(m, v->mm), v->id);
 		else
 			snprintf(what, sizeof(what), "anon: pinned pages of exited processes");
-		why = m->policy.owner == OWNER_MM_MEMCG
+		why = policy_is(m, "owner", "mm-memcg")
 			      ? "faulted by the mm, charged to mm->memcg (owner=mm-memcg)"
 			      : "faulted by the mm, charged to its owner's memcg (owner=mm-owner)";
 		explain_add(it, what, why, 1);
@@ -115,7 +115,7 @@ static void describe_page(struct machine *m, struct memobj *obj, pgh_t h,
 			snprintf(what, sizeof(what), "file (deleted)");
 		if (obj->remote_memcg != OWNER_NONE && memcg_of_slot(m, obj->remote_memcg) == owner)
 			why = "the mount's memcg= option (seed 001)";
-		else if (m->policy.shared == SHARED_COMMON_ANCESTOR)
+		else if (policy_is(m, "shared", "common-ancestor"))
 			why = "first touch, moved up to common ancestors (shared=common-ancestor)";
 		else
 			why = "first touch: the task that brought it in (shared=owner)";

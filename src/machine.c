@@ -62,14 +62,13 @@ int smemcg_machine_new(smemcg_machine **out, const struct smemcg_config *cfg)
 		return -EINVAL;
 	m = xcalloc(1, sizeof(*m));
 	m->cfg = *cfg;
-	m->policy.stock = true;
-	m->policy.kmem = true;
 	m->nr_cpus = cfg->cpus;
 	m->cpus = xcalloc((size_t)cfg->cpus, sizeof(*m->cpus));
 	page_store_init(&m->pages);
 	mm_state_init(m);
 	kmem_init(m);
 	ext_call_init(m);
+	policy_init(m);
 	err = cgroup_tree_init(m);
 	if (err) {
 		smemcg_machine_free((smemcg_machine *)m);
@@ -98,105 +97,6 @@ void smemcg_machine_free(smemcg_machine *sm)
 const char *smemcg_last_error(const smemcg_machine *sm)
 {
 	return ((const struct machine *)sm)->errmsg;
-}
-
-struct policy_key {
-	const char *key;
-	const char *const *values;
-	size_t offset;		/* of the int-sized field in struct policy */
-	bool is_bool;
-};
-
-static const char *const shared_values[] = { "owner", "common-ancestor", NULL };
-static const char *const smemcg_values[] = { "borrow", "full", NULL };
-static const char *const recharge_values[] = { "none", "reparent", "evict", "mapper",
-					      "deferred", "auto", NULL };
-static const char *const owner_values[] = { "mm-owner", "mm-memcg", NULL };
-static const char *const onoff_values[] = { "on", "off", NULL };
-
-static const struct policy_key policy_keys[] = {
-	{ "shared", shared_values, offsetof(struct policy, shared), false },
-	{ "smemcg", smemcg_values, offsetof(struct policy, smemcg), false },
-	{ "recharge", recharge_values, offsetof(struct policy, recharge), false },
-	{ "owner", owner_values, offsetof(struct policy, owner), false },
-	{ "kmem", onoff_values, offsetof(struct policy, kmem), true },
-	{ "stock", onoff_values, offsetof(struct policy, stock), true },
-};
-
-static const struct policy_key *policy_find(const char *key)
-{
-	size_t i;
-
-	for (i = 0; i < ARRAY_SIZE(policy_keys); i++)
-		if (!strcmp(policy_keys[i].key, key))
-			return &policy_keys[i];
-	return NULL;
-}
-
-/* The index of value among key's values, or -EINVAL with msg filled. */
-static int policy_lookup(char *msg, size_t len, const struct policy_key **out,
-			 const char *key, const char *value)
-{
-	const struct policy_key *pk = policy_find(key);
-	struct strbuf known;
-	size_t i;
-
-	sb_init(&known);
-	if (!pk) {
-		for (i = 0; i < ARRAY_SIZE(policy_keys); i++)
-			sb_printf(&known, "%s%s", i ? ", " : "", policy_keys[i].key);
-		snprintf(msg, len, "unknown policy key \"%s\" (known: %s)", key, known.buf);
-		sb_free(&known);
-		return -EINVAL;
-	}
-	*out = pk;
-	for (i = 0; pk->values[i]; i++)
-		if (!strcmp(pk->values[i], value))
-			return (int)i;
-	for (i = 0; pk->values[i]; i++)
-		sb_printf(&known, "%s%s", i ? ", " : "", pk->values[i]);
-	snprintf(msg, len, "policy %s: unknown value \"%s\" (known: %s)", key, value,
-		 known.buf);
-	sb_free(&known);
-	return -EINVAL;
-}
-
-int smemcg_policy_check(char *msg, size_t len, const char *key, const char *value)
-{
-	const struct policy_key *pk;
-	int i = policy_lookup(msg, len, &pk, key, value);
-
-	return i < 0 ? i : 0;
-}
-
-int smemcg_policy_set(smemcg_machine *sm, const char *key, const char *value)
-{
-	struct machine *m = to_machine(sm);
-	const struct policy_key *pk;
-	int i = policy_lookup(m->errmsg, sizeof(m->errmsg), &pk, key, value);
-
-	if (i < 0)
-		return i;
-	if (pk->is_bool)
-		*(bool *)((char *)&m->policy + pk->offset) = (i == 0);
-	else
-		*(int *)((char *)&m->policy + pk->offset) = i;
-	return 0;
-}
-
-const char *smemcg_policy_get(const smemcg_machine *sm, const char *key)
-{
-	const struct machine *m = (const struct machine *)sm;
-	const struct policy_key *pk = policy_find(key);
-	int i;
-
-	if (!pk)
-		return NULL;
-	if (pk->is_bool)
-		i = *(const bool *)((const char *)&m->policy + pk->offset) ? 0 : 1;
-	else
-		i = *(const int *)((const char *)&m->policy + pk->offset);
-	return pk->values[i];
 }
 
 int smemcg_cgroup_mkdir(smemcg_machine *sm, const char *path)

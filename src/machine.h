@@ -27,21 +27,13 @@
 #define MODEL_MAX_MEMORY (1ULL << 42)	/* 4 TiB simulated */
 #define MODEL_MAX_DEPTH 64
 
-enum policy_shared { SHARED_OWNER, SHARED_COMMON_ANCESTOR };
-enum policy_smemcg { SMEMCG_BORROW, SMEMCG_FULL };
-enum policy_recharge {
-	RECHARGE_NONE, RECHARGE_REPARENT, RECHARGE_EVICT, RECHARGE_MAPPER,
-	RECHARGE_DEFERRED, RECHARGE_AUTO,
-};
-enum policy_owner { OWNER_MM_OWNER, OWNER_MM_MEMCG };
+/* The policy keys (src/policy.c); what each value does is its module's. */
+#define NR_POLICY_KEYS 6
 
 struct policy {
-	enum policy_shared shared;
-	enum policy_smemcg smemcg;
-	enum policy_recharge recharge;
-	enum policy_owner owner;
-	bool kmem;
-	bool stock;
+	const char *value[NR_POLICY_KEYS];	/* the value of each key */
+	bool kmem;		/* kmem=on: kernel memory accounting (cgroup.memory=nokmem off) */
+	bool stock;		/* stock=on: per-CPU charge batching */
 };
 
 /* memcg_stock_pcp: one cached memcg per CPU (6.1). */
@@ -103,6 +95,11 @@ struct machine {
 	struct ext_keys ext_keys;
 	void *ext[EXT_NR + 1];
 };
+
+/* Select every key's default value (policy.c). */
+void policy_init(struct machine *m);
+/* Is key's current value value? */
+bool policy_is(const struct machine *m, const char *key, const char *value);
 
 /* Record a one-line explanation of a failure and return err. */
 int machine_error(struct machine *m, int err, const char *fmt, ...)

@@ -111,6 +111,14 @@ int ext_call_check(struct machine *m)
 	return 0;
 }
 
+bool ext_stat_visible(const struct machine *m, int item)
+{
+	for_each_ext(ops)
+		if (ops->stat_visible && ops->stat_visible(m, item))
+			return true;
+	return false;
+}
+
 void ext_call_explain(struct machine *m, struct mem_cgroup *x, struct explain_items *it,
 		      struct strbuf *notes)
 {

@@ -75,7 +75,7 @@ enum memcg_stat_item {
 	MEMCG_THP_COLLAPSE_ALLOC,
 	MEMCG_NR_KERNEL_STATS,	/* end of the keys Linux 6.1 prints */
 
-	/* seed 002: recharge counters, printed when a recharge policy is on */
+	/* seed 002: recharge counters, shown when its module says (ext_stat_visible) */
 	MEMCG_RECHARGE_PGS_SCANNED = MEMCG_NR_KERNEL_STATS,
 	MEMCG_RECHARGE_PGS_MOVED,
 	MEMCG_RECHARGE_PGS_CANCELLED,

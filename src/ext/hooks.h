@@ -77,6 +77,8 @@ struct ext_ops {
 	/* control files of memcgs, ending with a NULL name */
 	const struct cftype *files;
 
+	/* key (one it has values for) was set to value, its own or not */
+	void (*policy)(struct machine *m, const char *key, const char *value);
 	void (*init)(struct machine *m);
 	/* machine teardown: every task has exited; mounts and files still exist */
 	void (*teardown)(struct machine *m);
@@ -87,7 +89,10 @@ struct ext_ops {
 	void (*css_released)(struct machine *m, struct mem_cgroup *memcg);
 	/* the memcg's struct goes (also at machine teardown): free its ext data */
 	void (*css_free)(struct machine *m, struct mem_cgroup *memcg);
-	/* a task moved between memcgs (cgroup_subsys.attach) */
+	/*
+	 * t moved between memcgs and carries its mm's charges along (its mm's
+	 * owner in 6.1, ext_mm_task_moved's rule under an extension)
+	 */
 	void (*attach)(struct machine *m, struct task *t, struct mem_cgroup *from,
 		       struct mem_cgroup *to);
 	void (*task_fork)(struct machine *m, struct task *parent, struct task *child);
@@ -95,6 +100,8 @@ struct ext_ops {
 	/* deferred work: when it is next due (UINT64_MAX: never), and running it */
 	uint64_t (*next_due)(const struct machine *m);
 	void (*work)(struct machine *m);
+	/* is memory.stat item (enum memcg_stat_item) of the module shown? */
+	bool (*stat_visible)(const struct machine *m, int item);
 	/* invariants of the module's own state; 0 or -EUCLEAN with a message */
 	int (*check)(struct machine *m);
 	/*
@@ -134,6 +141,7 @@ void ext_call_task_exit(struct machine *m, struct task *t);
 uint64_t ext_next_due(const struct machine *m);
 void ext_call_work(struct machine *m);
 int ext_call_check(struct machine *m);
+bool ext_stat_visible(const struct machine *m, int item);
 void ext_call_explain(struct machine *m, struct mem_cgroup *x, struct explain_items *it,
 		      struct strbuf *notes);
 /* The cftype of a module's memcg file by name, or NULL. */
@@ -169,6 +177,7 @@ void ext_data_set(void ***slots, enum ext_id id, void *data);
  */
 struct ext_keys {
 	bool kmem_charge;	/* ext_kmem_charge/uncharge for kernel memory pages */
+	bool mm_memcg;		/* ext_mm_memcg() is the memcg of an mm */
 };
 
 /* ---- hot-path hooks: one implementation each, direct calls --------------- */
@@ -195,6 +204,21 @@ void ext_pin_reparent(struct machine *m, struct mem_cgroup *from, struct mem_cgr
 /* mlock of n pages of v by t, accounted like pins: 0 or -ENOMEM */
 int ext_mlock_charge(struct machine *m, struct task *t, struct vm_area *v, long n);
 void ext_mlock_uncharge(struct machine *m, struct vm_area *v, long n);
+
+/*
+ * The memcg an mm's pages are charged to, instead of its owner's
+ * (get_mem_cgroup_from_mm). Guard: m->ext_keys.mm_memcg.
+ */
+struct mem_cgroup *ext_mm_memcg(const struct machine *m, const struct mm_struct *mm);
+/* A new mm (owner its first task) and one whose last user went. */
+void ext_mm_init(struct machine *m, struct mm_struct *mm, struct task *owner);
+void ext_mm_exit(struct machine *m, struct mm_struct *mm);
+/*
+ * t moved from -> to: does it carry its mm's charges along (instead of
+ * 6.1's rule, the mm's owner)? Guard: m->ext_keys.mm_memcg.
+ */
+bool ext_mm_task_moved(struct machine *m, struct task *t, struct mem_cgroup *from,
+		       struct mem_cgroup *to);
 #else
 static inline int ext_kmem_charge(struct machine *m, struct mem_cgroup *memcg, long nr_pages)
 {
@@ -231,6 +255,26 @@ static inline int ext_mlock_charge(struct machine *m, struct task *t, struct vm_
 static inline void ext_mlock_uncharge(struct machine *m, struct vm_area *v, long n)
 {
 	(void)m, (void)v, (void)n;
+}
+static inline struct mem_cgroup *ext_mm_memcg(const struct machine *m,
+					      const struct mm_struct *mm)
+{
+	(void)m, (void)mm;
+	return NULL;
+}
+static inline void ext_mm_init(struct machine *m, struct mm_struct *mm, struct task *owner)
+{
+	(void)m, (void)mm, (void)owner;
+}
+static inline void ext_mm_exit(struct machine *m, struct mm_struct *mm)
+{
+	(void)m, (void)mm;
+}
+static inline bool ext_mm_task_moved(struct machine *m, struct task *t,
+				     struct mem_cgroup *from, struct mem_cgroup *to)
+{
+	(void)m, (void)t, (void)from, (void)to;
+	return false;
 }
 #endif
 

@@ -6,6 +6,7 @@
  * hooks.h and modules.c expand the list with their own EXT_MODULE().
  */
 EXT_MODULE(kmem_limit)
+EXT_MODULE(mm_memcg)
 EXT_MODULE(move_charge)
 EXT_MODULE(smemcg)
 EXT_MODULE(pins_cgroup)

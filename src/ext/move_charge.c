@@ -95,8 +95,8 @@ static void move_vma(struct machine *m, struct vm_area *v, unsigned mode,
 	}
 }
 
-void mm_move_charge(struct machine *m, struct task *t, struct mem_cgroup *from,
-		    struct mem_cgroup *to)
+static void move_charge_attach(struct machine *m, struct task *t, struct mem_cgroup *from,
+			       struct mem_cgroup *to)
 {
 	unsigned mode = (unsigned)to->move_charge_at_immigrate;
 	struct move_ctx c = { from, to, 0, 0 };
@@ -138,4 +138,5 @@ static const struct cftype move_charge_files[] = {
 const struct ext_ops move_charge_ext_ops = {
 	.name = "memory.move_charge_at_immigrate",
 	.files = move_charge_files,
+	.attach = move_charge_attach,
 };

@@ -47,25 +47,56 @@ struct recharge_item {
 	uint64_t next_ns;
 };
 
+enum recharge_mode {
+	RECHARGE_NONE, RECHARGE_REPARENT, RECHARGE_EVICT, RECHARGE_MAPPER,
+	RECHARGE_DEFERRED, RECHARGE_AUTO,
+};
+
+/* The policy values, in enum recharge_mode order after "none" (the core's). */
+static const struct ext_policy recharge_policies[] = {
+	{ "recharge", "reparent" }, { "recharge", "evict" }, { "recharge", "mapper" },
+	{ "recharge", "deferred" }, { "recharge", "auto" }, { NULL, NULL },
+};
+
 struct recharge_state {
+	enum recharge_mode mode;
 	struct recharge_item *v;
 	int n, cap;
 };
 
-static struct recharge_state *rs(struct machine *m)
+static struct recharge_state *rs(const struct machine *m)
 {
-	if (!m->recharge)
-		m->recharge = xcalloc(1, sizeof(struct recharge_state));
-	return m->recharge;
+	return m->ext[EXT_recharge];
+}
+
+static void recharge_init(struct machine *m)
+{
+	m->ext[EXT_recharge] = xcalloc(1, sizeof(struct recharge_state));
+}
+
+static void recharge_policy(struct machine *m, const char *key, const char *value)
+{
+	const struct ext_policy *p;
+
+	(void)key;
+	rs(m)->mode = RECHARGE_NONE;
+	for (p = recharge_policies; p->key; p++)
+		if (!strcmp(p->value, value))
+			rs(m)->mode = (enum recharge_mode)(p - recharge_policies + 1);
+}
+
+static bool recharge_stat_visible(const struct machine *m, int item)
+{
+	return item >= MEMCG_NR_KERNEL_STATS && rs(m)->mode != RECHARGE_NONE;
 }
 
 static void recharge_free(struct machine *m)
 {
-	if (!m->recharge)
+	if (!rs(m))
 		return;
 	free(rs(m)->v);
-	free(m->recharge);
-	m->recharge = NULL;
+	free(rs(m));
+	m->ext[EXT_recharge] = NULL;
 }
 
 long zombie_bytes_per_memcg(const struct machine *m)
@@ -202,7 +233,7 @@ static enum action action_for(struct machine *m, struct memobj *obj, pgh_t h)
 	bool mapped = page_mapcount(&m->pages, h) > 0;
 	bool file = obj->type == OBJ_FILE;
 
-	switch (m->policy.recharge) {
+	switch (rs(m)->mode) {
 	case RECHARGE_EVICT:
 		return ACT_EVICT;
 	case RECHARGE_MAPPER:
@@ -289,7 +320,7 @@ static void recharge_memcg_offline(struct machine *m, struct mem_cgroup *memcg)
 {
 	struct recharge_state *r;
 
-	switch (m->policy.recharge) {
+	switch (rs(m)->mode) {
 	case RECHARGE_NONE:
 		return;
 	case RECHARGE_REPARENT:
@@ -302,9 +333,9 @@ static void recharge_memcg_offline(struct machine *m, struct mem_cgroup *memcg)
 		break;
 	}
 	/* the worker; auto reparents swap entries at once */
-	if (m->policy.recharge == RECHARGE_AUTO && memcg->refs_swap)
+	if (rs(m)->mode == RECHARGE_AUTO && memcg->refs_swap)
 		scan_unlisted(m, memcg, online_parent(memcg), false);
-	if (m->policy.recharge == RECHARGE_AUTO)
+	if (rs(m)->mode == RECHARGE_AUTO)
 		pins_reparent(m, memcg, online_parent(memcg));
 	r = rs(m);
 	if (r->n == r->cap) {
@@ -321,7 +352,7 @@ static void recharge_memcg_offline(struct machine *m, struct mem_cgroup *memcg)
 
 static void recharge_work(struct machine *m)
 {
-	struct recharge_state *r = m->recharge;
+	struct recharge_state *r = rs(m);
 	int i;
 
 	if (!r)
@@ -364,7 +395,7 @@ void recharge_deferred_access(struct machine *m, struct memobj *obj, pgh_t h,
 
 static uint64_t recharge_next_due(const struct machine *m)
 {
-	const struct recharge_state *r = m->recharge;
+	const struct recharge_state *r = rs(m);
 	uint64_t due = UINT64_MAX;
 	int i;
 
@@ -376,6 +407,10 @@ static uint64_t recharge_next_due(const struct machine *m)
 
 const struct ext_ops recharge_ext_ops = {
 	.name = "seed 002: recharging zombie memcgs",
+	.policies = recharge_policies,
+	.policy = recharge_policy,
+	.stat_visible = recharge_stat_visible,
+	.init = recharge_init,
 	.free = recharge_free,
 	.css_offline = recharge_memcg_offline,
 	.next_due = recharge_next_due,

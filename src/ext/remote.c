@@ -6,6 +6,7 @@
 #include "../mm/remote.h"
 
 #include <errno.h>
+#include <string.h>
 
 #include "../machine.h"
 #include "../mm/filemap.h"
@@ -57,7 +58,7 @@ int page_remote_access(struct machine *m, struct memobj *obj, pgh_t h,
 		return 0;
 	}
 	/* a memcg= filesystem names its payer: the mount's choice wins */
-	if (m->policy.shared != SHARED_COMMON_ANCESTOR || !memcg ||
+	if (!m->ext[EXT_remote] || !memcg ||
 	    obj->remote_memcg != OWNER_NONE)
 		return 0;
 	owner = page_memcg(m, h);
@@ -114,6 +115,19 @@ void remote_memcg_release(struct machine *m, uint32_t slot)
 	memcg_put_ref(m, memcg, &memcg->refs_other, 1);
 }
 
+static const struct ext_policy remote_policies[] = {
+	{ "shared", "common-ancestor" }, { NULL, NULL },
+};
+
+/* m->ext[EXT_remote] is non-NULL under shared=common-ancestor */
+static void remote_policy(struct machine *m, const char *key, const char *value)
+{
+	(void)key;
+	m->ext[EXT_remote] = strcmp(value, "common-ancestor") ? NULL : (void *)remote_policies;
+}
+
 const struct ext_ops remote_ext_ops = {
 	.name = "seed 001: memcg= mount option; common-ancestor charging",
+	.policies = remote_policies,
+	.policy = remote_policy,
 };

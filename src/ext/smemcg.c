@@ -52,19 +52,30 @@ struct pm_table {
 };
 
 struct smemcg_state {
+	bool full;		/* policy smemcg=full, else borrow */
 	struct smemcg_obj **v;
 	int n;
 	struct pm_table pm;
 };
 
+static const struct ext_policy smemcg_policies[] = {
+	{ "smemcg", "borrow" }, { "smemcg", "full" }, { NULL, NULL },
+};
+
 static struct smemcg_state *st(struct machine *m)
 {
-	return m->smemcgs;
+	return m->ext[EXT_smemcg];
 }
 
 static void smemcg_init(struct machine *m)
 {
-	m->smemcgs = xcalloc(1, sizeof(struct smemcg_state));
+	m->ext[EXT_smemcg] = xcalloc(1, sizeof(struct smemcg_state));
+}
+
+static void smemcg_policy(struct machine *m, const char *key, const char *value)
+{
+	(void)key;
+	st(m)->full = !strcmp(value, "full");
 }
 
 struct mem_cgroup *smemcg_memcg(struct smemcg_obj *s)
@@ -296,7 +307,7 @@ static void smemcg_free_all(struct machine *m)
 	free(ss->pm.key);
 	free(ss->pm.val);
 	free(ss);
-	m->smemcgs = NULL;
+	m->ext[EXT_smemcg] = NULL;
 }
 
 /* ---- links: borrow counters and who sees what ---- */
@@ -346,7 +357,7 @@ long smemcg_borrow(struct smemcg_obj *s, struct mem_cgroup *x)
 /* How many pages of S memcg x sees under the current policy. */
 static long seen_pages(struct machine *m, struct smemcg_obj *s, struct smemcg_link *l)
 {
-	if (m->policy.smemcg == SMEMCG_FULL)
+	if (st(m)->full)
 		return page_counter_read(&s->memcg->memory);
 	return l->borrow;
 }
@@ -446,7 +457,7 @@ int smemcg_page_map(struct machine *m, pgh_t h, struct mem_cgroup *x0, int delta
 						     "smemcg %s: borrow.max of %s reached", s->name,
 						     x->cgroup ? x->cgroup->name : "?");
 			}
-			if (l && l->seen && m->policy.smemcg == SMEMCG_BORROW &&
+			if (l && l->seen && !st(m)->full &&
 			    room_for(m, x, 1))
 				return machine_error(m, -ENOMEM,
 						     "smemcg %s: no room under memory.max for a borrowed page",
@@ -464,7 +475,7 @@ int smemcg_page_map(struct machine *m, pgh_t h, struct mem_cgroup *x0, int delta
 		if ((delta > 0 && c == 0) || (delta < 0 && c == 1)) {
 			l = link_of(s, x, true);
 			l->borrow += delta;
-			if (l->seen && m->policy.smemcg == SMEMCG_BORROW)
+			if (l->seen && !st(m)->full)
 				page_counter_add_extra(&x->memory, delta);
 			if (delta < 0)
 				link_gc(s);
@@ -477,7 +488,7 @@ int smemcg_charged(struct machine *m, struct smemcg_obj *s, long nr)
 {
 	int i;
 
-	if (m->policy.smemcg != SMEMCG_FULL)
+	if (!st(m)->full)
 		return 0;
 	if (nr > 0) {
 		for (i = 0; i < s->nlinks; i++)
@@ -730,13 +741,15 @@ static void smemcg_ext_explain(struct machine *m, struct mem_cgroup *x, struct e
 {
 	(void)notes;
 	explain_add(it, "shared memory borrowed from smemcgs",
-		    m->policy.smemcg == SMEMCG_FULL ? "smemcg=full: the whole charge of attached smemcgs"
+		    st(m)->full ? "smemcg=full: the whole charge of attached smemcgs"
 						     : "smemcg=borrow: pages mapped or pinned here",
 		    x->memory.extra);
 }
 
 const struct ext_ops smemcg_ext_ops = {
 	.name = "seed 000: shared memory cgroups",
+	.policies = smemcg_policies,
+	.policy = smemcg_policy,
 	.files = smemcg_memcg_files,
 	.init = smemcg_init,
 	.free = smemcg_free_all,

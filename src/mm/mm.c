@@ -1,9 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
- * Address spaces: creation, fork, teardown, the mm->owner hand-off of
- * 6.1's kernel/exit.c, and mm->memcg (seed 003, Eric Biederman): the mm
- * holds its memcg, set at fork to the forking task's memcg and updated
- * when a task whose memcg equals the mm's moves.
+ * Address spaces: creation, fork, teardown, and the mm->owner hand-off of
+ * 6.1's kernel/exit.c. Who carries an mm's charges when a task moves is
+ * the owner's business (6.1), or an extension's (ext_mm_task_moved).
  */
 #include "mm.h"
 
@@ -15,20 +14,6 @@
 #include "task.h"
 #include "vma.h"
 
-static void mm_set_memcg(struct machine *m, struct mm_struct *mm,
-			 struct mem_cgroup *memcg)
-{
-	struct mem_cgroup *old = mm->memcg;
-
-	if (old == memcg)
-		return;
-	if (memcg)
-		memcg->refs_other++;
-	mm->memcg = memcg;
-	if (old)
-		memcg_put_ref(m, old, &old->refs_other, 1);
-}
-
 struct mm_struct *mm_alloc(struct machine *m, struct task *owner)
 {
 	struct mm_struct *mm = xcalloc(1, sizeof(*mm));
@@ -37,8 +22,7 @@ struct mm_struct *mm_alloc(struct machine *m, struct task *owner)
 	mm->count = 1;
 	mm->owner = owner;
 	list_init(&mm->vmas);
-	/* mm->memcg: the memcg of the task that forks (current) */
-	mm_set_memcg(m, mm, m->current ? task_memcg(m->current) : task_memcg(owner));
+	ext_mm_init(m, mm, owner);
 	return mm;
 }
 
@@ -63,7 +47,7 @@ void mmput(struct machine *m, struct mm_struct *mm)
 		return;
 	while (!list_empty(&mm->vmas))
 		vma_munmap(m, container_of(mm->vmas.next, struct vm_area, node));
-	mm_set_memcg(m, mm, NULL);
+	ext_mm_exit(m, mm);
 	if (mm->has_kmem)
 		kmem_uncharge_mm(m, mm->kmem_cookie);
 	mmdrop(mm);
@@ -74,6 +58,7 @@ void mmdrop(struct mm_struct *mm)
 	if (--mm->count > 0)
 		return;
 	free(mm->upper);
+	free(mm->ext);
 	free(mm);
 }
 
@@ -128,17 +113,11 @@ void mm_task_moved(struct machine *m, struct task *t,
 
 	if (!t->mm)
 		return;
-	/*
-	 * Who carries the mm's charges along: its owner (6.1), or under
-	 * seed 003 a task whose memcg is the mm's, which the mm follows.
-	 */
-	if (m->policy.owner == OWNER_MM_MEMCG) {
-		carries = t->mm->memcg == from;
-		if (carries)
-			mm_set_memcg(m, t->mm, to);
-	} else {
+	/* who carries the mm's charges along: its owner (6.1), or an extension's rule */
+	if (unlikely(m->ext_keys.mm_memcg))
+		carries = ext_mm_task_moved(m, t, from, to);
+	else
 		carries = t->mm->owner == t;
-	}
 	if (carries)
-		mm_move_charge(m, t, from, to);
+		ext_call_attach(m, t, from, to);
 }

@@ -1,8 +1,8 @@
 /* SPDX-License-Identifier: GPL-2.0-only */
 /*
  * Address spaces: the model's mm_struct, with the memcg the mm's user
- * pages are charged to found through mm->owner (6.1) or held in mm->memcg
- * (seed 003, policy owner=mm-memcg).
+ * pages are charged to found through mm->owner (6.1), or given by an
+ * extension (ext_mm_memcg: seed 003's mm->memcg).
  */
 #ifndef SMEMCG_MM_H
 #define SMEMCG_MM_H
@@ -28,7 +28,7 @@ struct mm_struct {
 	int users;			/* tasks using this mm */
 	int count;			/* users + other holders (mmgrab) */
 	struct task *owner;		/* mm->owner, 6.1 */
-	struct mem_cgroup *memcg;	/* mm->memcg, seed 003 (holds a ref) */
+	void **ext;			/* the modules' state (src/ext/hooks.h) */
 	struct list_node vmas;
 	int next_vma_id;
 	long rss[NR_MM_COUNTERS];
@@ -65,8 +65,5 @@ void mmdrop(struct mm_struct *mm);
 void mm_update_next_owner(struct machine *m, struct mm_struct *mm,
 			  struct task *exiting);
 long mm_rss(const struct mm_struct *mm);
-/* memory.move_charge_at_immigrate (seed 003's use of ownership). */
-void mm_move_charge(struct machine *m, struct task *t, struct mem_cgroup *from,
-		    struct mem_cgroup *to);
 
 #endif

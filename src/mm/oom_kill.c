@@ -97,12 +97,6 @@ static void mem_cgroup_scan_tasks(struct machine *m, struct mem_cgroup *root,
 			scan_cgroup_tasks(m, pos->cgroup, fn, oc, true);
 }
 
-static struct mem_cgroup *mm_owner_memcg(struct machine *m, struct mm_struct *mm)
-{
-	if (m->policy.owner == OWNER_MM_MEMCG)
-		return mm->memcg ? mm->memcg : m->root_mem_cgroup;
-	return mm->owner ? task_memcg(mm->owner) : m->root_mem_cgroup;
-}
 
 static void note_killed(struct oom_control *oc, struct task *t)
 {
@@ -127,7 +121,7 @@ static void __oom_kill_process(struct machine *m, struct oom_control *oc,
 
 	if (!mm || victim->state != SMEMCG_TASK_ALIVE)
 		return;
-	memcg = mm_owner_memcg(m, mm);
+	memcg = get_mem_cgroup_from_mm_struct(m, mm);
 	memcg_memory_event(m, memcg, MEMCG_OOM_KILL);
 	victim->dying = true;
 	victim->oom_victim = true;

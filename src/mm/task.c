@@ -43,8 +43,8 @@ struct mem_cgroup *get_mem_cgroup_from_task_mm(struct machine *m,
 struct mem_cgroup *get_mem_cgroup_from_mm_struct(struct machine *m,
 						 struct mm_struct *mm)
 {
-	if (m->policy.owner == OWNER_MM_MEMCG)
-		return mm->memcg ? mm->memcg : m->root_mem_cgroup;
+	if (unlikely(m->ext_keys.mm_memcg))
+		return ext_mm_memcg(m, mm);
 	if (!mm->owner)
 		return m->root_mem_cgroup;
 	return task_memcg(mm->owner);

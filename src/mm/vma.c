@@ -66,9 +66,7 @@ static void set_mapped(struct vm_area *v, uint64_t i, bool on)
 
 static struct mem_cgroup *mm_memcg(struct machine *m, struct mm_struct *mm)
 {
-	if (m->policy.owner == OWNER_MM_MEMCG)
-		return mm->memcg ? mm->memcg : m->root_mem_cgroup;
-	return mm->owner ? task_memcg(mm->owner) : m->root_mem_cgroup;
+	return get_mem_cgroup_from_mm_struct(m, mm);
 }
 
 static void count_mm_event(struct machine *m, struct mm_struct *mm,

@@ -198,7 +198,7 @@ bool memcg_stat_visible(const struct machine *m, enum memcg_stat_item i)
 {
 	if (i < MEMCG_NR_KERNEL_STATS)
 		return true;
-	return m->policy.recharge != RECHARGE_NONE;
+	return ext_stat_visible(m, i);
 }
 
 long memcg_stat_value(const long *stats, enum memcg_stat_item i)

@@ -1,0 +1,184 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * Policies: `policy KEY=VALUE` (DESIGN.md, "Policies"). The core declares
+ * every key and the values that are Linux 6.1's own (the first is the
+ * default); each proposal adds the values it implements through its
+ * ext_ops.policies, and is told when a key it implements changes
+ * (ext_ops.policy), so that it can set its static keys. A core-only
+ * build knows the core's values only.
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "machine.h"
+
+struct policy_key {
+	const char *key;
+	/* Linux 6.1's values, the default first; none for a proposal's own key */
+	const char *const *values;
+	/* the core's field for it, when the core reads it (kmem, stock) */
+	size_t offset;
+	bool is_bool;
+};
+
+static const char *const shared_values[] = { "owner", NULL };
+static const char *const none_values[] = { "none", NULL };
+static const char *const owner_values[] = { "mm-owner", NULL };
+static const char *const onoff_values[] = { "on", "off", NULL };
+static const char *const no_values[] = { NULL };
+
+#define NO_FIELD SIZE_MAX
+static const struct policy_key policy_keys[NR_POLICY_KEYS] = {
+	{ "shared", shared_values, NO_FIELD, false },
+	{ "smemcg", no_values, NO_FIELD, false },
+	{ "recharge", none_values, NO_FIELD, false },
+	{ "owner", owner_values, NO_FIELD, false },
+	{ "kmem", onoff_values, offsetof(struct policy, kmem), true },
+	{ "stock", onoff_values, offsetof(struct policy, stock), true },
+};
+
+static int key_index(const char *key)
+{
+	int k;
+
+	for (k = 0; k < NR_POLICY_KEYS; k++)
+		if (!strcmp(policy_keys[k].key, key))
+			return k;
+	return -1;
+}
+
+/* The i-th value of key k: the core's, then each module's in list order. */
+static const char *value_at(int k, int i, int *module)
+{
+	const char *const *v = policy_keys[k].values;
+	int id;
+
+	*module = -1;
+	for (; *v; v++)
+		if (!i--)
+			return *v;
+#ifndef SMEMCG_CORE_ONLY
+	for (id = 0; id < EXT_NR; id++) {
+		const struct ext_policy *p = ext_modules[id]->policies;
+
+		for (; p && p->key; p++)
+			if (!strcmp(p->key, policy_keys[k].key) && !i--) {
+				*module = id;
+				return p->value;
+			}
+	}
+#else
+	(void)id;
+#endif
+	return NULL;
+}
+
+static void known_values(struct strbuf *sb, int k)
+{
+	const char *v;
+	int i, mod;
+
+	for (i = 0; (v = value_at(k, i, &mod)); i++)
+		sb_printf(sb, "%s%s", i ? ", " : "", v);
+}
+
+/* The index of value among key's values, or -EINVAL with msg filled. */
+static int policy_lookup(char *msg, size_t len, int *kout, const char *key,
+			 const char *value)
+{
+	int k = key_index(key), i, mod;
+	struct strbuf known;
+	const char *v;
+
+	sb_init(&known);
+	if (k < 0) {
+		for (i = 0; i < NR_POLICY_KEYS; i++)
+			sb_printf(&known, "%s%s", i ? ", " : "", policy_keys[i].key);
+		snprintf(msg, len, "unknown policy key \"%s\" (known: %s)", key, known.buf);
+		sb_free(&known);
+		return -EINVAL;
+	}
+	*kout = k;
+	for (i = 0; (v = value_at(k, i, &mod)); i++)
+		if (!strcmp(v, value))
+			return i;
+	known_values(&known, k);
+	if (known.len)
+		snprintf(msg, len, "policy %s: unknown value \"%s\" (known: %s)", key, value,
+			 known.buf);
+	else
+		snprintf(msg, len,
+			 "policy %s: this build has none of the proposals that give it a value (built with make core-only)",
+			 key);
+	sb_free(&known);
+	return -EINVAL;
+}
+
+int smemcg_policy_check(char *msg, size_t len, const char *key, const char *value)
+{
+	int k, i = policy_lookup(msg, len, &k, key, value);
+
+	return i < 0 ? i : 0;
+}
+
+/* Select value i of key k, and tell the modules that implement the key. */
+static void policy_select(struct machine *m, int k, int i)
+{
+	const struct policy_key *pk = &policy_keys[k];
+	int mod;
+	const char *v = value_at(k, i, &mod);
+
+	m->policy.value[k] = v;
+	if (pk->offset != NO_FIELD) {
+		if (pk->is_bool)
+			*(bool *)((char *)&m->policy + pk->offset) = (i == 0);
+		else
+			*(int *)((char *)&m->policy + pk->offset) = i;
+	}
+#ifndef SMEMCG_CORE_ONLY
+	for (mod = 0; mod < EXT_NR; mod++) {
+		const struct ext_ops *ops = ext_modules[mod];
+		const struct ext_policy *p = ops->policies;
+
+		for (; ops->policy && p && p->key; p++)
+			if (!strcmp(p->key, pk->key)) {
+				ops->policy(m, pk->key, v);
+				break;
+			}
+	}
+#endif
+}
+
+void policy_init(struct machine *m)
+{
+	int k;
+
+	for (k = 0; k < NR_POLICY_KEYS; k++)
+		policy_select(m, k, 0);
+}
+
+int smemcg_policy_set(smemcg_machine *sm, const char *key, const char *value)
+{
+	struct machine *m = to_machine(sm);
+	int k, i = policy_lookup(m->errmsg, sizeof(m->errmsg), &k, key, value);
+
+	if (i < 0)
+		return i;
+	policy_select(m, k, i);
+	return 0;
+}
+
+const char *smemcg_policy_get(const smemcg_machine *sm, const char *key)
+{
+	int k = key_index(key);
+
+	return k < 0 ? NULL : ((const struct machine *)sm)->policy.value[k];
+}
+
+bool policy_is(const struct machine *m, const char *key, const char *value)
+{
+	const char *v = smemcg_policy_get((const smemcg_machine *)m, key);
+
+	return v && !strcmp(v, value);
+}
