@@ -22,7 +22,8 @@ struct mm_struct *mm_alloc(struct machine *m, struct task *owner)
 	mm->count = 1;
 	mm->owner = owner;
 	list_init(&mm->vmas);
-	ext_mm_init(m, mm, owner);
+	if (unlikely(m->ext_keys.mm_memcg))
+		ext_mm_init(m, mm, owner);
 	return mm;
 }
 
@@ -47,7 +48,8 @@ void mmput(struct machine *m, struct mm_struct *mm)
 		return;
 	while (!list_empty(&mm->vmas))
 		vma_munmap(m, container_of(mm->vmas.next, struct vm_area, node));
-	ext_mm_exit(m, mm);
+	if (unlikely(m->ext_keys.mm_memcg))
+		ext_mm_exit(m, mm);
 	if (mm->has_kmem)
 		kmem_uncharge_mm(m, mm->kmem_cookie);
 	mmdrop(mm);
