@@ -98,9 +98,9 @@ clean:
 # oracle up (oracle/setup.sh: qemu, busybox, the kernel) and runs the oracle
 # suite: every tests/oracle/*.smc on the model and on the kernel, compared.
 ORACLE_GUEST = $(BUILD)/oracle/smemcg-guest
-ORACLE_GUEST_SRCS = oracle/guest/guest_main.c oracle/guest/kernel_backend.c
+ORACLE_GUEST_SRCS = $(wildcard oracle/guest/*.c)
 
-$(ORACLE_GUEST): $(ORACLE_GUEST_SRCS) oracle/guest/kernel_backend.h $(LIB)
+$(ORACLE_GUEST): $(ORACLE_GUEST_SRCS) $(wildcard oracle/guest/*.h) $(LIB)
 	@mkdir -p $(dir $@)
 	$(CC) $(CPPFLAGS) -Isrc $(ALL_CFLAGS) -static -o $@ $(ORACLE_GUEST_SRCS) $(LIB) -lm
 

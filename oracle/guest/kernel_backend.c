@@ -213,7 +213,7 @@ __asm__(".pushsection .text\n"
 
 /* ---- small helpers ---- */
 
-static void sleep_ns(uint64_t ns)
+void sleep_ns(uint64_t ns)
 {
 	struct timespec ts = { (time_t)(ns / 1000000000ULL), (long)(ns % 1000000000ULL) };
 
@@ -221,7 +221,7 @@ static void sleep_ns(uint64_t ns)
 		;
 }
 
-static double now_s(void)
+double now_s(void)
 {
 	struct timespec ts;
 
@@ -230,7 +230,7 @@ static double now_s(void)
 }
 
 /* echo VALUE > FILE: one write(2) of VALUE"\n"; 0 or -errno. */
-static int write_file(const char *path, const char *value)
+int write_file(const char *path, const char *value)
 {
 	size_t n = strlen(value);
 	char *buf = xmalloc(n + 2);
@@ -254,7 +254,7 @@ static int write_file(const char *path, const char *value)
 }
 
 /* The whole file; 0 or -errno. */
-static int read_file(const char *path, struct strbuf *out)
+int read_file(const char *path, struct strbuf *out)
 {
 	char buf[8192];
 	ssize_t n;
@@ -275,7 +275,7 @@ static int read_file(const char *path, struct strbuf *out)
 	return 0;
 }
 
-static long read_key(const char *path, const char *key)
+long read_key(const char *path, const char *key)
 {
 	struct strbuf sb;
 	size_t klen = strlen(key);
@@ -296,7 +296,7 @@ static long read_key(const char *path, const char *key)
 }
 
 /* mkdir -p of every directory above path (not path itself). */
-static int mkdir_parents(const char *path)
+int mkdir_parents(const char *path)
 {
 	char *p = xstrdup(path), *s;
 	int rc = 0;
@@ -314,14 +314,14 @@ static int mkdir_parents(const char *path)
 	return rc;
 }
 
-static void copy_str(char *dst, size_t size, const char *src)
+void copy_str(char *dst, size_t size, const char *src)
 {
 	snprintf(dst, size, "%s", src ? src : "");
 }
 
 /* ---- messaging ---- */
 
-static int send_msg(int sock, const void *buf, size_t len, int fd)
+int send_msg(int sock, const void *buf, size_t len, int fd)
 {
 	struct iovec iov = { (void *)buf, len };
 	union {
@@ -353,7 +353,7 @@ static int send_msg(int sock, const void *buf, size_t len, int fd)
 }
 
 /* Returns the message length, 0 on EOF, -errno; *fd gets a passed fd or -1. */
-static ssize_t recv_msg(int sock, void *buf, size_t len, int *fd)
+ssize_t recv_msg(int sock, void *buf, size_t len, int *fd)
 {
 	struct iovec iov = { buf, len };
 	union {
@@ -459,7 +459,7 @@ static void prefault_harness(void)
 }
 
 /* What a new worker does before it is moved to its cgroup. */
-static void worker_prepare(void)
+void worker_prepare(void)
 {
 	grow_stack();
 	w_shared = mmap(NULL, PAGE, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1, 0);
@@ -507,7 +507,7 @@ static int fail(struct kreply *r, int err, const char *what)
 	return 0;
 }
 
-static void worker_loop(int sock) __attribute__((noreturn));
+void worker_loop(int sock) __attribute__((noreturn));
 
 static int clone_vm_child(void *arg)
 {
@@ -780,7 +780,7 @@ static int worker_exec(int *sockp, const struct kcmd *c, int pfd, struct kreply 
 	return 0;
 }
 
-static void worker_loop(int sock)
+void worker_loop(int sock)
 {
 	for (;;) {
 		struct kcmd c;
@@ -822,10 +822,10 @@ struct kernel_backend {
 	bool root_made;
 };
 
-static int g_ncpus;
+int g_ncpus;
 static pid_t *g_drain_pid;
 static int *g_drain_sock;
-static const char *g_disk;		/* "/mnt/disk" or NULL */
+const char *g_disk;		/* "/mnt/disk" or NULL */
 static long g_boot_dying;
 
 static void set_cpu(pid_t pid, int cpu)
@@ -837,7 +837,7 @@ static void set_cpu(pid_t pid, int cpu)
 	sched_setaffinity(pid, sizeof(set), &set);
 }
 
-static int cg_path(char *out, size_t size, const char *cg, const char *file)
+int cg_path(char *out, size_t size, const char *cg, const char *file)
 {
 	int n;
 
@@ -847,7 +847,7 @@ static int cg_path(char *out, size_t size, const char *cg, const char *file)
 	return n >= (int)size ? -ENAMETOOLONG : 0;
 }
 
-static int enter_cgroup(pid_t pid, const char *cg)
+int enter_cgroup(pid_t pid, const char *cg)
 {
 	char path[PATH_LEN], v[32];
 
@@ -998,7 +998,7 @@ int kb_harness_init(struct strbuf *msg)
 	return 0;
 }
 
-static int drain_stocks(struct strbuf *msg)
+int drain_stocks(struct strbuf *msg)
 {
 	int cpu;
 
@@ -1030,7 +1030,7 @@ struct kernel_backend *kernel_backend_new(int index)
 
 /* ---- process table ---- */
 
-static struct kproc *proc_find(struct kernel_backend *kb, const char *name)
+struct kproc *proc_find(struct kernel_backend *kb, const char *name)
 {
 	int i;
 
@@ -1071,7 +1071,7 @@ static void proc_ended(struct kproc *p, int status)
 	p->sock = -1;
 }
 
-static void proc_wait(struct kproc *p)
+void proc_wait(struct kproc *p)
 {
 	int status;
 
@@ -1087,7 +1087,7 @@ static void proc_wait(struct kproc *p)
 }
 
 /* Collect every worker that has ended. */
-static void reap(struct kernel_backend *kb)
+void reap(struct kernel_backend *kb)
 {
 	int i, status;
 
@@ -1099,7 +1099,7 @@ static void reap(struct kernel_backend *kb)
 	}
 }
 
-static struct kproc *alive_proc(struct kernel_backend *kb, const char *name,
+struct kproc *alive_proc(struct kernel_backend *kb, const char *name,
 				struct strbuf *msg, int *rc)
 {
 	struct kproc *p = proc_find(kb, name);
@@ -1122,7 +1122,7 @@ static struct kproc *alive_proc(struct kernel_backend *kb, const char *name,
  * Sends a command and waits for the answer. A worker that dies meanwhile
  * has run the statement: 0, and its state tells how it died.
  */
-static int proc_call(struct kproc *p, const struct kcmd *c, int fd, struct kreply *r,
+int proc_call(struct kproc *p, const struct kcmd *c, int fd, struct kreply *r,
 		     struct strbuf *msg)
 {
 	ssize_t n;
@@ -1160,7 +1160,7 @@ static int proc_call(struct kproc *p, const struct kcmd *c, int fd, struct krepl
 }
 
 /* Is the worker still there? A ping: a dying worker closes its socket. */
-static void proc_ping(struct kproc *p)
+void proc_ping(struct kproc *p)
 {
 	struct kcmd c;
 	struct kreply r;
@@ -1212,7 +1212,7 @@ static int own_cgroup(pid_t pid, char *out, size_t size)
 	return rc;
 }
 
-static int do_spawn(struct kernel_backend *kb, const struct smc_stmt *st, struct strbuf *msg)
+int do_spawn(struct kernel_backend *kb, const struct smc_stmt *st, struct strbuf *msg)
 {
 	struct kproc *old = proc_find(kb, st->proc);
 	int cpu, sock, rc;
@@ -1283,7 +1283,7 @@ static int ensure_stack(struct kernel_backend *kb, struct kproc *p, struct strbu
 	return rc;
 }
 
-static int do_fork(struct kernel_backend *kb, const struct smc_stmt *st, bool clone_vm,
+int do_fork(struct kernel_backend *kb, const struct smc_stmt *st, bool clone_vm,
 		   struct strbuf *msg)
 {
 	struct kproc *parent, *old;
@@ -1383,7 +1383,7 @@ static int do_fork(struct kernel_backend *kb, const struct smc_stmt *st, bool cl
 	return 0;
 }
 
-static int do_kill(struct kernel_backend *kb, const struct smc_stmt *st, struct strbuf *msg)
+int do_kill(struct kernel_backend *kb, const struct smc_stmt *st, struct strbuf *msg)
 {
 	int rc = 0, status;
 	struct kproc *p = alive_proc(kb, st->proc, msg, &rc);
