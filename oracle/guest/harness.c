@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
- * The real-kernel backend: each scenario statement becomes real system
- * calls inside the oracle's QEMU guest (Debian's Linux 6.1, cgroup v2 at
+ * The real-kernel backend's harness: each scenario statement becomes real system
+ * calls inside the oracle's QEMU guest (Debian's Linux 6.1 or 6.12, cgroup v2 at
  * /sys/fs/cgroup). See docs/oracle.md for the mapping and its caveats.
  *
  * Processes. Every scenario process is a real process (a "worker") that
@@ -12,21 +12,6 @@
  * ended. A worker that dies while it runs a command closes its socket: the
  * statement is then done, and `expect P killed SIG` tells how it died.
  *
- * Harness memory. A worker is a copy of the main program: its stack, data
- * and heap are the main program's pages, shared copy-on-write. Writing to
- * them in a scenario cgroup would charge that cgroup with pages the
- * scenario never asked for. So a new worker, while still in the root
- * cgroup, grows its stack and writes to every private writable page of its
- * address space (prefault_harness) before it is moved into its cgroup;
- * afterwards its own pages are private and writing them charges nothing.
- * `fork` is done the same way with a small assembly routine
- * (kb_quiet_fork): right after clone() parent and child write nothing but
- * a shared (MAP_SHARED) page until the main program has moved the child to
- * the root cgroup, let it prefault its copies there, and moved it back
- * into the parent's cgroup. The child's kernel stack, task_struct and page
- * tables are still charged where the kernel charges them (the parent's
- * cgroup); only the harness's own user pages are kept out.
- *
  * Stocks. Before memory.current, memory.peak or memory.stat is read, one
  * "drainer" process per CPU, pinned to it and living in the harness cgroup
  * /smemcg-oracle, maps, touches and unmaps 128 pages: its charge on that
@@ -36,18 +21,15 @@
  * read flushes the statistics of the whole tree. Reading CG/cpu.stat then
  * flushes CG's subtree explicitly.
  *
- * Files. A scenario path /x/y is /mnt/disk/smc/N/x/y on the guest's disk
- * (ext2 on a RAM disk, driven by the ext4 module), N being the scenario's
- * number in this boot; `mount tmpfs DIR` mounts on /mnt/disk/smc/N/DIR, so
- * the kernel's mount table decides which filesystem a path is on. Parent
- * directories are created by the main program (root cgroup) so that
- * directory blocks are not charged to the scenario.
+ * The backend is four files: harness.c (this one: the main program's side,
+ * the helpers, the cleanup between scenarios), worker.c (the scenario
+ * processes), translate.c (statements and reads to system calls) and
+ * quiet_fork.c (fork without a write, in assembly on x86_64).
  */
 #ifndef _GNU_SOURCE
 #define _GNU_SOURCE
 #endif
 #include "kb_internal.h"
-
 
 #include <dirent.h>
 #include <errno.h>

@@ -2,12 +2,18 @@
 /*
  * The oracle guest's statement translation: scenario statements and reads
  * become system calls and control-file accesses.
+ *
+ * Files. A scenario path /x/y is /mnt/disk/smc/N/x/y on the guest's disk
+ * (ext2 on a RAM disk, driven by the ext4 module), N being the scenario's
+ * number in this boot; `mount tmpfs DIR` mounts on /mnt/disk/smc/N/DIR, so
+ * the kernel's mount table decides which filesystem a path is on. Parent
+ * directories are created by the main program (root cgroup) so that
+ * directory blocks are not charged to the scenario.
  */
 #ifndef _GNU_SOURCE
 #define _GNU_SOURCE
 #endif
 #include "kb_internal.h"
-
 
 #include <dirent.h>
 #include <errno.h>

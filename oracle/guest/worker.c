@@ -1,12 +1,27 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
- * The oracle guest's workers: the code that runs in the scenario processes.
+ * The oracle guest's workers: the code that runs in the scenario processes,
+ * one command of the main program (harness.c) at a time.
+ *
+ * Harness memory. A worker is a copy of the main program: its stack, data
+ * and heap are the main program's pages, shared copy-on-write. Writing to
+ * them in a scenario cgroup would charge that cgroup with pages the
+ * scenario never asked for. So a new worker, while still in the root
+ * cgroup, grows its stack and writes to every private writable page of its
+ * address space (prefault_harness) before it is moved into its cgroup;
+ * afterwards its own pages are private and writing them charges nothing.
+ * `fork` is done the same way with a small assembly routine
+ * (kb_quiet_fork): right after clone() parent and child write nothing but
+ * a shared (MAP_SHARED) page until the main program has moved the child to
+ * the root cgroup, let it prefault its copies there, and moved it back
+ * into the parent's cgroup. The child's kernel stack, task_struct and page
+ * tables are still charged where the kernel charges them (the parent's
+ * cgroup); only the harness's own user pages are kept out.
  */
 #ifndef _GNU_SOURCE
 #define _GNU_SOURCE
 #endif
 #include "kb_internal.h"
-
 
 #include <dirent.h>
 #include <errno.h>
