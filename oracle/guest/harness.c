@@ -311,15 +311,16 @@ static pid_t start_worker(int cpu, int *sock, bool drainer)
 		set_cpu(0, cpu);
 		worker_prepare();
 		memset(&r, 0, sizeof(r));
+		r.rc = worker_drop_privileges();
 		send_msg(sv[1], &r, sizeof(r), -1);
 		worker_loop(sv[1]);
 	}
 	close(sv[1]);
-	if (recv_msg(sv[0], &r, sizeof(r), NULL) != (ssize_t)sizeof(r)) {
+	if (recv_msg(sv[0], &r, sizeof(r), NULL) != (ssize_t)sizeof(r) || r.rc) {
 		close(sv[0]);
 		kill(pid, SIGKILL);
 		waitpid(pid, NULL, 0);
-		return -EIO;
+		return r.rc ? r.rc : -EIO;
 	}
 	*sock = sv[0];
 	return pid;
@@ -441,6 +442,17 @@ struct kernel_backend *kernel_backend_new(int index)
 	snprintf(kb->root, sizeof(kb->root), "%s/smc/%d", g_disk ? g_disk : "/tmp", index);
 	kb->base_desc = read_key(CGROOT "/cgroup.stat", "nr_descendants");
 	kb->base_dying = read_key(CGROOT "/cgroup.stat", "nr_dying_descendants");
+	/* drained and flushed (the root's cpu.stat flushes the whole tree) */
+	sb_init(&kb->root_base);
+	if (!drain_stocks(&kb->root_base)) {
+		sb_reset(&kb->root_base);
+		read_file(CGROOT "/cpu.stat", &kb->root_base);
+		sb_reset(&kb->root_base);
+		if (read_file(CGROOT "/memory.stat", &kb->root_base))
+			sb_free(&kb->root_base);
+	} else {
+		sb_free(&kb->root_base);
+	}
 	return kb;
 }
 
@@ -575,20 +587,93 @@ int proc_call(struct kproc *p, const struct kcmd *c, int fd, struct kreply *r,
 	return r->rc;
 }
 
-/* Is the worker still there? A ping: a dying worker closes its socket. */
-void proc_ping(struct kproc *p)
+/*
+ * "sys" of /proc/PID/syscall's first field: the number of the system call
+ * the task is blocked in, or -1 when it runs (or is gone).
+ */
+static long blocked_syscall(pid_t pid)
 {
-	struct kcmd c;
-	struct kreply r;
-	struct strbuf msg;
+	char path[64];
+	struct strbuf sb;
+	long nr = -1;
 
-	if (p->state != SMC_ALIVE)
-		return;
-	memset(&c, 0, sizeof(c));
-	c.op = KC_NOP;
-	sb_init(&msg);
-	proc_call(p, &c, -1, &r, &msg);
-	sb_free(&msg);
+	snprintf(path, sizeof(path), "/proc/%d/syscall", (int)pid);
+	sb_init(&sb);
+	if (!read_file(path, &sb) && sb.buf[0] >= '0' && sb.buf[0] <= '9')
+		nr = atol(sb.buf);
+	sb_free(&sb);
+	return nr;
+}
+
+/* SIGKILL queued for the task or its thread group (SigPnd, ShdPnd). */
+static bool kill_pending(pid_t pid)
+{
+	char path[64];
+	struct strbuf sb;
+	const char *keys[] = { "SigPnd:", "ShdPnd:" };
+	bool pending = false;
+	size_t i;
+
+	snprintf(path, sizeof(path), "/proc/%d/status", (int)pid);
+	sb_init(&sb);
+	if (!read_file(path, &sb)) {
+		for (i = 0; i < ARRAY_SIZE(keys); i++) {
+			const char *p = strstr(sb.buf, keys[i]);
+
+			if (p && (strtoull(p + strlen(keys[i]), NULL, 16) & (1ULL << (SIGKILL - 1))))
+				pending = true;
+		}
+	}
+	sb_free(&sb);
+	return pending;
+}
+
+/* State T or t in /proc/PID/stat (SIGSTOP, ptrace). */
+static bool proc_stopped(pid_t pid)
+{
+	char path[64];
+	struct strbuf sb;
+	const char *p;
+	bool stopped = false;
+
+	snprintf(path, sizeof(path), "/proc/%d/stat", (int)pid);
+	sb_init(&sb);
+	if (!read_file(path, &sb) && (p = strrchr(sb.buf, ')')))
+		stopped = p[1] == ' ' && (p[2] == 'T' || p[2] == 't');
+	sb_free(&sb);
+	return stopped;
+}
+
+/*
+ * Settles whether p is alive, from the supervisor's side only: waitpid()
+ * and /proc, never a message to p, so that the check allocates nothing in
+ * p's cgroup (a reply would wake p up and have it send a message from
+ * there). Between statements a worker is always blocked in recvmsg()
+ * waiting for its next command; a worker that a statement of another
+ * process killed (an OOM victim) has SIGKILL pending or is running its
+ * exit, and is waited for. A stopped worker counts as alive.
+ */
+void proc_settle(struct kproc *p)
+{
+	double t0 = now_s();
+	int status;
+
+	while (p->state == SMC_ALIVE) {
+		if (waitpid(p->pid, &status, WNOHANG | __WALL) == p->pid) {
+			proc_ended(p, status);
+			return;
+		}
+		if (!kill_pending(p->pid) && blocked_syscall(p->pid) == SYS_recvmsg)
+			return;
+		if (proc_stopped(p->pid))
+			return;
+		if (now_s() - t0 > STMT_TIMEOUT_S) {
+			fprintf(stderr, "smemcg-guest: %s (pid %d) neither waits for a command nor "
+					"ends\n", p->name, (int)p->pid);
+			return;
+		}
+		sleep_ns(1000000);
+	}
 }
 
 static int next_cpu(struct kernel_backend *kb, int cpu, struct strbuf *msg, int *out)
@@ -932,6 +1017,7 @@ void kernel_backend_finish(struct kernel_backend *kb)
 		fprintf(stderr, "smemcg-guest: scenario %d left %ld dying cgroups\n", kb->index,
 			dying - g_boot_dying);
 	}
+	sb_free(&kb->root_base);
 	free(kb->procs);
 	free(kb);
 }

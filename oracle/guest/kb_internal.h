@@ -19,6 +19,14 @@
 #define NAME_MAX_LEN 64
 #define PATH_LEN 1200
 #define DRAIN_PAGES 128
+/*
+ * Scenario processes run as this user, not root, with Debian's default
+ * RLIMIT_MEMLOCK, as the model assumes (src/mm/task.c): mlock is then
+ * limited as for any user until `P cap ipc_lock` or `P setrlimit`.
+ */
+#define WORKER_UID 1000
+#define WORKER_GID 1000
+#define WORKER_MEMLOCK (8UL << 20)
 #define STMT_TIMEOUT_S 120	/* one statement of a worker */
 
 /* ---- protocol between the main program and the workers ---- */
@@ -45,6 +53,7 @@ enum kc_op {
 	KC_DRAIN,
 	KC_FREE_STACKS,		/* how many clone-vm stacks are free */
 	KC_GROW_STACKS,		/* map and write one more chunk of them */
+	KC_CAP_IPC_LOCK,	/* raise CAP_IPC_LOCK (kept permitted, not effective) */
 };
 
 struct kcmd {
@@ -81,6 +90,8 @@ struct kernel_backend {
 	int rr;				/* round-robin CPU */
 	long base_desc, base_dying;	/* the root's cgroup.stat when the scenario began */
 	bool root_made;
+	bool drain_reads;		/* `policy stock=off`: drain before reads */
+	struct strbuf root_base;	/* the root's memory.stat when it began */
 };
 
 extern int g_ncpus;
@@ -106,7 +117,7 @@ struct kproc *alive_proc(struct kernel_backend *kb, const char *name,
 			 struct strbuf *msg, int *rc);
 int proc_call(struct kproc *p, const struct kcmd *c, int fd, struct kreply *r,
 	      struct strbuf *msg);
-void proc_ping(struct kproc *p);
+void proc_settle(struct kproc *p);
 int do_spawn(struct kernel_backend *kb, const struct smc_stmt *st, struct strbuf *msg);
 int do_fork(struct kernel_backend *kb, const struct smc_stmt *st, bool clone_vm,
 	    struct strbuf *msg);
@@ -115,6 +126,8 @@ int do_kill(struct kernel_backend *kb, const struct smc_stmt *st, struct strbuf 
 /* worker.c */
 void worker_prepare(void);
 void worker_loop(int sock) __attribute__((noreturn));
+/* RLIMIT_MEMLOCK and user of a scenario process; 0 or -errno. */
+int worker_drop_privileges(void);
 
 /* quiet_fork.c */
 long kb_quiet_fork(unsigned long flags, int psock, int csock, char *shared);

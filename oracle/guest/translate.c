@@ -69,12 +69,24 @@ static const char *const policy_defaults[][2] = {
 	{ "owner", "mm-owner" }, { "kmem", "on" }, { "stock", "on" },
 };
 
-static int check_policy(const struct smc_stmt *st, struct strbuf *msg)
+/*
+ * stock=off is what the oracle can give: the kernel keeps its per-CPU
+ * stocks, but they are drained before every read that shows them, so
+ * what the scenario reads has no stock in it (docs/oracle.md). A scenario
+ * without it reads the kernel's files as they are, stocks included, as
+ * the model then has its stocks too.
+ */
+static int check_policy(struct kernel_backend *kb, const struct smc_stmt *st,
+			struct strbuf *msg)
 {
 	int i;
 	size_t k;
 
 	for (i = 0; i < st->nkv; i++) {
+		if (!strcmp(st->kv[i].key, "stock") && !strcmp(st->kv[i].value, "off")) {
+			kb->drain_reads = true;
+			continue;
+		}
 		for (k = 0; k < ARRAY_SIZE(policy_defaults); k++)
 			if (!strcmp(st->kv[i].key, policy_defaults[k][0]))
 				break;
@@ -253,7 +265,7 @@ static int kb_exec(void *ctx, const struct smc_stmt *st, struct strbuf *msg)
 	case SMC_CGROUP_OPTIONS:
 		return check_cgopts(st, msg);
 	case SMC_POLICY:
-		return check_policy(st, msg);
+		return check_policy(kb, st, msg);
 	case SMC_MKDIR:
 	case SMC_RMDIR:
 		if (cg_path(path, sizeof(path), st->path, NULL))
@@ -317,9 +329,28 @@ static int kb_exec(void *ctx, const struct smc_stmt *st, struct strbuf *msg)
 	case SMC_OPEN: case SMC_PIN: case SMC_UNPIN: case SMC_CLOSE: case SMC_RELEASE:
 		sb_puts(msg, "pin devices and the pins controller are model-only");
 		return SMC_SKIP;
-	case SMC_SETRLIMIT: case SMC_CAP:
-		sb_puts(msg, "setrlimit/cap belong to the pins model (model-only)");
-		return SMC_SKIP;
+	case SMC_SETRLIMIT: {
+		/* prlimit from the supervisor (root may raise the hard limit too,
+		 * as the model's setrlimit does); nothing runs in P */
+		struct rlimit rl;
+
+		p = alive_proc(kb, st->proc, msg, &rc);
+		if (!p)
+			return rc;
+		rl.rlim_cur = rl.rlim_max = st->size == UINT64_MAX ? RLIM_INFINITY : st->size;
+		return prlimit(p->pid, RLIMIT_MEMLOCK, &rl, NULL) ? -errno : 0;
+	}
+	case SMC_CAP: {
+		struct kcmd c;
+		struct kreply r;
+
+		p = alive_proc(kb, st->proc, msg, &rc);
+		if (!p)
+			return rc;
+		memset(&c, 0, sizeof(c));
+		c.op = KC_CAP_IPC_LOCK;
+		return proc_call(p, &c, -1, &r, msg);
+	}
 	case SMC_SMEMCG_CREATE: case SMC_SMEMCG_DESTROY: case SMC_DMABUF: case SMC_IMPORT:
 		sb_puts(msg, "shared memory cgroups and dma_bufs are model-only");
 		return SMC_SKIP;
@@ -367,6 +398,39 @@ static int read_mounts(struct kernel_backend *kb, struct strbuf *out)
 	return 0;
 }
 
+/*
+ * The root's memory.stat counts the whole machine: init, the guest's main
+ * program, the drainers. A scenario sees it as the change since the
+ * scenario began (kernel_backend_new took the base), each key's value
+ * minus its value then; a key the base lacks counts from 0.
+ */
+static void stat_delta(struct strbuf *out, const char *now, const char *base)
+{
+	const char *p = now;
+
+	while (p && *p) {
+		const char *e = strchr(p, '\n'), *sp = strchr(p, ' ');
+		size_t klen;
+		const char *b;
+		long long v, bv = 0;
+
+		if (!sp || (e && sp > e))
+			break;
+		klen = (size_t)(sp - p);
+		v = atoll(sp + 1);
+		for (b = base; b && *b; b = strchr(b, '\n'), b = b ? b + 1 : NULL) {
+			if (!strncmp(b, p, klen) && b[klen] == ' ') {
+				bv = atoll(b + klen + 1);
+				break;
+			}
+		}
+		sb_printf(out, "%.*s %lld\n", (int)klen, p, v - bv);
+		p = e ? e + 1 : NULL;
+	}
+	if (!out->buf)
+		sb_puts(out, "");
+}
+
 static bool stock_file(const char *base)
 {
 	return !strcmp(base, "memory.current") || !strcmp(base, "memory.stat") ||
@@ -393,10 +457,12 @@ static int kb_read(void *ctx, const char *path, struct strbuf *out, struct strbu
 	}
 	base = base ? base + 1 : path;
 	if (stock_file(base)) {
-		rc = drain_stocks(msg);
-		if (rc)
-			return rc;
-		if (base != path + 1) {
+		if (kb->drain_reads || base == path + 1) {
+			rc = drain_stocks(msg);
+			if (rc)
+				return rc;
+		}
+		{
 			/* CG/cpu.stat flushes the statistics of CG's subtree */
 			struct strbuf sink;
 			char cg[PATH_LEN];
@@ -414,7 +480,13 @@ static int kb_read(void *ctx, const char *path, struct strbuf *out, struct strbu
 	rc = read_file(full, out);
 	if (rc)
 		return rc;
-	if (!strcmp(path, "/cgroup.stat")) {
+	if (!strcmp(path, "/memory.stat") && kb->root_base.buf) {
+		char *now = sb_detach(out);
+
+		sb_init(out);
+		stat_delta(out, now, kb->root_base.buf);
+		free(now);
+	} else if (!strcmp(path, "/cgroup.stat")) {
 		/* hide the harness cgroup and what earlier scenarios left dying */
 		const char *p = strstr(out->buf, "nr_descendants ");
 		long desc = p ? atol(p + 15) : 0, dying;
@@ -441,7 +513,7 @@ static int kb_proc_state(void *ctx, const char *proc, enum smc_proc_state *state
 		return -ESRCH;
 	}
 	reap(kb);
-	proc_ping(p);
+	proc_settle(p);
 	*state = p->state;
 	*sig = p->sig;
 	return 0;

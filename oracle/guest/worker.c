@@ -45,6 +45,10 @@
 #include <time.h>
 #include <unistd.h>
 
+#include <grp.h>
+#include <linux/capability.h>
+#include <sys/prctl.h>
+
 #include "smemcg.h"
 
 /* ---- worker state (private to a process, shared by clone-vm siblings) ---- */
@@ -155,6 +159,42 @@ void worker_prepare(void)
 	memset(w_stack_used, 0, sizeof(w_stack_used));
 	memset(w_maps, 0, sizeof(w_maps));
 	prefault_harness();
+}
+
+#define CAP_BIT(c) (1ULL << (c))
+/*
+ * What a scenario process keeps of root's powers: mounting its tmpfs
+ * (CAP_SYS_ADMIN) and creating files under the harness's root-owned
+ * directories (CAP_DAC_OVERRIDE, CAP_FOWNER). None of them changes what
+ * memory is charged where, or the mlock limit. CAP_IPC_LOCK stays
+ * permitted but not effective, for `P cap ipc_lock`.
+ */
+#define WORKER_CAPS (CAP_BIT(CAP_SYS_ADMIN) | CAP_BIT(CAP_DAC_OVERRIDE) | CAP_BIT(CAP_FOWNER))
+
+static int set_caps(uint64_t effective, uint64_t permitted)
+{
+	struct __user_cap_header_struct h = { _LINUX_CAPABILITY_VERSION_3, 0 };
+	struct __user_cap_data_struct d[2];
+
+	memset(d, 0, sizeof(d));
+	d[0].effective = (uint32_t)effective;
+	d[1].effective = (uint32_t)(effective >> 32);
+	d[0].permitted = (uint32_t)permitted;
+	d[1].permitted = (uint32_t)(permitted >> 32);
+	return syscall(SYS_capset, &h, d) ? -errno : 0;
+}
+
+/* Runs in the root cgroup, before the worker is placed: the new
+ * credentials it allocates are charged there. */
+int worker_drop_privileges(void)
+{
+	struct rlimit rl = { WORKER_MEMLOCK, WORKER_MEMLOCK };
+
+	if (setrlimit(RLIMIT_MEMLOCK, &rl) || prctl(PR_SET_KEEPCAPS, 1, 0, 0, 0) ||
+	    setgroups(0, NULL) || setresgid(WORKER_GID, WORKER_GID, WORKER_GID) ||
+	    setresuid(WORKER_UID, WORKER_UID, WORKER_UID))
+		return -errno;
+	return set_caps(WORKER_CAPS, WORKER_CAPS | CAP_BIT(CAP_IPC_LOCK));
 }
 
 static struct wmap *wmap_find(const char *name)
@@ -283,6 +323,13 @@ static int worker_exec(int *sockp, const struct kcmd *c, int pfd, struct kreply 
 		close(pfd);
 		r->val = pid;
 		return 0;
+	}
+	case KC_CAP_IPC_LOCK: {
+		/* a new cred, charged to this process's cgroup as the kernel does */
+		int rc = set_caps(WORKER_CAPS | CAP_BIT(CAP_IPC_LOCK),
+				  WORKER_CAPS | CAP_BIT(CAP_IPC_LOCK));
+
+		return rc ? fail(r, -rc, "capset") : 0;
 	}
 	case KC_FREE_STACKS: {
 		int slot;
