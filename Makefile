@@ -106,9 +106,10 @@ $(ORACLE_GUEST): $(ORACLE_GUEST_SRCS) $(wildcard oracle/guest/*.h) $(LIB)
 
 oracle-guest: $(ORACLE_GUEST)
 
+# KERNEL=6.1 (default), 6.12 or all (oracle/kernels has their versions).
+KERNEL ?= 6.1
 oracle: $(BIN) oracle-guest
-	oracle/setup.sh >/dev/null
-	SMEMCG=./$(BIN) oracle/run-oracle-suite.sh
+	KERNEL=$(KERNEL) SMEMCG=./$(BIN) oracle/run-oracle-suite.sh
 
 .PHONY: oracle oracle-guest
 

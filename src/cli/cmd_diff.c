@@ -114,12 +114,17 @@ static enum tclass classify(char op, const char *what, const char *key, bool aft
 		/*
 		 * The root: the guest shows the change since the scenario
 		 * began, in which the harness's own processes (the guest's
-		 * main program, the drainers) have a part: their page faults,
-		 * kernel objects and per-CPU data are not comparable.
+		 * main program, the drainers, the copies each new worker makes
+		 * of the main program's pages) have a part: their anon, page
+		 * faults, kernel objects and per-CPU data are not comparable;
+		 * page cache and shmem are the scenario's, give or take the
+		 * harness's directory blocks.
 		 */
-		if (key && in_list(key, stat_exact))
-			return T_TOL;
-		return T_INFO;
+		static const char *const root_cmp[] = {
+			"file", "shmem", "file_mapped", "file_dirty", NULL,
+		};
+
+		return key && in_list(key, root_cmp) ? T_TOL : T_INFO;
 	}
 	if (!strcmp(base, "memory.stat")) {
 		if (!key)
