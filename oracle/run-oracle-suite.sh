@@ -54,7 +54,7 @@ for k in $kernels; do
 		SMEMCG_ORACLE_RECORD=$record_dir/$k.rec "$SMEMCG" kernel --kernel "$k" $files \
 			>"$record_dir/$k.tap"
 		rc=$?
-		grep -E '^(not ok|# )' "$record_dir/$k.tap" | grep -v '^# /' || true
+		grep -E '^(not ok|# tests/)' "$record_dir/$k.tap" | grep -B1 '^not ok' | grep -v '^--' || true
 		tail -n 1 "$record_dir/$k.tap"
 		(exit $rc)
 	fi

@@ -407,7 +407,8 @@ static int run_group(const char *root, const char *guest, struct oracle_file *fi
 		snprintf(buf, sizeof(buf), "%d", o->timeout);
 		ARG(buf);
 	}
-	if (o->values) {
+	/* a recording keeps the values too, whichever command made it */
+	if (o->values || g_record) {
 		ARG("--arg");
 		ARG("--values");
 	}
