@@ -36,7 +36,7 @@ for k in $kernels; do
 	files=""
 	skipped=""
 	for f in tests/oracle/*.smc; do
-		only=$(sed -n 's/^# oracle-kernels:[[:space:]]*//p' "$f" | head -n 1)
+		only=$(sed -n 's/^# oracle-kernels:[[:space:]]*\([0-9. ]*\).*/\1/p' "$f" | head -n 1)
 		if [ -n "$only" ] && ! echo " $only " | grep -q " $k "; then
 			skipped="$skipped $(basename "$f")"
 			continue
