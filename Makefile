@@ -98,17 +98,18 @@ clean:
 # oracle up (oracle/setup.sh: qemu, busybox, the kernel) and runs the oracle
 # suite: every tests/oracle/*.smc on the model and on the kernel, compared.
 ORACLE_GUEST = $(BUILD)/oracle/smemcg-guest
-ORACLE_GUEST_SRCS = oracle/guest/guest_main.c oracle/guest/kernel_backend.c
+ORACLE_GUEST_SRCS = $(wildcard oracle/guest/*.c)
 
-$(ORACLE_GUEST): $(ORACLE_GUEST_SRCS) oracle/guest/kernel_backend.h $(LIB)
+$(ORACLE_GUEST): $(ORACLE_GUEST_SRCS) $(wildcard oracle/guest/*.h) $(LIB)
 	@mkdir -p $(dir $@)
 	$(CC) $(CPPFLAGS) -Isrc $(ALL_CFLAGS) -static -o $@ $(ORACLE_GUEST_SRCS) $(LIB) -lm
 
 oracle-guest: $(ORACLE_GUEST)
 
+# KERNEL=6.1 (default), 6.12 or all (oracle/kernels has their versions).
+KERNEL ?= 6.1
 oracle: $(BIN) oracle-guest
-	oracle/setup.sh >/dev/null
-	SMEMCG=./$(BIN) oracle/run-oracle-suite.sh
+	KERNEL=$(KERNEL) SMEMCG=./$(BIN) oracle/run-oracle-suite.sh
 
 .PHONY: oracle oracle-guest
 

@@ -1,9 +1,12 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0-only
-# Runs a static guest program once on a stock Debian 6.1 kernel under QEMU
-# (software emulation) and prints what the program printed.
+# Runs a static guest program once on a stock Debian kernel (6.1 or 6.12,
+# oracle/kernels) under QEMU (software emulation) and prints what the program
+# printed.
 #
 # usage: oracle/run.sh GUEST_BINARY [options] [-- FILES...]
+#   --kernel B      the kernel: a baseline of oracle/kernels (6.1, 6.12;
+#                   default 6.1)
 #   --memory SIZE   guest RAM, QEMU syntax (512M, 1G, 4G; default 1G)
 #   --cpus N        guest CPUs (default 2, the model's default machine)
 #   --swap SIZE     swap on zram of SIZE (default 0: no swap)
@@ -38,12 +41,13 @@ usage() { sed -n '2,/^set -eu$/{/^#/s/^# \{0,1\}//p}' "${BASH_SOURCE[0]}" >&2; e
 case $1 in -h | --help) usage ;; esac
 guest=$1
 shift
-memory=1G cpus=2 swap=0 disk=256M cgopts="" timeout=600
+baseline=6.1 memory=1G cpus=2 swap=0 disk=256M cgopts="" timeout=600
 dmesg_file="" console_file="" debug=0 timing=0
 guest_args=()
 need_value() { [ $# -ge 2 ] || die "$1 needs a value"; }
 while [ $# -gt 0 ]; do
 	case $1 in
+	--kernel) need_value "$@"; baseline=$2; shift 2 ;;
 	--memory) need_value "$@"; memory=$2; shift 2 ;;
 	--cpus) need_value "$@"; cpus=$2; shift 2 ;;
 	--swap) need_value "$@"; swap=$2; shift 2 ;;
@@ -84,20 +88,19 @@ for a in "${guest_args[@]}" "${files[@]}"; do
 	[[ $a != *$'\n'* ]] || die "arguments and file names must not contain newlines"
 done
 
-# The kernel and its modules (oracle/setup.sh prepares them once).
-cache=${SMEMCG_ORACLE_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/smemcg-oracle}
-kdir=""
-[ -f "$cache/kernel" ] && kdir=$cache/$(cat "$cache/kernel")
-if [ -n "${SMEMCG_ORACLE_KERNEL:-}" ]; then
-	# setup.sh knows whether the cache holds that kernel.
-	kdir=$("$here/setup.sh") || die "oracle/setup.sh failed"
-	kdir=${kdir##*$'\n'}
-elif [ -z "$kdir" ] || [ ! -f "$kdir/vmlinuz" ] || [ ! -f "$kdir/modules/load-order" ] ||
-	! command -v qemu-system-x86_64 >/dev/null 2>&1 || ! command -v cpio >/dev/null 2>&1; then
-	echo "$prog: the oracle is not set up: running oracle/setup.sh" >&2
-	kdir=$("$here/setup.sh") || die "oracle/setup.sh failed"
-	kdir=${kdir##*$'\n'}
+# The kernel and its modules: oracle/setup.sh fetches them once and
+# afterwards only checks its cache (~15 ms); it also knows which package and
+# version the baseline is (oracle/kernels).
+setup_err=$(mktemp "${TMPDIR:-/tmp}/smemcg-setup-err.XXXXXX")
+if ! kdir=$("$here/setup.sh" --kernel "$baseline" 2>"$setup_err"); then
+	cat "$setup_err" >&2
+	rm -f "$setup_err"
+	die "oracle/setup.sh --kernel $baseline failed"
 fi
+# Say so when it had to fetch something: the first line is then not "ready".
+head -n 1 "$setup_err" | grep -q 'ready:' || cat "$setup_err" >&2
+rm -f "$setup_err"
+kdir=${kdir##*$'\n'}
 [ -x /bin/busybox ] || die "/bin/busybox is missing: run oracle/setup.sh"
 
 now() { date +%s.%N; }

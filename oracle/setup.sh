@@ -1,19 +1,30 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0-only
-# Prepares the real-kernel oracle: host tools (qemu, a static busybox, cpio, xz)
-# and a stock Debian kernel (vmlinuz plus the few modules the guest loads),
-# cached under ${SMEMCG_ORACLE_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/smemcg-oracle}.
+# Prepares the real-kernel oracle: host tools (qemu, a static busybox, cpio, xz,
+# zstd) and a stock Debian kernel (vmlinuz plus the few modules the guest
+# loads), cached under ${SMEMCG_ORACLE_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/smemcg-oracle}.
 #
-# The kernel is the package linux-image-amd64 depends on, which depends on the
-# apt sources (bookworm-security has newer 6.1 releases than bookworm).
-# SMEMCG_ORACLE_KERNEL=PACKAGE[=VERSION] (e.g. linux-image-6.1.0-56-amd64)
-# asks for a given one.
+# usage: oracle/setup.sh [--kernel BASELINE]
+#
+# BASELINE (6.1 by default, or 6.12) names a line of oracle/kernels, which
+# gives the exact package and version. SMEMCG_ORACLE_KERNEL=PACKAGE[=VERSION]
+# (e.g. linux-image-6.1.0-56-amd64) boots another package instead.
 #
 # Idempotent: once everything is in place a run only checks and prints "ready".
 # Progress goes to stderr; on success the last line on stdout is the kernel
 # directory that oracle/run.sh uses.
 set -eu
 
+here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+baseline=6.1
+while [ $# -gt 0 ]; do
+	case $1 in
+	--kernel) [ $# -ge 2 ] || { echo "oracle/setup: error: --kernel needs a baseline" >&2; exit 1; }
+		baseline=$2; shift 2 ;;
+	-h | --help) sed -n '2,/^set -eu$/{/^#/s/^# \{0,1\}//p}' "${BASH_SOURCE[0]}" >&2; exit 2 ;;
+	*) echo "oracle/setup: error: unknown argument '$1'" >&2; exit 1 ;;
+	esac
+done
 cache=${SMEMCG_ORACLE_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/smemcg-oracle}
 # Modules the guest needs, besides what their depends= fields pull in:
 #   zram (swap on a compressed RAM block device; lzo-rle is built in),
@@ -55,6 +66,8 @@ installed busybox-static || need="$need busybox-static"
 command -v cpio >/dev/null 2>&1 || need="$need cpio"
 command -v xz >/dev/null 2>&1 || need="$need xz-utils"
 command -v gzip >/dev/null 2>&1 || need="$need gzip"
+# 6.12's bzImage payload is zstd (6.1's is xz).
+command -v zstd >/dev/null 2>&1 || need="$need zstd"
 if [ -n "$need" ]; then
 	command -v apt-get >/dev/null 2>&1 || die "missing:$need, and no apt-get to install them"
 	apt_update
@@ -67,54 +80,31 @@ command -v qemu-system-x86_64 >/dev/null 2>&1 || die "qemu-system-x86_64 still m
 [ -x /bin/busybox ] || die "/bin/busybox missing although busybox-static is installed"
 
 # --- 2. kernel ---------------------------------------------------------------
+# The package and version of the baseline, from oracle/kernels.
+line=$(sed -n "s/^$(echo "$baseline" | sed 's/\./\\./g')[[:space:]]\{1,\}//p" "$here/kernels" | head -n 1)
+[ -n "$line" ] || die "no kernel '$baseline' in oracle/kernels (baselines: $(sed -n 's/^\([0-9][^[:space:]]*\).*/\1/p' "$here/kernels" | tr '\n' ' '))"
+read -r pkg ver <<<"$line"
 want=${SMEMCG_ORACLE_KERNEL:-}
 case $want in
-"" | linux-image-*) ;;
+"") ;;
+linux-image-*) pkg=${want%%=*}; ver=""; case $want in *=*) ver=${want#*=} ;; esac ;;
 *) die "SMEMCG_ORACLE_KERNEL='$want': want a package name like linux-image-6.1.0-56-amd64[=VERSION]" ;;
 esac
-stamp=$cache/kernel
-if [ -f "$stamp" ]; then
-	kdir=$cache/$(cat "$stamp")
-	want_dir=kernel-${want#linux-image-}
-	want_dir=${want_dir%%=*}
-	if [ -n "$want" ] && [ "$(cat "$stamp")" != "$want_dir" ]; then
-		if [ -f "$cache/$want_dir/vmlinuz" ] && [ -f "$cache/$want_dir/modules/load-order" ]; then
-			echo "$want_dir" >"$stamp"
-			say "ready: $(cat "$cache/$want_dir/version") (switched)"
-			echo "$cache/$want_dir"
-			exit 0
-		fi
-		say "cached kernel $(cat "$stamp") is not $want: fetching it"
-	elif [ -f "$kdir/vmlinuz" ] && [ -f "$kdir/modules/load-order" ]; then
+
+# The kernel directory of a package: kernel-RELEASE, RELEASE being the part
+# of the package name after linux-image- (6.1.0-57-amd64, 6.12.117+deb12-amd64).
+kdir=$cache/kernel-${pkg#linux-image-}
+if [ -f "$kdir/vmlinuz" ] && [ -f "$kdir/modules/load-order" ] && [ -f "$kdir/version" ]; then
+	read -r have_pkg have_ver _ <"$kdir/version"
+	if [ "$have_pkg" = "$pkg" ] && { [ -z "$ver" ] || [ "$have_ver" = "$ver" ]; }; then
 		say "ready: $(cat "$kdir/version")"
 		echo "$kdir"
 		exit 0
-	else
-		say "cache at $kdir is incomplete: rebuilding it"
 	fi
+	say "cached $(cat "$kdir/version") is not $pkg $ver: fetching it"
 fi
 
 mkdir -p "$cache" || die "cannot create the cache directory $cache"
-
-resolve_kernel() { # prints "PACKAGE VERSION" of the image linux-image-amd64 depends on
-	apt-cache show --no-all-versions linux-image-amd64 2>/dev/null |
-		sed -n 's/^Depends: //p' | tr ',' '\n' |
-		sed -n 's/^ *\(linux-image-[^ ]*\) *(= *\([^)]*\)).*/\1 \2/p; s/^ *\(linux-image-[^ (]*\) *$/\1/p' |
-		head -n 1
-}
-if [ -n "$want" ]; then
-	pkg=${want%%=*}
-	ver=""
-	case $want in *=*) ver=${want#*=} ;; esac
-else
-	kpkg=$(resolve_kernel)
-	if [ -z "$kpkg" ]; then
-		apt_update
-		kpkg=$(resolve_kernel)
-	fi
-	[ -n "$kpkg" ] || die "apt knows no linux-image-amd64 (is this Debian with a main component in the sources?)"
-	read -r pkg ver <<<"$kpkg"
-fi
 say "kernel package: $pkg${ver:+ $ver}"
 
 tmp=$(mktemp -d "${TMPDIR:-/tmp}/smemcg-setup.XXXXXX")
@@ -124,7 +114,7 @@ debdir=$cache/debs
 mkdir -p "$debdir"
 deb=$(ls "$debdir/${pkg}_"*.deb 2>/dev/null | head -n 1 || true)
 if [ -z "$deb" ]; then
-	say "downloading $pkg (about 70 MB)"
+	say "downloading $pkg${ver:+=$ver} (70-110 MB)"
 	# apt-get download writes into the current directory. As root, apt would
 	# warn that its _apt user cannot write there: let root fetch it.
 	sandbox=()
@@ -208,8 +198,17 @@ cp "$vmlinuz" "$kdir_new/vmlinuz"
 extract_vmlinux() {
 	local off
 	off=$(LC_ALL=C grep -obUaP '\xfd7zXZ\x00' "$vmlinuz" 2>/dev/null | head -n 1 | cut -d: -f1)
-	[ -n "$off" ] || return 1
-	tail -c +$((off + 1)) "$vmlinuz" | xz -dc --single-stream >"$kdir_new/vmlinux" 2>/dev/null || return 1
+	if [ -n "$off" ]; then
+		tail -c +$((off + 1)) "$vmlinuz" | xz -dc --single-stream >"$kdir_new/vmlinux" 2>/dev/null || return 1
+	else
+		# zstd (6.12): the frame is followed by the bzImage's trailer, which
+		# zstd reports as an error after writing the whole kernel; the PVH
+		# note below tells whether the output is a complete kernel.
+		off=$(LC_ALL=C grep -obUaP '\x28\xb5\x2f\xfd' "$vmlinuz" 2>/dev/null | head -n 1 | cut -d: -f1)
+		[ -n "$off" ] || return 1
+		tail -c +$((off + 1)) "$vmlinuz" | zstd -qdc >"$kdir_new/vmlinux" 2>/dev/null
+		[ -s "$kdir_new/vmlinux" ] || return 1
+	fi
 	command -v readelf >/dev/null 2>&1 || return 1
 	readelf -n "$kdir_new/vmlinux" 2>/dev/null | grep -q 'Xen.*(0x00000012)' || return 1
 }
@@ -222,10 +221,9 @@ fi
 cp "$tmp/x/boot/config-$kver" "$kdir_new/config" 2>/dev/null || true
 echo "$pkg $(dpkg-deb -f "$deb" Version 2>/dev/null || echo "${ver:-?}") ($kver)" >"$kdir_new/version"
 
-rm -rf "${cache:?}/kernel-$kver"
-mv "$kdir_new" "$cache/kernel-$kver"
-echo "kernel-$kver" >"$stamp.new" && mv "$stamp.new" "$stamp"
+rm -rf "$kdir"
+mv "$kdir_new" "$kdir"
 # The .deb is no longer needed: vmlinuz and the modules are cached.
 rm -f "$deb"
-say "ready: $(cat "$cache/kernel-$kver/version"), $(du -sh "$cache/kernel-$kver" | cut -f1) in $cache/kernel-$kver"
-echo "$cache/kernel-$kver"
+say "ready: $(cat "$kdir/version"), $(du -sh "$kdir" | cut -f1) in $kdir"
+echo "$kdir"

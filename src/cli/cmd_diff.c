@@ -18,14 +18,16 @@
 enum tclass {
 	T_EXACT,	/* equal */
 	T_CURRENT,	/* stock-drained memory.current: within 2 pages */
+	T_STOCKED,	/* memory.current with stocks: 2 pages + 64 per CPU */
+	T_SWAP,		/* swap.current: tolerant + 64 pages per CPU (slot caches) */
 	T_TOL,		/* within max(5%, 64 pages) (64 for counts) */
 	T_EVENT,	/* both zero or both non-zero */
 	T_LINES,	/* the same number of lines (pids differ) */
 	T_INFO,		/* shown, not compared */
 };
 
-static const char *const class_names[] = { "exact", "current", "tolerant", "event", "lines",
-					    "info" };
+static const char *const class_names[] = { "exact", "current", "stocked", "swap", "tolerant",
+					    "event", "lines", "info" };
 
 enum verdict { V_AGREE, V_AGREE_ZERO, V_DISAGREE, V_NO_MODEL, V_NO_KERNEL, V_INFO, V_SKIPPED };
 
@@ -44,6 +46,20 @@ static const char *const verdict_names[] = {
  * stocks drained (measured: 10510336 and 10514432 after the same 10 MiB).
  */
 #define CURRENT_SLACK (2 * 4096LL)
+/*
+ * MEMCG_CHARGE_BATCH: the pages a per-CPU charge stock may hold. A
+ * scenario without `policy stock=off` reads memory.current with the stocks
+ * in it on both sides, and which memcg a CPU's stock caches depends on
+ * which task ran there last.
+ */
+#define STOCK_PAGES 64LL
+/*
+ * SWAP_SLOTS_CACHE_SIZE: freed swap entries wait in a per-CPU cache (up to
+ * 64 per CPU) and stay charged to memory.swap.current until the cache is
+ * flushed (free_swap_slot, swapcache_free_entries); the model uncharges at
+ * once. The reclaim tolerance does not cover them on more than one CPU.
+ */
+#define SWAP_SLOT_CACHE 64LL
 
 static bool in_list(const char *s, const char *const *list)
 {
@@ -77,7 +93,15 @@ static bool bytes_value(const char *base, const char *key)
 	return !strncmp(base, "memory.", 7) && !strstr(base, "events");
 }
 
-static enum tclass classify(char op, const char *what, const char *key, bool after_reclaim)
+/* What the comparison of one scenario depends on besides the value. */
+struct file_ctx {
+	int cpus;		/* its machine's CPUs */
+	bool drained;		/* `policy stock=off`: the kernel's reads are drained */
+	int reclaim_line;	/* the first line that may reclaim; 0: none */
+};
+
+static enum tclass classify(char op, const char *what, const char *key, bool after_reclaim,
+			    const struct file_ctx *fc)
 {
 	const char *base = strrchr(what, '/');
 
@@ -86,6 +110,22 @@ static enum tclass classify(char op, const char *what, const char *key, bool aft
 	base = base ? base + 1 : what;
 	if (!strncmp(what, "/proc/", 6))
 		return T_INFO;
+	if (!strcmp(what, "/memory.stat")) {
+		/*
+		 * The root: the guest shows the change since the scenario
+		 * began, in which the harness's own processes (the guest's
+		 * main program, the drainers, the copies each new worker makes
+		 * of the main program's pages) have a part: their anon, page
+		 * faults, kernel objects and per-CPU data are not comparable;
+		 * page cache and shmem are the scenario's, give or take the
+		 * harness's directory blocks.
+		 */
+		static const char *const root_cmp[] = {
+			"file", "shmem", "file_mapped", "file_dirty", NULL,
+		};
+
+		return key && in_list(key, root_cmp) ? T_TOL : T_INFO;
+	}
 	if (!strcmp(base, "memory.stat")) {
 		if (!key)
 			return T_INFO;
@@ -96,9 +136,10 @@ static enum tclass classify(char op, const char *what, const char *key, bool aft
 		return T_TOL;
 	}
 	if (!strcmp(base, "memory.current"))
-		return after_reclaim ? T_TOL : T_CURRENT;
-	if (!strcmp(base, "memory.peak") || !strcmp(base, "memory.swap.current") ||
-	    !strcmp(base, "memory.zswap.current"))
+		return after_reclaim ? T_TOL : fc->drained ? T_CURRENT : T_STOCKED;
+	if (!strcmp(base, "memory.swap.current"))
+		return T_SWAP;
+	if (!strcmp(base, "memory.peak") || !strcmp(base, "memory.zswap.current"))
 		return T_TOL;
 	if (!strcmp(base, "memory.events") || !strcmp(base, "memory.events.local")) {
 		if (!key)
@@ -148,7 +189,7 @@ static int count_lines(const char *s)
 }
 
 static enum verdict compare(enum tclass c, const char *what, const char *key, const char *m,
-			    const char *k)
+			    const char *k, const struct file_ctx *fc)
 {
 	const char *base = strrchr(what, '/');
 	int64_t a, b, d, lim;
@@ -164,15 +205,18 @@ static enum verdict compare(enum tclass c, const char *what, const char *key, co
 			return a == b ? V_AGREE : V_DISAGREE;
 		return strcmp(m, k) ? V_DISAGREE : V_AGREE;
 	case T_CURRENT:
+	case T_STOCKED:
 		if (!parse_i64(m, &a) || !parse_i64(k, &b))
 			return strcmp(m, k) ? V_DISAGREE : V_AGREE;
 		d = a > b ? a - b : b - a;
-		return d <= CURRENT_SLACK ? V_AGREE : V_DISAGREE;
+		lim = CURRENT_SLACK + (c == T_STOCKED ? STOCK_PAGES * 4096 * fc->cpus : 0);
+		return d <= lim ? V_AGREE : V_DISAGREE;
 	case T_EVENT:
 		if (!parse_i64(m, &a) || !parse_i64(k, &b))
 			return strcmp(m, k) ? V_DISAGREE : V_AGREE;
 		return (a == 0) == (b == 0) ? V_AGREE : V_DISAGREE;
 	case T_TOL:
+	case T_SWAP:
 		if (!parse_i64(m, &a) || !parse_i64(k, &b))
 			return strcmp(m, k) ? V_DISAGREE : V_AGREE;
 		if (a == INT64_MAX || b == INT64_MAX)
@@ -181,6 +225,8 @@ static enum verdict compare(enum tclass c, const char *what, const char *key, co
 		lim = (a > b ? a : b) / 100 * TOL_PCT;
 		if (lim < (bytes_value(base, key) ? TOL_BYTES : TOL_COUNT))
 			lim = bytes_value(base, key) ? TOL_BYTES : TOL_COUNT;
+		if (c == T_SWAP)
+			lim += SWAP_SLOT_CACHE * 4096 * fc->cpus;
 		if (d > lim)
 			return V_DISAGREE;
 		return (a == 0) != (b == 0) ? V_AGREE_ZERO : V_AGREE;
@@ -197,100 +243,11 @@ static void model_observe(void *ctx, const struct smc_stmt *st, const char *valu
 }
 
 /*
- * The kernel side drains the per-CPU charge stocks before it reads
- * memory.current, memory.peak, memory.stat or memory.numa_stat (a process
- * per CPU in the cgroup /smemcg-oracle charges and frees 128 pages). The
- * model gets the same treatment through its public API, so that both show
- * stock-drained values; /cgroup.stat hides that cgroup on both sides.
+ * The model runs each scenario as `smemcg run` does, with the stock state
+ * the scenario asks for (`policy stock=off` or the default), so that no
+ * value changes with the command used. The kernel keeps its stocks; the
+ * guest drains them before each read when the scenario says stock=off.
  */
-struct drain_backend {
-	struct smc_backend inner;
-	struct model_backend *mb;
-	int cpus;
-	int *pids;
-	bool made;
-};
-
-static bool stock_file(const char *path)
-{
-	const char *b = strrchr(path, '/');
-
-	b = b ? b + 1 : path;
-	return !strcmp(b, "memory.current") || !strcmp(b, "memory.stat") ||
-	       !strcmp(b, "memory.peak") || !strcmp(b, "memory.numa_stat");
-}
-
-static void model_drain(struct drain_backend *d)
-{
-	smemcg_machine *m = model_backend_machine(d->mb);
-	int c, map;
-
-	if (!m)
-		return;
-	if (!d->made) {
-		d->made = true;
-		d->pids = xcalloc((size_t)d->cpus, sizeof(*d->pids));
-		if (smemcg_cgroup_mkdir(m, "/smemcg-oracle"))
-			return;
-		for (c = 0; c < d->cpus; c++) {
-			if (smemcg_spawn(&d->pids[c], m, "smemcg-drain", "/smemcg-oracle", c)) {
-				d->pids[c] = 0;
-				continue;
-			}
-			smemcg_set_oom_score_adj(m, d->pids[c], -1000);
-		}
-	}
-	for (c = 0; c < d->cpus; c++) {
-		if (!d->pids[c] || smemcg_mmap_anon(&map, m, d->pids[c], 128 * 4096, false))
-			continue;
-		smemcg_touch(m, d->pids[c], map, 0, UINT64_MAX, true);
-		smemcg_munmap(m, d->pids[c], map);
-	}
-}
-
-static int drain_read(void *ctx, const char *path, struct strbuf *out, struct strbuf *msg)
-{
-	struct drain_backend *d = ctx;
-	int rc;
-
-	if (stock_file(path))
-		model_drain(d);
-	rc = d->inner.read(d->inner.ctx, path, out, msg);
-	if (!rc && d->made && !strcmp(path, "/cgroup.stat") && out->buf) {
-		const char *p = strstr(out->buf, "nr_descendants ");
-		long desc = p ? atol(p + 15) : 0, dying;
-
-		p = strstr(out->buf, "nr_dying_descendants ");
-		dying = p ? atol(p + 21) : 0;
-		sb_reset(out);
-		sb_printf(out, "nr_descendants %ld\nnr_dying_descendants %ld\n",
-			  desc > 0 ? desc - 1 : 0, dying);
-	}
-	return rc;
-}
-
-static int drain_exec(void *ctx, const struct smc_stmt *st, struct strbuf *msg)
-{
-	struct drain_backend *d = ctx;
-
-	return d->inner.exec(d->inner.ctx, st, msg);
-}
-
-static int drain_proc_state(void *ctx, const char *proc, enum smc_proc_state *state, int *sig,
-			    struct strbuf *msg)
-{
-	struct drain_backend *d = ctx;
-
-	return d->inner.proc_state(d->inner.ctx, proc, state, sig, msg);
-}
-
-static int drain_start(void *ctx, struct strbuf *msg)
-{
-	struct drain_backend *d = ctx;
-
-	return d->inner.start ? d->inner.start(d->inner.ctx, msg) : 0;
-}
-
 struct model_run {
 	struct smc_result res;
 	struct oracle_obs_list obs;
@@ -304,8 +261,6 @@ static void run_model(struct model_run *mr, const char *file)
 	struct smc_backend be;
 	struct smc_run_opts opts;
 	struct model_backend *mb;
-	struct drain_backend db;
-	struct machine_cfg cfg;
 	char *text = cli_read_file(file);
 	size_t len = 0;
 	FILE *out;
@@ -319,15 +274,7 @@ static void run_model(struct model_run *mr, const char *file)
 	free(text);
 	mr->loaded = true;
 	mb = model_backend_new(NULL, 0, false);
-	memset(&db, 0, sizeof(db));
-	model_backend_ops(&db.inner, mb);
-	db.mb = mb;
-	db.cpus = oracle_script_machine(file, &cfg) ? 2 : cfg.cpus;
-	be.ctx = &db;
-	be.exec = drain_exec;
-	be.read = drain_read;
-	be.proc_state = drain_proc_state;
-	be.start = drain_start;
+	model_backend_ops(&be, mb);
 	out = open_memstream(&mr->tap, &len);
 	memset(&opts, 0, sizeof(opts));
 	opts.out = out;
@@ -337,8 +284,36 @@ static void run_model(struct model_run *mr, const char *file)
 	smc_run(&mr->res, &s, &be, &opts);
 	fclose(out);
 	model_backend_free(mb);
-	free(db.pids);
 	smc_script_free(&s);
+}
+
+/* `policy stock=off` anywhere in the scenario. */
+static bool stock_off(const char *file)
+{
+	struct smc_script s;
+	char *text = cli_read_file(file);
+	int i, k;
+	bool off = false;
+
+	memset(&s, 0, sizeof(s));
+	if (!text || smc_script_load(&s, file, text, &(struct smc_error){ 0 })) {
+		free(text);
+		return false;
+	}
+	free(text);
+	for (i = 0; i < s.nlines; i++) {
+		struct smc_stmt st;
+		struct smc_error err;
+
+		if (smc_parse_stmt(&st, &s.lines[i], &err))
+			continue;
+		for (k = 0; st.op == SMC_POLICY && k < st.nkv; k++)
+			if (!strcmp(st.kv[k].key, "stock"))
+				off = !strcmp(st.kv[k].value, "off");
+		smc_stmt_free(&st);
+	}
+	smc_script_free(&s);
+	return off;
 }
 
 /* The first line after which reclaim may have run: a finite memory.max,
@@ -437,6 +412,7 @@ struct diff_opts {
 	bool brief;		/* only rows that disagree */
 	bool allow_missing;	/* values the model cannot produce yet do not fail */
 	const struct overrides *ov;	/* of the current file */
+	const struct file_ctx *fc;	/* of the current file */
 };
 
 static void shown(char *out, size_t size, const char *v, const char *note)
@@ -464,7 +440,7 @@ static void row(struct counts *c, struct diff_opts *o, int line, char op, const 
 		const char *key, const char *m, const char *mnote, const char *k, const char *knote,
 		bool after_reclaim)
 {
-	enum tclass cl = classify(op, what, key, after_reclaim);
+	enum tclass cl = classify(op, what, key, after_reclaim, o->fc);
 
 	if (o->ov && line < o->ov->n && o->ov->cls[line] >= 0)
 		cl = (enum tclass)o->ov->cls[line];
@@ -478,7 +454,7 @@ static void row(struct counts *c, struct diff_opts *o, int line, char op, const 
 	else if (!m)
 		v = V_NO_MODEL;
 	else
-		v = compare(cl, what, key, m, k);
+		v = compare(cl, what, key, m, k, o->fc);
 	switch (v) {
 	case V_AGREE: case V_AGREE_ZERO: c->agree++; break;
 	case V_DISAGREE: case V_NO_KERNEL: c->disagree++; break;
@@ -547,9 +523,10 @@ static char *key_value(const char *s, const char *key)
 
 /* One observation pair (a read of a flat-keyed file becomes one row per key). */
 static void pair_rows(struct counts *c, struct diff_opts *o, const struct oracle_obs *m,
-		      const struct oracle_obs *k, int rline)
+		      const struct oracle_obs *k)
 {
 	const struct oracle_obs *any = k ? k : m;
+	int rline = o->fc->reclaim_line;
 	bool after = rline && any->line > rline;
 	const char *mv = m ? m->value : NULL, *kv = k ? k->value : NULL;
 	const char *mn = m ? m->note : "no such value", *kn = k ? k->note : "no such value";
@@ -637,7 +614,8 @@ static void print_kernel_failures(const struct strbuf *tap, int max)
 static void diff_usage(FILE *f)
 {
 	fprintf(f,
-		"usage: smemcg diff [--brief] [--allow-missing] [--timeout SEC] FILE...\n"
+		"usage: smemcg diff [--brief] [--allow-missing] [--kernel 6.1|6.12] [--timeout SEC]\n"
+		"                   FILE...\n"
 		"\n"
 		"Run each scenario on the model and on the real kernel (as `smemcg kernel`)\n"
 		"and print, per scenario, a table of every value an `expect` or a `read`\n"
@@ -671,6 +649,10 @@ static void diff_usage(FILE *f)
 		"  --brief          print only the rows that do not agree\n"
 		"  --allow-missing  a value the model could not produce (a statement it does\n"
 		"                   not support yet) counts as skipped, not failed\n"
+		"  --kernel 6.1|6.12  the kernel to boot (default 6.1; oracle/kernels has the\n"
+		"                   exact Debian package and version of each). The model\n"
+		"                   is Linux 6.1's: on 6.12 a value that differs is a\n"
+		"                   kernel difference (docs/kernels.md), not a model bug\n"
 		"  --timeout SEC    wall-clock limit of one boot (default 600)\n");
 }
 
@@ -696,6 +678,12 @@ int cmd_diff(int argc, char **argv)
 			d.brief = true;
 		} else if (!strcmp(argv[i], "--allow-missing")) {
 			d.allow_missing = true;
+		} else if (!strcmp(argv[i], "--kernel") && i + 1 < argc) {
+			o.kernel = argv[++i];
+			if (oracle_kernel_check("diff", o.kernel)) {
+				free(files);
+				return 2;
+			}
 		} else if (!strcmp(argv[i], "--timeout") && i + 1 < argc) {
 			o.timeout = atoi(argv[++i]);
 			if (o.timeout <= 0) {
@@ -730,10 +718,15 @@ int cmd_diff(int argc, char **argv)
 		struct counts c = { 0, 0, 0, 0, 0 };
 		struct overrides ov;
 		bool *used;
-		int rline = reclaim_line(f->path);
+		struct machine_cfg cfg;
+		struct file_ctx fc;
 
+		fc.cpus = oracle_script_machine(f->path, &cfg) ? 2 : cfg.cpus;
+		fc.drained = stock_off(f->path);
+		fc.reclaim_line = reclaim_line(f->path);
 		load_overrides(&ov, f->path);
 		d.ov = &ov;
+		d.fc = &fc;
 		run_model(&mr, f->path);
 		kfail += f->res.failed;
 		mfail += mr.loaded ? mr.res.failed : 1;
@@ -750,14 +743,15 @@ int cmd_diff(int argc, char **argv)
 					break;
 				}
 			}
-			pair_rows(&c, &d, m, k, rline);
+			pair_rows(&c, &d, m, k);
 		}
 		for (j = 0; j < mr.obs.n; j++)
 			if (!used[j])
-				pair_rows(&c, &d, &mr.obs.v[j], NULL, rline);
+				pair_rows(&c, &d, &mr.obs.v[j], NULL);
 		free(used);
 		free(ov.cls);
 		d.ov = NULL;
+		d.fc = NULL;
 		if (d.brief && !d.rows.len && !f->res.failed && mr.loaded && !mr.res.failed) {
 			printf("== %s: %d agree\n", f->path, c.agree);
 		} else {

@@ -13,9 +13,9 @@
 static void kernel_usage(FILE *f)
 {
 	fprintf(f,
-		"usage: smemcg kernel [--timeout SEC] FILE...\n"
+		"usage: smemcg kernel [--kernel 6.1|6.12] [--timeout SEC] FILE...\n"
 		"\n"
-		"Run each scenario (.smc) on Debian's stock Linux 6.1 kernel under QEMU\n"
+		"Run each scenario (.smc) on Debian's stock Linux 6.1 (or 6.12) under QEMU\n"
 		"(software emulation) and print TAP 13 like `smemcg run`, then a line\n"
 		"`N passed, N failed, N skipped`. Scenarios with the same `machine` and\n"
 		"`cgroup-options` share one boot; output comes boot by boot. Statements that\n"
@@ -25,6 +25,8 @@ static void kernel_usage(FILE *f)
 		"Exit status 1 when anything failed, 2 on bad usage or when the oracle\n"
 		"cannot run.\n"
 		"\n"
+		"  --kernel 6.1|6.12  the kernel to boot (default 6.1; oracle/kernels has the\n"
+		"                 exact Debian package and version of each)\n"
 		"  --timeout SEC  wall-clock limit of one boot (default 600)\n"
 		"\n"
 		"Environment: SMEMCG_ROOT (the source tree), SMEMCG_GUEST (a prebuilt guest),\n"
@@ -45,6 +47,12 @@ int cmd_kernel(int argc, char **argv)
 			kernel_usage(stdout);
 			free(files);
 			return 0;
+		} else if (!strcmp(argv[i], "--kernel") && i + 1 < argc) {
+			o.kernel = argv[++i];
+			if (oracle_kernel_check("kernel", o.kernel)) {
+				free(files);
+				return 2;
+			}
 		} else if (!strcmp(argv[i], "--timeout") && i + 1 < argc) {
 			o.timeout = atoi(argv[++i]);
 			if (o.timeout <= 0) {

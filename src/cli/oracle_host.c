@@ -175,7 +175,9 @@ static int find_root(char *out, size_t size)
 	return -1;
 }
 
-static int run_cmd(char *const argv[], bool out_to_err)
+/* out_fd: where the command's stdout goes (2: stderr); any fd but 2 gets
+ * its stderr too. */
+static int run_cmd(char *const argv[], int out_fd)
 {
 	pid_t pid;
 	int status;
@@ -186,8 +188,9 @@ static int run_cmd(char *const argv[], bool out_to_err)
 	if (pid < 0)
 		return -1;
 	if (pid == 0) {
-		if (out_to_err)
-			dup2(2, 1);
+		dup2(out_fd, 1);
+		if (out_fd != 2)
+			dup2(out_fd, 2);
 		execv(argv[0], argv);
 		execvp(argv[0], argv);
 		fprintf(stderr, "smemcg: cannot run %s: %s\n", argv[0], strerror(errno));
@@ -199,30 +202,52 @@ static int run_cmd(char *const argv[], bool out_to_err)
 	return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
 }
 
-/* oracle/setup.sh when the kernel cache or the host tools are missing. */
-static int ensure_setup(const char *root)
-{
-	const char *cache = getenv("SMEMCG_ORACLE_CACHE"), *xdg = getenv("XDG_CACHE_HOME"),
-		   *home = getenv("HOME");
-	char stamp[PATH_MAX], setup[PATH_MAX];
-	char *argv[2];
+const char *const oracle_kernels[] = { "6.1", "6.12", NULL };
 
-	if (cache && *cache)
-		snprintf(stamp, sizeof(stamp), "%s/kernel", cache);
-	else if (xdg && *xdg)
-		snprintf(stamp, sizeof(stamp), "%s/smemcg-oracle/kernel", xdg);
-	else
-		snprintf(stamp, sizeof(stamp), "%s/.cache/smemcg-oracle/kernel", home ? home : "");
-	if (!access(stamp, R_OK) && !access("/usr/bin/qemu-system-x86_64", X_OK) &&
-	    !access("/bin/busybox", X_OK) && !getenv("SMEMCG_ORACLE_KERNEL"))
-		return 0;
-	fprintf(stderr, "smemcg: setting the oracle up (oracle/setup.sh)\n");
+int oracle_kernel_check(const char *cmd, const char *name)
+{
+	int i;
+
+	for (i = 0; oracle_kernels[i]; i++)
+		if (!strcmp(name, oracle_kernels[i]))
+			return 0;
+	fprintf(stderr, "smemcg %s: --kernel %s: the oracle boots 6.1 or 6.12 (oracle/kernels)\n",
+		cmd, name);
+	return -1;
+}
+
+/*
+ * oracle/setup.sh --kernel B: installs what is missing, fetches the
+ * baseline's kernel when it is not cached, and otherwise only checks
+ * (~15 ms). Its progress goes to stderr only when it had work to do.
+ */
+static int ensure_setup(const char *root, const char *kernel)
+{
+	char setup[PATH_MAX], log[] = "/tmp/smemcg-setup.XXXXXX";
+	char *argv[4];
+	int fd, rc;
+	char *text;
+
 	if (!join(setup, sizeof(setup), root, "/oracle/setup.sh"))
 		return -1;
+	fd = mkstemp(log);
+	if (fd < 0)
+		return -1;
 	argv[0] = setup;
-	argv[1] = NULL;
-	if (run_cmd(argv, true)) {
-		fprintf(stderr, "smemcg: oracle/setup.sh failed: the oracle cannot run\n");
+	argv[1] = (char *)"--kernel";
+	argv[2] = (char *)kernel;
+	argv[3] = NULL;
+	rc = run_cmd(argv, fd);
+	close(fd);
+	text = cli_read_file(log);
+	unlink(log);
+	/* quiet when it only found everything ready */
+	if (rc || !text || strncmp(text, "oracle/setup: ready:", 20))
+		fputs(text ? text : "", stderr);
+	free(text);
+	if (rc) {
+		fprintf(stderr, "smemcg: oracle/setup.sh --kernel %s failed: the oracle cannot run\n",
+			kernel);
 		return -1;
 	}
 	return 0;
@@ -244,7 +269,7 @@ static int ensure_guest(const char *root, char *out, size_t size)
 	argv[3] = (char *)root;
 	argv[4] = (char *)"oracle-guest";
 	argv[5] = NULL;
-	if (run_cmd(argv, true)) {
+	if (run_cmd(argv, 2)) {
 		fprintf(stderr, "smemcg: building the guest program (make oracle-guest) failed\n");
 		return -1;
 	}
@@ -316,6 +341,17 @@ static void tap_line(struct oracle_file *f, const struct oracle_opts *o, const c
 	}
 }
 
+/*
+ * $SMEMCG_ORACLE_RECORD=FILE saves what each boot's guest printed, each boot
+ * ending with a line BOOT_END and run.sh's exit status;
+ * $SMEMCG_ORACLE_REPLAY=FILE reads such a file instead of booting, boot by
+ * boot in the same order (the same files given in the same order). A
+ * recording made on one kernel can be compared with the model again without
+ * QEMU, and tests/cli feeds the host side hand-written guest output.
+ */
+#define BOOT_END "##smemcg-boot-end "
+static FILE *g_record, *g_replay;
+
 /* Boots one guest for the files idx[0..n) (all of one configuration). */
 static int run_group(const char *root, const char *guest, struct oracle_file *files,
 		     const int *idx, int n, const struct machine_cfg *cfg,
@@ -343,6 +379,8 @@ static int run_group(const char *root, const char *guest, struct oracle_file *fi
 	snprintf(buf, sizeof(buf), "%s/oracle/run.sh", root);
 	ARG(buf);
 	ARG(guest);
+	ARG("--kernel");
+	ARG(o->kernel ? o->kernel : "6.1");
 	ARG("--memory");
 	snprintf(buf, sizeof(buf), "%lluM", (unsigned long long)((cfg->memory + (1 << 20) - 1) >> 20));
 	ARG(buf);
@@ -369,7 +407,8 @@ static int run_group(const char *root, const char *guest, struct oracle_file *fi
 		snprintf(buf, sizeof(buf), "%d", o->timeout);
 		ARG(buf);
 	}
-	if (o->values) {
+	/* a recording keeps the values too, whichever command made it */
+	if (o->values || g_record) {
 		ARG("--arg");
 		ARG("--values");
 	}
@@ -403,29 +442,35 @@ static int run_group(const char *root, const char *guest, struct oracle_file *fi
 		ARG(dst);
 	}
 #undef ARG
-	if (pipe(pfd)) {
-		rc = -1;
-		goto out;
-	}
-	fflush(stdout);
-	fflush(stderr);
-	pid = fork();
-	if (pid < 0) {
-		rc = -1;
-		close(pfd[0]);
+	if (g_replay) {
+		/* the next boot of a recorded run instead of QEMU */
+		in = g_replay;
+		pid = -1;
+	} else {
+		if (pipe(pfd)) {
+			rc = -1;
+			goto out;
+		}
+		fflush(stdout);
+		fflush(stderr);
+		pid = fork();
+		if (pid < 0) {
+			rc = -1;
+			close(pfd[0]);
+			close(pfd[1]);
+			goto out;
+		}
+		if (pid == 0) {
+			close(pfd[0]);
+			dup2(pfd[1], 1);
+			close(pfd[1]);
+			execv(argv[0], argv);
+			fprintf(stderr, "smemcg: cannot run %s: %s\n", argv[0], strerror(errno));
+			_exit(2);
+		}
 		close(pfd[1]);
-		goto out;
+		in = fdopen(pfd[0], "r");
 	}
-	if (pid == 0) {
-		close(pfd[0]);
-		dup2(pfd[1], 1);
-		close(pfd[1]);
-		execv(argv[0], argv);
-		fprintf(stderr, "smemcg: cannot run %s: %s\n", argv[0], strerror(errno));
-		_exit(2);
-	}
-	close(pfd[1]);
-	in = fdopen(pfd[0], "r");
 	lists = xcalloc((size_t)n, sizeof(*lists));
 	sb_init(&guest_err);
 	{
@@ -433,11 +478,18 @@ static int run_group(const char *root, const char *guest, struct oracle_file *fi
 
 		for (i = 0; i < n; i++)
 			map[i] = i;
+		status = 125;	/* a recording that ends early: the guest died */
 		while ((len = getline(&line, &linecap, in)) >= 0) {
 			int k, p, fl, sk, stp;
 
 			if (len && line[len - 1] == '\n')
 				line[--len] = '\0';
+			if (g_replay && !strncmp(line, BOOT_END, strlen(BOOT_END))) {
+				status = atoi(line + strlen(BOOT_END));
+				break;
+			}
+			if (g_record)
+				fprintf(g_record, "%s\n", line);
 			if (!strncmp(line, "##smemcg-begin ", 15)) {
 				k = atoi(line + 15);
 				cur = k >= 0 && k < n ? k : -1;
@@ -468,10 +520,16 @@ static int run_group(const char *root, const char *guest, struct oracle_file *fi
 		free(map);
 	}
 	free(line);
-	fclose(in);
-	while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
-		;
-	status = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+	if (!g_replay) {
+		fclose(in);
+		while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
+			;
+		status = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+	}
+	if (g_record) {
+		fprintf(g_record, BOOT_END "%d\n", status);
+		fflush(g_record);
+	}
 	for (i = 0; i < n; i++) {
 		struct oracle_file *f = &files[idx[i]];
 
@@ -499,8 +557,8 @@ static int run_group(const char *root, const char *guest, struct oracle_file *fi
 	}
 	free(lists);
 	sb_free(&guest_err);
-	fprintf(stderr, "smemcg: kernel: %d scenario%s (memory=%lluM cpus=%d swap=%lluM%s) in %.1f s\n",
-		n, n == 1 ? "" : "s", (unsigned long long)(cfg->memory >> 20), cfg->cpus,
+	fprintf(stderr, "smemcg: kernel %s: %d scenario%s (memory=%lluM cpus=%d swap=%lluM%s) in %.1f s\n",
+		o->kernel ? o->kernel : "6.1", n, n == 1 ? "" : "s", (unsigned long long)(cfg->memory >> 20), cfg->cpus,
 		(unsigned long long)(cfg->swap >> 20), cfg->cgopts ? " cgroup-options" : "",
 		now_s() - t0);
 out:
@@ -516,7 +574,7 @@ out:
 		rmv[1] = (char *)"-rf";
 		rmv[2] = cmd;
 		rmv[3] = NULL;
-		run_cmd(rmv, true);
+		run_cmd(rmv, 2);
 	}
 	return rc;
 }
@@ -529,12 +587,32 @@ int oracle_run_files(struct oracle_file *files, int n, const struct oracle_opts 
 	int *idx = xcalloc((size_t)n, sizeof(*idx));
 	int i, j, rc = 0;
 
+	const char *rec = getenv("SMEMCG_ORACLE_RECORD"), *rep = getenv("SMEMCG_ORACLE_REPLAY");
+
 	for (i = 0; i < n; i++)
 		sb_init(&files[i].tap);
-	if (find_root(root, sizeof(root)) || ensure_setup(root) ||
-	    ensure_guest(root, guest, sizeof(guest))) {
+	if (rep && *rep) {
+		g_replay = fopen(rep, "r");
+		if (!g_replay) {
+			fprintf(stderr, "smemcg: SMEMCG_ORACLE_REPLAY=%s: %s\n", rep, strerror(errno));
+			rc = -1;
+			goto out;
+		}
+		snprintf(root, sizeof(root), "/nonexistent");
+		snprintf(guest, sizeof(guest), "/nonexistent");
+	} else if (find_root(root, sizeof(root)) ||
+		   ensure_setup(root, o->kernel ? o->kernel : "6.1") ||
+		   ensure_guest(root, guest, sizeof(guest))) {
 		rc = -1;
 		goto out;
+	}
+	if (rec && *rec) {
+		g_record = fopen(rec, "w");
+		if (!g_record) {
+			fprintf(stderr, "smemcg: SMEMCG_ORACLE_RECORD=%s: %s\n", rec, strerror(errno));
+			rc = -1;
+			goto out;
+		}
 	}
 	for (i = 0; i < n; i++) {
 		if (oracle_script_machine(files[i].path, &cfg[i])) {
@@ -571,6 +649,11 @@ int oracle_run_files(struct oracle_file *files, int n, const struct oracle_opts 
 		}
 	}
 out:
+	if (g_record)
+		fclose(g_record);
+	if (g_replay)
+		fclose(g_replay);
+	g_record = g_replay = NULL;
 	free(cfg);
 	free(done);
 	free(idx);

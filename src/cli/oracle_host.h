@@ -59,7 +59,13 @@ struct oracle_opts {
 	bool values;		/* collect observations */
 	bool stream;		/* print each TAP line as it arrives */
 	int timeout;		/* seconds for one boot; 0: run.sh's default */
+	const char *kernel;	/* a baseline of oracle/kernels; NULL: 6.1 */
 };
+
+/* The baselines the oracle can boot (oracle/kernels). */
+extern const char *const oracle_kernels[];
+/* 0 when name is one of oracle_kernels, else -1 with a message on stderr. */
+int oracle_kernel_check(const char *cmd, const char *name);
 
 /*
  * Runs the files on the kernel. Returns 0, or -1 when the oracle could not

@@ -303,5 +303,96 @@ else
 	check "run --quiet: no progress line" sh -c '! grep -q statements "$1"' sh "$tmp/pty2.log"
 fi
 
+# ---- smemcg diff's comparison rules, fed a hand-written guest output ----
+# SMEMCG_ORACLE_REPLAY (src/cli/oracle_host.c) replaces the QEMU boot, so the
+# host side is tested without a kernel. The kernel's numbers below are the
+# model's plus what the kernel's rules allow (or do not).
+# replay FILE SCENARIO OBS...: a one-boot recording of SCENARIO, each OBS
+# being "LINE OP WHAT KEY v VALUE" (oracle/guest/guest_main.c)
+replay() {
+	out=$1
+	label=$2
+	shift 2
+	{
+		echo "##smemcg-begin 0"
+		echo "TAP version 13"
+		echo "# $label"
+		# printf, not echo: dash's echo would expand the \n of the values
+		for o in "$@"; do printf '##smemcg-obs 0 %s\n' "$o"; done
+		echo "1..0"
+		echo "##smemcg-result 0 0 0 0 0"
+		echo "##smemcg-boot-end 0"
+	} >"$out"
+}
+model_value() { # SCENARIO FILE: the value `smemcg run` prints for a read of FILE
+	"$SMEMCG" run "$1" | awk -v f="# $2:" '$0 == f { getline; print $2; exit }'
+}
+cat >"$tmp/swap.smc" <<'SMC'
+machine memory=1G cpus=2 swap=256M
+policy stock=off
+write /cgroup.subtree_control +memory
+mkdir /a
+spawn p /a
+p mmap m anon 4M
+p touch m
+read /a/memory.swap.current
+read /a/memory.current
+SMC
+cur=$(model_value "$tmp/swap.smc" /a/memory.current)
+# Freed swap entries wait in per-CPU slot caches, 64 per CPU: 2 CPUs may
+# hold 128 pages more than the model, on top of 64 pages of reclaim slack.
+replay "$tmp/rec1" "$tmp/swap.smc" "8 r /a/memory.swap.current - v $((192 * 4096))" \
+	"9 r /a/memory.current - v $cur"
+SMEMCG_ORACLE_REPLAY=$tmp/rec1 sm diff "$tmp/swap.smc"
+check "diff: swap.current 192 pages over the model on 2 CPUs agrees (slot caches)" \
+	out_has '/a/memory.swap.current .*swap .*agree~'
+check "diff: its exit status is 0" rc_is 0
+replay "$tmp/rec2" "$tmp/swap.smc" "8 r /a/memory.swap.current - v $((193 * 4096))" \
+	"9 r /a/memory.current - v $cur"
+SMEMCG_ORACLE_REPLAY=$tmp/rec2 sm diff "$tmp/swap.smc"
+check "diff: 193 pages over does not (64 of reclaim + 64 per CPU)" \
+	out_has '/a/memory.swap.current .*swap .*DISAGREE'
+check "diff: a disagreement exits 1" rc_is 1
+# policy stock=off: the kernel's reads are drained, 2 pages of slack
+replay "$tmp/rec3" "$tmp/swap.smc" "8 r /a/memory.swap.current - v 0" \
+	"9 r /a/memory.current - v $((cur + 3 * 4096))"
+SMEMCG_ORACLE_REPLAY=$tmp/rec3 sm diff "$tmp/swap.smc"
+check "diff: drained memory.current 3 pages off disagrees" \
+	out_has '/a/memory.current .*current .*DISAGREE'
+check "diff: the model's value is the one smemcg run prints" out_has "/a/memory.current .* $cur "
+# without it both sides have their stocks: 64 pages per CPU more
+grep -v '^policy' "$tmp/swap.smc" >"$tmp/stocked.smc"
+cur=$(model_value "$tmp/stocked.smc" /a/memory.current)
+replay "$tmp/rec4" "$tmp/stocked.smc" "7 r /a/memory.swap.current - v 0" \
+	"8 r /a/memory.current - v $((cur + 130 * 4096))"
+SMEMCG_ORACLE_REPLAY=$tmp/rec4 sm diff --brief "$tmp/stocked.smc"
+check "diff: with stocks, memory.current 130 pages off agrees (2 + 64 per CPU)" \
+	out_has 'stocked.smc: 2 agree'
+replay "$tmp/rec5" "$tmp/stocked.smc" "7 r /a/memory.swap.current - v 0" \
+	"8 r /a/memory.current - v $((cur + 131 * 4096))"
+SMEMCG_ORACLE_REPLAY=$tmp/rec5 sm diff "$tmp/stocked.smc"
+check "diff: with stocks, 131 pages off disagrees" out_has '/a/memory.current .*stocked .*DISAGREE'
+# the root's memory.stat: the guest shows the change since the scenario
+# began; the harness's own anon and kernel memory are in it
+cat >"$tmp/root.smc" <<'SMC'
+machine memory=1G cpus=2
+policy stock=off
+write /cgroup.subtree_control +memory
+spawn p /
+p write /data/f 0 1M
+read /memory.stat
+SMC
+replay "$tmp/rec6" "$tmp/root.smc" \
+	'6 r /memory.stat - v anon 999424\nfile 1052672\nkernel 123456\nfile_dirty 1048576\npgfault 4242'
+SMEMCG_ORACLE_REPLAY=$tmp/rec6 sm diff "$tmp/root.smc"
+check "diff: the root's anon (the harness's pages) is shown, not compared" \
+	out_has '/memory.stat anon .*info .* -$'
+check "diff: the root's kernel memory is shown, not compared" out_has '/memory.stat kernel .*info'
+check "diff: the root's page cache is compared (a directory block off)" \
+	out_has '/memory.stat file .*tolerant .*agree$'
+check "diff: the root's page faults are shown, not compared" out_has '/memory.stat pgfault .*info'
+SMEMCG_ORACLE_REPLAY=$tmp/nonexistent sm diff "$tmp/root.smc"
+check "diff: a missing recording is an error (exit 2)" rc_is 2
+
 echo "1..$n"
 [ "$failed" -eq 0 ]

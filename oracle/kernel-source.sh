@@ -1,0 +1,40 @@
+#!/bin/sh
+# SPDX-License-Identifier: GPL-2.0-only
+# Fetches the source of a baseline's kernel for reading, never for the
+# repository: Debian's linux-source-BASELINE at the version oracle/kernels
+# gives, unpacked into build/kernel-src/BASELINE/ (only the memory
+# controller's parts: mm/, include/linux/, the cgroup v2 documentation).
+#
+#   oracle/kernel-source.sh 6.1|6.12
+#
+# docs/kernels.md cites these files for each difference between 6.1 and 6.12.
+set -eu
+cd "$(dirname "$0")/.."
+b=${1:?usage: oracle/kernel-source.sh BASELINE}
+ver=$(awk -v b="$b" '$1 == b { print $3 }' oracle/kernels)
+[ -n "$ver" ] || { echo "oracle/kernel-source: no baseline '$b' in oracle/kernels" >&2; exit 1; }
+dest=build/kernel-src/$b
+if [ -f "$dest/.version" ] && [ "$(cat "$dest/.version")" = "$ver" ]; then
+	echo "$dest"
+	exit 0
+fi
+mkdir -p build/kernel-src
+tmp=$(mktemp -d "$PWD/build/kernel-src/tmp.XXXXXX")
+trap 'rm -rf "$tmp"' EXIT
+sandbox=""
+[ "$(id -u)" -eq 0 ] && sandbox="-o APT::Sandbox::User=root"
+# shellcheck disable=SC2086
+(cd "$tmp" && apt-get download -q $sandbox "linux-source-$b=$ver" >&2) || {
+	echo "oracle/kernel-source: apt-get download linux-source-$b=$ver failed (apt-get update?)" >&2
+	exit 1
+}
+dpkg -x "$tmp"/linux-source-*.deb "$tmp/x"
+tarball=$(ls "$tmp"/x/usr/src/linux-source-*.tar.* | head -n 1)
+top=linux-source-$b
+rm -rf "$dest"
+mkdir -p "$dest"
+tar -xf "$tarball" -C "$tmp" "$top/mm" "$top/include/linux" "$top/Documentation/admin-guide/cgroup-v2.rst" \
+	"$top/kernel/cgroup" 2>/dev/null || tar -xf "$tarball" -C "$tmp" --wildcards "*/mm/*" "*/include/linux/*"
+mv "$tmp/$top"/* "$dest/"
+echo "$ver" >"$dest/.version"
+echo "$dest"
