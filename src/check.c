@@ -26,7 +26,6 @@
 #include "mm/memobj.h"
 #include "mm/mm_state.h"
 #include "mm/mount.h"
-#include "ext/ext.h"
 
 struct tally {
 	long owned, anon, file, shmem, mapped, dirty, swapcached, dmabuf;
@@ -186,7 +185,7 @@ int smemcg_check(smemcg_machine *sm)
 	do {                                                                         \
 		if ((long)(a) != (long)(b)) {                                        \
 			err = machine_error(m, -EUCLEAN, "memcg %s (id %u): %s is %ld, recounted %ld", \
-					    memcg->cgroup ? memcg->cgroup->name : memcg->smemcg ? "(smemcg)" : "(detached)", \
+					    memcg->cgroup ? memcg->cgroup->name : "(detached)", \
 					    memcg->id, what, (long)(a), (long)(b));  \
 			goto out;                                                    \
 		}                                                                    \
@@ -246,7 +245,7 @@ int smemcg_check(smemcg_machine *sm)
 			EXPECT_EQ(page_counter_read(&memcg->memory), 0, "a negative counter");
 		if (memcg->state == MEMCG_OFFLINE && !memcg_refs(memcg) && !memcg->first_child)
 			EXPECT_EQ(memcg_refs(memcg), 1, "references of an offline memcg");
-		if (!memcg->smemcg && (memcg->state == MEMCG_ONLINE || memcg->refs_swap)) {
+		if (!mem_cgroup_is_detached(memcg) && (memcg->state == MEMCG_ONLINE || memcg->refs_swap)) {
 			if (!memcg->id || !(m->id_bitmap[memcg->id / 64] & (1ULL << (memcg->id % 64))))
 				EXPECT_EQ(memcg->id, -1, "id (not allocated)");
 		}

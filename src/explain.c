@@ -113,11 +113,10 @@ static void describe_page(struct machine *m, struct memobj *obj, pgh_t h,
 			snprintf(what, sizeof(what), "shared anonymous memory");
 		else
 			snprintf(what, sizeof(what), "file (deleted)");
-		if (obj->remote_memcg != OWNER_NONE && memcg_of_slot(m, obj->remote_memcg) == owner)
-			why = "the mount's memcg= option (seed 001)";
-		else if (policy_is(m, "shared", "common-ancestor"))
+		why = ext_explain_charge(m, obj, owner);
+		if (!why && policy_is(m, "shared", "common-ancestor"))
 			why = "first touch, moved up to common ancestors (shared=common-ancestor)";
-		else
+		else if (!why)
 			why = "first touch: the task that brought it in (shared=owner)";
 		explain_add(it, what, why, 1);
 		return;

@@ -5,7 +5,6 @@
  * process enters it (current = the task, on its CPU) and leaves through the
  * return-to-user work (memory.high throttling, pending fatal signals).
  */
-#include "mm/gup.h"
 #include "machine.h"
 
 #include <errno.h>
@@ -19,11 +18,9 @@
 #include "mm/memcontrol/objcg.h"
 #include "mm/proc.h"
 #include "explain.h"
-#include "ext/ext.h"
 #include "mm/kmem.h"
-#include "ext/recharge.h"
-#include "ext/smemcg.h"
 #include "mm/filemap.h"
+#include "mm/gup.h"
 #include "mm/mm.h"
 #include "mm/mm_state.h"
 #include "mm/mount.h"
@@ -452,27 +449,24 @@ int smemcg_kfree(smemcg_machine *sm, int pid, const char *cache, long count)
 
 int smemcg_smemcg_create(smemcg_machine *sm, const char *name, uint64_t max_bytes)
 {
-	struct machine *m = to_machine(sm);
-	struct smemcg_obj *s;
-
-	return smemcg_get(m, name, true, max_bytes, &s);
+	return ext_smemcg_create(to_machine(sm), name, max_bytes);
 }
 
 int smemcg_smemcg_destroy(smemcg_machine *sm, const char *name)
 {
-	return smemcg_destroy(to_machine(sm), name);
+	return ext_smemcg_destroy(to_machine(sm), name);
 }
 
 int smemcg_dmabuf(int *buf, smemcg_machine *sm, int pid, uint64_t size,
 		  const char *smemcg)
 {
-	AS_TASK(dmabuf_create(m, t, size, smemcg, buf));
+	AS_TASK(ext_dmabuf_create(m, t, size, smemcg, buf));
 }
 
 static int import(struct machine *m, struct task *t, int buf, int *map)
 {
 	struct vm_area *v;
-	int err = dmabuf_import(m, t, buf, &v);
+	int err = ext_dmabuf_import(m, t, buf, &v);
 
 	if (!err)
 		*map = v->id;
@@ -591,7 +585,7 @@ int smemcg_list_smemcgs(char **out, smemcg_machine *sm)
 	struct strbuf sb;
 
 	sb_init(&sb);
-	smemcg_names(to_machine(sm), &sb);
+	ext_smemcg_names(to_machine(sm), &sb);
 	*out = sb_detach(&sb);
 	return 0;
 }

@@ -83,12 +83,8 @@ struct machine {
 
 	long page_counter_underflows;
 	long oom_no_victim;		/* OOMs that found nothing to kill */
-	bool remote_charge;		/* seed 001: the charge in progress is remote */
 	struct kmem_state *kmem;	/* slab caches and their objects */
-	struct smemcg_state *smemcgs;	/* seed 000: shared memory cgroups */
-	struct dmabuf_state *dmabufs;
-	struct pins_state *pins;
-	struct recharge_state *recharge;
+	struct pins_state *pins;	/* pinned pages and driver files (gup.c) */
 	struct mm_state *mm;		/* layer 3: processes, files, memory */
 
 	/* the proposals (src/ext/hooks.h): their guards and their state */

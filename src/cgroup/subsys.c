@@ -125,6 +125,75 @@ void ext_call_explain(struct machine *m, struct mem_cgroup *x, struct explain_it
 	CALL_EACH(explain, m, x, it, notes);
 }
 
+int ext_mount_option(struct machine *m, struct task *t, struct mount *mnt, const char *opt,
+		     bool remount)
+{
+	for_each_ext(ops)
+		if (ops->mount_option) {
+			int r = ops->mount_option(m, t, mnt, opt, remount);
+
+			if (r <= 0)
+				return r;
+		}
+	return 1;
+}
+
+void ext_call_mount_show(struct machine *m, struct mount *mnt, struct strbuf *out)
+{
+	CALL_EACH(mount_show, m, mnt, out);
+}
+
+void ext_call_mount_release(struct machine *m, struct mount *mnt)
+{
+	CALL_EACH(mount_release, m, mnt);
+}
+
+void ext_call_inode_init(struct machine *m, struct mount *mnt, struct inode *inode)
+{
+	CALL_EACH(inode_init, m, mnt, inode);
+}
+
+bool ext_page_cache_target(struct machine *m, struct task *t, struct memobj *obj,
+			   struct page_cache_target *tgt)
+{
+	for_each_ext(ops)
+		if (ops->page_cache_target && ops->page_cache_target(m, t, obj, tgt))
+			return true;
+	return false;
+}
+
+void ext_call_memobj_orphaned(struct machine *m, struct memobj *obj)
+{
+	CALL_EACH(memobj_orphaned, m, obj);
+}
+
+void ext_call_memobj_free(struct machine *m, struct memobj *obj)
+{
+	CALL_EACH(memobj_free, m, obj);
+}
+
+void ext_call_vma_dup(struct machine *m, struct vm_area *v, struct vm_area *c)
+{
+	CALL_EACH(vma_dup, m, v, c);
+}
+
+void ext_call_vma_free(struct machine *m, struct vm_area *v)
+{
+	CALL_EACH(vma_free, m, v);
+}
+
+const char *ext_explain_charge(struct machine *m, struct memobj *obj, struct mem_cgroup *owner)
+{
+	for_each_ext(ops)
+		if (ops->explain_charge) {
+			const char *why = ops->explain_charge(m, obj, owner);
+
+			if (why)
+				return why;
+		}
+	return NULL;
+}
+
 const struct cftype *ext_cftype_find(const char *name)
 {
 	for_each_ext(ops) {

@@ -7,7 +7,6 @@
  * buffer lives while its creator holds it or any process maps it; import
  * maps every page at once, as an exporter's mmap does.
  */
-#include "ext.h"
 #include "hooks.h"
 
 #include <errno.h>
@@ -39,19 +38,9 @@ struct dmabuf_state {
 
 static struct dmabuf_state *ds(struct machine *m)
 {
-	if (!m->dmabufs)
-		m->dmabufs = xcalloc(1, sizeof(struct dmabuf_state));
-	return m->dmabufs;
-}
-
-static struct dmabuf *find_by_obj(struct machine *m, struct memobj *obj)
-{
-	int i;
-
-	for (i = 0; i < ds(m)->n; i++)
-		if (ds(m)->v[i]->obj == obj)
-			return ds(m)->v[i];
-	return NULL;
+	if (!m->ext[EXT_dmabuf])
+		m->ext[EXT_dmabuf] = xcalloc(1, sizeof(struct dmabuf_state));
+	return m->ext[EXT_dmabuf];
 }
 
 static struct dmabuf *find_by_id(struct machine *m, int id)
@@ -92,8 +81,8 @@ static void dmabuf_put(struct machine *m, struct dmabuf *b)
 		dmabuf_release(m, b);
 }
 
-int dmabuf_create(struct machine *m, struct task *t, uint64_t size,
-		  const char *smemcg_name, int *id)
+int ext_dmabuf_create(struct machine *m, struct task *t, uint64_t size,
+		      const char *smemcg_name, int *id)
 {
 	long npages = (long)((size + PAGE_SIZE - 1) / PAGE_SIZE), i;
 	struct mem_cgroup *memcg;
@@ -114,7 +103,8 @@ int dmabuf_create(struct machine *m, struct task *t, uint64_t size,
 		memcg = task_memcg(t);
 	}
 	b->obj = memobj_new(m, OBJ_DMABUF);
-	b->obj->smemcg = b->smemcg;
+	if (b->smemcg)
+		smemcg_set_obj(b->obj, b->smemcg);
 	b->npages = npages;
 	for (i = 0; i < npages; i++) {
 		pgh_t h;
@@ -139,7 +129,7 @@ int dmabuf_create(struct machine *m, struct task *t, uint64_t size,
 	return 0;
 }
 
-int dmabuf_import(struct machine *m, struct task *t, int id, struct vm_area **out)
+int ext_dmabuf_import(struct machine *m, struct task *t, int id, struct vm_area **out)
 {
 	struct dmabuf *b = find_by_id(m, id);
 	struct vm_area *v;
@@ -151,6 +141,7 @@ int dmabuf_import(struct machine *m, struct task *t, int id, struct vm_area **ou
 	if (err)
 		return err;
 	b->refs++;
+	ext_data_set(&v->ext, EXT_dmabuf, b);
 	err = vma_populate(m, v);
 	if (err) {
 		/* machine_error formats into m->errmsg: not from it */
@@ -164,27 +155,31 @@ int dmabuf_import(struct machine *m, struct task *t, int id, struct vm_area **ou
 	return 0;
 }
 
-void dmabuf_mapped(struct machine *m, struct memobj *obj)
+/* A mapping of the buffer holds it (as a vma holds the dma_buf's file). */
+static void dmabuf_vma_dup(struct machine *m, struct vm_area *v, struct vm_area *c)
 {
-	struct dmabuf *b = find_by_obj(m, obj);
+	struct dmabuf *b = ext_data(v->ext, EXT_dmabuf);
 
-	if (b)
+	(void)m;
+	if (b) {
 		b->refs++;
+		ext_data_set(&c->ext, EXT_dmabuf, b);
+	}
 }
 
-void dmabuf_unmapped(struct machine *m, struct memobj *obj)
+static void dmabuf_vma_free(struct machine *m, struct vm_area *v)
 {
-	struct dmabuf *b = find_by_obj(m, obj);
+	struct dmabuf *b = ext_data(v->ext, EXT_dmabuf);
 
 	if (b)
 		dmabuf_put(m, b);
 }
 
-void dmabuf_task_exit(struct machine *m, struct task *t)
+static void dmabuf_task_exit(struct machine *m, struct task *t)
 {
 	int i;
 
-	if (!m->dmabufs)
+	if (!m->ext[EXT_dmabuf])
 		return;
 	for (i = 0; i < ds(m)->n;) {
 		struct dmabuf *b = ds(m)->v[i];
@@ -201,19 +196,21 @@ void dmabuf_task_exit(struct machine *m, struct task *t)
 	}
 }
 
-void dmabuf_free_all(struct machine *m)
+static void dmabuf_free_all(struct machine *m)
 {
-	if (!m->dmabufs)
+	if (!m->ext[EXT_dmabuf])
 		return;
 	while (ds(m)->n)
 		dmabuf_release(m, ds(m)->v[0]);
 	free(ds(m)->v);
-	free(m->dmabufs);
-	m->dmabufs = NULL;
+	free(m->ext[EXT_dmabuf]);
+	m->ext[EXT_dmabuf] = NULL;
 }
 
 const struct ext_ops dmabuf_ext_ops = {
 	.name = "dma_buf accounting",
 	.teardown = dmabuf_free_all,
 	.task_exit = dmabuf_task_exit,
+	.vma_dup = dmabuf_vma_dup,
+	.vma_free = dmabuf_vma_free,
 };

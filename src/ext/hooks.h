@@ -34,6 +34,7 @@ struct mount;
 struct inode;
 struct vm_area;
 struct cftype;
+typedef uint32_t pgh_t;
 struct strbuf;
 struct explain_items;
 
@@ -60,8 +61,17 @@ struct ext_policy {
 	const char *value;
 };
 
-/* What a module's check() found wrong, one line each (smemcg_check). */
-struct check_report;
+/*
+ * Where a new page-cache page of an object is charged, and what a failed
+ * charge tells the caller (ext_ops.page_cache_target; the core's default
+ * is the memcg of the task that brings the page in).
+ */
+struct page_cache_target {
+	struct mem_cgroup *memcg;
+	unsigned gfp;		/* GFP_REMOTE for a memcg the task is not in */
+	int nomem_errno;	/* the errno of a failed charge */
+	const char *nomem_msg;	/* and its message */
+};
 
 /*
  * One proposal. Every callback may be NULL. Callbacks that take a memcg
@@ -100,6 +110,35 @@ struct ext_ops {
 	/* deferred work: when it is next due (UINT64_MAX: never), and running it */
 	uint64_t (*next_due)(const struct machine *m);
 	void (*work)(struct machine *m);
+	/*
+	 * Mounts: an option the core does not know ("memcg=/a"), with
+	 * remount set for `remount`; returns 0 (taken), 1 (not the
+	 * module's) or -errno. The module keeps what it takes in mnt->ext;
+	 * mount_show appends it to the /proc/mounts line, mount_release
+	 * drops it (umount, or a mount that failed).
+	 */
+	int (*mount_option)(struct machine *m, struct task *t, struct mount *mnt,
+			    const char *opt, bool remount);
+	void (*mount_show)(struct machine *m, struct mount *mnt, struct strbuf *out);
+	void (*mount_release)(struct machine *m, struct mount *mnt);
+	/* a new file on mnt (NULL: the disk filesystem) */
+	void (*inode_init)(struct machine *m, struct mount *mnt, struct inode *inode);
+	/*
+	 * Where a new page-cache page of obj (a file of a mount whose options
+	 * the module took, an object it made) is charged: true when the
+	 * module decides, with *tgt filled.
+	 */
+	bool (*page_cache_target)(struct machine *m, struct task *t, struct memobj *obj,
+				  struct page_cache_target *tgt);
+	/* obj lost its owner but pinned pages keep it (orphan), and obj goes */
+	void (*memobj_orphaned)(struct machine *m, struct memobj *obj);
+	void (*memobj_free)(struct machine *m, struct memobj *obj);
+	/* a vma with module state is copied at fork (c from v), and goes (munmap, exit) */
+	void (*vma_dup)(struct machine *m, struct vm_area *v, struct vm_area *c);
+	void (*vma_free)(struct machine *m, struct vm_area *v);
+	/* why obj's page is charged to owner, for `explain`; NULL: not the module's doing */
+	const char *(*explain_charge)(struct machine *m, struct memobj *obj,
+				      struct mem_cgroup *owner);
 	/* is memory.stat item (enum memcg_stat_item) of the module shown? */
 	bool (*stat_visible)(const struct machine *m, int item);
 	/* invariants of the module's own state; 0 or -EUCLEAN with a message */
@@ -142,6 +181,19 @@ uint64_t ext_next_due(const struct machine *m);
 void ext_call_work(struct machine *m);
 int ext_call_check(struct machine *m);
 bool ext_stat_visible(const struct machine *m, int item);
+/* The first module that takes opt; 1 when none does. */
+int ext_mount_option(struct machine *m, struct task *t, struct mount *mnt, const char *opt,
+		     bool remount);
+void ext_call_mount_show(struct machine *m, struct mount *mnt, struct strbuf *out);
+void ext_call_mount_release(struct machine *m, struct mount *mnt);
+void ext_call_inode_init(struct machine *m, struct mount *mnt, struct inode *inode);
+bool ext_page_cache_target(struct machine *m, struct task *t, struct memobj *obj,
+			   struct page_cache_target *tgt);
+void ext_call_memobj_orphaned(struct machine *m, struct memobj *obj);
+void ext_call_memobj_free(struct machine *m, struct memobj *obj);
+void ext_call_vma_dup(struct machine *m, struct vm_area *v, struct vm_area *c);
+void ext_call_vma_free(struct machine *m, struct vm_area *v);
+const char *ext_explain_charge(struct machine *m, struct memobj *obj, struct mem_cgroup *owner);
 void ext_call_explain(struct machine *m, struct mem_cgroup *x, struct explain_items *it,
 		      struct strbuf *notes);
 /* The cftype of a module's memcg file by name, or NULL. */
@@ -178,7 +230,16 @@ void ext_data_set(void ***slots, enum ext_id id, void *data);
 struct ext_keys {
 	bool kmem_charge;	/* ext_kmem_charge/uncharge for kernel memory pages */
 	bool mm_memcg;		/* ext_mm_memcg() is the memcg of an mm */
+	bool page_access;	/* ext_page_access() on accesses to resident shared pages */
+	bool reclaim_more;	/* ext_reclaim_more() when reclaim shrinks a memcg */
 };
+
+/*
+ * Flags of a memcg (memcg->ext_flags) that route the core's work on it
+ * and on its pages to the extensions.
+ */
+#define MEMCG_EXT_CHARGE 0x1	/* its charges and uncharges go to ext_memcg_charged() */
+#define MEMCG_EXT_BORROW 0x2	/* mappings and pins of its pages go to ext_page_borrow() */
 
 /* ---- hot-path hooks: one implementation each, direct calls --------------- */
 
@@ -206,6 +267,32 @@ int ext_mlock_charge(struct machine *m, struct task *t, struct vm_area *v, long 
 void ext_mlock_uncharge(struct machine *m, struct vm_area *v, long n);
 
 /*
+ * nr pages were charged to (nr < 0: uncharged from) a memcg flagged
+ * MEMCG_EXT_CHARGE, after its own counter: 0 or -ENOMEM, in which case
+ * the caller undoes its charge.
+ */
+int ext_memcg_charged(struct machine *m, struct mem_cgroup *memcg, long nr);
+/*
+ * Page h, charged to a memcg flagged MEMCG_EXT_BORROW, is mapped (delta
+ * +1) or unmapped (-1) by v, or pinned/unpinned by a pin accounted to
+ * memcg (v NULL): 0, or -ENOMEM when the extension refuses the mapping.
+ */
+int ext_page_borrow(struct machine *m, struct vm_area *v, struct mem_cgroup *memcg, pgh_t h,
+		    int delta);
+/* Reclaim of memcg: also shrink what it sees elsewhere. Guard: reclaim_more. */
+void ext_reclaim_more(struct machine *m, struct mem_cgroup *memcg,
+		      void (*shrink)(struct machine *, struct mem_cgroup *, void *), void *arg);
+/*
+ * An access by a task of memcg to resident page h of obj: a page marked
+ * PF_EXT_ACCESS by an extension (ext_page_marked_access), or any such
+ * page under the key page_access (ext_page_access). 0, or an errno when
+ * the extension could not move the charge.
+ */
+void ext_page_marked_access(struct machine *m, struct memobj *obj, pgh_t h,
+			    struct mem_cgroup *memcg);
+int ext_page_access(struct machine *m, struct memobj *obj, pgh_t h, struct mem_cgroup *memcg);
+
+/*
  * The memcg an mm's pages are charged to, instead of its owner's
  * (get_mem_cgroup_from_mm). Guard: m->ext_keys.mm_memcg.
  */
@@ -219,7 +306,23 @@ void ext_mm_exit(struct machine *m, struct mm_struct *mm);
  */
 bool ext_mm_task_moved(struct machine *m, struct task *t, struct mem_cgroup *from,
 		       struct mem_cgroup *to);
+
+/* ---- statements of the scenario language that only a proposal has ---- */
+
+/* `smemcg create NAME [max=SIZE]`, `smemcg destroy NAME`, their names */
+int ext_smemcg_create(struct machine *m, const char *name, uint64_t max_bytes);
+int ext_smemcg_destroy(struct machine *m, const char *name);
+void ext_smemcg_names(struct machine *m, struct strbuf *out);
+/* `P dmabuf B SIZE [smemcg=NAME]` and `P import B M` */
+int ext_dmabuf_create(struct machine *m, struct task *t, uint64_t size, const char *smemcg,
+		      int *id);
+int ext_dmabuf_import(struct machine *m, struct task *t, int id, struct vm_area **out);
 #else
+/* What a statement of a proposal gives in a build without the proposals. */
+int machine_error(struct machine *m, int err, const char *fmt, ...);
+#define EXT_NOT_BUILT(m, what) \
+	machine_error(m, -EOPNOTSUPP, "%s needs a proposal this build leaves out (make core-only)", what)
+
 static inline int ext_kmem_charge(struct machine *m, struct mem_cgroup *memcg, long nr_pages)
 {
 	(void)m, (void)memcg, (void)nr_pages;
@@ -275,6 +378,60 @@ static inline bool ext_mm_task_moved(struct machine *m, struct task *t,
 {
 	(void)m, (void)t, (void)from, (void)to;
 	return false;
+}
+static inline int ext_memcg_charged(struct machine *m, struct mem_cgroup *memcg, long nr)
+{
+	(void)m, (void)memcg, (void)nr;
+	return 0;
+}
+static inline int ext_page_borrow(struct machine *m, struct vm_area *v,
+				  struct mem_cgroup *memcg, pgh_t h, int delta)
+{
+	(void)m, (void)v, (void)memcg, (void)h, (void)delta;
+	return 0;
+}
+static inline void ext_reclaim_more(struct machine *m, struct mem_cgroup *memcg,
+				    void (*shrink)(struct machine *, struct mem_cgroup *, void *),
+				    void *arg)
+{
+	(void)m, (void)memcg, (void)shrink, (void)arg;
+}
+static inline void ext_page_marked_access(struct machine *m, struct memobj *obj, pgh_t h,
+					  struct mem_cgroup *memcg)
+{
+	(void)m, (void)obj, (void)h, (void)memcg;
+}
+static inline int ext_page_access(struct machine *m, struct memobj *obj, pgh_t h,
+				  struct mem_cgroup *memcg)
+{
+	(void)m, (void)obj, (void)h, (void)memcg;
+	return 0;
+}
+static inline int ext_smemcg_create(struct machine *m, const char *name, uint64_t max_bytes)
+{
+	(void)name, (void)max_bytes;
+	return EXT_NOT_BUILT(m, "smemcg create");
+}
+static inline int ext_smemcg_destroy(struct machine *m, const char *name)
+{
+	(void)name;
+	return EXT_NOT_BUILT(m, "smemcg destroy");
+}
+static inline void ext_smemcg_names(struct machine *m, struct strbuf *out)
+{
+	(void)m, (void)out;
+}
+static inline int ext_dmabuf_create(struct machine *m, struct task *t, uint64_t size,
+				    const char *smemcg, int *id)
+{
+	(void)t, (void)size, (void)smemcg, (void)id;
+	return EXT_NOT_BUILT(m, "dmabuf");
+}
+static inline int ext_dmabuf_import(struct machine *m, struct task *t, int id,
+				    struct vm_area **out)
+{
+	(void)t, (void)id, (void)out;
+	return EXT_NOT_BUILT(m, "import");
 }
 #endif
 

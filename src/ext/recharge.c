@@ -21,7 +21,6 @@
  * jiffies, as the RFC's worker does.
  */
 #include "../mm/gup.h"
-#include "recharge.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -38,7 +37,6 @@
 #include "../mm/swap.h"
 #include "../mm/task.h"
 #include "../mm/vma.h"
-#include "ext.h"
 #include "hooks.h"
 
 struct recharge_item {
@@ -99,18 +97,6 @@ static void recharge_free(struct machine *m)
 	m->ext[EXT_recharge] = NULL;
 }
 
-long zombie_bytes_per_memcg(const struct machine *m)
-{
-	/*
-	 * struct mem_cgroup (~4 KiB), per-node state (~1.1 KiB each) and the
-	 * per-CPU statistics: CPUs x (1280 + 752 x nodes) bytes on 6.1 x86_64
-	 * (reference/MEMCG_FACTS.md section 9).
-	 */
-	long nodes = m->cfg.nodes ? m->cfg.nodes : 1;
-
-	return 4096 + 1152 * nodes + (long)m->nr_cpus * (1280 + 752 * nodes);
-}
-
 static void count(struct mem_cgroup *memcg, enum memcg_stat_item item)
 {
 	memcg->stat[item]++;
@@ -134,7 +120,7 @@ static void reparent_page(struct machine *m, struct memobj *obj, pgh_t h,
 	count(from, MEMCG_RECHARGE_PGS_SCANNED);
 	page_move_charge_up(m, obj, h, to);
 	if (mark)
-		*page_flags(&m->pages, h) |= PF_DEFERRED;
+		*page_flags(&m->pages, h) |= PF_EXT_ACCESS;
 	moved_up(m, from, to);
 }
 
@@ -304,7 +290,7 @@ static long recharge_pass(struct machine *m, struct mem_cgroup *memcg)
 			case ACT_DEFER:
 				to = online_parent(memcg);
 				page_move_charge_up(m, obj, h, to);
-				*page_flags(&m->pages, h) |= PF_DEFERRED;
+				*page_flags(&m->pages, h) |= PF_EXT_ACCESS;
 				moved_up(m, memcg, to);
 				break;
 			case ACT_NONE:
@@ -377,8 +363,8 @@ static void recharge_work(struct machine *m)
 	}
 }
 
-void recharge_deferred_access(struct machine *m, struct memobj *obj, pgh_t h,
-			      struct mem_cgroup *accessor)
+void ext_page_marked_access(struct machine *m, struct memobj *obj, pgh_t h,
+			    struct mem_cgroup *accessor)
 {
 	struct mem_cgroup *owner = page_memcg(m, h);
 
@@ -388,7 +374,7 @@ void recharge_deferred_access(struct machine *m, struct memobj *obj, pgh_t h,
 		count(owner, MEMCG_RECHARGE_PGS_CANCELLED);
 		return;
 	}
-	*page_flags(&m->pages, h) &= (uint16_t)~PF_DEFERRED;
+	*page_flags(&m->pages, h) &= (uint16_t)~PF_EXT_ACCESS;
 	if (owner != accessor)
 		count(owner, MEMCG_RECHARGE_PGS_MOVED);
 }

@@ -19,9 +19,10 @@
 #include "../mm/proc.h"
 #include "../explain.h"
 #include "../machine.h"
+#include "../mm/filemap.h"
 #include "../mm/mount.h"
+#include "../mm/vma.h"
 #include "../mm/vmscan.h"
-#include "ext.h"
 #include "hooks.h"
 
 #define SMEMCG_MAX_NAME 64
@@ -232,7 +233,9 @@ int smemcg_get(struct machine *m, const char *name, bool create_explicit,
 			free(s);
 			return err;
 		}
-		s->memcg->smemcg = s;
+		ext_data_set(&s->memcg->ext, EXT_smemcg, s);
+		s->memcg->ext_flags = MEMCG_EXT_CHARGE | MEMCG_EXT_BORROW;
+		m->ext_keys.reclaim_more = true;
 		st(m)->v = xrealloc(st(m)->v, (size_t)(st(m)->n + 1) * sizeof(*st(m)->v));
 		st(m)->v[st(m)->n++] = s;
 		s->refs = 1;
@@ -281,7 +284,14 @@ void smemcg_put(struct machine *m, struct smemcg_obj *s)
 		smemcg_free(m, s);
 }
 
-int smemcg_destroy(struct machine *m, const char *name)
+int ext_smemcg_create(struct machine *m, const char *name, uint64_t max_bytes)
+{
+	struct smemcg_obj *s;
+
+	return smemcg_get(m, name, true, max_bytes, &s);
+}
+
+int ext_smemcg_destroy(struct machine *m, const char *name)
 {
 	struct smemcg_obj *s = smemcg_find(m, name);
 
@@ -437,7 +447,7 @@ static int room_for(struct machine *m, struct mem_cgroup *over, long n)
 int smemcg_page_map(struct machine *m, pgh_t h, struct mem_cgroup *x0, int delta)
 {
 	struct mem_cgroup *owner = memcg_of_slot(m, *page_owner(&m->pages, h));
-	struct smemcg_obj *s = owner->smemcg;
+	struct smemcg_obj *s = ext_data(owner->ext, EXT_smemcg);
 	struct pm_table *t = &st(m)->pm;
 	struct mem_cgroup *x;
 
@@ -523,22 +533,140 @@ void smemcg_for_each_seen(struct machine *m, struct mem_cgroup *x,
 
 /* ---- mounts ---- */
 
-int smemcg_attach_mount(struct machine *m, struct mount *mnt, const char *name)
+static int smemcg_mount_option(struct machine *m, struct task *t, struct mount *mnt,
+			       const char *opt, bool remount)
 {
 	struct smemcg_obj *s;
-	int err = smemcg_get(m, name, false, UINT64_MAX, &s);
+	int err;
 
+	(void)t;
+	if (strncmp(opt, "smemcg=", 7) || remount)
+		return 1;
+	if (ext_data(mnt->ext, EXT_smemcg))
+		return machine_error(m, -EINVAL, "Multiple smemcgs specified");
+	err = smemcg_get(m, opt + 7, false, UINT64_MAX, &s);
 	if (err)
 		return err;
-	mnt->smemcg = s;
+	ext_data_set(&mnt->ext, EXT_smemcg, s);
 	return 0;
 }
 
-void smemcg_detach_mount(struct machine *m, struct mount *mnt)
+static void smemcg_mount_release(struct machine *m, struct mount *mnt)
 {
-	if (mnt->smemcg)
-		smemcg_put(m, mnt->smemcg);
-	mnt->smemcg = NULL;
+	struct smemcg_obj *s = ext_data(mnt->ext, EXT_smemcg);
+
+	if (s)
+		smemcg_put(m, s);
+	if (mnt->ext)
+		mnt->ext[EXT_smemcg] = NULL;
+}
+
+/* ---- objects charged to an smemcg (files of its mount, dma_bufs) ---- */
+
+struct smemcg_memobj {
+	struct smemcg_obj *s;
+	bool holds;	/* an orphan keeps its smemcg (and the memcg its pages are
+			   charged to) until its last pinned page goes */
+};
+
+void smemcg_set_obj(struct memobj *obj, struct smemcg_obj *s)
+{
+	struct smemcg_memobj *so = xcalloc(1, sizeof(*so));
+
+	so->s = s;
+	ext_data_set(&obj->ext, EXT_smemcg, so);
+}
+
+static void smemcg_inode_init(struct machine *m, struct mount *mnt, struct inode *inode)
+{
+	struct smemcg_obj *s = mnt ? ext_data(mnt->ext, EXT_smemcg) : NULL;
+
+	(void)m;
+	if (s)
+		smemcg_set_obj(inode->obj, s);
+}
+
+/* seed 000: a page of the object is charged once, to the smemcg */
+static bool smemcg_page_cache_target(struct machine *m, struct task *t, struct memobj *obj,
+				     struct page_cache_target *tgt)
+{
+	struct smemcg_memobj *so = ext_data(obj->ext, EXT_smemcg);
+
+	(void)m;
+	(void)t;
+	if (!so)
+		return false;
+	tgt->memcg = so->s->memcg;
+	tgt->gfp = GFP_KERNEL;
+	tgt->nomem_errno = -ENOMEM;
+	tgt->nomem_msg = "the smemcg of this filesystem is at its memory.max";
+	return true;
+}
+
+static void smemcg_memobj_orphaned(struct machine *m, struct memobj *obj)
+{
+	struct smemcg_memobj *so = ext_data(obj->ext, EXT_smemcg);
+
+	(void)m;
+	if (so && !so->holds) {
+		smemcg_hold(so->s);
+		so->holds = true;
+	}
+}
+
+static void smemcg_memobj_free(struct machine *m, struct memobj *obj)
+{
+	struct smemcg_memobj *so = ext_data(obj->ext, EXT_smemcg);
+
+	if (!so)
+		return;
+	if (so->holds)
+		smemcg_put(m, so->s);
+	free(so);
+}
+
+/* ---- the core's hooks ---- */
+
+int ext_memcg_charged(struct machine *m, struct mem_cgroup *memcg, long nr)
+{
+	return smemcg_charged(m, ext_data(memcg->ext, EXT_smemcg), nr);
+}
+
+/*
+ * A mapping borrows for the memcg of its mm at its first fault of an
+ * smemcg page (so that borrows, like charges, stay where they were made
+ * when the task moves); a pin borrows for the memcg it is accounted to.
+ */
+int ext_page_borrow(struct machine *m, struct vm_area *v, struct mem_cgroup *memcg, pgh_t h,
+		    int delta)
+{
+	if (v) {
+		struct mem_cgroup *borrower = ext_data(v->ext, EXT_smemcg);
+
+		if (!borrower && delta > 0) {
+			borrower = memcg;
+			borrower->refs_other++;
+			ext_data_set(&v->ext, EXT_smemcg, borrower);
+		}
+		if (!borrower)
+			return 0;
+		memcg = borrower;
+	}
+	return smemcg_page_map(m, h, memcg, delta);
+}
+
+static void smemcg_vma_free(struct machine *m, struct vm_area *v)
+{
+	struct mem_cgroup *borrower = ext_data(v->ext, EXT_smemcg);
+
+	if (borrower)
+		memcg_put_ref(m, borrower, &borrower->refs_other, 1);
+}
+
+void ext_reclaim_more(struct machine *m, struct mem_cgroup *memcg,
+		      void (*shrink)(struct machine *, struct mem_cgroup *, void *), void *arg)
+{
+	smemcg_for_each_seen(m, memcg, shrink, arg);
 }
 
 /* ---- files: CG/memory.smemcg ---- */
@@ -720,7 +848,7 @@ size_t smemcg_metadata_bytes(struct machine *m)
 	return st(m) ? st(m)->pm.cap * (sizeof(uint64_t) + sizeof(uint32_t)) : 0;
 }
 
-void smemcg_names(struct machine *m, struct strbuf *out)
+void ext_smemcg_names(struct machine *m, struct strbuf *out)
 {
 	int i;
 
@@ -754,6 +882,13 @@ const struct ext_ops smemcg_ext_ops = {
 	.init = smemcg_init,
 	.free = smemcg_free_all,
 	.css_offline = smemcg_memcg_offline,
+	.mount_option = smemcg_mount_option,
+	.mount_release = smemcg_mount_release,
+	.inode_init = smemcg_inode_init,
+	.page_cache_target = smemcg_page_cache_target,
+	.memobj_orphaned = smemcg_memobj_orphaned,
+	.memobj_free = smemcg_memobj_free,
+	.vma_free = smemcg_vma_free,
 	.explain = smemcg_ext_explain,
 	.file_prefix = "@",
 	.file_mode = smemcg_at_file_mode,

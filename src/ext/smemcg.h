@@ -39,7 +39,6 @@ int smemcg_get(struct machine *m, const char *name, bool create_explicit,
 void smemcg_put(struct machine *m, struct smemcg_obj *s);
 /* Another reference (an orphaned object whose pinned pages it charges). */
 void smemcg_hold(struct smemcg_obj *s);
-int smemcg_destroy(struct machine *m, const char *name);
 struct mem_cgroup *smemcg_memcg(struct smemcg_obj *s);
 
 /*
@@ -54,9 +53,11 @@ void smemcg_for_each_seen(struct machine *m, struct mem_cgroup *x,
 			  void (*fn)(struct machine *, struct mem_cgroup *, void *),
 			  void *arg);
 struct strbuf;
-void smemcg_names(struct machine *m, struct strbuf *out);
 /* Bytes of the exact borrow table: seed 000's per-page metadata (bench/). */
 size_t smemcg_metadata_bytes(struct machine *m);
+/* obj's pages are charged to s (a dma_buf made in it). */
+struct memobj;
+void smemcg_set_obj(struct memobj *obj, struct smemcg_obj *s);
 /* Borrowed pages of s by memcg x (for pins, checks). */
 long smemcg_borrow(struct smemcg_obj *s, struct mem_cgroup *x);
 

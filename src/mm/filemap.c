@@ -13,23 +13,20 @@
  * background threshold: 10% of the dirtyable memory of the machine, or of
  * a memcg with a memory.max (its file pages plus its headroom).
  */
-#include "kmem.h"
 #include "filemap.h"
 
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "kmem.h"
 #include "memcontrol/charge.h"
-#include "../ext/ext.h"
-#include "../ext/smemcg.h"
 #include "../machine.h"
 #include "lru.h"
 #include "mm_state.h"
 #include "mount.h"
 #include "page_alloc.h"
 #include "memcontrol/page_memcg.h"
-#include "remote.h"
 #include "swap.h"
 #include "task.h"
 #include "vma.h"
@@ -88,11 +85,9 @@ int inode_create(struct machine *m, struct task *t, const char *path,
 	inode->mnt = mnt;
 	inode->kmem_objcg = cookie;
 	inode->has_kmem = true;
-	if (mnt) {
+	if (mnt)
 		mnt->nr_inodes++;
-		inode->obj->remote_memcg = mnt->memcg;
-		inode->obj->smemcg = mnt->smemcg;
-	}
+	ext_call_inode_init(m, mnt, inode);
 	*out = inode;
 	return 0;
 }
@@ -156,45 +151,46 @@ void inode_put(struct machine *m, struct inode *inode)
 		inode_evict(m, inode);
 }
 
+void pagecache_target(struct machine *m, struct task *t, struct memobj *obj,
+		      struct page_cache_target *tgt)
+{
+	struct mem_cgroup *own = t ? get_mem_cgroup_from_task_mm(m, t) : NULL;
+
+	tgt->memcg = own ? own : m->root_mem_cgroup;
+	tgt->gfp = GFP_KERNEL;
+	tgt->nomem_errno = 0;
+	tgt->nomem_msg = "the page could not be charged";
+	if (unlikely(obj->ext))
+		ext_page_cache_target(m, t, obj, tgt);
+}
+
+struct mem_cgroup *pagecache_memcg(struct machine *m, struct task *t, struct memobj *obj)
+{
+	struct page_cache_target tgt;
+
+	pagecache_target(m, t, obj, &tgt);
+	return tgt.memcg;
+}
+
 int filemap_add_page(struct machine *m, struct task *t, struct inode *inode,
 		     uint64_t idx, pgh_t *out)
 {
 	struct memobj *obj = inode->obj;
 	struct mount *mnt = inode->mnt;
-	struct mem_cgroup *memcg;
-	bool remote;
+	struct page_cache_target tgt;
 	pgh_t h;
 	int err;
 
 	if (mnt && mnt->used_pages >= mnt->max_pages)
 		return machine_error(m, -ENOSPC, "tmpfs %s is full (size=%lldk)", mnt->dir,
 				     (long long)mnt->max_pages * 4);
-	if (obj->smemcg) {
-		/* seed 000: the page is charged once, to the smemcg */
-		memcg = smemcg_memcg(obj->smemcg);
-		err = page_alloc_charge(m, memcg, GFP_KERNEL);
-		if (err)
-			return machine_error(m, -ENOMEM,
-					     "the smemcg of this filesystem is at its memory.max");
-		h = memobj_slot(m, obj, idx);
-		page_install(m, obj, h, memcg, false);
-		if (mnt)
-			mnt->used_pages++;
-		*out = h;
-		return 0;
-	}
-	memcg = pagecache_memcg(m, t, obj, &remote);
-	m->remote_charge = remote;
-	err = page_alloc_charge(m, memcg, remote ? GFP_REMOTE : GFP_KERNEL);
-	m->remote_charge = false;
-	if (err) {
-		if (remote)
-			return machine_error(m, -ENOSPC,
-					     "the memcg= target of this filesystem is full and nothing in it could be reclaimed or killed");
-		return machine_error(m, err, "the page could not be charged");
-	}
+	pagecache_target(m, t, obj, &tgt);
+	err = page_alloc_charge(m, tgt.memcg, tgt.gfp);
+	if (err)
+		return machine_error(m, tgt.nomem_errno ? tgt.nomem_errno : err, "%s",
+				     tgt.nomem_msg);
 	h = memobj_slot(m, obj, idx);
-	page_install(m, obj, h, memcg, false);
+	page_install(m, obj, h, tgt.memcg, false);
 	if (mnt)
 		mnt->used_pages++;
 	*out = h;
@@ -349,12 +345,11 @@ int file_write(struct machine *m, struct task *t, const char *path, uint64_t off
 		struct memobj *obj = inode->obj;
 		pgh_t h = memobj_lookup(m, obj, idx);
 		enum page_state st = h == PAGE_NIL ? PS_NONE : page_state(&m->pages, h);
-		bool remote;
 
 		if (st == PS_SWAPPED) {
-			err = swap_in_page(m, obj, h, pagecache_memcg(m, t, obj, &remote), false);
+			err = swap_in_page(m, obj, h, pagecache_memcg(m, t, obj), false);
 		} else if (st == PS_PRESENT) {
-			err = page_remote_access(m, obj, h, get_mem_cgroup_from_task_mm(m, t));
+			err = page_cache_access(m, obj, h, get_mem_cgroup_from_task_mm(m, t));
 		} else {
 			err = filemap_add_page(m, t, inode, idx, &h);
 		}
@@ -399,13 +394,12 @@ int file_read(struct machine *m, struct task *t, const char *path, uint64_t off,
 		struct memobj *obj = inode->obj;
 		pgh_t h = memobj_lookup(m, obj, idx);
 		enum page_state st = h == PAGE_NIL ? PS_NONE : page_state(&m->pages, h);
-		bool remote;
 		int err = 0;
 
 		if (st == PS_PRESENT) {
-			err = page_remote_access(m, obj, h, get_mem_cgroup_from_task_mm(m, t));
+			err = page_cache_access(m, obj, h, get_mem_cgroup_from_task_mm(m, t));
 		} else if (st == PS_SWAPPED) {
-			err = swap_in_page(m, obj, h, pagecache_memcg(m, t, obj, &remote), false);
+			err = swap_in_page(m, obj, h, pagecache_memcg(m, t, obj), false);
 		} else if (obj->type == OBJ_SHMEM) {
 			continue;	/* a tmpfs hole reads as the zero page */
 		} else {

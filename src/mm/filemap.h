@@ -18,6 +18,7 @@ struct machine;
 struct task;
 struct mount;
 struct mem_cgroup;
+struct page_cache_target;
 
 struct inode {
 	uint32_t ino;
@@ -69,6 +70,33 @@ void filemap_remove_page(struct machine *m, struct memobj *obj, pgh_t h);
 
 /* Flusher work when time passes: write back inodes dirty for 30 s. */
 void writeback_expired(struct machine *m);
+/*
+ * Where a new page-cache page of obj is charged when t brings it in: the
+ * memcg of t's mm (6.1's first touch), unless an extension says otherwise
+ * (a mount's memcg=, an smemcg). pagecache_memcg() is the memcg alone.
+ */
+void pagecache_target(struct machine *m, struct task *t, struct memobj *obj,
+		      struct page_cache_target *tgt);
+struct mem_cgroup *pagecache_memcg(struct machine *m, struct task *t, struct memobj *obj);
+
+/*
+ * A task whose mm is charged to memcg accesses resident page h of obj:
+ * an extension may move its charge (a page it marked PF_EXT_ACCESS, or
+ * any page under the key page_access). 0, or an errno when the charge
+ * could not be moved.
+ */
+static inline int page_cache_access(struct machine *m, struct memobj *obj, pgh_t h,
+				    struct mem_cgroup *memcg)
+{
+	if (unlikely(*page_flags(&m->pages, h) & PF_EXT_ACCESS)) {
+		ext_page_marked_access(m, obj, h, memcg);
+		return 0;
+	}
+	if (unlikely(m->ext_keys.page_access))
+		return ext_page_access(m, obj, h, memcg);
+	return 0;
+}
+
 /* Free every inode of a mount (umount). */
 void inodes_drop_mount(struct machine *m, struct mount *mnt);
 void inodes_free_all(struct machine *m);

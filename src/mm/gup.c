@@ -30,9 +30,7 @@
 #include "memcontrol/page_memcg.h"
 #include "task.h"
 #include "vma.h"
-#include "../ext/ext.h"
 #include "../ext/hooks.h"
-#include "../ext/smemcg.h"
 
 enum pin_device { DEV_VFIO, DEV_RDMA, DEV_IOURING };
 
@@ -311,8 +309,8 @@ static void unpin_one(struct machine *m, struct pinned *p)
 
 	if (acct) {
 		ext_pin_uncharge(m, acct, 1);
-		if (owner && owner->smemcg)
-			smemcg_page_map(m, h, acct, -1);
+		if (owner && (owner->ext_flags & MEMCG_EXT_BORROW))
+			ext_page_borrow(m, NULL, acct, h, -1);
 	}
 	if (!e || --e->count)
 		return;
@@ -320,13 +318,8 @@ static void unpin_one(struct machine *m, struct pinned *p)
 	if (e->orphan) {
 		tab_del(ps(m), e);
 		page_free(m, obj, h);
-		if (--obj->nr_pinned == 0 && obj->orphan) {
-			struct smemcg_obj *s = obj->holds_smemcg ? obj->smemcg : NULL;
-
+		if (--obj->nr_pinned == 0 && obj->orphan)
 			memobj_destroy(m, obj);
-			if (s)
-				smemcg_put(m, s);
-		}
 		return;
 	}
 	tab_del(ps(m), e);
@@ -372,8 +365,8 @@ int pins_pin(struct machine *m, struct task *t, int fd, struct vm_area *v,
 		if (!err) {
 			owner = page_memcg(m, h);
 			/* seed 000: a pinned smemcg page is borrowed by the pinner */
-			if (acct && owner && owner->smemcg)
-				err = smemcg_page_map(m, h, acct, +1);
+			if (acct && owner && (owner->ext_flags & MEMCG_EXT_BORROW))
+				err = ext_page_borrow(m, NULL, acct, h, +1);
 		}
 		if (err) {
 			/* undo this call's pins */

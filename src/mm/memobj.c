@@ -8,7 +8,7 @@
 #include <string.h>
 
 #include "mm_state.h"
-#include "../ext/smemcg.h"
+#include "../machine.h"
 
 struct memobj *memobj_new(struct machine *m, enum memobj_type type)
 {
@@ -29,7 +29,6 @@ struct memobj *memobj_new(struct machine *m, enum memobj_type type)
 	o->objs[id] = obj;
 	obj->id = id;
 	obj->type = (uint8_t)type;
-	obj->remote_memcg = OWNER_NONE;
 	list_init(&obj->children);
 	list_init(&obj->child_node);
 	list_init(&obj->vmas);
@@ -42,10 +41,8 @@ void memobj_free(struct machine *m, struct memobj *obj)
 	if (obj->nr_pinned) {
 		obj->orphan = true;
 		obj->inode = NULL;
-		if (obj->smemcg && !obj->holds_smemcg) {
-			smemcg_hold(obj->smemcg);
-			obj->holds_smemcg = true;
-		}
+		if (obj->ext)
+			ext_call_memobj_orphaned(m, obj);
 		return;
 	}
 	memobj_destroy(m, obj);
@@ -61,6 +58,10 @@ void memobj_destroy(struct machine *m, struct memobj *obj)
 			leaf_free(&m->pages, obj->dir[d]);
 	o->objs[obj->id] = (struct memobj *)(((uintptr_t)o->free_head << 1) | 1);
 	o->free_head = obj->id;
+	if (obj->ext) {
+		ext_call_memobj_free(m, obj);
+		free(obj->ext);
+	}
 	free(obj->dir);
 	free(obj);
 }

@@ -22,7 +22,6 @@
 
 struct machine;
 struct inode;
-struct smemcg_obj;
 
 enum memobj_type {
 	OBJ_ANON,	/* private anonymous memory (and COW copies of file pages) */
@@ -49,12 +48,9 @@ struct memobj {
 	/* file, shmem, dmabuf */
 	struct inode *inode;
 	struct list_node i_mmap;	/* vmas mapping it (rmap of shared pages) */
-	struct smemcg_obj *smemcg;	/* seed 000: charged to a shared memory cgroup */
-	uint32_t remote_memcg;		/* seed 001: charge target slot, or OWNER_NONE */
 	long nr_pinned;			/* pinned pages: they keep the object alive */
 	bool orphan;			/* freed by its owner, waiting for unpins */
-	bool holds_smemcg;		/* an orphan keeps its smemcg (and the memcg
-					   its pages are charged to) until then */
+	void **ext;			/* the modules' state (src/ext/hooks.h) */
 };
 
 struct memobj *memobj_new(struct machine *m, enum memobj_type type);

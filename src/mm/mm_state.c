@@ -5,7 +5,6 @@
 
 #include <stdlib.h>
 
-#include "../ext/ext.h"
 #include "../machine.h"
 #include "filemap.h"
 #include "mm.h"

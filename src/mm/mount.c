@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
- * tmpfs mounts (mm/shmem.c options) and /proc/mounts lines. The seed 001
- * memcg= option is parsed here and checked by the remote-charging rules.
+ * tmpfs mounts (mm/shmem.c options) and /proc/mounts lines. The core takes
+ * size=; options of the extensions (seed 001's memcg=, seed 000's smemcg=)
+ * go to the module that knows them (ext_ops.mount_option).
  */
 #include "mount.h"
 
@@ -9,11 +10,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "../ext/ext.h"
 #include "../machine.h"
 #include "filemap.h"
 #include "mm_state.h"
-#include "remote.h"
 #include "task.h"
 
 struct mount *mount_of_path(struct machine *m, const char *path)
@@ -41,121 +40,86 @@ static struct mount *mount_at(struct machine *m, const char *dir)
 	return NULL;
 }
 
-struct mount_opts {
-	bool has_size;
-	long size_pages;
-	const char *memcg;
-	const char *smemcg;
-};
+/* size=: the one option of tmpfs the core knows; 1 when opt is not it. */
+static int size_option(struct machine *m, struct mount *mnt, const char *opt)
+{
+	const char *end;
+	uint64_t bytes;
 
-static int parse_opts(struct machine *m, struct mount_opts *o, char *opts,
+	if (strncmp(opt, "size=", 5))
+		return 1;
+	bytes = memparse(opt + 5, &end);
+	if (*end || !opt[5])
+		return machine_error(m, -EINVAL, "Bad value for 'size': %s", opt + 5);
+	mnt->size_default = false;
+	mnt->max_pages = (long)((bytes + PAGE_SIZE - 1) / PAGE_SIZE);
+	return 0;
+}
+
+/*
+ * Apply opts ("a=1,b=2") to mnt: size= (not on remount) by the core,
+ * every other option by the extension that takes it (memcg=, smemcg=).
+ */
+static int apply_opts(struct machine *m, struct task *t, struct mount *mnt, const char *opts,
 		      bool remount)
 {
-	char *save = NULL, *tok;
+	char *copy = xstrdup(opts ? opts : ""), *save = NULL, *tok;
+	int err = 0;
 
-	memset(o, 0, sizeof(*o));
-	for (tok = strtok_r(opts, ",", &save); tok; tok = strtok_r(NULL, ",", &save)) {
-		if (!strncmp(tok, "size=", 5) && !remount) {
-			const char *end;
-			uint64_t bytes = memparse(tok + 5, &end);
-
-			if (*end || !tok[5])
-				return machine_error(m, -EINVAL, "Bad value for 'size': %s", tok + 5);
-			o->has_size = true;
-			o->size_pages = (long)((bytes + PAGE_SIZE - 1) / PAGE_SIZE);
-		} else if (!strncmp(tok, "memcg=", 6)) {
-			if (o->memcg)
-				return machine_error(m, -EINVAL, "Multiple memcgs specified");
-			o->memcg = tok + 6;
-		} else if (!strncmp(tok, "smemcg=", 7) && !remount) {
-			if (o->smemcg)
-				return machine_error(m, -EINVAL, "Multiple smemcgs specified");
-			o->smemcg = tok + 7;
-		} else {
-			return machine_error(m, -EINVAL, "tmpfs: Unknown parameter '%s'", tok);
-		}
+	for (tok = strtok_r(copy, ",", &save); tok && !err; tok = strtok_r(NULL, ",", &save)) {
+		err = remount ? 1 : size_option(m, mnt, tok);
+		if (err > 0)
+			err = ext_mount_option(m, t, mnt, tok, remount);
+		if (err > 0)
+			err = machine_error(m, -EINVAL, "tmpfs: Unknown parameter '%s'", tok);
 	}
-	return 0;
+	free(copy);
+	return err;
+}
+
+static void mount_free(struct machine *m, struct mount *mnt)
+{
+	if (mnt->ext) {
+		ext_call_mount_release(m, mnt);
+		free(mnt->ext);
+	}
+	free(mnt->dir);
+	free(mnt);
 }
 
 int tmpfs_mount(struct machine *m, struct task *t, const char *dir, const char *opts)
 {
-	struct mount_opts o;
 	struct mount *mnt;
-	char *copy = xstrdup(opts ? opts : "");
-	uint32_t target = OWNER_NONE;
-	int err = parse_opts(m, &o, copy, false);
+	int err;
 
-	if (!err && (dir[0] != '/' || !dir[1]))
-		err = machine_error(m, -EINVAL, "mount point must be an absolute path other than /");
-	if (!err && mount_at(m, dir))
-		err = machine_error(m, -EBUSY, "%s is already a mount point", dir);
-	if (!err && o.memcg)
-		err = remote_memcg_resolve(m, t, o.memcg, &target);
-	if (err) {
-		free(copy);
-		return err;
-	}
+	if (dir[0] != '/' || !dir[1])
+		return machine_error(m, -EINVAL, "mount point must be an absolute path other than /");
+	if (mount_at(m, dir))
+		return machine_error(m, -EBUSY, "%s is already a mount point", dir);
 	mnt = xcalloc(1, sizeof(*mnt));
 	mnt->dir = xstrdup(dir);
 	mnt->dirlen = strlen(dir);
-	mnt->size_default = !o.has_size;
+	mnt->size_default = true;
 	/* tmpfs's default size is half of RAM */
-	mnt->max_pages = o.has_size ? o.size_pages : m->mm->zone.managed / 2;
-	mnt->memcg = target;
-	mnt->memcg_path = o.memcg ? xstrdup(o.memcg) : NULL;
-	if (o.smemcg) {
-		err = smemcg_attach_mount(m, mnt, o.smemcg);
-		if (err) {
-			free(mnt->dir);
-			free(mnt->memcg_path);
-			free(mnt);
-			free(copy);
-			return err;
-		}
+	mnt->max_pages = m->mm->zone.managed / 2;
+	err = apply_opts(m, t, mnt, opts, false);
+	if (err) {
+		mount_free(m, mnt);
+		return err;
 	}
-	remote_memcg_hold(m, target);
 	m->mm->mounts = xrealloc(m->mm->mounts,
 				 (size_t)(m->mm->nr_mounts + 1) * sizeof(*m->mm->mounts));
 	m->mm->mounts[m->mm->nr_mounts++] = mnt;
-	free(copy);
 	return 0;
 }
 
 int tmpfs_remount(struct machine *m, struct task *t, const char *dir, const char *opts)
 {
 	struct mount *mnt = mount_at(m, dir);
-	struct mount_opts o;
-	char *copy = xstrdup(opts ? opts : "");
-	uint32_t target = OWNER_NONE;
-	int err, i;
 
-	if (!mnt) {
-		free(copy);
+	if (!mnt)
 		return machine_error(m, -EINVAL, "%s is not a tmpfs mount point", dir);
-	}
-	err = parse_opts(m, &o, copy, true);
-	if (!err && o.memcg)
-		err = remote_memcg_resolve(m, t, o.memcg, &target);
-	if (err) {
-		free(copy);
-		return err;
-	}
-	if (o.memcg) {
-		remote_memcg_hold(m, target);
-		remote_memcg_release(m, mnt->memcg);
-		mnt->memcg = target;
-		free(mnt->memcg_path);
-		mnt->memcg_path = xstrdup(o.memcg);
-		for (i = 0; i < (int)m->mm->nr_inodes; i++) {
-			struct inode *inode = m->mm->inodes[i];
-
-			if (inode && inode->mnt == mnt && inode->obj)
-				inode->obj->remote_memcg = target;
-		}
-	}
-	free(copy);
-	return 0;
+	return apply_opts(m, t, mnt, opts, true);
 }
 
 int tmpfs_umount(struct machine *m, struct task *t, const char *dir)
@@ -174,14 +138,10 @@ int tmpfs_umount(struct machine *m, struct task *t, const char *dir)
 			return machine_error(m, -EBUSY, "%s is busy: a file on it is mapped", dir);
 	}
 	inodes_drop_mount(m, mnt);
-	remote_memcg_release(m, mnt->memcg);
-	smemcg_detach_mount(m, mnt);
 	for (k = 0; k < m->mm->nr_mounts; k++)
 		if (m->mm->mounts[k] == mnt)
 			m->mm->mounts[k] = m->mm->mounts[--m->mm->nr_mounts];
-	free(mnt->dir);
-	free(mnt->memcg_path);
-	free(mnt);
+	mount_free(m, mnt);
 	return 0;
 }
 
@@ -195,8 +155,8 @@ void mounts_show(struct machine *m, struct strbuf *out)
 		sb_printf(out, "tmpfs %s tmpfs rw,relatime", mnt->dir);
 		if (!mnt->size_default)
 			sb_printf(out, ",size=%lldk", (long long)mnt->max_pages * 4);
-		if (mnt->memcg_path)
-			sb_printf(out, ",memcg=%s", mnt->memcg_path);
+		if (mnt->ext)
+			ext_call_mount_show(m, mnt, out);
 		sb_puts(out, " 0 0\n");
 	}
 }
@@ -205,10 +165,7 @@ void mounts_free(struct machine *m)
 {
 	int i;
 
-	for (i = 0; i < m->mm->nr_mounts; i++) {
-		free(m->mm->mounts[i]->dir);
-		free(m->mm->mounts[i]->memcg_path);
-		free(m->mm->mounts[i]);
-	}
+	for (i = 0; i < m->mm->nr_mounts; i++)
+		mount_free(m, m->mm->mounts[i]);
 	free(m->mm->mounts);
 }

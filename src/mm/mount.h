@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0-only */
 /*
- * tmpfs mounts: size= (default half of RAM), the seed 001 memcg= option and
- * the seed 000 smemcg= option, and their lines in /proc/mounts.
+ * tmpfs mounts: size= (default half of RAM), the options extensions take
+ * (seed 001's memcg=, seed 000's smemcg=), and their lines in /proc/mounts.
  */
 #ifndef SMEMCG_MOUNT_H
 #define SMEMCG_MOUNT_H
@@ -13,7 +13,6 @@
 
 struct machine;
 struct task;
-struct smemcg_obj;
 
 struct mount {
 	char *dir;
@@ -22,9 +21,7 @@ struct mount {
 	bool size_default;
 	long used_pages;	/* pages of its files (shmem_acct_block) */
 	int nr_inodes;
-	uint32_t memcg;		/* seed 001: memcg slot pages are charged to, or OWNER_NONE */
-	char *memcg_path;
-	struct smemcg_obj *smemcg;	/* seed 000 */
+	void **ext;		/* the modules' state (src/ext/hooks.h) */
 };
 
 /* The tmpfs mount a path lives on, or NULL for the disk filesystem. */

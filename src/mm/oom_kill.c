@@ -43,6 +43,7 @@ long oom_badness(struct machine *m, struct task *t, long totalpages)
 
 struct oom_control {
 	struct mem_cgroup *memcg;	/* NULL: global */
+	unsigned gfp;
 	long totalpages;
 	struct task *chosen;
 	long chosen_points;
@@ -217,9 +218,9 @@ static bool out_of_memory(struct machine *m, struct oom_control *oc)
 	if (!oc->chosen) {
 		/*
 		 * "Out of memory and no killable processes...", except for a
-		 * remote charge (seed 001), which just fails quietly.
+		 * remote charge (GFP_REMOTE: seed 001), which fails quietly.
 		 */
-		if (!m->remote_charge)
+		if (!(oc->gfp & GFP_REMOTE))
 			m->oom_no_victim++;
 		return false;
 	}
@@ -243,7 +244,7 @@ bool mem_cgroup_out_of_memory(struct machine *m, struct mem_cgroup *memcg,
 {
 	struct oom_control oc = { 0 };
 
-	(void)gfp;
+	oc.gfp = gfp;
 	if (mem_cgroup_margin(memcg) >= (1L << order))
 		return true;
 	if (m->current && m->current->dying)
@@ -257,7 +258,7 @@ bool out_of_memory_global(struct machine *m, unsigned gfp)
 {
 	struct oom_control oc = { 0 };
 
-	(void)gfp;
+	oc.gfp = gfp;
 	oc.totalpages = m->mm->zone.managed + m->mm->swap.total;
 	return out_of_memory(m, &oc);
 }

@@ -58,7 +58,7 @@ enum page_state {
 #define PF_REFERENCED	0x0040
 #define PF_MLOCKED	0x0080
 #define PF_PINNED	0x0100		/* count in the pin table */
-#define PF_DEFERRED	0x0200		/* seed 002: recharge on next access */
+#define PF_EXT_ACCESS	0x0200		/* an extension wants its next access (ext_page_marked_access) */
 #define PF_YOUNG	0x0400		/* a page table mapping it was accessed */
 #define PF_SWAPCACHE	0x0800		/* resident and still holding its swap slot */
 #define PF_MAP_SHIFT	12		/* 4 bits of mapcount; 15 = in side table */

@@ -10,7 +10,7 @@
 #include "proc.h"
 #include "../machine.h"
 #include "mount.h"
-#include "../ext/recharge.h"
+#include "memcontrol/memcg.h"
 
 unsigned proc_file_mode(const char *path)
 {
@@ -34,7 +34,7 @@ static void zombies_show(struct machine *m, struct strbuf *out)
 		if (memcg_slot_is_free(m, s))
 			continue;
 		memcg = m->memcgs[s];
-		if (memcg->state == MEMCG_OFFLINE && !memcg->smemcg) {
+		if (memcg->state == MEMCG_OFFLINE && !mem_cgroup_is_detached(memcg)) {
 			dying++;
 			if (memcg->refs_swap)
 				swap_held++;

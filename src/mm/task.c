@@ -18,7 +18,6 @@
 #include "../machine.h"
 #include "mm.h"
 #include "mm_state.h"
-#include "../ext/ext.h"
 
 struct task *task_lookup(struct machine *m, int pid)
 {

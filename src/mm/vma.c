@@ -29,9 +29,6 @@
 #include "mm_state.h"
 #include "page_alloc.h"
 #include "memcontrol/page_memcg.h"
-#include "remote.h"
-#include "../ext/ext.h"
-#include "../ext/smemcg.h"
 #include "swap.h"
 #include "task.h"
 
@@ -440,7 +437,6 @@ static int obj_page_get(struct machine *m, struct task *t, struct vm_area *v,
 	pgh_t h = memobj_lookup(m, obj, idx);
 	enum page_state st = h == PAGE_NIL ? PS_NONE : page_state(&m->pages, h);
 	struct inode *inode = v->inode;
-	bool remote;
 	int err;
 
 	if (inode && idx >= (inode->size + PAGE_SIZE - 1) / PAGE_SIZE)
@@ -457,7 +453,7 @@ static int obj_page_get(struct machine *m, struct task *t, struct vm_area *v,
 	if (obj->type == OBJ_DMABUF)
 		return FAULT_SIGBUS;	/* dma_buf pages always exist */
 	if (st == PS_SWAPPED) {
-		err = swap_in_page(m, obj, h, pagecache_memcg(m, t, obj, &remote), false);
+		err = swap_in_page(m, obj, h, pagecache_memcg(m, t, obj), false);
 		if (err)
 			return err;
 		count_mm_event(m, v->mm, MEMCG_PGMAJFAULT);
@@ -510,20 +506,11 @@ static int map_obj_page(struct machine *m, struct vm_area *v, uint64_t i, pgh_t 
 
 	if (test_mapped(v, i))
 		return 0;
-	/*
-	 * seed 000: mapping a page of an smemcg makes the mapper's memcg
-	 * borrow it. The mapping remembers that memcg, so that borrows, like
-	 * charges, stay where they were made when the task moves.
-	 */
+	/* a page an extension tracks the mappers of (seed 000's borrowing) */
 	owner = page_memcg(m, h);
-	if (owner && owner->smemcg) {
-		int err;
+	if (owner && (owner->ext_flags & MEMCG_EXT_BORROW)) {
+		int err = ext_page_borrow(m, v, mm_memcg(m, v->mm), h, +1);
 
-		if (!v->borrower) {
-			v->borrower = mm_memcg(m, v->mm);
-			v->borrower->refs_other++;
-		}
-		err = smemcg_page_map(m, h, v->borrower, +1);
 		if (err)
 			return err;
 	}
@@ -544,8 +531,8 @@ static void unmap_obj_page(struct machine *m, struct vm_area *v, uint64_t i, pgh
 	if (!test_mapped(v, i))
 		return;
 	owner = page_memcg(m, h);
-	if (owner && owner->smemcg && v->borrower)
-		smemcg_page_map(m, h, v->borrower, -1);
+	if (owner && (owner->ext_flags & MEMCG_EXT_BORROW))
+		ext_page_borrow(m, v, NULL, h, -1);
 	set_mapped(v, i, false);
 	v->mm->rss[rss_type(v->obj)]--;
 	page_mapcount_dec(m, v->obj, h);
@@ -562,16 +549,16 @@ static int fault_shared(struct machine *m, struct task *t, struct vm_area *v,
 		young(m, h);
 		if (write && v->obj->type == OBJ_FILE)
 			filemap_dirty_page(m, v->inode, h);
-		return page_remote_access(m, v->obj, h, mm_memcg(m, v->mm)) ? -ENOMEM : 0;
+		return page_cache_access(m, v->obj, h, mm_memcg(m, v->mm)) ? -ENOMEM : 0;
 	}
 	err = obj_page_get(m, t, v, v->pgoff + i, &h);
 	if (err)
 		return err;
 	*faulted = true;
-	if (page_remote_access(m, v->obj, h, mm_memcg(m, v->mm)))
+	if (page_cache_access(m, v->obj, h, mm_memcg(m, v->mm)))
 		return -ENOMEM;
 	if (map_obj_page(m, v, i, h))
-		return FAULT_SIGBUS;	/* a borrow the smemcg rules refuse */
+		return FAULT_SIGBUS;	/* an extension refused the mapping (ext_page_borrow) */
 	young(m, h);
 	if (write && v->obj->type == OBJ_FILE)
 		filemap_dirty_page(m, v->inode, h);
@@ -650,7 +637,7 @@ int vma_touch(struct machine *m, struct task *t, struct vm_area *v, uint64_t off
 			return 0;
 		}
 		if (err == -ENOSPC) {
-			/* seed 001: a remote charge failing on a fault is SIGBUS */
+			/* a full tmpfs, or a remote charge that failed (seed 001): SIGBUS */
 			task_kill(m, t, SIGBUS_NR);
 			return 0;
 		}
@@ -999,13 +986,11 @@ int vma_munmap(struct machine *m, struct vm_area *v)
 		list_del(&v->obj_node);
 	}
 	pt_free_all(m, v);
-	if (v->borrower)
-		memcg_put_ref(m, v->borrower, &v->borrower->refs_other, 1);
+	if (v->ext)
+		ext_call_vma_free(m, v);
 	list_del(&v->node);
 	if (v->inode)
 		inode_put(m, v->inode);
-	else if (v->obj)
-		dmabuf_unmapped(m, v->obj);
 	free(v->mapped);
 	free(v->pt_objcg);
 	free(v->ext);
@@ -1052,8 +1037,8 @@ void vma_dup(struct machine *m, struct vm_area *v, struct mm_struct *cmm)
 		inode_get(c->inode);
 	if (v->obj) {
 		vma_attach_obj(c, v->obj, v->pgoff);
-		if (!c->inode)
-			dmabuf_mapped(m, v->obj);
+		if (v->ext)
+			ext_call_vma_dup(m, v, c);
 	}
 	if (v->anon) {
 		struct memobj *base = v->anon, *l;

@@ -42,7 +42,6 @@ struct vm_area {
 	uint64_t pgoff;			/* in pages */
 	uint64_t *mapped;		/* bitmap: obj pages this vma maps */
 	uint32_t *pt_objcg;		/* per 512 pages: objcg id + 1 of its PTE page */
-	struct mem_cgroup *borrower;	/* seed 000: who borrows the smemcg pages it maps */
 	void **ext;			/* the modules' state (src/ext/hooks.h) */
 	uint64_t ra_mark, ra_end;	/* file read-around: async marker, window end */
 	uint64_t nr_blocks;

@@ -24,7 +24,6 @@
 #include "memcontrol/page_memcg.h"
 #include "swap.h"
 #include "vma.h"
-#include "../ext/smemcg.h"
 
 #define DEACTIVATE_ANON 1
 #define DEACTIVATE_FILE 2
@@ -480,8 +479,8 @@ static void shrink_node_memcgs(struct machine *m, struct scan_control *sc)
 		memcg_put_ref(m, held, &held->refs_other, 1);
 }
 
-/* seed 000: the pages a memcg borrows from smemcgs can be reclaimed for it */
-static void shrink_seen_smemcg(struct machine *m, struct mem_cgroup *s, void *arg)
+/* Memory a memcg sees outside its subtree (ext_reclaim_more) is reclaimed for it too. */
+static void shrink_seen_memcg(struct machine *m, struct mem_cgroup *s, void *arg)
 {
 	shrink_lruvec(m, s, arg);
 }
@@ -495,8 +494,8 @@ retry:
 		sc->nr_scanned = 0;
 		prepare_scan_count(m, sc);
 		shrink_node_memcgs(m, sc);
-		if (sc->cgroup_reclaim)
-			smemcg_for_each_seen(m, sc->target, shrink_seen_smemcg, sc);
+		if (sc->cgroup_reclaim && unlikely(m->ext_keys.reclaim_more))
+			ext_reclaim_more(m, sc->target, shrink_seen_memcg, sc);
 		if (sc->nr_reclaimed >= sc->nr_to_reclaim)
 			break;
 	} while (--sc->priority >= 0);

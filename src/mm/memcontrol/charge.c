@@ -12,7 +12,6 @@
 #include "../task.h"
 #include "../vmscan.h"
 #include "objcg.h"
-#include "../../ext/smemcg.h"
 
 long mem_cgroup_margin(const struct mem_cgroup *memcg)
 {
@@ -125,8 +124,8 @@ void memcg_uncharge(struct machine *m, struct mem_cgroup *memcg, long nr_pages)
 	if (mem_cgroup_is_root(memcg))
 		return;
 	uncharge_counters(m, memcg, nr_pages);
-	if (unlikely(memcg->smemcg))
-		smemcg_charged(m, memcg->smemcg, -nr_pages);
+	if (unlikely(memcg->ext_flags & MEMCG_EXT_CHARGE))
+		ext_memcg_charged(m, memcg, -nr_pages);
 }
 
 void memcg_uncharge_to_stock_slow(struct machine *m, struct mem_cgroup *memcg,
@@ -277,12 +276,12 @@ int try_charge_slow(struct machine *m, struct mem_cgroup *memcg, unsigned gfp,
 
 	if (mem_cgroup_is_root(memcg))
 		return 0;
-	if (likely(!memcg->smemcg))
+	if (likely(!(memcg->ext_flags & MEMCG_EXT_CHARGE)))
 		return try_charge_memcg(m, memcg, gfp, nr_pages);
-	/* an smemcg's pages are charged exactly, and seen by its memcgs */
+	/* an extension sees these charges: exact, then reported */
 	err = try_charge_memcg(m, memcg, gfp | GFP_NOBATCH, nr_pages);
-	if (!err && smemcg_charged(m, memcg->smemcg, nr_pages)) {
-		/* the attached memcgs never saw it: undo the smemcg's own charge only */
+	if (!err && ext_memcg_charged(m, memcg, nr_pages)) {
+		/* the extension refused: undo this memcg's own charge only */
 		uncharge_counters(m, memcg, nr_pages);
 		err = -ENOMEM;
 	}

@@ -23,7 +23,7 @@ struct task;
 #define GFP_NOFAIL		0x0008
 #define GFP_HIGH		0x0010
 #define GFP_NOSWAP		0x0020	/* reclaim without swap */
-#define GFP_REMOTE		0x0040	/* seed 001: charge to a remote memcg */
+#define GFP_REMOTE		0x0040	/* to a memcg the task is not in: no OOM victim is no error */
 #define GFP_NOBATCH		0x0080	/* charge exactly: no stock */
 
 static inline bool gfpflags_allow_blocking(unsigned gfp)
@@ -55,7 +55,7 @@ static inline int try_charge(struct machine *m, struct mem_cgroup *memcg,
 
 	if (stock->cached == memcg && stock->nr_pages >= nr_pages &&
 	    nr_pages <= MEMCG_CHARGE_BATCH && m->policy.stock &&
-	    !(gfp & GFP_NOBATCH) && !memcg->smemcg && !mem_cgroup_is_root(memcg)) {
+	    !(gfp & GFP_NOBATCH) && !memcg->ext_flags && !mem_cgroup_is_root(memcg)) {
 		stock->nr_pages -= nr_pages;
 		return 0;
 	}

@@ -235,6 +235,18 @@ void memcg_stat_subtree(const struct mem_cgroup *memcg,
 			out[i] += pos->stat[i];
 }
 
+long zombie_bytes_per_memcg(const struct machine *m)
+{
+	/*
+	 * struct mem_cgroup (~4 KiB), per-node state (~1.1 KiB each) and the
+	 * per-CPU statistics: CPUs x (1280 + 752 x nodes) bytes on 6.1 x86_64
+	 * (reference/MEMCG_FACTS.md section 9).
+	 */
+	long nodes = m->cfg.nodes ? m->cfg.nodes : 1;
+
+	return 4096 + 1152 * nodes + (long)m->nr_cpus * (1280 + 752 * nodes);
+}
+
 struct mem_cgroup *memcg_css_alloc_detached(struct machine *m, int *err)
 {
 	struct mem_cgroup *memcg = xcalloc(1, sizeof(*memcg));

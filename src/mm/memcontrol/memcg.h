@@ -24,7 +24,6 @@
 struct machine;
 struct task;
 struct obj_cgroup;
-struct smemcg_obj;
 
 #define MEM_CGROUP_ID_MAX 65535
 #define MEMCG_CHARGE_BATCH 64
@@ -71,13 +70,13 @@ struct mem_cgroup {
 	uint8_t state;		/* enum memcg_state */
 	bool oom_group;
 	bool is_root;
-	struct smemcg_obj *smemcg;	/* seed 000: the accounting of a shared memory cgroup */
+	uint8_t ext_flags;	/* MEMCG_EXT_*: work routed to extensions (src/ext/hooks.h) */
 
 	/* What keeps an offline memcg from being released. */
 	long refs_pages;	/* charged folios (one css ref each) */
 	long refs_swap;		/* swap entries recording this memcg's id */
 	long refs_stock;	/* CPUs whose stock caches this memcg */
-	long refs_other;	/* vm_accounts, borrowed smemcg pages, ... */
+	long refs_other;	/* what else holds it: mounts, mms, extensions (vm_accounts, ...) */
 
 	/*
 	 * Net pages charged to memory with this memcg as the first level;
@@ -108,6 +107,12 @@ struct mem_cgroup {
 static inline bool mem_cgroup_is_root(const struct mem_cgroup *memcg)
 {
 	return memcg->is_root;
+}
+
+/* A memcg outside the cgroup tree (memcg_css_alloc_detached). */
+static inline bool mem_cgroup_is_detached(const struct mem_cgroup *memcg)
+{
+	return !memcg->parent && !memcg->is_root;
 }
 
 static inline bool mem_cgroup_online(const struct mem_cgroup *memcg)
@@ -157,6 +162,9 @@ bool mem_cgroup_is_descendant(const struct mem_cgroup *memcg,
  */
 struct mem_cgroup *memcg_iter_next(struct mem_cgroup *root,
 				   struct mem_cgroup *pos);
+
+/* The modelled memory a dying memcg costs (struct, per node, per CPU). */
+long zombie_bytes_per_memcg(const struct machine *m);
 
 /* Events (memcg_memory_event) */
 void memcg_memory_event(struct machine *m, struct mem_cgroup *memcg,

@@ -19,7 +19,6 @@
 #include "../mm_state.h"
 #include "../page_alloc.h"
 #include "../swap.h"
-#include "../../ext/ext.h"
 
 struct mem_cgroup *page_memcg(const struct machine *m, pgh_t h)
 {
