@@ -465,7 +465,7 @@ int smemcg_dmabuf(int *buf, smemcg_machine *sm, int pid, uint64_t size,
 
 static int import(struct machine *m, struct task *t, int buf, int *map)
 {
-	struct vm_area *v;
+	struct vm_area *v = NULL;
 	int err = ext_dmabuf_import(m, t, buf, &v);
 
 	if (!err)

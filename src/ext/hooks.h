@@ -21,6 +21,7 @@
 #ifndef SMEMCG_EXT_HOOKS_H
 #define SMEMCG_EXT_HOOKS_H
 
+#include <errno.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
