@@ -33,7 +33,7 @@
 
 /* Internal: the borrow table's size is not part of the public API. */
 #include "machine.h"
-#include "ext/smemcg.h"
+#include "ext/shmcg.h"
 
 #define PAGE 4096ull
 
@@ -137,7 +137,7 @@ static void share_run(struct share_run *r, bool with_smemcg)
 	STEP(S_SHARE_FIRST, smemcg_touch(m, a, ma, 0, UINT64_MAX, false));
 	STEP(S_SHARE_SAME, smemcg_touch(m, a2, ma2, 0, UINT64_MAX, false));
 	STEP(S_SHARE_OTHER, smemcg_touch(m, b, mb, 0, UINT64_MAX, false));
-	r->table_bytes = smemcg_metadata_bytes(to_machine(m));
+	r->table_bytes = shmcg_metadata_bytes(to_machine(m));
 	/* c1, c2 and their parent /pod each borrow every page once */
 	r->pairs = 3 * opt_pages;
 	STEP(S_UNSHARE_OTHER, smemcg_munmap(m, b, mb));

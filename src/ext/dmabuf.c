@@ -19,13 +19,13 @@
 #include "../mm/memcontrol/page_memcg.h"
 #include "../mm/task.h"
 #include "../mm/vma.h"
-#include "smemcg.h"
+#include "shmcg.h"
 
 struct dmabuf {
 	int id;
 	struct memobj *obj;
 	long npages;
-	struct smemcg_obj *smemcg;
+	struct shmcg *smemcg;
 	int refs;		/* the creator's handle + mappings */
 	int creator;		/* pid holding the handle, 0 once dropped */
 };
@@ -68,7 +68,7 @@ static void dmabuf_release(struct machine *m, struct dmabuf *b)
 	memobj_for_each(m, b->obj, 0, UINT64_MAX, free_page_cb, NULL);
 	memobj_free(m, b->obj);
 	if (b->smemcg)
-		smemcg_put(m, b->smemcg);
+		shmcg_put(m, b->smemcg);
 	for (i = 0; i < ds(m)->n; i++)
 		if (ds(m)->v[i] == b)
 			ds(m)->v[i] = ds(m)->v[--ds(m)->n];
@@ -93,18 +93,18 @@ int ext_dmabuf_create(struct machine *m, struct task *t, uint64_t size,
 		return machine_error(m, -EINVAL, "a dma_buf is 1 byte .. 1 TiB");
 	b = xcalloc(1, sizeof(*b));
 	if (smemcg_name) {
-		err = smemcg_get(m, smemcg_name, false, UINT64_MAX, &b->smemcg);
+		err = shmcg_get(m, smemcg_name, false, UINT64_MAX, &b->smemcg);
 		if (err) {
 			free(b);
 			return err;
 		}
-		memcg = smemcg_memcg(b->smemcg);
+		memcg = shmcg_memcg(b->smemcg);
 	} else {
 		memcg = task_memcg(t);
 	}
 	b->obj = memobj_new(m, OBJ_DMABUF);
 	if (b->smemcg)
-		smemcg_set_obj(b->obj, b->smemcg);
+		shmcg_set_obj(b->obj, b->smemcg);
 	b->npages = npages;
 	for (i = 0; i < npages; i++) {
 		pgh_t h;

@@ -8,7 +8,7 @@
 EXT_MODULE(kmem_limit)
 EXT_MODULE(mm_memcg)
 EXT_MODULE(move_charge)
-EXT_MODULE(smemcg)
+EXT_MODULE(shmcg)
 EXT_MODULE(pins_cgroup)
 EXT_MODULE(dmabuf)
 EXT_MODULE(remote)

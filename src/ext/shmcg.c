@@ -7,7 +7,7 @@
  * mappings: a hash table of (page, memcg) -> count. Its entries are the
  * per-page metadata seed 000 doubts is affordable; bench/ measures it.
  */
-#include "smemcg.h"
+#include "shmcg.h"
 
 #include <errno.h>
 #include <stdlib.h>
@@ -28,7 +28,7 @@
 #define SMEMCG_MAX_NAME 64
 
 /* What a memcg has to do with an smemcg. */
-struct smemcg_link {
+struct shmcg_link {
 	uint32_t memcg;		/* memcg slot */
 	long borrow;		/* distinct pages mapped from its subtree */
 	long seen;		/* attached here or below: >0 means it sees S */
@@ -36,12 +36,12 @@ struct smemcg_link {
 	long borrow_max;	/* pages, PAGE_COUNTER_MAX when unlimited */
 };
 
-struct smemcg_obj {
+struct shmcg {
 	char *name;
 	struct mem_cgroup *memcg;	/* its pages' accounting */
 	int refs;			/* explicit creation, mounts, dma_bufs */
 	bool explicit_ref;
-	struct smemcg_link *links;
+	struct shmcg_link *links;
 	int nlinks, caplinks;
 };
 
@@ -52,34 +52,34 @@ struct pm_table {
 	uint64_t cap, used;
 };
 
-struct smemcg_state {
+struct shmcg_state {
 	bool full;		/* policy smemcg=full, else borrow */
-	struct smemcg_obj **v;
+	struct shmcg **v;
 	int n;
 	struct pm_table pm;
 };
 
-static const struct ext_policy smemcg_policies[] = {
+static const struct ext_policy shmcg_policies[] = {
 	{ "smemcg", "borrow" }, { "smemcg", "full" }, { NULL, NULL },
 };
 
-static struct smemcg_state *st(struct machine *m)
+static struct shmcg_state *st(struct machine *m)
 {
-	return m->ext[EXT_smemcg];
+	return m->ext[EXT_shmcg];
 }
 
-static void smemcg_init(struct machine *m)
+static void shmcg_init(struct machine *m)
 {
-	m->ext[EXT_smemcg] = xcalloc(1, sizeof(struct smemcg_state));
+	m->ext[EXT_shmcg] = xcalloc(1, sizeof(struct shmcg_state));
 }
 
-static void smemcg_policy(struct machine *m, const char *key, const char *value)
+static void shmcg_policy(struct machine *m, const char *key, const char *value)
 {
 	(void)key;
 	st(m)->full = !strcmp(value, "full");
 }
 
-struct mem_cgroup *smemcg_memcg(struct smemcg_obj *s)
+struct mem_cgroup *shmcg_memcg(struct shmcg *s)
 {
 	return s->memcg;
 }
@@ -184,7 +184,7 @@ static uint64_t pm_key(pgh_t h, uint32_t slot)
 
 /* ---- objects ---- */
 
-struct smemcg_obj *smemcg_find(struct machine *m, const char *name)
+struct shmcg *shmcg_find(struct machine *m, const char *name)
 {
 	int i;
 
@@ -210,10 +210,10 @@ static bool valid_name(const char *name)
 	return true;
 }
 
-int smemcg_get(struct machine *m, const char *name, bool create_explicit,
-	       uint64_t max_bytes, struct smemcg_obj **out)
+int shmcg_get(struct machine *m, const char *name, bool create_explicit,
+	       uint64_t max_bytes, struct shmcg **out)
 {
-	struct smemcg_obj *s = smemcg_find(m, name);
+	struct shmcg *s = shmcg_find(m, name);
 	int err = 0;
 
 	if (!valid_name(name))
@@ -233,7 +233,7 @@ int smemcg_get(struct machine *m, const char *name, bool create_explicit,
 			free(s);
 			return err;
 		}
-		ext_data_set(&s->memcg->ext, EXT_smemcg, s);
+		ext_data_set(&s->memcg->ext, EXT_shmcg, s);
 		s->memcg->ext_flags = MEMCG_EXT_CHARGE | MEMCG_EXT_BORROW;
 		m->ext_keys.reclaim_more = true;
 		st(m)->v = xrealloc(st(m)->v, (size_t)(st(m)->n + 1) * sizeof(*st(m)->v));
@@ -249,15 +249,15 @@ int smemcg_get(struct machine *m, const char *name, bool create_explicit,
 	return 0;
 }
 
-static void link_remove_seen(struct machine *m, struct smemcg_obj *s, struct mem_cgroup *x);
+static void link_remove_seen(struct machine *m, struct shmcg *s, struct mem_cgroup *x);
 
-static void smemcg_free(struct machine *m, struct smemcg_obj *s)
+static void shmcg_free(struct machine *m, struct shmcg *s)
 {
 	int i;
 
 	/* detach from every memcg that still sees it */
 	for (i = 0; i < s->nlinks; i++) {
-		struct smemcg_link *l = &s->links[i];
+		struct shmcg_link *l = &s->links[i];
 
 		if (l->attached) {
 			l->attached = false;
@@ -273,27 +273,27 @@ static void smemcg_free(struct machine *m, struct smemcg_obj *s)
 	free(s);
 }
 
-void smemcg_hold(struct smemcg_obj *s)
+void shmcg_hold(struct shmcg *s)
 {
 	s->refs++;
 }
 
-void smemcg_put(struct machine *m, struct smemcg_obj *s)
+void shmcg_put(struct machine *m, struct shmcg *s)
 {
 	if (--s->refs == 0)
-		smemcg_free(m, s);
+		shmcg_free(m, s);
 }
 
 int ext_smemcg_create(struct machine *m, const char *name, uint64_t max_bytes)
 {
-	struct smemcg_obj *s;
+	struct shmcg *s;
 
-	return smemcg_get(m, name, true, max_bytes, &s);
+	return shmcg_get(m, name, true, max_bytes, &s);
 }
 
 int ext_smemcg_destroy(struct machine *m, const char *name)
 {
-	struct smemcg_obj *s = smemcg_find(m, name);
+	struct shmcg *s = shmcg_find(m, name);
 
 	if (!s)
 		return machine_error(m, -ENOENT, "no smemcg named %s", name);
@@ -301,28 +301,28 @@ int ext_smemcg_destroy(struct machine *m, const char *name)
 		return machine_error(m, -EBUSY,
 				     "smemcg %s lives as long as its mount or dma_buf", name);
 	s->explicit_ref = false;
-	smemcg_put(m, s);
+	shmcg_put(m, s);
 	return 0;
 }
 
-static void smemcg_free_all(struct machine *m)
+static void shmcg_free_all(struct machine *m)
 {
-	struct smemcg_state *ss = st(m);
+	struct shmcg_state *ss = st(m);
 
 	if (!ss)
 		return;
 	while (ss->n)
-		smemcg_free(m, ss->v[0]);
+		shmcg_free(m, ss->v[0]);
 	free(ss->v);
 	free(ss->pm.key);
 	free(ss->pm.val);
 	free(ss);
-	m->ext[EXT_smemcg] = NULL;
+	m->ext[EXT_shmcg] = NULL;
 }
 
 /* ---- links: borrow counters and who sees what ---- */
 
-static struct smemcg_link *link_of(struct smemcg_obj *s, struct mem_cgroup *x,
+static struct shmcg_link *link_of(struct shmcg *s, struct mem_cgroup *x,
 				   bool create)
 {
 	int i;
@@ -343,12 +343,12 @@ static struct smemcg_link *link_of(struct smemcg_obj *s, struct mem_cgroup *x,
 }
 
 /* Drop links that no longer carry anything. */
-static void link_gc(struct smemcg_obj *s)
+static void link_gc(struct shmcg *s)
 {
 	int i;
 
 	for (i = 0; i < s->nlinks;) {
-		struct smemcg_link *l = &s->links[i];
+		struct shmcg_link *l = &s->links[i];
 
 		if (!l->borrow && !l->seen && !l->attached)
 			*l = s->links[--s->nlinks];
@@ -357,35 +357,35 @@ static void link_gc(struct smemcg_obj *s)
 	}
 }
 
-long smemcg_borrow(struct smemcg_obj *s, struct mem_cgroup *x)
+long shmcg_borrow(struct shmcg *s, struct mem_cgroup *x)
 {
-	struct smemcg_link *l = link_of(s, x, false);
+	struct shmcg_link *l = link_of(s, x, false);
 
 	return l ? l->borrow : 0;
 }
 
 /* How many pages of S memcg x sees under the current policy. */
-static long seen_pages(struct machine *m, struct smemcg_obj *s, struct smemcg_link *l)
+static long seen_pages(struct machine *m, struct shmcg *s, struct shmcg_link *l)
 {
 	if (st(m)->full)
 		return page_counter_read(&s->memcg->memory);
 	return l->borrow;
 }
 
-static void link_add_seen(struct machine *m, struct smemcg_obj *s, struct mem_cgroup *x)
+static void link_add_seen(struct machine *m, struct shmcg *s, struct mem_cgroup *x)
 {
 	for (; x && !mem_cgroup_is_root(x); x = x->parent) {
-		struct smemcg_link *l = link_of(s, x, true);
+		struct shmcg_link *l = link_of(s, x, true);
 
 		if (l->seen++ == 0)
 			page_counter_add_extra(&x->memory, seen_pages(m, s, l));
 	}
 }
 
-static void link_remove_seen(struct machine *m, struct smemcg_obj *s, struct mem_cgroup *x)
+static void link_remove_seen(struct machine *m, struct shmcg *s, struct mem_cgroup *x)
 {
 	for (; x && !mem_cgroup_is_root(x); x = x->parent) {
-		struct smemcg_link *l = link_of(s, x, false);
+		struct shmcg_link *l = link_of(s, x, false);
 
 		if (l && --l->seen == 0)
 			page_counter_add_extra(&x->memory, -seen_pages(m, s, l));
@@ -393,9 +393,9 @@ static void link_remove_seen(struct machine *m, struct smemcg_obj *s, struct mem
 	link_gc(s);
 }
 
-static int attach(struct machine *m, struct mem_cgroup *x, struct smemcg_obj *s)
+static int attach(struct machine *m, struct mem_cgroup *x, struct shmcg *s)
 {
-	struct smemcg_link *l = link_of(s, x, true);
+	struct shmcg_link *l = link_of(s, x, true);
 
 	if (l->attached)
 		return 0;
@@ -404,9 +404,9 @@ static int attach(struct machine *m, struct mem_cgroup *x, struct smemcg_obj *s)
 	return 0;
 }
 
-static void detach(struct machine *m, struct mem_cgroup *x, struct smemcg_obj *s)
+static void detach(struct machine *m, struct mem_cgroup *x, struct shmcg *s)
 {
-	struct smemcg_link *l = link_of(s, x, false);
+	struct shmcg_link *l = link_of(s, x, false);
 
 	if (!l || !l->attached)
 		return;
@@ -414,7 +414,7 @@ static void detach(struct machine *m, struct mem_cgroup *x, struct smemcg_obj *s
 	link_remove_seen(m, s, x);
 }
 
-static void smemcg_memcg_offline(struct machine *m, struct mem_cgroup *memcg)
+static void shmcg_memcg_offline(struct machine *m, struct mem_cgroup *memcg)
 {
 	int i;
 
@@ -444,10 +444,10 @@ static int room_for(struct machine *m, struct mem_cgroup *over, long n)
 	return 0;
 }
 
-int smemcg_page_map(struct machine *m, pgh_t h, struct mem_cgroup *x0, int delta)
+int shmcg_page_map(struct machine *m, pgh_t h, struct mem_cgroup *x0, int delta)
 {
 	struct mem_cgroup *owner = memcg_of_slot(m, *page_owner(&m->pages, h));
-	struct smemcg_obj *s = ext_data(owner->ext, EXT_smemcg);
+	struct shmcg *s = ext_data(owner->ext, EXT_shmcg);
 	struct pm_table *t = &st(m)->pm;
 	struct mem_cgroup *x;
 
@@ -456,7 +456,7 @@ int smemcg_page_map(struct machine *m, pgh_t h, struct mem_cgroup *x0, int delta
 	if (delta > 0) {
 		/* check every level this page would be new to */
 		for (x = x0; x && !mem_cgroup_is_root(x); x = x->parent) {
-			struct smemcg_link *l;
+			struct shmcg_link *l;
 
 			if (pm_get(t, pm_key(h, x->slot)))
 				continue;
@@ -477,7 +477,7 @@ int smemcg_page_map(struct machine *m, pgh_t h, struct mem_cgroup *x0, int delta
 	for (x = x0; x && !mem_cgroup_is_root(x); x = x->parent) {
 		uint64_t k = pm_key(h, x->slot);
 		uint32_t c = pm_get(t, k);
-		struct smemcg_link *l;
+		struct shmcg_link *l;
 
 		if (delta < 0 && !c)
 			continue;
@@ -494,7 +494,7 @@ int smemcg_page_map(struct machine *m, pgh_t h, struct mem_cgroup *x0, int delta
 	return 0;
 }
 
-int smemcg_charged(struct machine *m, struct smemcg_obj *s, long nr)
+int shmcg_charged(struct machine *m, struct shmcg *s, long nr)
 {
 	int i;
 
@@ -512,7 +512,7 @@ int smemcg_charged(struct machine *m, struct smemcg_obj *s, long nr)
 	return 0;
 }
 
-void smemcg_for_each_seen(struct machine *m, struct mem_cgroup *x,
+void shmcg_for_each_seen(struct machine *m, struct mem_cgroup *x,
 			  void (*fn)(struct machine *, struct mem_cgroup *, void *),
 			  void *arg)
 {
@@ -521,7 +521,7 @@ void smemcg_for_each_seen(struct machine *m, struct mem_cgroup *x,
 	if (!st(m) || !st(m)->n || !x->memory.extra)
 		return;
 	for (i = 0; i < st(m)->n; i++) {
-		struct smemcg_obj *s = st(m)->v[i];
+		struct shmcg *s = st(m)->v[i];
 
 		for (j = 0; j < s->nlinks; j++)
 			if (s->links[j].memcg == x->slot && s->links[j].seen) {
@@ -533,64 +533,64 @@ void smemcg_for_each_seen(struct machine *m, struct mem_cgroup *x,
 
 /* ---- mounts ---- */
 
-static int smemcg_mount_option(struct machine *m, struct task *t, struct mount *mnt,
+static int shmcg_mount_option(struct machine *m, struct task *t, struct mount *mnt,
 			       const char *opt, bool remount)
 {
-	struct smemcg_obj *s;
+	struct shmcg *s;
 	int err;
 
 	(void)t;
 	if (strncmp(opt, "smemcg=", 7) || remount)
 		return 1;
-	if (ext_data(mnt->ext, EXT_smemcg))
+	if (ext_data(mnt->ext, EXT_shmcg))
 		return machine_error(m, -EINVAL, "Multiple smemcgs specified");
-	err = smemcg_get(m, opt + 7, false, UINT64_MAX, &s);
+	err = shmcg_get(m, opt + 7, false, UINT64_MAX, &s);
 	if (err)
 		return err;
-	ext_data_set(&mnt->ext, EXT_smemcg, s);
+	ext_data_set(&mnt->ext, EXT_shmcg, s);
 	return 0;
 }
 
-static void smemcg_mount_release(struct machine *m, struct mount *mnt)
+static void shmcg_mount_release(struct machine *m, struct mount *mnt)
 {
-	struct smemcg_obj *s = ext_data(mnt->ext, EXT_smemcg);
+	struct shmcg *s = ext_data(mnt->ext, EXT_shmcg);
 
 	if (s)
-		smemcg_put(m, s);
+		shmcg_put(m, s);
 	if (mnt->ext)
-		mnt->ext[EXT_smemcg] = NULL;
+		mnt->ext[EXT_shmcg] = NULL;
 }
 
 /* ---- objects charged to an smemcg (files of its mount, dma_bufs) ---- */
 
-struct smemcg_memobj {
-	struct smemcg_obj *s;
+struct shmcg_memobj {
+	struct shmcg *s;
 	bool holds;	/* an orphan keeps its smemcg (and the memcg its pages are
 			   charged to) until its last pinned page goes */
 };
 
-void smemcg_set_obj(struct memobj *obj, struct smemcg_obj *s)
+void shmcg_set_obj(struct memobj *obj, struct shmcg *s)
 {
-	struct smemcg_memobj *so = xcalloc(1, sizeof(*so));
+	struct shmcg_memobj *so = xcalloc(1, sizeof(*so));
 
 	so->s = s;
-	ext_data_set(&obj->ext, EXT_smemcg, so);
+	ext_data_set(&obj->ext, EXT_shmcg, so);
 }
 
-static void smemcg_inode_init(struct machine *m, struct mount *mnt, struct inode *inode)
+static void shmcg_inode_init(struct machine *m, struct mount *mnt, struct inode *inode)
 {
-	struct smemcg_obj *s = mnt ? ext_data(mnt->ext, EXT_smemcg) : NULL;
+	struct shmcg *s = mnt ? ext_data(mnt->ext, EXT_shmcg) : NULL;
 
 	(void)m;
 	if (s)
-		smemcg_set_obj(inode->obj, s);
+		shmcg_set_obj(inode->obj, s);
 }
 
 /* seed 000: a page of the object is charged once, to the smemcg */
-static bool smemcg_page_cache_target(struct machine *m, struct task *t, struct memobj *obj,
+static bool shmcg_page_cache_target(struct machine *m, struct task *t, struct memobj *obj,
 				     struct page_cache_target *tgt)
 {
-	struct smemcg_memobj *so = ext_data(obj->ext, EXT_smemcg);
+	struct shmcg_memobj *so = ext_data(obj->ext, EXT_shmcg);
 
 	(void)m;
 	(void)t;
@@ -603,25 +603,25 @@ static bool smemcg_page_cache_target(struct machine *m, struct task *t, struct m
 	return true;
 }
 
-static void smemcg_memobj_orphaned(struct machine *m, struct memobj *obj)
+static void shmcg_memobj_orphaned(struct machine *m, struct memobj *obj)
 {
-	struct smemcg_memobj *so = ext_data(obj->ext, EXT_smemcg);
+	struct shmcg_memobj *so = ext_data(obj->ext, EXT_shmcg);
 
 	(void)m;
 	if (so && !so->holds) {
-		smemcg_hold(so->s);
+		shmcg_hold(so->s);
 		so->holds = true;
 	}
 }
 
-static void smemcg_memobj_free(struct machine *m, struct memobj *obj)
+static void shmcg_memobj_free(struct machine *m, struct memobj *obj)
 {
-	struct smemcg_memobj *so = ext_data(obj->ext, EXT_smemcg);
+	struct shmcg_memobj *so = ext_data(obj->ext, EXT_shmcg);
 
 	if (!so)
 		return;
 	if (so->holds)
-		smemcg_put(m, so->s);
+		shmcg_put(m, so->s);
 	free(so);
 }
 
@@ -629,7 +629,7 @@ static void smemcg_memobj_free(struct machine *m, struct memobj *obj)
 
 int ext_memcg_charged(struct machine *m, struct mem_cgroup *memcg, long nr)
 {
-	return smemcg_charged(m, ext_data(memcg->ext, EXT_smemcg), nr);
+	return shmcg_charged(m, ext_data(memcg->ext, EXT_shmcg), nr);
 }
 
 /*
@@ -641,23 +641,23 @@ int ext_page_borrow(struct machine *m, struct vm_area *v, struct mem_cgroup *mem
 		    int delta)
 {
 	if (v) {
-		struct mem_cgroup *borrower = ext_data(v->ext, EXT_smemcg);
+		struct mem_cgroup *borrower = ext_data(v->ext, EXT_shmcg);
 
 		if (!borrower && delta > 0) {
 			borrower = memcg;
 			borrower->refs_other++;
-			ext_data_set(&v->ext, EXT_smemcg, borrower);
+			ext_data_set(&v->ext, EXT_shmcg, borrower);
 		}
 		if (!borrower)
 			return 0;
 		memcg = borrower;
 	}
-	return smemcg_page_map(m, h, memcg, delta);
+	return shmcg_page_map(m, h, memcg, delta);
 }
 
-static void smemcg_vma_free(struct machine *m, struct vm_area *v)
+static void shmcg_vma_free(struct machine *m, struct vm_area *v)
 {
-	struct mem_cgroup *borrower = ext_data(v->ext, EXT_smemcg);
+	struct mem_cgroup *borrower = ext_data(v->ext, EXT_shmcg);
 
 	if (borrower)
 		memcg_put_ref(m, borrower, &borrower->refs_other, 1);
@@ -666,7 +666,7 @@ static void smemcg_vma_free(struct machine *m, struct vm_area *v)
 void ext_reclaim_more(struct machine *m, struct mem_cgroup *memcg,
 		      void (*shrink)(struct machine *, struct mem_cgroup *, void *), void *arg)
 {
-	smemcg_for_each_seen(m, memcg, shrink, arg);
+	shmcg_for_each_seen(m, memcg, shrink, arg);
 }
 
 /* ---- files: CG/memory.smemcg ---- */
@@ -676,8 +676,8 @@ static int memcg_smemcg_show(struct machine *m, struct cgroup *cg, struct strbuf
 	int i;
 
 	for (i = 0; i < st(m)->n; i++) {
-		struct smemcg_obj *s = st(m)->v[i];
-		struct smemcg_link *l = link_of(s, cg->memcg, false);
+		struct shmcg *s = st(m)->v[i];
+		struct shmcg_link *l = link_of(s, cg->memcg, false);
 
 		if (l && l->attached)
 			sb_printf(out, "%s %llu\n", s->name,
@@ -691,12 +691,12 @@ static int memcg_smemcg_write(struct machine *m, struct cgroup *cg, char *buf)
 	char *save = NULL, *tok;
 
 	for (tok = strtok_r(buf, " \t\n", &save); tok; tok = strtok_r(NULL, " \t\n", &save)) {
-		struct smemcg_obj *s;
+		struct shmcg *s;
 
 		if ((tok[0] != '+' && tok[0] != '-') || !tok[1])
 			return machine_error(m, -EINVAL,
 					     "memory.smemcg takes +NAME or -NAME, not \"%s\"", tok);
-		s = smemcg_find(m, tok + 1);
+		s = shmcg_find(m, tok + 1);
 		if (!s)
 			return machine_error(m, -ENOENT, "no smemcg named %s", tok + 1);
 		if (tok[0] == '+')
@@ -707,7 +707,7 @@ static int memcg_smemcg_write(struct machine *m, struct cgroup *cg, char *buf)
 	return 0;
 }
 
-static const struct cftype smemcg_memcg_files[] = {
+static const struct cftype shmcg_memcg_files[] = {
 	{ "memory.smemcg", CFT_MEMORY | CFT_NOT_ON_ROOT | CFT_READ | CFT_WRITE | CFT_EXT,
 	  memcg_smemcg_show, memcg_smemcg_write },
 	{ NULL, 0, NULL, NULL },
@@ -715,24 +715,24 @@ static const struct cftype smemcg_memcg_files[] = {
 
 /* ---- files: @NAME/FILE ---- */
 
-static const char *const smemcg_file_names[] = {
+static const char *const shmcg_file_names[] = {
 	"memory.current", "memory.max", "memory.stat", "memory.events", "attached",
 	"borrow.max",
 };
 
-static unsigned smemcg_file_mode_of(const char *name)
+static unsigned shmcg_file_mode_of(const char *name)
 {
 	size_t i;
 
-	for (i = 0; i < ARRAY_SIZE(smemcg_file_names); i++)
-		if (!strcmp(name, smemcg_file_names[i]))
+	for (i = 0; i < ARRAY_SIZE(shmcg_file_names); i++)
+		if (!strcmp(name, shmcg_file_names[i]))
 			return SMEMCG_FILE_READ |
 			       ((!strcmp(name, "memory.max") || !strcmp(name, "borrow.max"))
 					? SMEMCG_FILE_WRITE : 0);
 	return 0;
 }
 
-static int resolve(struct machine *m, const char *path, struct smemcg_obj **s,
+static int resolve(struct machine *m, const char *path, struct shmcg **s,
 		   const char **file)
 {
 	const char *slash = strchr(path, '/');
@@ -741,19 +741,19 @@ static int resolve(struct machine *m, const char *path, struct smemcg_obj **s,
 	if (path[0] != '@' || !slash)
 		return machine_error(m, -EINVAL, "an smemcg file is @NAME/FILE, not %s", path);
 	name = xstrndup(path + 1, (size_t)(slash - path - 1));
-	*s = smemcg_find(m, name);
+	*s = shmcg_find(m, name);
 	free(name);
 	if (!*s)
 		return machine_error(m, -ENOENT, "no such smemcg: %s", path);
 	*file = slash + 1;
-	if (!smemcg_file_mode_of(*file))
+	if (!shmcg_file_mode_of(*file))
 		return machine_error(m, -ENOENT, "no such file: %s", path);
 	return 0;
 }
 
-static int smemcg_at_file_read(struct machine *m, const char *path, struct strbuf *out)
+static int shmcg_at_file_read(struct machine *m, const char *path, struct strbuf *out)
 {
-	struct smemcg_obj *s;
+	struct shmcg *s;
 	const char *file;
 	int err = resolve(m, path, &s, &file), i;
 	char buf[4096];
@@ -792,9 +792,9 @@ static int smemcg_at_file_read(struct machine *m, const char *path, struct strbu
 	return 0;
 }
 
-static int smemcg_at_file_write(struct machine *m, const char *path, const char *value)
+static int shmcg_at_file_write(struct machine *m, const char *path, const char *value)
 {
-	struct smemcg_obj *s;
+	struct shmcg *s;
 	const char *file;
 	char *buf;
 	int err = resolve(m, path, &s, &file);
@@ -802,7 +802,7 @@ static int smemcg_at_file_write(struct machine *m, const char *path, const char 
 
 	if (err)
 		return err;
-	if (!(smemcg_file_mode_of(file) & SMEMCG_FILE_WRITE))
+	if (!(shmcg_file_mode_of(file) & SMEMCG_FILE_WRITE))
 		return machine_error(m, -EACCES, "%s is read-only", path);
 	buf = xstrdup(value);
 	if (!strcmp(file, "memory.max")) {
@@ -823,7 +823,7 @@ static int smemcg_at_file_write(struct machine *m, const char *path, const char 
 		/* borrow.max: "CGPATH SIZE|max" for an attached memcg */
 		char *sp = strchr(strstrip(buf), ' ');
 		struct cgroup *cg;
-		struct smemcg_link *l;
+		struct shmcg_link *l;
 
 		if (!sp) {
 			err = machine_error(m, -EINVAL, "borrow.max takes \"CGROUP SIZE\"");
@@ -843,7 +843,7 @@ static int smemcg_at_file_write(struct machine *m, const char *path, const char 
 	return err;
 }
 
-size_t smemcg_metadata_bytes(struct machine *m)
+size_t shmcg_metadata_bytes(struct machine *m)
 {
 	return st(m) ? st(m)->pm.cap * (sizeof(uint64_t) + sizeof(uint32_t)) : 0;
 }
@@ -857,14 +857,14 @@ void ext_smemcg_names(struct machine *m, struct strbuf *out)
 }
 
 /* "@NAME/FILE": the mode of FILE, whatever NAME is */
-static unsigned smemcg_at_file_mode(const char *path)
+static unsigned shmcg_at_file_mode(const char *path)
 {
 	const char *base = strrchr(path, '/');
 
-	return base ? smemcg_file_mode_of(base + 1) : 0;
+	return base ? shmcg_file_mode_of(base + 1) : 0;
 }
 
-static void smemcg_ext_explain(struct machine *m, struct mem_cgroup *x, struct explain_items *it,
+static void shmcg_ext_explain(struct machine *m, struct mem_cgroup *x, struct explain_items *it,
 			   struct strbuf *notes)
 {
 	(void)notes;
@@ -874,24 +874,24 @@ static void smemcg_ext_explain(struct machine *m, struct mem_cgroup *x, struct e
 		    x->memory.extra);
 }
 
-const struct ext_ops smemcg_ext_ops = {
+const struct ext_ops shmcg_ext_ops = {
 	.name = "seed 000: shared memory cgroups",
-	.policies = smemcg_policies,
-	.policy = smemcg_policy,
-	.files = smemcg_memcg_files,
-	.init = smemcg_init,
-	.free = smemcg_free_all,
-	.css_offline = smemcg_memcg_offline,
-	.mount_option = smemcg_mount_option,
-	.mount_release = smemcg_mount_release,
-	.inode_init = smemcg_inode_init,
-	.page_cache_target = smemcg_page_cache_target,
-	.memobj_orphaned = smemcg_memobj_orphaned,
-	.memobj_free = smemcg_memobj_free,
-	.vma_free = smemcg_vma_free,
-	.explain = smemcg_ext_explain,
+	.policies = shmcg_policies,
+	.policy = shmcg_policy,
+	.files = shmcg_memcg_files,
+	.init = shmcg_init,
+	.free = shmcg_free_all,
+	.css_offline = shmcg_memcg_offline,
+	.mount_option = shmcg_mount_option,
+	.mount_release = shmcg_mount_release,
+	.inode_init = shmcg_inode_init,
+	.page_cache_target = shmcg_page_cache_target,
+	.memobj_orphaned = shmcg_memobj_orphaned,
+	.memobj_free = shmcg_memobj_free,
+	.vma_free = shmcg_vma_free,
+	.explain = shmcg_ext_explain,
 	.file_prefix = "@",
-	.file_mode = smemcg_at_file_mode,
-	.file_read = smemcg_at_file_read,
-	.file_write = smemcg_at_file_write,
+	.file_mode = shmcg_at_file_mode,
+	.file_read = shmcg_at_file_read,
+	.file_write = shmcg_at_file_write,
 };

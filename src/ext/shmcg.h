@@ -14,9 +14,12 @@
  * memory.max see of S depends on policy smemcg=: borrow (its borrow
  * counter) or full (S's whole charge), for the memcgs S is attached to
  * and their ancestors.
+ *
+ * The scenario language and the files keep the seed's name, smemcg; the
+ * module's functions are shmcg_*, since smemcg_* is the public API's.
  */
-#ifndef SMEMCG_EXT_SMEMCG_H
-#define SMEMCG_EXT_SMEMCG_H
+#ifndef SMEMCG_EXT_SHMCG_H
+#define SMEMCG_EXT_SHMCG_H
 
 #include <stdbool.h>
 #include <stdint.h>
@@ -29,36 +32,36 @@ struct mem_cgroup;
 struct mount;
 struct task;
 
-struct smemcg_obj;
+struct shmcg;
 
 
-struct smemcg_obj *smemcg_find(struct machine *m, const char *name);
+struct shmcg *shmcg_find(struct machine *m, const char *name);
 /* explicit: `smemcg create`; else created for a mount or a dma_buf */
-int smemcg_get(struct machine *m, const char *name, bool create_explicit,
-	       uint64_t max_bytes, struct smemcg_obj **out);
-void smemcg_put(struct machine *m, struct smemcg_obj *s);
+int shmcg_get(struct machine *m, const char *name, bool create_explicit,
+	       uint64_t max_bytes, struct shmcg **out);
+void shmcg_put(struct machine *m, struct shmcg *s);
 /* Another reference (an orphaned object whose pinned pages it charges). */
-void smemcg_hold(struct smemcg_obj *s);
-struct mem_cgroup *smemcg_memcg(struct smemcg_obj *s);
+void shmcg_hold(struct shmcg *s);
+struct mem_cgroup *shmcg_memcg(struct shmcg *s);
 
 /*
  * A mapping of memcg x's process takes (delta +1) or drops (-1) page h of
  * an smemcg. Taking may fail with -ENOMEM (a limit or borrow.max).
  */
-int smemcg_page_map(struct machine *m, pgh_t h, struct mem_cgroup *x, int delta);
+int shmcg_page_map(struct machine *m, pgh_t h, struct mem_cgroup *x, int delta);
 /* The smemcg's charge changed by nr pages (policy full sees it). */
-int smemcg_charged(struct machine *m, struct smemcg_obj *s, long nr);
+int shmcg_charged(struct machine *m, struct shmcg *s, long nr);
 /* Reclaim also scans the smemcgs a memcg sees (fn is shrink_lruvec). */
-void smemcg_for_each_seen(struct machine *m, struct mem_cgroup *x,
+void shmcg_for_each_seen(struct machine *m, struct mem_cgroup *x,
 			  void (*fn)(struct machine *, struct mem_cgroup *, void *),
 			  void *arg);
 struct strbuf;
 /* Bytes of the exact borrow table: seed 000's per-page metadata (bench/). */
-size_t smemcg_metadata_bytes(struct machine *m);
+size_t shmcg_metadata_bytes(struct machine *m);
 /* obj's pages are charged to s (a dma_buf made in it). */
 struct memobj;
-void smemcg_set_obj(struct memobj *obj, struct smemcg_obj *s);
+void shmcg_set_obj(struct memobj *obj, struct shmcg *s);
 /* Borrowed pages of s by memcg x (for pins, checks). */
-long smemcg_borrow(struct smemcg_obj *s, struct mem_cgroup *x);
+long shmcg_borrow(struct shmcg *s, struct mem_cgroup *x);
 
 #endif
