@@ -214,8 +214,8 @@ int smemcg_check(smemcg_machine *sm)
 			if (!mem_cgroup_is_root(pos))
 				swap_sum += t[pos->slot].swapref;
 		}
-		EXPECT_EQ(page_counter_read(&memcg->memory), sum_direct,
-			  "memory.usage (vs the subtree's direct charges)");
+		EXPECT_EQ(page_counter_read(&memcg->memory), sum_direct + ext_local_usage(m, memcg),
+			  "memory.usage (vs the subtree's direct charges and what extensions add)");
 		if (!mem_cgroup_is_root(memcg) || memcg->first_child)
 			EXPECT_EQ(page_counter_read(&memcg->swap), swap_sum,
 				  "swap.usage (vs the subtree's swap entries)");

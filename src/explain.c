@@ -193,7 +193,7 @@ int explain_cgroup(struct machine *m, const char *path, struct strbuf *out)
 	    "charge batching (64 pages; policy stock=on)", stock);
 	sb_init(&notes);
 	ext_call_explain(m, x, &it, &notes);
-	total = page_counter_seen(&x->memory);
+	total = page_counter_read(&x->memory);
 	sb_printf(out, "%s: memory.current %lld bytes\n", path, (long long)total * 4096);
 	if (it.n)
 		qsort(it.v, (size_t)it.n, sizeof(*it.v), cmp_items);

@@ -111,6 +111,16 @@ int ext_call_check(struct machine *m)
 	return 0;
 }
 
+long ext_local_usage(const struct machine *m, struct mem_cgroup *memcg)
+{
+	long n = 0;
+
+	for_each_ext(ops)
+		if (ops->local_usage)
+			n += ops->local_usage(m, memcg);
+	return n;
+}
+
 bool ext_stat_visible(const struct machine *m, int item)
 {
 	for_each_ext(ops)

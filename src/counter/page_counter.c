@@ -69,8 +69,8 @@ void page_counter_charge(struct page_counter *c, long nr_pages)
 
 		c->usage = usage;
 		propagate_protected_usage(c, usage);
-		if (usage + c->extra > c->watermark)
-			c->watermark = usage + c->extra;
+		if (usage > c->watermark)
+			c->watermark = usage;
 	}
 }
 
@@ -89,7 +89,7 @@ bool page_counter_try_charge(struct page_counter *counter, long nr_pages,
 		long usage = c->usage + nr_pages;
 
 		c->usage = usage;
-		if (usage + c->extra > c->max) {
+		if (usage > c->max) {
 			c->usage -= nr_pages;
 			propagate_protected_usage(c, c->usage);
 			c->failcnt++;
@@ -99,8 +99,8 @@ bool page_counter_try_charge(struct page_counter *counter, long nr_pages,
 			return false;
 		}
 		propagate_protected_usage(c, usage);
-		if (usage + c->extra > c->watermark)
-			c->watermark = usage + c->extra;
+		if (usage > c->watermark)
+			c->watermark = usage;
 	}
 	return true;
 }
@@ -112,6 +112,17 @@ int page_counter_uncharge(struct page_counter *c, long nr_pages)
 	for (; c; c = c->parent)
 		underflows += page_counter_cancel(c, nr_pages);
 	return underflows;
+}
+
+int page_counter_add_local(struct page_counter *c, long nr_pages)
+{
+	if (nr_pages < 0)
+		return page_counter_cancel(c, -nr_pages);
+	c->usage += nr_pages;
+	propagate_protected_usage(c, c->usage);
+	if (c->usage > c->watermark)
+		c->watermark = c->usage;
+	return 0;
 }
 
 int page_counter_set_max(struct page_counter *c, long nr_pages)

@@ -42,12 +42,6 @@ struct page_counter {
 	long high;
 	long max;
 	struct page_counter *parent;
-
-	/*
-	 * Pages this level sees on top of its own charges: memory borrowed
-	 * from shared memory cgroups (seed 000). Limits apply to usage + extra.
-	 */
-	long extra;
 };
 
 void page_counter_init(struct page_counter *c, struct page_counter *parent);
@@ -57,26 +51,20 @@ static inline long page_counter_read(const struct page_counter *c)
 	return c->usage;
 }
 
-/* What the memory.current and memory.peak files show. */
-static inline long page_counter_seen(const struct page_counter *c)
-{
-	return c->usage + c->extra;
-}
-
-/* Change extra; watermark follows what is seen. */
-static inline void page_counter_add_extra(struct page_counter *c, long n)
-{
-	c->extra += n;
-	if (c->usage + c->extra > c->watermark)
-		c->watermark = c->usage + c->extra;
-}
-
 /* Returns the number of levels that went below zero (normally 0). */
 int page_counter_cancel(struct page_counter *c, long nr_pages);
 void page_counter_charge(struct page_counter *c, long nr_pages);
 bool page_counter_try_charge(struct page_counter *c, long nr_pages,
 			     struct page_counter **fail);
 int page_counter_uncharge(struct page_counter *c, long nr_pages);
+/*
+ * Charge (nr_pages < 0: uncharge) this level alone, not its ancestors:
+ * usage a level counts by its own rule, which its parent counts by its
+ * own (seed 000's pages seen through a shared memory cgroup, each counted
+ * once per level). Limits, protection and the watermark see it as usage.
+ * Returns 1 when the level would have gone below zero (clamped), else 0.
+ */
+int page_counter_add_local(struct page_counter *c, long nr_pages);
 
 void page_counter_set_min(struct page_counter *c, long nr_pages);
 void page_counter_set_low(struct page_counter *c, long nr_pages);

@@ -140,6 +140,11 @@ struct ext_ops {
 	/* why obj's page is charged to owner, for `explain`; NULL: not the module's doing */
 	const char *(*explain_charge)(struct machine *m, struct memobj *obj,
 				      struct mem_cgroup *owner);
+	/*
+	 * Pages the module charged to memcg's memory counter at its level
+	 * alone (page_counter_add_local), for the invariant checker
+	 */
+	long (*local_usage)(const struct machine *m, struct mem_cgroup *memcg);
 	/* is memory.stat item (enum memcg_stat_item) of the module shown? */
 	bool (*stat_visible)(const struct machine *m, int item);
 	/* invariants of the module's own state; 0 or -EUCLEAN with a message */
@@ -182,6 +187,7 @@ uint64_t ext_next_due(const struct machine *m);
 void ext_call_work(struct machine *m);
 int ext_call_check(struct machine *m);
 bool ext_stat_visible(const struct machine *m, int item);
+long ext_local_usage(const struct machine *m, struct mem_cgroup *memcg);
 /* The first module that takes opt; 1 when none does. */
 int ext_mount_option(struct machine *m, struct task *t, struct mount *mnt, const char *opt,
 		     bool remount);

@@ -182,6 +182,55 @@ static uint64_t pm_key(pgh_t h, uint32_t slot)
 	return (((uint64_t)h << 32) | slot) + 1;
 }
 
+/*
+ * The module's state of a memcg: the smemcg whose pages it accounts (the
+ * hidden memcg of an smemcg), and the pages of smemcgs it sees, charged
+ * to its memory counter at its level alone (page_counter_add_local): each
+ * level of the hierarchy counts a page it sees once, however many of its
+ * children see it.
+ */
+struct shmcg_memcg {
+	struct shmcg *owner;
+	long seen;
+};
+
+static struct shmcg_memcg *smc(struct mem_cgroup *memcg, bool create)
+{
+	struct shmcg_memcg *x = ext_data(memcg->ext, EXT_shmcg);
+
+	if (!x && create) {
+		x = xcalloc(1, sizeof(*x));
+		ext_data_set(&memcg->ext, EXT_shmcg, x);
+	}
+	return x;
+}
+
+static long seen_by(struct mem_cgroup *memcg)
+{
+	struct shmcg_memcg *x = smc(memcg, false);
+
+	return x ? x->seen : 0;
+}
+
+/* x now sees n more (n < 0: fewer) pages of smemcgs: its memory counter says so. */
+static void see(struct machine *m, struct mem_cgroup *x, long n)
+{
+	smc(x, true)->seen += n;
+	m->page_counter_underflows += page_counter_add_local(&x->memory, n);
+}
+
+static void shmcg_css_free(struct machine *m, struct mem_cgroup *memcg)
+{
+	(void)m;
+	free(ext_data(memcg->ext, EXT_shmcg));
+}
+
+static long shmcg_local_usage(const struct machine *m, struct mem_cgroup *memcg)
+{
+	(void)m;
+	return seen_by(memcg);
+}
+
 /* ---- objects ---- */
 
 struct shmcg *shmcg_find(struct machine *m, const char *name)
@@ -233,7 +282,7 @@ int shmcg_get(struct machine *m, const char *name, bool create_explicit,
 			free(s);
 			return err;
 		}
-		ext_data_set(&s->memcg->ext, EXT_shmcg, s);
+		smc(s->memcg, true)->owner = s;
 		s->memcg->ext_flags = MEMCG_EXT_CHARGE | MEMCG_EXT_BORROW;
 		m->ext_keys.reclaim_more = true;
 		st(m)->v = xrealloc(st(m)->v, (size_t)(st(m)->n + 1) * sizeof(*st(m)->v));
@@ -378,7 +427,7 @@ static void link_add_seen(struct machine *m, struct shmcg *s, struct mem_cgroup 
 		struct shmcg_link *l = link_of(s, x, true);
 
 		if (l->seen++ == 0)
-			page_counter_add_extra(&x->memory, seen_pages(m, s, l));
+			see(m, x, seen_pages(m, s, l));
 	}
 }
 
@@ -388,7 +437,7 @@ static void link_remove_seen(struct machine *m, struct shmcg *s, struct mem_cgro
 		struct shmcg_link *l = link_of(s, x, false);
 
 		if (l && --l->seen == 0)
-			page_counter_add_extra(&x->memory, -seen_pages(m, s, l));
+			see(m, x, -seen_pages(m, s, l));
 	}
 	link_gc(s);
 }
@@ -432,10 +481,10 @@ static int room_for(struct machine *m, struct mem_cgroup *over, long n)
 {
 	int tries = MAX_RECLAIM_RETRIES;
 
-	while (page_counter_seen(&over->memory) + n > over->memory.max) {
+	while (page_counter_read(&over->memory) + n > over->memory.max) {
 		if (!tries-- ||
 		    !try_to_free_mem_cgroup_pages(m, over, n, GFP_KERNEL, MEMCG_RECLAIM_MAY_SWAP)) {
-			if (page_counter_seen(&over->memory) + n <= over->memory.max)
+			if (page_counter_read(&over->memory) + n <= over->memory.max)
 				break;
 			memcg_memory_event(m, over, MEMCG_MAX);
 			return -ENOMEM;
@@ -447,7 +496,7 @@ static int room_for(struct machine *m, struct mem_cgroup *over, long n)
 int shmcg_page_map(struct machine *m, pgh_t h, struct mem_cgroup *x0, int delta)
 {
 	struct mem_cgroup *owner = memcg_of_slot(m, *page_owner(&m->pages, h));
-	struct shmcg *s = ext_data(owner->ext, EXT_shmcg);
+	struct shmcg *s = smc(owner, false)->owner;
 	struct pm_table *t = &st(m)->pm;
 	struct mem_cgroup *x;
 
@@ -486,7 +535,7 @@ int shmcg_page_map(struct machine *m, pgh_t h, struct mem_cgroup *x0, int delta)
 			l = link_of(s, x, true);
 			l->borrow += delta;
 			if (l->seen && !st(m)->full)
-				page_counter_add_extra(&x->memory, delta);
+				see(m, x, delta);
 			if (delta < 0)
 				link_gc(s);
 		}
@@ -508,7 +557,7 @@ int shmcg_charged(struct machine *m, struct shmcg *s, long nr)
 	}
 	for (i = 0; i < s->nlinks; i++)
 		if (s->links[i].seen)
-			page_counter_add_extra(&memcg_of_slot(m, s->links[i].memcg)->memory, nr);
+			see(m, memcg_of_slot(m, s->links[i].memcg), nr);
 	return 0;
 }
 
@@ -518,7 +567,7 @@ void shmcg_for_each_seen(struct machine *m, struct mem_cgroup *x,
 {
 	int i, j;
 
-	if (!st(m) || !st(m)->n || !x->memory.extra)
+	if (!st(m) || !st(m)->n || !seen_by(x))
 		return;
 	for (i = 0; i < st(m)->n; i++) {
 		struct shmcg *s = st(m)->v[i];
@@ -629,7 +678,7 @@ static void shmcg_memobj_free(struct machine *m, struct memobj *obj)
 
 int ext_memcg_charged(struct machine *m, struct mem_cgroup *memcg, long nr)
 {
-	return shmcg_charged(m, ext_data(memcg->ext, EXT_shmcg), nr);
+	return shmcg_charged(m, smc(memcg, false)->owner, nr);
 }
 
 /*
@@ -871,7 +920,7 @@ static void shmcg_ext_explain(struct machine *m, struct mem_cgroup *x, struct ex
 	explain_add(it, "shared memory borrowed from smemcgs",
 		    st(m)->full ? "smemcg=full: the whole charge of attached smemcgs"
 						     : "smemcg=borrow: pages mapped or pinned here",
-		    x->memory.extra);
+		    seen_by(x));
 }
 
 const struct ext_ops shmcg_ext_ops = {
@@ -882,6 +931,8 @@ const struct ext_ops shmcg_ext_ops = {
 	.init = shmcg_init,
 	.free = shmcg_free_all,
 	.css_offline = shmcg_memcg_offline,
+	.css_free = shmcg_css_free,
+	.local_usage = shmcg_local_usage,
 	.mount_option = shmcg_mount_option,
 	.mount_release = shmcg_mount_release,
 	.inode_init = shmcg_inode_init,

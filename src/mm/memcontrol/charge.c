@@ -15,7 +15,7 @@
 
 long mem_cgroup_margin(const struct mem_cgroup *memcg)
 {
-	long count = page_counter_seen(&memcg->memory);
+	long count = page_counter_read(&memcg->memory);
 	long limit = memcg->memory.max;
 
 	return count < limit ? limit - count : 0;

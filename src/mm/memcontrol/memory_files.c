@@ -28,7 +28,7 @@ static int memory_current_show(struct machine *m, struct cgroup *cg, struct strb
 {
 	(void)m;
 	sb_printf(out, "%llu\n",
-		  (unsigned long long)page_counter_seen(&cg->memcg->memory) * PAGE_SIZE);
+		  (unsigned long long)page_counter_read(&cg->memcg->memory) * PAGE_SIZE);
 	return 0;
 }
 
@@ -107,7 +107,7 @@ static int memory_high_write(struct machine *m, struct cgroup *cg, char *buf)
 	page_counter_set_high(&memcg->memory, high);
 	/* Reclaim down to the new high; never OOM-kill, always succeed. */
 	for (;;) {
-		long nr_pages = page_counter_seen(&memcg->memory);
+		long nr_pages = page_counter_read(&memcg->memory);
 		long reclaimed;
 
 		if (nr_pages <= high)
@@ -146,7 +146,7 @@ static int memory_max_write(struct machine *m, struct cgroup *cg, char *buf)
 	/* v2 swaps the limit in first, then works to meet it. */
 	memcg->memory.max = max;
 	for (;;) {
-		long nr_pages = page_counter_seen(&memcg->memory);
+		long nr_pages = page_counter_read(&memcg->memory);
 
 		if (nr_pages <= max)
 			break;
