@@ -90,7 +90,7 @@ int smemcg_check(smemcg_machine *sm)
 {
 	struct machine *m = to_machine(sm);
 	struct mm_state *ms = m->mm;
-	struct tally *t = xcalloc(m->nr_memcg_slots + 1, sizeof(*t));
+	struct tally *t = xcalloc(m->memcg_slots.nr + 1, sizeof(*t));
 	long resident = 0, swapped = 0, pinned = 0, *mnt_pages = NULL;
 	uint32_t i, s;
 	int c, err = 0;
@@ -120,7 +120,7 @@ int smemcg_check(smemcg_machine *sm)
 					pinned++;
 				if (o & OWNER_SMEMCG)
 					continue;
-				if (o >= m->nr_memcg_slots || memcg_slot_is_free(m, o)) {
+				if (o >= m->memcg_slots.nr || !memcg_in_slot(m, o)) {
 					err = machine_error(m, -EUCLEAN,
 							    "page %u of object %u is owned by memcg slot %u, which does not exist",
 							    h, obj->id, o);
@@ -172,15 +172,14 @@ int smemcg_check(smemcg_machine *sm)
 		}
 	}
 
-	for (s = 0; s < m->nr_memcg_slots; s++) {
+	for (s = 0; s < m->memcg_slots.nr; s++) {
 		struct mem_cgroup *memcg, *pos = NULL;
 		struct tally *tt = &t[s];
 		long stock = 0, stock_refs = 0, sum_direct = 0, swap_sum = 0;
 		int k;
 
-		if (memcg_slot_is_free(m, s))
+		if (!(memcg = memcg_in_slot(m, s)))
 			continue;
-		memcg = m->memcgs[s];
 #define EXPECT_EQ(a, b, what)                                                        \
 	do {                                                                         \
 		if ((long)(a) != (long)(b)) {                                        \

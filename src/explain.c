@@ -44,10 +44,7 @@ void explain_add(struct explain_items *it, const char *what, const char *why, lo
 			it->v[i].pages += pages;
 			return;
 		}
-	if (it->n == it->cap) {
-		it->cap = it->cap ? it->cap * 2 : 16;
-		it->v = xrealloc(it->v, (size_t)it->cap * sizeof(*it->v));
-	}
+	ALLOC_GROW(it->v, it->n + 1, it->cap);
 	it->v[it->n].what = xstrdup(what);
 	it->v[it->n].why = why;
 	it->v[it->n].pages = pages;

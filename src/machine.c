@@ -62,6 +62,7 @@ int smemcg_machine_new(smemcg_machine **out, const struct smemcg_config *cfg)
 	m->nr_cpus = cfg->cpus;
 	m->cpus = xcalloc((size_t)cfg->cpus, sizeof(*m->cpus));
 	page_store_init(&m->pages);
+	id_table_init(&m->objcgs);
 	mm_state_init(m);
 	kmem_init(m);
 	ext_call_init(m);

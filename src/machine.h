@@ -13,6 +13,7 @@
 
 #include "../include/smemcg.h"
 #include "base/base.h"
+#include "base/idtable.h"
 #include "ext/hooks.h"
 #include "mm/memcontrol/memcg.h"
 #include "mm/page.h"
@@ -49,7 +50,6 @@ struct cpu {
 	struct memcg_stock stock;
 };
 
-struct objcg_table;
 struct kmem_state;
 struct smemcg_state;
 struct dmabuf_state;
@@ -64,10 +64,7 @@ struct machine {
 
 	struct cgroup *root_cgroup;
 	struct mem_cgroup *root_mem_cgroup;
-	struct mem_cgroup **memcgs;	/* by slot */
-	uint32_t nr_memcg_slots;
-	uint32_t memcg_slots_cap;
-	uint32_t free_slot;		/* free slots are chained through memcgs[] */
+	struct id_table memcg_slots;	/* memcgs by slot (memcg->slot) */
 	uint64_t *id_bitmap;		/* 16-bit memcg ids in use */
 	long nr_cgroups;		/* live and dying, for the host limit */
 	long nr_memcgs;			/* memcg structs not yet released */
@@ -79,7 +76,7 @@ struct machine {
 
 	struct page_store pages;
 
-	struct objcg_table *objcgs;
+	struct id_table objcgs;		/* obj_cgroups by id */
 
 	long page_counter_underflows;
 	long oom_no_victim;		/* OOMs that found nothing to kill */

@@ -32,6 +32,22 @@
 void *xmalloc(size_t n);
 void *xcalloc(size_t n, size_t size);
 void *xrealloc(void *p, size_t n);
+
+/*
+ * Make room for n elements in the array ptr whose capacity is cap (git's
+ * ALLOC_GROW): the capacity doubles, from 16, until n fit; ptr and cap
+ * are updated, the first cap elements kept.
+ */
+#define ALLOC_GROW(ptr, n, cap)                                             \
+	do {                                                                \
+		if ((size_t)(n) > (size_t)(cap)) {                          \
+			size_t cap_ = (cap) ? (size_t)(cap) : 16;           \
+			while (cap_ < (size_t)(n))                          \
+				cap_ *= 2;                                  \
+			(ptr) = xrealloc((ptr), cap_ * sizeof(*(ptr)));     \
+			(cap) = cap_;                                       \
+		}                                                           \
+	} while (0)
 char *xstrdup(const char *s);
 char *xstrndup(const char *s, size_t n);
 void die(const char *fmt, ...) PRINTF_LIKE(1, 2);

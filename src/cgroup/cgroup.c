@@ -116,7 +116,7 @@ int cgroup_tree_init(struct machine *m)
 	int err = 0;
 
 	m->id_bitmap = xcalloc((MEM_CGROUP_ID_MAX + 1) / 64, sizeof(uint64_t));
-	m->free_slot = UINT32_MAX;
+	id_table_init(&m->memcg_slots);
 	m->root_cgroup = cgroup_alloc(NULL, "", 0);
 	m->root_mem_cgroup = memcg_css_alloc(m, m->root_cgroup, NULL, &err);
 	if (!m->root_mem_cgroup)
@@ -149,10 +149,10 @@ void cgroup_tree_free(struct machine *m)
 	 * Memcgs are freed by slot; dying cgroups are reachable only from
 	 * their memcg, live ones from the tree.
 	 */
-	for (i = 0; i < m->nr_memcg_slots; i++) {
-		struct mem_cgroup *memcg = m->memcgs[i];
+	for (i = 0; i < m->memcg_slots.nr; i++) {
+		struct mem_cgroup *memcg = memcg_in_slot(m, i);
 
-		if (memcg_slot_is_free(m, i))
+		if (!memcg)
 			continue;
 		if (memcg->cgroup && memcg->cgroup->dying) {
 			free(memcg->cgroup->child_buckets);
@@ -163,7 +163,7 @@ void cgroup_tree_free(struct machine *m)
 	}
 	if (m->root_cgroup)
 		cgroup_free_subtree(m->root_cgroup);
-	free(m->memcgs);
+	id_table_free(&m->memcg_slots);
 	free(m->id_bitmap);
 }
 

@@ -32,7 +32,7 @@ struct dmabuf {
 
 struct dmabuf_state {
 	struct dmabuf **v;
-	int n;
+	int n, cap;
 	int next_id;
 };
 
@@ -118,7 +118,7 @@ int ext_dmabuf_create(struct machine *m, struct task *t, uint64_t size,
 	b->id = ++ds(m)->next_id;
 	b->refs = 1;
 	b->creator = t->pid;
-	ds(m)->v = xrealloc(ds(m)->v, (size_t)(ds(m)->n + 1) * sizeof(*ds(m)->v));
+	ALLOC_GROW(ds(m)->v, ds(m)->n + 1, ds(m)->cap);
 	ds(m)->v[ds(m)->n++] = b;
 	if (err) {
 		dmabuf_put(m, b);

@@ -78,14 +78,13 @@ static void kmem_limits_enable(struct machine *m)
 	 * from their sum.
 	 */
 	root->kmem.usage = 0;
-	for (s = 0; s < m->nr_memcg_slots; s++) {
+	for (s = 0; s < m->memcg_slots.nr; s++) {
 		struct mem_cgroup *memcg;
 		struct kmem_limit_memcg *k;
 		long st[MEMCG_NR_STATS];
 
-		if (memcg_slot_is_free(m, s))
+		if (!(memcg = memcg_in_slot(m, s)))
 			continue;
-		memcg = m->memcgs[s];
 		k = klm(memcg);
 		if (mem_cgroup_is_root(memcg) || !k)
 			continue;

@@ -324,10 +324,7 @@ static void recharge_memcg_offline(struct machine *m, struct mem_cgroup *memcg)
 	if (rs(m)->mode == RECHARGE_AUTO)
 		pins_reparent(m, memcg, online_parent(memcg));
 	r = rs(m);
-	if (r->n == r->cap) {
-		r->cap = r->cap ? r->cap * 2 : 16;
-		r->v = xrealloc(r->v, (size_t)r->cap * sizeof(*r->v));
-	}
+	ALLOC_GROW(r->v, r->n + 1, r->cap);
 	r->v[r->n].slot = memcg->slot;
 	r->v[r->n].retries = 0;
 	r->v[r->n].next_ns = m->now_ns;

@@ -55,7 +55,7 @@ struct pm_table {
 struct shmcg_state {
 	bool full;		/* policy smemcg=full, else borrow */
 	struct shmcg **v;
-	int n;
+	int n, cap;
 	struct pm_table pm;
 };
 
@@ -285,7 +285,7 @@ int shmcg_get(struct machine *m, const char *name, bool create_explicit,
 		smc(s->memcg, true)->owner = s;
 		s->memcg->ext_flags = MEMCG_EXT_CHARGE | MEMCG_EXT_BORROW;
 		m->ext_keys.reclaim_more = true;
-		st(m)->v = xrealloc(st(m)->v, (size_t)(st(m)->n + 1) * sizeof(*st(m)->v));
+		ALLOC_GROW(st(m)->v, st(m)->n + 1, st(m)->cap);
 		st(m)->v[st(m)->n++] = s;
 		s->refs = 1;
 		s->explicit_ref = create_explicit;
@@ -381,10 +381,7 @@ static struct shmcg_link *link_of(struct shmcg *s, struct mem_cgroup *x,
 			return &s->links[i];
 	if (!create)
 		return NULL;
-	if (s->nlinks == s->caplinks) {
-		s->caplinks = s->caplinks ? s->caplinks * 2 : 8;
-		s->links = xrealloc(s->links, (size_t)s->caplinks * sizeof(*s->links));
-	}
+	ALLOC_GROW(s->links, s->nlinks + 1, s->caplinks);
 	memset(&s->links[s->nlinks], 0, sizeof(s->links[0]));
 	s->links[s->nlinks].memcg = x->slot;
 	s->links[s->nlinks].borrow_max = PAGE_COUNTER_MAX;

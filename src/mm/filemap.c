@@ -48,10 +48,7 @@ static struct inode *inode_alloc(struct machine *m, const char *path,
 	struct mm_state *ms = m->mm;
 	struct inode *inode = xcalloc(1, sizeof(*inode));
 
-	if (ms->nr_inodes == ms->inodes_cap) {
-		ms->inodes_cap = ms->inodes_cap ? ms->inodes_cap * 2 : 64;
-		ms->inodes = xrealloc(ms->inodes, ms->inodes_cap * sizeof(*ms->inodes));
-	}
+	ALLOC_GROW(ms->inodes, ms->nr_inodes + 1, ms->inodes_cap);
 	inode->ino = ms->nr_inodes;
 	ms->inodes[ms->nr_inodes++] = inode;
 	inode->path = path ? xstrdup(path) : NULL;

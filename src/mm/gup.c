@@ -59,7 +59,7 @@ struct pin_entry {
 
 struct pins_state {
 	struct driver_file **files;
-	int nfiles;
+	int nfiles, files_cap;
 	int next_id;
 	struct pin_entry *tab;
 	uint32_t cap, used;
@@ -259,7 +259,7 @@ int pins_open(struct machine *m, struct task *t, const char *device, bool keep_p
 	df->refs = 1;
 	df->acct_mm = t->mm;
 	mmgrab(t->mm);		/* vm_account_init holds the mm */
-	ps(m)->files = xrealloc(ps(m)->files, (size_t)(ps(m)->nfiles + 1) * sizeof(*ps(m)->files));
+	ALLOC_GROW(ps(m)->files, ps(m)->nfiles + 1, ps(m)->files_cap);
 	ps(m)->files[ps(m)->nfiles++] = df;
 	for (fd = 3; fd < f->nfds && f->fd_file[fd]; fd++)
 		;
@@ -383,10 +383,7 @@ int pins_pin(struct machine *m, struct task *t, int fd, struct vm_area *v,
 			*page_flags(&m->pages, h) |= PF_PINNED;
 			obj->nr_pinned++;
 		}
-		if (df->npins == df->cap) {
-			df->cap = df->cap ? df->cap * 2 : 64;
-			df->pins = xrealloc(df->pins, (size_t)df->cap * sizeof(*df->pins));
-		}
+		ALLOC_GROW(df->pins, df->npins + 1, df->cap);
 		df->pins[df->npins].obj = obj->id;
 		df->pins[df->npins].idx = page_index(&m->pages, h);
 		df->pins[df->npins].acct = acct ? acct->slot : OWNER_NONE;

@@ -60,7 +60,7 @@ struct obj_list {
 
 struct obj_lists {
 	struct obj_list *v;
-	int n;
+	int n, cap;
 };
 
 /* A slab cache: how many objects exist and the pages their slabs take. */
@@ -72,7 +72,7 @@ struct slab_cache {
 
 struct kmem_state {
 	struct slab_cache *caches;
-	int nr_caches;
+	int nr_caches, caches_cap;
 	struct obj_lists orphans;	/* objects of exited tasks */
 };
 
@@ -109,7 +109,7 @@ static struct obj_list *list_for(struct obj_lists *l, int cache, long size)
 	for (i = 0; i < l->n; i++)
 		if (l->v[i].cache == cache && l->v[i].size == size)
 			return &l->v[i];
-	l->v = xrealloc(l->v, (size_t)(l->n + 1) * sizeof(*l->v));
+	ALLOC_GROW(l->v, l->n + 1, l->cap);
 	memset(&l->v[l->n], 0, sizeof(l->v[l->n]));
 	l->v[l->n].cache = cache;
 	l->v[l->n].size = size;
@@ -118,10 +118,7 @@ static struct obj_list *list_for(struct obj_lists *l, int cache, long size)
 
 static void list_push(struct obj_list *ol, uint32_t id)
 {
-	if (ol->n == ol->cap) {
-		ol->cap = ol->cap ? ol->cap * 2 : 16;
-		ol->objcg = xrealloc(ol->objcg, (size_t)ol->cap * sizeof(uint32_t));
-	}
+	ALLOC_GROW(ol->objcg, ol->n + 1, ol->cap);
 	ol->objcg[ol->n++] = id;
 }
 
@@ -141,7 +138,7 @@ static struct slab_cache *slab_of(struct machine *m, long size)
 	for (i = 0; i < ks->nr_caches; i++)
 		if (ks->caches[i].size == size)
 			return &ks->caches[i];
-	ks->caches = xrealloc(ks->caches, (size_t)(ks->nr_caches + 1) * sizeof(*ks->caches));
+	ALLOC_GROW(ks->caches, ks->nr_caches + 1, ks->caches_cap);
 	memset(&ks->caches[ks->nr_caches], 0, sizeof(ks->caches[0]));
 	ks->caches[ks->nr_caches].size = size;
 	return &ks->caches[ks->nr_caches++];

@@ -12,22 +12,9 @@
 
 struct memobj *memobj_new(struct machine *m, enum memobj_type type)
 {
-	struct machine_objs *o = &m->mm->objs;
 	struct memobj *obj = xcalloc(1, sizeof(*obj));
-	uint32_t id;
 
-	if (o->free_head != UINT32_MAX && o->nr) {
-		id = o->free_head;
-		o->free_head = (uint32_t)((uintptr_t)o->objs[id] >> 1);
-	} else {
-		if (o->nr == o->cap) {
-			o->cap = o->cap ? o->cap * 2 : 64;
-			o->objs = xrealloc(o->objs, o->cap * sizeof(*o->objs));
-		}
-		id = o->nr++;
-	}
-	o->objs[id] = obj;
-	obj->id = id;
+	obj->id = id_table_alloc(&m->mm->objs, obj);
 	obj->type = (uint8_t)type;
 	list_init(&obj->children);
 	list_init(&obj->child_node);
@@ -50,14 +37,12 @@ void memobj_free(struct machine *m, struct memobj *obj)
 
 void memobj_destroy(struct machine *m, struct memobj *obj)
 {
-	struct machine_objs *o = &m->mm->objs;
 	uint64_t d;
 
 	for (d = 0; d < obj->dir_len; d++)
 		if (obj->dir[d] != PAGE_NIL)
 			leaf_free(&m->pages, obj->dir[d]);
-	o->objs[obj->id] = (struct memobj *)(((uintptr_t)o->free_head << 1) | 1);
-	o->free_head = obj->id;
+	id_table_remove(&m->mm->objs, obj->id);
 	if (obj->ext) {
 		ext_call_memobj_free(m, obj);
 		free(obj->ext);
@@ -68,15 +53,12 @@ void memobj_destroy(struct machine *m, struct memobj *obj)
 
 struct memobj *memobj_of_id(const struct machine *m, uint32_t id)
 {
-	return m->mm->objs.objs[id];
+	return id_table_get(&m->mm->objs, id);
 }
 
 struct memobj *memobj_at(const struct machine *m, uint32_t i)
 {
-	struct memobj *obj = m->mm->objs.objs[i];
-
-	/* a free slot holds the next free id, shifted and tagged with bit 0 */
-	return ((uintptr_t)obj & 1) ? NULL : obj;
+	return id_table_at(&m->mm->objs, i);
 }
 
 pgh_t memobj_slot(struct machine *m, struct memobj *obj, uint64_t idx)

@@ -80,11 +80,6 @@ typedef void (*memobj_visit_fn)(struct machine *m, struct memobj *obj, uint64_t 
 void memobj_for_each(struct machine *m, struct memobj *obj, uint64_t from,
 		     uint64_t to, memobj_visit_fn fn, void *arg);
 
-struct machine_objs {
-	struct memobj **objs;
-	uint32_t nr, cap;
-	uint32_t free_head;
-};
 
 #include "../machine.h"
 

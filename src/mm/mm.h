@@ -39,7 +39,7 @@ struct mm_struct {
 	struct pt_upper *upper;		/* PMD pages: per 1 GiB of address space */
 	uint32_t kmem_cookie;		/* its mm_struct object, charged at fork */
 	bool has_kmem;
-	int nr_upper;
+	int nr_upper, upper_cap;
 };
 
 /* A PMD page and how many PTE pages hang off it. */

@@ -17,7 +17,7 @@ void mm_state_init(struct machine *m)
 	struct mm_state *ms = xcalloc(1, sizeof(*ms));
 
 	m->mm = ms;
-	ms->objs.free_head = UINT32_MAX;
+	id_table_init(&ms->objs);
 	strmap_init(&ms->paths);
 	ms->vm_swappiness = 60;
 	ms->dirty_background_ratio = 10;
@@ -56,8 +56,8 @@ void mm_state_free(struct machine *m)
 	free(ms->tasks);
 	for (i = 0; i < (int)ms->objs.nr; i++)
 		if (memobj_at(m, (uint32_t)i))
-			memobj_destroy(m, ms->objs.objs[i]);
-	free(ms->objs.objs);
+			memobj_destroy(m, memobj_at(m, (uint32_t)i));
+	id_table_free(&ms->objs);
 	strmap_free(&ms->paths);
 	free(ms);
 	m->mm = NULL;

@@ -33,7 +33,7 @@ struct mm_state {
 	int next_cpu;		/* round-robin placement */
 	long nr_alive;
 
-	struct machine_objs objs;
+	struct id_table objs;		/* memory objects by id */
 
 	struct zone zone;
 	struct swap_device swap;
@@ -44,7 +44,7 @@ struct mm_state {
 	uint32_t nr_inodes, inodes_cap;
 	struct strmap paths;	/* path -> ino + 1 (0 after unlink) */
 	struct mount **mounts;
-	int nr_mounts;
+	int nr_mounts, mounts_cap;
 
 	int vm_swappiness;
 	int dirty_background_ratio;

@@ -107,8 +107,7 @@ int tmpfs_mount(struct machine *m, struct task *t, const char *dir, const char *
 		mount_free(m, mnt);
 		return err;
 	}
-	m->mm->mounts = xrealloc(m->mm->mounts,
-				 (size_t)(m->mm->nr_mounts + 1) * sizeof(*m->mm->mounts));
+	ALLOC_GROW(m->mm->mounts, m->mm->nr_mounts + 1, m->mm->mounts_cap);
 	m->mm->mounts[m->mm->nr_mounts++] = mnt;
 	return 0;
 }

@@ -106,10 +106,7 @@ static void note_killed(struct oom_control *oc, struct task *t)
 	for (i = 0; i < oc->nr_killed; i++)
 		if (oc->killed[i] == t)
 			return;
-	if (oc->nr_killed == oc->cap_killed) {
-		oc->cap_killed = oc->cap_killed ? oc->cap_killed * 2 : 8;
-		oc->killed = xrealloc(oc->killed, (size_t)oc->cap_killed * sizeof(*oc->killed));
-	}
+	ALLOC_GROW(oc->killed, oc->nr_killed + 1, oc->cap_killed);
 	oc->killed[oc->nr_killed++] = t;
 }
 

@@ -28,12 +28,11 @@ static void zombies_show(struct machine *m, struct strbuf *out)
 	long dying = 0, ids = 0, swap_held = 0;
 	uint32_t s, w;
 
-	for (s = 0; s < m->nr_memcg_slots; s++) {
+	for (s = 0; s < m->memcg_slots.nr; s++) {
 		struct mem_cgroup *memcg;
 
-		if (memcg_slot_is_free(m, s))
+		if (!(memcg = memcg_in_slot(m, s)))
 			continue;
-		memcg = m->memcgs[s];
 		if (memcg->state == MEMCG_OFFLINE && !mem_cgroup_is_detached(memcg)) {
 			dying++;
 			if (memcg->refs_swap)

@@ -55,10 +55,7 @@ static struct task *task_alloc(struct machine *m, const char *comm,
 	struct mm_state *ms = m->mm;
 	struct task *t = xcalloc(1, sizeof(*t));
 
-	if (ms->nr_tasks == ms->tasks_cap) {
-		ms->tasks_cap = ms->tasks_cap ? ms->tasks_cap * 2 : 64;
-		ms->tasks = xrealloc(ms->tasks, ms->tasks_cap * sizeof(*ms->tasks));
-	}
+	ALLOC_GROW(ms->tasks, ms->nr_tasks + 1, ms->tasks_cap);
 	t->pid = TASK_FIRST_PID + ms->nr_tasks;
 	ms->tasks[ms->nr_tasks++] = t;
 	t->comm = xstrdup(comm ? comm : "task");

@@ -149,8 +149,7 @@ static int pt_map(struct machine *m, struct vm_area *v, uint64_t i)
 		err = pt_page_alloc(m, v, &slot);
 		if (err)
 			return err;
-		v->mm->upper = xrealloc(v->mm->upper,
-					(size_t)(v->mm->nr_upper + 1) * sizeof(*v->mm->upper));
+		ALLOC_GROW(v->mm->upper, v->mm->nr_upper + 1, v->mm->upper_cap);
 		up = &v->mm->upper[v->mm->nr_upper++];
 		up->region = region;
 		up->nr_ptes = 0;
@@ -946,6 +945,7 @@ static void anon_unmap(struct machine *m, struct vm_area *v)
 {
 	struct zap_arg a = { v, v->anon };
 	struct memobj *l, *top = v->anon, **chain = NULL;
+	size_t chain_cap = 0;
 	int n = 0;
 
 	/*
@@ -953,7 +953,7 @@ static void anon_unmap(struct machine *m, struct vm_area *v)
 	 * layers are released from the furthest ancestor down to our top.
 	 */
 	for (l = top->parent; l; l = l->parent) {
-		chain = xrealloc(chain, (size_t)(n + 1) * sizeof(*chain));
+		ALLOC_GROW(chain, n + 1, chain_cap);
 		chain[n++] = l;
 	}
 	while (n--)

@@ -19,9 +19,15 @@
 #include "../../machine.h"
 #include "charge.h"
 
+
 struct mem_cgroup *memcg_of_slot(const struct machine *m, uint32_t slot)
 {
-	return m->memcgs[slot];
+	return id_table_get(&m->memcg_slots, slot);
+}
+
+struct mem_cgroup *memcg_in_slot(const struct machine *m, uint32_t slot)
+{
+	return id_table_at(&m->memcg_slots, slot);
 }
 
 static int memcg_id_alloc(struct machine *m)
@@ -51,36 +57,6 @@ static void memcg_id_free(struct machine *m, struct mem_cgroup *memcg)
 	memcg->id = 0;
 }
 
-static uint32_t memcg_slot_alloc(struct machine *m, struct mem_cgroup *memcg)
-{
-	uint32_t slot;
-
-	if (m->free_slot != UINT32_MAX) {
-		slot = m->free_slot;
-		m->free_slot = (uint32_t)((uintptr_t)m->memcgs[slot] >> 1);
-	} else {
-		if (m->nr_memcg_slots == m->memcg_slots_cap) {
-			m->memcg_slots_cap = m->memcg_slots_cap ? m->memcg_slots_cap * 2 : 64;
-			m->memcgs = xrealloc(m->memcgs,
-					     m->memcg_slots_cap * sizeof(*m->memcgs));
-		}
-		slot = m->nr_memcg_slots++;
-	}
-	m->memcgs[slot] = memcg;
-	return slot;
-}
-
-/* A free slot holds (next free << 1) | 1: never a valid pointer. */
-static void memcg_slot_free(struct machine *m, uint32_t slot)
-{
-	m->memcgs[slot] = (struct mem_cgroup *)(((uintptr_t)m->free_slot << 1) | 1);
-	m->free_slot = slot;
-}
-
-bool memcg_slot_is_free(const struct machine *m, uint32_t slot)
-{
-	return ((uintptr_t)m->memcgs[slot] & 1) != 0;
-}
 
 struct mem_cgroup *memcg_css_alloc(struct machine *m, struct cgroup *cg,
 				   struct mem_cgroup *parent, int *err)
@@ -101,7 +77,7 @@ struct mem_cgroup *memcg_css_alloc(struct machine *m, struct cgroup *cg,
 	page_counter_init(&memcg->swap, parent ? &parent->swap : NULL);
 	memcg->zswap_max = PAGE_COUNTER_MAX;
 	list_init(&memcg->objcg_list);
-	memcg->slot = memcg_slot_alloc(m, memcg);
+	memcg->slot = id_table_alloc(&m->memcg_slots, memcg);
 	memcg->state = MEMCG_ONLINE;
 	for (int i = 0; i < NR_LRU_LISTS; i++) {
 		memcg->lruvec.lists[i].head = PAGE_NIL;
@@ -201,7 +177,7 @@ void memcg_try_release(struct machine *m, struct mem_cgroup *memcg)
 	 */
 	if (memcg->cgroup && memcg->cgroup->dying)
 		cgroup_release(m, memcg->cgroup);
-	memcg_slot_free(m, memcg->slot);
+	id_table_remove(&m->memcg_slots, memcg->slot);
 	m->nr_memcgs--;
 	memcg_css_free(m, memcg);
 
@@ -261,7 +237,7 @@ struct mem_cgroup *memcg_css_alloc_detached(struct machine *m, int *err)
 		memcg->lruvec.lists[i].head = PAGE_NIL;
 		memcg->lruvec.lists[i].tail = PAGE_NIL;
 	}
-	memcg->slot = memcg_slot_alloc(m, memcg);
+	memcg->slot = id_table_alloc(&m->memcg_slots, memcg);
 	memcg->state = MEMCG_ONLINE;
 	m->nr_memcgs++;
 	return memcg;
@@ -275,7 +251,7 @@ void memcg_free_detached(struct machine *m, struct mem_cgroup *memcg)
 	for (cpu = 0; cpu < m->nr_cpus; cpu++)
 		if (m->cpus[cpu].stock.cached == memcg)
 			drain_stock(m, cpu);
-	memcg_slot_free(m, memcg->slot);
+	id_table_remove(&m->memcg_slots, memcg->slot);
 	m->nr_memcgs--;
 	memcg_css_free(m, memcg);
 }

@@ -132,8 +132,10 @@ struct mem_cgroup *memcg_css_alloc_detached(struct machine *m, int *err);
 void memcg_free_detached(struct machine *m, struct mem_cgroup *memcg);
 struct mem_cgroup *memcg_css_alloc(struct machine *m, struct cgroup *cg,
 				   struct mem_cgroup *parent, int *err);
+/* The memcg in a slot in use. */
 struct mem_cgroup *memcg_of_slot(const struct machine *m, uint32_t slot);
-bool memcg_slot_is_free(const struct machine *m, uint32_t slot);
+/* The memcg in slot, NULL for a free one (any slot below memcg_slots.nr). */
+struct mem_cgroup *memcg_in_slot(const struct machine *m, uint32_t slot);
 /* Hooks for the layers above: kmem objcg, extensions (css.c). */
 void memcg_css_online(struct machine *m, struct mem_cgroup *memcg);
 void memcg_css_offline(struct machine *m, struct mem_cgroup *memcg);

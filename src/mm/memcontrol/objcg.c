@@ -14,23 +14,9 @@
 #include "memcg.h"
 #include "../kmem.h"
 
-struct objcg_table {
-	struct obj_cgroup **v;
-	uint32_t nr, cap, free_head;
-};
-
-static struct objcg_table *table(struct machine *m)
-{
-	if (!m->objcgs) {
-		m->objcgs = xcalloc(1, sizeof(struct objcg_table));
-		m->objcgs->free_head = UINT32_MAX;
-	}
-	return m->objcgs;
-}
-
 struct obj_cgroup *objcg_of_id(const struct machine *m, uint32_t id)
 {
-	return m->objcgs->v[id];
+	return id_table_get(&m->objcgs, id);
 }
 
 struct obj_cgroup *memcg_objcg(struct mem_cgroup *memcg)
@@ -40,22 +26,9 @@ struct obj_cgroup *memcg_objcg(struct mem_cgroup *memcg)
 
 void memcg_online_kmem(struct machine *m, struct mem_cgroup *memcg)
 {
-	struct objcg_table *t = table(m);
 	struct obj_cgroup *objcg = xcalloc(1, sizeof(*objcg));
-	uint32_t id;
 
-	if (t->free_head != UINT32_MAX) {
-		id = t->free_head;
-		t->free_head = (uint32_t)((uintptr_t)t->v[id] >> 1);
-	} else {
-		if (t->nr == t->cap) {
-			t->cap = t->cap ? t->cap * 2 : 64;
-			t->v = xrealloc(t->v, t->cap * sizeof(*t->v));
-		}
-		id = t->nr++;
-	}
-	t->v[id] = objcg;
-	objcg->id = id;
+	objcg->id = id_table_alloc(&m->objcgs, objcg);
 	objcg->memcg = memcg;
 	objcg->refcnt = 1;	/* the memcg's own reference while online */
 	list_init(&objcg->list);
@@ -65,14 +38,11 @@ void memcg_online_kmem(struct machine *m, struct mem_cgroup *memcg)
 
 static void objcg_free(struct machine *m, struct obj_cgroup *objcg)
 {
-	struct objcg_table *t = m->objcgs;
-
 	/* Leftover sub-page bytes were a whole page charge: give it back. */
 	if (objcg->nr_charged_bytes >= (long)PAGE_SIZE)
 		obj_cgroup_uncharge_pages(m, objcg, objcg->nr_charged_bytes / (long)PAGE_SIZE);
 	list_del(&objcg->list);
-	t->v[objcg->id] = (struct obj_cgroup *)(((uintptr_t)t->free_head << 1) | 1);
-	t->free_head = objcg->id;
+	id_table_remove(&m->objcgs, objcg->id);
 	free(objcg);
 }
 
@@ -220,15 +190,9 @@ void obj_cgroup_uncharge(struct machine *m, struct obj_cgroup *objcg, long size)
 
 void objcg_table_free(struct machine *m)
 {
-	struct objcg_table *t = m->objcgs;
 	uint32_t i;
 
-	if (!t)
-		return;
-	for (i = 0; i < t->nr; i++)
-		if (!((uintptr_t)t->v[i] & 1))
-			free(t->v[i]);
-	free(t->v);
-	free(t);
-	m->objcgs = NULL;
+	for (i = 0; i < m->objcgs.nr; i++)
+		free(id_table_at(&m->objcgs, i));
+	id_table_free(&m->objcgs);
 }

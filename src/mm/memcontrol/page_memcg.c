@@ -26,7 +26,7 @@ struct mem_cgroup *page_memcg(const struct machine *m, pgh_t h)
 
 	if (owner == OWNER_NONE || (owner & OWNER_SMEMCG))
 		return NULL;
-	return m->memcgs[owner];
+	return id_table_get(&m->memcg_slots, owner);
 }
 
 int page_alloc_charge(struct machine *m, struct mem_cgroup *memcg, unsigned gfp)
