@@ -80,40 +80,49 @@ static unsigned cgroup_control(const struct cgroup *cg)
 	return cg->parent ? cg->parent->subtree_control : cgroup_all_controllers();
 }
 
-static int controllers_show(struct machine *m, struct cgroup *cg, struct strbuf *out)
+static int controllers_show(struct machine *m, struct cgroup *cg,
+			    const struct cftype *cft, struct strbuf *out)
 {
 	(void)m;
+	(void)cft;
 	print_ss_mask(out, cgroup_control(cg));
 	return 0;
 }
 
-static int subtree_control_show(struct machine *m, struct cgroup *cg, struct strbuf *out)
+static int subtree_control_show(struct machine *m, struct cgroup *cg,
+				const struct cftype *cft, struct strbuf *out)
 {
 	(void)m;
+	(void)cft;
 	print_ss_mask(out, cg->subtree_control);
 	return 0;
 }
 
-static int subtree_control_write(struct machine *m, struct cgroup *cg, char *buf)
+static int subtree_control_write(struct machine *m, struct cgroup *cg,
+				 const struct cftype *cft, char *buf)
 {
+	(void)cft;
 	return cgroup_set_subtree_control(m, cg, buf);
 }
 
-static int procs_show(struct machine *m, struct cgroup *cg, struct strbuf *out)
+static int procs_show(struct machine *m, struct cgroup *cg,
+		      const struct cftype *cft, struct strbuf *out)
 {
 	struct list_node *pos;
 
 	(void)m;
+	(void)cft;
 	list_for_each(pos, &cg->tasks)
 		sb_printf(out, "%d\n", container_of(pos, struct task, cg_node)->pid);
 	return 0;
 }
 
-static int procs_write(struct machine *m, struct cgroup *cg, char *buf)
+static int procs_write(struct machine *m, struct cgroup *cg, const struct cftype *cft, char *buf)
 {
 	struct task *t;
 	int pid, err = kstrtoint(&pid, strstrip(buf));
 
+	(void)cft;
 	/* cgroup_procs_write_start: any parse failure or a negative pid */
 	if (err || pid < 0)
 		return machine_error(m, -EINVAL, "cgroup.procs takes a pid, not \"%s\"", buf);
@@ -123,9 +132,11 @@ static int procs_write(struct machine *m, struct cgroup *cg, char *buf)
 	return cgroup_attach_task(m, cg, t);
 }
 
-static int stat_show(struct machine *m, struct cgroup *cg, struct strbuf *out)
+static int stat_show(struct machine *m, struct cgroup *cg,
+		     const struct cftype *cft, struct strbuf *out)
 {
 	(void)m;
+	(void)cft;
 	sb_printf(out, "nr_descendants %ld\nnr_dying_descendants %ld\n",
 		  cg->nr_descendants, cg->nr_dying_descendants);
 	return 0;
@@ -143,27 +154,22 @@ static bool populated(const struct cgroup *cg)
 	return false;
 }
 
-static int events_show(struct machine *m, struct cgroup *cg, struct strbuf *out)
+static int events_show(struct machine *m, struct cgroup *cg,
+		       const struct cftype *cft, struct strbuf *out)
 {
 	(void)m;
+	(void)cft;
 	sb_printf(out, "populated %d\nfrozen 0\n", populated(cg));
 	return 0;
 }
 
-static int type_show(struct machine *m, struct cgroup *cg, struct strbuf *out)
+static int type_show(struct machine *m, struct cgroup *cg,
+		     const struct cftype *cft, struct strbuf *out)
 {
 	(void)m;
+	(void)cft;
 	(void)cg;
 	sb_puts(out, "domain\n");
-	return 0;
-}
-
-static int max_show_int(struct strbuf *out, long v)
-{
-	if (v == INT_MAX)
-		sb_puts(out, "max\n");
-	else
-		sb_printf(out, "%ld\n", v);
 	return 0;
 }
 
@@ -184,44 +190,45 @@ static int parse_max_int(long *out, const char *buf)
 	return 0;
 }
 
-static int max_descendants_show(struct machine *m, struct cgroup *cg, struct strbuf *out)
+/*
+ * cgroup.max.descendants and cgroup.max.depth: a count or "max" (INT_MAX)
+ * in the field of struct cgroup at offset cft->private.
+ */
+static long *cgroup_max_field(struct cgroup *cg, const struct cftype *cft)
 {
-	(void)m;
-	return max_show_int(out, cg->max_descendants);
+	return (long *)((char *)cg + cft->private);
 }
 
-static int max_descendants_write(struct machine *m, struct cgroup *cg, char *buf)
+static int cgroup_max_show(struct machine *m, struct cgroup *cg,
+			   const struct cftype *cft, struct strbuf *out)
+{
+	long v = *cgroup_max_field(cg, cft);
+
+	(void)m;
+	if (v == INT_MAX)
+		sb_puts(out, "max\n");
+	else
+		sb_printf(out, "%ld\n", v);
+	return 0;
+}
+
+static int cgroup_max_write(struct machine *m, struct cgroup *cg,
+			    const struct cftype *cft, char *buf)
 {
 	long v;
 	int err = parse_max_int(&v, strstrip(buf));
 
 	if (err)
-		return machine_error(m, err, "cgroup.max.descendants takes \"max\" or a count >= 0");
-	cg->max_descendants = v;
+		return machine_error(m, err, "%s takes \"max\" or a number >= 0", cft->name);
+	*cgroup_max_field(cg, cft) = v;
 	return 0;
 }
 
-static int max_depth_show(struct machine *m, struct cgroup *cg, struct strbuf *out)
-{
-	(void)m;
-	return max_show_int(out, cg->max_depth);
-}
-
-static int max_depth_write(struct machine *m, struct cgroup *cg, char *buf)
-{
-	long v;
-	int err = parse_max_int(&v, strstrip(buf));
-
-	if (err)
-		return machine_error(m, err, "cgroup.max.depth takes \"max\" or a depth >= 0");
-	cg->max_depth = v;
-	return 0;
-}
-
-static int kill_write(struct machine *m, struct cgroup *cg, char *buf)
+static int kill_write(struct machine *m, struct cgroup *cg, const struct cftype *cft, char *buf)
 {
 	int v, err = kstrtoint(&v, strstrip(buf));
 
+	(void)cft;
 	if (err)
 		return err;
 	if (v != 1)
@@ -229,8 +236,9 @@ static int kill_write(struct machine *m, struct cgroup *cg, char *buf)
 	return cgroup_kill(m, cg);
 }
 
-static int type_write(struct machine *m, struct cgroup *cg, char *buf)
+static int type_write(struct machine *m, struct cgroup *cg, const struct cftype *cft, char *buf)
 {
+	(void)cft;
 	(void)cg;
 	/* cgroup_type_write: only "threaded" is a valid request */
 	if (strcmp(strstrip(buf), "threaded"))
@@ -239,19 +247,24 @@ static int type_write(struct machine *m, struct cgroup *cg, char *buf)
 }
 
 const struct cftype cgroup_base_files[] = {
-	{ "cgroup.type", CFT_READ | CFT_WRITE | CFT_NOT_ON_ROOT, type_show, type_write },
-	{ "cgroup.procs", CFT_READ | CFT_WRITE, procs_show, procs_write },
-	{ "cgroup.threads", CFT_READ, procs_show, NULL },
-	{ "cgroup.controllers", CFT_READ, controllers_show, NULL },
-	{ "cgroup.subtree_control", CFT_READ | CFT_WRITE, subtree_control_show,
-	  subtree_control_write },
-	{ "cgroup.events", CFT_READ | CFT_NOT_ON_ROOT, events_show, NULL },
-	{ "cgroup.max.descendants", CFT_READ | CFT_WRITE, max_descendants_show,
-	  max_descendants_write },
-	{ "cgroup.max.depth", CFT_READ | CFT_WRITE, max_depth_show, max_depth_write },
-	{ "cgroup.stat", CFT_READ, stat_show, NULL },
-	{ "cgroup.kill", CFT_WRITE | CFT_NOT_ON_ROOT, NULL, kill_write },
-	{ NULL, 0, NULL, NULL },
+	{ .name = "cgroup.type", .flags = CFT_READ | CFT_WRITE | CFT_NOT_ON_ROOT,
+	  .show = type_show, .write = type_write },
+	{ .name = "cgroup.procs", .flags = CFT_READ | CFT_WRITE,
+	  .show = procs_show, .write = procs_write },
+	{ .name = "cgroup.threads", .flags = CFT_READ, .show = procs_show },
+	{ .name = "cgroup.controllers", .flags = CFT_READ, .show = controllers_show },
+	{ .name = "cgroup.subtree_control", .flags = CFT_READ | CFT_WRITE,
+	  .show = subtree_control_show, .write = subtree_control_write },
+	{ .name = "cgroup.events", .flags = CFT_READ | CFT_NOT_ON_ROOT, .show = events_show },
+	{ .name = "cgroup.max.descendants", .flags = CFT_READ | CFT_WRITE,
+	  .show = cgroup_max_show, .write = cgroup_max_write,
+	  .private = offsetof(struct cgroup, max_descendants) },
+	{ .name = "cgroup.max.depth", .flags = CFT_READ | CFT_WRITE,
+	  .show = cgroup_max_show, .write = cgroup_max_write,
+	  .private = offsetof(struct cgroup, max_depth) },
+	{ .name = "cgroup.stat", .flags = CFT_READ, .show = stat_show },
+	{ .name = "cgroup.kill", .flags = CFT_WRITE | CFT_NOT_ON_ROOT, .write = kill_write },
+	{ .name = NULL },
 };
 
 
@@ -337,7 +350,7 @@ int cgroup_file_read(struct machine *m, const char *path, struct strbuf *out)
 		return err;
 	if (!(cft->flags & CFT_READ))
 		return machine_error(m, -EACCES, "%s is write-only", path);
-	return cft->show(m, cg, out);
+	return cft->show(m, cg, cft, out);
 }
 
 int cgroup_file_write(struct machine *m, const char *path, const char *value)
@@ -352,7 +365,7 @@ int cgroup_file_write(struct machine *m, const char *path, const char *value)
 	if (!(cft->flags & CFT_WRITE))
 		return machine_error(m, -EACCES, "%s is read-only", path);
 	buf = xstrdup(value);
-	err = cft->write(m, cg, buf);
+	err = cft->write(m, cg, cft, buf);
 	free(buf);
 	return err;
 }

@@ -26,11 +26,18 @@ struct cgroup;
 #define CFT_SS(mask)	((mask) << 16)
 #define CFT_SS_MASK(flags) ((flags) >> 16)
 
+/*
+ * A control file: show and write get the cftype itself, so that one pair
+ * of functions serves the files that differ only in the field they read
+ * or set (private: the kernel's MEMFILE_PRIVATE).
+ */
 struct cftype {
 	const char *name;
 	unsigned flags;
-	int (*show)(struct machine *m, struct cgroup *cg, struct strbuf *out);
-	int (*write)(struct machine *m, struct cgroup *cg, char *buf);
+	int (*show)(struct machine *m, struct cgroup *cg, const struct cftype *cft,
+		    struct strbuf *out);
+	int (*write)(struct machine *m, struct cgroup *cg, const struct cftype *cft, char *buf);
+	unsigned long private;
 };
 
 const struct cftype *cftype_find(const char *name);

@@ -97,10 +97,12 @@ static void kmem_limits_enable(struct machine *m)
 	root->kmem.watermark = root->kmem.usage;
 }
 
-static int kmem_current_show(struct machine *m, struct cgroup *cg, struct strbuf *out)
+static int kmem_current_show(struct machine *m, struct cgroup *cg,
+			     const struct cftype *cft, struct strbuf *out)
 {
 	long pages;
 
+	(void)cft;
 	if (m->ext_keys.kmem_charge) {
 		pages = page_counter_read(&klm(cg->memcg)->kmem);
 	} else {
@@ -113,19 +115,22 @@ static int kmem_current_show(struct machine *m, struct cgroup *cg, struct strbuf
 	return 0;
 }
 
-static int kmem_max_show(struct machine *m, struct cgroup *cg, struct strbuf *out)
+static int kmem_max_show(struct machine *m, struct cgroup *cg,
+			 const struct cftype *cft, struct strbuf *out)
 {
 	(void)m;
+	(void)cft;
 	seq_puts_memcg_tunable(out, klm(cg->memcg)->kmem.max);
 	return 0;
 }
 
-static int kmem_max_write(struct machine *m, struct cgroup *cg, char *buf)
+static int kmem_max_write(struct machine *m, struct cgroup *cg, const struct cftype *cft, char *buf)
 {
 	struct kmem_limit_memcg *k = klm(cg->memcg);
 	long max;
 	int err = page_counter_memparse(&max, strstrip(buf), "max");
 
+	(void)cft;
 	if (err)
 		return machine_error(m, err, "memory.kmem.max takes a size or \"max\", not \"%s\"",
 				     buf);
@@ -150,11 +155,12 @@ static int kmem_max_write(struct machine *m, struct cgroup *cg, char *buf)
 }
 
 static const struct cftype kmem_limit_files[] = {
-	{ "memory.kmem.current", CFT_MEMORY | CFT_NOT_ON_ROOT | CFT_READ | CFT_EXT,
-	  kmem_current_show, NULL },
-	{ "memory.kmem.max", CFT_MEMORY | CFT_NOT_ON_ROOT | CFT_READ | CFT_WRITE | CFT_EXT,
-	  kmem_max_show, kmem_max_write },
-	{ NULL, 0, NULL, NULL },
+#define KMEM_FILE (CFT_MEMORY | CFT_NOT_ON_ROOT | CFT_EXT)
+	{ .name = "memory.kmem.current", .flags = KMEM_FILE | CFT_READ, .show = kmem_current_show },
+	{ .name = "memory.kmem.max", .flags = KMEM_FILE | CFT_READ | CFT_WRITE,
+	  .show = kmem_max_show, .write = kmem_max_write },
+#undef KMEM_FILE
+	{ .name = NULL },
 };
 
 const struct ext_ops kmem_limit_ext_ops = {

@@ -108,18 +108,21 @@ static void move_charge_attach(struct machine *m, struct task *t, struct mem_cgr
 		move_vma(m, container_of(pos, struct vm_area, node), mode, &c);
 }
 
-static int move_show(struct machine *m, struct cgroup *cg, struct strbuf *out)
+static int move_show(struct machine *m, struct cgroup *cg,
+		     const struct cftype *cft, struct strbuf *out)
 {
 	(void)m;
+	(void)cft;
 	sb_printf(out, "%ld\n", cg->memcg->move_charge_at_immigrate);
 	return 0;
 }
 
-static int move_write(struct machine *m, struct cgroup *cg, char *buf)
+static int move_write(struct machine *m, struct cgroup *cg, const struct cftype *cft, char *buf)
 {
 	const char *end;
 	uint64_t v = memparse(strstrip(buf), &end);
 
+	(void)cft;
 	if (*end || end == buf)
 		return machine_error(m, -EINVAL, "memory.move_charge_at_immigrate takes a number");
 	if (v & ~(uint64_t)(MOVE_ANON | MOVE_FILE))
@@ -130,9 +133,10 @@ static int move_write(struct machine *m, struct cgroup *cg, char *buf)
 }
 
 static const struct cftype move_charge_files[] = {
-	{ "memory.move_charge_at_immigrate",
-	  CFT_MEMORY | CFT_NOT_ON_ROOT | CFT_READ | CFT_WRITE | CFT_EXT, move_show, move_write },
-	{ NULL, 0, NULL, NULL },
+	{ .name = "memory.move_charge_at_immigrate",
+	  .flags = CFT_MEMORY | CFT_NOT_ON_ROOT | CFT_READ | CFT_WRITE | CFT_EXT,
+	  .show = move_show, .write = move_write },
+	{ .name = NULL },
 };
 
 const struct ext_ops move_charge_ext_ops = {

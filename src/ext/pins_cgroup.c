@@ -130,26 +130,31 @@ void ext_mlock_uncharge(struct machine *m, struct vm_area *v, long n)
 
 /* ---- pins.current, pins.max, pins.events ---- */
 
-static int pins_current_show(struct machine *m, struct cgroup *cg, struct strbuf *out)
+static int pins_current_show(struct machine *m, struct cgroup *cg,
+			     const struct cftype *cft, struct strbuf *out)
 {
 	(void)m;
+	(void)cft;
 	sb_printf(out, "%llu\n",
 		  (unsigned long long)page_counter_read(&pm(cg->memcg)->pins) * PAGE_SIZE);
 	return 0;
 }
 
-static int pins_max_show(struct machine *m, struct cgroup *cg, struct strbuf *out)
+static int pins_max_show(struct machine *m, struct cgroup *cg,
+			 const struct cftype *cft, struct strbuf *out)
 {
 	(void)m;
+	(void)cft;
 	seq_puts_memcg_tunable(out, pm(cg->memcg)->pins.max);
 	return 0;
 }
 
-static int pins_max_write(struct machine *m, struct cgroup *cg, char *buf)
+static int pins_max_write(struct machine *m, struct cgroup *cg, const struct cftype *cft, char *buf)
 {
 	long max;
 	int err = page_counter_memparse(&max, strstrip(buf), "max");
 
+	(void)cft;
 	if (err)
 		return machine_error(m, err, "pins.max takes a size or \"max\", not \"%s\"", buf);
 	/* like the pins controller: a new limit does not unpin anything */
@@ -157,9 +162,11 @@ static int pins_max_write(struct machine *m, struct cgroup *cg, char *buf)
 	return 0;
 }
 
-static int pins_events_show(struct machine *m, struct cgroup *cg, struct strbuf *out)
+static int pins_events_show(struct machine *m, struct cgroup *cg,
+			    const struct cftype *cft, struct strbuf *out)
 {
 	(void)m;
+	(void)cft;
 	sb_printf(out, "max %lu\n", pm(cg->memcg)->events_max);
 	return 0;
 }
@@ -176,10 +183,11 @@ static void pins_explain(struct machine *m, struct mem_cgroup *x, struct explain
 
 #define PINS_FILE (CFT_MEMORY | CFT_NOT_ON_ROOT | CFT_EXT | CFT_SS(PINS_CONTROLLER))
 static const struct cftype pins_files[] = {
-	{ "pins.current", PINS_FILE | CFT_READ, pins_current_show, NULL },
-	{ "pins.max", PINS_FILE | CFT_READ | CFT_WRITE, pins_max_show, pins_max_write },
-	{ "pins.events", PINS_FILE | CFT_READ, pins_events_show, NULL },
-	{ NULL, 0, NULL, NULL },
+	{ .name = "pins.current", .flags = PINS_FILE | CFT_READ, .show = pins_current_show },
+	{ .name = "pins.max", .flags = PINS_FILE | CFT_READ | CFT_WRITE,
+	  .show = pins_max_show, .write = pins_max_write },
+	{ .name = "pins.events", .flags = PINS_FILE | CFT_READ, .show = pins_events_show },
+	{ .name = NULL },
 };
 
 const struct ext_ops pins_cgroup_ext_ops = {

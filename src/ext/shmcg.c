@@ -717,10 +717,12 @@ void ext_reclaim_more(struct machine *m, struct mem_cgroup *memcg,
 
 /* ---- files: CG/memory.smemcg ---- */
 
-static int memcg_smemcg_show(struct machine *m, struct cgroup *cg, struct strbuf *out)
+static int memcg_smemcg_show(struct machine *m, struct cgroup *cg,
+			     const struct cftype *cft, struct strbuf *out)
 {
 	int i;
 
+	(void)cft;
 	for (i = 0; i < st(m)->n; i++) {
 		struct shmcg *s = st(m)->v[i];
 		struct shmcg_link *l = link_of(s, cg->memcg, false);
@@ -732,10 +734,12 @@ static int memcg_smemcg_show(struct machine *m, struct cgroup *cg, struct strbuf
 	return 0;
 }
 
-static int memcg_smemcg_write(struct machine *m, struct cgroup *cg, char *buf)
+static int memcg_smemcg_write(struct machine *m, struct cgroup *cg,
+			      const struct cftype *cft, char *buf)
 {
 	char *save = NULL, *tok;
 
+	(void)cft;
 	for (tok = strtok_r(buf, " \t\n", &save); tok; tok = strtok_r(NULL, " \t\n", &save)) {
 		struct shmcg *s;
 
@@ -754,9 +758,9 @@ static int memcg_smemcg_write(struct machine *m, struct cgroup *cg, char *buf)
 }
 
 static const struct cftype shmcg_memcg_files[] = {
-	{ "memory.smemcg", CFT_MEMORY | CFT_NOT_ON_ROOT | CFT_READ | CFT_WRITE | CFT_EXT,
-	  memcg_smemcg_show, memcg_smemcg_write },
-	{ NULL, 0, NULL, NULL },
+	{ .name = "memory.smemcg", .flags = CFT_MEMORY | CFT_NOT_ON_ROOT | CFT_READ | CFT_WRITE | CFT_EXT,
+	  .show = memcg_smemcg_show, .write = memcg_smemcg_write },
+	{ .name = NULL },
 };
 
 /* ---- files: @NAME/FILE ---- */

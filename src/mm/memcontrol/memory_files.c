@@ -24,28 +24,6 @@ void seq_puts_memcg_tunable(struct strbuf *out, long value)
 }
 
 
-static int memory_current_show(struct machine *m, struct cgroup *cg, struct strbuf *out)
-{
-	(void)m;
-	sb_printf(out, "%llu\n",
-		  (unsigned long long)page_counter_read(&cg->memcg->memory) * PAGE_SIZE);
-	return 0;
-}
-
-static int memory_peak_show(struct machine *m, struct cgroup *cg, struct strbuf *out)
-{
-	(void)m;
-	sb_printf(out, "%llu\n", (unsigned long long)cg->memcg->memory.watermark * PAGE_SIZE);
-	return 0;
-}
-
-static int memory_min_show(struct machine *m, struct cgroup *cg, struct strbuf *out)
-{
-	(void)m;
-	seq_puts_memcg_tunable(out, cg->memcg->memory.min);
-	return 0;
-}
-
 static int parse_tunable(struct machine *m, long *pages, char *buf,
 			 const char *maxstr, const char *file)
 {
@@ -58,50 +36,100 @@ static int parse_tunable(struct machine *m, long *pages, char *buf,
 	return 0;
 }
 
-static int memory_min_write(struct machine *m, struct cgroup *cg, char *buf)
+/*
+ * The files that show or set one field of a page_counter: cft->private
+ * says which counter and which field (the kernel's MEMFILE_PRIVATE).
+ */
+enum memfile_counter { MEMFILE_MEM, MEMFILE_SWAP };
+enum memfile_attr { RES_USAGE, RES_WATERMARK, RES_MIN, RES_LOW, RES_HIGH, RES_MAX };
+#define MEMFILE_PRIVATE(counter, attr) ((counter) << 8 | (attr))
+#define MEMFILE_COUNTER(private) ((private) >> 8)
+#define MEMFILE_ATTR(private) ((private) & 0xff)
+
+static struct page_counter *memfile_counter(struct mem_cgroup *memcg, unsigned long private)
 {
-	long min;
-	int err = parse_tunable(m, &min, buf, "max", "memory.min");
+	return MEMFILE_COUNTER(private) == MEMFILE_SWAP ? &memcg->swap : &memcg->memory;
+}
+
+static int memcg_counter_show(struct machine *m, struct cgroup *cg,
+			      const struct cftype *cft, struct strbuf *out)
+{
+	struct page_counter *c = memfile_counter(cg->memcg, cft->private);
+
+	(void)m;
+	switch (MEMFILE_ATTR(cft->private)) {
+	case RES_USAGE:
+		sb_printf(out, "%llu\n", (unsigned long long)page_counter_read(c) * PAGE_SIZE);
+		break;
+	case RES_WATERMARK:
+		sb_printf(out, "%llu\n", (unsigned long long)c->watermark * PAGE_SIZE);
+		break;
+	case RES_MIN:
+		seq_puts_memcg_tunable(out, c->min);
+		break;
+	case RES_LOW:
+		seq_puts_memcg_tunable(out, c->low);
+		break;
+	case RES_HIGH:
+		seq_puts_memcg_tunable(out, c->high);
+		break;
+	default:
+		seq_puts_memcg_tunable(out, c->max);
+		break;
+	}
+	return 0;
+}
+
+/*
+ * The tunables whose write only sets the field: memory.min and .low (the
+ * protection is propagated), memory.swap.high and .max (no reclaim, no
+ * OOM: new swap-outs fail above them).
+ */
+static int memcg_tunable_write(struct machine *m, struct cgroup *cg,
+			       const struct cftype *cft, char *buf)
+{
+	struct page_counter *c = memfile_counter(cg->memcg, cft->private);
+	long v;
+	int err = parse_tunable(m, &v, buf, "max", cft->name);
 
 	if (err)
 		return err;
-	page_counter_set_min(&cg->memcg->memory, min);
+	switch (MEMFILE_ATTR(cft->private)) {
+	case RES_MIN:
+		page_counter_set_min(c, v);
+		break;
+	case RES_LOW:
+		page_counter_set_low(c, v);
+		break;
+	case RES_HIGH:
+		page_counter_set_high(c, v);
+		break;
+	default:
+		c->max = v;
+		break;
+	}
 	return 0;
 }
 
-static int memory_low_show(struct machine *m, struct cgroup *cg, struct strbuf *out)
+/* memory.events and memory.events.local: cft->private is the array's offset */
+static int memcg_events_show(struct machine *m, struct cgroup *cg,
+			     const struct cftype *cft, struct strbuf *out)
 {
 	(void)m;
-	seq_puts_memcg_tunable(out, cg->memcg->memory.low);
+	memcg_events_format(out, (const unsigned long *)((const char *)cg->memcg + cft->private));
 	return 0;
 }
 
-static int memory_low_write(struct machine *m, struct cgroup *cg, char *buf)
-{
-	long low;
-	int err = parse_tunable(m, &low, buf, "max", "memory.low");
-
-	if (err)
-		return err;
-	page_counter_set_low(&cg->memcg->memory, low);
-	return 0;
-}
-
-static int memory_high_show(struct machine *m, struct cgroup *cg, struct strbuf *out)
-{
-	(void)m;
-	seq_puts_memcg_tunable(out, cg->memcg->memory.high);
-	return 0;
-}
-
-static int memory_high_write(struct machine *m, struct cgroup *cg, char *buf)
+static int memory_high_write(struct machine *m, struct cgroup *cg,
+			     const struct cftype *cft, char *buf)
 {
 	struct mem_cgroup *memcg = cg->memcg;
 	int nr_retries = MAX_RECLAIM_RETRIES;
 	bool drained = false;
 	long high;
-	int err = parse_tunable(m, &high, buf, "max", "memory.high");
+	int err = parse_tunable(m, &high, buf, "max", cft->name);
 
+	(void)cft;
 	if (err)
 		return err;
 	page_counter_set_high(&memcg->memory, high);
@@ -126,21 +154,16 @@ static int memory_high_write(struct machine *m, struct cgroup *cg, char *buf)
 	return 0;
 }
 
-static int memory_max_show(struct machine *m, struct cgroup *cg, struct strbuf *out)
-{
-	(void)m;
-	seq_puts_memcg_tunable(out, cg->memcg->memory.max);
-	return 0;
-}
-
-static int memory_max_write(struct machine *m, struct cgroup *cg, char *buf)
+static int memory_max_write(struct machine *m, struct cgroup *cg,
+			    const struct cftype *cft, char *buf)
 {
 	struct mem_cgroup *memcg = cg->memcg;
 	int nr_reclaims = MAX_RECLAIM_RETRIES;
 	bool drained = false;
 	long max;
-	int err = parse_tunable(m, &max, buf, "max", "memory.max");
+	int err = parse_tunable(m, &max, buf, "max", cft->name);
 
+	(void)cft;
 	if (err)
 		return err;
 	/* v2 swaps the limit in first, then works to meet it. */
@@ -177,21 +200,6 @@ void memcg_events_format(struct strbuf *out, const unsigned long *ev)
 		sb_printf(out, "%s %lu\n", memcg_event_names[i], ev[i]);
 }
 
-static int memory_events_show(struct machine *m, struct cgroup *cg, struct strbuf *out)
-{
-	(void)m;
-	memcg_events_format(out, cg->memcg->events);
-	return 0;
-}
-
-static int memory_events_local_show(struct machine *m, struct cgroup *cg,
-				    struct strbuf *out)
-{
-	(void)m;
-	memcg_events_format(out, cg->memcg->events_local);
-	return 0;
-}
-
 bool memcg_stat_visible(const struct machine *m, enum memcg_stat_item i);
 
 bool memcg_stat_visible(const struct machine *m, enum memcg_stat_item i)
@@ -215,8 +223,10 @@ long memcg_stat_value(const long *stats, enum memcg_stat_item i)
 	}
 }
 
-static int memory_stat_show(struct machine *m, struct cgroup *cg, struct strbuf *out)
+static int memory_stat_show(struct machine *m, struct cgroup *cg,
+			    const struct cftype *cft, struct strbuf *out)
 {
+	(void)cft;
 	memcg_stat_format(m, cg->memcg, out);
 	return 0;
 }
@@ -251,12 +261,13 @@ static const enum memcg_stat_item numa_items[] = {
 };
 
 static int memory_numa_stat_show(struct machine *m, struct cgroup *cg,
-				 struct strbuf *out)
+				 const struct cftype *cft, struct strbuf *out)
 {
 	long stats[MEMCG_NR_STATS];
 	size_t i;
 
 	(void)m;
+	(void)cft;
 	memcg_stat_subtree(cg->memcg, stats);
 	for (i = 0; i < ARRAY_SIZE(numa_items); i++)
 		sb_printf(out, "%s N0=%llu\n", memcg_stat_desc[numa_items[i]].name,
@@ -265,17 +276,20 @@ static int memory_numa_stat_show(struct machine *m, struct cgroup *cg,
 }
 
 static int memory_oom_group_show(struct machine *m, struct cgroup *cg,
-				 struct strbuf *out)
+				 const struct cftype *cft, struct strbuf *out)
 {
 	(void)m;
+	(void)cft;
 	sb_printf(out, "%d\n", cg->memcg->oom_group);
 	return 0;
 }
 
-static int memory_oom_group_write(struct machine *m, struct cgroup *cg, char *buf)
+static int memory_oom_group_write(struct machine *m, struct cgroup *cg,
+				  const struct cftype *cft, char *buf)
 {
 	int v, err = kstrtoint(&v, strstrip(buf));
 
+	(void)cft;
 	if (err)
 		return machine_error(m, err, "memory.oom.group takes 0 or 1");
 	if (v != 0 && v != 1)
@@ -284,13 +298,15 @@ static int memory_oom_group_write(struct machine *m, struct cgroup *cg, char *bu
 	return 0;
 }
 
-static int memory_reclaim_write(struct machine *m, struct cgroup *cg, char *buf)
+static int memory_reclaim_write(struct machine *m, struct cgroup *cg,
+				const struct cftype *cft, char *buf)
 {
 	struct mem_cgroup *memcg = cg->memcg;
 	int nr_retries = MAX_RECLAIM_RETRIES;
 	long nr_to_reclaim, nr_reclaimed = 0;
-	int err = parse_tunable(m, &nr_to_reclaim, buf, "", "memory.reclaim");
+	int err = parse_tunable(m, &nr_to_reclaim, buf, "", cft->name);
 
+	(void)cft;
 	if (err)
 		return err;
 	while (nr_reclaimed < nr_to_reclaim) {
@@ -307,81 +323,44 @@ static int memory_reclaim_write(struct machine *m, struct cgroup *cg, char *buf)
 	return 0;
 }
 
-static int swap_current_show(struct machine *m, struct cgroup *cg, struct strbuf *out)
-{
-	(void)m;
-	sb_printf(out, "%llu\n",
-		  (unsigned long long)page_counter_read(&cg->memcg->swap) * PAGE_SIZE);
-	return 0;
-}
-
-static int swap_high_show(struct machine *m, struct cgroup *cg, struct strbuf *out)
-{
-	(void)m;
-	seq_puts_memcg_tunable(out, cg->memcg->swap.high);
-	return 0;
-}
-
-static int swap_high_write(struct machine *m, struct cgroup *cg, char *buf)
-{
-	long high;
-	int err = parse_tunable(m, &high, buf, "max", "memory.swap.high");
-
-	if (err)
-		return err;
-	page_counter_set_high(&cg->memcg->swap, high);
-	return 0;
-}
-
-static int swap_max_show(struct machine *m, struct cgroup *cg, struct strbuf *out)
-{
-	(void)m;
-	seq_puts_memcg_tunable(out, cg->memcg->swap.max);
-	return 0;
-}
-
-static int swap_max_write(struct machine *m, struct cgroup *cg, char *buf)
-{
-	long max;
-	int err = parse_tunable(m, &max, buf, "max", "memory.swap.max");
-
-	if (err)
-		return err;
-	/* No reclaim, no OOM: new swap-outs simply fail above it. */
-	cg->memcg->swap.max = max;
-	return 0;
-}
-
-static int swap_events_show(struct machine *m, struct cgroup *cg, struct strbuf *out)
+static int swap_events_show(struct machine *m, struct cgroup *cg,
+			    const struct cftype *cft, struct strbuf *out)
 {
 	const unsigned long *ev = cg->memcg->events;
 
 	(void)m;
+	(void)cft;
 	sb_printf(out, "high %lu\nmax %lu\nfail %lu\n", ev[MEMCG_SWAP_HIGH],
 		  ev[MEMCG_SWAP_MAX], ev[MEMCG_SWAP_FAIL]);
 	return 0;
 }
 
-static int zswap_current_show(struct machine *m, struct cgroup *cg, struct strbuf *out)
+static int zswap_current_show(struct machine *m, struct cgroup *cg,
+			      const struct cftype *cft, struct strbuf *out)
 {
 	(void)m;
+	(void)cft;
 	(void)cg;
 	sb_puts(out, "0\n");	/* zswap is off by default on Debian's 6.1 */
 	return 0;
 }
 
-static int zswap_max_show(struct machine *m, struct cgroup *cg, struct strbuf *out)
+static int zswap_max_show(struct machine *m, struct cgroup *cg,
+			  const struct cftype *cft, struct strbuf *out)
 {
 	(void)m;
+	(void)cft;
 	seq_puts_memcg_tunable(out, cg->memcg->zswap_max);
 	return 0;
 }
 
-static int zswap_max_write(struct machine *m, struct cgroup *cg, char *buf)
+static int zswap_max_write(struct machine *m, struct cgroup *cg,
+			   const struct cftype *cft, char *buf)
 {
 	long max;
-	int err = parse_tunable(m, &max, buf, "max", "memory.zswap.max");
+	int err = parse_tunable(m, &max, buf, "max", cft->name);
 
+	(void)cft;
 	if (err)
 		return err;
 	cg->memcg->zswap_max = max;
@@ -391,29 +370,45 @@ static int zswap_max_write(struct machine *m, struct cgroup *cg, char *buf)
 #define MEM CFT_MEMORY
 #define NR CFT_NOT_ON_ROOT
 const struct cftype memory_files[] = {
-	{ "memory.current", MEM | NR | CFT_READ, memory_current_show, NULL },
-	{ "memory.peak", MEM | NR | CFT_READ, memory_peak_show, NULL },
-	{ "memory.min", MEM | NR | CFT_READ | CFT_WRITE, memory_min_show, memory_min_write },
-	{ "memory.low", MEM | NR | CFT_READ | CFT_WRITE, memory_low_show, memory_low_write },
-	{ "memory.high", MEM | NR | CFT_READ | CFT_WRITE, memory_high_show,
-	  memory_high_write },
-	{ "memory.max", MEM | NR | CFT_READ | CFT_WRITE, memory_max_show, memory_max_write },
-	{ "memory.events", MEM | NR | CFT_READ, memory_events_show, NULL },
-	{ "memory.events.local", MEM | NR | CFT_READ, memory_events_local_show, NULL },
-	{ "memory.stat", MEM | CFT_READ, memory_stat_show, NULL },
-	{ "memory.numa_stat", MEM | CFT_READ, memory_numa_stat_show, NULL },
-	{ "memory.oom.group", MEM | NR | CFT_READ | CFT_WRITE, memory_oom_group_show,
-	  memory_oom_group_write },
-	{ "memory.reclaim", MEM | CFT_WRITE, NULL, memory_reclaim_write },
-	{ "memory.swap.current", MEM | NR | CFT_READ, swap_current_show, NULL },
-	{ "memory.swap.high", MEM | NR | CFT_READ | CFT_WRITE, swap_high_show,
-	  swap_high_write },
-	{ "memory.swap.max", MEM | NR | CFT_READ | CFT_WRITE, swap_max_show, swap_max_write },
-	{ "memory.swap.events", MEM | NR | CFT_READ, swap_events_show, NULL },
-	{ "memory.zswap.current", MEM | NR | CFT_READ, zswap_current_show, NULL },
-	{ "memory.zswap.max", MEM | NR | CFT_READ | CFT_WRITE, zswap_max_show,
-	  zswap_max_write },
-	{ NULL, 0, NULL, NULL },
+	{ .name = "memory.current", .flags = MEM | NR | CFT_READ, .show = memcg_counter_show,
+	  .private = MEMFILE_PRIVATE(MEMFILE_MEM, RES_USAGE) },
+	{ .name = "memory.peak", .flags = MEM | NR | CFT_READ, .show = memcg_counter_show,
+	  .private = MEMFILE_PRIVATE(MEMFILE_MEM, RES_WATERMARK) },
+	{ .name = "memory.min", .flags = MEM | NR | CFT_READ | CFT_WRITE,
+	  .show = memcg_counter_show, .write = memcg_tunable_write,
+	  .private = MEMFILE_PRIVATE(MEMFILE_MEM, RES_MIN) },
+	{ .name = "memory.low", .flags = MEM | NR | CFT_READ | CFT_WRITE,
+	  .show = memcg_counter_show, .write = memcg_tunable_write,
+	  .private = MEMFILE_PRIVATE(MEMFILE_MEM, RES_LOW) },
+	{ .name = "memory.high", .flags = MEM | NR | CFT_READ | CFT_WRITE,
+	  .show = memcg_counter_show, .write = memory_high_write,
+	  .private = MEMFILE_PRIVATE(MEMFILE_MEM, RES_HIGH) },
+	{ .name = "memory.max", .flags = MEM | NR | CFT_READ | CFT_WRITE,
+	  .show = memcg_counter_show, .write = memory_max_write,
+	  .private = MEMFILE_PRIVATE(MEMFILE_MEM, RES_MAX) },
+	{ .name = "memory.events", .flags = MEM | NR | CFT_READ, .show = memcg_events_show,
+	  .private = offsetof(struct mem_cgroup, events) },
+	{ .name = "memory.events.local", .flags = MEM | NR | CFT_READ, .show = memcg_events_show,
+	  .private = offsetof(struct mem_cgroup, events_local) },
+	{ .name = "memory.stat", .flags = MEM | CFT_READ, .show = memory_stat_show },
+	{ .name = "memory.numa_stat", .flags = MEM | CFT_READ, .show = memory_numa_stat_show },
+	{ .name = "memory.oom.group", .flags = MEM | NR | CFT_READ | CFT_WRITE,
+	  .show = memory_oom_group_show, .write = memory_oom_group_write },
+	{ .name = "memory.reclaim", .flags = MEM | CFT_WRITE, .write = memory_reclaim_write },
+	{ .name = "memory.swap.current", .flags = MEM | NR | CFT_READ, .show = memcg_counter_show,
+	  .private = MEMFILE_PRIVATE(MEMFILE_SWAP, RES_USAGE) },
+	{ .name = "memory.swap.high", .flags = MEM | NR | CFT_READ | CFT_WRITE,
+	  .show = memcg_counter_show, .write = memcg_tunable_write,
+	  .private = MEMFILE_PRIVATE(MEMFILE_SWAP, RES_HIGH) },
+	{ .name = "memory.swap.max", .flags = MEM | NR | CFT_READ | CFT_WRITE,
+	  .show = memcg_counter_show, .write = memcg_tunable_write,
+	  .private = MEMFILE_PRIVATE(MEMFILE_SWAP, RES_MAX) },
+	{ .name = "memory.swap.events", .flags = MEM | NR | CFT_READ, .show = swap_events_show },
+	{ .name = "memory.zswap.current", .flags = MEM | NR | CFT_READ,
+	  .show = zswap_current_show },
+	{ .name = "memory.zswap.max", .flags = MEM | NR | CFT_READ | CFT_WRITE,
+	  .show = zswap_max_show, .write = zswap_max_write },
+	{ .name = NULL },
 };
 #undef MEM
 #undef NR
