@@ -46,7 +46,7 @@ passed=0
 i=1
 while [ "$i" -le "$RUNS" ]; do
 	log=$d/run-$i.log
-	if make -C "$d/main" test >"$log" 2>&1; then
+	if make --no-print-directory -C "$d/main" test >"$log" 2>&1; then
 		passed=$((passed + 1))
 		echo "run $i: $(tail -n 1 "$log")"
 	else

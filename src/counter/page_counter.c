@@ -155,7 +155,7 @@ void page_counter_set_low(struct page_counter *c, long nr_pages)
 		propagate_protected_usage(p, p->usage);
 }
 
-int page_counter_memparse(long *nr_pages, const char *buf, const char *maxstr)
+int page_counter_memparse(const char *buf, const char *maxstr, long *nr_pages)
 {
 	const char *end;
 	uint64_t bytes;

@@ -83,7 +83,7 @@ static inline void page_counter_reset_watermark(struct page_counter *c)
  * otherwise memparse() bytes rounded down to pages and clamped.
  * Returns 0 or -EINVAL.
  */
-int page_counter_memparse(long *nr_pages, const char *buf, const char *maxstr);
+int page_counter_memparse(const char *buf, const char *maxstr, long *nr_pages);
 
 /*
  * Effective protection, computed top-down during a reclaim walk from

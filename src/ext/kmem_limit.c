@@ -128,7 +128,7 @@ static int kmem_max_write(struct machine *m, struct cgroup *cg, const struct cft
 {
 	struct kmem_limit_memcg *k = klm(cg->memcg);
 	long max;
-	int err = page_counter_memparse(&max, strstrip(buf), "max");
+	int err = page_counter_memparse(strstrip(buf), "max", &max);
 
 	(void)cft;
 	if (err)

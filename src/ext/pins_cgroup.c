@@ -152,7 +152,7 @@ static int pins_max_show(struct machine *m, struct cgroup *cg,
 static int pins_max_write(struct machine *m, struct cgroup *cg, const struct cftype *cft, char *buf)
 {
 	long max;
-	int err = page_counter_memparse(&max, strstrip(buf), "max");
+	int err = page_counter_memparse(strstrip(buf), "max", &max);
 
 	(void)cft;
 	if (err)

@@ -856,7 +856,7 @@ static int shmcg_at_file_write(struct machine *m, const char *path, const char *
 		return machine_error(m, -EACCES, "%s is read-only", path);
 	buf = xstrdup(value);
 	if (!strcmp(file, "memory.max")) {
-		err = page_counter_memparse(&pages, strstrip(buf), "max");
+		err = page_counter_memparse(strstrip(buf), "max", &pages);
 		if (err) {
 			err = machine_error(m, err, "memory.max takes a size or \"max\"");
 		} else {
@@ -883,7 +883,7 @@ static int shmcg_at_file_write(struct machine *m, const char *path, const char *
 			l = cg && cg->memcg ? link_of(s, cg->memcg, false) : NULL;
 			if (!l || !l->attached)
 				err = machine_error(m, -ENOENT, "%s is not attached to %s", buf, s->name);
-			else if ((err = page_counter_memparse(&pages, strstrip(sp + 1), "max")))
+			else if ((err = page_counter_memparse(strstrip(sp + 1), "max", &pages)))
 				err = machine_error(m, err, "borrow.max takes a size or \"max\"");
 			else
 				l->borrow_max = pages;

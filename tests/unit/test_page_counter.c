@@ -313,7 +313,7 @@ static void test_memparse(void)
 
 	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
 		long pages = -12345;
-		int err = page_counter_memparse(&pages, cases[i].in, "max");
+		int err = page_counter_memparse(cases[i].in, "max", &pages);
 		char shown[64];
 		size_t k, n = 0;
 
@@ -341,9 +341,9 @@ static void test_memparse(void)
 	{
 		long pages = 0;
 
-		is(page_counter_memparse(&pages, "", ""), 0, "maxstr \"\": empty accepted");
+		is(page_counter_memparse("", "", &pages), 0, "maxstr \"\": empty accepted");
 		is(pages, PAGE_COUNTER_MAX, "maxstr \"\": empty = PAGE_COUNTER_MAX");
-		is(page_counter_memparse(&pages, "max", ""), -EINVAL, "maxstr \"\": \"max\" is EINVAL");
+		is(page_counter_memparse("max", "", &pages), -EINVAL, "maxstr \"\": \"max\" is EINVAL");
 	}
 }
 

@@ -27,7 +27,7 @@ void seq_puts_memcg_tunable(struct strbuf *out, long value)
 static int parse_tunable(struct machine *m, long *pages, char *buf,
 			 const char *maxstr, const char *file)
 {
-	int err = page_counter_memparse(pages, strstrip(buf), maxstr);
+	int err = page_counter_memparse(strstrip(buf), maxstr, pages);
 
 	if (err)
 		return machine_error(m, err,
