@@ -17,6 +17,7 @@
 #include "ext/hooks.h"
 #include "mm/memcontrol/memcg.h"
 #include "mm/page.h"
+#include "policy.h"
 
 #define HZ 250			/* Debian's CONFIG_HZ */
 #define NSEC_PER_SEC 1000000000ULL
@@ -88,11 +89,6 @@ struct machine {
 	struct ext_keys ext_keys;
 	void *ext[EXT_NR + 1];
 };
-
-/* Select every key's default value (policy.c). */
-void policy_init(struct machine *m);
-/* Is key's current value value? */
-bool policy_is(const struct machine *m, const char *key, const char *value);
 
 /* Record a one-line explanation of a failure and return err. */
 int machine_error(struct machine *m, int err, const char *fmt, ...)

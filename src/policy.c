@@ -7,6 +7,8 @@
  * (ext_ops.policy), so that it can set its static keys. A core-only
  * build knows the core's values only.
  */
+#include "policy.h"
+
 #include <errno.h>
 #include <stdio.h>
 #include <string.h>

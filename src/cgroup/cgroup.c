@@ -14,6 +14,7 @@
 #include <string.h>
 
 #include "../machine.h"
+#include "control_files.h"
 #include "../mm/task.h"
 #include "../mm/memcontrol/charge.h"
 
@@ -269,7 +270,6 @@ static int split_parent(struct machine *m, const char *path,
 	return 0;
 }
 
-bool cgroup_name_is_file(const char *name, size_t len);
 
 int cgroup_mkdir(struct machine *m, const char *path)
 {

@@ -16,6 +16,7 @@
 #include "../machine.h"
 #include "../mm/task.h"
 #include "../mm/memcontrol/memcg.h"
+#include "../mm/memcontrol/memory_files.h"
 
 int kstrtoint(int *out, const char *s)
 {

@@ -52,14 +52,10 @@ int cgroup_file_write(struct machine *m, const char *path, const char *value);
  * is its ext_ops.files (src/ext/hooks.h).
  */
 extern const struct cftype cgroup_base_files[];
-extern const struct cftype memory_files[];
 
-struct mem_cgroup;
-void memcg_stat_format(struct machine *m, struct mem_cgroup *memcg, struct strbuf *out);
-void memcg_events_format(struct strbuf *out, const unsigned long *ev);
-
-/* Helpers for show/write functions of every module. */
-void seq_puts_memcg_tunable(struct strbuf *out, long value);
+/* Is name (len bytes) the name of a control file? (mkdir refuses it) */
+bool cgroup_name_is_file(const char *name, size_t len);
+/* kstrtoint of the kernel: 0, -EINVAL or -ERANGE. */
 int kstrtoint(int *out, const char *s);
 
 #endif

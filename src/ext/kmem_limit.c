@@ -11,6 +11,7 @@
 #include <errno.h>
 #include <stdlib.h>
 
+#include "../mm/memcontrol/memory_files.h"
 #include "../cgroup/control_files.h"
 #include "../machine.h"
 #include "../mm/memcontrol/memcg.h"

@@ -16,6 +16,7 @@
 #include "../mm/memcontrol/charge.h"
 #include "../cgroup/control_files.h"
 #include "../mm/memcontrol/memcg.h"
+#include "../mm/memcontrol/memory_files.h"
 #include "../mm/proc.h"
 #include "../explain.h"
 #include "../machine.h"

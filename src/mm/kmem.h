@@ -59,4 +59,8 @@ void kmem_uncharge_percpu(struct machine *m, struct mem_cgroup *memcg);
 int kmem_charge_inode(struct machine *m, struct task *t, bool shmem, uint32_t *cookie);
 void kmem_uncharge_inode(struct machine *m, bool shmem, uint32_t cookie);
 
+/* Kernel memory of a new task: stack and task_struct. */
+int task_fork_charge(struct machine *m, struct task *t, struct task *parent);
+void task_exit_free_stack(struct machine *m, struct task *t);
+
 #endif

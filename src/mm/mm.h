@@ -65,5 +65,12 @@ void mmdrop(struct mm_struct *mm);
 void mm_update_next_owner(struct machine *m, struct mm_struct *mm,
 			  struct task *exiting);
 long mm_rss(const struct mm_struct *mm);
+/*
+ * The mm side of t's move from -> to: whether t carries the mm's charges
+ * (the owner in 6.1, or an extension's rule), and then the extensions'
+ * attach callbacks (charge moving).
+ */
+void mm_task_moved(struct machine *m, struct task *t,
+		   struct mem_cgroup *from, struct mem_cgroup *to);
 
 #endif

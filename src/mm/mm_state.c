@@ -63,8 +63,3 @@ void mm_state_free(struct machine *m)
 	m->mm = NULL;
 }
 
-void task_exit_files(struct machine *m, struct task *t)
-{
-	ext_call_task_exit(m, t);
-	pins_task_exit(m, t);
-}

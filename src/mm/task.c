@@ -7,6 +7,7 @@
  * happens when that operation unwinds.
  */
 #include "gup.h"
+#include "kmem.h"
 #include "task.h"
 
 #include <errno.h>
@@ -204,4 +205,10 @@ void task_leave(struct machine *m, struct task *t)
 	m->current_cpu = 0;
 	if (t->state == SMEMCG_TASK_ALIVE && t->dying)
 		task_do_exit(m, t, t->pending_signal ? t->pending_signal : SIGKILL_NR);
+}
+
+void task_exit_files(struct machine *m, struct task *t)
+{
+	ext_call_task_exit(m, t);
+	pins_task_exit(m, t);
 }

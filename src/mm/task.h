@@ -69,14 +69,8 @@ void task_do_exit(struct machine *m, struct task *t, int sig);
 void task_enter(struct machine *m, struct task *t);
 void task_leave(struct machine *m, struct task *t);
 
-/* Kernel memory of a new task: stack and task_struct (kmem). */
-int task_fork_charge(struct machine *m, struct task *t, struct task *parent);
-void task_exit_free_stack(struct machine *m, struct task *t);
 /* Close the task's driver fds and files (pins may outlive it). */
 void task_exit_files(struct machine *m, struct task *t);
-/* The mm side of a move: mm->memcg and charge moving (seed 003). */
-void mm_task_moved(struct machine *m, struct task *t,
-		   struct mem_cgroup *from, struct mem_cgroup *to);
 /* Deliver a signal; SIGKILL/SIGTERM/SIGBUS are fatal (default action). */
 void task_kill(struct machine *m, struct task *t, int sig);
 /* After a move between cgroups (cgroup_attach_task). */

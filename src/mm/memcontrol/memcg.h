@@ -136,7 +136,7 @@ struct mem_cgroup *memcg_css_alloc(struct machine *m, struct cgroup *cg,
 struct mem_cgroup *memcg_of_slot(const struct machine *m, uint32_t slot);
 /* The memcg in slot, NULL for a free one (any slot below memcg_slots.nr). */
 struct mem_cgroup *memcg_in_slot(const struct machine *m, uint32_t slot);
-/* Hooks for the layers above: kmem objcg, extensions (css.c). */
+/* The css callbacks: 6.1's objcg and per-CPU memory, then the extensions'. */
 void memcg_css_online(struct machine *m, struct mem_cgroup *memcg);
 void memcg_css_offline(struct machine *m, struct mem_cgroup *memcg);
 void memcg_css_released(struct machine *m, struct mem_cgroup *memcg);
@@ -180,7 +180,5 @@ static inline void memcg_stat_mod(struct mem_cgroup *memcg,
 }
 void memcg_stat_subtree(const struct mem_cgroup *memcg,
 			long out[MEMCG_NR_STATS]);
-/* A memory.stat value from summed stats (synthesised sums included). */
-long memcg_stat_value(const long *stats, enum memcg_stat_item i);
 
 #endif

@@ -8,6 +8,10 @@
  */
 #include <errno.h>
 
+#include "memory_files.h"
+
+#include <stddef.h>
+
 #include "../../cgroup/control_files.h"
 #include "../../machine.h"
 #include "../oom_kill.h"
@@ -200,9 +204,7 @@ void memcg_events_format(struct strbuf *out, const unsigned long *ev)
 		sb_printf(out, "%s %lu\n", memcg_event_names[i], ev[i]);
 }
 
-bool memcg_stat_visible(const struct machine *m, enum memcg_stat_item i);
-
-bool memcg_stat_visible(const struct machine *m, enum memcg_stat_item i)
+static bool memcg_stat_visible(const struct machine *m, enum memcg_stat_item i)
 {
 	if (i < MEMCG_NR_KERNEL_STATS)
 		return true;
