@@ -125,6 +125,18 @@ int page_counter_add_local(struct page_counter *c, long nr_pages)
 	return 0;
 }
 
+bool page_counter_try_charge_local(struct page_counter *c, long nr_pages,
+				   struct page_counter **fail)
+{
+	if (c->usage + nr_pages > c->max) {
+		c->failcnt++;
+		*fail = c;
+		return false;
+	}
+	page_counter_add_local(c, nr_pages);
+	return true;
+}
+
 int page_counter_set_max(struct page_counter *c, long nr_pages)
 {
 	/*

@@ -65,6 +65,12 @@ int page_counter_uncharge(struct page_counter *c, long nr_pages);
  * Returns 1 when the level would have gone below zero (clamped), else 0.
  */
 int page_counter_add_local(struct page_counter *c, long nr_pages);
+/*
+ * page_counter_try_charge at this level alone: true on success, or false
+ * with *fail = c (its failcnt raised) when usage would exceed max.
+ */
+bool page_counter_try_charge_local(struct page_counter *c, long nr_pages,
+				   struct page_counter **fail);
 
 void page_counter_set_min(struct page_counter *c, long nr_pages);
 void page_counter_set_low(struct page_counter *c, long nr_pages);

@@ -167,13 +167,16 @@ static int try_charge_memcg(struct machine *m, struct mem_cgroup *memcg,
 	bool raised_max_event = false;
 	long nr_reclaimed;
 
-	if (!m->policy.stock || (gfp & GFP_NOBATCH))
+	if (!m->policy.stock || (gfp & (GFP_NOBATCH | GFP_LOCAL)))
 		batch = nr_pages;
 retry:
-	if (!(gfp & GFP_NOBATCH) && consume_stock(m, memcg, nr_pages))
+	if (!(gfp & (GFP_NOBATCH | GFP_LOCAL)) && consume_stock(m, memcg, nr_pages))
 		return 0;
 
-	if (page_counter_try_charge(&memcg->memory, batch, &counter)) {
+	if (gfp & GFP_LOCAL) {
+		if (page_counter_try_charge_local(&memcg->memory, batch, &counter))
+			return 0;
+	} else if (page_counter_try_charge(&memcg->memory, batch, &counter)) {
 		memcg->direct += batch;
 		goto done_restock;
 	}
@@ -236,6 +239,10 @@ nomem:
 	/* force: usage may exceed max; the failed limit still sees "max" */
 	if (!raised_max_event)
 		memcg_memory_event(m, mem_over_limit, MEMCG_MAX);
+	if (gfp & GFP_LOCAL) {
+		page_counter_add_local(&memcg->memory, nr_pages);
+		return 0;
+	}
 	page_counter_charge(&memcg->memory, nr_pages);
 	memcg->direct += nr_pages;
 	return 0;
@@ -286,6 +293,42 @@ int try_charge_slow(struct machine *m, struct mem_cgroup *memcg, unsigned gfp,
 		err = -ENOMEM;
 	}
 	return err;
+}
+
+int try_charge_local(struct machine *m, struct mem_cgroup *memcg, unsigned gfp,
+		     long nr_pages)
+{
+	if (mem_cgroup_is_root(memcg))
+		return 0;
+	return try_charge_memcg(m, memcg, gfp | GFP_LOCAL, nr_pages);
+}
+
+void mem_cgroup_shrink_to_max(struct machine *m, struct mem_cgroup *memcg)
+{
+	int nr_reclaims = MAX_RECLAIM_RETRIES;
+	bool drained = false;
+
+	for (;;) {
+		long nr_pages = page_counter_read(&memcg->memory);
+		long max = memcg->memory.max;
+
+		if (nr_pages <= max)
+			break;
+		if (!drained) {
+			drain_all_stock(m, memcg);
+			drained = true;
+			continue;
+		}
+		if (nr_reclaims) {
+			if (!try_to_free_mem_cgroup_pages(m, memcg, nr_pages - max, GFP_KERNEL,
+							  MEMCG_RECLAIM_MAY_SWAP))
+				nr_reclaims--;
+			continue;
+		}
+		memcg_memory_event(m, memcg, MEMCG_OOM);
+		if (!mem_cgroup_out_of_memory(m, memcg, GFP_KERNEL, 0))
+			break;
+	}
 }
 
 unsigned long calculate_overage(unsigned long usage, unsigned long high)

@@ -25,6 +25,7 @@ struct task;
 #define GFP_NOSWAP		0x0020	/* reclaim without swap */
 #define GFP_REMOTE		0x0040	/* to a memcg the task is not in: no OOM victim is no error */
 #define GFP_NOBATCH		0x0080	/* charge exactly: no stock */
+#define GFP_LOCAL		0x0100	/* this level alone (try_charge_local) */
 
 static inline bool gfpflags_allow_blocking(unsigned gfp)
 {
@@ -38,6 +39,19 @@ static inline bool gfpflags_allow_blocking(unsigned gfp)
  */
 int try_charge_slow(struct machine *m, struct mem_cgroup *memcg, unsigned gfp,
 		    long nr_pages);
+/*
+ * Charge nr_pages to memcg's own level, not its ancestors (usage a level
+ * counts by its own rule: page_counter_add_local), with the whole retry
+ * loop of a charge: reclaim, drain, OOM in memcg. Returns 0 or -ENOMEM.
+ * No stock, no memory.high work for the current task.
+ */
+int try_charge_local(struct machine *m, struct mem_cgroup *memcg, unsigned gfp,
+		     long nr_pages);
+/*
+ * Bring memcg down to its memory.max as a write of memory.max does:
+ * drain, reclaim, then OOM-kill until it fits or nothing is left to kill.
+ */
+void mem_cgroup_shrink_to_max(struct machine *m, struct mem_cgroup *memcg);
 /* Give pages back through the stock (obj_cgroup_uncharge_pages). */
 void memcg_uncharge_to_stock_slow(struct machine *m, struct mem_cgroup *memcg,
 				  long nr_pages);

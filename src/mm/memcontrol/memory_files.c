@@ -133,7 +133,6 @@ static int memory_high_write(struct machine *m, struct cgroup *cg,
 	long high;
 	int err = parse_tunable(m, &high, buf, "max", cft->name);
 
-	(void)cft;
 	if (err)
 		return err;
 	page_counter_set_high(&memcg->memory, high);
@@ -161,38 +160,14 @@ static int memory_high_write(struct machine *m, struct cgroup *cg,
 static int memory_max_write(struct machine *m, struct cgroup *cg,
 			    const struct cftype *cft, char *buf)
 {
-	struct mem_cgroup *memcg = cg->memcg;
-	int nr_reclaims = MAX_RECLAIM_RETRIES;
-	bool drained = false;
 	long max;
 	int err = parse_tunable(m, &max, buf, "max", cft->name);
 
-	(void)cft;
 	if (err)
 		return err;
 	/* v2 swaps the limit in first, then works to meet it. */
-	memcg->memory.max = max;
-	for (;;) {
-		long nr_pages = page_counter_read(&memcg->memory);
-
-		if (nr_pages <= max)
-			break;
-		if (!drained) {
-			drain_all_stock(m, memcg);
-			drained = true;
-			continue;
-		}
-		if (nr_reclaims) {
-			if (!try_to_free_mem_cgroup_pages(m, memcg, nr_pages - max,
-							  GFP_KERNEL,
-							  MEMCG_RECLAIM_MAY_SWAP))
-				nr_reclaims--;
-			continue;
-		}
-		memcg_memory_event(m, memcg, MEMCG_OOM);
-		if (!mem_cgroup_out_of_memory(m, memcg, GFP_KERNEL, 0))
-			break;
-	}
+	cg->memcg->memory.max = max;
+	mem_cgroup_shrink_to_max(m, cg->memcg);
 	return 0;
 }
 
@@ -308,7 +283,6 @@ static int memory_reclaim_write(struct machine *m, struct cgroup *cg,
 	long nr_to_reclaim, nr_reclaimed = 0;
 	int err = parse_tunable(m, &nr_to_reclaim, buf, "", cft->name);
 
-	(void)cft;
 	if (err)
 		return err;
 	while (nr_reclaimed < nr_to_reclaim) {
@@ -362,7 +336,6 @@ static int zswap_max_write(struct machine *m, struct cgroup *cg,
 	long max;
 	int err = parse_tunable(m, &max, buf, "max", cft->name);
 
-	(void)cft;
 	if (err)
 		return err;
 	cg->memcg->zswap_max = max;
