@@ -352,6 +352,7 @@ int smemcg_touch(smemcg_machine *sm, int pid, int map, uint64_t off, uint64_t le
 	struct machine *m = to_machine(sm);
 	struct task *t = enter(m, pid);
 	struct vm_area *v;
+	int err;
 
 	if (!t)
 		return -ESRCH;
@@ -360,7 +361,10 @@ int smemcg_touch(smemcg_machine *sm, int pid, int map, uint64_t off, uint64_t le
 		return leave(m, t, -EINVAL);
 	if (len == UINT64_MAX)
 		len = off < v->npages * PAGE_SIZE ? v->npages * PAGE_SIZE - off : 0;
-	return leave(m, t, vma_touch(m, t, v, off, len, write));
+	t->in_user_fault = true;
+	err = vma_touch(m, t, v, off, len, write);
+	t->in_user_fault = false;
+	return leave(m, t, err);
 }
 
 int smemcg_munmap(smemcg_machine *sm, int pid, int map)

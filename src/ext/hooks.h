@@ -248,6 +248,12 @@ struct ext_keys {
 #define MEMCG_EXT_CHARGE 0x1	/* its charges and uncharges go to ext_memcg_charged() */
 #define MEMCG_EXT_BORROW 0x2	/* mappings and pins of its pages go to ext_page_borrow() */
 
+/* What ext_reclaim_more() shrinks with: another memcg's lists, filtered. */
+typedef bool (*ext_reclaim_filter_fn)(struct machine *m, pgh_t h, void *filter_arg);
+typedef void (*ext_shrink_fn)(struct machine *m, struct mem_cgroup *lruvec_owner,
+			      ext_reclaim_filter_fn filter, void *filter_arg, void *arg);
+
+
 /* ---- hot-path hooks: one implementation each, direct calls --------------- */
 
 #ifndef SMEMCG_CORE_ONLY
@@ -281,14 +287,19 @@ void ext_mlock_uncharge(struct machine *m, struct vm_area *v, long n);
 int ext_memcg_charged(struct machine *m, struct mem_cgroup *memcg, long nr);
 /*
  * Page h, charged to a memcg flagged MEMCG_EXT_BORROW, is mapped (delta
- * +1) or unmapped (-1) by v, or pinned/unpinned by a pin accounted to
- * memcg (v NULL): 0, or -ENOMEM when the extension refuses the mapping.
+ * +1) at page vidx of v by a task whose mm is charged to memcg, or
+ * unmapped (-1) there; or pinned/unpinned by a pin accounted to memcg (v
+ * NULL). 0, or -ENOMEM when the extension refuses it.
  */
-int ext_page_borrow(struct machine *m, struct vm_area *v, struct mem_cgroup *memcg, pgh_t h,
-		    int delta);
-/* Reclaim of memcg: also shrink what it sees elsewhere. Guard: reclaim_more. */
-void ext_reclaim_more(struct machine *m, struct mem_cgroup *memcg,
-		      void (*shrink)(struct machine *, struct mem_cgroup *, void *), void *arg);
+int ext_page_borrow(struct machine *m, struct vm_area *v, uint64_t vidx,
+		    struct mem_cgroup *memcg, pgh_t h, int delta);
+/*
+ * Reclaim of memcg: also shrink what it sees elsewhere: shrink() reclaims
+ * from the LRU lists of another memcg, taking only the pages filter
+ * accepts (NULL: all). Guard: reclaim_more.
+ */
+void ext_reclaim_more(struct machine *m, struct mem_cgroup *memcg, ext_shrink_fn shrink,
+		      void *arg);
 /*
  * An access by a task of memcg to resident page h of obj: a page marked
  * PF_EXT_ACCESS by an extension (ext_page_marked_access), or any such
@@ -391,15 +402,14 @@ static inline int ext_memcg_charged(struct machine *m, struct mem_cgroup *memcg,
 	(void)m, (void)memcg, (void)nr;
 	return 0;
 }
-static inline int ext_page_borrow(struct machine *m, struct vm_area *v,
+static inline int ext_page_borrow(struct machine *m, struct vm_area *v, uint64_t vidx,
 				  struct mem_cgroup *memcg, pgh_t h, int delta)
 {
-	(void)m, (void)v, (void)memcg, (void)h, (void)delta;
+	(void)m, (void)v, (void)vidx, (void)memcg, (void)h, (void)delta;
 	return 0;
 }
 static inline void ext_reclaim_more(struct machine *m, struct mem_cgroup *memcg,
-				    void (*shrink)(struct machine *, struct mem_cgroup *, void *),
-				    void *arg)
+				    ext_shrink_fn shrink, void *arg)
 {
 	(void)m, (void)memcg, (void)shrink, (void)arg;
 }

@@ -21,7 +21,9 @@
 #include "../explain.h"
 #include "../machine.h"
 #include "../mm/filemap.h"
+#include "../mm/lru.h"
 #include "../mm/mount.h"
+#include "../mm/task.h"
 #include "../mm/vma.h"
 #include "../mm/vmscan.h"
 #include "hooks.h"
@@ -54,14 +56,22 @@ struct pm_table {
 };
 
 struct shmcg_state {
-	bool full;		/* policy smemcg=full, else borrow */
+	bool full;		/* smemcg=full[-fail]: S's whole charge is seen, else the borrow */
+	bool fail;		/* smemcg=*-fail: the model's old rule, no OOM kill (see below) */
 	struct shmcg **v;
 	int n, cap;
 	struct pm_table pm;
 };
 
+/*
+ * borrow and full are seed 000's rules: a memcg over its limit because of
+ * what it sees reclaims, then OOM-kills in it. borrow-fail and full-fail
+ * are the model's own variants (its rule before): the borrower's mapping
+ * fails (SIGBUS) or the charger gets ENOMEM, and nobody is OOM-killed.
+ */
 static const struct ext_policy shmcg_policies[] = {
-	{ "smemcg", "borrow" }, { "smemcg", "full" }, { NULL, NULL },
+	{ "smemcg", "borrow" }, { "smemcg", "full" },
+	{ "smemcg", "borrow-fail" }, { "smemcg", "full-fail" }, { NULL, NULL },
 };
 
 static struct shmcg_state *st(struct machine *m)
@@ -77,7 +87,8 @@ static void shmcg_init(struct machine *m)
 static void shmcg_policy(struct machine *m, const char *key, const char *value)
 {
 	(void)key;
-	st(m)->full = !strcmp(value, "full");
+	st(m)->full = !strncmp(value, "full", 4);
+	st(m)->fail = strstr(value, "-fail") != NULL;
 }
 
 struct mem_cgroup *shmcg_memcg(struct shmcg *s)
@@ -419,6 +430,8 @@ static long seen_pages(struct machine *m, struct shmcg *s, struct shmcg_link *l)
 	return l->borrow;
 }
 
+static int room_for(struct machine *m, struct mem_cgroup *over, long n);
+
 static void link_add_seen(struct machine *m, struct shmcg *s, struct mem_cgroup *x)
 {
 	for (; x && !mem_cgroup_is_root(x); x = x->parent) {
@@ -440,14 +453,32 @@ static void link_remove_seen(struct machine *m, struct shmcg *s, struct mem_cgro
 	link_gc(s);
 }
 
+/*
+ * Attaching S to x makes x and its ancestors see what they see of S: each
+ * one over its memory.max is brought back under it as a write of
+ * memory.max would (a max event, reclaim, then OOM in it: seed 000's
+ * "When the memcg memory.current is raised to the limit. The kernel will
+ * active try to reclaim ... the process in this memcg will get OOM
+ * killed"); under the -fail variants by reclaim alone.
+ */
 static int attach(struct machine *m, struct mem_cgroup *x, struct shmcg *s)
 {
 	struct shmcg_link *l = link_of(s, x, true);
+	struct mem_cgroup *y;
 
 	if (l->attached)
 		return 0;
 	l->attached = true;
 	link_add_seen(m, s, x);
+	for (y = x; y && !mem_cgroup_is_root(y); y = y->parent) {
+		if (page_counter_read(&y->memory) <= y->memory.max)
+			continue;
+		memcg_memory_event(m, y, MEMCG_MAX);
+		if (st(m)->fail)
+			room_for(m, y, 0);
+		else
+			mem_cgroup_shrink_to_max(m, y);
+	}
 	return 0;
 }
 
@@ -472,8 +503,8 @@ static void shmcg_memcg_offline(struct machine *m, struct mem_cgroup *memcg)
 }
 
 /*
- * Make room for n more pages seen by x (and its ancestors that see S):
- * reclaim, never OOM. Returns 0 or -ENOMEM with a max event raised.
+ * The -fail variants: make room for n more pages seen by over by reclaim,
+ * never OOM. Returns 0 or -ENOMEM with a max event raised.
  */
 static int room_for(struct machine *m, struct mem_cgroup *over, long n)
 {
@@ -491,7 +522,51 @@ static int room_for(struct machine *m, struct mem_cgroup *over, long n)
 	return 0;
 }
 
-int shmcg_page_map(struct machine *m, pgh_t h, struct mem_cgroup *x0, int delta)
+/*
+ * Charge the page x0 newly borrows to each level that sees S and has not
+ * borrowed it yet (seed 000: "if B did map that page, The <smemcg, memcg B>
+ * need to increase as well. B will be punished for it"): under borrow with
+ * the charge path's reclaim and OOM in that level (a mapping fault), or
+ * failing at once (a pin: "If over limit the ioctl() will fail"); under
+ * borrow-fail by reclaim alone. On failure the levels charged are undone.
+ * The page is off its LRU meanwhile, so that the reclaim cannot take it.
+ */
+static int charge_borrow(struct machine *m, struct shmcg *s, pgh_t h, struct mem_cgroup *x0,
+			 bool pin)
+{
+	struct pm_table *t = &st(m)->pm;
+	struct mem_cgroup *x, *y;
+	int lru = page_lru(&m->pages, h);
+	int err = 0;
+
+	if (lru >= 0)
+		lru_del(m, s->memcg, h);
+	for (x = x0; x && !mem_cgroup_is_root(x); x = x->parent) {
+		struct shmcg_link *l = link_of(s, x, false);
+
+		if (pm_get(t, pm_key(h, x->slot)) || !l || !l->seen)
+			continue;
+		if (st(m)->fail)
+			err = room_for(m, x, 1) ? -ENOMEM : (page_counter_add_local(&x->memory, 1), 0);
+		else
+			err = try_charge_local(m, x, pin ? GFP_NOWAIT : GFP_KERNEL, 1);
+		if (err)
+			break;
+	}
+	if (err) {
+		for (y = x0; y != x; y = y->parent) {
+			struct shmcg_link *l = link_of(s, y, false);
+
+			if (!pm_get(t, pm_key(h, y->slot)) && l && l->seen)
+				m->page_counter_underflows += page_counter_add_local(&y->memory, -1);
+		}
+	}
+	if (lru >= 0)
+		lru_add(m, s->memcg, h, lru, false);
+	return err;
+}
+
+int shmcg_page_map(struct machine *m, pgh_t h, struct mem_cgroup *x0, int delta, bool pin)
 {
 	struct mem_cgroup *owner = memcg_of_slot(m, *page_owner(&m->pages, h));
 	struct shmcg *s = smc(owner, false)->owner;
@@ -501,7 +576,7 @@ int shmcg_page_map(struct machine *m, pgh_t h, struct mem_cgroup *x0, int delta)
 	if (!s)
 		return 0;
 	if (delta > 0) {
-		/* check every level this page would be new to */
+		/* borrow.max of every level this page would be new to */
 		for (x = x0; x && !mem_cgroup_is_root(x); x = x->parent) {
 			struct shmcg_link *l;
 
@@ -514,12 +589,11 @@ int shmcg_page_map(struct machine *m, pgh_t h, struct mem_cgroup *x0, int delta)
 						     "smemcg %s: borrow.max of %s reached", s->name,
 						     x->cgroup ? x->cgroup->name : "?");
 			}
-			if (l && l->seen && !st(m)->full &&
-			    room_for(m, x, 1))
-				return machine_error(m, -ENOMEM,
-						     "smemcg %s: no room under memory.max for a borrowed page",
-						     s->name);
 		}
+		if (!st(m)->full && charge_borrow(m, s, h, x0, pin))
+			return machine_error(m, -ENOMEM,
+					     "smemcg %s: no room under memory.max for a borrowed page",
+					     s->name);
 	}
 	for (x = x0; x && !mem_cgroup_is_root(x); x = x->parent) {
 		uint64_t k = pm_key(h, x->slot);
@@ -532,8 +606,13 @@ int shmcg_page_map(struct machine *m, pgh_t h, struct mem_cgroup *x0, int delta)
 		if ((delta > 0 && c == 0) || (delta < 0 && c == 1)) {
 			l = link_of(s, x, true);
 			l->borrow += delta;
-			if (l->seen && !st(m)->full)
-				see(m, x, delta);
+			/* a new borrow was charged by charge_borrow; a dropped one is uncharged */
+			if (l->seen && !st(m)->full) {
+				smc(x, true)->seen += delta;
+				if (delta < 0)
+					m->page_counter_underflows +=
+						page_counter_add_local(&x->memory, -1);
+			}
 			if (delta < 0)
 				link_gc(s);
 		}
@@ -541,27 +620,59 @@ int shmcg_page_map(struct machine *m, pgh_t h, struct mem_cgroup *x0, int delta)
 	return 0;
 }
 
+/*
+ * S's charge changed by nr pages. Under full every memcg that sees S is
+ * charged too, with the charge path's reclaim and OOM in it (seed 000's
+ * rule, and Alistair Popple's objection: a charge by A can OOM-kill in B);
+ * the charger gets ENOMEM when one of them cannot make room. Under
+ * full-fail they are made room for by reclaim alone.
+ */
 int shmcg_charged(struct machine *m, struct shmcg *s, long nr)
 {
-	int i;
+	int i, j;
 
 	if (!st(m)->full)
 		return 0;
-	if (nr > 0) {
-		for (i = 0; i < s->nlinks; i++)
-			if (s->links[i].seen &&
-			    room_for(m, memcg_of_slot(m, s->links[i].memcg), nr))
-				return -ENOMEM;
+	for (i = 0; i < s->nlinks; i++) {
+		struct mem_cgroup *x = memcg_of_slot(m, s->links[i].memcg);
+		int err;
+
+		if (!s->links[i].seen)
+			continue;
+		if (nr < 0) {
+			see(m, x, nr);
+			continue;
+		}
+		if (st(m)->fail)
+			err = room_for(m, x, nr);
+		else
+			err = try_charge_local(m, x, GFP_KERNEL, nr);
+		if (err) {
+			for (j = 0; j < i; j++)
+				if (s->links[j].seen)
+					see(m, memcg_of_slot(m, s->links[j].memcg), -nr);
+			return -ENOMEM;
+		}
+		if (st(m)->fail)
+			see(m, x, nr);
+		else
+			smc(x, true)->seen += nr;
 	}
-	for (i = 0; i < s->nlinks; i++)
-		if (s->links[i].seen)
-			see(m, memcg_of_slot(m, s->links[i].memcg), nr);
 	return 0;
 }
 
-void shmcg_for_each_seen(struct machine *m, struct mem_cgroup *x,
-			  void (*fn)(struct machine *, struct mem_cgroup *, void *),
-			  void *arg)
+/* Under borrow, the reclaim for x takes only the pages x's subtree borrows. */
+static bool borrowed_by(struct machine *m, pgh_t h, void *x)
+{
+	return pm_get(&st(m)->pm, pm_key(h, ((struct mem_cgroup *)x)->slot)) > 0;
+}
+
+/*
+ * Reclaim for x also scans the smemcgs x sees: under full all of their
+ * pages, under borrow only those x's subtree borrows (seed 000: "B will
+ * not be punished" for pages it does not map).
+ */
+void ext_reclaim_more(struct machine *m, struct mem_cgroup *x, ext_shrink_fn shrink, void *arg)
 {
 	int i, j;
 
@@ -572,7 +683,7 @@ void shmcg_for_each_seen(struct machine *m, struct mem_cgroup *x,
 
 		for (j = 0; j < s->nlinks; j++)
 			if (s->links[j].memcg == x->slot && s->links[j].seen) {
-				fn(m, s->memcg, arg);
+				shrink(m, s->memcg, st(m)->full ? NULL : borrowed_by, x, arg);
 				break;
 			}
 	}
@@ -680,40 +791,65 @@ int ext_memcg_charged(struct machine *m, struct mem_cgroup *memcg, long nr)
 }
 
 /*
- * A mapping borrows for the memcg of its mm at its first fault of an
- * smemcg page (so that borrows, like charges, stay where they were made
- * when the task moves); a pin borrows for the memcg it is accounted to.
+ * Which memcg each page of a vma borrows for: the memcg of the mm when
+ * that page was mapped (seed 000's borrow is the mapper's, and a task that
+ * moves borrows for its new memcg from its next fault on, while what it
+ * borrowed stays where it was made, like a charge). Each record holds a
+ * reference on its memcg.
  */
-int ext_page_borrow(struct machine *m, struct vm_area *v, struct mem_cgroup *memcg, pgh_t h,
-		    int delta)
-{
-	if (v) {
-		struct mem_cgroup *borrower = ext_data(v->ext, EXT_shmcg);
+struct shmcg_vma {
+	uint32_t *borrower;	/* per vma page: memcg slot + 1, 0 when none */
+	uint64_t n;
+};
 
-		if (!borrower && delta > 0) {
-			borrower = memcg;
-			borrower->refs_other++;
-			ext_data_set(&v->ext, EXT_shmcg, borrower);
+int ext_page_borrow(struct machine *m, struct vm_area *v, uint64_t vidx,
+		    struct mem_cgroup *memcg, pgh_t h, int delta)
+{
+	struct shmcg_vma *sv;
+	uint32_t slot1;
+	int err;
+
+	if (!v)		/* a pin, accounted to memcg */
+		return shmcg_page_map(m, h, memcg, delta, true);
+	sv = ext_data(v->ext, EXT_shmcg);
+	if (delta > 0) {
+		/*
+		 * A fault through get_user_pages (a pin, an mlock's populate) is
+		 * charged as the pin it serves: it fails rather than OOM-kill.
+		 */
+		bool user = m->current && m->current->in_user_fault;
+
+		if (!sv) {
+			sv = xcalloc(1, sizeof(*sv));
+			sv->n = v->npages;
+			sv->borrower = xcalloc(sv->n, sizeof(*sv->borrower));
+			ext_data_set(&v->ext, EXT_shmcg, sv);
 		}
-		if (!borrower)
-			return 0;
-		memcg = borrower;
+		err = shmcg_page_map(m, h, memcg, +1, !user);
+		if (err)
+			return err;
+		sv->borrower[vidx] = memcg->slot + 1;
+		memcg->refs_other++;
+		return 0;
 	}
-	return shmcg_page_map(m, h, memcg, delta);
+	if (!sv || !(slot1 = sv->borrower[vidx]))
+		return 0;
+	memcg = memcg_of_slot(m, slot1 - 1);
+	sv->borrower[vidx] = 0;
+	shmcg_page_map(m, h, memcg, -1, false);
+	memcg_put_ref(m, memcg, &memcg->refs_other, 1);
+	return 0;
 }
 
 static void shmcg_vma_free(struct machine *m, struct vm_area *v)
 {
-	struct mem_cgroup *borrower = ext_data(v->ext, EXT_shmcg);
+	struct shmcg_vma *sv = ext_data(v->ext, EXT_shmcg);
 
-	if (borrower)
-		memcg_put_ref(m, borrower, &borrower->refs_other, 1);
-}
-
-void ext_reclaim_more(struct machine *m, struct mem_cgroup *memcg,
-		      void (*shrink)(struct machine *, struct mem_cgroup *, void *), void *arg)
-{
-	shmcg_for_each_seen(m, memcg, shrink, arg);
+	(void)m;
+	if (sv) {
+		free(sv->borrower);
+		free(sv);
+	}
 }
 
 /* ---- files: CG/memory.smemcg ---- */

@@ -45,16 +45,13 @@ void shmcg_hold(struct shmcg *s);
 struct mem_cgroup *shmcg_memcg(struct shmcg *s);
 
 /*
- * A mapping of memcg x's process takes (delta +1) or drops (-1) page h of
- * an smemcg. Taking may fail with -ENOMEM (a limit or borrow.max).
+ * Memcg x0's mapping (pin: its pin) takes (delta +1) or drops (-1) page h
+ * of an smemcg: the borrow counters of every level, and what they see.
+ * Taking may fail with -ENOMEM (a limit or borrow.max).
  */
-int shmcg_page_map(struct machine *m, pgh_t h, struct mem_cgroup *x, int delta);
+int shmcg_page_map(struct machine *m, pgh_t h, struct mem_cgroup *x0, int delta, bool pin);
 /* The smemcg's charge changed by nr pages (policy full sees it). */
 int shmcg_charged(struct machine *m, struct shmcg *s, long nr);
-/* Reclaim also scans the smemcgs a memcg sees (fn is shrink_lruvec). */
-void shmcg_for_each_seen(struct machine *m, struct mem_cgroup *x,
-			  void (*fn)(struct machine *, struct mem_cgroup *, void *),
-			  void *arg);
 struct strbuf;
 /* Bytes of the exact borrow table: seed 000's per-page metadata (bench/). */
 size_t shmcg_metadata_bytes(struct machine *m);

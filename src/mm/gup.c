@@ -290,7 +290,7 @@ static long *rlimit_counter(struct machine *m, struct driver_file *df)
 static int page_at(struct machine *m, struct task *t, struct vm_area *v, uint64_t i,
 		   struct memobj **obj, pgh_t *h)
 {
-	int err = vma_touch(m, t, v, i * PAGE_SIZE, PAGE_SIZE, v->kind != VMA_SHARED);
+	int err = get_user_page(m, t, v, i, v->kind != VMA_SHARED);
 
 	if (err)
 		return err;
@@ -310,7 +310,7 @@ static void unpin_one(struct machine *m, struct pinned *p)
 	if (acct) {
 		ext_pin_uncharge(m, acct, 1);
 		if (owner && (owner->ext_flags & MEMCG_EXT_BORROW))
-			ext_page_borrow(m, NULL, acct, h, -1);
+			ext_page_borrow(m, NULL, 0, acct, h, -1);
 	}
 	if (!e || --e->count)
 		return;
@@ -366,7 +366,7 @@ int pins_pin(struct machine *m, struct task *t, int fd, struct vm_area *v,
 			owner = page_memcg(m, h);
 			/* seed 000: a pinned smemcg page is borrowed by the pinner */
 			if (acct && owner && (owner->ext_flags & MEMCG_EXT_BORROW))
-				err = ext_page_borrow(m, NULL, acct, h, +1);
+				err = ext_page_borrow(m, NULL, 0, acct, h, +1);
 		}
 		if (err) {
 			/* undo this call's pins */

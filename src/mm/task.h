@@ -32,6 +32,7 @@ struct task {
 	enum smemcg_task_state state;
 	int exit_signal;		/* signal that killed it */
 	bool dying;			/* fatal signal pending (task_is_dying) */
+	bool in_user_fault;		/* faulting for itself, not through get_user_pages */
 	int pending_signal;
 	bool oom_victim;
 	int oom_score_adj;

@@ -33,6 +33,7 @@
 #include "task.h"
 
 #define FAULT_SIGBUS 1
+#define FAULT_REFUSED 2	/* an extension refused to map the page (ext_page_borrow) */
 #define FAULT_DEAD 2
 
 struct vm_area *vma_find(struct mm_struct *mm, int id)
@@ -508,7 +509,7 @@ static int map_obj_page(struct machine *m, struct vm_area *v, uint64_t i, pgh_t 
 	/* a page an extension tracks the mappers of (seed 000's borrowing) */
 	owner = page_memcg(m, h);
 	if (owner && (owner->ext_flags & MEMCG_EXT_BORROW)) {
-		int err = ext_page_borrow(m, v, mm_memcg(m, v->mm), h, +1);
+		int err = ext_page_borrow(m, v, i, mm_memcg(m, v->mm), h, +1);
 
 		if (err)
 			return err;
@@ -531,7 +532,7 @@ static void unmap_obj_page(struct machine *m, struct vm_area *v, uint64_t i, pgh
 		return;
 	owner = page_memcg(m, h);
 	if (owner && (owner->ext_flags & MEMCG_EXT_BORROW))
-		ext_page_borrow(m, v, NULL, h, -1);
+		ext_page_borrow(m, v, i, NULL, h, -1);
 	set_mapped(v, i, false);
 	v->mm->rss[rss_type(v->obj)]--;
 	page_mapcount_dec(m, v->obj, h);
@@ -557,7 +558,7 @@ static int fault_shared(struct machine *m, struct task *t, struct vm_area *v,
 	if (page_cache_access(m, v->obj, h, mm_memcg(m, v->mm)))
 		return -ENOMEM;
 	if (map_obj_page(m, v, i, h))
-		return FAULT_SIGBUS;	/* an extension refused the mapping (ext_page_borrow) */
+		return FAULT_REFUSED;
 	young(m, h);
 	if (write && v->obj->type == OBJ_FILE)
 		filemap_dirty_page(m, v->inode, h);
@@ -631,7 +632,7 @@ int vma_touch(struct machine *m, struct task *t, struct vm_area *v, uint64_t off
 
 		if (t->dying)
 			return 0;	/* killed while faulting: the statement ends */
-		if (err == FAULT_SIGBUS) {
+		if (err == FAULT_SIGBUS || err == FAULT_REFUSED) {
 			task_kill(m, t, SIGBUS_NR);
 			return 0;
 		}
@@ -649,6 +650,23 @@ int vma_touch(struct machine *m, struct task *t, struct vm_area *v, uint64_t off
 			mem_cgroup_handle_over_high(m, t);
 	}
 	return 0;
+}
+
+int get_user_page(struct machine *m, struct task *t, struct vm_area *v, uint64_t i,
+		  bool write)
+{
+	int err;
+
+	if (i >= v->npages)
+		return machine_error(m, -EFAULT, "page %llu is beyond the mapping",
+				     (unsigned long long)i);
+	err = fault_page(m, t, v, i, write);
+	if (err == FAULT_SIGBUS || err == -ENOSPC)
+		return machine_error(m, -EFAULT, "the fault of page %llu would be SIGBUS",
+				     (unsigned long long)i);
+	if (err == FAULT_REFUSED)
+		return -ENOMEM;		/* the extension said why */
+	return err;
 }
 
 /* ---- rmap ---- */

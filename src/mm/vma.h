@@ -62,6 +62,13 @@ int vma_page_at(struct machine *m, struct vm_area *v, uint64_t i, struct memobj 
 		pgh_t *h);
 /* Map every resident page of a shared mapping now (dma_buf mmap). */
 int vma_populate(struct machine *m, struct vm_area *v);
+/*
+ * Fault in page i of v for get_user_pages (a pin): no signal is sent;
+ * returns 0, -EFAULT where a user's fault would get SIGBUS, -ENOMEM where
+ * the charge (or an extension) refused it.
+ */
+int get_user_page(struct machine *m, struct task *t, struct vm_area *v, uint64_t i,
+		  bool write);
 /* Fault in [off, off+len) pages of the mapping, as accesses would. */
 int vma_touch(struct machine *m, struct task *t, struct vm_area *v, uint64_t off,
 	      uint64_t len, bool write);

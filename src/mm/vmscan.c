@@ -13,6 +13,7 @@
  */
 #include "vmscan.h"
 
+#include <stdlib.h>
 #include <string.h>
 
 #include "memcontrol/charge.h"
@@ -48,6 +49,9 @@ struct scan_control {
 	bool cache_trim_mode;
 	unsigned may_deactivate;
 	long anon_cost, file_cost;
+	/* only the pages this accepts are taken (ext_reclaim_more); NULL: all */
+	ext_reclaim_filter_fn filter;
+	void *filter_arg;
 };
 
 static void lru_sizes_subtree(struct mem_cgroup *memcg, long out[NR_LRU_LISTS])
@@ -118,20 +122,35 @@ static void lru_note_cost(struct mem_cgroup *memcg, bool file, long nr_io,
 	}
 }
 
-/* Take up to n pages off the tail of a list. */
+/*
+ * Take up to n pages off the tail of a list. Under a filter, pages it
+ * refuses are passed over and put back at the head once the walk is done
+ * (as isolate_lru_folios does with folios it skips), and do not count.
+ */
 static int isolate(struct machine *m, struct mem_cgroup *memcg, int lru, long n,
-		   pgh_t *out)
+		   pgh_t *out, const struct scan_control *sc)
 {
+	long walk = memcg->lruvec.lists[lru].nr;
+	pgh_t *skipped = NULL;
+	size_t nr_skipped = 0, cap = 0;
 	int k = 0;
 
-	while (k < n) {
+	while (k < n && walk-- > 0) {
 		pgh_t h = lru_tail(memcg, lru);
 
 		if (h == PAGE_NIL)
 			break;
 		lru_del(m, memcg, h);
+		if (sc->filter && !sc->filter(m, h, sc->filter_arg)) {
+			ALLOC_GROW(skipped, nr_skipped + 1, cap);
+			skipped[nr_skipped++] = h;
+			continue;
+		}
 		out[k++] = h;
 	}
+	while (nr_skipped)
+		lru_add(m, memcg, skipped[--nr_skipped], lru, false);
+	free(skipped);
 	return k;
 }
 
@@ -148,10 +167,9 @@ static long shrink_active_list(struct machine *m, struct mem_cgroup *memcg,
 			       long nr_to_scan, int lru, struct scan_control *sc)
 {
 	pgh_t batch[SWAP_CLUSTER_MAX];
-	int n = isolate(m, memcg, lru, MIN(nr_to_scan, SWAP_CLUSTER_MAX), batch), i;
+	int n = isolate(m, memcg, lru, MIN(nr_to_scan, SWAP_CLUSTER_MAX), batch, sc), i;
 	long nr_deactivate = 0;
 
-	(void)sc;
 	memcg->stat[MEMCG_PGREFILL] += n;
 	for (i = 0; i < n; i++) {
 		pgh_t h = batch[i];
@@ -196,7 +214,7 @@ static long shrink_inactive_list(struct machine *m, struct mem_cgroup *memcg,
 				 long nr_to_scan, int lru, struct scan_control *sc)
 {
 	pgh_t batch[SWAP_CLUSTER_MAX];
-	int n = isolate(m, memcg, lru, MIN(nr_to_scan, SWAP_CLUSTER_MAX), batch), i;
+	int n = isolate(m, memcg, lru, MIN(nr_to_scan, SWAP_CLUSTER_MAX), batch, sc), i;
 	long nr_reclaimed = 0, nr_pageout = 0;
 	bool file = is_file_lru(lru);
 
@@ -480,9 +498,15 @@ static void shrink_node_memcgs(struct machine *m, struct scan_control *sc)
 }
 
 /* Memory a memcg sees outside its subtree (ext_reclaim_more) is reclaimed for it too. */
-static void shrink_seen_memcg(struct machine *m, struct mem_cgroup *s, void *arg)
+static void shrink_seen_memcg(struct machine *m, struct mem_cgroup *s,
+			      ext_reclaim_filter_fn filter, void *filter_arg, void *arg)
 {
-	shrink_lruvec(m, s, arg);
+	struct scan_control *sc = arg;
+
+	sc->filter = filter;
+	sc->filter_arg = filter_arg;
+	shrink_lruvec(m, s, sc);
+	sc->filter = NULL;
 }
 
 static long do_try_to_free_pages(struct machine *m, struct scan_control *sc)

@@ -285,17 +285,17 @@ is "service common-ancestor: memcg=/jobs/job1 makes the client pay its 60M" \
 	"$(csvq "$tmp/s2.csv" pays 'tmpfs /results-job1/out' /jobs/job1 2)" $((60 * M))
 
 # ---- seed 000: a charge from A must not kill B (smemcg_no_innocent_oom) ----
-compare --format csv --policy smemcg=borrow,full "$top/tests/scenarios/smemcg_no_innocent_oom.smc" >"$tmp/i.csv"
-# borrow: the pod borrows 8M through B + 20M + 4M of heap; A's fault on 8M
+compare --format csv --policy smemcg=borrow-fail,full-fail "$top/tests/scenarios/smemcg_no_innocent_oom.smc" >"$tmp/i.csv"
+# borrow-fail: the pod borrows 8M through B + 20M + 4M of heap; A's fault on 8M
 # more goes past the pod's 40M: the borrow fails, SIGBUS for A, no OOM
-is "no_innocent_oom borrow: A gets SIGBUS, nobody is OOM-killed" \
+is "no_innocent_oom borrow-fail: A gets SIGBUS, nobody is OOM-killed" \
 	"$(csvq "$tmp/i.csv" outcome '' killed 1) $(csvq "$tmp/i.csv" cgroup /pod 'memory.events oom' 1)" "a SIGBUS 0"
-# full: the pod sees all 16M of the smemcg from the attach: 16M + 20M + 4M
+# full-fail: the pod sees all 16M of the smemcg from the attach: 16M + 20M + 4M
 # of heap + page tables > 40M, nothing reclaimable: OOM in /pod, and the
 # victim is B (20M heap + 8M mapped, the largest): the innocent dies
-is "no_innocent_oom full: B is OOM-killed" \
+is "no_innocent_oom full-fail: B is OOM-killed" \
 	"$(csvq "$tmp/i.csv" outcome '' killed 2) $(csvq "$tmp/i.csv" cgroup /pod 'memory.events oom_kill' 2)" "b SIGKILL 1"
-is "no_innocent_oom: the scenario's expects pass under borrow, not under full" \
+is "no_innocent_oom: the scenario's expects pass under borrow-fail, not under full-fail" \
 	"$(csvq "$tmp/i.csv" outcome '' 'expects failed' 1) $(csvq "$tmp/i.csv" outcome '' 'failed points' 1)" "0 none"
 
 # ---- seed 000: smemcg=full limits the smemcg by an attached memcg's max ----
