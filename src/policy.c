@@ -133,8 +133,9 @@ static void policy_select(struct machine *m, int k, int i)
 
 	m->policy.value[k] = v;
 	if (pk->offset != NO_FIELD) {
+		/* a module's value of an on/off key is a kind of on (kmem=limited) */
 		if (pk->is_bool)
-			*(bool *)((char *)&m->policy + pk->offset) = (i == 0);
+			*(bool *)((char *)&m->policy + pk->offset) = (i == 0) || mod >= 0;
 		else
 			*(int *)((char *)&m->policy + pk->offset) = i;
 	}

@@ -236,6 +236,7 @@ void ext_data_set(void ***slots, enum ext_id id, void *data);
  */
 struct ext_keys {
 	bool kmem_charge;	/* ext_kmem_charge/uncharge for kernel memory pages */
+	bool kmem_accounting;	/* ext_kmem_accounted() decides which memcgs account kmem */
 	bool mm_memcg;		/* ext_mm_memcg() is the memcg of an mm */
 	bool page_access;	/* ext_page_access() on accesses to resident shared pages */
 	bool reclaim_more;	/* ext_reclaim_more() when reclaim shrinks a memcg */
@@ -264,6 +265,8 @@ typedef void (*ext_shrink_fn)(struct machine *m, struct mem_cgroup *lruvec_owner
  */
 int ext_kmem_charge(struct machine *m, struct mem_cgroup *memcg, long nr_pages);
 void ext_kmem_uncharge(struct machine *m, struct mem_cgroup *memcg, long nr_pages);
+/* Is kernel memory of memcg accounted at all? Guard: kmem_accounting. */
+bool ext_kmem_accounted(struct machine *m, struct mem_cgroup *memcg);
 
 /*
  * Pins through a driver (src/mm/gup.c): n pages pinned by t are
@@ -350,6 +353,11 @@ static inline void ext_kmem_uncharge(struct machine *m, struct mem_cgroup *memcg
 				     long nr_pages)
 {
 	(void)m, (void)memcg, (void)nr_pages;
+}
+static inline bool ext_kmem_accounted(struct machine *m, struct mem_cgroup *memcg)
+{
+	(void)m, (void)memcg;
+	return true;
 }
 static inline int ext_pin_charge(struct machine *m, struct task *t, long n,
 				 struct mem_cgroup **acct)

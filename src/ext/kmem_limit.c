@@ -7,9 +7,17 @@
  * those charges must pass first, behind a static key that stays off (one
  * untaken branch) until the first limit is written, as the seed's
  * static branch does.
+ *
+ * policy kmem=limited is the seed's own accounting ("this is all
+ * default-off, existing deployments will see no change in behavior"):
+ * kernel memory is charged to a memcg only once a kmem limit was set on
+ * it or an ancestor, and from then on for good (the flag of "kmem
+ * accounted" stays). kmem=on is 6.1's accounting of every memcg; under
+ * kmem=off a kmem limit is refused.
  */
 #include <errno.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "../mm/memcontrol/memory_files.h"
 #include "../cgroup/control_files.h"
@@ -20,8 +28,18 @@
 /* The module's state of one memcg. */
 struct kmem_limit_memcg {
 	struct page_counter kmem;
-	bool limited;		/* memory.kmem.max was ever set */
+	bool limited;		/* memory.kmem.max was ever set: kmem accounted for good */
 };
+
+static const struct ext_policy kmem_limit_policies[] = {
+	{ "kmem", "limited" }, { NULL, NULL },
+};
+
+static void kmem_limit_policy(struct machine *m, const char *key, const char *value)
+{
+	(void)key;
+	m->ext_keys.kmem_accounting = !strcmp(value, "limited");
+}
 
 static struct kmem_limit_memcg *klm(const struct mem_cgroup *memcg)
 {
@@ -53,6 +71,18 @@ int ext_kmem_charge(struct machine *m, struct mem_cgroup *memcg, long nr_pages)
 	if (!page_counter_try_charge(&klm(memcg)->kmem, nr_pages, &fail))
 		return -ENOMEM;
 	return 0;
+}
+
+bool ext_kmem_accounted(struct machine *m, struct mem_cgroup *memcg)
+{
+	(void)m;
+	for (; memcg; memcg = memcg->parent) {
+		struct kmem_limit_memcg *k = klm(memcg);
+
+		if (k && k->limited)
+			return true;
+	}
+	return false;
 }
 
 void ext_kmem_uncharge(struct machine *m, struct mem_cgroup *memcg, long nr_pages)
@@ -135,11 +165,15 @@ static int kmem_max_write(struct machine *m, struct cgroup *cg, const struct cft
 	if (err)
 		return machine_error(m, err, "memory.kmem.max takes a size or \"max\", not \"%s\"",
 				     buf);
+	if (!m->policy.kmem)
+		return machine_error(m, -EOPNOTSUPP,
+				     "memory.kmem.max: kernel memory is not accounted (policy kmem=off)");
 	if (max == PAGE_COUNTER_MAX) {
-		/* seed 004: once limited, a group cannot become unlimited again */
-		if (k->limited)
-			return machine_error(m, -EINVAL,
-					     "memory.kmem.max: a kmem-limited group cannot become unlimited");
+		/*
+		 * seed 004 v4: "kmem_accounted can no longer become unlimited":
+		 * the limit goes back to max, the accounting stays on
+		 */
+		k->kmem.max = PAGE_COUNTER_MAX;
 		return 0;
 	}
 	/* seed 004: the limit is set before the group has children or tasks */
@@ -166,6 +200,8 @@ static const struct cftype kmem_limit_files[] = {
 
 const struct ext_ops kmem_limit_ext_ops = {
 	.name = "seed 004: kmem limit",
+	.policies = kmem_limit_policies,
+	.policy = kmem_limit_policy,
 	.files = kmem_limit_files,
 	.css_online = kmem_limit_css_online,
 	.css_free = kmem_limit_css_free,

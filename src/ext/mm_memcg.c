@@ -2,10 +2,12 @@
 /*
  * Seed 003 (Eric Biederman, 2018: "memcg: Replace mm->owner with
  * mm->memcg"): the mm holds its memcg. It is set when the mm is created,
- * to the memcg of the task that forks (current), and follows an attach
- * of a task whose memcg equals it. Policy owner=mm-memcg makes the
- * memory controller find an mm's memcg here instead of through 6.1's
- * mm->owner (ext_mm_memcg behind the static key mm_memcg).
+ * to the memcg of the task that forks (current), and by the cgroup
+ * "attach" and "fork" methods of the patch for every task using the mm,
+ * the last one winning; charges move with a task only when its memcg was
+ * the mm's. Policy owner=mm-memcg makes the memory controller find an
+ * mm's memcg here instead of through 6.1's mm->owner (ext_mm_memcg behind
+ * the static key mm_memcg).
  */
 #include <stdlib.h>
 #include <string.h>
@@ -66,15 +68,24 @@ void ext_mm_exit(struct machine *m, struct mm_struct *mm)
 bool ext_mm_task_moved(struct machine *m, struct task *t, struct mem_cgroup *from,
 		       struct mem_cgroup *to)
 {
-	/* a task whose memcg is the mm's carries the charges, and the mm follows */
-	if (mm_memcg_of(t->mm) != from)
-		return false;
+	/* the charges go along when the task's memcg was the mm's */
+	bool carries = mm_memcg_of(t->mm) == from;
+
+	/* mem_cgroup_attach: task_update_memcg for every task attached */
 	mm_set_memcg(m, t->mm, to);
-	return true;
+	return carries;
+}
+
+/* the patch's fork method: a CLONE_VM child updates the mm it shares */
+static void mm_memcg_task_fork(struct machine *m, struct task *parent, struct task *child)
+{
+	if (m->ext_keys.mm_memcg && child->mm && child->mm == parent->mm)
+		mm_set_memcg(m, child->mm, task_memcg(child));
 }
 
 const struct ext_ops mm_memcg_ext_ops = {
 	.name = "seed 003: mm->memcg",
 	.policies = mm_memcg_policies,
 	.policy = mm_memcg_policy,
+	.task_fork = mm_memcg_task_fork,
 };

@@ -182,15 +182,7 @@ static void slab_del_object(struct machine *m, long size)
 /* The objcg of the current task: none in the root cgroup. */
 static struct obj_cgroup *current_objcg(struct machine *m, struct task *t)
 {
-	struct mem_cgroup *memcg;
-
-	if (!m->policy.kmem)
-		return NULL;
-	memcg = t ? task_memcg(t) : m->root_mem_cgroup;
-	for (; memcg && !mem_cgroup_is_root(memcg); memcg = memcg->parent)
-		if (memcg->objcg)
-			return memcg->objcg;
-	return NULL;
+	return get_obj_cgroup_from_memcg(m, t ? task_memcg(t) : m->root_mem_cgroup);
 }
 
 static bool cache_reclaimable(int cache)
@@ -495,17 +487,9 @@ static long percpu_bytes(const struct machine *m)
 
 void kmem_charge_percpu(struct machine *m, struct mem_cgroup *memcg)
 {
-	struct obj_cgroup *objcg = NULL;
-	struct mem_cgroup *p;
-
 	/* set_active_memcg(parent): the parent pays */
-	if (!m->policy.kmem || !memcg->parent)
-		return;
-	for (p = memcg->parent; p && !mem_cgroup_is_root(p); p = p->parent)
-		if (p->objcg) {
-			objcg = p->objcg;
-			break;
-		}
+	struct obj_cgroup *objcg = get_obj_cgroup_from_memcg(m, memcg->parent);
+
 	if (!objcg)
 		return;
 	/* percpu memory is allocated with __GFP_NOFAIL semantics here */

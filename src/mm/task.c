@@ -123,6 +123,7 @@ int task_fork(struct machine *m, struct task **out, struct task *parent,
 		t->mm = mm_dup(m, parent->mm, t);
 	}
 	pins_task_fork(m, parent, t);
+	ext_call_task_fork(m, parent, t);
 	*out = t;
 	return 0;
 }

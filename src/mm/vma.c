@@ -78,13 +78,8 @@ static void count_mm_event(struct machine *m, struct mm_struct *mm,
 /* The objcg page tables are charged to: none for the root cgroup. */
 static struct obj_cgroup *current_objcg(struct machine *m, struct vm_area *v)
 {
-	struct mem_cgroup *memcg = m->current ? task_memcg(m->current)
-					      : mm_memcg(m, v->mm);
-
-	for (; !mem_cgroup_is_root(memcg); memcg = memcg->parent)
-		if (memcg->objcg)
-			return memcg->objcg;
-	return NULL;
+	return get_obj_cgroup_from_memcg(m, m->current ? task_memcg(m->current)
+							 : mm_memcg(m, v->mm));
 }
 
 static int pt_page_alloc(struct machine *m, struct vm_area *v, uint32_t *slot)
@@ -95,7 +90,7 @@ static int pt_page_alloc(struct machine *m, struct vm_area *v, uint32_t *slot)
 	if (err)
 		return err;
 	m->mm->kernel_pages++;
-	if (m->policy.kmem && objcg) {
+	if (objcg) {
 		err = obj_cgroup_charge_pages(m, objcg, GFP_KERNEL, 1);
 		if (err) {
 			free_pages(m, 1);

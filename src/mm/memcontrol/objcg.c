@@ -19,9 +19,16 @@ struct obj_cgroup *objcg_of_id(const struct machine *m, uint32_t id)
 	return id_table_get(&m->objcgs, id);
 }
 
-struct obj_cgroup *memcg_objcg(struct mem_cgroup *memcg)
+struct obj_cgroup *get_obj_cgroup_from_memcg(struct machine *m, struct mem_cgroup *memcg)
 {
-	return memcg->objcg;
+	if (!m->policy.kmem || !memcg)
+		return NULL;
+	if (unlikely(m->ext_keys.kmem_accounting) && !ext_kmem_accounted(m, memcg))
+		return NULL;
+	for (; !mem_cgroup_is_root(memcg); memcg = memcg->parent)
+		if (memcg->objcg)
+			return memcg->objcg;
+	return NULL;
 }
 
 void memcg_online_kmem(struct machine *m, struct mem_cgroup *memcg)

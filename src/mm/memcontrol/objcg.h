@@ -30,7 +30,13 @@ void memcg_offline_kmem(struct machine *m, struct mem_cgroup *memcg);
 
 void objcg_table_free(struct machine *m);
 struct obj_cgroup *objcg_of_id(const struct machine *m, uint32_t id);
-struct obj_cgroup *memcg_objcg(struct mem_cgroup *memcg);
+/*
+ * The objcg kernel memory of memcg is charged to: the nearest one up the
+ * tree (an offline memcg's was reparented), NULL for the root, under
+ * kmem=off, or when an extension leaves memcg unaccounted
+ * (ext_kmem_accounted: kmem=limited). Holds no reference.
+ */
+struct obj_cgroup *get_obj_cgroup_from_memcg(struct machine *m, struct mem_cgroup *memcg);
 void obj_cgroup_get(struct obj_cgroup *objcg);
 void obj_cgroup_put(struct machine *m, struct obj_cgroup *objcg);
 
