@@ -224,7 +224,9 @@ static void preorder(int n, const int *parent, int *order)
 
 static void prot_decode(const struct kd_case *c, struct kd_prot_input *in)
 {
+	uint64_t charged[KD_PC_MAX] = { 0 };
 	struct kd_reader r = { c, 0 };
+	int k;
 
 	memset(in, 0, sizeof(*in));
 	decode_tree(&r, KD_PC_MAX, &in->n, in->parent);
@@ -232,6 +234,22 @@ static void prot_decode(const struct kd_case *c, struct kd_prot_input *in)
 	preorder(in->n, in->parent, in->preorder);
 	in->nops = nr_records(family("calculate_protection"), c, KD_PC_MAX_OPS);
 	decode_ops(&r, in->nops, KD_PROT_NR_KINDS, in->n, in->op);
+	/*
+	 * A memcg gives back only what was charged to it, so a parent's
+	 * usage never drops below its children's: uncharges are clamped to
+	 * what the node was charged (the page_counter family has the rest).
+	 */
+	for (k = 0; k < in->nops; k++) {
+		struct kd_pc_op *op = &in->op[k];
+
+		if (op->kind == KD_PROT_CHARGE) {
+			charged[op->idx] += op->nr;
+		} else if (op->kind == KD_PROT_UNCHARGE) {
+			if (op->nr > charged[op->idx])
+				op->nr = charged[op->idx];
+			charged[op->idx] -= op->nr;
+		}
+	}
 }
 
 static void prot_gen(struct kd_rng *r, struct kd_case *c)

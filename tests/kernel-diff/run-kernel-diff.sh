@@ -6,14 +6,14 @@
 # linux-source-6.1 at the oracle's version is not in build/kernel-src/6.1
 # the whole suite is skipped ("1..0 # SKIP"): `make kernel-diff` fetches it.
 #   BUILD        build directory (default build)
-#   KDIFF_CASES  cases per family (default 3000: a few seconds)
+#   KDIFF_CASES  cases per family (default 20000: about a second)
 #   KDIFF_SEED   the seed (default 1)
 #   KDIFF_RATE   set: print each family's cases per second
 set -u
 cd "$(dirname "$0")/../.."
 BUILD=${BUILD:-build}
 kd=$BUILD/kernel-diff
-cases=${KDIFF_CASES:-3000}
+cases=${KDIFF_CASES:-20000}
 seed=${KDIFF_SEED:-1}
 want=$(awk '$1 == "6.1" { print $3 }' oracle/kernels)
 have=$(cat build/kernel-src/6.1/.version 2>/dev/null || true)
