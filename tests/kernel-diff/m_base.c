@@ -23,7 +23,7 @@ int model_memparse(const struct kd_memparse_input *in, struct kd_trace *t)
 	for (i = 0; i < 2; i++) {
 		long pages = 12345;	/* untouched on error? */
 
-		kd_put(t, "page_counter_memparse", i, page_counter_memparse(&pages, in->buf, maxstr[i]));
+		kd_put(t, "page_counter_memparse", i, page_counter_memparse(in->buf, maxstr[i], &pages));
 		kd_put(t, "pages", i, pages);
 	}
 	return 0;

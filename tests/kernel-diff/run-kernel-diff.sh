@@ -44,7 +44,10 @@ n=$nfam
 grep '^[a-z]' tests/kernel-diff/mutants.list | while read -r name family file rest; do
 	n=$((n + 1))
 	bin=$kd/mutants/$name/kdiff
-	if [ ! -x "$bin" ]; then
+	if [ -f "$kd/mutants/$name/error" ]; then
+		echo "not ok $n - mutant $name: $(cat "$kd/mutants/$name/error")"
+		continue
+	elif [ ! -x "$bin" ]; then
 		echo "not ok $n - mutant $name: $bin not built (make kernel-diff-bins)"
 		continue
 	fi
