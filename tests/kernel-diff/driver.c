@@ -472,6 +472,8 @@ int main(int argc, char **argv)
 		make_case(chosen[0], seed, one, &c);
 		return show_one(chosen[0], &c);
 	}
+	/* every point out before the next family: a crash must not eat them */
+	setvbuf(stdout, NULL, _IOLBF, 0);
 	printf("1..%d\n", n);
 	for (i = 0; i < n; i++)
 		ok &= run_family(i + 1, chosen[i], seed, ncases, rate);

@@ -407,6 +407,7 @@ static void hp_describe(const struct kd_case *c, FILE *f)
 /* ---- oom_badness --------------------------------------------------------- */
 
 #define KD_RSS_MAX (1ULL << 45)
+#define KD_TOTALPAGES_MAX (1ULL << 52)
 
 static void oom_decode(const struct kd_case *c, struct kd_oom_input *in)
 {
@@ -419,7 +420,8 @@ static void oom_decode(const struct kd_case *c, struct kd_oom_input *in)
 	in->swapents = kd_take(&r, KD_RSS_MAX);
 	in->pgtables = kd_take(&r, KD_RSS_MAX);
 	in->adj = (int)kd_take_signed(&r, -1000, 1000);
-	in->totalpages = kd_take(&r, INT64_MAX);
+	/* 2^52 pages (16 EiB): adj * totalpages / 1000 + rss stays in a long */
+	in->totalpages = kd_take(&r, KD_TOTALPAGES_MAX);
 }
 
 static void oom_gen(struct kd_rng *r, struct kd_case *c)
@@ -433,7 +435,7 @@ static void oom_gen(struct kd_rng *r, struct kd_case *c)
 		kd_emit(c, pick_near(r, scale, KD_RSS_MAX));
 	kd_emit(c, kd_zigzag(kd_rand(r) % 2 ? adjs[kd_rand(r) % ARRAY_SIZE(adjs)]
 					    : (int64_t)(kd_rand(r) % 2001) - 1000));
-	kd_emit(c, pick_near(r, scale * 1000, INT64_MAX));
+	kd_emit(c, pick_near(r, scale * 1000, KD_TOTALPAGES_MAX));
 }
 
 static int oom_run(const struct kd_case *c, int side, struct kd_trace *t)
