@@ -25,8 +25,12 @@ tmp=$(mktemp -d "$PWD/build/kernel-src/tmp.XXXXXX")
 trap 'rm -rf "$tmp"' EXIT
 sandbox=""
 [ "$(id -u)" -eq 0 ] && sandbox="-o APT::Sandbox::User=root"
-# shellcheck disable=SC2086
-(cd "$tmp" && apt-get download -q $sandbox "linux-source-$b=$ver" >&2) || {
+download() {
+	# shellcheck disable=SC2086
+	(cd "$tmp" && apt-get download -q $sandbox "linux-source-$b=$ver" >&2)
+}
+# package lists older than the version: update them once (as root) and retry
+download || { [ "$(id -u)" -eq 0 ] && apt-get update -q >&2 && download; } || {
 	echo "oracle/kernel-source: apt-get download linux-source-$b=$ver failed (apt-get update?)" >&2
 	exit 1
 }
@@ -36,6 +40,7 @@ top=linux-source-$b
 libs="$top/lib/cmdline.c $top/lib/vsprintf.c $top/lib/kstrtox.c $top/lib/kstrtox.h"
 rm -rf "$dest"
 mkdir -p "$dest"
+# shellcheck disable=SC2086
 tar -xf "$tarball" -C "$tmp" "$top/mm" "$top/include/linux" "$top/Documentation/admin-guide/cgroup-v2.rst" \
 	"$top/kernel/cgroup" $libs 2>/dev/null ||
 	tar -xf "$tarball" -C "$tmp" --wildcards "*/mm/*" "*/include/linux/*" "*/lib/cmdline.c" "*/lib/vsprintf.c" "*/lib/kstrtox.*"

@@ -231,15 +231,19 @@ static void prot_decode(const struct kd_case *c, struct kd_prot_input *in)
 	memset(in, 0, sizeof(*in));
 	decode_tree(&r, KD_PC_MAX, &in->n, in->parent);
 	in->recursive = kd_take(&r, 1);
+	in->free_uncharges = kd_take(&r, 1);
 	preorder(in->n, in->parent, in->preorder);
 	in->nops = nr_records(family("calculate_protection"), c, KD_PC_MAX_OPS);
 	decode_ops(&r, in->nops, KD_PROT_NR_KINDS, in->n, in->op);
 	/*
 	 * A memcg gives back only what was charged to it, so a parent's
 	 * usage never drops below its children's: uncharges are clamped to
-	 * what the node was charged (the page_counter family has the rest).
+	 * what the node was charged. Unless the case says otherwise, which
+	 * the generator never does: a child above its parent is where the
+	 * model's signed effective protection parts from the kernel's
+	 * (docs/semantics.md), which a replay shows.
 	 */
-	for (k = 0; k < in->nops; k++) {
+	for (k = 0; k < in->nops && !in->free_uncharges; k++) {
 		struct kd_pc_op *op = &in->op[k];
 
 		if (op->kind == KD_PROT_CHARGE) {
@@ -260,6 +264,7 @@ static void prot_gen(struct kd_rng *r, struct kd_case *c)
 	int n = emit_tree(r, c, KD_PC_MAX, 2);
 
 	kd_emit(c, kd_rand(r) % 2);
+	kd_emit(c, 0);		/* uncharges give back what was charged */
 	for (k = 0; k < nops; k++) {
 		int w = (int)(kd_rand(r) % 16), kind = 0;
 
@@ -290,6 +295,8 @@ static void prot_describe(const struct kd_case *c, FILE *f)
 	describe_tree(f, in.n, in.parent);
 	if (in.recursive)
 		fprintf(f, "#   memory_recursiveprot\n");
+	if (in.free_uncharges)
+		fprintf(f, "#   uncharges not limited to what was charged: a parent may use less than its child\n");
 	fprintf(f, "#   (a walk from 0 with an odd value passes root NULL to the kernel)\n");
 	describe_ops(f, in.nops, in.op, prot_kinds);
 }
@@ -882,7 +889,7 @@ const struct kd_family kd_families[] = {
 	  6, 0, ep_gen, ep_run, ep_describe },
 	{ "calculate_protection", "mm/memcontrol.c: mem_cgroup_calculate_protection, "
 	  "mem_cgroup_below_min/low over page_counter's propagation",
-	  7, 3, prot_gen, prot_run, prot_describe },
+	  8, 3, prot_gen, prot_run, prot_describe },
 	{ "overage", "mm/memcontrol.c: calculate_overage, calculate_high_delay",
 	  4, 0, ov_gen, ov_run, ov_describe },
 	{ "high_penalty", "mm/memcontrol.c: mem_find_max_overage, swap_find_max_overage "

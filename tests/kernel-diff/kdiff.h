@@ -120,6 +120,7 @@ struct kd_prot_input {
 	int parent[KD_PC_MAX];
 	int preorder[KD_PC_MAX];	/* mem_cgroup_iter()'s order over the tree */
 	bool recursive;
+	bool free_uncharges;	/* uncharges not clamped to what was charged */
 	int nops;
 	struct kd_pc_op op[KD_PC_MAX_OPS];
 };
