@@ -33,12 +33,25 @@ static void mem_cgroup_handle_over_high(gfp_t gfp) { (void)gfp; kd_unreachable("
 #include "mm/memcontrol.c"
 #include "kdiff.h"
 
-static void set_recursive_prot(bool on)
+/* a cgroup2 mount option: CGRP_ROOT_MEMORY_RECURSIVE_PROT, _LOCAL_EVENTS */
+static void set_mount_option(unsigned int flag, bool on)
 {
 	if (on)
-		cgrp_dfl_root.flags |= CGRP_ROOT_MEMORY_RECURSIVE_PROT;
+		cgrp_dfl_root.flags |= flag;
 	else
-		cgrp_dfl_root.flags &= ~CGRP_ROOT_MEMORY_RECURSIVE_PROT;
+		cgrp_dfl_root.flags &= ~flag;
+}
+
+/* Each CPU's stock: the memcg it caches (index in mc, -1) and its pages. */
+static void put_stocks(struct kd_trace *t, const struct memcg_stock_pcp *stock, int ncpus,
+		       const struct mem_cgroup *mc)
+{
+	int i;
+
+	for (i = 0; i < ncpus; i++) {
+		kd_put(t, "stock memcg", i, stock[i].cached ? stock[i].cached - mc : -1);
+		kd_put(t, "stock nr_pages", i, stock[i].nr_pages);
+	}
 }
 
 /* memcgs 0..n-1 under parent[], 0 the root memcg, ids 1..n */
@@ -54,7 +67,7 @@ static void make_tree(struct mem_cgroup *mc, int n, const int *parent)
 
 int kern_effective_protection(const struct kd_ep_input *in, struct kd_trace *t)
 {
-	set_recursive_prot(in->recursive);
+	set_mount_option(CGRP_ROOT_MEMORY_RECURSIVE_PROT, in->recursive);
 	kd_put(t, "effective_protection", -1,
 	       (int64_t)effective_protection(in->usage, in->parent_usage, in->setting,
 					     in->parent_effective, in->siblings_protected));
@@ -67,7 +80,7 @@ int kern_calculate_protection(const struct kd_prot_input *in, struct kd_trace *t
 	int i, k;
 
 	make_tree(mc, in->n, in->parent);
-	set_recursive_prot(in->recursive);
+	set_mount_option(CGRP_ROOT_MEMORY_RECURSIVE_PROT, in->recursive);
 	for (k = 0; k < in->nops; k++) {
 		const struct kd_pc_op *op = &in->op[k];
 		struct page_counter *pc = &mc[op->idx].memory;
@@ -132,10 +145,7 @@ int kern_high_penalty(const struct kd_high_input *in, struct kd_trace *t)
 	for (i = 0; i < in->depth; i++)
 		parent[i] = i - 1;
 	make_tree(mc, in->depth, parent);
-	if (in->local_events)
-		cgrp_dfl_root.flags |= CGRP_ROOT_MEMORY_LOCAL_EVENTS;
-	else
-		cgrp_dfl_root.flags &= ~CGRP_ROOT_MEMORY_LOCAL_EVENTS;
+	set_mount_option(CGRP_ROOT_MEMORY_LOCAL_EVENTS, in->local_events);
 	for (i = 0; i < in->depth; i++) {
 		atomic_long_set(&mc[i].memory.usage, (long)in->lvl[i].mem_usage);
 		page_counter_set_high(&mc[i].memory, in->lvl[i].mem_high);
@@ -185,10 +195,7 @@ int kern_stock(const struct kd_stock_input *in, struct kd_trace *t)
 			break;
 		}
 		kd_put(t, "underflow warnings", k, kd_kernel_warnings);
-		for (i = 0; i < in->ncpus; i++) {
-			kd_put(t, "stock memcg", i, stock[i].cached ? stock[i].cached - mc : -1);
-			kd_put(t, "stock nr_pages", i, stock[i].nr_pages);
-		}
+		put_stocks(t, stock, in->ncpus, mc);
 		for (i = 0; i < in->nmemcg; i++) {
 			kd_put(t, "memory usage", i, atomic_long_read(&mc[i].memory.usage));
 			kd_put(t, "css references of stocks", i, mc[i].css.refcnt);
@@ -207,10 +214,7 @@ int kern_charge(const struct kd_charge_input *in, struct kd_trace *t)
 
 	memset(stock, 0, sizeof(stock));
 	make_tree(mc, in->nmemcg, in->parent);
-	if (in->local_events)
-		cgrp_dfl_root.flags |= CGRP_ROOT_MEMORY_LOCAL_EVENTS;
-	else
-		cgrp_dfl_root.flags &= ~CGRP_ROOT_MEMORY_LOCAL_EVENTS;
+	set_mount_option(CGRP_ROOT_MEMORY_LOCAL_EVENTS, in->local_events);
 	current = &task;
 	for (k = 0; k < in->nops; k++) {
 		const struct kd_charge_op *op = &in->op[k];
@@ -242,10 +246,7 @@ int kern_charge(const struct kd_charge_input *in, struct kd_trace *t)
 		}
 		kd_put(t, "underflow warnings", k, kd_kernel_warnings);
 		kd_put(t, "memcg_nr_pages_over_high", k, current->memcg_nr_pages_over_high);
-		for (i = 0; i < in->ncpus; i++) {
-			kd_put(t, "stock memcg", i, stock[i].cached ? stock[i].cached - mc : -1);
-			kd_put(t, "stock nr_pages", i, stock[i].nr_pages);
-		}
+		put_stocks(t, stock, in->ncpus, mc);
 		for (i = 0; i < in->nmemcg; i++) {
 			kd_put(t, "memory usage", i, atomic_long_read(&mc[i].memory.usage));
 			kd_put(t, "watermark", i, (int64_t)mc[i].memory.watermark);

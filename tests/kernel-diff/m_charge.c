@@ -14,21 +14,28 @@
 #include <string.h>
 
 #include "kdiff.h"
+#include "m_side.h"
 
 /* memcgs 0..n-1 under parent[], 0 the root memcg, all online */
 static void make_tree(struct mem_cgroup *mc, int n, const int *parent)
 {
 	int i;
 
-	for (i = 0; i < n; i++) {
-		struct mem_cgroup *p = parent[i] >= 0 ? &mc[parent[i]] : NULL;
+	for (i = 0; i < n; i++)
+		kd_model_memcg_init(&mc[i], parent[i] >= 0 ? &mc[parent[i]] : NULL);
+}
 
-		memset(&mc[i], 0, sizeof(mc[i]));
-		page_counter_init(&mc[i].memory, p ? &p->memory : NULL);
-		page_counter_init(&mc[i].swap, p ? &p->swap : NULL);
-		mc[i].parent = p;
-		mc[i].is_root = !p;
-		mc[i].state = MEMCG_ONLINE;
+/* Each CPU's stock: the memcg it caches (index in mc, -1) and its pages. */
+static void put_stocks(struct kd_trace *t, const struct cpu *cpus, int ncpus,
+		       const struct mem_cgroup *mc)
+{
+	int i;
+
+	for (i = 0; i < ncpus; i++) {
+		const struct memcg_stock *stock = &cpus[i].stock;
+
+		kd_put(t, "stock memcg", i, stock->cached ? stock->cached - mc : -1);
+		kd_put(t, "stock nr_pages", i, stock->nr_pages);
 	}
 }
 
@@ -111,12 +118,7 @@ int model_stock(const struct kd_stock_input *in, struct kd_trace *t)
 			break;
 		}
 		kd_put(t, "underflow warnings", k, m.page_counter_underflows - underflows);
-		for (i = 0; i < in->ncpus; i++) {
-			struct memcg_stock *stock = &cpus[i].stock;
-
-			kd_put(t, "stock memcg", i, stock->cached ? stock->cached - mc : -1);
-			kd_put(t, "stock nr_pages", i, stock->nr_pages);
-		}
+		put_stocks(t, cpus, in->ncpus, mc);
 		for (i = 0; i < in->nmemcg; i++) {
 			kd_put(t, "memory usage", i, page_counter_read(&mc[i].memory));
 			kd_put(t, "css references of stocks", i, mc[i].refs_stock);
@@ -177,12 +179,7 @@ int model_charge(const struct kd_charge_input *in, struct kd_trace *t)
 		}
 		kd_put(t, "underflow warnings", k, m.page_counter_underflows - underflows);
 		kd_put(t, "memcg_nr_pages_over_high", k, (int64_t)task.memcg_nr_pages_over_high);
-		for (i = 0; i < in->ncpus; i++) {
-			struct memcg_stock *stock = &cpus[i].stock;
-
-			kd_put(t, "stock memcg", i, stock->cached ? stock->cached - mc : -1);
-			kd_put(t, "stock nr_pages", i, stock->nr_pages);
-		}
+		put_stocks(t, cpus, in->ncpus, mc);
 		for (i = 0; i < in->nmemcg; i++) {
 			kd_put(t, "memory usage", i, page_counter_read(&mc[i].memory));
 			kd_put(t, "watermark", i, mc[i].memory.watermark);

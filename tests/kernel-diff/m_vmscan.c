@@ -11,6 +11,7 @@
 #include KD_MODEL_SRC
 
 #include "kdiff.h"
+#include "m_side.h"
 
 int model_scan_count(const struct kd_scan_input *in, struct kd_trace *t)
 {
@@ -28,14 +29,7 @@ int model_scan_count(const struct kd_scan_input *in, struct kd_trace *t)
 	mms.vm_swappiness = in->swappiness;
 	mms.swap.total = in->nr_swap_pages;
 	for (i = 0; i < in->depth; i++) {
-		struct mem_cgroup *p = i ? &mc[i - 1] : NULL;
-
-		memset(&mc[i], 0, sizeof(mc[i]));
-		page_counter_init(&mc[i].memory, p ? &p->memory : NULL);
-		page_counter_init(&mc[i].swap, p ? &p->swap : NULL);
-		mc[i].parent = p;
-		mc[i].is_root = !p;
-		mc[i].state = MEMCG_ONLINE;
+		kd_model_memcg_init(&mc[i], i ? &mc[i - 1] : NULL);
 		mc[i].swap.max = (long)in->swap_max[i];
 		mc[i].swap.usage = (long)in->swap_usage[i];
 	}
