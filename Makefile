@@ -196,3 +196,69 @@ stress-test:
 	sh scripts/stress-test.sh
 
 .PHONY: stress-test
+
+# ---- the kernel's own code against the model's (tests/kernel-diff/) --------
+# `make kernel-diff [N=cases] [SEED=s]` fetches Debian's linux-source-6.1 at
+# the oracle's version (oracle/kernel-source.sh, oracle/kernels) into
+# build/kernel-src/6.1, cuts what cuts.list names into $(BUILD)/kernel-diff,
+# and runs every family N cases plus the mutants (docs/kernel-diff.md).
+# `make test` runs a short run when that source is there, a SKIP otherwise.
+KD = $(BUILD)/kernel-diff
+KD_DIR = tests/kernel-diff
+KD_TREE = build/kernel-src/6.1
+N ?= 100000
+SEED ?= 1
+# the kernel's code is built the kernel's way: GNU C, wrapping signed
+# arithmetic, the warnings its Makefile leaves on (not -Wextra, not
+# sign-compare, not gcc 12's array-bounds)
+KD_KCFLAGS = -std=gnu11 -Wall -Werror -Wno-sign-compare -Wno-array-bounds \
+	-fno-strict-overflow -fno-strict-aliasing -fno-delete-null-pointer-checks \
+	$(CFLAGS) $(EXTRA_CFLAGS) -include $(KD_DIR)/shim/kdiff_rename.h \
+	-I$(KD)/ksrc/include -I$(KD)/ksrc -I$(KD_DIR)/shim -I$(KD_DIR)
+KD_MCFLAGS = $(CPPFLAGS) -Isrc -I$(KD_DIR) $(ALL_CFLAGS)
+KD_KOBJS = $(patsubst $(KD_DIR)/%.c,$(KD)/k/%.o,$(wildcard $(KD_DIR)/k_*.c)) $(KD)/k/page_counter.o
+KD_MOBJS = $(patsubst $(KD_DIR)/%.c,$(KD)/m/%.o,$(wildcard $(KD_DIR)/m_*.c) $(KD_DIR)/driver.c $(KD_DIR)/families.c)
+KD_MUTANTS = $(shell sed -n 's/^\([a-z_0-9]*\)[[:space:]].*/\1/p' $(KD_DIR)/mutants.list)
+KD_MUTANT_BINS = $(KD_MUTANTS:%=$(KD)/mutants/%/kdiff)
+KD_WANT := $(shell awk '$$1 == "6.1" { print $$3 }' oracle/kernels)
+KD_HAVE := $(shell cat $(KD_TREE)/.version 2>/dev/null)
+
+$(KD)/ksrc/.stamp: $(KD_TREE)/.version $(KD_DIR)/cuts.list $(KD_DIR)/cut-kernel.sh $(KD_DIR)/cut-kernel.awk
+	sh $(KD_DIR)/cut-kernel.sh $(KD_TREE) $(KD)/ksrc
+	@touch $@
+
+$(KD)/k/page_counter.o: $(KD)/ksrc/.stamp
+	@mkdir -p $(dir $@)
+	$(CC) $(KD_KCFLAGS) -MMD -MP -c $(KD)/ksrc/mm/page_counter.c -o $@
+
+$(KD)/k/%.o: $(KD_DIR)/%.c $(KD)/ksrc/.stamp
+	@mkdir -p $(dir $@)
+	$(CC) $(KD_KCFLAGS) -MMD -MP -c $< -o $@
+
+$(KD)/m/%.o: $(KD_DIR)/%.c
+	@mkdir -p $(dir $@)
+	$(CC) $(KD_MCFLAGS) -MMD -MP -c $< -o $@
+
+$(KD)/kdiff: $(KD_KOBJS) $(KD_MOBJS) $(LIB)
+	$(CC) $(ALL_CFLAGS) -o $@ $(KD_KOBJS) $(KD_MOBJS) $(LIB) $(LDFLAGS) -lm
+
+$(KD)/mutants/%/kdiff: $(KD_KOBJS) $(KD_MOBJS) $(LIB) $(KD_DIR)/mutants.list $(KD_DIR)/build-mutant.sh
+	CC='$(CC)' CPPFLAGS='$(CPPFLAGS) -Isrc -I$(KD_DIR)' CFLAGS='$(ALL_CFLAGS)' \
+		LDFLAGS='$(LDFLAGS)' LIBS='$(LIB) -lm' \
+		sh $(KD_DIR)/build-mutant.sh $* $(KD) $(KD_KOBJS) $(KD_MOBJS)
+
+kernel-diff-bins: $(KD)/kdiff $(KD_MUTANT_BINS)
+
+kernel-diff:
+	sh oracle/kernel-source.sh 6.1 >/dev/null
+	$(MAKE) --no-print-directory kernel-diff-bins
+	BUILD=$(BUILD) KDIFF_CASES=$(N) KDIFF_SEED=$(SEED) KDIFF_RATE=1 sh $(KD_DIR)/run-kernel-diff.sh
+
+ifneq ($(KD_HAVE),)
+ifeq ($(KD_HAVE),$(KD_WANT))
+test valgrind: kernel-diff-bins
+endif
+endif
+
+.PHONY: kernel-diff kernel-diff-bins
+-include $(KD_KOBJS:.o=.d) $(KD_MOBJS:.o=.d)

@@ -94,6 +94,18 @@ if [ -f "$here/churn/run-churn.sh" ]; then
 	count "churn" "$tmp/churn.out" $?
 fi
 
+# Linux 6.1's own functions against the model's (tests/kernel-diff/): a
+# short run when `make kernel-diff` has fetched the kernel's source.
+if [ -f "$here/kernel-diff/run-kernel-diff.sh" ]; then
+	BUILD="$BUILD" sh "$here/kernel-diff/run-kernel-diff.sh" >"$tmp/kernel-diff.out" 2>&1
+	rc=$?
+	if grep -q '^1\.\.0 # SKIP' "$tmp/kernel-diff.out"; then
+		echo "SKIP kernel-diff: $(sed -n 's/^1\.\.0 # SKIP //p' "$tmp/kernel-diff.out")"
+	else
+		count "kernel-diff" "$tmp/kernel-diff.out" $rc
+	fi
+fi
+
 # Fuzz inputs (fuzz/): the committed corpus and every input that once broke
 # the model (tests/fuzz/regress/TARGET/), replayed through each target's
 # entry point built with a plain main (make fuzz-replay; no libFuzzer).

@@ -1,0 +1,6 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/* <linux/cache.h> for mm/page_counter.c in userspace: tests/kernel-diff/shim/kdiff_base.h. */
+#ifndef KDIFF_SHIM_LINUX_CACHE_H
+#define KDIFF_SHIM_LINUX_CACHE_H
+#include "../kdiff_base.h"
+#endif
