@@ -185,11 +185,15 @@ int page_counter_memparse(const char *buf, const char *maxstr, long *nr_pages)
 	return 0;
 }
 
-long effective_protection(long usage, long parent_usage, long setting,
-			  long parent_effective, long siblings_protected,
-			  bool recursive_protection)
+/*
+ * Unsigned as in the kernel: a protection of 2^63 pages or more (only a
+ * usage above the parent's can give it) compares as the kernel's does.
+ */
+unsigned long effective_protection(unsigned long usage, unsigned long parent_usage,
+				   unsigned long setting, unsigned long parent_effective,
+				   unsigned long siblings_protected, bool recursive_protection)
 {
-	unsigned long protected = (unsigned long)MIN(usage, setting);
+	unsigned long protected = MIN(usage, setting);
 	unsigned long ep;
 
 	/*
@@ -197,27 +201,26 @@ long effective_protection(long usage, long parent_usage, long setting,
 	 * share proportional to the protection it actually uses.
 	 */
 	if (siblings_protected > parent_effective)
-		return (long)(protected * (unsigned long)parent_effective /
-			      (unsigned long)siblings_protected);
+		return protected * parent_effective / siblings_protected;
 
 	ep = protected;
 	if (!recursive_protection)
-		return (long)ep;
+		return ep;
 
 	/*
 	 * memory_recursiveprot: protection the parent has but no child
 	 * claimed floats down to unprotected usage, in proportion to it.
 	 */
 	if (parent_effective > siblings_protected &&
-	    parent_usage > siblings_protected && usage > (long)protected) {
+	    parent_usage > siblings_protected && usage > protected) {
 		unsigned long unclaimed;
 
-		unclaimed = (unsigned long)(parent_effective - siblings_protected);
-		unclaimed *= (unsigned long)usage - protected;
-		unclaimed /= (unsigned long)(parent_usage - siblings_protected);
+		unclaimed = parent_effective - siblings_protected;
+		unclaimed *= usage - protected;
+		unclaimed /= parent_usage - siblings_protected;
 		ep += unclaimed;
 	}
-	return (long)ep;
+	return ep;
 }
 
 void page_counter_calculate_protection(struct page_counter *root,
@@ -225,7 +228,7 @@ void page_counter_calculate_protection(struct page_counter *root,
 				       bool recursive_protection)
 {
 	struct page_counter *parent;
-	long usage, parent_usage;
+	unsigned long usage, parent_usage;
 
 	if (c == root)
 		return;
@@ -239,10 +242,10 @@ void page_counter_calculate_protection(struct page_counter *root,
 		return;
 	}
 	parent_usage = page_counter_read(parent);
-	c->emin = effective_protection(usage, parent_usage, c->min, parent->emin,
-				       parent->children_min_usage,
+	c->emin = effective_protection(usage, parent_usage, (unsigned long)c->min, parent->emin,
+				       (unsigned long)parent->children_min_usage,
 				       recursive_protection);
-	c->elow = effective_protection(usage, parent_usage, c->low, parent->elow,
-				       parent->children_low_usage,
+	c->elow = effective_protection(usage, parent_usage, (unsigned long)c->low, parent->elow,
+				       (unsigned long)parent->children_low_usage,
 				       recursive_protection);
 }

@@ -27,10 +27,10 @@ struct page_counter {
 	long usage;
 
 	/* effective and propagated protection */
-	long emin;
+	unsigned long emin;
 	long min_usage;
 	long children_min_usage;
-	long elow;
+	unsigned long elow;
 	long low_usage;
 	long children_low_usage;
 
@@ -99,18 +99,18 @@ int page_counter_memparse(const char *buf, const char *maxstr, long *nr_pages);
 void page_counter_calculate_protection(struct page_counter *root,
 				       struct page_counter *c,
 				       bool recursive_protection);
-long effective_protection(long usage, long parent_usage, long setting,
-			  long parent_effective, long siblings_protected,
-			  bool recursive_protection);
+unsigned long effective_protection(unsigned long usage, unsigned long parent_usage,
+				   unsigned long setting, unsigned long parent_effective,
+				   unsigned long siblings_protected, bool recursive_protection);
 
 static inline bool page_counter_below_min(const struct page_counter *c)
 {
-	return c->emin >= c->usage;
+	return c->emin >= (unsigned long)c->usage;
 }
 
 static inline bool page_counter_below_low(const struct page_counter *c)
 {
-	return c->elow >= c->usage;
+	return c->elow >= (unsigned long)c->usage;
 }
 
 #endif

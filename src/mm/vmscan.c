@@ -334,8 +334,8 @@ static void get_scan_count(struct machine *m, struct mem_cgroup *memcg,
 
 	for (lru = 0; lru < LRU_UNEVICTABLE; lru++) {
 		int file = is_file_lru(lru);
-		long size = memcg->lruvec.lists[lru].nr;
-		long min = 0, low = 0;
+		unsigned long size = (unsigned long)memcg->lruvec.lists[lru].nr;
+		unsigned long min = 0, low = 0;
 		unsigned long scan;
 
 		if (memcg != sc->target) {
@@ -343,8 +343,8 @@ static void get_scan_count(struct machine *m, struct mem_cgroup *memcg,
 			low = memcg->memory.elow;
 		}
 		if (min || low) {
-			long cgroup_size = page_counter_read(&memcg->memory);
-			long protection;
+			unsigned long cgroup_size = (unsigned long)page_counter_read(&memcg->memory);
+			unsigned long protection;
 
 			if (!sc->memcg_low_reclaim && low > min) {
 				protection = low;
@@ -353,10 +353,10 @@ static void get_scan_count(struct machine *m, struct mem_cgroup *memcg,
 				protection = min;
 			}
 			cgroup_size = MAX(cgroup_size, protection);
-			scan = (unsigned long)(size - size * protection / (cgroup_size + 1));
+			scan = size - size * protection / (cgroup_size + 1);
 			scan = MAX(scan, (unsigned long)SWAP_CLUSTER_MAX);
 		} else {
-			scan = (unsigned long)size;
+			scan = size;
 		}
 		scan >>= sc->priority;
 		/* a deleted cgroup: scrape out what is left */
