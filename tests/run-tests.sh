@@ -89,6 +89,11 @@ if [ -f "$here/compare/run-compare.sh" ]; then
 	count "compare" "$tmp/compare.out" $?
 fi
 
+if [ -f "$here/recharge/run-recharge.sh" ]; then
+	SMEMCG="$SMEMCG" VG="$vg" sh "$here/recharge/run-recharge.sh" >"$tmp/recharge.out" 2>&1
+	count "recharge" "$tmp/recharge.out" $?
+fi
+
 if [ -f "$here/churn/run-churn.sh" ]; then
 	SMEMCG="$SMEMCG" VG="$vg" sh "$here/churn/run-churn.sh" >"$tmp/churn.out" 2>&1
 	count "churn" "$tmp/churn.out" $?

@@ -33,6 +33,7 @@
 #include "../mm/memobj.h"
 #include "../mm/mm.h"
 #include "../mm/mm_state.h"
+#include "../mm/oom_kill.h"
 #include "../mm/memcontrol/page_memcg.h"
 #include "../mm/swap.h"
 #include "../mm/task.h"
@@ -47,13 +48,14 @@ struct recharge_item {
 
 enum recharge_mode {
 	RECHARGE_NONE, RECHARGE_REPARENT, RECHARGE_EVICT, RECHARGE_MAPPER,
-	RECHARGE_DEFERRED, RECHARGE_AUTO,
+	RECHARGE_DEFERRED, RECHARGE_AUTO, RECHARGE_MAPPER_MAYFAIL,
 };
 
 /* The policy values, in enum recharge_mode order after "none" (the core's). */
 static const struct ext_policy recharge_policies[] = {
 	{ "recharge", "reparent" }, { "recharge", "evict" }, { "recharge", "mapper" },
-	{ "recharge", "deferred" }, { "recharge", "auto" }, { NULL, NULL },
+	{ "recharge", "deferred" }, { "recharge", "auto" },
+	{ "recharge", "mapper-mayfail" }, { NULL, NULL },
 };
 
 struct recharge_state {
@@ -214,6 +216,20 @@ static struct mem_cgroup *mapper_memcg(struct machine *m, struct memobj *obj, pg
 
 enum action { ACT_NONE, ACT_EVICT, ACT_MAPPER, ACT_DEFER };
 
+/*
+ * A charge to the mapper is a charge like any (seed 002: "the rightful
+ * user's memcg might run into an OOM situation"): reclaim, then OOM in it.
+ * The page is charged with __GFP_RETRY_MAYFAIL (reclaim, no OOM) while
+ * the pass walks the zombie's lists; when that fails, the OOM killer runs
+ * in the mapper's memcg and the pass stops (a victim's exit may free the
+ * pages it walks), to be retried by the worker. mapper-mayfail is the
+ * variant without the OOM: the page stays where it was.
+ */
+static bool mapper_may_oom(const struct machine *m)
+{
+	return rs(m)->mode == RECHARGE_MAPPER || rs(m)->mode == RECHARGE_AUTO;
+}
+
 static enum action action_for(struct machine *m, struct memobj *obj, pgh_t h)
 {
 	bool mapped = page_mapcount(&m->pages, h) > 0;
@@ -223,6 +239,7 @@ static enum action action_for(struct machine *m, struct memobj *obj, pgh_t h)
 	case RECHARGE_EVICT:
 		return ACT_EVICT;
 	case RECHARGE_MAPPER:
+	case RECHARGE_MAPPER_MAYFAIL:
 		return mapped ? ACT_MAPPER : ACT_NONE;
 	case RECHARGE_AUTO:
 		if (mapped)
@@ -248,14 +265,16 @@ static long recharge_pass(struct machine *m, struct mem_cgroup *memcg)
 			uint16_t f = *page_flags(&m->pages, h);
 			struct mem_cgroup *to;
 
+			enum action act = action_for(m, obj, h);
+
 			count(memcg, MEMCG_RECHARGE_PGS_SCANNED);
-			if (f & (PF_PINNED | PF_MLOCKED)) {
-				/* unevictable folios are not handled by the RFC */
+			/* what is pinned or mlocked cannot be evicted: it stays */
+			if (act == ACT_EVICT && (f & (PF_PINNED | PF_MLOCKED))) {
 				left++;
 				h = prev;
 				continue;
 			}
-			switch (action_for(m, obj, h)) {
+			switch (act) {
 			case ACT_EVICT:
 				if (obj->type == OBJ_FILE) {
 					if (page_mapcount(&m->pages, h))
@@ -279,9 +298,16 @@ static long recharge_pass(struct machine *m, struct mem_cgroup *memcg)
 				break;
 			case ACT_MAPPER:
 				to = mapper_memcg(m, obj, h);
-				if (!to || to == memcg ||
-				    page_move_charge(m, obj, h, to, GFP_RETRY_MAYFAIL)) {
+				if (!to || to == memcg) {
 					count(memcg, MEMCG_RECHARGE_PGS_CANCELLED);
+					left++;
+				} else if (page_move_charge(m, obj, h, to, GFP_RETRY_MAYFAIL)) {
+					count(memcg, MEMCG_RECHARGE_PGS_CANCELLED);
+					if (mapper_may_oom(m)) {
+						memcg_memory_event(m, to, MEMCG_OOM);
+						mem_cgroup_out_of_memory(m, to, GFP_KERNEL, 0);
+						return left + 1;
+					}
 					left++;
 				} else {
 					count(memcg, MEMCG_RECHARGE_PGS_MOVED);

@@ -363,6 +363,9 @@ static int fault_anon(struct machine *m, struct task *t, struct vm_area *v,
 	}
 	if (st == PS_PRESENT) {
 		young(m, h);
+		/* an extension wants this access (deferred recharging) */
+		if (unlikely(*page_flags(&m->pages, h) & PF_EXT_ACCESS))
+			ext_page_marked_access(m, layer, h, mm_memcg(m, v->mm));
 		if (!write)
 			return 0;
 		if (layer == v->anon || page_mapcount(&m->pages, h) <= 1) {

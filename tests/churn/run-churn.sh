@@ -48,6 +48,7 @@ none $((N + 1)) 0 0 no
 reparent 1 $((L + N * (G + S))) 0 no
 evict 1 0 $(((N + 1) * L + N * (G + S))) no
 mapper $((N + 1)) $L 0 yes
+mapper-mayfail $((N + 1)) $L 0 yes
 deferred 1 $((L + N * (G + S) + N * L + N * L)) 0 no
 auto 1 $((L + N * S)) $((N * G)) yes
 objcg 1 $((L + N * (G + S))) 0 no
