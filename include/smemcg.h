@@ -116,6 +116,12 @@ int smemcg_truncate(smemcg_machine *m, int pid, const char *path, uint64_t size)
 int smemcg_unlink(smemcg_machine *m, int pid, const char *path);
 int smemcg_fs_mkdir(smemcg_machine *m, int pid, const char *path);
 /* opts as mount(8) -o: size=SIZE,memcg=CG,smemcg=NAME */
+/*
+ * Mount a filesystem of type "tmpfs" or "ext4" (a disk filesystem: page
+ * cache, not shmem) at dir with options "a=b,c=d"; -ENODEV for another type.
+ */
+int smemcg_mount(smemcg_machine *m, int pid, const char *type, const char *dir,
+		 const char *opts);
 int smemcg_mount_tmpfs(smemcg_machine *m, int pid, const char *dir,
 		       const char *opts);
 int smemcg_remount(smemcg_machine *m, int pid, const char *dir, const char *opts);

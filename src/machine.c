@@ -427,9 +427,15 @@ int smemcg_fs_mkdir(smemcg_machine *sm, int pid, const char *path)
 	AS_TASK(fs_mkdir(m, t, path));
 }
 
+int smemcg_mount(smemcg_machine *sm, int pid, const char *type, const char *dir,
+		 const char *opts)
+{
+	AS_TASK(fs_mount(m, t, type, dir, opts));
+}
+
 int smemcg_mount_tmpfs(smemcg_machine *sm, int pid, const char *dir, const char *opts)
 {
-	AS_TASK(tmpfs_mount(m, t, dir, opts));
+	return smemcg_mount(sm, pid, "tmpfs", dir, opts);
 }
 
 int smemcg_remount(smemcg_machine *sm, int pid, const char *dir, const char *opts)

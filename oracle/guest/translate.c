@@ -214,6 +214,10 @@ static int proc_stmt(struct kernel_backend *kb, const struct smc_stmt *st, struc
 	case SMC_TRUNCATE: c.op = KC_TRUNCATE; break;
 	case SMC_UNLINK: c.op = KC_UNLINK; break;
 	case SMC_MOUNT:
+		if (st->flags & SMC_F_DISK) {
+			sb_printf(msg, "mount ext4 needs a block device the guest does not have");
+			return SMC_SKIP;
+		}
 		if (st->memcg || st->smemcg) {
 			sb_printf(msg, "mount option %s is model-only",
 				  st->memcg ? "memcg=" : "smemcg=");

@@ -75,10 +75,10 @@ int inode_create(struct machine *m, struct task *t, const char *path,
 		return 0;
 	}
 	mnt = mount_of_path(m, path);
-	err = kmem_charge_inode(m, t, mnt != NULL, &cookie);
+	err = kmem_charge_inode(m, t, mount_is_tmpfs(mnt), &cookie);
 	if (err)
 		return machine_error(m, err, "%s: the dentry and inode could not be charged", path);
-	inode = inode_alloc(m, path, mnt ? OBJ_SHMEM : OBJ_FILE);
+	inode = inode_alloc(m, path, mount_is_tmpfs(mnt) ? OBJ_SHMEM : OBJ_FILE);
 	inode->mnt = mnt;
 	inode->kmem_objcg = cookie;
 	inode->has_kmem = true;
@@ -460,18 +460,18 @@ int fs_mkdir(struct machine *m, struct task *t, const char *path)
 	if (inode_lookup(m, path))
 		return machine_error(m, -EEXIST, "%s already exists", path);
 	mnt = mount_of_path(m, path);
-	err = kmem_charge_inode(m, t, mnt != NULL, &cookie);
+	err = kmem_charge_inode(m, t, mount_is_tmpfs(mnt), &cookie);
 	if (err)
 		return machine_error(m, err, "mkdir %s: the dentry and inode could not be charged",
 				     path);
-	inode = inode_alloc(m, path, mnt ? OBJ_SHMEM : OBJ_FILE);
+	inode = inode_alloc(m, path, mount_is_tmpfs(mnt) ? OBJ_SHMEM : OBJ_FILE);
 	inode->is_dir = true;
 	inode->mnt = mnt;
 	inode->kmem_objcg = cookie;
 	inode->has_kmem = true;
-	if (mnt) {
+	if (mnt)
 		mnt->nr_inodes++;
-	} else {
+	if (!mount_is_tmpfs(mnt)) {
 		/* a directory on the disk gets a data block: a dirty page-cache page */
 		pgh_t h;
 

@@ -7,6 +7,7 @@
 #include "mount.h"
 
 #include <errno.h>
+#include <limits.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -67,11 +68,12 @@ static int apply_opts(struct machine *m, struct task *t, struct mount *mnt, cons
 	int err = 0;
 
 	for (tok = strtok_r(copy, ",", &save); tok && !err; tok = strtok_r(NULL, ",", &save)) {
-		err = remount ? 1 : size_option(m, mnt, tok);
+		err = remount || mnt->disk ? 1 : size_option(m, mnt, tok);
 		if (err > 0)
 			err = ext_mount_option(m, t, mnt, tok, remount);
 		if (err > 0)
-			err = machine_error(m, -EINVAL, "tmpfs: Unknown parameter '%s'", tok);
+			err = machine_error(m, -EINVAL, "%s: Unknown parameter '%s'",
+					    mnt->disk ? "ext4" : "tmpfs", tok);
 	}
 	free(copy);
 	return err;
@@ -87,11 +89,15 @@ static void mount_free(struct machine *m, struct mount *mnt)
 	free(mnt);
 }
 
-int tmpfs_mount(struct machine *m, struct task *t, const char *dir, const char *opts)
+int fs_mount(struct machine *m, struct task *t, const char *type, const char *dir,
+	     const char *opts)
 {
 	struct mount *mnt;
+	bool disk = !strcmp(type, "ext4");
 	int err;
 
+	if (!disk && strcmp(type, "tmpfs"))
+		return machine_error(m, -ENODEV, "unknown filesystem type '%s'", type);
 	if (dir[0] != '/' || !dir[1])
 		return machine_error(m, -EINVAL, "mount point must be an absolute path other than /");
 	if (mount_at(m, dir))
@@ -100,8 +106,9 @@ int tmpfs_mount(struct machine *m, struct task *t, const char *dir, const char *
 	mnt->dir = xstrdup(dir);
 	mnt->dirlen = strlen(dir);
 	mnt->size_default = true;
-	/* tmpfs's default size is half of RAM */
-	mnt->max_pages = m->mm->zone.managed / 2;
+	mnt->disk = disk;
+	/* tmpfs's default size is half of RAM; the disk is never full */
+	mnt->max_pages = disk ? LONG_MAX : m->mm->zone.managed / 2;
 	err = apply_opts(m, t, mnt, opts, false);
 	if (err) {
 		mount_free(m, mnt);
@@ -151,7 +158,10 @@ void mounts_show(struct machine *m, struct strbuf *out)
 	for (i = 0; i < m->mm->nr_mounts; i++) {
 		struct mount *mnt = m->mm->mounts[i];
 
-		sb_printf(out, "tmpfs %s tmpfs rw,relatime", mnt->dir);
+		if (mnt->disk)
+			sb_printf(out, "/dev/vdb %s ext4 rw,relatime", mnt->dir);
+		else
+			sb_printf(out, "tmpfs %s tmpfs rw,relatime", mnt->dir);
 		if (!mnt->size_default)
 			sb_printf(out, ",size=%lldk", (long long)mnt->max_pages * 4);
 		if (mnt->ext)

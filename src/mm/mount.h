@@ -19,6 +19,7 @@ struct mount {
 	size_t dirlen;
 	long max_pages;		/* size=, in pages */
 	bool size_default;
+	bool disk;		/* ext4: page cache (written back, dropped), not shmem */
 	long used_pages;	/* pages of its files (shmem_acct_block) */
 	int nr_inodes;
 	void **ext;		/* the modules' state (src/ext/hooks.h) */
@@ -26,8 +27,14 @@ struct mount {
 
 /* The tmpfs mount a path lives on, or NULL for the disk filesystem. */
 struct mount *mount_of_path(struct machine *m, const char *path);
-int tmpfs_mount(struct machine *m, struct task *t, const char *dir,
-		const char *opts);
+/* Mount a tmpfs, or ("ext4") a disk filesystem, at dir. */
+int fs_mount(struct machine *m, struct task *t, const char *type, const char *dir,
+	     const char *opts);
+/* Is the file system of mnt a tmpfs (shmem)? NULL is the root disk filesystem. */
+static inline bool mount_is_tmpfs(const struct mount *mnt)
+{
+	return mnt && !mnt->disk;
+}
 int tmpfs_remount(struct machine *m, struct task *t, const char *dir,
 		  const char *opts);
 int tmpfs_umount(struct machine *m, struct task *t, const char *dir);

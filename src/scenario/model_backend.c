@@ -305,7 +305,8 @@ static int exec_memory(struct model_backend *mb, const struct smc_stmt *st,
 	case SMC_FS_MKDIR:
 		return report(mb, smemcg_fs_mkdir(mb->m, pid, st->path), msg);
 	case SMC_MOUNT:
-		return report(mb, smemcg_mount_tmpfs(mb->m, pid, st->path, st->opts), msg);
+		return report(mb, smemcg_mount(mb->m, pid, st->flags & SMC_F_DISK ? "ext4" : "tmpfs",
+					       st->path, st->opts), msg);
 	case SMC_REMOUNT:
 		return report(mb, smemcg_remount(mb->m, pid, st->path, st->opts), msg);
 	case SMC_UMOUNT:

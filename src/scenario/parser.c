@@ -662,9 +662,10 @@ static int parse_mount(struct pctx *p, bool remount)
 	if (!remount) {
 		if (need(p, 2, "a filesystem type"))
 			return -1;
-		if (strcmp(tok(p, 2), "tmpfs"))
-			return perr(p, 2, "expected tmpfs (the only mountable filesystem), found \"%s\"",
-				    tok(p, 2));
+		if (!strcmp(tok(p, 2), "ext4"))
+			st->flags |= SMC_F_DISK;
+		else if (strcmp(tok(p, 2), "tmpfs"))
+			return perr(p, 2, "expected tmpfs or ext4, found \"%s\"", tok(p, 2));
 		i = 3;
 	}
 	if (fs_path_arg(p, i, "a mount point", &st->path))
@@ -676,7 +677,7 @@ static int parse_mount(struct pctx *p, bool remount)
 		if (opts.len)
 			sb_puts(&opts, ",");
 		sb_puts(&opts, w);
-		if (!remount && (v = opt_value(w, "size"))) {
+		if (!remount && !(st->flags & SMC_F_DISK) && (v = opt_value(w, "size"))) {
 			if (smc_parse_size(&st->size, v)) {
 				sb_free(&opts);
 				return perr(p, i, "expected size=SIZE, found \"%s\"", w);
@@ -689,7 +690,9 @@ static int parse_mount(struct pctx *p, bool remount)
 		} else {
 			sb_free(&opts);
 			return perr(p, i, "expected %s, found \"%s\"",
-				    remount ? "memcg=CG" : "size=SIZE, memcg=CG or smemcg=NAME", w);
+				    remount ? "memcg=CG"
+				    : st->flags & SMC_F_DISK ? "memcg=CG or smemcg=NAME"
+				    : "size=SIZE, memcg=CG or smemcg=NAME", w);
 		}
 	}
 	st->opts = sb_detach(&opts);

@@ -109,6 +109,7 @@ struct smc_value {
 #define SMC_F_SIZE	0x20	/* size= given (mount) / memory= (machine) */
 #define SMC_F_SWAP	0x40	/* swap= given (machine) */
 #define SMC_F_CPUS	0x80	/* cpus= given (machine) */
+#define SMC_F_DISK	0x100	/* mount ext4: a disk filesystem */
 
 enum smc_proc_state { SMC_ALIVE, SMC_EXITED, SMC_KILLED };
 
