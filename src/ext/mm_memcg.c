@@ -41,10 +41,10 @@ static void mm_set_memcg(struct machine *m, struct mm_struct *mm, struct mem_cgr
 	if (old == memcg)
 		return;
 	if (memcg)
-		memcg->refs_other++;
+		memcg_hold(memcg, MEMCG_HELD_BY_MM, 1);
 	ext_data_set(&mm->ext, EXT_mm_memcg, memcg);
 	if (old)
-		memcg_put_ref(m, old, &old->refs_other, 1);
+		memcg_put_ref(m, old, &old->refs_held[MEMCG_HELD_BY_MM], 1);
 }
 
 struct mem_cgroup *ext_mm_memcg(const struct machine *m, const struct mm_struct *mm)

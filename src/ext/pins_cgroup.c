@@ -79,7 +79,7 @@ static int pins_try_charge(struct machine *m, struct mem_cgroup *memcg, long n)
 		over->events_max++;
 		return machine_error(m, -ENOMEM, "pins.max of the pinning cgroup reached");
 	}
-	memcg->refs_other += n;	/* the vm_account's reference */
+	memcg_hold(memcg, MEMCG_HELD_BY_PIN, n);	/* the vm_account's reference */
 	return 0;
 }
 
@@ -95,7 +95,7 @@ int ext_pin_charge(struct machine *m, struct task *t, long n, struct mem_cgroup 
 void ext_pin_uncharge(struct machine *m, struct mem_cgroup *acct, long n)
 {
 	m->page_counter_underflows += page_counter_uncharge(&pm(acct)->pins, n);
-	memcg_put_ref(m, acct, &acct->refs_other, n);
+	memcg_put_ref(m, acct, &acct->refs_held[MEMCG_HELD_BY_PIN], n);
 }
 
 void ext_pin_reparent(struct machine *m, struct mem_cgroup *from, struct mem_cgroup *to,
@@ -104,7 +104,7 @@ void ext_pin_reparent(struct machine *m, struct mem_cgroup *from, struct mem_cgr
 	/* each pin's charge and reference go to the ancestor */
 	if (!mem_cgroup_is_root(to)) {
 		page_counter_charge(&pm(to)->pins, n);
-		to->refs_other += n;
+		memcg_hold(to, MEMCG_HELD_BY_PIN, n);
 	}
 	ext_pin_uncharge(m, from, n);
 }

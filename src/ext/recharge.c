@@ -356,7 +356,7 @@ static void recharge_memcg_offline(struct machine *m, struct mem_cgroup *memcg)
 	r->v[r->n].next_ns = m->now_ns;
 	r->n++;
 	/* the queue holds a reference so the slot stays this memcg */
-	memcg->refs_other++;
+	memcg_hold(memcg, MEMCG_HELD_BY_WORK, 1);
 }
 
 static void recharge_work(struct machine *m)
@@ -382,7 +382,7 @@ static void recharge_work(struct machine *m)
 			continue;
 		}
 		*it = r->v[--r->n];
-		memcg_put_ref(m, memcg, &memcg->refs_other, 1);
+		memcg_put_ref(m, memcg, &memcg->refs_held[MEMCG_HELD_BY_WORK], 1);
 	}
 }
 

@@ -104,7 +104,7 @@ static void target_release(struct machine *m, struct remote_mount *rm)
 {
 	struct mem_cgroup *memcg = memcg_of_slot(m, rm->memcg);
 
-	memcg_put_ref(m, memcg, &memcg->refs_other, 1);
+	memcg_put_ref(m, memcg, &memcg->refs_held[MEMCG_HELD_BY_MOUNT], 1);
 	free(rm->path);
 }
 
@@ -122,7 +122,7 @@ static int remote_mount_option(struct machine *m, struct task *t, struct mount *
 	err = resolve(m, t, opt + 6, &slot);
 	if (err)
 		return err;
-	memcg_of_slot(m, slot)->refs_other++;
+	memcg_hold(memcg_of_slot(m, slot), MEMCG_HELD_BY_MOUNT, 1);
 	if (rm) {
 		target_release(m, rm);
 	} else {

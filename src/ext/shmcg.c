@@ -829,7 +829,7 @@ int ext_page_borrow(struct machine *m, struct vm_area *v, uint64_t vidx,
 		if (err)
 			return err;
 		sv->borrower[vidx] = memcg->slot + 1;
-		memcg->refs_other++;
+		memcg_hold(memcg, MEMCG_HELD_BY_BORROW, 1);
 		return 0;
 	}
 	if (!sv || !(slot1 = sv->borrower[vidx]))
@@ -837,7 +837,7 @@ int ext_page_borrow(struct machine *m, struct vm_area *v, uint64_t vidx,
 	memcg = memcg_of_slot(m, slot1 - 1);
 	sv->borrower[vidx] = 0;
 	shmcg_page_map(m, h, memcg, -1, false);
-	memcg_put_ref(m, memcg, &memcg->refs_other, 1);
+	memcg_put_ref(m, memcg, &memcg->refs_held[MEMCG_HELD_BY_BORROW], 1);
 	return 0;
 }
 

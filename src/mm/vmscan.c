@@ -476,9 +476,9 @@ static void shrink_node_memcgs(struct machine *m, struct scan_control *sc)
 		 * free it under the walk. The previous position is let go once
 		 * the next one is found; it is never an ancestor of the next.
 		 */
-		memcg->refs_other++;
+		memcg_hold(memcg, MEMCG_HELD_BY_WALK, 1);
 		if (held)
-			memcg_put_ref(m, held, &held->refs_other, 1);
+			memcg_put_ref(m, held, &held->refs_held[MEMCG_HELD_BY_WALK], 1);
 		held = memcg;
 		page_counter_calculate_protection(&sc->target->memory, &memcg->memory,
 						  recursive);
@@ -494,7 +494,7 @@ static void shrink_node_memcgs(struct machine *m, struct scan_control *sc)
 		shrink_lruvec(m, memcg, sc);
 	}
 	if (held)
-		memcg_put_ref(m, held, &held->refs_other, 1);
+		memcg_put_ref(m, held, &held->refs_held[MEMCG_HELD_BY_WALK], 1);
 }
 
 /* Memory a memcg sees outside its subtree (ext_reclaim_more) is reclaimed for it too. */

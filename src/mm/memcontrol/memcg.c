@@ -162,7 +162,7 @@ void memcg_css_free(struct machine *m, struct mem_cgroup *memcg)
 void memcg_offline(struct machine *m, struct mem_cgroup *memcg)
 {
 	/* draining the stocks may drop the last reference: hold one meanwhile */
-	memcg->refs_other++;
+	memcg_hold(memcg, MEMCG_HELD_BY_WALK, 1);
 	memcg->state = MEMCG_OFFLINE;
 	memcg->offline_ns = m->now_ns;
 	/* mem_cgroup_css_offline: protection goes, stocks drain, id drops. */
@@ -172,7 +172,7 @@ void memcg_offline(struct machine *m, struct mem_cgroup *memcg)
 	drain_all_stock(m, memcg);
 	if (memcg->refs_swap == 0)
 		memcg_id_free(m, memcg);
-	memcg_put_ref(m, memcg, &memcg->refs_other, 1);
+	memcg_put_ref(m, memcg, &memcg->refs_held[MEMCG_HELD_BY_WALK], 1);
 }
 
 void memcg_try_release(struct machine *m, struct mem_cgroup *memcg)
@@ -242,6 +242,54 @@ void memcg_stat_subtree(const struct mem_cgroup *memcg,
 	while ((pos = memcg_iter_next(root, pos)))
 		for (i = 0; i < MEMCG_NR_STATS; i++)
 			out[i] += pos->stat[i];
+}
+
+static const char *const holder_names[NR_MEMCG_HOLDERS] = {
+	[MEMCG_HELD_BY_MOUNT] = "mount", [MEMCG_HELD_BY_MM] = "mm",
+	[MEMCG_HELD_BY_PIN] = "pin", [MEMCG_HELD_BY_BORROW] = "borrow",
+	[MEMCG_HELD_BY_WB] = "writeback", [MEMCG_HELD_BY_WORK] = "work",
+	[MEMCG_HELD_BY_WALK] = "walk",
+};
+
+bool memcg_holders_format(const struct machine *m, const struct mem_cgroup *memcg,
+			  struct strbuf *out)
+{
+	bool first = true, only_stock;
+	int cpu, k;
+
+	if (memcg->refs_pages) {
+		sb_printf(out, "pages=%ld", memcg->refs_pages);
+		first = false;
+	}
+	if (memcg->refs_swap) {
+		sb_printf(out, "%sswap=%ld", first ? "" : " ", memcg->refs_swap);
+		first = false;
+	}
+	if (memcg->refs_stock) {
+		bool c1 = true;
+
+		sb_printf(out, "%sstock=%ld(cpu ", first ? "" : " ", memcg->refs_stock);
+		for (cpu = 0; cpu < m->nr_cpus; cpu++)
+			if (m->cpus[cpu].stock.cached == memcg) {
+				sb_printf(out, "%s%d", c1 ? "" : ",", cpu);
+				c1 = false;
+			}
+		sb_puts(out, ")");
+		first = false;
+	}
+	for (k = 0; k < NR_MEMCG_HOLDERS; k++)
+		if (memcg->refs_held[k]) {
+			sb_printf(out, "%s%s=%ld", first ? "" : " ", holder_names[k],
+				  memcg->refs_held[k]);
+			first = false;
+		}
+	if (memcg->first_child) {
+		sb_printf(out, "%schildren", first ? "" : " ");
+		first = false;
+	}
+	only_stock = memcg->refs_stock && memcg_refs(memcg) == memcg->refs_stock &&
+		     !memcg->first_child;
+	return only_stock;
 }
 
 long zombie_bytes_per_memcg(const struct machine *m)

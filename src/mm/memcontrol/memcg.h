@@ -49,6 +49,21 @@ struct lruvec {
 	struct lru_head lists[NR_LRU_LISTS];
 };
 
+/*
+ * What keeps a memcg from being released, besides its pages, swap entries
+ * and per-CPU stocks (what a zombie is "held by": /proc/zombies, explain).
+ */
+enum memcg_holder {
+	MEMCG_HELD_BY_MOUNT,	/* a superblock naming it (memcg=) */
+	MEMCG_HELD_BY_MM,	/* an mm's memcg */
+	MEMCG_HELD_BY_PIN,	/* pins or mlocks accounted to it (vm_account) */
+	MEMCG_HELD_BY_BORROW,	/* pages of shared memory borrowed for it */
+	MEMCG_HELD_BY_WB,	/* a writeback context of a dirtied inode */
+	MEMCG_HELD_BY_WORK,	/* deferred work queued for it */
+	MEMCG_HELD_BY_WALK,	/* an operation under way (offline, a reclaim walk) */
+	NR_MEMCG_HOLDERS,
+};
+
 enum memcg_state {
 	MEMCG_ONLINE,
 	MEMCG_OFFLINE,		/* removed, kept by references: a zombie */
@@ -76,7 +91,7 @@ struct mem_cgroup {
 	long refs_pages;	/* charged folios (one css ref each) */
 	long refs_swap;		/* swap entries recording this memcg's id */
 	long refs_stock;	/* CPUs whose stock caches this memcg */
-	long refs_other;	/* what else holds it: mounts, mms, extensions (vm_accounts, ...) */
+	long refs_held[NR_MEMCG_HOLDERS];	/* what else holds it, by kind */
 
 	/*
 	 * Net pages charged to memory with this memcg as the first level;
@@ -122,8 +137,18 @@ static inline bool mem_cgroup_online(const struct mem_cgroup *memcg)
 
 static inline long memcg_refs(const struct mem_cgroup *memcg)
 {
-	return memcg->refs_pages + memcg->refs_swap + memcg->refs_stock +
-	       memcg->refs_other;
+	long n = memcg->refs_pages + memcg->refs_swap + memcg->refs_stock;
+	int k;
+
+	for (k = 0; k < NR_MEMCG_HOLDERS; k++)
+		n += memcg->refs_held[k];
+	return n;
+}
+
+/* A reference of kind k on memcg; memcg_put_ref(m, memcg, &memcg->refs_held[k], n) drops it. */
+static inline void memcg_hold(struct mem_cgroup *memcg, enum memcg_holder k, long n)
+{
+	memcg->refs_held[k] += n;
 }
 
 /* memcg lifecycle */
@@ -164,6 +189,16 @@ bool mem_cgroup_is_descendant(const struct mem_cgroup *memcg,
  */
 struct mem_cgroup *memcg_iter_next(struct mem_cgroup *root,
 				   struct mem_cgroup *pos);
+
+/*
+ * What holds memcg, as "pages=N swap=N stock=N(cpu 3,7) mount=N ...",
+ * nonzero kinds only, in a fixed order; returns true when the per-CPU
+ * stocks are all that hold it (a zombie that waits for those CPUs to
+ * charge for another memcg, not a leak).
+ */
+struct strbuf;
+bool memcg_holders_format(const struct machine *m, const struct mem_cgroup *memcg,
+			  struct strbuf *out);
 
 /* The modelled memory a dying memcg costs (struct, per node, per CPU). */
 long zombie_bytes_per_memcg(const struct machine *m);
