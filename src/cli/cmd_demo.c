@@ -17,7 +17,7 @@
 
 #include "../base/base.h"
 #include "cli.h"
-#include "compare.h"
+#include "../compare/compare.h"
 
 const char demo_scenario[] =
 	"# smemcg demo: a pod (200M) with two containers, app and sidecar (100M\n"

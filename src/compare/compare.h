@@ -10,8 +10,8 @@
  * parallel (up to jobs at once); the table does not depend on the order in
  * which they finish.
  */
-#ifndef SMEMCG_CLI_COMPARE_H
-#define SMEMCG_CLI_COMPARE_H
+#ifndef SMEMCG_COMPARE_H
+#define SMEMCG_COMPARE_H
 
 #include <stdbool.h>
 #include <stdio.h>

@@ -33,7 +33,7 @@
 #include "../base/strmap.h"
 #include "../scenario/model_backend.h"
 #include "smemcg.h"
-#include "cli.h"
+#include "../cli/cli.h"
 #include "compare.h"
 
 static const char *const section_names[CMP_NR_SECTIONS] = {
