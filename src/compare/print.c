@@ -272,8 +272,18 @@ static void json_string(FILE *f, const char *s)
 			fputs("\\t", f);
 		else if (ch < 0x20)
 			fprintf(f, "\\u%04x", ch);
-		else
+		else if (ch < 0x80)
 			fputc(ch, f);
+		else {
+			/* JSON is UTF-8: a byte that is not becomes U+FFFD */
+			size_t n = utf8_seq_len(s, strlen(s));
+
+			if (n)
+				fwrite(s, 1, n, f);
+			else
+				fputs("\\ufffd", f);
+			s += n ? n - 1 : 0;
+		}
 	}
 	fputc('"', f);
 }
