@@ -1090,9 +1090,68 @@ const char *smc_op_name(enum smc_op op)
 
 #define SMC_MAX_STATEMENTS 10000000ULL
 
+void smc_validator_init(struct smc_validator *v)
+{
+	memset(v, 0, sizeof(*v));
+}
+
+void smc_validator_free(struct smc_validator *v)
+{
+	int i;
+
+	for (i = 0; i < v->npolicy; i++)
+		free(v->policy[i].key);
+	free(v->policy);
+	memset(v, 0, sizeof(*v));
+}
+
+/*
+ * A policy key is set once in a scenario: two lines for one key would
+ * leave the reader to guess which wins. The command line's --policy
+ * overrides the scenario's line (model_backend.c).
+ */
+static int policy_once(struct smc_validator *v, const struct smc_stmt *st,
+		       const struct smc_line *line, struct smc_error *err)
+{
+	int i, k;
+
+	for (k = 0; k < st->nkv; k++) {
+		for (i = 0; i < v->npolicy; i++) {
+			if (strcmp(v->policy[i].key, st->kv[k].key))
+				continue;
+			err->line = st->line;
+			err->col = line->tok[k + 1].col;
+			if (v->policy[i].line == st->line)
+				snprintf(err->msg, sizeof(err->msg),
+					 "policy %s is set twice on this line: set each key once",
+					 st->kv[k].key);
+			else
+				snprintf(err->msg, sizeof(err->msg),
+					 "policy %s is set on line %d and again on line %d: set each key once (--policy on the command line overrides the scenario)",
+					 st->kv[k].key, v->policy[i].line, st->line);
+			return -1;
+		}
+		v->policy = xrealloc(v->policy, (size_t)(v->npolicy + 1) * sizeof(*v->policy));
+		v->policy[v->npolicy].key = xstrdup(st->kv[k].key);
+		v->policy[v->npolicy++].line = st->line;
+	}
+	return 0;
+}
+
 int smc_script_validate(const struct smc_script *s, struct smc_error *err)
 {
-	bool other_seen = false;
+	struct smc_validator v;
+	int rc;
+
+	smc_validator_init(&v);
+	rc = smc_validate_more(&v, s, err);
+	smc_validator_free(&v);
+	return rc;
+}
+
+int smc_validate_more(struct smc_validator *v, const struct smc_script *s,
+		      struct smc_error *err)
+{
 	/* enclosing repeat blocks: where each ends, and the runs so far */
 	int ends[32];
 	unsigned long long runs[32], counts[32];
@@ -1121,7 +1180,7 @@ int smc_script_validate(const struct smc_script *s, struct smc_error *err)
 		}
 		config = st.op == SMC_MACHINE || st.op == SMC_POLICY ||
 			 st.op == SMC_CGROUP_OPTIONS;
-		if (config && other_seen) {
+		if (config && v->other_seen) {
 			err->line = st.line;
 			err->col = st.col;
 			snprintf(err->msg, sizeof(err->msg),
@@ -1129,6 +1188,8 @@ int smc_script_validate(const struct smc_script *s, struct smc_error *err)
 				 smc_op_name(st.op));
 			rc = -1;
 		}
+		if (!rc && st.op == SMC_POLICY)
+			rc = policy_once(v, &st, line, err);
 		upto = false;
 		if (!rc && st.op == SMC_REPEAT && depth && counts[depth - 1] > 1) {
 			/*
@@ -1174,7 +1235,7 @@ int smc_script_validate(const struct smc_script *s, struct smc_error *err)
 			}
 		}
 		if (!config)
-			other_seen = true;
+			v->other_seen = true;
 		smc_stmt_free(&st);
 		if (line == &sub)
 			smc_line_free(&sub);
