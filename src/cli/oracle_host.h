@@ -50,6 +50,7 @@ struct oracle_file {
 	const char *path;		/* as given on the command line */
 	struct smc_result res;		/* the kernel's TAP results */
 	bool ran;			/* the guest reported a result */
+	bool load_failed;		/* the scenario cannot be read or loaded */
 	struct strbuf tap;		/* the TAP text (when captured) */
 	struct oracle_obs_list obs;	/* the values (with values) */
 	double seconds;			/* wall time of its boot, shared by the group */

@@ -61,6 +61,7 @@ struct cmp_table {
 	int ncol;
 	char **labels;
 	bool *crashed;		/* the run's process died or said nothing */
+	int *status;		/* each run's wait status: how a crashed one ended */
 	int nrows, cap;
 	struct cmp_row *rows;
 	void *index;		/* private */

@@ -177,6 +177,7 @@ int cmp_execute(struct cmp_table *t, const struct cmp_spec *specs, int n,
 		bool ended = parse_output(t, i, j->buf.buf ? j->buf.buf : (char *)"");
 		int st = j->status;
 
+		t->status[i] = st;
 		if (!ended || !WIFEXITED(st) || WEXITSTATUS(st)) {
 			struct strbuf why;
 

@@ -29,6 +29,7 @@ void table_init(struct cmp_table *t, const struct cmp_spec *specs, int n)
 	t->ncol = n;
 	t->labels = xcalloc((size_t)n + 1, sizeof(*t->labels));
 	t->crashed = xcalloc((size_t)n + 1, sizeof(*t->crashed));
+	t->status = xcalloc((size_t)n + 1, sizeof(*t->status));
 	strmap_init(&ix->rows);
 	strmap_init(&ix->objects);
 	t->index = ix;
@@ -116,6 +117,7 @@ void cmp_table_free(struct cmp_table *t)
 		free(t->labels[c]);
 	free(t->labels);
 	free(t->crashed);
+	free(t->status);
 	if (ix) {
 		strmap_free(&ix->rows);
 		strmap_free(&ix->objects);
