@@ -308,8 +308,8 @@ void smc_line_subst(struct smc_line *out, const struct smc_line *in, long iter)
 	}
 }
 
-/* A quoted word as it could be written: the lexer's escapes, \xNN for other control bytes. */
-static void quote(struct strbuf *sb, const char *s)
+/* \xNN stands for the control bytes the lexer has no escape for. */
+void smc_quote(struct strbuf *sb, const char *s)
 {
 	sb_puts(sb, "\"");
 	for (; *s; s++) {
@@ -337,7 +337,7 @@ void smc_line_text(struct strbuf *sb, const struct smc_line *l)
 		if (i)
 			sb_puts(sb, " ");
 		if (l->tok[i].quoted)
-			quote(sb, l->tok[i].text);
+			smc_quote(sb, l->tok[i].text);
 		else
 			sb_puts(sb, l->tok[i].text);
 	}

@@ -199,10 +199,38 @@ static int cpu_opt(struct pctx *p, int i)
 	return no_more(p, i + 1);
 }
 
-static int check_path_chars(struct pctx *p, int i, const char *s)
+/*
+ * A quoted word may hold any byte; a path may not hold control bytes: the
+ * kernel refuses a cgroup name with a newline (cgroup_mkdir: EINVAL, to
+ * keep /proc/PID/cgroup parsable), and the model's files could not show
+ * such a name on one line. Refused here, where the line and column are known.
+ */
+static int control_bytes(struct pctx *p, int i, const char *s, bool cgroup)
+{
+	struct strbuf q;
+	const char *c;
+
+	for (c = s; *c && (unsigned char)*c >= 0x20 && *c != 0x7f; c++)
+		;
+	if (!*c)
+		return 0;
+	sb_init(&q);
+	smc_quote(&q, s);
+	if (cgroup && *c == '\n')
+		perr(p, i, "cgroup path %s holds a newline, which the kernel refuses in a cgroup name (EINVAL)",
+		     q.buf);
+	else
+		perr(p, i, "control character 0x%02x in the path %s", (unsigned char)*c, q.buf);
+	sb_free(&q);
+	return -1;
+}
+
+static int check_path_chars(struct pctx *p, int i, const char *s, bool cgroup)
 {
 	const char *c;
 
+	if (control_bytes(p, i, s, cgroup))
+		return -1;
 	for (c = s; *c; c++) {
 		if (c[0] == '/' && c[1] == '/')
 			return perr(p, i, "empty component (\"//\") in path \"%s\"", s);
@@ -226,7 +254,7 @@ static int cgroup_path_arg(struct pctx *p, int i, const char **out)
 	s = tok(p, i);
 	if (s[0] != '/')
 		return perr(p, i, "expected a cgroup path starting with '/', found \"%s\"", s);
-	if (check_path_chars(p, i, s))
+	if (check_path_chars(p, i, s, true))
 		return -1;
 	for (const char *c = s; *c; c++)
 		depth += *c == '/';
@@ -247,9 +275,28 @@ static int fs_path_arg(struct pctx *p, int i, const char *what, const char **out
 	s = tok(p, i);
 	if (s[0] != '/')
 		return perr(p, i, "expected %s starting with '/', found \"%s\"", what, s);
-	if (check_path_chars(p, i, s))
+	if (check_path_chars(p, i, s, false))
 		return -1;
 	*out = s;
+	return 0;
+}
+
+/*
+ * A directory operand (a mount point, P mkdir): a trailing '/' names the
+ * directory itself, as in path lookup, so "/v/" is "/v". (A file operand
+ * keeps its '/': it then names a directory, which the backend refuses.)
+ */
+static int dir_path_arg(struct pctx *p, int i, const char *what, const char **out)
+{
+	size_t n;
+
+	if (fs_path_arg(p, i, what, out))
+		return -1;
+	n = strlen(*out);
+	if (n > 1 && (*out)[n - 1] == '/') {
+		p->st->path_buf = xstrndup(*out, n - 1);
+		*out = p->st->path_buf;
+	}
 	return 0;
 }
 
@@ -265,7 +312,7 @@ static int file_path_arg(struct pctx *p, int i, unsigned want, const char **out)
 	if (s[0] != '/' && s[0] != '@')
 		return perr(p, i, "expected a control file like /a/memory.max or @NAME/memory.current, found \"%s\"",
 			    s);
-	if (s[0] == '/' && check_path_chars(p, i, s))
+	if (s[0] == '/' ? check_path_chars(p, i, s, false) : control_bytes(p, i, s, false))
 		return -1;
 	base = strrchr(s, '/');
 	if (!base || !base[1])
@@ -317,11 +364,17 @@ static int value_arg(struct pctx *p, int i, struct smc_value *v)
 		return 0;
 	}
 	e = smc_parse_size(&n, s[0] == '-' ? s + 1 : s);
-	if (e || n > (uint64_t)INT64_MAX)
+	/* down to INT64_MIN, whose magnitude is one more than INT64_MAX */
+	if (e || n > (uint64_t)INT64_MAX + (s[0] == '-'))
 		return perr(p, i, "expected a value (an integer, a size like 10M, max, or a \"quoted string\"), found \"%s\"",
 			    s);
 	v->kind = VAL_NUMBER;
-	v->num = s[0] == '-' ? -(int64_t)n : (int64_t)n;
+	if (s[0] != '-')
+		v->num = (int64_t)n;
+	else if (n > (uint64_t)INT64_MAX)
+		v->num = INT64_MIN;
+	else
+		v->num = -(int64_t)n;
 	return 0;
 }
 
@@ -667,7 +720,7 @@ static int parse_mount(struct pctx *p, bool remount)
 				    tok(p, 2));
 		i = 3;
 	}
-	if (fs_path_arg(p, i, "a mount point", &st->path))
+	if (dir_path_arg(p, i, "a mount point", &st->path))
 		return -1;
 	sb_init(&opts);
 	for (i++; i < p->l->ntok; i++) {
@@ -772,9 +825,13 @@ static int parse_proc_stmt(struct pctx *p)
 		return fs_path_arg(p, 2, "a file path", &st->path) ||
 		       size_arg(p, 3, "a SIZE", &st->size) || no_more(p, 4);
 	}
-	if (!strcmp(verb, "unlink") || !strcmp(verb, "umount") || !strcmp(verb, "mkdir")) {
-		st->op = verb[0] == 'u' ? (verb[1] == 'n' ? SMC_UNLINK : SMC_UMOUNT) : SMC_FS_MKDIR;
+	if (!strcmp(verb, "unlink")) {
+		st->op = SMC_UNLINK;
 		return fs_path_arg(p, 2, "a path", &st->path) || no_more(p, 3);
+	}
+	if (!strcmp(verb, "umount") || !strcmp(verb, "mkdir")) {
+		st->op = verb[0] == 'u' ? SMC_UMOUNT : SMC_FS_MKDIR;
+		return dir_path_arg(p, 2, "a path", &st->path) || no_more(p, 3);
 	}
 	if (!strcmp(verb, "mount")) {
 		st->op = SMC_MOUNT;
@@ -1052,6 +1109,7 @@ void smc_stmt_free(struct smc_stmt *st)
 		free((char *)st->text);
 	if (st->op == SMC_MOUNT || st->op == SMC_REMOUNT)
 		free((char *)st->opts);
+	free(st->path_buf);
 	for (i = 0; i < st->nkv; i++)
 		free((char *)st->kv[i].key);
 	free(st->kv);

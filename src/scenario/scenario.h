@@ -130,6 +130,7 @@ struct smc_stmt {
 	const char *memcg;	/* mount memcg=CG */
 	const char *smemcg;	/* mount/dmabuf smemcg=NAME */
 	const char *opts;	/* mount: the options as written, comma-joined */
+	char *path_buf;		/* path when the parser changed it ("/v/" is "/v") */
 
 	enum smc_cmp cmp;
 	struct smc_value value;	/* expected */
@@ -251,6 +252,8 @@ void smc_line_subst(struct smc_line *out, const struct smc_line *in, long i);
 void smc_line_free(struct smc_line *l);
 /* The statement as written, for messages. */
 void smc_line_text(struct strbuf *sb, const struct smc_line *l);
+/* A word in double quotes, with the escapes the lexer reads (\n, \t, \", \\). */
+void smc_quote(struct strbuf *sb, const char *s);
 
 const char *smc_op_name(enum smc_op op);
 int smc_parse_size(uint64_t *out, const char *s);
