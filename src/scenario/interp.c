@@ -541,27 +541,26 @@ static uint64_t distance(int64_t a, int64_t b)
 	return a > b ? (uint64_t)a - (uint64_t)b : (uint64_t)b - (uint64_t)a;
 }
 
+static uint64_t magnitude(int64_t v)
+{
+	return v < 0 ? (uint64_t)0 - (uint64_t)v : (uint64_t)v;
+}
+
 /*
  * The selftests' values_close(a, b, err): |a - b| <= (a + b) / 100 * err
- * in integer math, dividing first, for every pair of int64_t: when a and
- * b have the same sign, a + b may not fit, and (a + b) / 100 is taken as
- * a / 100 + b / 100 + (a % 100 + b % 100) / 100, which C's truncation
- * makes equal; a bound below zero is met by no distance.
+ * in integer math, dividing first, for every pair of int64_t: the bound
+ * is taken over |a| + |b| (the same for the sizes the selftests compare;
+ * for negative values it keeps -5 close to -5), and |a| + |b|, which may
+ * not fit in 64 bits, is divided term by term: x / 100 + y / 100 +
+ * (x % 100 + y % 100) / 100 is (x + y) / 100 for unsigned x and y. The
+ * bound is then at most 2^64 / 100 * 100, within a uint64_t.
  */
 static bool values_close(int64_t a, int64_t b, int64_t err)
 {
-	int64_t q;
+	uint64_t x = magnitude(a), y = magnitude(b);
+	uint64_t q = x / 100 + y / 100 + (x % 100 + y % 100) / 100;
 
-	if ((a < 0) != (b < 0))
-		q = (a + b) / 100;
-	else
-		q = a / 100 + b / 100 + (a % 100 + b % 100) / 100;
-	if (q < 0 && err)
-		return false;
-	if (q < 0 || !err)
-		return a == b;
-	/* q <= 2 * INT64_MAX / 100 and err <= 100: the product fits in 64 bits */
-	return distance(a, b) <= (uint64_t)q * (uint64_t)err;
+	return distance(a, b) <= q * (uint64_t)err;
 }
 
 int smc_compare(bool *ok, const char *actual, enum smc_cmp cmp,
