@@ -61,6 +61,8 @@ void cli_policy_set(struct smc_kv *kv, const struct cli_policy_axes *ax, long se
  * refused: out of memory or file descriptors).
  */
 int cli_load_file(struct smc_script *s, const char *path, struct smc_error *err);
+/* How messages name a scenario given as path: "<stdin>" for "-". */
+const char *cli_input_name(const char *path);
 /* The same for a scenario in memory, called name in messages. */
 int cli_load_text(struct smc_script *s, const char *name, const char *text,
 		  struct smc_error *err);

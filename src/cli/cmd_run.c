@@ -52,8 +52,8 @@ static int run_one_file(struct smc_tap *tap, const char *file, struct smc_result
 	int status = cli_load_file(&s, file, &err);
 
 	if (status) {
-		smc_tap_comment(tap, "# ", file);
-		smc_tap_load_error(tap, file, &err);
+		smc_tap_comment(tap, "# ", cli_input_name(file));
+		smc_tap_load_error(tap, cli_input_name(file), &err);
 		total->failed++;
 		return status;
 	}

@@ -88,9 +88,10 @@ static int run(void)
 		return CLI_EXIT_HOST;
 	}
 	snap_emit(&s, f);
-	if (fflush(f) || ferror(f) || (o.outfile && fclose(f))) {
-		fprintf(stderr, "smemcg snapshot: %s: write error: %s\n",
-			o.outfile ? o.outfile : "standard output", strerror(errno));
+	/* standard output is checked, as in every command, by main() */
+	if (o.outfile && (fflush(f) | ferror(f) | fclose(f))) {
+		fprintf(stderr, "smemcg snapshot: %s: write error: %s\n", o.outfile,
+			strerror(errno));
 		snap_free(&s);
 		return CLI_EXIT_HOST;
 	}

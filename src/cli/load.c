@@ -2,7 +2,8 @@
 /*
  * Scenarios as the commands load them: the whole file read (bounded), then
  * the language's one reader and the checks of smc_script_validate, every
- * error as FILE:LINE:COL: error: MESSAGE.
+ * error as FILE:LINE:COL: error: MESSAGE (standard input is <stdin>, as in
+ * the shell).
  */
 #include <errno.h>
 #include <stdarg.h>
@@ -75,6 +76,11 @@ char *cli_read_file(const char *path, size_t *len, int *status, struct smc_error
 	return sb_detach(&sb);
 }
 
+const char *cli_input_name(const char *path)
+{
+	return strcmp(path, "-") ? path : "<stdin>";
+}
+
 static int load(struct smc_script *s, const char *name, const char *text, size_t len,
 		struct smc_error *err)
 {
@@ -107,7 +113,7 @@ int cli_load_file(struct smc_script *s, const char *path, struct smc_error *err)
 	memset(s, 0, sizeof(*s));
 	if (!text)
 		return status;
-	status = load(s, path, text, len, err);
+	status = load(s, cli_input_name(path), text, len, err);
 	free(text);
 	return status;
 }
