@@ -402,28 +402,38 @@ static int tol_arg(struct pctx *p, int i, struct smc_value *v)
 	return 0;
 }
 
-static const struct {
-	const char *name;
-	int num;
-} signals[] = {
-	{ "SIGHUP", 1 }, { "SIGINT", 2 }, { "SIGQUIT", 3 }, { "SIGILL", 4 },
-	{ "SIGABRT", 6 }, { "SIGBUS", 7 }, { "SIGFPE", 8 }, { "SIGKILL", 9 },
-	{ "SIGUSR1", 10 }, { "SIGSEGV", 11 }, { "SIGUSR2", 12 }, { "SIGPIPE", 13 },
-	{ "SIGALRM", 14 }, { "SIGTERM", 15 },
+/*
+ * Linux's signal numbers (the generic and x86 ones the model follows), 1
+ * to 64, so that every signal a process can die of has a name: 1 to 31 by
+ * their names, 32 to 64 the real-time signals from SIGRTMIN to SIGRTMAX
+ * as the kernel numbers them.
+ */
+static const char *const signal_names[] = {
+	"SIGHUP", "SIGINT", "SIGQUIT", "SIGILL", "SIGTRAP", "SIGABRT", "SIGBUS", "SIGFPE",
+	"SIGKILL", "SIGUSR1", "SIGSEGV", "SIGUSR2", "SIGPIPE", "SIGALRM", "SIGTERM",
+	"SIGSTKFLT", "SIGCHLD", "SIGCONT", "SIGSTOP", "SIGTSTP", "SIGTTIN", "SIGTTOU",
+	"SIGURG", "SIGXCPU", "SIGXFSZ", "SIGVTALRM", "SIGPROF", "SIGWINCH", "SIGIO",
+	"SIGPWR", "SIGSYS", "SIGRTMIN", "SIGRTMIN+1", "SIGRTMIN+2", "SIGRTMIN+3",
+	"SIGRTMIN+4", "SIGRTMIN+5", "SIGRTMIN+6", "SIGRTMIN+7", "SIGRTMIN+8", "SIGRTMIN+9",
+	"SIGRTMIN+10", "SIGRTMIN+11", "SIGRTMIN+12", "SIGRTMIN+13", "SIGRTMIN+14",
+	"SIGRTMIN+15", "SIGRTMIN+16", "SIGRTMIN+17", "SIGRTMIN+18", "SIGRTMIN+19",
+	"SIGRTMIN+20", "SIGRTMIN+21", "SIGRTMIN+22", "SIGRTMIN+23", "SIGRTMIN+24",
+	"SIGRTMIN+25", "SIGRTMIN+26", "SIGRTMIN+27", "SIGRTMIN+28", "SIGRTMIN+29",
+	"SIGRTMIN+30", "SIGRTMIN+31", "SIGRTMAX",
 };
 
 int smc_signal_from_name(const char *s)
 {
 	size_t i;
 
-	for (i = 0; i < ARRAY_SIZE(signals); i++)
-		if (!strcmp(s, signals[i].name) || !strcmp(s, signals[i].name + 3))
-			return signals[i].num;
+	for (i = 0; i < ARRAY_SIZE(signal_names); i++)
+		if (!strcmp(s, signal_names[i]) || !strcmp(s, signal_names[i] + 3))
+			return (int)i + 1;
 	if (isdigit((unsigned char)s[0])) {
 		char *end;
 		long v = strtol(s, &end, 10);
 
-		if (!*end && v > 0 && v <= 64)
+		if (!*end && v > 0 && v <= (long)ARRAY_SIZE(signal_names))
 			return (int)v;
 	}
 	return 0;
@@ -431,12 +441,9 @@ int smc_signal_from_name(const char *s)
 
 const char *smc_signal_name(int sig)
 {
-	size_t i;
-
-	for (i = 0; i < ARRAY_SIZE(signals); i++)
-		if (signals[i].num == sig)
-			return signals[i].name;
-	return "SIG?";
+	if (sig < 1 || sig > (int)ARRAY_SIZE(signal_names))
+		return "SIG?";
+	return signal_names[sig - 1];
 }
 
 static int signal_arg(struct pctx *p, int i, int *sig)

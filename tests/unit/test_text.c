@@ -2,7 +2,7 @@
 /*
  * Text the front ends print and read (issue 22, "output that cannot lie",
  * and the one reader of the language): every errno of Linux's ABI has its
- * name; UTF-8 sequences are recognised as the Unicode standard defines
+ * name, and every signal; UTF-8 sequences are recognised as the Unicode standard defines
  * them (table 3-7); a TAP description cannot hold a newline or a
  * directive; a TAP document holds several scenarios; the reader gives the
  * same statements and errors however the input is cut into lines.
@@ -38,6 +38,21 @@ static void errno_names(void)
 	}
 	is(e, 134, "every name reads back as its errno");
 	ok(!errno_name(0) && !errno_name(600), "0 and 600 are no errnos");
+}
+
+static void signal_names(void)
+{
+	int s, unnamed = 0;
+
+	for (s = 1; s <= 64; s++)
+		if (!strcmp(smc_signal_name(s), "SIG?") || smc_signal_from_name(smc_signal_name(s)) != s)
+			unnamed++;
+	is(unnamed, 0, "signals 1..64 all have a name that reads back");
+	is_str(smc_signal_name(19), "SIGSTOP", "19 is SIGSTOP (not SIG?)");
+	is_str(smc_signal_name(28), "SIGWINCH", "28 is SIGWINCH");
+	is_str(smc_signal_name(34), "SIGRTMIN+2", "34 is SIGRTMIN+2");
+	is(smc_signal_from_name("KILL"), 9, "KILL without SIG is read");
+	is(smc_signal_from_name("65"), 0, "65 is no signal");
 }
 
 static void utf8(void)
@@ -170,6 +185,7 @@ int main(void)
 {
 	tap_start();
 	errno_names();
+	signal_names();
 	utf8();
 	tap();
 	reader();
