@@ -2,8 +2,8 @@
 /*
  * Text the front ends print and read (issue 22, "output that cannot lie",
  * and the one reader of the language): every errno of Linux's ABI has its
- * name, and every signal; UTF-8 sequences are recognised as the Unicode standard defines
- * them (table 3-7); a TAP description cannot hold a newline or a
+ * name, and so does every signal; UTF-8 sequences are recognised as the
+ * Unicode standard defines them (table 3-7); a TAP description cannot hold a newline or a
  * directive; a TAP document holds several scenarios; the reader gives the
  * same statements and errors however the input is cut into lines.
  */
