@@ -12,6 +12,17 @@
 #include "../scenario/scenario.h"
 #include "opt.h"
 
+/* ---- what several commands' --help say ---- */
+
+/* The policy keys and values (docs/policies.md), one line per group. */
+#define CLI_POLICY_VALUES                                        \
+	"shared=owner|common-ancestor  smemcg=borrow|full\n"      \
+	"recharge=none|reparent|evict|mapper|deferred|auto\n"     \
+	"owner=mm-owner|mm-memcg  kmem=on|off  stock=on|off"
+#define CLI_EXIT_WHEN_POINT "an expect failed, or a statement failed unexpectedly"
+#define CLI_EXIT_WHEN_FILE "a bad option, or a FILE that cannot be read or does not load"
+#define CLI_EXIT_WHEN_ORACLE "the oracle cannot run here (no QEMU or kernel, setup failed)"
+
 /* ---- option values (args.c) ---- */
 
 #define CLI_MAX_JOBS 4096

@@ -69,9 +69,7 @@ static const struct cli_opt_spec opts[] = {
 	  "KEY=V1,V2",
 	  "policy values to compare (repeat for more keys; a key given again adds "
 	  "its values):\n"
-	  "shared=owner|common-ancestor  smemcg=borrow|full\n"
-	  "recharge=none|reparent|evict|mapper|deferred|auto\n"
-	  "owner=mm-owner|mm-memcg  kmem=on|off  stock=on|off" },
+	  CLI_POLICY_VALUES },
 	{ CLI_OPT_VALUE, "format", 0, &o.format, parse_format, 0, "FORMAT",
 	  "table (default), csv or json: the same rows and values" },
 	{ CLI_OPT_VALUE, "jobs", 'j', &o.jobs, cli_parse_jobs, 0, "N",

@@ -636,9 +636,9 @@ static const struct cli_exit_note exits[] = {
 	{ CLI_EXIT_OK, "every value agrees, every expect passed on both sides" },
 	{ CLI_EXIT_FAILED, "a value disagrees or one side lacks it, or a TAP point "
 			   "failed on either side" },
-	{ CLI_EXIT_USAGE, "a bad option, or a FILE that cannot be read or does not load" },
+	{ CLI_EXIT_USAGE, CLI_EXIT_WHEN_FILE },
 	{ CLI_EXIT_HOST, NULL },
-	{ CLI_EXIT_SKIP, "the oracle cannot run here (no QEMU or kernel, setup failed)" },
+	{ CLI_EXIT_SKIP, CLI_EXIT_WHEN_ORACLE },
 	{ -1, NULL },
 };
 

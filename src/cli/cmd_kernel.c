@@ -29,10 +29,10 @@ static const struct cli_opt_spec opts[] = {
 
 static const struct cli_exit_note exits[] = {
 	{ CLI_EXIT_OK, "every expect passed (or was skipped)" },
-	{ CLI_EXIT_FAILED, "an expect failed, or a statement failed unexpectedly" },
-	{ CLI_EXIT_USAGE, "a bad option, or a FILE that cannot be read or does not load" },
+	{ CLI_EXIT_FAILED, CLI_EXIT_WHEN_POINT },
+	{ CLI_EXIT_USAGE, CLI_EXIT_WHEN_FILE },
 	{ CLI_EXIT_HOST, NULL },
-	{ CLI_EXIT_SKIP, "the oracle cannot run here (no QEMU or kernel, setup failed)" },
+	{ CLI_EXIT_SKIP, CLI_EXIT_WHEN_ORACLE },
 	{ -1, NULL },
 };
 

@@ -30,9 +30,7 @@ static const struct cli_opt_spec opts[] = {
 	  "KEY=V1,V2",
 	  "values of one policy key to compare (repeatable; a key given again adds "
 	  "its values):\n"
-	  "shared=owner|common-ancestor  smemcg=borrow|full\n"
-	  "recharge=none|reparent|evict|mapper|deferred|auto\n"
-	  "owner=mm-owner|mm-memcg  kmem=on|off  stock=on|off" },
+	  CLI_POLICY_VALUES },
 	{ CLI_OPT_VALUE, "output", 'o', &o.dir, cli_parse_nonempty, CLI_OPT_REQUIRED, "DIR",
 	  "where to write index.html (created if missing)" },
 	{ CLI_OPT_SWITCH, "quiet", 'q', &o.quiet, NULL, 0, NULL, "no progress on stderr" },

@@ -21,9 +21,7 @@ static struct {
 static const struct cli_opt_spec opts[] = {
 	{ CLI_OPT_VALUE, "policy", 0, &o.pol, cli_parse_policy, CLI_OPT_REPEAT, "KEY=VALUE",
 	  "set a policy, over the scenario's `policy` line for KEY (each key once):\n"
-	  "shared=owner|common-ancestor  smemcg=borrow|full\n"
-	  "recharge=none|reparent|evict|mapper|deferred|auto\n"
-	  "owner=mm-owner|mm-memcg  kmem=on|off  stock=on|off" },
+	  CLI_POLICY_VALUES },
 	{ CLI_OPT_SWITCH, "check", 0, &o.check, NULL, 0, NULL,
 	  "check the model's invariants after every statement" },
 	{ CLI_OPT_SWITCH, "quiet", 'q', &o.quiet, NULL, 0, NULL, "no progress line on stderr" },
@@ -34,8 +32,8 @@ static const struct cli_opt_spec opts[] = {
 
 static const struct cli_exit_note exits[] = {
 	{ CLI_EXIT_OK, "every expect passed" },
-	{ CLI_EXIT_FAILED, "an expect failed, or a statement failed unexpectedly" },
-	{ CLI_EXIT_USAGE, "a bad option, or a FILE that cannot be read or does not load" },
+	{ CLI_EXIT_FAILED, CLI_EXIT_WHEN_POINT },
+	{ CLI_EXIT_USAGE, CLI_EXIT_WHEN_FILE },
 	{ CLI_EXIT_HOST, NULL },
 	{ -1, NULL },
 };

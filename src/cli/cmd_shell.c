@@ -30,7 +30,7 @@ static const struct cli_opt_spec opts[] = {
 
 static const struct cli_exit_note exits[] = {
 	{ CLI_EXIT_OK, "every expect passed" },
-	{ CLI_EXIT_FAILED, "an expect failed, or a statement failed unexpectedly" },
+	{ CLI_EXIT_FAILED, CLI_EXIT_WHEN_POINT },
 	{ CLI_EXIT_USAGE, "a bad option, or input that does not load (a syntax error, a "
 			  "`machine` or `policy` line after other statements, a policy key set "
 			  "twice, a repeat left open)" },

@@ -13,34 +13,11 @@
 #include "scenario/scenario.h"
 #include "tap.h"
 
-/* ~ of actual (a number as the kernel prints it) against want, within tol. */
-static int close_abs(const char *actual, int64_t want, int64_t tol)
+/* What expect says of actual (a number as the kernel prints it): op want [tol]. */
+static int decide(const char *actual, enum smc_cmp op, int64_t want, enum smc_value_kind tk,
+		  int64_t tol)
 {
-	struct smc_value w = { VAL_NUMBER, want, NULL }, t = { VAL_NUMBER, tol, NULL };
-	struct strbuf why;
-	bool ok;
-
-	sb_init(&why);
-	smc_compare(&ok, actual, CMP_CLOSE, &w, &t, &why);
-	sb_free(&why);
-	return ok;
-}
-
-static int close_pct(const char *actual, int64_t want, int64_t pct)
-{
-	struct smc_value w = { VAL_NUMBER, want, NULL }, t = { VAL_PERCENT, pct, NULL };
-	struct strbuf why;
-	bool ok;
-
-	sb_init(&why);
-	smc_compare(&ok, actual, CMP_CLOSE, &w, &t, &why);
-	sb_free(&why);
-	return ok;
-}
-
-static int cmp(const char *actual, enum smc_cmp op, int64_t want)
-{
-	struct smc_value w = { VAL_NUMBER, want, NULL }, t = { VAL_NONE, 0, NULL };
+	struct smc_value w = { VAL_NUMBER, want, NULL }, t = { tk, tol, NULL };
 	struct strbuf why;
 	bool ok;
 
@@ -49,6 +26,10 @@ static int cmp(const char *actual, enum smc_cmp op, int64_t want)
 	sb_free(&why);
 	return ok;
 }
+
+#define close_abs(a, want, tol) decide(a, CMP_CLOSE, want, VAL_NUMBER, tol)
+#define close_pct(a, want, pct) decide(a, CMP_CLOSE, want, VAL_PERCENT, pct)
+#define cmp(a, op, want) decide(a, op, want, VAL_NONE, 0)
 
 int main(void)
 {
