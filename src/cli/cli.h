@@ -14,14 +14,20 @@
 
 /* ---- what several commands' --help say ---- */
 
-/* The policy keys and values (docs/policies.md), one line per group. */
-#define CLI_POLICY_VALUES                                        \
-	"shared=owner|common-ancestor  smemcg=borrow|full\n"      \
-	"recharge=none|reparent|evict|mapper|deferred|auto\n"     \
-	"owner=mm-owner|mm-memcg  kmem=on|off  stock=on|off"
+/*
+ * The policy keys and values (src/policy.c and the modules' values,
+ * docs/policies.md); the public API has no list of them to print.
+ */
+#define CLI_POLICY_VALUES                                                   \
+	"shared=owner|common-ancestor  smemcg=borrow|full|borrow-fail|full-fail\n" \
+	"recharge=none|reparent|evict|mapper|deferred|auto|objcg\n"          \
+	"owner=mm-owner|mm-memcg  kmem=on|off|limited  stock=on|off"
 #define CLI_EXIT_WHEN_POINT "an expect failed, or a statement failed unexpectedly"
 #define CLI_EXIT_WHEN_FILE "a bad option, or a FILE that cannot be read or does not load"
 #define CLI_EXIT_WHEN_ORACLE "the oracle cannot run here (no QEMU or kernel, setup failed)"
+#define CLI_EXIT_WHEN_ORACLE_FILE                                                     \
+	"a bad option, a FILE that cannot be read or does not load, or a recording "  \
+	"(SMEMCG_ORACLE_RECORD, SMEMCG_ORACLE_REPLAY) that cannot be opened"
 
 /* ---- option values (args.c) ---- */
 

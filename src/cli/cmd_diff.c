@@ -636,8 +636,8 @@ static const struct cli_exit_note exits[] = {
 	{ CLI_EXIT_OK, "every value agrees, every expect passed on both sides" },
 	{ CLI_EXIT_FAILED, "a value disagrees or one side lacks it, or a TAP point "
 			   "failed on either side" },
-	{ CLI_EXIT_USAGE, CLI_EXIT_WHEN_FILE },
-	{ CLI_EXIT_HOST, NULL },
+	{ CLI_EXIT_USAGE, CLI_EXIT_WHEN_ORACLE_FILE },
+	{ CLI_EXIT_HOST, "a boot failed on the way" },
 	{ CLI_EXIT_SKIP, CLI_EXIT_WHEN_ORACLE },
 	{ -1, NULL },
 };
@@ -667,7 +667,7 @@ static int run(void)
 			oracle_file_free(&files[i]);
 		free(files);
 		sb_free(&d.rows);
-		return CLI_EXIT_SKIP;
+		return rc;
 	}
 	for (i = 0; i < n; i++) {
 		struct oracle_file *f = &files[i];

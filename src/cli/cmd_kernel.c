@@ -30,8 +30,8 @@ static const struct cli_opt_spec opts[] = {
 static const struct cli_exit_note exits[] = {
 	{ CLI_EXIT_OK, "every expect passed (or was skipped)" },
 	{ CLI_EXIT_FAILED, CLI_EXIT_WHEN_POINT },
-	{ CLI_EXIT_USAGE, CLI_EXIT_WHEN_FILE },
-	{ CLI_EXIT_HOST, NULL },
+	{ CLI_EXIT_USAGE, CLI_EXIT_WHEN_ORACLE_FILE },
+	{ CLI_EXIT_HOST, "a boot failed on the way" },
 	{ CLI_EXIT_SKIP, CLI_EXIT_WHEN_ORACLE },
 	{ -1, NULL },
 };
@@ -60,7 +60,7 @@ static int run(void)
 	}
 	free(files);
 	if (rc)
-		return CLI_EXIT_SKIP;
+		return rc;
 	printf("%d passed, %d failed", passed, failed);
 	if (skipped)
 		printf(", %d skipped", skipped);

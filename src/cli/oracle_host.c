@@ -591,7 +591,7 @@ int oracle_run_files(struct oracle_file *files, int n, const struct oracle_opts 
 		g_replay = fopen(rep, "r");
 		if (!g_replay) {
 			fprintf(stderr, "smemcg: SMEMCG_ORACLE_REPLAY=%s: %s\n", rep, strerror(errno));
-			rc = -1;
+			rc = CLI_EXIT_USAGE;
 			goto out;
 		}
 		snprintf(root, sizeof(root), "/nonexistent");
@@ -599,14 +599,14 @@ int oracle_run_files(struct oracle_file *files, int n, const struct oracle_opts 
 	} else if (find_root(root, sizeof(root)) ||
 		   ensure_setup(root, o->kernel ? o->kernel : "6.1") ||
 		   ensure_guest(root, guest, sizeof(guest))) {
-		rc = -1;
+		rc = CLI_EXIT_SKIP;
 		goto out;
 	}
 	if (rec && *rec) {
 		g_record = fopen(rec, "w");
 		if (!g_record) {
 			fprintf(stderr, "smemcg: SMEMCG_ORACLE_RECORD=%s: %s\n", rec, strerror(errno));
-			rc = -1;
+			rc = CLI_EXIT_USAGE;
 			goto out;
 		}
 	}
@@ -641,7 +641,7 @@ int oracle_run_files(struct oracle_file *files, int n, const struct oracle_opts 
 			}
 		}
 		if (run_group(root, guest, files, idx, k, &cfg[i], o)) {
-			rc = -1;
+			rc = CLI_EXIT_HOST;
 			goto out;
 		}
 	}
