@@ -29,6 +29,23 @@
 	"a bad option, a FILE that cannot be read or does not load, or a recording "  \
 	"(SMEMCG_ORACLE_RECORD, SMEMCG_ORACLE_REPLAY) that cannot be opened"
 
+/* Options several commands declare alike (libgit2's CLI_COMMON_OPT). */
+#define CLI_OPT_POLICY_AXES(var)                                                        \
+	{ CLI_OPT_VALUE, "policy", 0, &(var), cli_parse_policy_axis, CLI_OPT_REPEAT,       \
+	  "KEY=V1,V2",                                                                      \
+	  "policy values to compare (repeat for more keys; a key given again adds its "    \
+	  "values):\n" CLI_POLICY_VALUES }
+#define CLI_OPT_KERNEL(var)                                                             \
+	{ CLI_OPT_VALUE, "kernel", 0, &(var), cli_parse_kernel, 0, "6.1|6.12",             \
+	  "the kernel to boot (default 6.1; oracle/kernels has the exact Debian package "  \
+	  "and version of each)" }
+#define CLI_OPT_TIMEOUT(var)                                                            \
+	{ CLI_OPT_VALUE, "timeout", 0, &(var), cli_parse_seconds, 0, "SEC",                \
+	  "wall-clock limit of one boot (default 600)" }
+#define CLI_OPT_FILES(var)                                                              \
+	{ CLI_OPT_ARG, "FILE", 0, &(var), cli_args_add, CLI_OPT_REQUIRED | CLI_OPT_REPEAT, \
+	  NULL, NULL }
+
 /* ---- option values (args.c) ---- */
 
 #define CLI_MAX_JOBS 4096

@@ -65,11 +65,7 @@ static int parse_sections(void *value, const char *arg, struct strbuf *err)
 
 static const struct cli_opt_spec opts[] = {
 	{ CLI_OPT_ARG, "SCENARIO", 0, &o.file, NULL, CLI_OPT_REQUIRED, NULL, NULL },
-	{ CLI_OPT_VALUE, "policy", 0, &o.axes, cli_parse_policy_axis, CLI_OPT_REPEAT,
-	  "KEY=V1,V2",
-	  "policy values to compare (repeat for more keys; a key given again adds "
-	  "its values):\n"
-	  CLI_POLICY_VALUES },
+	CLI_OPT_POLICY_AXES(o.axes),
 	{ CLI_OPT_VALUE, "format", 0, &o.format, parse_format, 0, "FORMAT",
 	  "table (default), csv or json: the same rows and values" },
 	{ CLI_OPT_VALUE, "jobs", 'j', &o.jobs, cli_parse_jobs, 0, "N",

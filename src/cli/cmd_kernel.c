@@ -17,13 +17,9 @@ static struct {
 } o;
 
 static const struct cli_opt_spec opts[] = {
-	{ CLI_OPT_VALUE, "kernel", 0, &o.kernel, cli_parse_kernel, 0, "6.1|6.12",
-	  "the kernel to boot (default 6.1; oracle/kernels has the exact Debian "
-	  "package and version of each)" },
-	{ CLI_OPT_VALUE, "timeout", 0, &o.timeout, cli_parse_seconds, 0, "SEC",
-	  "wall-clock limit of one boot (default 600)" },
-	{ CLI_OPT_ARG, "FILE", 0, &o.files, cli_args_add, CLI_OPT_REQUIRED | CLI_OPT_REPEAT, NULL,
-	  NULL },
+	CLI_OPT_KERNEL(o.kernel),
+	CLI_OPT_TIMEOUT(o.timeout),
+	CLI_OPT_FILES(o.files),
 	{ CLI_OPT_END },
 };
 

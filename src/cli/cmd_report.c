@@ -26,11 +26,7 @@ static struct {
 
 static const struct cli_opt_spec opts[] = {
 	{ CLI_OPT_ARG, "SCENARIO", 0, &o.file, NULL, CLI_OPT_REQUIRED, NULL, NULL },
-	{ CLI_OPT_VALUE, "policy", 0, &o.axes, cli_parse_policy_axis, CLI_OPT_REPEAT,
-	  "KEY=V1,V2",
-	  "values of one policy key to compare (repeatable; a key given again adds "
-	  "its values):\n"
-	  CLI_POLICY_VALUES },
+	CLI_OPT_POLICY_AXES(o.axes),
 	{ CLI_OPT_VALUE, "output", 'o', &o.dir, cli_parse_nonempty, CLI_OPT_REQUIRED, "DIR",
 	  "where to write index.html (created if missing)" },
 	{ CLI_OPT_SWITCH, "quiet", 'q', &o.quiet, NULL, 0, NULL, "no progress on stderr" },

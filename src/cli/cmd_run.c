@@ -25,8 +25,7 @@ static const struct cli_opt_spec opts[] = {
 	{ CLI_OPT_SWITCH, "check", 0, &o.check, NULL, 0, NULL,
 	  "check the model's invariants after every statement" },
 	{ CLI_OPT_SWITCH, "quiet", 'q', &o.quiet, NULL, 0, NULL, "no progress line on stderr" },
-	{ CLI_OPT_ARG, "FILE", 0, &o.files, cli_args_add, CLI_OPT_REQUIRED | CLI_OPT_REPEAT, NULL,
-	  NULL },
+	CLI_OPT_FILES(o.files),
 	{ CLI_OPT_END },
 };
 
