@@ -19,7 +19,7 @@ LIB_SRCS := $(wildcard src/base/*.c src/counter/*.c src/cgroup/*.c src/mm/*.c sr
 	src/scenario/*.c src/report/*.c) $(EXT_SRCS) src/machine.c src/policy.c src/check.c src/explain.c
 # smemcg snapshot reads the host's procfs: Linux-only, linked into the CLI only
 SNAPSHOT_SRCS := $(wildcard src/snapshot/*.c)
-CLI_SRCS := $(wildcard src/cli/*.c) $(SNAPSHOT_SRCS)
+CLI_SRCS := $(wildcard src/cli/*.c src/compare/*.c) $(SNAPSHOT_SRCS)
 UNIT_SRCS := $(wildcard tests/unit/test_*.c)
 BENCH_SRCS := $(wildcard bench/*.c)
 

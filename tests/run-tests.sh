@@ -74,10 +74,12 @@ if [ -d "$here/bad" ]; then
 	count "bad-input" "$tmp/bad.out" $?
 fi
 
-if [ -f "$here/cli/run-cli.sh" ]; then
-	SMEMCG="$SMEMCG" VG="$vg" sh "$here/cli/run-cli.sh" >"$tmp/cli.out" 2>&1
-	count "cli" "$tmp/cli.out" $?
-fi
+for c in "$here"/cli/run-*.sh; do
+	[ -f "$c" ] || continue
+	n=$(basename "$c" .sh)
+	SMEMCG="$SMEMCG" VG="$vg" sh "$c" >"$tmp/$n.out" 2>&1
+	count "cli/${n#run-}" "$tmp/$n.out" $?
+done
 
 if [ -f "$here/snapshot/run-snapshot.sh" ]; then
 	BUILD="$BUILD" SMEMCG="$SMEMCG" VG="$vg" sh "$here/snapshot/run-snapshot.sh" >"$tmp/snapshot.out" 2>&1

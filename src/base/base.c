@@ -143,23 +143,41 @@ char *sb_detach(struct strbuf *sb)
 	return p;
 }
 
+/*
+ * Every errno of Linux's userspace ABI (asm-generic/errno-base.h and
+ * errno.h, 1 to 133), so that no failure prints without its name; the
+ * aliases after them (EWOULDBLOCK, EDEADLOCK, ENOTSUP share a number with
+ * a name listed first) are accepted by errno_from_name only.
+ */
+#define E(name) { name, #name }
 static const struct {
 	int err;
 	const char *name;
 } errno_names[] = {
-	{ EPERM, "EPERM" },   { ENOENT, "ENOENT" },     { ESRCH, "ESRCH" },
-	{ EINTR, "EINTR" },   { EIO, "EIO" },           { E2BIG, "E2BIG" },
-	{ EBADF, "EBADF" },   { EAGAIN, "EAGAIN" },     { ENOMEM, "ENOMEM" },
-	{ EACCES, "EACCES" }, { EFAULT, "EFAULT" },     { EBUSY, "EBUSY" },
-	{ EEXIST, "EEXIST" }, { ENOTDIR, "ENOTDIR" },   { EISDIR, "EISDIR" },
-	{ EINVAL, "EINVAL" }, { ENFILE, "ENFILE" },     { EMFILE, "EMFILE" },
-	{ EFBIG, "EFBIG" },   { ENOSPC, "ENOSPC" },     { EROFS, "EROFS" },
-	{ ERANGE, "ERANGE" }, { ENAMETOOLONG, "ENAMETOOLONG" },
-	{ ENOSYS, "ENOSYS" }, { ENOTEMPTY, "ENOTEMPTY" },
-	{ EOPNOTSUPP, "EOPNOTSUPP" }, { ENODEV, "ENODEV" },
-	{ ENXIO, "ENXIO" },   { ECHILD, "ECHILD" },     { EDEADLK, "EDEADLK" },
-	{ ENOTSUP, "ENOTSUP" }, { EOVERFLOW, "EOVERFLOW" },
+	E(EPERM), E(ENOENT), E(ESRCH), E(EINTR), E(EIO), E(ENXIO), E(E2BIG), E(ENOEXEC),
+	E(EBADF), E(ECHILD), E(EAGAIN), E(ENOMEM), E(EACCES), E(EFAULT), E(ENOTBLK),
+	E(EBUSY), E(EEXIST), E(EXDEV), E(ENODEV), E(ENOTDIR), E(EISDIR), E(EINVAL),
+	E(ENFILE), E(EMFILE), E(ENOTTY), E(ETXTBSY), E(EFBIG), E(ENOSPC), E(ESPIPE),
+	E(EROFS), E(EMLINK), E(EPIPE), E(EDOM), E(ERANGE), E(EDEADLK), E(ENAMETOOLONG),
+	E(ENOLCK), E(ENOSYS), E(ENOTEMPTY), E(ELOOP), E(ENOMSG), E(EIDRM), E(ECHRNG),
+	E(EL2NSYNC), E(EL3HLT), E(EL3RST), E(ELNRNG), E(EUNATCH), E(ENOCSI), E(EL2HLT),
+	E(EBADE), E(EBADR), E(EXFULL), E(ENOANO), E(EBADRQC), E(EBADSLT), E(EBFONT),
+	E(ENOSTR), E(ENODATA), E(ETIME), E(ENOSR), E(ENONET), E(ENOPKG), E(EREMOTE),
+	E(ENOLINK), E(EADV), E(ESRMNT), E(ECOMM), E(EPROTO), E(EMULTIHOP), E(EDOTDOT),
+	E(EBADMSG), E(EOVERFLOW), E(ENOTUNIQ), E(EBADFD), E(EREMCHG), E(ELIBACC),
+	E(ELIBBAD), E(ELIBSCN), E(ELIBMAX), E(ELIBEXEC), E(EILSEQ), E(ERESTART),
+	E(ESTRPIPE), E(EUSERS), E(ENOTSOCK), E(EDESTADDRREQ), E(EMSGSIZE), E(EPROTOTYPE),
+	E(ENOPROTOOPT), E(EPROTONOSUPPORT), E(ESOCKTNOSUPPORT), E(EOPNOTSUPP),
+	E(EPFNOSUPPORT), E(EAFNOSUPPORT), E(EADDRINUSE), E(EADDRNOTAVAIL), E(ENETDOWN),
+	E(ENETUNREACH), E(ENETRESET), E(ECONNABORTED), E(ECONNRESET), E(ENOBUFS),
+	E(EISCONN), E(ENOTCONN), E(ESHUTDOWN), E(ETOOMANYREFS), E(ETIMEDOUT),
+	E(ECONNREFUSED), E(EHOSTDOWN), E(EHOSTUNREACH), E(EALREADY), E(EINPROGRESS),
+	E(ESTALE), E(EUCLEAN), E(ENOTNAM), E(ENAVAIL), E(EISNAM), E(EREMOTEIO), E(EDQUOT),
+	E(ENOMEDIUM), E(EMEDIUMTYPE), E(ECANCELED), E(ENOKEY), E(EKEYEXPIRED),
+	E(EKEYREVOKED), E(EKEYREJECTED), E(EOWNERDEAD), E(ENOTRECOVERABLE), E(ERFKILL),
+	E(EHWPOISON), E(EWOULDBLOCK), E(EDEADLOCK), E(ENOTSUP),
 };
+#undef E
 
 const char *errno_name(int err)
 {
@@ -240,4 +258,39 @@ char *strstrip(char *s)
 	while (n && isspace((unsigned char)s[n - 1]))
 		s[--n] = '\0';
 	return s;
+}
+
+size_t utf8_seq_len(const char *s, size_t n)
+{
+	const unsigned char *p = (const unsigned char *)s;
+	unsigned char lo = 0x80, hi = 0xbf;
+	size_t len, i;
+
+	if (!n)
+		return 0;
+	if (p[0] < 0x80)
+		return 1;
+	if (p[0] >= 0xc2 && p[0] <= 0xdf)
+		len = 2;
+	else if (p[0] >= 0xe0 && p[0] <= 0xef)
+		len = 3;
+	else if (p[0] >= 0xf0 && p[0] <= 0xf4)
+		len = 4;
+	else
+		return 0;
+	/* the second byte's range rules out overlong forms, surrogates and > U+10FFFF */
+	if (p[0] == 0xe0)
+		lo = 0xa0;
+	else if (p[0] == 0xed)
+		hi = 0x9f;
+	else if (p[0] == 0xf0)
+		lo = 0x90;
+	else if (p[0] == 0xf4)
+		hi = 0x8f;
+	if (n < len || p[1] < lo || p[1] > hi)
+		return 0;
+	for (i = 2; i < len; i++)
+		if (p[i] < 0x80 || p[i] > 0xbf)
+			return 0;
+	return len;
 }

@@ -81,6 +81,13 @@ int errno_from_name(const char *name);
  */
 uint64_t memparse(const char *s, const char **end);
 
+/*
+ * The length of the valid UTF-8 sequence that starts at s (n bytes left):
+ * 1 to 4, or 0 when the byte at s starts none (a stray continuation byte,
+ * an overlong form, a surrogate, past U+10FFFF, or a sequence cut short).
+ */
+size_t utf8_seq_len(const char *s, size_t n);
+
 /* Strip leading and trailing whitespace in place, like strstrip(). */
 char *strstrip(char *s);
 

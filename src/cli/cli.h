@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: GPL-2.0-only */
 /*
- * The smemcg command line: one file per subcommand, over the public API
- * and the scenario module.
+ * The smemcg command line: one file per subcommand, each a declarative
+ * option table (opt.h) over the public API, the scenario module and the
+ * compare engine.
  */
 #ifndef SMEMCG_CLI_H
 #define SMEMCG_CLI_H
@@ -9,31 +10,120 @@
 #include <stdbool.h>
 
 #include "../scenario/scenario.h"
+#include "opt.h"
 
+/* ---- what several commands' --help say ---- */
+
+/*
+ * The policy keys and values (src/policy.c and the modules' values,
+ * docs/policies.md); the public API has no list of them to print.
+ */
+#define CLI_POLICY_VALUES                                                   \
+	"shared=owner|common-ancestor  smemcg=borrow|full|borrow-fail|full-fail\n" \
+	"recharge=none|reparent|evict|mapper|deferred|auto|objcg\n"          \
+	"owner=mm-owner|mm-memcg  kmem=on|off|limited  stock=on|off"
+#define CLI_EXIT_WHEN_POINT "an expect failed, or a statement failed unexpectedly"
+#define CLI_EXIT_WHEN_FILE "a bad option, or a FILE that cannot be read or does not load"
+#define CLI_EXIT_WHEN_ORACLE "the oracle cannot run here (no QEMU or kernel, setup failed)"
+#define CLI_EXIT_WHEN_ORACLE_FILE                                                     \
+	"a bad option, a FILE that cannot be read or does not load, or a recording "  \
+	"(SMEMCG_ORACLE_RECORD, SMEMCG_ORACLE_REPLAY) that cannot be opened"
+
+/* Options several commands declare alike (libgit2's CLI_COMMON_OPT). */
+#define CLI_OPT_POLICY_AXES(var)                                                        \
+	{ CLI_OPT_VALUE, "policy", 0, &(var), cli_parse_policy_axis, CLI_OPT_REPEAT,       \
+	  "KEY=V1,V2",                                                                      \
+	  "policy values to compare (repeat for more keys; a key given again adds its "    \
+	  "values):\n" CLI_POLICY_VALUES }
+#define CLI_OPT_KERNEL(var)                                                             \
+	{ CLI_OPT_VALUE, "kernel", 0, &(var), cli_parse_kernel, 0, "6.1|6.12",             \
+	  "the kernel to boot (default 6.1; oracle/kernels has the exact Debian package "  \
+	  "and version of each)" }
+#define CLI_OPT_TIMEOUT(var)                                                            \
+	{ CLI_OPT_VALUE, "timeout", 0, &(var), cli_parse_seconds, 0, "SEC",                \
+	  "wall-clock limit of one boot (default 600)" }
+#define CLI_OPT_FILES(var)                                                              \
+	{ CLI_OPT_ARG, "FILE", 0, &(var), cli_args_add, CLI_OPT_REQUIRED | CLI_OPT_REPEAT, \
+	  NULL, NULL }
+
+/* ---- option values (args.c) ---- */
+
+#define CLI_MAX_JOBS 4096
+
+/* --jobs N: runs at once, 1..CLI_MAX_JOBS, into an int. */
+int cli_parse_jobs(void *value, const char *arg, struct strbuf *err);
+/* --timeout SEC: 1 or more, into an int. */
+int cli_parse_seconds(void *value, const char *arg, struct strbuf *err);
+/* --kernel: a baseline the oracle boots (oracle_kernels), into a const char *. */
+int cli_parse_kernel(void *value, const char *arg, struct strbuf *err);
+/* A file or directory name that is not empty, into a const char *. */
+int cli_parse_nonempty(void *value, const char *arg, struct strbuf *err);
+
+/* --policy KEY=VALUE of run and shell: one value per key. */
 struct cli_policy_list {
 	struct smc_kv *kv;
 	int n;
 };
-
-/* Read a whole file; NULL with a message on stderr when it cannot. */
-char *cli_read_file(const char *path);
-/* Parse "KEY=VALUE" into the list; 0 or -1 with a message on stderr. */
-int cli_add_policy(struct cli_policy_list *l, const char *arg);
+int cli_parse_policy(void *value, const char *arg, struct strbuf *err);
 void cli_policy_list_free(struct cli_policy_list *l);
-/* Load and validate a script, printing file:line:col errors. */
-int cli_load_script(struct smc_script *s, const char *name, const char *text);
-/* The same, for a piece of input whose first line is first_line. */
-int cli_load_script_at(struct smc_script *s, const char *name, const char *text,
-		       int first_line);
 
-int cmd_run(int argc, char **argv);
-int cmd_shell(int argc, char **argv);
-int cmd_demo(int argc, char **argv);
-int cmd_kernel(int argc, char **argv);
-int cmd_diff(int argc, char **argv);
-int cmd_compare(int argc, char **argv);
-int cmd_report(int argc, char **argv);
-int cmd_snapshot(int argc, char **argv);
+/* --policy KEY=V1,V2 of compare and report: values to compare, per key. */
+struct cli_axis {
+	char *key;
+	char **v;
+	int n;
+};
+struct cli_policy_axes {
+	struct cli_axis *k;
+	int n;
+};
+int cli_parse_policy_axis(void *value, const char *arg, struct strbuf *err);
+void cli_policy_axes_free(struct cli_policy_axes *ax);
+/* The number of policy sets (the cross product), or max + 1 when over max. */
+long cli_policy_sets(const struct cli_policy_axes *ax, long max);
+/* The policies of set number set (kv has ax->n entries), the first key varying slowest. */
+void cli_policy_set(struct smc_kv *kv, const struct cli_policy_axes *ax, long set);
+
+/* ---- scenarios (load.c) ---- */
+
+/*
+ * Read and load a scenario (path "-": standard input) through the
+ * language's reader, and check it. Errors go to stderr as
+ * "FILE:LINE:COL: error: MESSAGE" and, when err is not NULL, into err
+ * (line 0 for a file that cannot be read). Returns CLI_EXIT_OK, or
+ * CLI_EXIT_USAGE (cannot be read or loaded), or CLI_EXIT_HOST (the host
+ * refused: out of memory or file descriptors).
+ */
+int cli_load_file(struct smc_script *s, const char *path, struct smc_error *err);
+/* How messages name a scenario given as path: "<stdin>" for "-". */
+const char *cli_input_name(const char *path);
+/* The same for a scenario in memory, called name in messages. */
+int cli_load_text(struct smc_script *s, const char *name, const char *text,
+		  struct smc_error *err);
+/*
+ * The whole of a file (- : standard input), at most 64 MiB, with a NUL
+ * after its len bytes; NULL with a message on stderr and in err (when not
+ * NULL), and *status CLI_EXIT_USAGE or CLI_EXIT_HOST.
+ */
+char *cli_read_file(const char *path, size_t *len, int *status, struct smc_error *err);
+
+/* ---- output (main.c) ---- */
+
+/*
+ * Flush standard output: CLI_EXIT_OK, or CLI_EXIT_HOST with a message
+ * naming the command when something written to it was lost (a full disk,
+ * a closed standard output).
+ */
+int cli_flush_stdout(const char *cmd);
+
+/* ---- the commands ---- */
+
+extern const struct cli_command cli_cmd_run, cli_cmd_shell, cli_cmd_demo, cli_cmd_kernel,
+	cli_cmd_diff, cli_cmd_compare, cli_cmd_report, cli_cmd_snapshot;
+
+/* compare and demo: the exit status of a compare table (cmd_compare.c). */
+struct cmp_table;
+int cli_compare_status(const struct cmp_table *t);
 
 extern const char demo_scenario[];
 

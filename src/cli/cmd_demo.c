@@ -17,7 +17,7 @@
 
 #include "../base/base.h"
 #include "cli.h"
-#include "compare.h"
+#include "../compare/compare.h"
 
 const char demo_scenario[] =
 	"# smemcg demo: a pod (200M) with two containers, app and sidecar (100M\n"
@@ -245,76 +245,66 @@ static void summary(FILE *f, const struct cmp_table *t, int col)
 	sb_free(&dies);
 }
 
-static void demo_usage(FILE *f)
-{
-	fprintf(f,
-		"usage: smemcg demo [--print] [--full] [--jobs N] [--quiet]\n"
-		"\n"
-		"The story smemcg is for: a pod whose two containers share a tmpfs and a\n"
-		"library, a buffer pinned for RDMA, a container that restarts, then more shared\n"
-		"data. It runs four ways, side by side (`smemcg compare` of four scenarios):\n"
-		"first-touch (Linux 6.1), memcg=/pod (seed 001), common-ancestor, and smemcg\n"
-		"(seed 000, smemcg=borrow), and says under each who pays and who dies.\n"
-		"\n"
-		"  --print    show the four scenarios instead of running them\n"
-		"  --full     the whole compare table, not the rows of the story\n"
-		"  --jobs N   runs at once (default: the online CPUs)\n"
-		"  --quiet    no progress line on stderr\n");
-}
+static struct {
+	bool print, full, quiet;
+	int jobs;
+} o;
 
-int cmd_demo(int argc, char **argv)
+static const struct cli_opt_spec opts[] = {
+	{ CLI_OPT_SWITCH, "print", 0, &o.print, NULL, 0, NULL,
+	  "show the four scenarios instead of running them" },
+	{ CLI_OPT_SWITCH, "full", 0, &o.full, NULL, 0, NULL,
+	  "the whole compare table, not the rows of the story" },
+	{ CLI_OPT_VALUE, "jobs", 'j', &o.jobs, cli_parse_jobs, 0, "N",
+	  "runs at once, 1 to 4096 (default: the online CPUs)" },
+	{ CLI_OPT_SWITCH, "quiet", 'q', &o.quiet, NULL, 0, NULL, "no progress line on stderr" },
+	{ CLI_OPT_END },
+};
+
+static const struct cli_exit_note exits[] = {
+	{ CLI_EXIT_OK, "the four runs completed" },
+	{ CLI_EXIT_FAILED, "a run stopped at a statement that failed unexpectedly, or "
+			   "crashed (its column says how)" },
+	{ CLI_EXIT_USAGE, "a bad option" },
+	{ CLI_EXIT_HOST, "a run was killed by the host (out of memory, a CPU limit)" },
+	{ -1, NULL },
+};
+
+static int run(void)
 {
 	struct smc_script scripts[NVARIANTS];
 	struct cmp_spec specs[NVARIANTS];
 	char *texts[NVARIANTS];
 	struct cmp_print_opts po;
-	struct cmp_opts o;
+	struct cmp_opts co;
 	struct cmp_table t;
-	bool print = false, full = false, quiet = false;
-	int i, n = 0, jobs = 0, crashed, rc = 1;
+	int i, n = 0, rc = CLI_EXIT_USAGE;
 
-	for (i = 1; i < argc; i++) {
-		if (!strcmp(argv[i], "--help") || !strcmp(argv[i], "-h")) {
-			demo_usage(stdout);
-			return 0;
-		} else if (!strcmp(argv[i], "--print")) {
-			print = true;
-		} else if (!strcmp(argv[i], "--full")) {
-			full = true;
-		} else if (!strcmp(argv[i], "--quiet") || !strcmp(argv[i], "-q")) {
-			quiet = true;
-		} else if (!strcmp(argv[i], "--jobs") && i + 1 < argc && atoi(argv[i + 1]) > 0) {
-			jobs = atoi(argv[++i]);
-		} else {
-			fprintf(stderr, "smemcg demo: unknown argument %s\n\n", argv[i]);
-			demo_usage(stderr);
-			return 2;
-		}
-	}
 	for (i = 0; i < NVARIANTS; i++)
 		texts[i] = variant_text(&variants[i]);
-	if (print) {
+	if (o.print) {
 		for (i = 0; i < NVARIANTS; i++)
 			printf("%s# ==== %s: %s\n%s", i ? "\n" : "", variants[i].label,
 			       variants[i].what, texts[i]);
-		rc = 0;
+		rc = CLI_EXIT_OK;
 		goto out;
 	}
 	for (n = 0; n < NVARIANTS; n++) {
 		char name[64];
 
 		snprintf(name, sizeof(name), "demo:%s", variants[n].label);
-		if (cli_load_script(&scripts[n], name, texts[n]))
+		rc = cli_load_text(&scripts[n], name, texts[n], NULL);
+		if (rc)
 			goto out;
 		memset(&specs[n], 0, sizeof(specs[n]));
 		specs[n].label = variants[n].label;
 		specs[n].script = &scripts[n];
 	}
-	memset(&o, 0, sizeof(o));
-	o.jobs = jobs;
-	o.progress = !quiet && isatty(2);
-	o.title = "smemcg demo";
-	crashed = cmp_execute(&t, specs, NVARIANTS, &o);
+	memset(&co, 0, sizeof(co));
+	co.jobs = o.jobs;
+	co.progress = !o.quiet && isatty(2);
+	co.title = "smemcg demo";
+	cmp_execute(&t, specs, NVARIANTS, &co);
 
 	printf("smemcg demo: a pod (200M) with two containers, app and sidecar (100M each).\n"
 	       "1: the app pins an 8M buffer for RDMA (keep-pins). 2: both map a 16M library.\n"
@@ -326,7 +316,7 @@ int cmd_demo(int argc, char **argv)
 	memset(&po, 0, sizeof(po));
 	po.format = CMP_TABLE;
 	po.title = NULL;
-	if (!full) {
+	if (!o.full) {
 		po.keep = demo_row;
 		po.all = true;
 	} else {
@@ -338,8 +328,8 @@ int cmd_demo(int argc, char **argv)
 		summary(stdout, &t, i);
 	printf("\nEvery counter, and what kubelet, docker and podman would show: `smemcg demo --full`;\n"
 	       "your own scenario: `smemcg compare FILE --policy shared=owner,common-ancestor`.\n");
+	rc = cli_compare_status(&t);
 	cmp_table_free(&t);
-	rc = crashed ? 1 : 0;
 out:
 	for (i = 0; i < n; i++)
 		smc_script_free(&scripts[i]);
@@ -347,3 +337,13 @@ out:
 		free(texts[i]);
 	return rc;
 }
+
+const struct cli_command cli_cmd_demo = {
+	"demo", "run the built-in demonstration scenario",
+	"The story smemcg is for: a pod whose two containers share a tmpfs and a\n"
+	"library, a buffer pinned for RDMA, a container that restarts, then more shared\n"
+	"data. It runs four ways, side by side (`smemcg compare` of four scenarios):\n"
+	"first-touch (Linux 6.1), memcg=/pod (seed 001), common-ancestor, and smemcg\n"
+	"(seed 000, smemcg=borrow), and says under each who pays and who dies.\n",
+	opts, exits, NULL, run,
+};

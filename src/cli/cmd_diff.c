@@ -261,17 +261,12 @@ static void run_model(struct model_run *mr, const char *file)
 	struct smc_backend be;
 	struct smc_run_opts opts;
 	struct model_backend *mb;
-	char *text = cli_read_file(file);
 	size_t len = 0;
 	FILE *out;
 
 	memset(mr, 0, sizeof(*mr));
-	memset(&s, 0, sizeof(s));
-	if (!text || cli_load_script(&s, file, text)) {
-		free(text);
+	if (cli_load_file(&s, file, NULL))
 		return;
-	}
-	free(text);
 	mr->loaded = true;
 	mb = model_backend_new(NULL, 0, false);
 	model_backend_ops(&be, mb);
@@ -291,12 +286,13 @@ static void run_model(struct model_run *mr, const char *file)
 static bool stock_off(const char *file)
 {
 	struct smc_script s;
-	char *text = cli_read_file(file);
-	int i, k;
+	size_t len;
+	int i, k, rs;
+	char *text = cli_read_file(file, &len, &rs, NULL);
 	bool off = false;
 
 	memset(&s, 0, sizeof(s));
-	if (!text || smc_script_load(&s, file, text, &(struct smc_error){ 0 })) {
+	if (!text || smc_script_load_n(&s, file, text, len, 1, &(struct smc_error){ 0 })) {
 		free(text);
 		return false;
 	}
@@ -321,11 +317,12 @@ static bool stock_off(const char *file)
 static int reclaim_line(const char *file)
 {
 	struct smc_script s;
-	char *text = cli_read_file(file);
-	int i, line = 0;
+	size_t len;
+	int i, line = 0, rs;
+	char *text = cli_read_file(file, &len, &rs, NULL);
 
 	memset(&s, 0, sizeof(s));
-	if (!text || smc_script_load(&s, file, text, &(struct smc_error){ 0 })) {
+	if (!text || smc_script_load_n(&s, file, text, len, 1, &(struct smc_error){ 0 })) {
 		free(text);
 		return 0;
 	}
@@ -365,9 +362,9 @@ struct overrides {
 
 static void load_overrides(struct overrides *ov, const char *file)
 {
-	char *text = cli_read_file(file), *p, *e;
-	int line = 1;
-	size_t k;
+	size_t k, len;
+	int line = 1, rs;
+	char *text = cli_read_file(file, &len, &rs, NULL), *p, *e;
 
 	ov->n = 0;
 	ov->cls = NULL;
@@ -611,106 +608,61 @@ static void print_kernel_failures(const struct strbuf *tap, int max)
 	}
 }
 
-static void diff_usage(FILE *f)
-{
-	fprintf(f,
-		"usage: smemcg diff [--brief] [--allow-missing] [--kernel 6.1|6.12] [--timeout SEC]\n"
-		"                   FILE...\n"
-		"\n"
-		"Run each scenario on the model and on the real kernel (as `smemcg kernel`)\n"
-		"and print, per scenario, a table of every value an `expect` or a `read`\n"
-		"looked at (reads of flat-keyed files give one row per key), keyed by line:\n"
-		"model value, kernel value, tolerance class, verdict. Classes:\n"
-		"  exact     equal: memory.stat anon/file/shmem/file_mapped/file_dirty, oom,\n"
-		"            oom_kill, oom_group_kill, process states, errnos, cgroup.stat,\n"
-		"            settings\n"
-		"  current   memory.current, stocks drained on both sides, within 2 pages (kernel\n"
-		"            objects are charged in bytes), until the first line that may\n"
-		"            reclaim (a finite memory.max/high/swap.max/swap.high or a\n"
-		"            memory.reclaim write)\n"
-		"  tolerant  within max(5%%, 64 pages) (64 for counts): other memory.stat sizes\n"
-		"            (kernel, slab, pagetables, LRU lists), pgfault, swap.current,\n"
-		"            memory.peak, memory.current after that line\n"
-		"  event     both zero or both non-zero: low/high/max events, swap events,\n"
-		"            pgscan/pgsteal/pgrefill/workingset_*\n"
-		"  lines     the same number of lines (cgroup.procs: pids differ)\n"
-		"  info      shown, not compared (/proc/mounts, memory.numa_stat, cpu.stat)\n"
-		"After the first line that may reclaim, the exact memory.stat sizes are\n"
-		"tolerant too. `# oracle: CLASS` at the end of a scenario line sets the class\n"
-		"of that line's values (for what the kernel itself does not repeat exactly).\n"
-		"A tolerant value within tolerance where one side is 0 and the other is not\n"
-		"shows as agree~ (counted as agreeing, printed even with --brief).\n"
-		"Ends with `diff: N passed, N failed, N skipped`: agreeing values; values that\n"
-		"disagree or that one side lacks, plus failed TAP points on either side (each\n"
-		"expect holds on the kernel, so a model failure is a disagreement); values\n"
-		"not compared. Exit status 1 on any failure, 2 on bad usage or when the\n"
-		"oracle cannot run.\n"
-		"\n"
-		"  --brief          print only the rows that do not agree\n"
-		"  --allow-missing  a value the model could not produce (a statement it does\n"
-		"                   not support yet) counts as skipped, not failed\n"
-		"  --kernel 6.1|6.12  the kernel to boot (default 6.1; oracle/kernels has the\n"
-		"                   exact Debian package and version of each). The model\n"
-		"                   is Linux 6.1's: on 6.12 a value that differs is a\n"
-		"                   kernel difference (docs/kernels.md), not a model bug\n"
-		"  --timeout SEC    wall-clock limit of one boot (default 600)\n");
-}
+static struct {
+	bool brief, allow_missing;
+	const char *kernel;
+	int timeout;
+	struct cli_args files;
+} o;
 
-int cmd_diff(int argc, char **argv)
+static const struct cli_opt_spec opts[] = {
+	{ CLI_OPT_SWITCH, "brief", 0, &o.brief, NULL, 0, NULL,
+	  "print only the rows that do not agree" },
+	{ CLI_OPT_SWITCH, "allow-missing", 0, &o.allow_missing, NULL, 0, NULL,
+	  "a value the model could not produce (a statement it does not support "
+	  "yet) counts as skipped, not failed" },
+	CLI_OPT_KERNEL(o.kernel),
+	CLI_OPT_TIMEOUT(o.timeout),
+	CLI_OPT_FILES(o.files),
+	{ CLI_OPT_END },
+};
+
+static const struct cli_exit_note exits[] = {
+	{ CLI_EXIT_OK, "every value agrees, every expect passed on both sides" },
+	{ CLI_EXIT_FAILED, "a value disagrees or one side lacks it, or a TAP point "
+			   "failed on either side" },
+	{ CLI_EXIT_USAGE, CLI_EXIT_WHEN_ORACLE_FILE },
+	{ CLI_EXIT_HOST, "a boot failed on the way" },
+	{ CLI_EXIT_SKIP, CLI_EXIT_WHEN_ORACLE },
+	{ -1, NULL },
+};
+
+static int run(void)
 {
-	struct oracle_file *files;
-	struct oracle_opts o;
+	struct oracle_file *files = xcalloc((size_t)o.files.n + 1, sizeof(*files));
+	struct oracle_opts oo;
 	struct diff_opts d;
 	struct counts total = { 0, 0, 0, 0, 0 };
-	int i, j, n = 0, kfail = 0, mfail = 0, rc;
+	int i, j, n = o.files.n, kfail = 0, mfail = 0, rc, status = CLI_EXIT_OK;
 
-	memset(&o, 0, sizeof(o));
-	o.values = true;
+	memset(&oo, 0, sizeof(oo));
+	oo.values = true;
+	oo.kernel = o.kernel;
+	oo.timeout = o.timeout;
 	memset(&d, 0, sizeof(d));
+	d.brief = o.brief;
+	d.allow_missing = o.allow_missing;
 	sb_init(&d.rows);
-	files = xcalloc((size_t)argc, sizeof(*files));
-	for (i = 1; i < argc; i++) {
-		if (!strcmp(argv[i], "--help") || !strcmp(argv[i], "-h")) {
-			diff_usage(stdout);
-			free(files);
-			return 0;
-		} else if (!strcmp(argv[i], "--brief")) {
-			d.brief = true;
-		} else if (!strcmp(argv[i], "--allow-missing")) {
-			d.allow_missing = true;
-		} else if (!strcmp(argv[i], "--kernel") && i + 1 < argc) {
-			o.kernel = argv[++i];
-			if (oracle_kernel_check("diff", o.kernel)) {
-				free(files);
-				return 2;
-			}
-		} else if (!strcmp(argv[i], "--timeout") && i + 1 < argc) {
-			o.timeout = atoi(argv[++i]);
-			if (o.timeout <= 0) {
-				fprintf(stderr, "smemcg diff: --timeout takes seconds\n");
-				free(files);
-				return 2;
-			}
-		} else if (argv[i][0] == '-' && argv[i][1]) {
-			fprintf(stderr, "smemcg diff: unknown option %s\n\n", argv[i]);
-			diff_usage(stderr);
-			free(files);
-			return 2;
-		} else {
-			files[n++].path = argv[i];
-		}
-	}
-	if (!n) {
-		diff_usage(stderr);
-		free(files);
-		return 2;
-	}
-	rc = oracle_run_files(files, n, &o);
+	for (i = 0; i < n; i++)
+		files[i].path = o.files.v[i];
+	cli_args_free(&o.files);
+	rc = oracle_run_files(files, n, &oo);
 	if (rc) {
 		for (i = 0; i < n; i++)
 			oracle_file_free(&files[i]);
 		free(files);
-		return 2;
+		sb_free(&d.rows);
+		return rc;
 	}
 	for (i = 0; i < n; i++) {
 		struct oracle_file *f = &files[i];
@@ -728,6 +680,8 @@ int cmd_diff(int argc, char **argv)
 		d.ov = &ov;
 		d.fc = &fc;
 		run_model(&mr, f->path);
+		if (f->load_failed || !mr.loaded)
+			status = CLI_EXIT_USAGE;
 		kfail += f->res.failed;
 		mfail += mr.loaded ? mr.res.failed : 1;
 		sb_reset(&d.rows);
@@ -788,5 +742,39 @@ int cmd_diff(int argc, char **argv)
 	       total.agree, total.disagree, total.missing, total.info + total.skipped, mfail, kfail);
 	printf("diff: %d passed, %d failed, %d skipped\n", total.agree,
 	       total.disagree + total.missing + kfail + mfail, total.info + total.skipped);
-	return total.disagree + total.missing + kfail + mfail ? 1 : 0;
+	return cli_exit_worst(status, total.disagree + total.missing + kfail + mfail
+					      ? CLI_EXIT_FAILED : CLI_EXIT_OK);
 }
+
+const struct cli_command cli_cmd_diff = {
+	"diff", "run scenarios on the model and the kernel, compare every value",
+	"Run each scenario on the model and on the real kernel (as `smemcg kernel`)\n"
+	"and print, per scenario, a table of every value an `expect` or a `read`\n"
+	"looked at (reads of flat-keyed files give one row per key), keyed by line:\n"
+	"model value, kernel value, tolerance class, verdict. Classes:\n"
+	"  exact     equal: memory.stat anon/file/shmem/file_mapped/file_dirty, oom,\n"
+	"            oom_kill, oom_group_kill, process states, errnos, cgroup.stat,\n"
+	"            settings\n"
+	"  current   memory.current, stocks drained on both sides, within 2 pages (kernel\n"
+	"            objects are charged in bytes), until the first line that may\n"
+	"            reclaim (a finite memory.max/high/swap.max/swap.high or a\n"
+	"            memory.reclaim write)\n"
+	"  tolerant  within max(5%, 64 pages) (64 for counts): other memory.stat sizes\n"
+	"            (kernel, slab, pagetables, LRU lists), pgfault, swap.current,\n"
+	"            memory.peak, memory.current after that line\n"
+	"  event     both zero or both non-zero: low/high/max events, swap events,\n"
+	"            pgscan/pgsteal/pgrefill/workingset_*\n"
+	"  lines     the same number of lines (cgroup.procs: pids differ)\n"
+	"  info      shown, not compared (/proc/mounts, memory.numa_stat, cpu.stat)\n"
+	"After the first line that may reclaim, the exact memory.stat sizes are\n"
+	"tolerant too. `# oracle: CLASS` at the end of a scenario line sets the class\n"
+	"of that line's values (for what the kernel itself does not repeat exactly).\n"
+	"A tolerant value within tolerance where one side is 0 and the other is not\n"
+	"shows as agree~ (counted as agreeing, printed even with --brief).\n"
+	"Ends with `diff: N passed, N failed, N skipped`: agreeing values; values that\n"
+	"disagree or that one side lacks, plus failed TAP points on either side (each\n"
+	"expect holds on the kernel, so a model failure is a disagreement); values\n"
+	"not compared. The model is Linux 6.1's: under --kernel 6.12 a value that\n"
+	"differs is a kernel difference (docs/kernels.md), not a model bug.\n",
+	opts, exits, NULL, run,
+};

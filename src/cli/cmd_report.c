@@ -18,99 +18,30 @@
 
 #define MAX_SETS 64
 
-static void report_usage(FILE *f)
-{
-	fprintf(f,
-		"usage: smemcg report SCENARIO [--policy KEY=V1,V2,...]... -o DIR [--quiet]\n"
-		"\n"
-		"Run SCENARIO (.smc, or - for standard input) on the model once for every\n"
-		"combination of the policy values given (the cross product of the --policy\n"
-		"lists; none: once, with the scenario's own policies) and write DIR/index.html:\n"
-		"one self-contained HTML page, no scripts, no external resources, with SVG\n"
-		"charts side by side for each policy set: memory.current of each cgroup\n"
-		"stacked by kind (anon, file, shmem, kernel, other), memory.events max/oom/\n"
-		"oom_kill, zombies (nr_dying_descendants) and the recharge_* counters. The x\n"
-		"axis counts the statements that act on the machine; the simulated time is\n"
-		"written under it. See docs/report.md.\n"
-		"\n"
-		"  --policy KEY=V1,V2  values of one policy key to compare (repeatable):\n"
-		"                      shared=owner|common-ancestor  smemcg=borrow|full\n"
-		"                      recharge=none|reparent|evict|mapper|deferred|auto\n"
-		"                      owner=mm-owner|mm-memcg  kmem=on|off  stock=on|off\n"
-		"  -o, --output DIR    where to write index.html (created if missing)\n"
-		"  -q, --quiet         no progress on stderr\n"
-		"\n"
-		"Exit status: 0 when the page is written (failed expects are shown in it),\n"
-		"1 when the scenario cannot be loaded or the page cannot be written, 2 on\n"
-		"bad usage (no -o, a directory that cannot be written, a bad policy).\n");
-}
+static struct {
+	const char *file, *dir;
+	struct cli_policy_axes axes;
+	bool quiet;
+} o;
 
-struct key_values {
-	char *key;
-	char **v;
-	int n;
+static const struct cli_opt_spec opts[] = {
+	{ CLI_OPT_ARG, "SCENARIO", 0, &o.file, NULL, CLI_OPT_REQUIRED, NULL, NULL },
+	CLI_OPT_POLICY_AXES(o.axes),
+	{ CLI_OPT_VALUE, "output", 'o', &o.dir, cli_parse_nonempty, CLI_OPT_REQUIRED, "DIR",
+	  "where to write index.html (created if missing)" },
+	{ CLI_OPT_SWITCH, "quiet", 'q', &o.quiet, NULL, 0, NULL, "no progress on stderr" },
+	{ CLI_OPT_END },
 };
 
-struct policy_axes {
-	struct key_values *k;
-	int n;
+static const struct cli_exit_note exits[] = {
+	{ CLI_EXIT_OK, "the page is written and every expect passed in every set" },
+	{ CLI_EXIT_FAILED, "the page is written, and in some set an expect or a "
+			   "statement failed (the page shows which)" },
+	{ CLI_EXIT_USAGE, "no -o, a DIR that cannot be created, a bad policy, more than "
+			  "64 sets, or a SCENARIO that cannot be read or does not load" },
+	{ CLI_EXIT_HOST, "the page cannot be written (a full disk, ...)" },
+	{ -1, NULL },
 };
-
-static void axes_free(struct policy_axes *a)
-{
-	int i, j;
-
-	for (i = 0; i < a->n; i++) {
-		for (j = 0; j < a->k[i].n; j++)
-			free(a->k[i].v[j]);
-		free(a->k[i].v);
-		free(a->k[i].key);
-	}
-	free(a->k);
-}
-
-/* "KEY=V1,V2": values appended to the key's list; 0 or -1 with a message. */
-static int axes_add(struct policy_axes *a, const char *arg)
-{
-	const char *eq = strchr(arg, '='), *p;
-	struct key_values *kv = NULL;
-	char msg[256];
-	int i;
-
-	if (!eq || eq == arg || !eq[1]) {
-		fprintf(stderr, "smemcg report: --policy takes KEY=V1,V2,..., not \"%s\"\n", arg);
-		return -1;
-	}
-	for (i = 0; i < a->n; i++)
-		if (strlen(a->k[i].key) == (size_t)(eq - arg) &&
-		    !strncmp(a->k[i].key, arg, (size_t)(eq - arg)))
-			kv = &a->k[i];
-	if (!kv) {
-		a->k = xrealloc(a->k, (size_t)(a->n + 1) * sizeof(*a->k));
-		kv = &a->k[a->n++];
-		kv->key = xstrndup(arg, (size_t)(eq - arg));
-		kv->v = NULL;
-		kv->n = 0;
-	}
-	for (p = eq + 1;;) {
-		const char *comma = strchr(p, ',');
-		size_t len = comma ? (size_t)(comma - p) : strlen(p);
-		char *val = xstrndup(p, len);
-
-		if (!len || smemcg_policy_check(msg, sizeof(msg), kv->key, val)) {
-			fprintf(stderr, "smemcg report: --policy %s: %s\n", arg,
-				len ? msg : "empty value");
-			free(val);
-			return -1;
-		}
-		kv->v = xrealloc(kv->v, (size_t)(kv->n + 1) * sizeof(char *));
-		kv->v[kv->n++] = val;
-		if (!comma)
-			break;
-		p = comma + 1;
-	}
-	return 0;
-}
 
 /* Create DIR when missing; open DIR/index.html.tmp for the page. */
 static FILE *open_output(const char *dir, char **tmp, char **final)
@@ -140,115 +71,51 @@ static FILE *open_output(const char *dir, char **tmp, char **final)
 	return f;
 }
 
-int cmd_report(int argc, char **argv)
+static int run(void)
 {
-	struct policy_axes axes = { NULL, 0 };
-	const char *file = NULL, *dir = NULL;
-	char *text, *tmp = NULL, *final = NULL;
+	const char *file = o.file, *dir = o.dir;
+	struct cli_policy_axes *ax = &o.axes;
+	char *tmp = NULL, *final = NULL;
 	struct smc_script s;
 	struct report *rp;
 	struct strbuf page;
 	struct smc_kv *kv;
-	bool quiet = false;
-	long nsets = 1, set;
+	long nsets = cli_policy_sets(ax, MAX_SETS), set;
 	FILE *f;
 	int i, rc = 0;
 
-	for (i = 1; i < argc; i++) {
-		const char *a = argv[i];
-
-		if (!strcmp(a, "--help") || !strcmp(a, "-h")) {
-			report_usage(stdout);
-			axes_free(&axes);
-			return 0;
-		} else if (!strcmp(a, "--policy") || !strncmp(a, "--policy=", 9)) {
-			const char *v = a[8] == '=' ? a + 9 : i + 1 < argc ? argv[++i] : NULL;
-
-			if (!v) {
-				fprintf(stderr, "smemcg report: --policy needs KEY=V1,V2,...\n");
-				axes_free(&axes);
-				return 2;
-			}
-			if (axes_add(&axes, v)) {
-				axes_free(&axes);
-				return 2;
-			}
-		} else if (!strcmp(a, "-o") || !strcmp(a, "--output")) {
-			if (i + 1 >= argc) {
-				fprintf(stderr, "smemcg report: %s needs a directory\n", a);
-				axes_free(&axes);
-				return 2;
-			}
-			dir = argv[++i];
-		} else if (!strncmp(a, "--output=", 9)) {
-			dir = a + 9;
-		} else if (!strcmp(a, "--quiet") || !strcmp(a, "-q")) {
-			quiet = true;
-		} else if (a[0] == '-' && a[1]) {
-			fprintf(stderr, "smemcg report: unknown option %s\n\n", a);
-			report_usage(stderr);
-			axes_free(&axes);
-			return 2;
-		} else if (file) {
-			fprintf(stderr, "smemcg report: one scenario at a time (%s and %s)\n",
-				file, a);
-			axes_free(&axes);
-			return 2;
-		} else {
-			file = a;
-		}
-	}
-	if (!file || !dir || !*dir) {
-		fprintf(stderr, "smemcg report: %s\n\n",
-			!file ? "no scenario given" : "no output directory: give -o DIR");
-		report_usage(stderr);
-		axes_free(&axes);
-		return 2;
-	}
-	for (i = 0; i < axes.n; i++) {
-		nsets *= axes.k[i].n;
-		if (nsets > MAX_SETS) {
-			fprintf(stderr, "smemcg report: more than %d policy sets; give fewer values\n",
-				MAX_SETS);
-			axes_free(&axes);
-			return 2;
-		}
+	if (nsets > MAX_SETS) {
+		fprintf(stderr, "smemcg report: more than %d policy sets; give fewer values\n",
+			MAX_SETS);
+		cli_policy_axes_free(ax);
+		return CLI_EXIT_USAGE;
 	}
 	f = open_output(dir, &tmp, &final);
 	if (!f) {
-		axes_free(&axes);
-		return 2;
+		cli_policy_axes_free(ax);
+		return CLI_EXIT_USAGE;
 	}
-	text = cli_read_file(file);
-	if (!text || cli_load_script(&s, file, text)) {
-		free(text);
+	rc = cli_load_file(&s, file, NULL);
+	if (rc) {
 		fclose(f);
 		unlink(tmp);
 		free(tmp);
 		free(final);
-		axes_free(&axes);
-		return 1;
+		cli_policy_axes_free(ax);
+		return rc;
 	}
-	free(text);
 
 	rp = report_new(strcmp(file, "-") ? file : "(standard input)");
-	kv = xcalloc((size_t)(axes.n ? axes.n : 1), sizeof(*kv));
+	kv = xcalloc((size_t)(ax->n ? ax->n : 1), sizeof(*kv));
 	for (set = 0; set < nsets; set++) {
-		long rest = set;
-
-		/* the last key varies fastest */
-		for (i = axes.n - 1; i >= 0; i--) {
-			kv[i].key = axes.k[i].key;
-			kv[i].value = axes.k[i].v[rest % axes.k[i].n];
-			rest /= axes.k[i].n;
-		}
-		if (!quiet) {
+		cli_policy_set(kv, ax, set);
+		if (!o.quiet) {
 			fprintf(stderr, "smemcg report: set %ld/%ld:", set + 1, nsets);
-			for (i = 0; i < axes.n; i++)
+			for (i = 0; i < ax->n; i++)
 				fprintf(stderr, " %s=%s", kv[i].key, kv[i].value);
-			fprintf(stderr, "%s\n", axes.n ? "" : " the scenario's policies");
+			fprintf(stderr, "%s\n", ax->n ? "" : " the scenario's policies");
 		}
-		report_run(rp, &s, kv, axes.n, !quiet && isatty(2));
+		report_run(rp, &s, kv, ax->n, !o.quiet && isatty(2));
 	}
 	free(kv);
 
@@ -256,20 +123,22 @@ int cmd_report(int argc, char **argv)
 	report_html(rp, &page);
 	if (fwrite(page.buf, 1, page.len, f) != page.len || fflush(f) || ferror(f)) {
 		fprintf(stderr, "smemcg report: writing %s: %s\n", tmp, strerror(errno));
-		rc = 1;
+		rc = CLI_EXIT_HOST;
 	}
 	if (fclose(f) && !rc) {
 		fprintf(stderr, "smemcg report: writing %s: %s\n", tmp, strerror(errno));
-		rc = 1;
+		rc = CLI_EXIT_HOST;
 	}
 	if (!rc && rename(tmp, final)) {
 		fprintf(stderr, "smemcg report: cannot rename %s to %s: %s\n", tmp, final,
 			strerror(errno));
-		rc = 1;
+		rc = CLI_EXIT_HOST;
 	}
-	if (rc)
+	if (!rc && report_failed(rp))
+		rc = CLI_EXIT_FAILED;
+	if (rc == CLI_EXIT_HOST)
 		unlink(tmp);
-	else if (!quiet)
+	else if (!o.quiet)
 		fprintf(stderr, "smemcg report: wrote %s (%d policy sets, %zu bytes)\n", final,
 			report_nsets(rp), page.len);
 	sb_free(&page);
@@ -277,6 +146,20 @@ int cmd_report(int argc, char **argv)
 	smc_script_free(&s);
 	free(tmp);
 	free(final);
-	axes_free(&axes);
+	cli_policy_axes_free(ax);
 	return rc;
 }
+
+const struct cli_command cli_cmd_report = {
+	"report", "run a scenario under policy sets, write an HTML page of charts",
+	"Run SCENARIO (.smc, or - for standard input) on the model once for every\n"
+	"combination of the policy values given (the cross product of the --policy\n"
+	"lists; none: once, with the scenario's own policies) and write DIR/index.html:\n"
+	"one self-contained HTML page, no scripts, no external resources, with SVG\n"
+	"charts side by side for each policy set: memory.current of each cgroup\n"
+	"stacked by kind (anon, file, shmem, kernel, other), memory.events max/oom/\n"
+	"oom_kill, zombies (nr_dying_descendants) and the recharge_* counters. The x\n"
+	"axis counts the statements that act on the machine; the simulated time is\n"
+	"written under it. See docs/report.md.\n",
+	opts, exits, NULL, run,
+};

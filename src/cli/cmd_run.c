@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
- * smemcg run: scenarios on the model, TAP on stdout, a summary line, exit
- * status 1 when anything failed.
+ * smemcg run: scenarios on the model, one TAP document on stdout for all
+ * of them (a scenario that does not load is a `not ok` point in it), then
+ * a summary line.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -11,121 +12,91 @@
 #include "../scenario/model_backend.h"
 #include "cli.h"
 
-static void run_usage(FILE *f)
-{
-	fprintf(f,
-		"usage: smemcg run [--policy KEY=VALUE]... [--check] [--quiet] FILE...\n"
-		"\n"
-		"Run each scenario (.smc) on the model and print TAP 13: one test point per\n"
-		"`expect` and `expect-error`, comments for `read` and `echo`. A statement that\n"
-		"fails unexpectedly is a `not ok` point and ends its scenario. Ends with a\n"
-		"line `N passed, N failed`; the exit status is 1 when anything failed, 2 on\n"
-		"bad usage. FILE may be - for standard input.\n"
-		"\n"
-		"  --policy KEY=VALUE  set a policy (overrides the scenario's `policy` lines):\n"
-		"                      shared=owner|common-ancestor  smemcg=borrow|full\n"
-		"                      recharge=none|reparent|evict|mapper|deferred|auto\n"
-		"                      owner=mm-owner|mm-memcg  kmem=on|off  stock=on|off\n"
-		"  --check             check the model's invariants after every statement\n"
-		"  --quiet             no progress line on stderr\n");
-}
+static struct {
+	struct cli_policy_list pol;
+	bool check, quiet;
+	struct cli_args files;
+} o;
 
-int run_one_file(const char *file, const struct cli_policy_list *pol, bool check,
-		 bool quiet, struct smc_result *total);
+static const struct cli_opt_spec opts[] = {
+	{ CLI_OPT_VALUE, "policy", 0, &o.pol, cli_parse_policy, CLI_OPT_REPEAT, "KEY=VALUE",
+	  "set a policy, over the scenario's `policy` line for KEY (each key once):\n"
+	  CLI_POLICY_VALUES },
+	{ CLI_OPT_SWITCH, "check", 0, &o.check, NULL, 0, NULL,
+	  "check the model's invariants after every statement" },
+	{ CLI_OPT_SWITCH, "quiet", 'q', &o.quiet, NULL, 0, NULL, "no progress line on stderr" },
+	CLI_OPT_FILES(o.files),
+	{ CLI_OPT_END },
+};
 
-int run_one_file(const char *file, const struct cli_policy_list *pol, bool check,
-		 bool quiet, struct smc_result *total)
+static const struct cli_exit_note exits[] = {
+	{ CLI_EXIT_OK, "every expect passed" },
+	{ CLI_EXIT_FAILED, CLI_EXIT_WHEN_POINT },
+	{ CLI_EXIT_USAGE, CLI_EXIT_WHEN_FILE },
+	{ CLI_EXIT_HOST, NULL },
+	{ -1, NULL },
+};
+
+/* One scenario into the document; its exit status. */
+static int run_one_file(struct smc_tap *tap, const char *file, struct smc_result *total)
 {
 	struct smc_script s;
 	struct smc_result res;
 	struct smc_backend be;
-	struct smc_run_opts opts;
+	struct smc_run_opts ro;
 	struct model_backend *mb;
-	char *text = cli_read_file(file);
+	struct smc_error err;
+	int status = cli_load_file(&s, file, &err);
 
-	if (!text) {
+	if (status) {
+		smc_tap_comment(tap, "# ", cli_input_name(file));
+		smc_tap_load_error(tap, cli_input_name(file), &err);
 		total->failed++;
-		return -1;
+		return status;
 	}
-	if (cli_load_script(&s, file, text)) {
-		free(text);
-		total->failed++;
-		return -1;
-	}
-	free(text);
-	mb = model_backend_new(pol->kv, pol->n, check);
+	mb = model_backend_new(o.pol.kv, o.pol.n, o.check);
 	model_backend_ops(&be, mb);
-	memset(&opts, 0, sizeof(opts));
-	opts.out = stdout;
-	opts.progress = !quiet && isatty(2);
-	opts.now_ns = model_backend_now_ns;
-	opts.now_ctx = mb;
-	smc_run(&res, &s, &be, &opts);
+	memset(&ro, 0, sizeof(ro));
+	ro.out = stdout;
+	ro.tap = tap;
+	ro.progress = !o.quiet && isatty(2);
+	ro.now_ns = model_backend_now_ns;
+	ro.now_ctx = mb;
+	smc_run(&res, &s, &be, &ro);
 	total->passed += res.passed;
 	total->failed += res.failed;
 	total->skipped += res.skipped;
 	model_backend_free(mb);
 	smc_script_free(&s);
-	return res.failed ? 1 : 0;
+	return res.failed ? CLI_EXIT_FAILED : CLI_EXIT_OK;
 }
 
-int cmd_run(int argc, char **argv)
+static int run(void)
 {
-	struct cli_policy_list pol = { NULL, 0 };
 	struct smc_result total = { 0, 0, 0, false };
-	bool check = false, quiet = false;
-	int i, nfiles = 0;
+	struct smc_tap tap;
+	int i, status = CLI_EXIT_OK;
 
-	for (i = 1; i < argc; i++) {
-		if (!strcmp(argv[i], "--help") || !strcmp(argv[i], "-h")) {
-			run_usage(stdout);
-			cli_policy_list_free(&pol);
-			return 0;
-		} else if (!strcmp(argv[i], "--policy") && i + 1 < argc) {
-			if (cli_add_policy(&pol, argv[++i])) {
-				cli_policy_list_free(&pol);
-				return 2;
-			}
-		} else if (!strncmp(argv[i], "--policy=", 9)) {
-			if (cli_add_policy(&pol, argv[i] + 9)) {
-				cli_policy_list_free(&pol);
-				return 2;
-			}
-		} else if (!strcmp(argv[i], "--policy")) {
-			fprintf(stderr, "smemcg run: --policy needs KEY=VALUE\n");
-			cli_policy_list_free(&pol);
-			return 2;
-		} else if (!strcmp(argv[i], "--check")) {
-			check = true;
-		} else if (!strcmp(argv[i], "--quiet") || !strcmp(argv[i], "-q")) {
-			quiet = true;
-		} else if (argv[i][0] == '-' && argv[i][1]) {
-			fprintf(stderr, "smemcg run: unknown option %s\n\n", argv[i]);
-			run_usage(stderr);
-			cli_policy_list_free(&pol);
-			return 2;
-		} else {
-			nfiles++;
-		}
-	}
-	if (!nfiles) {
-		run_usage(stderr);
-		cli_policy_list_free(&pol);
-		return 2;
-	}
-	for (i = 1; i < argc; i++) {
-		if (!strcmp(argv[i], "--policy")) {
-			i++;
-			continue;
-		}
-		if (argv[i][0] == '-' && argv[i][1])
-			continue;
-		run_one_file(argv[i], &pol, check, quiet, &total);
-	}
+	smc_tap_begin(&tap, stdout);
+	for (i = 0; i < o.files.n; i++)
+		status = cli_exit_worst(status, run_one_file(&tap, o.files.v[i], &total));
+	smc_tap_plan(&tap);
 	printf("%d passed, %d failed", total.passed, total.failed);
 	if (total.skipped)
 		printf(", %d skipped", total.skipped);
 	printf("\n");
-	cli_policy_list_free(&pol);
-	return total.failed ? 1 : 0;
+	cli_policy_list_free(&o.pol);
+	cli_args_free(&o.files);
+	return status;
 }
+
+const struct cli_command cli_cmd_run = {
+	"run", "run scenarios on the model, print TAP",
+	"Run each scenario (.smc) on the model and print one TAP 13 document for all\n"
+	"of them: one test point per `expect` and `expect-error`, comments for `read`\n"
+	"and `echo`, each scenario introduced by a comment naming it. A statement that\n"
+	"fails unexpectedly is a `not ok` point and ends its scenario; a scenario that\n"
+	"cannot be read or does not load is one `not ok` point (its error is on stderr\n"
+	"too). Ends with a line `N passed, N failed`. FILE may be - for standard input.\n",
+	opts, exits, NULL, run,
+};

@@ -1,8 +1,11 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
- * smemcg shell: the scenario language typed interactively. Each statement
- * runs when its line is complete (a repeat block when its `end` arrives);
- * a failed statement is reported and the session goes on.
+ * smemcg shell: the scenario language typed interactively. Lines go
+ * through the language's one reader (smc_reader, as `run` reads a file)
+ * and its checks; each statement runs when it is complete (a repeat block
+ * when its `end` arrives). An error is reported as `run -` reports it, on
+ * stderr and as a `not ok` point, and the session goes on; what was typed
+ * before it has run.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -11,6 +14,29 @@
 
 #include "../scenario/model_backend.h"
 #include "cli.h"
+
+#define INPUT "<stdin>"
+
+static struct {
+	struct cli_policy_list pol;
+} o;
+
+static const struct cli_opt_spec opts[] = {
+	{ CLI_OPT_VALUE, "policy", 0, &o.pol, cli_parse_policy, CLI_OPT_REPEAT, "KEY=VALUE",
+	  "set a policy, over the input's `policy` line for KEY (each key once); "
+	  "keys and values as in `smemcg run --help`" },
+	{ CLI_OPT_END },
+};
+
+static const struct cli_exit_note exits[] = {
+	{ CLI_EXIT_OK, "every expect passed" },
+	{ CLI_EXIT_FAILED, CLI_EXIT_WHEN_POINT },
+	{ CLI_EXIT_USAGE, "a bad option, or input that does not load (a syntax error, a "
+			  "`machine` or `policy` line after other statements, a policy key set "
+			  "twice, a repeat left open)" },
+	{ CLI_EXIT_HOST, NULL },
+	{ -1, NULL },
+};
 
 static const char shell_help[] =
 	"Statements (see docs/scenario.md for the full language):\n"
@@ -24,90 +50,139 @@ static const char shell_help[] =
 	"  repeat N ... end | sleep 100ms | expect-error ERRNO STATEMENT | echo TEXT\n"
 	"Shell commands: help, quit.\n";
 
-int cmd_shell(int argc, char **argv)
+/*
+ * One line of f without its newline into sb, at most max bytes of it kept
+ * (*n counts them all: the reader refuses a line over its limit). False at
+ * the end of the input with nothing read.
+ */
+static bool read_line(FILE *f, struct strbuf *sb, size_t max, size_t *n)
 {
-	struct cli_policy_list pol = { NULL, 0 };
+	int c;
+
+	sb_reset(sb);
+	sb_add(sb, "", 0);
+	*n = 0;
+	while ((c = getc(f)) != EOF && c != '\n') {
+		char ch = (char)c;
+
+		if (*n < max)
+			sb_add(sb, &ch, 1);
+		(*n)++;
+	}
+	return c != EOF || *n;
+}
+
+/* A shell command alone on its line ("help", "  quit\r"). */
+static bool is_word(const char *line, size_t n, const char *word)
+{
+	size_t len = strlen(word);
+
+	while (n && (*line == ' ' || *line == '\t')) {
+		line++;
+		n--;
+	}
+	while (n && (line[n - 1] == ' ' || line[n - 1] == '\t' || line[n - 1] == '\r'))
+		n--;
+	return n == len && !memcmp(line, word, len);
+}
+
+struct shell {
+	struct smc_reader r;
+	struct smc_validator v;
+	struct smc_session *ss;
+	struct smc_tap tap;
+	struct smc_result res;
+	int status;
+};
+
+/* As `run -` reports a scenario that does not load: on stderr and as a point. */
+static void load_error(struct shell *sh, const struct smc_error *err)
+{
+	fprintf(stderr, "%s:%d:%d: error: %s\n", INPUT, err->line, err->col, err->msg);
+	smc_tap_load_error(&sh->tap, INPUT, err);
+	sh->res.failed++;
+	sh->status = CLI_EXIT_USAGE;
+}
+
+static void run_unit(struct shell *sh)
+{
+	struct smc_script s;
+	struct smc_error err;
+
+	smc_reader_take(&sh->r, &s);
+	if (smc_validate_more(&sh->v, &s, &err))
+		load_error(sh, &err);
+	else
+		smc_session_feed(sh->ss, &s);
+	smc_script_free(&s);
+}
+
+static int run(void)
+{
 	struct model_backend *mb;
 	struct smc_backend be;
-	struct smc_run_opts opts;
-	struct smc_result res;
-	struct smc_session *ss;
-	struct strbuf pending;
-	char line[65536];
-	int depth = 0, lineno = 0, first = 1, i;
+	struct smc_run_opts ro;
+	struct shell sh;
+	struct strbuf line;
+	struct smc_error err;
 	bool tty = isatty(0);
+	size_t n;
+	int rc;
 
-	for (i = 1; i < argc; i++) {
-		if (!strcmp(argv[i], "--help") || !strcmp(argv[i], "-h")) {
-			printf("usage: smemcg shell [--policy KEY=VALUE]...\n\n"
-			       "Read scenario statements from standard input and run each at once on\n"
-			       "the model, printing TAP as `smemcg run` does. Type `help` for a summary\n"
-			       "of the language, `quit` (or end of input) to leave.\n");
-			return 0;
-		}
-		if (!strcmp(argv[i], "--policy") && i + 1 < argc) {
-			if (cli_add_policy(&pol, argv[++i]))
-				return 2;
-		} else if (!strcmp(argv[i], "--policy")) {
-			fprintf(stderr, "smemcg shell: --policy needs KEY=VALUE\n");
-			cli_policy_list_free(&pol);
-			return 2;
-		} else {
-			fprintf(stderr, "smemcg shell: unknown argument %s\n", argv[i]);
-			cli_policy_list_free(&pol);
-			return 2;
-		}
-	}
-	mb = model_backend_new(pol.kv, pol.n, false);
+	memset(&sh, 0, sizeof(sh));
+	mb = model_backend_new(o.pol.kv, o.pol.n, false);
 	model_backend_ops(&be, mb);
-	memset(&opts, 0, sizeof(opts));
-	opts.out = stdout;
-	ss = smc_session_new(&be, &opts, &res);
-	sb_init(&pending);
+	smc_tap_begin(&sh.tap, stdout);
+	memset(&ro, 0, sizeof(ro));
+	ro.out = stdout;
+	ro.tap = &sh.tap;
+	sh.ss = smc_session_new(&be, &ro, &sh.res);
+	smc_reader_init(&sh.r, INPUT, 1);
+	smc_validator_init(&sh.v);
+	sb_init(&line);
 	if (tty)
 		printf("smemcg shell: type `help` for the language, `quit` to leave.\n");
 	for (;;) {
-		char *p;
+		bool open_block = sh.r.depth || sh.r.discard;
 
 		if (tty) {
-			printf(depth ? "...> " : "smemcg> ");
+			printf(open_block ? "...> " : "smemcg> ");
 			fflush(stdout);
 		}
-		if (!fgets(line, sizeof(line), stdin))
+		if (!read_line(stdin, &line, SMC_MAX_LINE + 2, &n))
 			break;
-		lineno++;
-		p = line;
-		while (*p == ' ' || *p == '\t')
-			p++;
-		if (!depth && (!strcmp(p, "quit\n") || !strcmp(p, "quit")))
+		if (!open_block && is_word(line.buf, MIN(n, line.len), "quit"))
 			break;
-		if (!depth && (!strcmp(p, "help\n") || !strcmp(p, "help"))) {
+		if (!open_block && is_word(line.buf, MIN(n, line.len), "help")) {
+			sh.r.lineno++;
 			fputs(shell_help, stdout);
 			continue;
 		}
-		if (!pending.len)
-			first = lineno;
-		if (!strncmp(p, "repeat", 6) && (p[6] == ' ' || p[6] == '\t'))
-			depth++;
-		else if (!strncmp(p, "end", 3) && (p[3] == '\n' || p[3] == ' ' || !p[3]) && depth)
-			depth--;
-		sb_puts(&pending, line);
-		if (depth)
-			continue;
-		{
-			struct smc_script s;
-
-			if (!cli_load_script_at(&s, "<stdin>", pending.buf, first)) {
-				smc_session_feed(ss, &s);
-				smc_script_free(&s);
-			}
-		}
-		sb_reset(&pending);
+		rc = smc_reader_line(&sh.r, line.buf, line.len, &err);
+		if (rc < 0)
+			load_error(&sh, &err);
+		else if (rc > 0)
+			run_unit(&sh);
 	}
-	smc_session_finish(ss);
-	printf("%d passed, %d failed\n", res.passed, res.failed);
-	sb_free(&pending);
+	if (smc_reader_end(&sh.r, &err))
+		load_error(&sh, &err);
+	smc_session_finish(sh.ss);
+	smc_tap_plan(&sh.tap);
+	printf("%d passed, %d failed\n", sh.res.passed, sh.res.failed);
+	sb_free(&line);
+	smc_validator_free(&sh.v);
+	smc_reader_free(&sh.r);
 	model_backend_free(mb);
-	cli_policy_list_free(&pol);
-	return res.failed ? 1 : 0;
+	cli_policy_list_free(&o.pol);
+	return cli_exit_worst(sh.status, sh.res.failed ? CLI_EXIT_FAILED : CLI_EXIT_OK);
 }
+
+const struct cli_command cli_cmd_shell = {
+	"shell", "type scenario statements interactively",
+	"Read scenario statements from standard input and run each at once on the\n"
+	"model, printing TAP as `smemcg run` does, in one document. Input is read as\n"
+	"`smemcg run -` reads it, with the same errors, reported the same way; the\n"
+	"session goes on after an error, and the statements before it have run. Type\n"
+	"`help` for a summary of the language, `quit` (or end of input) to leave.\n",
+	opts, exits, NULL, run,
+};

@@ -225,7 +225,8 @@ static int ensure_setup(const char *root, const char *kernel)
 {
 	char setup[PATH_MAX], log[] = "/tmp/smemcg-setup.XXXXXX";
 	char *argv[4];
-	int fd, rc;
+	int fd, rc, st;
+	size_t len;
 	char *text;
 
 	if (!join(setup, sizeof(setup), root, "/oracle/setup.sh"))
@@ -239,7 +240,7 @@ static int ensure_setup(const char *root, const char *kernel)
 	argv[3] = NULL;
 	rc = run_cmd(argv, fd);
 	close(fd);
-	text = cli_read_file(log);
+	text = cli_read_file(log, &len, &st, NULL);
 	unlink(log);
 	/* quiet when it only found everything ready */
 	if (rc || !text || strncmp(text, "oracle/setup: ready:", 20))
@@ -281,21 +282,14 @@ static int ensure_guest(const char *root, char *out, size_t size)
 int oracle_script_machine(const char *file, struct machine_cfg *cfg)
 {
 	struct smc_script s;
-	char *text = cli_read_file(file);
 	int i;
 
 	cfg->memory = 4ULL << 30;
 	cfg->swap = 0;
 	cfg->cpus = 2;
 	cfg->cgopts = 0;
-	if (!text)
+	if (cli_load_file(&s, file, NULL))
 		return -1;
-	memset(&s, 0, sizeof(s));
-	if (cli_load_script(&s, file, text)) {
-		free(text);
-		return -1;
-	}
-	free(text);
 	for (i = 0; i < s.nlines; i++) {
 		struct smc_stmt st;
 		struct smc_error err;
@@ -423,7 +417,9 @@ static int run_group(const char *root, const char *guest, struct oracle_file *fi
 	ARG("--");
 	for (i = 0; i < n; i++) {
 		char dst[PATH_MAX];
-		char *text = cli_read_file(files[idx[i]].path);
+		size_t tlen;
+		int st;
+		char *text = cli_read_file(files[idx[i]].path, &tlen, &st, NULL);
 		FILE *f;
 
 		snprintf(dst, sizeof(dst), "%s/s%03d.smc", tmpl, i);
@@ -436,7 +432,7 @@ static int run_group(const char *root, const char *guest, struct oracle_file *fi
 			rc = -1;
 			goto out;
 		}
-		fputs(text, f);
+		fwrite(text, 1, tlen, f);
 		fclose(f);
 		free(text);
 		ARG(dst);
@@ -595,7 +591,7 @@ int oracle_run_files(struct oracle_file *files, int n, const struct oracle_opts 
 		g_replay = fopen(rep, "r");
 		if (!g_replay) {
 			fprintf(stderr, "smemcg: SMEMCG_ORACLE_REPLAY=%s: %s\n", rep, strerror(errno));
-			rc = -1;
+			rc = CLI_EXIT_USAGE;
 			goto out;
 		}
 		snprintf(root, sizeof(root), "/nonexistent");
@@ -603,14 +599,14 @@ int oracle_run_files(struct oracle_file *files, int n, const struct oracle_opts 
 	} else if (find_root(root, sizeof(root)) ||
 		   ensure_setup(root, o->kernel ? o->kernel : "6.1") ||
 		   ensure_guest(root, guest, sizeof(guest))) {
-		rc = -1;
+		rc = CLI_EXIT_SKIP;
 		goto out;
 	}
 	if (rec && *rec) {
 		g_record = fopen(rec, "w");
 		if (!g_record) {
 			fprintf(stderr, "smemcg: SMEMCG_ORACLE_RECORD=%s: %s\n", rec, strerror(errno));
-			rc = -1;
+			rc = CLI_EXIT_USAGE;
 			goto out;
 		}
 	}
@@ -630,6 +626,7 @@ int oracle_run_files(struct oracle_file *files, int n, const struct oracle_opts 
 			sb_free(&l);
 			files[i].res.failed = 1;
 			files[i].ran = true;
+			files[i].load_failed = true;
 		}
 	}
 	for (i = 0; i < n; i++) {
@@ -644,7 +641,7 @@ int oracle_run_files(struct oracle_file *files, int n, const struct oracle_opts 
 			}
 		}
 		if (run_group(root, guest, files, idx, k, &cfg[i], o)) {
-			rc = -1;
+			rc = CLI_EXIT_HOST;
 			goto out;
 		}
 	}

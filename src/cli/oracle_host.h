@@ -50,6 +50,7 @@ struct oracle_file {
 	const char *path;		/* as given on the command line */
 	struct smc_result res;		/* the kernel's TAP results */
 	bool ran;			/* the guest reported a result */
+	bool load_failed;		/* the scenario cannot be read or loaded */
 	struct strbuf tap;		/* the TAP text (when captured) */
 	struct oracle_obs_list obs;	/* the values (with values) */
 	double seconds;			/* wall time of its boot, shared by the group */
@@ -68,8 +69,11 @@ extern const char *const oracle_kernels[];
 int oracle_kernel_check(const char *cmd, const char *name);
 
 /*
- * Runs the files on the kernel. Returns 0, or -1 when the oracle could not
- * run at all (message on stderr); per-file failures are in files[].res.
+ * Runs the files on the kernel; per-file failures are in files[].res.
+ * Returns CLI_EXIT_OK, or with a message on stderr: CLI_EXIT_SKIP when the
+ * oracle cannot run here (no source tree, its setup or the guest's build
+ * failed), CLI_EXIT_USAGE when a recording to replay or write cannot be
+ * opened, CLI_EXIT_HOST when a boot failed on the way.
  */
 int oracle_run_files(struct oracle_file *files, int n, const struct oracle_opts *o);
 void oracle_file_free(struct oracle_file *f);

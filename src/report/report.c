@@ -408,6 +408,15 @@ int report_nsets(const struct report *rp)
 	return rp->nsets;
 }
 
+int report_failed(const struct report *rp)
+{
+	int s, n = 0;
+
+	for (s = 0; s < rp->nsets; s++)
+		n += rp->sets[s]->res.failed;
+	return n;
+}
+
 static void keep_failures(struct rset *rs, char *tap, size_t len)
 {
 	char **lines;

@@ -42,6 +42,8 @@ void report_run(struct report *rp, const struct smc_script *s,
 
 /* The number of policy sets run so far. */
 int report_nsets(const struct report *rp);
+/* The failed test points of every set run so far. */
+int report_failed(const struct report *rp);
 
 /* The page: a complete HTML document, well-formed XML as well. */
 void report_html(struct report *rp, struct strbuf *out);

@@ -155,10 +155,18 @@ void svg_escape(struct strbuf *sb, const char *s)
 		case '"': sb_puts(sb, "&quot;"); break;
 		case '\'': sb_puts(sb, "&#39;"); break;
 		default:
-			if ((unsigned char)*s < 0x20 || *s == 0x7f)
+			if ((unsigned char)*s < 0x20 || *s == 0x7f) {
 				sb_add(sb, " ", 1);
-			else
-				sb_add(sb, s, 1);
+			} else {
+				/* bytes that are not UTF-8 would make the page invalid */
+				size_t n = utf8_seq_len(s, strlen(s));
+
+				if (n)
+					sb_add(sb, s, n);
+				else
+					sb_puts(sb, "&#xFFFD;");
+				s += n ? n - 1 : 0;
+			}
 		}
 	}
 }

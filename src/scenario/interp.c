@@ -18,13 +18,14 @@ struct run {
 	const struct smc_backend *be;
 	const struct smc_run_opts *o;
 	struct smc_result *res;
-	FILE *out;
-	int tests;
+	struct smc_tap *tap;	/* the document: the caller's, or own */
+	struct smc_tap own;
 	bool started;
 	bool stop;
 	uint64_t done;
 	double t0, last_progress;
 	bool progress_shown;
+	char errbuf[24];	/* err_text() of a number without a name */
 };
 
 static double now_s(void)
@@ -63,19 +64,22 @@ static void stmt_label(struct strbuf *sb, const struct smc_stmt *st)
 	smc_line_text(sb, st->src);
 }
 
-static void print_comment_lines(FILE *out, const char *text)
+/* A value or a message over lines: `#   ` comment lines, nothing for "". */
+static void print_comment_lines(struct run *r, const char *text)
 {
-	const char *p = text;
+	if (*text)
+		smc_tap_comment(r->tap, "#   ", text);
+}
 
-	while (*p) {
-		const char *e = strchr(p, '\n');
-		size_t n = e ? (size_t)(e - p) : strlen(p);
+/* "# line N skipped: why": a statement the backend does not run. */
+static void print_skip(struct run *r, int line, const char *why)
+{
+	struct strbuf sb;
 
-		fprintf(out, "#   %.*s\n", (int)n, p);
-		if (!e)
-			break;
-		p = e + 1;
-	}
+	sb_init(&sb);
+	sb_printf(&sb, "line %d skipped: %s", line, why ? why : "");
+	smc_tap_comment(r->tap, "# ", sb.buf);
+	sb_free(&sb);
 }
 
 /* Hand a value the script looked at to the optional observer (smemcg diff). */
@@ -100,10 +104,9 @@ static void tap_point(struct run *r, bool ok, const struct smc_stmt *st,
 
 	sb_init(&label);
 	stmt_label(&label, st);
-	r->tests++;
-	fprintf(r->out, "%s %d - %s (line %d%s%s)%s%s\n", ok ? "ok" : "not ok", r->tests,
-		label.buf, st->line, detail && *detail ? "; " : "", detail ? detail : "",
-		directive ? " # " : "", directive ? directive : "");
+	sb_printf(&label, " (line %d%s%s)", st->line, detail && *detail ? "; " : "",
+		  detail ? detail : "");
+	smc_tap_point(r->tap, ok, label.buf, directive);
 	if (directive)
 		r->res->skipped++;
 	else if (ok)
@@ -113,11 +116,15 @@ static void tap_point(struct run *r, bool ok, const struct smc_stmt *st,
 	sb_free(&label);
 }
 
-static const char *err_text(int e)
+/* The errno's name; a number outside Linux's errnos is written as one. */
+static const char *err_text(struct run *r, int e)
 {
 	const char *n = errno_name(e);
 
-	return n ? n : "E?";
+	if (n)
+		return n;
+	snprintf(r->errbuf, sizeof(r->errbuf), "errno %d", e);
+	return r->errbuf;
 }
 
 static void fail_stmt(struct run *r, const struct smc_stmt *st, int rc,
@@ -129,7 +136,7 @@ static void fail_stmt(struct run *r, const struct smc_stmt *st, int rc,
 	if (rc == SMC_NOTSUP)
 		sb_printf(&d, "not supported yet: %s", msg && *msg ? msg : smc_op_name(st->op));
 	else
-		sb_printf(&d, "failed with %s%s%s", err_text(-rc), msg && *msg ? ": " : "",
+		sb_printf(&d, "failed with %s%s%s", err_text(r, -rc), msg && *msg ? ": " : "",
 			  msg ? msg : "");
 	tap_point(r, false, st, d.buf, NULL);
 	sb_free(&d);
@@ -152,9 +159,14 @@ static int ensure_started(struct run *r)
 	sb_init(&msg);
 	rc = r->be->start(r->be->ctx, &msg);
 	if (rc) {
-		r->tests++;
-		fprintf(r->out, "not ok %d - the machine could not be set up: %s\n", r->tests,
-			msg.buf ? msg.buf : "");
+		{
+			struct strbuf d;
+
+			sb_init(&d);
+			sb_printf(&d, "the machine could not be set up: %s", msg.buf ? msg.buf : "");
+			smc_tap_point(r->tap, false, d.buf, NULL);
+			sb_free(&d);
+		}
 		r->res->failed++;
 		r->res->stopped = true;
 		r->stop = true;
@@ -202,7 +214,7 @@ static void do_expect_file(struct run *r, const struct smc_stmt *st)
 		goto out;
 	}
 	if (rc) {
-		sb_printf(&why, "reading %s failed with %s%s%s", st->path, err_text(-rc),
+		sb_printf(&why, "reading %s failed with %s%s%s", st->path, err_text(r, -rc),
 			  msg.len ? ": " : "", msg.len ? msg.buf : "");
 		observe(r, st, NULL, "failed", why.buf);
 		tap_point(r, false, st, why.buf, NULL);
@@ -234,7 +246,7 @@ static void do_expect_file(struct run *r, const struct smc_stmt *st)
 			sb_printf(&d, "; %s", why.buf);
 		tap_point(r, ok, st, d.buf, NULL);
 		if (!ok && strchr(actual, '\n'))
-			print_comment_lines(r->out, actual);
+			print_comment_lines(r, actual);
 		sb_free(&d);
 	}
 out:
@@ -279,7 +291,7 @@ static void do_expect_proc(struct run *r, const struct smc_stmt *st)
 
 static void do_read(struct run *r, const struct smc_stmt *st)
 {
-	struct strbuf content, msg;
+	struct strbuf content, msg, msg_path;
 	int rc;
 
 	sb_init(&content);
@@ -287,10 +299,11 @@ static void do_read(struct run *r, const struct smc_stmt *st)
 	rc = r->be->read(r->be->ctx, st->path, &content, &msg);
 	if (rc == SMC_SKIP) {
 		observe(r, st, NULL, "skipped", msg.buf);
-		fprintf(r->out, "# %s: skipped: %s\n", st->path, msg.buf ? msg.buf : "");
+		sb_printf(&content, "%s: skipped: %s", st->path, msg.buf ? msg.buf : "");
+		smc_tap_comment(r->tap, "# ", content.buf);
 	} else if (rc) {
 		observe(r, st, NULL, rc == SMC_NOTSUP ? "not supported yet" : "failed",
-			rc == SMC_NOTSUP ? msg.buf : err_text(-rc));
+			rc == SMC_NOTSUP ? msg.buf : err_text(r, -rc));
 		fail_stmt(r, st, rc, msg.buf);
 	} else {
 		if (content.len && content.buf[content.len - 1] == '\n') {
@@ -300,8 +313,11 @@ static void do_read(struct run *r, const struct smc_stmt *st)
 		} else {
 			observe(r, st, content.buf ? content.buf : "", NULL, NULL);
 		}
-		fprintf(r->out, "# %s:\n", st->path);
-		print_comment_lines(r->out, content.buf ? content.buf : "");
+		sb_init(&msg_path);
+		sb_printf(&msg_path, "%s:", st->path);
+		smc_tap_comment(r->tap, "# ", msg_path.buf);
+		sb_free(&msg_path);
+		print_comment_lines(r, content.buf ? content.buf : "");
 	}
 	sb_free(&content);
 	sb_free(&msg);
@@ -331,19 +347,19 @@ static void do_expect_error(struct run *r, const struct smc_stmt *st)
 	else if (rc == SMC_NOTSUP)
 		observe(r, st, NULL, "not supported yet", msg.buf);
 	else
-		observe(r, st, rc ? err_text(-rc) : "ok", NULL, NULL);
+		observe(r, st, rc ? err_text(r, -rc) : "ok", NULL, NULL);
 	if (rc == SMC_SKIP) {
 		tap_point(r, true, st, NULL, msg.buf ? msg.buf : "SKIP");
 	} else if (rc == SMC_NOTSUP) {
 		fail_stmt(r, st, rc, msg.buf);
 	} else if (rc == -st->err) {
-		sb_printf(&d, "got %s", err_text(st->err));
+		sb_printf(&d, "got %s", err_text(r, st->err));
 		tap_point(r, true, st, d.buf, NULL);
 	} else {
 		if (rc == 0)
 			sb_puts(&d, "the statement succeeded");
 		else
-			sb_printf(&d, "got %s%s%s", err_text(-rc), msg.len ? ": " : "",
+			sb_printf(&d, "got %s%s%s", err_text(r, -rc), msg.len ? ": " : "",
 				  msg.len ? msg.buf : "");
 		tap_point(r, false, st, d.buf, NULL);
 	}
@@ -361,7 +377,7 @@ static void exec_stmt(struct run *r, const struct smc_stmt *st)
 		return;
 	switch (st->op) {
 	case SMC_ECHO:
-		fprintf(r->out, "# %s\n", st->text);
+		smc_tap_comment(r->tap, "# ", st->text);
 		return;
 	case SMC_READ:
 		do_read(r, st);
@@ -383,11 +399,11 @@ static void exec_stmt(struct run *r, const struct smc_stmt *st)
 	if (r->o->observe_exec)
 		r->o->observe_exec(r->o->observe_ctx, st, rc, msg.buf ? msg.buf : "");
 	if (rc == SMC_SKIP)
-		fprintf(r->out, "# line %d skipped: %s\n", st->line, msg.buf ? msg.buf : "");
+		print_skip(r, st->line, msg.buf);
 	else if (rc)
 		fail_stmt(r, st, rc, msg.buf);
 	else if (msg.len)
-		print_comment_lines(r->out, msg.buf);
+		print_comment_lines(r, msg.buf);
 	sb_free(&msg);
 }
 
@@ -406,9 +422,7 @@ static void run_range(struct run *r, int first, int last, bool subst, long iter)
 			line = &sub;
 		}
 		if (smc_parse_stmt(&st, line, &err)) {
-			r->tests++;
-			fprintf(r->out, "not ok %d - %s:%d:%d: %s\n", r->tests, r->s->file,
-				err.line, err.col, err.msg);
+			smc_tap_load_error(r->tap, r->s->file, &err);
 			r->res->failed++;
 			r->res->stopped = true;
 			r->stop = true;
@@ -430,6 +444,17 @@ static void run_range(struct run *r, int first, int last, bool subst, long iter)
 	}
 }
 
+/* The document's own header and plan when the caller gave none. */
+static void run_begin(struct run *r, const struct smc_run_opts *opts)
+{
+	if (opts->tap) {
+		r->tap = opts->tap;
+	} else {
+		r->tap = &r->own;
+		smc_tap_begin(r->tap, opts->out);
+	}
+}
+
 void smc_run(struct smc_result *res, const struct smc_script *s,
 	     const struct smc_backend *be, const struct smc_run_opts *opts)
 {
@@ -441,16 +466,17 @@ void smc_run(struct smc_result *res, const struct smc_script *s,
 	r.be = be;
 	r.o = opts;
 	r.res = res;
-	r.out = opts->out;
 	r.t0 = now_s();
-	fprintf(r.out, "TAP version 13\n# %s\n", s->file);
+	run_begin(&r, opts);
+	smc_tap_comment(r.tap, "# ", s->file);
 	run_range(&r, 0, s->nlines, false, 0);
 	if (!r.stop)
 		ensure_started(&r);
-	fprintf(r.out, "1..%d\n", r.tests);
+	if (r.tap == &r.own)
+		smc_tap_plan(r.tap);
 	if (r.progress_shown)
 		fprintf(stderr, "\r\033[K");
-	fflush(r.out);
+	fflush(r.tap->out);
 }
 
 struct smc_session {
@@ -467,9 +493,8 @@ struct smc_session *smc_session_new(const struct smc_backend *be,
 	ss->r.be = be;
 	ss->r.o = opts;
 	ss->r.res = res;
-	ss->r.out = opts->out;
 	ss->r.t0 = now_s();
-	fprintf(ss->r.out, "TAP version 13\n");
+	run_begin(&ss->r, opts);
 	return ss;
 }
 
@@ -478,13 +503,14 @@ void smc_session_feed(struct smc_session *ss, const struct smc_script *s)
 	ss->r.s = s;
 	ss->r.stop = false;
 	run_range(&ss->r, 0, s->nlines, false, 0);
-	fflush(ss->r.out);
+	fflush(ss->r.tap->out);
 }
 
 void smc_session_finish(struct smc_session *ss)
 {
-	fprintf(ss->r.out, "1..%d\n", ss->r.tests);
-	fflush(ss->r.out);
+	if (ss->r.tap == &ss->r.own)
+		smc_tap_plan(ss->r.tap);
+	fflush(ss->r.tap->out);
 	free(ss);
 }
 
@@ -509,6 +535,34 @@ static int parse_actual(int64_t *v, const char *s)
 	return 0;
 }
 
+/* |a - b|: the distance of two int64_t always fits in a uint64_t. */
+static uint64_t distance(int64_t a, int64_t b)
+{
+	return a > b ? (uint64_t)a - (uint64_t)b : (uint64_t)b - (uint64_t)a;
+}
+
+static uint64_t magnitude(int64_t v)
+{
+	return v < 0 ? (uint64_t)0 - (uint64_t)v : (uint64_t)v;
+}
+
+/*
+ * The selftests' values_close(a, b, err): |a - b| <= (a + b) / 100 * err
+ * in integer math, dividing first, for every pair of int64_t: the bound
+ * is taken over |a| + |b| (the same for the sizes the selftests compare;
+ * for negative values it keeps -5 close to -5), and |a| + |b|, which may
+ * not fit in 64 bits, is divided term by term: x / 100 + y / 100 +
+ * (x % 100 + y % 100) / 100 is (x + y) / 100 for unsigned x and y. The
+ * bound is then at most 2^64 / 100 * 100, within a uint64_t.
+ */
+static bool values_close(int64_t a, int64_t b, int64_t err)
+{
+	uint64_t x = magnitude(a), y = magnitude(b);
+	uint64_t q = x / 100 + y / 100 + (x % 100 + y % 100) / 100;
+
+	return distance(a, b) <= q * (uint64_t)err;
+}
+
 int smc_compare(bool *ok, const char *actual, enum smc_cmp cmp,
 		const struct smc_value *want, const struct smc_value *tol,
 		struct strbuf *why)
@@ -525,7 +579,10 @@ int smc_compare(bool *ok, const char *actual, enum smc_cmp cmp,
 		return 0;
 	}
 	if (parse_actual(&a, actual)) {
-		sb_printf(why, "\"%s\" is not a number", actual);
+		if (strchr(actual, '\n'))
+			sb_puts(why, "a value over several lines is not a number");
+		else
+			sb_printf(why, "\"%s\" is not a number", actual);
 		return -1;
 	}
 	b = want->kind == VAL_MAX ? INF : want->num;
@@ -540,15 +597,9 @@ int smc_compare(bool *ok, const char *actual, enum smc_cmp cmp,
 		if (a == INF || b == INF) {
 			*ok = a == b;
 		} else if (tol->kind == VAL_NUMBER) {
-			int64_t d = a > b ? a - b : b - a;
-
-			*ok = d <= tol->num;
+			*ok = distance(a, b) <= (uint64_t)tol->num;
 		} else {
-			/* the selftests' values_close(): integer math, divide first */
-			int64_t err = tol->kind == VAL_PERCENT ? tol->num : 3;
-			int64_t d = a > b ? a - b : b - a;
-
-			*ok = d <= (a + b) / 100 * err;
+			*ok = values_close(a, b, tol->kind == VAL_PERCENT ? tol->num : 3);
 		}
 		break;
 	}

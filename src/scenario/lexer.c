@@ -11,9 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define SMC_MAX_LINE 65536
 #define SMC_MAX_TOKENS 256
-#define SMC_MAX_NESTING 16
 
 static int set_error(struct smc_error *err, int line, int col, const char *fmt, ...)
 	PRINTF_LIKE(4, 5);
@@ -135,77 +133,152 @@ int smc_script_load(struct smc_script *s, const char *file, const char *text,
 	return smc_script_load_n(s, file, text, strlen(text), 1, err);
 }
 
+void smc_reader_init(struct smc_reader *r, const char *file, int first_line)
+{
+	memset(r, 0, sizeof(*r));
+	r->file = xstrdup(file);
+	r->first_line = first_line;
+	r->lineno = first_line - 1;
+	r->unit.file = xstrdup(file);
+}
+
+void smc_reader_free(struct smc_reader *r)
+{
+	smc_script_free(&r->unit);
+	free(r->file);
+	memset(r, 0, sizeof(*r));
+}
+
+/* The unit read so far is dropped; blocks it left open are read to their end. */
+static int reader_error(struct smc_reader *r)
+{
+	r->discard = r->depth;
+	r->depth = 0;
+	smc_script_free(&r->unit);
+	r->unit.file = xstrdup(r->file);
+	r->cap = 0;
+	return -1;
+}
+
+/* A line that opens (1) or closes (-1) a repeat block, or neither (0). */
+static int block_word(const struct smc_line *l)
+{
+	if (!l->ntok || l->tok[0].quoted)
+		return 0;
+	if (!strcmp(l->tok[0].text, "repeat"))
+		return 1;
+	return strcmp(l->tok[0].text, "end") ? 0 : -1;
+}
+
+/* Past an error inside a block: only the block's end matters, and no error more. */
+static int reader_discard(struct smc_reader *r, const char *p, size_t n)
+{
+	struct smc_line l;
+	struct smc_error ignored;
+
+	if (!lex_line(&l, r->lineno, p, n, &ignored))
+		r->discard += block_word(&l);
+	smc_line_free(&l);
+	return 0;
+}
+
+int smc_reader_line(struct smc_reader *r, const char *p, size_t n, struct smc_error *err)
+{
+	struct smc_script *s = &r->unit;
+	const char *nul;
+	struct smc_line l;
+	int w;
+
+	r->lineno++;
+	/* an invisible UTF-8 byte order mark: the file starts after it */
+	if (r->lineno == r->first_line && n >= 3 && !memcmp(p, "\xef\xbb\xbf", 3)) {
+		p += 3;
+		n -= 3;
+	}
+	if (n && p[n - 1] == '\r')
+		n--;
+	if (r->discard)
+		return reader_discard(r, p, n);
+	nul = memchr(p, '\0', n);
+	if (nul) {
+		set_error(err, r->lineno, (int)(nul - p) + 1, "NUL byte in the script");
+		return reader_error(r);
+	}
+	if (lex_line(&l, r->lineno, p, n, err)) {
+		smc_line_free(&l);
+		return reader_error(r);
+	}
+	if (!l.ntok)
+		return 0;
+	w = block_word(&l);
+	if (w > 0 && r->depth == SMC_MAX_NESTING) {
+		smc_line_free(&l);
+		set_error(err, r->lineno, 1, "repeat blocks nested deeper than %d", SMC_MAX_NESTING);
+		return reader_error(r);
+	}
+	if (w < 0 && !r->depth) {
+		smc_line_free(&l);
+		set_error(err, r->lineno, 1, "`end` without a `repeat` to close");
+		return reader_error(r);
+	}
+	if (s->nlines == r->cap) {
+		r->cap = r->cap ? r->cap * 2 : 64;
+		s->lines = xrealloc(s->lines, (size_t)r->cap * sizeof(*s->lines));
+		s->match = xrealloc(s->match, (size_t)r->cap * sizeof(*s->match));
+	}
+	s->match[s->nlines] = -1;
+	if (w > 0)
+		r->stack[r->depth++] = s->nlines;
+	else if (w < 0)
+		s->match[r->stack[--r->depth]] = s->nlines;
+	s->lines[s->nlines++] = l;
+	return r->depth ? 0 : 1;
+}
+
+int smc_reader_end(struct smc_reader *r, struct smc_error *err)
+{
+	if (!r->depth)
+		return 0;
+	set_error(err, r->unit.lines[r->stack[r->depth - 1]].line, 1,
+		  "unterminated repeat: no matching `end`");
+	return reader_error(r);
+}
+
+void smc_reader_take(struct smc_reader *r, struct smc_script *out)
+{
+	*out = r->unit;
+	if (!out->match)
+		out->match = xmalloc(sizeof(int));
+	memset(&r->unit, 0, sizeof(r->unit));
+	r->unit.file = xstrdup(r->file);
+	r->cap = 0;
+}
+
 int smc_script_load_n(struct smc_script *s, const char *file, const char *text,
 		      size_t len, int first_line, struct smc_error *err)
 {
 	const char *p = text, *end_all = text + len;
-	int lineno = first_line - 1, cap = 0;
-	int stack[SMC_MAX_NESTING];
-	int depth = 0, i;
+	struct smc_reader r;
+	int rc = 0;
 
-	memset(s, 0, sizeof(*s));
-	s->file = xstrdup(file);
-	while (p < end_all) {
+	smc_reader_init(&r, file, first_line);
+	while (p < end_all && rc >= 0) {
 		const char *e = memchr(p, '\n', (size_t)(end_all - p));
 		size_t n = e ? (size_t)(e - p) : (size_t)(end_all - p);
-		const char *nul;
-		struct smc_line l;
 
-		lineno++;
-		if (n && p[n - 1] == '\r')
-			n--;
-		nul = memchr(p, '\0', n);
-		if (nul) {
-			smc_script_free(s);
-			return set_error(err, lineno, (int)(nul - p) + 1, "NUL byte in the script");
-		}
-		if (lex_line(&l, lineno, p, n, err)) {
-			smc_line_free(&l);
-			smc_script_free(s);
-			return -1;
-		}
-		if (l.ntok) {
-			if (s->nlines == cap) {
-				cap = cap ? cap * 2 : 64;
-				s->lines = xrealloc(s->lines, (size_t)cap * sizeof(*s->lines));
-			}
-			s->lines[s->nlines++] = l;
-		}
-		if (!e)
-			break;
-		p = e + 1;
+		rc = smc_reader_line(&r, p, n, err);
+		p = e ? e + 1 : end_all;
 	}
-	s->match = xmalloc((size_t)(s->nlines ? s->nlines : 1) * sizeof(int));
-	for (i = 0; i < s->nlines; i++) {
-		const char *w = s->lines[i].tok[0].text;
-
-		s->match[i] = -1;
-		if (s->lines[i].tok[0].quoted)
-			continue;
-		if (!strcmp(w, "repeat")) {
-			if (depth == SMC_MAX_NESTING) {
-				set_error(err, s->lines[i].line, 1,
-					  "repeat blocks nested deeper than %d", SMC_MAX_NESTING);
-				smc_script_free(s);
-				return -1;
-			}
-			stack[depth++] = i;
-		} else if (!strcmp(w, "end")) {
-			if (!depth) {
-				set_error(err, s->lines[i].line, 1,
-					  "`end` without a `repeat` to close");
-				smc_script_free(s);
-				return -1;
-			}
-			s->match[stack[--depth]] = i;
-		}
-	}
-	if (depth) {
-		set_error(err, s->lines[stack[depth - 1]].line, 1,
-			  "unterminated repeat: no matching `end`");
-		smc_script_free(s);
+	if (rc >= 0)
+		rc = smc_reader_end(&r, err);
+	if (rc < 0) {
+		memset(s, 0, sizeof(*s));
+		smc_reader_free(&r);
 		return -1;
 	}
+	/* every unit stays in the reader's script: a whole file is one unit */
+	smc_reader_take(&r, s);
+	smc_reader_free(&r);
 	return 0;
 }
 
@@ -235,6 +308,27 @@ void smc_line_subst(struct smc_line *out, const struct smc_line *in, long iter)
 	}
 }
 
+/* \xNN stands for the control bytes the lexer has no escape for. */
+void smc_quote(struct strbuf *sb, const char *s)
+{
+	sb_puts(sb, "\"");
+	for (; *s; s++) {
+		unsigned char c = (unsigned char)*s;
+
+		if (c == '"' || c == '\\')
+			sb_printf(sb, "\\%c", c);
+		else if (c == '\n')
+			sb_puts(sb, "\\n");
+		else if (c == '\t')
+			sb_puts(sb, "\\t");
+		else if (c < 0x20 || c == 0x7f)
+			sb_printf(sb, "\\x%02x", c);
+		else
+			sb_add(sb, s, 1);
+	}
+	sb_puts(sb, "\"");
+}
+
 void smc_line_text(struct strbuf *sb, const struct smc_line *l)
 {
 	int i;
@@ -243,7 +337,7 @@ void smc_line_text(struct strbuf *sb, const struct smc_line *l)
 		if (i)
 			sb_puts(sb, " ");
 		if (l->tok[i].quoted)
-			sb_printf(sb, "\"%s\"", l->tok[i].text);
+			smc_quote(sb, l->tok[i].text);
 		else
 			sb_puts(sb, l->tok[i].text);
 	}

@@ -118,7 +118,7 @@ static int map_id(struct model_backend *mb, const char *proc, const char *map,
 
 	sb_init(&k);
 	map_key(&k, mm_of(mb, proc), map);
-	found = strmap_get(&mb->maps, k.buf, &v);
+	found = strmap_get(&mb->maps, k.buf, &v) && v >= 0;
 	sb_free(&k);
 	if (!found) {
 		sb_printf(msg, "process %s has no mapping named %s", proc, map);
@@ -253,6 +253,36 @@ static int exec_pins(struct model_backend *mb, const struct smc_stmt *st, int pi
 	}
 }
 
+/* The name goes with the mapping: a later use is "no mapping named M", not the model's number. */
+static int munmap_name(struct model_backend *mb, const char *proc, const char *map, int pid,
+		       int id)
+{
+	struct strbuf k;
+	int rc = smemcg_munmap(mb->m, pid, id);
+
+	if (!rc) {
+		sb_init(&k);
+		map_key(&k, mm_of(mb, proc), map);
+		strmap_set(&mb->maps, k.buf, -1);
+		sb_free(&k);
+	}
+	return rc;
+}
+
+/*
+ * A file operand that ends in '/' names a directory: open(2) with O_CREAT
+ * (a write, a file mapping, which create their file) fails with EISDIR
+ * before looking at what is there (fs/namei.c, open_last_lookups).
+ */
+static bool creates_directory(const struct smc_stmt *st, struct strbuf *msg)
+{
+	if ((st->op != SMC_FILE_WRITE && st->op != SMC_MMAP_FILE) ||
+	    st->path[strlen(st->path) - 1] != '/')
+		return false;
+	sb_printf(msg, "%s ends in '/': a directory, which open(O_CREAT) refuses", st->path);
+	return true;
+}
+
 static int exec_memory(struct model_backend *mb, const struct smc_stmt *st,
 		       struct strbuf *msg)
 {
@@ -262,6 +292,8 @@ static int exec_memory(struct model_backend *mb, const struct smc_stmt *st,
 	rc = proc_pid(mb, st->proc, &pid, msg);
 	if (rc)
 		return rc;
+	if (creates_directory(st, msg))
+		return -EISDIR;
 	switch (st->op) {
 	case SMC_MMAP_ANON:
 	case SMC_MMAP_FILE:
@@ -290,7 +322,7 @@ static int exec_memory(struct model_backend *mb, const struct smc_stmt *st,
 					  (st->flags & SMC_F_RANGE) ? st->len : UINT64_MAX,
 					  !(st->flags & SMC_F_RO));
 		else if (st->op == SMC_MUNMAP)
-			rc = smemcg_munmap(mb->m, pid, id);
+			rc = munmap_name(mb, st->proc, st->name, pid, id);
 		else
 			rc = smemcg_mlock(mb->m, pid, id, st->op == SMC_MLOCK);
 		return report(mb, rc, msg);

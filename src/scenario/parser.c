@@ -199,10 +199,38 @@ static int cpu_opt(struct pctx *p, int i)
 	return no_more(p, i + 1);
 }
 
-static int check_path_chars(struct pctx *p, int i, const char *s)
+/*
+ * A quoted word may hold any byte; a path may not hold control bytes: the
+ * kernel refuses a cgroup name with a newline (cgroup_mkdir: EINVAL, to
+ * keep /proc/PID/cgroup parsable), and the model's files could not show
+ * such a name on one line. Refused here, where the line and column are known.
+ */
+static int control_bytes(struct pctx *p, int i, const char *s, bool cgroup)
+{
+	struct strbuf q;
+	const char *c;
+
+	for (c = s; *c && (unsigned char)*c >= 0x20 && *c != 0x7f; c++)
+		;
+	if (!*c)
+		return 0;
+	sb_init(&q);
+	smc_quote(&q, s);
+	if (cgroup && *c == '\n')
+		perr(p, i, "cgroup path %s holds a newline, which the kernel refuses in a cgroup name (EINVAL)",
+		     q.buf);
+	else
+		perr(p, i, "control character 0x%02x in the path %s", (unsigned char)*c, q.buf);
+	sb_free(&q);
+	return -1;
+}
+
+static int check_path_chars(struct pctx *p, int i, const char *s, bool cgroup)
 {
 	const char *c;
 
+	if (control_bytes(p, i, s, cgroup))
+		return -1;
 	for (c = s; *c; c++) {
 		if (c[0] == '/' && c[1] == '/')
 			return perr(p, i, "empty component (\"//\") in path \"%s\"", s);
@@ -226,7 +254,7 @@ static int cgroup_path_arg(struct pctx *p, int i, const char **out)
 	s = tok(p, i);
 	if (s[0] != '/')
 		return perr(p, i, "expected a cgroup path starting with '/', found \"%s\"", s);
-	if (check_path_chars(p, i, s))
+	if (check_path_chars(p, i, s, true))
 		return -1;
 	for (const char *c = s; *c; c++)
 		depth += *c == '/';
@@ -247,9 +275,28 @@ static int fs_path_arg(struct pctx *p, int i, const char *what, const char **out
 	s = tok(p, i);
 	if (s[0] != '/')
 		return perr(p, i, "expected %s starting with '/', found \"%s\"", what, s);
-	if (check_path_chars(p, i, s))
+	if (check_path_chars(p, i, s, false))
 		return -1;
 	*out = s;
+	return 0;
+}
+
+/*
+ * A directory operand (a mount point, P mkdir): a trailing '/' names the
+ * directory itself, as in path lookup, so "/v/" is "/v". (A file operand
+ * keeps its '/': it then names a directory, which the backend refuses.)
+ */
+static int dir_path_arg(struct pctx *p, int i, const char *what, const char **out)
+{
+	size_t n;
+
+	if (fs_path_arg(p, i, what, out))
+		return -1;
+	n = strlen(*out);
+	if (n > 1 && (*out)[n - 1] == '/') {
+		p->st->path_buf = xstrndup(*out, n - 1);
+		*out = p->st->path_buf;
+	}
 	return 0;
 }
 
@@ -265,7 +312,7 @@ static int file_path_arg(struct pctx *p, int i, unsigned want, const char **out)
 	if (s[0] != '/' && s[0] != '@')
 		return perr(p, i, "expected a control file like /a/memory.max or @NAME/memory.current, found \"%s\"",
 			    s);
-	if (s[0] == '/' && check_path_chars(p, i, s))
+	if (s[0] == '/' ? check_path_chars(p, i, s, false) : control_bytes(p, i, s, false))
 		return -1;
 	base = strrchr(s, '/');
 	if (!base || !base[1])
@@ -317,11 +364,17 @@ static int value_arg(struct pctx *p, int i, struct smc_value *v)
 		return 0;
 	}
 	e = smc_parse_size(&n, s[0] == '-' ? s + 1 : s);
-	if (e || n > (uint64_t)INT64_MAX)
+	/* down to INT64_MIN, whose magnitude is one more than INT64_MAX */
+	if (e || n > (uint64_t)INT64_MAX + (s[0] == '-'))
 		return perr(p, i, "expected a value (an integer, a size like 10M, max, or a \"quoted string\"), found \"%s\"",
 			    s);
 	v->kind = VAL_NUMBER;
-	v->num = s[0] == '-' ? -(int64_t)n : (int64_t)n;
+	if (s[0] != '-')
+		v->num = (int64_t)n;
+	else if (n > (uint64_t)INT64_MAX)
+		v->num = INT64_MIN;
+	else
+		v->num = -(int64_t)n;
 	return 0;
 }
 
@@ -349,28 +402,38 @@ static int tol_arg(struct pctx *p, int i, struct smc_value *v)
 	return 0;
 }
 
-static const struct {
-	const char *name;
-	int num;
-} signals[] = {
-	{ "SIGHUP", 1 }, { "SIGINT", 2 }, { "SIGQUIT", 3 }, { "SIGILL", 4 },
-	{ "SIGABRT", 6 }, { "SIGBUS", 7 }, { "SIGFPE", 8 }, { "SIGKILL", 9 },
-	{ "SIGUSR1", 10 }, { "SIGSEGV", 11 }, { "SIGUSR2", 12 }, { "SIGPIPE", 13 },
-	{ "SIGALRM", 14 }, { "SIGTERM", 15 },
+/*
+ * Linux's signal numbers (the generic and x86 ones the model follows), 1
+ * to 64, so that every signal a process can die of has a name: 1 to 31 by
+ * their names, 32 to 64 the real-time signals from SIGRTMIN to SIGRTMAX
+ * as the kernel numbers them.
+ */
+static const char *const signal_names[] = {
+	"SIGHUP", "SIGINT", "SIGQUIT", "SIGILL", "SIGTRAP", "SIGABRT", "SIGBUS", "SIGFPE",
+	"SIGKILL", "SIGUSR1", "SIGSEGV", "SIGUSR2", "SIGPIPE", "SIGALRM", "SIGTERM",
+	"SIGSTKFLT", "SIGCHLD", "SIGCONT", "SIGSTOP", "SIGTSTP", "SIGTTIN", "SIGTTOU",
+	"SIGURG", "SIGXCPU", "SIGXFSZ", "SIGVTALRM", "SIGPROF", "SIGWINCH", "SIGIO",
+	"SIGPWR", "SIGSYS", "SIGRTMIN", "SIGRTMIN+1", "SIGRTMIN+2", "SIGRTMIN+3",
+	"SIGRTMIN+4", "SIGRTMIN+5", "SIGRTMIN+6", "SIGRTMIN+7", "SIGRTMIN+8", "SIGRTMIN+9",
+	"SIGRTMIN+10", "SIGRTMIN+11", "SIGRTMIN+12", "SIGRTMIN+13", "SIGRTMIN+14",
+	"SIGRTMIN+15", "SIGRTMIN+16", "SIGRTMIN+17", "SIGRTMIN+18", "SIGRTMIN+19",
+	"SIGRTMIN+20", "SIGRTMIN+21", "SIGRTMIN+22", "SIGRTMIN+23", "SIGRTMIN+24",
+	"SIGRTMIN+25", "SIGRTMIN+26", "SIGRTMIN+27", "SIGRTMIN+28", "SIGRTMIN+29",
+	"SIGRTMIN+30", "SIGRTMIN+31", "SIGRTMAX",
 };
 
 int smc_signal_from_name(const char *s)
 {
 	size_t i;
 
-	for (i = 0; i < ARRAY_SIZE(signals); i++)
-		if (!strcmp(s, signals[i].name) || !strcmp(s, signals[i].name + 3))
-			return signals[i].num;
+	for (i = 0; i < ARRAY_SIZE(signal_names); i++)
+		if (!strcmp(s, signal_names[i]) || !strcmp(s, signal_names[i] + 3))
+			return (int)i + 1;
 	if (isdigit((unsigned char)s[0])) {
 		char *end;
 		long v = strtol(s, &end, 10);
 
-		if (!*end && v > 0 && v <= 64)
+		if (!*end && v > 0 && v <= (long)ARRAY_SIZE(signal_names))
 			return (int)v;
 	}
 	return 0;
@@ -378,12 +441,9 @@ int smc_signal_from_name(const char *s)
 
 const char *smc_signal_name(int sig)
 {
-	size_t i;
-
-	for (i = 0; i < ARRAY_SIZE(signals); i++)
-		if (signals[i].num == sig)
-			return signals[i].name;
-	return "SIG?";
+	if (sig < 1 || sig > (int)ARRAY_SIZE(signal_names))
+		return "SIG?";
+	return signal_names[sig - 1];
 }
 
 static int signal_arg(struct pctx *p, int i, int *sig)
@@ -668,7 +728,7 @@ static int parse_mount(struct pctx *p, bool remount)
 			return perr(p, 2, "expected tmpfs or ext4, found \"%s\"", tok(p, 2));
 		i = 3;
 	}
-	if (fs_path_arg(p, i, "a mount point", &st->path))
+	if (dir_path_arg(p, i, "a mount point", &st->path))
 		return -1;
 	sb_init(&opts);
 	for (i++; i < p->l->ntok; i++) {
@@ -775,9 +835,13 @@ static int parse_proc_stmt(struct pctx *p)
 		return fs_path_arg(p, 2, "a file path", &st->path) ||
 		       size_arg(p, 3, "a SIZE", &st->size) || no_more(p, 4);
 	}
-	if (!strcmp(verb, "unlink") || !strcmp(verb, "umount") || !strcmp(verb, "mkdir")) {
-		st->op = verb[0] == 'u' ? (verb[1] == 'n' ? SMC_UNLINK : SMC_UMOUNT) : SMC_FS_MKDIR;
+	if (!strcmp(verb, "unlink")) {
+		st->op = SMC_UNLINK;
 		return fs_path_arg(p, 2, "a path", &st->path) || no_more(p, 3);
+	}
+	if (!strcmp(verb, "umount") || !strcmp(verb, "mkdir")) {
+		st->op = verb[0] == 'u' ? SMC_UMOUNT : SMC_FS_MKDIR;
+		return dir_path_arg(p, 2, "a path", &st->path) || no_more(p, 3);
 	}
 	if (!strcmp(verb, "mount")) {
 		st->op = SMC_MOUNT;
@@ -1055,6 +1119,7 @@ void smc_stmt_free(struct smc_stmt *st)
 		free((char *)st->text);
 	if (st->op == SMC_MOUNT || st->op == SMC_REMOUNT)
 		free((char *)st->opts);
+	free(st->path_buf);
 	for (i = 0; i < st->nkv; i++)
 		free((char *)st->kv[i].key);
 	free(st->kv);
@@ -1093,9 +1158,68 @@ const char *smc_op_name(enum smc_op op)
 
 #define SMC_MAX_STATEMENTS 10000000ULL
 
+void smc_validator_init(struct smc_validator *v)
+{
+	memset(v, 0, sizeof(*v));
+}
+
+void smc_validator_free(struct smc_validator *v)
+{
+	int i;
+
+	for (i = 0; i < v->npolicy; i++)
+		free(v->policy[i].key);
+	free(v->policy);
+	memset(v, 0, sizeof(*v));
+}
+
+/*
+ * A policy key is set once in a scenario: two lines for one key would
+ * leave the reader to guess which wins. The command line's --policy
+ * overrides the scenario's line (model_backend.c).
+ */
+static int policy_once(struct smc_validator *v, const struct smc_stmt *st,
+		       const struct smc_line *line, struct smc_error *err)
+{
+	int i, k;
+
+	for (k = 0; k < st->nkv; k++) {
+		for (i = 0; i < v->npolicy; i++) {
+			if (strcmp(v->policy[i].key, st->kv[k].key))
+				continue;
+			err->line = st->line;
+			err->col = line->tok[k + 1].col;
+			if (v->policy[i].line == st->line)
+				snprintf(err->msg, sizeof(err->msg),
+					 "policy %s is set twice on this line: set each key once",
+					 st->kv[k].key);
+			else
+				snprintf(err->msg, sizeof(err->msg),
+					 "policy %s is set on line %d and again on line %d: set each key once (--policy on the command line overrides the scenario)",
+					 st->kv[k].key, v->policy[i].line, st->line);
+			return -1;
+		}
+		v->policy = xrealloc(v->policy, (size_t)(v->npolicy + 1) * sizeof(*v->policy));
+		v->policy[v->npolicy].key = xstrdup(st->kv[k].key);
+		v->policy[v->npolicy++].line = st->line;
+	}
+	return 0;
+}
+
 int smc_script_validate(const struct smc_script *s, struct smc_error *err)
 {
-	bool other_seen = false;
+	struct smc_validator v;
+	int rc;
+
+	smc_validator_init(&v);
+	rc = smc_validate_more(&v, s, err);
+	smc_validator_free(&v);
+	return rc;
+}
+
+int smc_validate_more(struct smc_validator *v, const struct smc_script *s,
+		      struct smc_error *err)
+{
 	/* enclosing repeat blocks: where each ends, and the runs so far */
 	int ends[32];
 	unsigned long long runs[32], counts[32];
@@ -1124,7 +1248,7 @@ int smc_script_validate(const struct smc_script *s, struct smc_error *err)
 		}
 		config = st.op == SMC_MACHINE || st.op == SMC_POLICY ||
 			 st.op == SMC_CGROUP_OPTIONS;
-		if (config && other_seen) {
+		if (config && v->other_seen) {
 			err->line = st.line;
 			err->col = st.col;
 			snprintf(err->msg, sizeof(err->msg),
@@ -1132,6 +1256,8 @@ int smc_script_validate(const struct smc_script *s, struct smc_error *err)
 				 smc_op_name(st.op));
 			rc = -1;
 		}
+		if (!rc && st.op == SMC_POLICY)
+			rc = policy_once(v, &st, line, err);
 		upto = false;
 		if (!rc && st.op == SMC_REPEAT && depth && counts[depth - 1] > 1) {
 			/*
@@ -1177,7 +1303,7 @@ int smc_script_validate(const struct smc_script *s, struct smc_error *err)
 			}
 		}
 		if (!config)
-			other_seen = true;
+			v->other_seen = true;
 		smc_stmt_free(&st);
 		if (line == &sub)
 			smc_line_free(&sub);

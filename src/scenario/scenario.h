@@ -131,6 +131,7 @@ struct smc_stmt {
 	const char *memcg;	/* mount memcg=CG */
 	const char *smemcg;	/* mount/dmabuf smemcg=NAME */
 	const char *opts;	/* mount: the options as written, comma-joined */
+	char *path_buf;		/* path when the parser changed it ("/v/" is "/v") */
 
 	enum smc_cmp cmp;
 	struct smc_value value;	/* expected */
@@ -183,6 +184,42 @@ int smc_script_load_n(struct smc_script *s, const char *file, const char *text,
 void smc_script_free(struct smc_script *s);
 
 /*
+ * The one reader of the language: `run` reads a file through it (via
+ * smc_script_load_n), the shell reads standard input line by line through
+ * it, so that both see the same statements and the same errors. Lines go
+ * in one at a time; a unit comes out when no repeat block is open. A UTF-8
+ * byte order mark before the first line is skipped.
+ */
+#define SMC_MAX_NESTING 16	/* repeat blocks inside one another */
+#define SMC_MAX_LINE 65536	/* bytes in a line */
+
+struct smc_reader {
+	char *file;
+	int lineno;		/* the line read last */
+	int first_line;
+	struct smc_script unit;	/* the lines read since the last unit */
+	int cap;
+	int depth;		/* repeat blocks open */
+	int stack[SMC_MAX_NESTING];	/* the lines of their repeats */
+	int discard;		/* blocks left open by an error: read to their end, dropped */
+};
+
+void smc_reader_init(struct smc_reader *r, const char *file, int first_line);
+void smc_reader_free(struct smc_reader *r);
+/*
+ * Read one line (without its newline; a final \r is dropped). Returns 1
+ * when the lines read so far form a unit (smc_reader_take), 0 when more
+ * are needed (a block is open, or the line was blank), -1 on an error in
+ * err: the unit is dropped, and when the error leaves a block open, the
+ * lines up to its end are read and dropped too.
+ */
+int smc_reader_line(struct smc_reader *r, const char *line, size_t n, struct smc_error *err);
+/* The end of the input: -1 when a repeat block is still open. */
+int smc_reader_end(struct smc_reader *r, struct smc_error *err);
+/* The unit read (the reader's file name, the repeat/end pairs); the reader goes on. */
+void smc_reader_take(struct smc_reader *r, struct smc_script *out);
+
+/*
  * Parse one line (tokens already $i-substituted) into st. Returns 0 or -1
  * with err filled. Strings in st point into the line's tokens or into
  * st-owned storage freed by smc_stmt_free.
@@ -192,11 +229,32 @@ int smc_parse_stmt(struct smc_stmt *st, const struct smc_line *line,
 void smc_stmt_free(struct smc_stmt *st);
 /* Parse every line once ($i = 0) and check the order rules; 0 or -1. */
 int smc_script_validate(const struct smc_script *s, struct smc_error *err);
+
+/*
+ * The same over several scripts that make one session (the shell's
+ * units): a `machine` after another statement, or a policy key set
+ * twice, is an error in any of them.
+ */
+struct smc_validator {
+	bool other_seen;	/* a statement other than machine/policy/cgroup-options */
+	int npolicy;
+	struct smc_policy_line {
+		char *key;
+		int line;
+	} *policy;		/* the keys set so far, with their lines */
+};
+
+void smc_validator_init(struct smc_validator *v);
+void smc_validator_free(struct smc_validator *v);
+int smc_validate_more(struct smc_validator *v, const struct smc_script *s,
+		      struct smc_error *err);
 /* Substitute $i in a copy of line; free with smc_line_free. */
 void smc_line_subst(struct smc_line *out, const struct smc_line *in, long i);
 void smc_line_free(struct smc_line *l);
 /* The statement as written, for messages. */
 void smc_line_text(struct strbuf *sb, const struct smc_line *l);
+/* A word in double quotes, with the escapes the lexer reads (\n, \t, \", \\). */
+void smc_quote(struct strbuf *sb, const char *s);
 
 const char *smc_op_name(enum smc_op op);
 int smc_parse_size(uint64_t *out, const char *s);
@@ -232,8 +290,35 @@ struct smc_result {
 	bool stopped;		/* a statement failed unexpectedly */
 };
 
+/*
+ * A TAP 13 document (tap.c): one header, points numbered across every
+ * scenario added to it, one plan at the end. Descriptions and comments are
+ * escaped so that nothing a scenario writes starts a TAP line.
+ */
+struct smc_tap {
+	FILE *out;
+	int n;			/* points so far */
+};
+
+void smc_tap_begin(struct smc_tap *t, FILE *out);
+void smc_tap_plan(struct smc_tap *t);
+/* "ok N - DESC # DIRECTIVE" (directive may be NULL); returns N. */
+int smc_tap_point(struct smc_tap *t, bool ok, const char *desc, const char *directive);
+/* prefix before each line of text ("# ", "#   "). */
+void smc_tap_comment(struct smc_tap *t, const char *prefix, const char *text);
+/* "not ok N - FILE:LINE:COL: MESSAGE": a scenario that does not load. */
+void smc_tap_load_error(struct smc_tap *t, const char *file, const struct smc_error *err);
+/* s as one line of a point's description. */
+void smc_tap_escape(struct strbuf *sb, const char *s);
+
 struct smc_run_opts {
 	FILE *out;		/* TAP goes here */
+	/*
+	 * Optional: the document the points go to (several scenarios in one,
+	 * each introduced by a comment naming its file); NULL: a document of
+	 * its own on out, with its header and plan.
+	 */
+	struct smc_tap *tap;
 	bool quiet;		/* no progress line */
 	bool progress;		/* progress line on stderr */
 	/*

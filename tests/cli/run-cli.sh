@@ -53,7 +53,7 @@ check "smemcg help exits 0" rc_is 0
 sm run --help
 check "smemcg run --help exits 0" rc_is 0
 for o in --policy --check --quiet; do
-	check "smemcg run --help explains $o" out_has "^  $o"
+	check "smemcg run --help explains $o" out_has "^  \(-[a-z], \)\?$o"
 done
 for k in shared=owner shared= smemcg= recharge= owner= kmem= stock=; do
 	check "smemcg run --help lists the policy $k" out_has "$k"
@@ -156,7 +156,7 @@ check "run --policy=KEY=VALUE works" rc_is 0
 
 printf 'mkdir /a\nexpect /a/memory.max == 1X\n' >"$tmp/syntax.smc"
 sm run --quiet "$tmp/syntax.smc"
-check "a syntax error exits 1" rc_is 1
+check "a syntax error exits 2 (a scenario that does not load)" rc_is 2
 # "expect " is 7 columns, "/a/memory.max" 13, " == " 4: "1X" starts at column 25
 check "a syntax error is reported as FILE:LINE:COL: error:" err_has "syntax.smc:2:25: error: "
 check "a syntax error runs nothing" test ! -s "$tmp/out" -o "$(grep -c '^ok' "$tmp/out")" -eq 0
@@ -196,7 +196,9 @@ printf 'mkdir /a\nexpect /a/memory.max == 1X\nmkdir /b\nexpect /b/cgroup.procs =
 	$VG "$SMEMCG" shell >"$tmp/out" 2>"$tmp/err"
 rc=$?
 check "shell: a syntax error on input line 2 is reported as <stdin>:2:25: error:" err_has "^<stdin>:2:25: error: "
-check "shell: the session goes on after a syntax error" out_has '^ok 1 - expect /b/cgroup.procs == ""'
+check "shell: the syntax error is a not ok point" out_has '^not ok 1 - <stdin>:2:25: '
+check "shell: the session goes on after a syntax error" out_has '^ok 2 - expect /b/cgroup.procs == ""'
+check "shell: a syntax error makes the exit status 2" rc_is 2
 
 # ---- determinism ----
 cat >"$tmp/busy.smc" <<'EOF'

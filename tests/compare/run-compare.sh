@@ -267,9 +267,10 @@ is "service owner: the run completes" "$(csvq "$tmp/s2.csv" outcome '' 'stopped 
 is "service owner: /system pays /results/job1 (60M), the client its memcg= file (60M)" \
 	"$(csvq "$tmp/s2.csv" pays 'tmpfs /results/job1' /system 1) $(csvq "$tmp/s2.csv" cgroup /jobs/job1 'memory.stat shmem' 1)" \
 	"$((60 * M)) $((60 * M))"
-# a run that stops at a failed statement: a result (exit 0), not an error
+# a run that stops at a failed statement: a failed test point (exit 1, as
+# `smemcg run` says), and still a result in every column
 compare --format csv --policy stock=on,off "$here/stops.smc" >"$tmp/st.csv"
-is "a stopped run: exit 0" "$?" 0
+is "a stopped run: exit 1" "$?" 1
 is "a stopped run: where and why, in every column" \
 	"$(csvq "$tmp/st.csv" outcome '' 'stopped at' 1)|$(csvq "$tmp/st.csv" outcome '' 'stopped at' 2)" \
 	"line 5: ENOSPC|line 5: ENOSPC"
@@ -371,7 +372,7 @@ else
 	pass "json: jq not installed # SKIP"
 fi
 
-# ---- a run that crashes: exit 1, the column says how ----
+# ---- a run that the host kills: exit 3, the column says how ----
 # The run is killed by its CPU-time limit (RLIMIT_CPU, inherited by the
 # forked run; soft = hard, so the kernel sends SIGKILL): it dies after one
 # second of its own CPU time whatever else the machine does, where finding
@@ -382,7 +383,7 @@ case "$VG" in
 	(ulimit -t 1 && exec "$SMEMCG" compare --quiet --jobs 1 --only outcome "$here/long.smc") \
 		>"$tmp/c.out" 2>"$tmp/c.err"
 	rc=$?
-	is "a run killed by SIGKILL: exit 1" "$rc" 1
+	is "a run killed by SIGKILL (the host's CPU limit): exit 3" "$rc" 3
 	ok_if "the column says the run crashed, killed by signal 9" grep -q "crashed: killed by signal 9" "$tmp/c.out"
 	ok_if "stderr says a run crashed" grep -q "1 run crashed" "$tmp/c.err" ;;
 esac

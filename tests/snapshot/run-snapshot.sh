@@ -67,7 +67,7 @@ check "snapshot --help names --no-owners" out_has "--no-owners"
 check "snapshot --help gives the exit statuses" out_has "77"
 sm snapshot
 check "snapshot without --pid exits 2" rc_is 2
-check "... and says a process is needed" err_has "no process given"
+check "... and says a process is needed" err_has "no --pid given"
 sm snapshot --pid abc
 check "snapshot --pid abc exits 2" rc_is 2
 sm snapshot --pid 12 --frobnicate

@@ -10,8 +10,8 @@
  * parallel (up to jobs at once); the table does not depend on the order in
  * which they finish.
  */
-#ifndef SMEMCG_CLI_COMPARE_H
-#define SMEMCG_CLI_COMPARE_H
+#ifndef SMEMCG_COMPARE_H
+#define SMEMCG_COMPARE_H
 
 #include <stdbool.h>
 #include <stdio.h>
@@ -61,6 +61,7 @@ struct cmp_table {
 	int ncol;
 	char **labels;
 	bool *crashed;		/* the run's process died or said nothing */
+	int *status;		/* each run's wait status: how a crashed one ended */
 	int nrows, cap;
 	struct cmp_row *rows;
 	void *index;		/* private */

@@ -1,0 +1,204 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * The parent of the compare runs: one forked child per column, up to
+ * opts->jobs at once, every pipe read as it fills (poll), a progress line
+ * from the P records, and the records merged in column order at the end,
+ * so that the table does not depend on which run finished first.
+ */
+#include <errno.h>
+#include <inttypes.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/types.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "internal.h"
+
+struct job {
+	pid_t pid;
+	int fd;
+	struct strbuf buf;
+	size_t scanned;
+	uint64_t stmts, ns;
+	bool running, done;
+	int status;
+};
+
+static void scan_progress(struct job *j)
+{
+	while (j->scanned < j->buf.len) {
+		char *s = j->buf.buf + j->scanned;
+		char *e = memchr(s, '\n', j->buf.len - j->scanned);
+		unsigned long long a, b;
+
+		if (!e)
+			break;
+		if (s[0] == 'P' && sscanf(s, "P\t%llu\t%llu", &a, &b) == 2) {
+			j->stmts = a;
+			j->ns = b;
+		}
+		j->scanned = (size_t)(e + 1 - j->buf.buf);
+	}
+}
+
+static void show_progress(const struct cmp_opts *o, struct job *jobs, int n, int done,
+			  double elapsed)
+{
+	uint64_t stmts = 0, ns = 0;
+	int i, running = 0;
+
+	for (i = 0; i < n; i++)
+		if (jobs[i].running) {
+			running++;
+			stmts += jobs[i].stmts;
+			ns = MAX(ns, jobs[i].ns);
+		}
+	fprintf(stderr, "\r%s: %d/%d runs done, %d running: %" PRIu64 " statements, %.1f s simulated (%.1f s)",
+		o->title ? o->title : "compare", done, n, running, stmts, (double)ns / 1e9, elapsed);
+	fflush(stderr);
+}
+
+static int online_cpus(void)
+{
+	long n = sysconf(_SC_NPROCESSORS_ONLN);
+
+	return n > 0 ? (int)n : 1;
+}
+
+int cmp_execute(struct cmp_table *t, const struct cmp_spec *specs, int n,
+		const struct cmp_opts *o)
+{
+	struct job *jobs = xcalloc((size_t)n + 1, sizeof(*jobs));
+	struct pollfd *pfd = xcalloc((size_t)n + 1, sizeof(*pfd));
+	int *pidx = xcalloc((size_t)n + 1, sizeof(*pidx));
+	int maxjobs = o->jobs > 0 ? o->jobs : online_cpus();
+	int next = 0, running = 0, done = 0, crashed = 0, i;
+	double t0 = now_s(), last = 0;
+	bool shown = false;
+
+	table_init(t, specs, n);
+	for (i = 0; i < n; i++) {
+		sb_init(&jobs[i].buf);
+		jobs[i].fd = -1;
+	}
+	while (done < n) {
+		int np = 0, rc;
+
+		while (running < maxjobs && next < n) {
+			int fds[2];
+			pid_t pid;
+
+			if (pipe(fds))
+				die("smemcg compare: pipe: %s", strerror(errno));
+			fflush(NULL);
+			pid = fork();
+			if (pid < 0)
+				die("smemcg compare: fork: %s", strerror(errno));
+			if (pid == 0) {
+				int k, status;
+
+				close(fds[0]);
+				for (k = 0; k < n; k++) {
+					if (jobs[k].running)
+						close(jobs[k].fd);
+					sb_free(&jobs[k].buf);
+				}
+				signal(SIGPIPE, SIG_DFL);
+				status = run_child(&specs[next], fds[1]);
+				/* what only this frame refers to, for leak checkers */
+				free(jobs);
+				free(pfd);
+				free(pidx);
+				cmp_table_free(t);
+				exit(status);
+			}
+			close(fds[1]);
+			jobs[next].pid = pid;
+			jobs[next].fd = fds[0];
+			jobs[next].running = true;
+			running++;
+			next++;
+		}
+		for (i = 0; i < n; i++)
+			if (jobs[i].running) {
+				pfd[np].fd = jobs[i].fd;
+				pfd[np].events = POLLIN;
+				pfd[np].revents = 0;
+				pidx[np++] = i;
+			}
+		rc = poll(pfd, (nfds_t)np, 250);
+		if (rc < 0 && errno != EINTR)
+			die("smemcg compare: poll: %s", strerror(errno));
+		for (i = 0; rc > 0 && i < np; i++) {
+			struct job *j = &jobs[pidx[i]];
+			char buf[65536];
+			ssize_t r;
+
+			if (!(pfd[i].revents & (POLLIN | POLLHUP | POLLERR)))
+				continue;
+			r = read(j->fd, buf, sizeof(buf));
+			if (r < 0 && (errno == EINTR || errno == EAGAIN))
+				continue;
+			if (r > 0) {
+				sb_add(&j->buf, buf, (size_t)r);
+				scan_progress(j);
+				continue;
+			}
+			close(j->fd);
+			j->fd = -1;
+			while (waitpid(j->pid, &j->status, 0) < 0 && errno == EINTR)
+				;
+			j->running = false;
+			j->done = true;
+			running--;
+			done++;
+		}
+		if (o->progress) {
+			double tnow = now_s();
+
+			if (tnow - t0 >= 1.0 && tnow - last >= 0.25) {
+				last = tnow;
+				shown = true;
+				show_progress(o, jobs, n, done, tnow - t0);
+			}
+		}
+	}
+	if (shown) {
+		fprintf(stderr, "\r\033[K");
+		fflush(stderr);
+	}
+	/* merge in column order: the table does not depend on who finished first */
+	for (i = 0; i < n; i++) {
+		struct job *j = &jobs[i];
+		bool ended = parse_output(t, i, j->buf.buf ? j->buf.buf : (char *)"");
+		int st = j->status;
+
+		t->status[i] = st;
+		if (!ended || !WIFEXITED(st) || WEXITSTATUS(st)) {
+			struct strbuf why;
+
+			sb_init(&why);
+			if (WIFSIGNALED(st))
+				sb_printf(&why, "crashed: killed by signal %d (%s)", WTERMSIG(st),
+					  smc_signal_name(WTERMSIG(st)) ? smc_signal_name(WTERMSIG(st))
+									: "?");
+			else if (WIFEXITED(st) && WEXITSTATUS(st))
+				sb_printf(&why, "crashed: exit status %d", WEXITSTATUS(st));
+			else
+				sb_puts(&why, "crashed: no result");
+			set_value(t, i, CMP_OUTCOME, "", "status", CMP_TEXT, why.buf);
+			t->crashed[i] = true;
+			crashed++;
+			sb_free(&why);
+		}
+		sb_free(&j->buf);
+	}
+	free(jobs);
+	free(pfd);
+	free(pidx);
+	return crashed;
+}
