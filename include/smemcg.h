@@ -91,6 +91,54 @@ int smemcg_kill(smemcg_machine *m, int pid, int sig);
 int smemcg_set_oom_score_adj(smemcg_machine *m, int pid, int adj);
 int smemcg_task_state(enum smemcg_task_state *state, int *sig,
 		      const smemcg_machine *m, int pid);
+/* Why and when pid died ("" and 0 while it lives, or for an exit). */
+const char *smemcg_task_death(uint64_t *when_ns, const smemcg_machine *m, int pid);
+
+/*
+ * The event log: what the model did that a person wants to know at the
+ * statement that caused it. The handler is called as events happen, from
+ * inside the model; the event and its strings live until it returns.
+ */
+enum smemcg_event_type {
+	SMEMCG_EV_OOM_KILL,	/* killed by the OOM killer (an oom.group member too) */
+	SMEMCG_EV_SIGBUS,	/* killed by SIGBUS: a fault that could not be served */
+	SMEMCG_EV_KILL,		/* killed by cgroup.kill or a kill statement */
+	SMEMCG_EV_CHARGE_FAILED,	/* a charge failed: the errno and the limit hit */
+	SMEMCG_EV_MEMCG_EVENT,	/* a memory.events counter went up (what: its key) */
+	SMEMCG_EV_RECLAIM_NOTHING,	/* reclaim for a memcg freed no page */
+	SMEMCG_EV_RECHARGE,	/* a recharge policy moved or evicted a zombie's pages */
+	SMEMCG_EV_ZOMBIE_RELEASED,	/* a dying memcg was freed */
+	SMEMCG_NR_EVENT_TYPES,
+};
+
+struct smemcg_event {
+	enum smemcg_event_type type;
+	uint64_t now_ns;	/* simulated time */
+	int pid;		/* the process concerned, 0 when none */
+	int sig;		/* the signal of a kill */
+	int err;		/* the negative errno of a failed charge */
+	const char *cgroup;	/* the cgroup concerned, "" when none */
+	const char *what;	/* MEMCG_EVENT: its key ("max", "oom", ...); RECHARGE: "moved" or "evicted" */
+	long count;		/* pages of a charge or a recharge; 1 for a counter */
+	const char *text;	/* one line for a person, with the cause */
+};
+
+/* Event types as bits of a mask. */
+#define SMEMCG_EV_BIT(type)	(1u << (type))
+#define SMEMCG_EV_MASK_KILLS                                                           \
+	(SMEMCG_EV_BIT(SMEMCG_EV_OOM_KILL) | SMEMCG_EV_BIT(SMEMCG_EV_SIGBUS) |         \
+	 SMEMCG_EV_BIT(SMEMCG_EV_KILL))
+#define SMEMCG_EV_MASK_ALL	(SMEMCG_EV_BIT(SMEMCG_NR_EVENT_TYPES) - 1)
+
+typedef void (*smemcg_event_fn)(void *arg, const struct smemcg_event *ev);
+/*
+ * Call fn for every event whose bit is in mask from now on; a mask of 0
+ * or a NULL fn stops. Events nobody asked for cost one untaken branch.
+ */
+void smemcg_set_event_handler(smemcg_machine *m, unsigned mask, smemcg_event_fn fn,
+			      void *arg);
+/* The name of an event type ("oom_kill", "sigbus", ...). */
+const char *smemcg_event_type_name(enum smemcg_event_type type);
 
 /*
  * Memory, as process pid. Mappings are small integers unique within an

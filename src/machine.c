@@ -8,6 +8,7 @@
 #include "machine.h"
 
 #include <errno.h>
+#include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -180,8 +181,13 @@ static struct task *alive_task(struct machine *m, int pid)
 		return NULL;
 	}
 	if (t->state != SMEMCG_TASK_ALIVE) {
-		machine_error(m, -ESRCH, "process %s (pid %d) is no longer alive", t->comm,
-			      pid);
+		if (t->death)
+			machine_error(m, -ESRCH, "process %s (pid %d) died at %" PRIu64 ".%03" PRIu64 " s: %s",
+				      t->comm, pid, t->death_ns / 1000000000,
+				      t->death_ns / 1000000 % 1000, t->death);
+		else
+			machine_error(m, -ESRCH, "process %s (pid %d) is no longer alive", t->comm,
+				      pid);
 		return NULL;
 	}
 	return t;
@@ -254,7 +260,7 @@ int smemcg_kill(smemcg_machine *sm, int pid, int sig)
 		return -ESRCH;
 	if (sig <= 0 || sig > 64)
 		return machine_error(m, -EINVAL, "bad signal number %d", sig);
-	task_kill(m, t, sig);
+	task_kill_why(m, t, sig, SMEMCG_EV_KILL, "sent signal %d by the scenario", sig);
 	return 0;
 }
 
@@ -282,6 +288,14 @@ int smemcg_task_state(enum smemcg_task_state *state, int *sig,
 	*state = t->state;
 	*sig = t->exit_signal;
 	return 0;
+}
+
+const char *smemcg_task_death(uint64_t *when_ns, const smemcg_machine *sm, int pid)
+{
+	struct task *t = task_lookup((struct machine *)sm, pid);
+
+	*when_ns = t && t->death ? t->death_ns : 0;
+	return t && t->death ? t->death : "";
 }
 
 static struct task *enter(struct machine *m, int pid)

@@ -85,6 +85,11 @@ struct machine {
 	struct pins_state *pins;	/* pinned pages and driver files (gup.c) */
 	struct mm_state *mm;		/* layer 3: processes, files, memory */
 
+	/* the event log (event_log.h): who listens */
+	unsigned event_mask;		/* SMEMCG_EV_BIT of the events event_fn wants */
+	smemcg_event_fn event_fn;
+	void *event_arg;
+
 	/* the proposals (src/ext/hooks.h): their guards and their state */
 	struct ext_keys ext_keys;
 	void *ext[EXT_NR + 1];

@@ -294,3 +294,34 @@ size_t utf8_seq_len(const char *s, size_t n)
 			return 0;
 	return len;
 }
+
+/* s as a JSON string, quotes included; bytes that are not UTF-8 become U+FFFD. */
+void json_put_string(FILE *f, const char *s)
+{
+	fputc('"', f);
+	for (; *s; s++) {
+		unsigned char ch = (unsigned char)*s;
+
+		if (ch == '"' || ch == '\\')
+			fprintf(f, "\\%c", ch);
+		else if (ch == '\n')
+			fputs("\\n", f);
+		else if (ch == '\t')
+			fputs("\\t", f);
+		else if (ch < 0x20)
+			fprintf(f, "\\u%04x", ch);
+		else if (ch < 0x80)
+			fputc(ch, f);
+		else {
+			/* JSON is UTF-8: a byte that is not becomes U+FFFD */
+			size_t n = utf8_seq_len(s, strlen(s));
+
+			if (n)
+				fwrite(s, 1, n, f);
+			else
+				fputs("\\ufffd", f);
+			s += n ? n - 1 : 0;
+		}
+	}
+	fputc('"', f);
+}

@@ -12,6 +12,7 @@
 
 #include <stdarg.h>
 #include <stddef.h>
+#include <stdio.h>
 #include <stdint.h>
 #include <stdbool.h>
 
@@ -87,6 +88,9 @@ uint64_t memparse(const char *s, const char **end);
  * an overlong form, a surrogate, past U+10FFFF, or a sequence cut short).
  */
 size_t utf8_seq_len(const char *s, size_t n);
+
+/* Write s to f as a JSON string, quotes included (bytes that are not UTF-8: U+FFFD). */
+void json_put_string(FILE *f, const char *s);
 
 /* Strip leading and trailing whitespace in place, like strstrip(). */
 char *strstrip(char *s);

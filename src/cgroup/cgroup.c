@@ -482,19 +482,24 @@ int cgroup_attach_task(struct machine *m, struct cgroup *dst, struct task *t)
 	return 0;
 }
 
-static int kill_subtree(struct machine *m, struct cgroup *cg)
+static int kill_subtree(struct machine *m, struct cgroup *cg, const char *why)
 {
 	struct list_node *pos, *tmp;
 	struct cgroup *c;
 
 	list_for_each_safe(pos, tmp, &cg->tasks)
-		task_kill(m, container_of(pos, struct task, cg_node), SIGKILL_NR);
+		task_kill_why(m, container_of(pos, struct task, cg_node), SIGKILL_NR,
+			      SMEMCG_EV_KILL, "%s", why);
 	for (c = cg->first_child; c; c = c->next_sibling)
-		kill_subtree(m, c);
+		kill_subtree(m, c, why);
 	return 0;
 }
 
 int cgroup_kill(struct machine *m, struct cgroup *cg)
 {
-	return kill_subtree(m, cg);
+	char path[512], why[600];
+
+	cgroup_path(cg, path, sizeof(path));
+	snprintf(why, sizeof(why), "killed by cgroup.kill of %s", path);
+	return kill_subtree(m, cg, why);
 }

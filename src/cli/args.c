@@ -7,6 +7,7 @@
  */
 #include <errno.h>
 #include <limits.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -53,6 +54,63 @@ int cli_parse_seconds(void *value, const char *arg, struct strbuf *err)
 	}
 	*(int *)value = (int)v;
 	return 0;
+}
+
+int cli_parse_events(void *value, const char *arg, struct strbuf *err)
+{
+	struct cli_events *ev = value;
+	char *copy, *tok, *save = NULL;
+	unsigned mask = 0;
+	int t;
+
+	ev->given = true;
+	if (!strcmp(arg, "none") || !strcmp(arg, "kills") || !strcmp(arg, "all")) {
+		ev->mask = !strcmp(arg, "none") ? 0
+			   : !strcmp(arg, "kills") ? SMEMCG_EV_MASK_KILLS : SMEMCG_EV_MASK_ALL;
+		return 0;
+	}
+	copy = xstrdup(arg);
+	for (tok = strtok_r(copy, ",", &save); tok; tok = strtok_r(NULL, ",", &save)) {
+		for (t = 0; t < SMEMCG_NR_EVENT_TYPES; t++)
+			if (!strcmp(tok, smemcg_event_type_name((enum smemcg_event_type)t)))
+				break;
+		if (t == SMEMCG_NR_EVENT_TYPES) {
+			sb_printf(err, "takes none, kills, all or a comma list of event types, "
+				  "not \"%s\" (types: ", tok);
+			for (t = 0; t < SMEMCG_NR_EVENT_TYPES; t++)
+				sb_printf(err, "%s%s", t ? ", " : "",
+					  smemcg_event_type_name((enum smemcg_event_type)t));
+			sb_puts(err, ")");
+			free(copy);
+			return -1;
+		}
+		mask |= SMEMCG_EV_BIT(t);
+	}
+	free(copy);
+	if (!mask) {
+		sb_printf(err, "takes none, kills, all or a comma list of event types, not \"%s\"",
+			  arg);
+		return -1;
+	}
+	ev->mask = mask;
+	return 0;
+}
+
+int cli_events_open(struct smc_run_opts *ro, FILE **fp, const struct cli_events *ev,
+		    const char *cmd)
+{
+	ro->events_show = ev->given ? ev->mask : SMEMCG_EV_MASK_KILLS;
+	*fp = NULL;
+	if (ev->json) {
+		*fp = fopen(ev->json, "w");
+		if (!*fp) {
+			fprintf(stderr, "smemcg %s: cannot create %s: %s\n", cmd, ev->json,
+				strerror(errno));
+			return CLI_EXIT_HOST;
+		}
+	}
+	ro->events_json = *fp;
+	return CLI_EXIT_OK;
 }
 
 int cli_parse_kernel(void *value, const char *arg, struct strbuf *err)

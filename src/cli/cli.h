@@ -42,6 +42,14 @@
 #define CLI_OPT_TIMEOUT(var)                                                            \
 	{ CLI_OPT_VALUE, "timeout", 0, &(var), cli_parse_seconds, 0, "SEC",                \
 	  "wall-clock limit of one boot (default 600)" }
+#define CLI_OPT_EVENTS(var)                                                             \
+	{ CLI_OPT_VALUE, "events", 0, &(var), cli_parse_events, 0, "WHICH",               \
+	  "the model's events to show under their statement: none, kills (the\n"         \
+	  "default: OOM kills, SIGBUS, cgroup.kill and kill), all, or a comma list of\n"   \
+	  "oom_kill, sigbus, kill, charge_failed, memory_event, reclaim_nothing,\n"       \
+	  "recharge, zombie_released" },                                                   \
+	{ CLI_OPT_VALUE, "events-json", 0, &(var).json, cli_parse_nonempty, 0, "FILE",   \
+	  "write every event (whatever --events shows) to FILE, one JSON object a line" }
 #define CLI_OPT_FILES(var)                                                              \
 	{ CLI_OPT_ARG, "FILE", 0, &(var), cli_args_add, CLI_OPT_REQUIRED | CLI_OPT_REPEAT, \
 	  NULL, NULL }
@@ -58,6 +66,21 @@ int cli_parse_seconds(void *value, const char *arg, struct strbuf *err);
 int cli_parse_kernel(void *value, const char *arg, struct strbuf *err);
 /* A file or directory name that is not empty, into a const char *. */
 int cli_parse_nonempty(void *value, const char *arg, struct strbuf *err);
+
+/* --events WHICH and --events-json FILE of run and shell. */
+struct cli_events {
+	unsigned mask;		/* SMEMCG_EV_BIT of the events shown */
+	bool given;		/* --events was given: else kills */
+	const char *json;
+};
+int cli_parse_events(void *value, const char *arg, struct strbuf *err);
+/*
+ * The run options of ev: events_show, and events_json opened (*fp, to be
+ * closed by the caller). Returns CLI_EXIT_OK, or CLI_EXIT_HOST after a
+ * message when the file cannot be created.
+ */
+int cli_events_open(struct smc_run_opts *ro, FILE **fp, const struct cli_events *ev,
+		    const char *cmd);
 
 /* --policy KEY=VALUE of run and shell: one value per key. */
 struct cli_policy_list {

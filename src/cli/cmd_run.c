@@ -15,7 +15,10 @@
 static struct {
 	struct cli_policy_list pol;
 	bool check, quiet;
+	struct cli_events events;
 	struct cli_args files;
+	FILE *events_json;
+	unsigned events_show;
 } o;
 
 static const struct cli_opt_spec opts[] = {
@@ -25,6 +28,7 @@ static const struct cli_opt_spec opts[] = {
 	{ CLI_OPT_SWITCH, "check", 0, &o.check, NULL, 0, NULL,
 	  "check the model's invariants after every statement" },
 	{ CLI_OPT_SWITCH, "quiet", 'q', &o.quiet, NULL, 0, NULL, "no progress line on stderr" },
+	CLI_OPT_EVENTS(o.events),
 	CLI_OPT_FILES(o.files),
 	{ CLI_OPT_END },
 };
@@ -57,6 +61,8 @@ static int run_one_file(struct smc_tap *tap, const char *file, struct smc_result
 	mb = model_backend_new(o.pol.kv, o.pol.n, o.check);
 	model_backend_ops(&be, mb);
 	memset(&ro, 0, sizeof(ro));
+	ro.events_show = o.events_show;
+	ro.events_json = o.events_json;
 	ro.out = stdout;
 	ro.tap = tap;
 	ro.progress = !o.quiet && isatty(2);
@@ -75,8 +81,14 @@ static int run(void)
 {
 	struct smc_result total = { 0, 0, 0, false };
 	struct smc_tap tap;
+	struct smc_run_opts probe;
 	int i, status = CLI_EXIT_OK;
 
+	/* the events file is created once, before the first scenario */
+	status = cli_events_open(&probe, &o.events_json, &o.events, "run");
+	if (status)
+		return status;
+	o.events_show = probe.events_show;
 	smc_tap_begin(&tap, stdout);
 	for (i = 0; i < o.files.n; i++)
 		status = cli_exit_worst(status, run_one_file(&tap, o.files.v[i], &total));
@@ -85,6 +97,10 @@ static int run(void)
 	if (total.skipped)
 		printf(", %d skipped", total.skipped);
 	printf("\n");
+	if (o.events_json && fclose(o.events_json)) {
+		fprintf(stderr, "smemcg run: cannot write %s\n", o.events.json);
+		status = CLI_EXIT_HOST;
+	}
 	cli_policy_list_free(&o.pol);
 	cli_args_free(&o.files);
 	return status;

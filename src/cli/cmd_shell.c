@@ -19,12 +19,14 @@
 
 static struct {
 	struct cli_policy_list pol;
+	struct cli_events events;
 } o;
 
 static const struct cli_opt_spec opts[] = {
 	{ CLI_OPT_VALUE, "policy", 0, &o.pol, cli_parse_policy, CLI_OPT_REPEAT, "KEY=VALUE",
 	  "set a policy, over the input's `policy` line for KEY (each key once); "
 	  "keys and values as in `smemcg run --help`" },
+	CLI_OPT_EVENTS(o.events),
 	{ CLI_OPT_END },
 };
 
@@ -125,15 +127,19 @@ static int run(void)
 	struct shell sh;
 	struct strbuf line;
 	struct smc_error err;
+	FILE *events_json;
 	bool tty = isatty(0);
 	size_t n;
 	int rc;
 
+	memset(&ro, 0, sizeof(ro));
+	rc = cli_events_open(&ro, &events_json, &o.events, "shell");
+	if (rc)
+		return rc;
 	memset(&sh, 0, sizeof(sh));
 	mb = model_backend_new(o.pol.kv, o.pol.n, false);
 	model_backend_ops(&be, mb);
 	smc_tap_begin(&sh.tap, stdout);
-	memset(&ro, 0, sizeof(ro));
 	ro.out = stdout;
 	ro.tap = &sh.tap;
 	sh.ss = smc_session_new(&be, &ro, &sh.res);
@@ -174,15 +180,21 @@ static int run(void)
 	smc_reader_free(&sh.r);
 	model_backend_free(mb);
 	cli_policy_list_free(&o.pol);
+	if (events_json && fclose(events_json)) {
+		fprintf(stderr, "smemcg shell: cannot write %s\n", o.events.json);
+		sh.status = cli_exit_worst(sh.status, CLI_EXIT_HOST);
+	}
 	return cli_exit_worst(sh.status, sh.res.failed ? CLI_EXIT_FAILED : CLI_EXIT_OK);
 }
 
 const struct cli_command cli_cmd_shell = {
 	"shell", "type scenario statements interactively",
 	"Read scenario statements from standard input and run each at once on the\n"
-	"model, printing TAP as `smemcg run` does, in one document. Input is read as\n"
-	"`smemcg run -` reads it, with the same errors, reported the same way; the\n"
-	"session goes on after an error, and the statements before it have run. Type\n"
-	"`help` for a summary of the language, `quit` (or end of input) to leave.\n",
+	"model, printing TAP as `smemcg run` does, in one document, and the model's\n"
+	"events (kills by default, see --events) as soon as their statement ran.\n"
+	"Input is read as `smemcg run -` reads it, with the same errors, reported the\n"
+	"same way; the session goes on after an error, and the statements before it\n"
+	"have run. Type `help` for a summary of the language, `quit` (or end of\n"
+	"input) to leave.\n",
 	opts, exits, NULL, run,
 };

@@ -258,36 +258,6 @@ static void print_csv(FILE *f, const struct cmp_table *t, const struct cmp_print
 	}
 }
 
-static void json_string(FILE *f, const char *s)
-{
-	fputc('"', f);
-	for (; *s; s++) {
-		unsigned char ch = (unsigned char)*s;
-
-		if (ch == '"' || ch == '\\')
-			fprintf(f, "\\%c", ch);
-		else if (ch == '\n')
-			fputs("\\n", f);
-		else if (ch == '\t')
-			fputs("\\t", f);
-		else if (ch < 0x20)
-			fprintf(f, "\\u%04x", ch);
-		else if (ch < 0x80)
-			fputc(ch, f);
-		else {
-			/* JSON is UTF-8: a byte that is not becomes U+FFFD */
-			size_t n = utf8_seq_len(s, strlen(s));
-
-			if (n)
-				fwrite(s, 1, n, f);
-			else
-				fputs("\\ufffd", f);
-			s += n ? n - 1 : 0;
-		}
-	}
-	fputc('"', f);
-}
-
 static bool json_number(const char *s, char unit)
 {
 	const char *p = s;
@@ -316,12 +286,12 @@ static void print_json(FILE *f, const struct cmp_table *t, const struct cmp_prin
 	bool first = true;
 
 	fputs("{\n  \"scenario\": ", f);
-	json_string(f, po->title ? po->title : "");
+	json_put_string(f, po->title ? po->title : "");
 	fputs(",\n  \"columns\": [", f);
 	for (c = 0; c < t->ncol; c++) {
 		fputs(c ? ", " : "", f);
 		fputs("{\"label\": ", f);
-		json_string(f, t->labels[c]);
+		json_put_string(f, t->labels[c]);
 		fprintf(f, ", \"crashed\": %s}", t->crashed[c] ? "true" : "false");
 	}
 	fputs("],\n  \"rows\": [", f);
@@ -333,9 +303,9 @@ static void print_json(FILE *f, const struct cmp_table *t, const struct cmp_prin
 		fputs(first ? "\n    {" : ",\n    {", f);
 		first = false;
 		fprintf(f, "\"section\": \"%s\", \"object\": ", section_names[r->section]);
-		json_string(f, r->object);
+		json_put_string(f, r->object);
 		fputs(", \"metric\": ", f);
-		json_string(f, r->metric);
+		json_put_string(f, r->metric);
 		fprintf(f, ", \"unit\": \"%s\", \"values\": [", unit_name(r->unit));
 		for (c = 0; c < t->ncol; c++) {
 			fputs(c ? ", " : "", f);
@@ -344,7 +314,7 @@ static void print_json(FILE *f, const struct cmp_table *t, const struct cmp_prin
 			else if (json_number(r->val[c], r->unit))
 				fputs(r->val[c], f);
 			else
-				json_string(f, r->val[c]);
+				json_put_string(f, r->val[c]);
 		}
 		fputs("]}", f);
 	}

@@ -27,6 +27,7 @@
 
 #include "../mm/memcontrol/charge.h"
 #include "../mm/memcontrol/memcg.h"
+#include "../event_log.h"
 #include "../machine.h"
 #include "../mm/filemap.h"
 #include "../mm/lru.h"
@@ -102,6 +103,40 @@ static void recharge_free(struct machine *m)
 static void count(struct mem_cgroup *memcg, enum memcg_stat_item item)
 {
 	memcg->stat[item]++;
+}
+
+/* The event log: what a pass, an offline or an access did to memcg's pages. */
+struct recharge_tally {
+	long moved, evicted, cancelled;
+};
+
+static void tally_start(struct recharge_tally *t, const struct mem_cgroup *memcg)
+{
+	t->moved = memcg->stat[MEMCG_RECHARGE_PGS_MOVED];
+	t->evicted = memcg->stat[MEMCG_RECHARGE_PGS_EVICTED];
+	t->cancelled = memcg->stat[MEMCG_RECHARGE_PGS_CANCELLED];
+}
+
+static void tally_report(struct machine *m, const struct recharge_tally *t,
+			 const struct mem_cgroup *memcg, const char *when)
+{
+	long moved = memcg->stat[MEMCG_RECHARGE_PGS_MOVED] - t->moved;
+	long evicted = memcg->stat[MEMCG_RECHARGE_PGS_EVICTED] - t->evicted;
+	long cancelled = memcg->stat[MEMCG_RECHARGE_PGS_CANCELLED] - t->cancelled;
+	const char *mode = recharge_policies[rs(m)->mode - 1].value;
+
+	if (moved)
+		event_emit(m, SMEMCG_EV_RECHARGE, current_pid(m), 0, 0, memcg, "moved", moved,
+			   "recharge=%s %s: %ld page%s moved out", mode, when, moved,
+			   moved == 1 ? "" : "s");
+	if (evicted)
+		event_emit(m, SMEMCG_EV_RECHARGE, current_pid(m), 0, 0, memcg, "evicted",
+			   evicted, "recharge=%s %s: %ld page%s evicted", mode, when, evicted,
+			   evicted == 1 ? "" : "s");
+	if (cancelled)
+		event_emit(m, SMEMCG_EV_RECHARGE, current_pid(m), 0, 0, memcg, "cancelled",
+			   cancelled, "recharge=%s %s: %ld page%s could not move and stay", mode,
+			   when, cancelled, cancelled == 1 ? "" : "s");
 }
 
 static struct mem_cgroup *online_parent(struct mem_cgroup *memcg)
@@ -331,15 +366,19 @@ static long recharge_pass(struct machine *m, struct mem_cgroup *memcg)
 static void recharge_memcg_offline(struct machine *m, struct mem_cgroup *memcg)
 {
 	struct recharge_state *r;
+	struct recharge_tally t;
 
-	switch (rs(m)->mode) {
-	case RECHARGE_NONE:
+	if (rs(m)->mode == RECHARGE_NONE)
 		return;
+	tally_start(&t, memcg);
+	switch (rs(m)->mode) {
 	case RECHARGE_REPARENT:
 		reparent_all(m, memcg, false);
+		tally_report(m, &t, memcg, "at rmdir");
 		return;
 	case RECHARGE_DEFERRED:
 		reparent_all(m, memcg, true);
+		tally_report(m, &t, memcg, "at rmdir");
 		return;
 	default:
 		break;
@@ -349,6 +388,7 @@ static void recharge_memcg_offline(struct machine *m, struct mem_cgroup *memcg)
 		scan_unlisted(m, memcg, online_parent(memcg), false);
 	if (rs(m)->mode == RECHARGE_AUTO)
 		pins_reparent(m, memcg, online_parent(memcg));
+	tally_report(m, &t, memcg, "at rmdir");
 	r = rs(m);
 	ALLOC_GROW(r->v, r->n + 1, r->cap);
 	r->v[r->n].slot = memcg->slot;
@@ -369,13 +409,16 @@ static void recharge_work(struct machine *m)
 	for (i = 0; i < r->n;) {
 		struct recharge_item *it = &r->v[i];
 		struct mem_cgroup *memcg = memcg_of_slot(m, it->slot);
+		struct recharge_tally t;
 		long left;
 
 		if (it->next_ns > m->now_ns) {
 			i++;
 			continue;
 		}
+		tally_start(&t, memcg);
 		left = recharge_pass(m, memcg);
+		tally_report(m, &t, memcg, "worker pass");
 		if (left && ++it->retries < MAX_RECLAIM_RETRIES) {
 			it->next_ns = m->now_ns + ((uint64_t)1 << it->retries) * NSEC_PER_JIFFY;
 			i++;
@@ -390,16 +433,19 @@ void ext_page_marked_access(struct machine *m, struct memobj *obj, pgh_t h,
 			    struct mem_cgroup *accessor)
 {
 	struct mem_cgroup *owner = page_memcg(m, h);
+	struct recharge_tally t;
 
 	if (!owner || !accessor)
 		return;
+	tally_start(&t, owner);
 	if (owner != accessor && page_move_charge(m, obj, h, accessor, GFP_RETRY_MAYFAIL)) {
 		count(owner, MEMCG_RECHARGE_PGS_CANCELLED);
-		return;
+	} else {
+		*page_flags(&m->pages, h) &= (uint16_t)~PF_EXT_ACCESS;
+		if (owner != accessor)
+			count(owner, MEMCG_RECHARGE_PGS_MOVED);
 	}
-	*page_flags(&m->pages, h) &= (uint16_t)~PF_EXT_ACCESS;
-	if (owner != accessor)
-		count(owner, MEMCG_RECHARGE_PGS_MOVED);
+	tally_report(m, &t, owner, "at an access");
 }
 
 static uint64_t recharge_next_due(const struct machine *m)

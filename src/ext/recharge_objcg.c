@@ -23,6 +23,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "../event_log.h"
 #include "../machine.h"
 #include "../mm/lru.h"
 #include "../mm/memcontrol/memcg.h"
@@ -52,6 +53,8 @@ static void objcg_css_offline(struct machine *m, struct mem_cgroup *memcg)
 	int lru;
 
 	/* memcg_offline() holds the zombie while its last pages go */
+	long moved = 0;
+
 	if (!objcg_on(m))
 		return;
 	for (lru = 0; lru < NR_LRU_LISTS; lru++) {
@@ -65,10 +68,15 @@ static void objcg_css_offline(struct machine *m, struct mem_cgroup *memcg)
 			lru_del(m, to, h);
 			lru_add(m, to, h, lru, true);
 			memcg->stat[MEMCG_RECHARGE_PGS_MOVED]++;
+			moved++;
 			if (mem_cgroup_is_root(to))
 				m->root_mem_cgroup->stat[MEMCG_RECHARGED_TO_ROOT]++;
 		}
 	}
+	if (moved)
+		event_emit(m, SMEMCG_EV_RECHARGE, current_pid(m), 0, 0, memcg, "moved", moved,
+			   "recharge=objcg at rmdir: %ld page%s reparented through the objcg",
+			   moved, moved == 1 ? "" : "s");
 }
 
 static bool objcg_stat_visible(const struct machine *m, int item)

@@ -51,6 +51,7 @@ void mm_state_free(struct machine *m)
 	for (i = 0; i < ms->nr_tasks; i++) {
 		free(ms->tasks[i]->comm);
 		free(ms->tasks[i]->exit_cgroup);
+		free(ms->tasks[i]->death);
 		free(ms->tasks[i]);
 	}
 	free(ms->tasks);

@@ -18,9 +18,11 @@
 #include "oom_kill.h"
 
 #include <limits.h>
+#include <stdio.h>
 #include <stdlib.h>
 
 #include "memcontrol/charge.h"
+#include "../event_log.h"
 #include "../machine.h"
 #include "mm.h"
 #include "mm_state.h"
@@ -44,6 +46,8 @@ long oom_badness(struct machine *m, struct task *t, long totalpages)
 struct oom_control {
 	struct mem_cgroup *memcg;	/* NULL: global */
 	unsigned gfp;
+	int order;
+	char why[1024];			/* the victim's death, for the event log */
 	long totalpages;
 	struct task *chosen;
 	long chosen_points;
@@ -110,6 +114,18 @@ static void note_killed(struct oom_control *oc, struct task *t)
 	oc->killed[oc->nr_killed++] = t;
 }
 
+/* The victim's death: kept for messages about it, and reported. */
+static void oom_record_death(struct machine *m, struct oom_control *oc, struct task *t,
+			     const char *why)
+{
+	if (t->death)
+		return;
+	t->death = xstrdup(why);
+	t->death_ns = m->now_ns;
+	event_emit(m, SMEMCG_EV_OOM_KILL, t->pid, SIGKILL_NR, 0, oc->memcg, NULL, 1,
+		   "%s (pid %d) OOM-killed: %s", t->comm, t->pid, why);
+}
+
 static void __oom_kill_process(struct machine *m, struct oom_control *oc,
 			       struct task *victim)
 {
@@ -121,6 +137,7 @@ static void __oom_kill_process(struct machine *m, struct oom_control *oc,
 		return;
 	memcg = get_mem_cgroup_from_mm_struct(m, mm);
 	memcg_memory_event(m, memcg, MEMCG_OOM_KILL);
+	oom_record_death(m, oc, victim, oc->why);
 	victim->dying = true;
 	victim->oom_victim = true;
 	if (!victim->pending_signal)
@@ -131,6 +148,11 @@ static void __oom_kill_process(struct machine *m, struct oom_control *oc,
 		struct task *p = m->mm->tasks[i];
 
 		if (p != victim && p->mm == mm && p->state == SMEMCG_TASK_ALIVE) {
+			char why[128];
+
+			snprintf(why, sizeof(why), "shares the mm of OOM victim %s (pid %d)",
+				 victim->comm, victim->pid);
+			oom_record_death(m, oc, p, why);
 			p->dying = true;
 			if (!p->pending_signal)
 				p->pending_signal = SIGKILL_NR;
@@ -161,8 +183,17 @@ static struct mem_cgroup *mem_cgroup_get_oom_group(struct machine *m,
 static void kill_group_member(struct machine *m, struct oom_control *oc,
 			      struct task *t)
 {
-	if (t->oom_score_adj != OOM_SCORE_ADJ_MIN)
+	if (t->oom_score_adj != OOM_SCORE_ADJ_MIN) {
+		char path[512];
+
+		/* the victim is killed (and counted) again, as the kernel does */
+		if (!t->death) {
+			memcg_describe(m, task_memcg(t), path, sizeof(path));
+			snprintf(oc->why, sizeof(oc->why), "a member of memory.oom.group %s",
+				 path);
+		}
 		__oom_kill_process(m, oc, t);
+	}
 }
 
 /* The reaper: tear down every task killed by this OOM. */
@@ -194,6 +225,27 @@ static void oom_kill_process(struct machine *m, struct oom_control *oc)
 	reap(m, oc);
 }
 
+/* Why the victim dies: which limit, and the charge that hit it. */
+static void oom_explain(struct machine *m, struct oom_control *oc)
+{
+	struct task *cur = m->current;
+	char dom[512], by[128] = "";
+
+	if (cur)
+		snprintf(by, sizeof(by), " by %s (pid %d)", cur->comm, cur->pid);
+	if (oc->memcg) {
+		memcg_describe(m, oc->memcg, dom, sizeof(dom));
+		snprintf(oc->why, sizeof(oc->why),
+			 "the largest task in %s, at its memory.max (%ld of %ld pages), on a charge of %d page%s%s",
+			 dom, page_counter_read(&oc->memcg->memory), oc->memcg->memory.max,
+			 1 << oc->order, oc->order ? "s" : "", by);
+	} else {
+		snprintf(oc->why, sizeof(oc->why),
+			 "the largest task of the machine, out of memory on an allocation of %d page%s%s",
+			 1 << oc->order, oc->order ? "s" : "", by);
+	}
+}
+
 static bool out_of_memory(struct machine *m, struct oom_control *oc)
 {
 	struct task *cur = m->current;
@@ -221,6 +273,7 @@ static bool out_of_memory(struct machine *m, struct oom_control *oc)
 			m->oom_no_victim++;
 		return false;
 	}
+	oom_explain(m, oc);
 	oom_kill_process(m, oc);
 	return true;
 }
@@ -242,6 +295,7 @@ bool mem_cgroup_out_of_memory(struct machine *m, struct mem_cgroup *memcg,
 	struct oom_control oc = { 0 };
 
 	oc.gfp = gfp;
+	oc.order = order;
 	if (mem_cgroup_margin(memcg) >= (1L << order))
 		return true;
 	if (m->current && m->current->dying)

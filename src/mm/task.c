@@ -6,16 +6,20 @@
  * reaper would; if it is the task whose operation is running, the exit
  * happens when that operation unwinds.
  */
-#include "gup.h"
-#include "kmem.h"
 #include "task.h"
 
 #include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "gup.h"
+#include "kmem.h"
+
 #include "memcontrol/charge.h"
 #include "memcontrol/memcg.h"
+#include "../event_log.h"
 #include "../machine.h"
 #include "mm.h"
 #include "mm_state.h"
@@ -183,6 +187,24 @@ void task_kill(struct machine *m, struct task *t, int sig)
 		return;
 	}
 	task_do_exit(m, t, sig);
+}
+
+void task_kill_why(struct machine *m, struct task *t, int sig, enum smemcg_event_type ev,
+		   const char *fmt, ...)
+{
+	char why[900];
+	va_list ap;
+
+	if (t->state != SMEMCG_TASK_ALIVE || t->death)
+		return;
+	va_start(ap, fmt);
+	vsnprintf(why, sizeof(why), fmt, ap);
+	va_end(ap);
+	t->death = xstrdup(why);
+	t->death_ns = m->now_ns;
+	event_emit(m, ev, t->pid, sig, 0, task_memcg(t), NULL, 1, "%s (pid %d): %s", t->comm,
+		   t->pid, why);
+	task_kill(m, t, sig);
 }
 
 void task_cgroup_changed(struct machine *m, struct task *t,

@@ -10,6 +10,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "../base/base.h"
 #include "../base/list.h"
 #include "../../include/smemcg.h"
 
@@ -26,6 +27,8 @@ struct task {
 	char *comm;
 	struct cgroup *cgroup;
 	char *exit_cgroup;		/* path of cgroup at exit: it may be removed since */
+	char *death;			/* why it was killed, set by the first kill */
+	uint64_t death_ns;		/* and when */
 	struct list_node cg_node;	/* in cgroup->tasks */
 	struct mm_struct *mm;
 	int cpu;
@@ -74,6 +77,12 @@ void task_leave(struct machine *m, struct task *t);
 void task_exit_files(struct machine *m, struct task *t);
 /* Deliver a signal; SIGKILL/SIGTERM/SIGBUS are fatal (default action). */
 void task_kill(struct machine *m, struct task *t, int sig);
+/*
+ * Kill t with sig for the reason fmt says: the first reason is kept for
+ * error messages about t (task->death), and the event log reports it.
+ */
+void task_kill_why(struct machine *m, struct task *t, int sig, enum smemcg_event_type ev,
+		   const char *fmt, ...) PRINTF_LIKE(5, 6);
 /* After a move between cgroups (cgroup_attach_task). */
 void task_cgroup_changed(struct machine *m, struct task *t,
 			 struct cgroup *from, struct cgroup *to);

@@ -437,8 +437,11 @@ static int obj_page_get(struct machine *m, struct task *t, struct vm_area *v,
 	struct inode *inode = v->inode;
 	int err;
 
-	if (inode && idx >= (inode->size + PAGE_SIZE - 1) / PAGE_SIZE)
+	if (inode && idx >= (inode->size + PAGE_SIZE - 1) / PAGE_SIZE) {
+		machine_error(m, -EFAULT, "page %llu is beyond the end of the file",
+			      (unsigned long long)idx);
 		return FAULT_SIGBUS;
+	}
 	if (st == PS_PRESENT) {
 		/* the async readahead marker: read the next window */
 		if (obj->type == OBJ_FILE && v->ra_end && idx == v->ra_mark) {
@@ -630,13 +633,12 @@ int vma_touch(struct machine *m, struct task *t, struct vm_area *v, uint64_t off
 
 		if (t->dying)
 			return 0;	/* killed while faulting: the statement ends */
-		if (err == FAULT_SIGBUS || err == FAULT_REFUSED) {
-			task_kill(m, t, SIGBUS_NR);
-			return 0;
-		}
-		if (err == -ENOSPC) {
-			/* a full tmpfs, or a remote charge that failed (seed 001): SIGBUS */
-			task_kill(m, t, SIGBUS_NR);
+		/* a full tmpfs, a remote charge that failed (seed 001), a refused borrow */
+		if (err == FAULT_SIGBUS || err == FAULT_REFUSED || err == -ENOSPC) {
+			task_kill_why(m, t, SIGBUS_NR, SMEMCG_EV_SIGBUS,
+				      "SIGBUS on a fault of page %llu of mapping %d: %s",
+				      (unsigned long long)i, v->id,
+				      m->errmsg[0] ? m->errmsg : "the page could not be served");
 			return 0;
 		}
 		if (err)

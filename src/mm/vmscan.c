@@ -17,11 +17,13 @@
 #include <string.h>
 
 #include "memcontrol/charge.h"
+#include "../event_log.h"
 #include "../machine.h"
 #include "filemap.h"
 #include "lru.h"
 #include "memobj.h"
 #include "mm_state.h"
+#include "task.h"
 #include "memcontrol/page_memcg.h"
 #include "swap.h"
 #include "vma.h"
@@ -557,7 +559,13 @@ long try_to_free_mem_cgroup_pages(struct machine *m, struct mem_cgroup *memcg,
 	sc.may_unmap = true;
 	sc.may_swap = !!(reclaim_options & MEMCG_RECLAIM_MAY_SWAP) && !(gfp & GFP_NOSWAP);
 	sc.proactive = !!(reclaim_options & MEMCG_RECLAIM_PROACTIVE);
-	return do_try_to_free_pages(m, &sc);
+	if (!do_try_to_free_pages(m, &sc)) {
+		event_emit(m, SMEMCG_EV_RECLAIM_NOTHING, current_pid(m), 0, 0,
+			   memcg, NULL, nr_pages, "reclaim of %ld page%s freed nothing",
+			   nr_pages, nr_pages > 1 ? "s" : "");
+		return 0;
+	}
+	return sc.nr_reclaimed;
 }
 
 /* Reclaim from the whole machine: direct reclaim, or kswapd's. */

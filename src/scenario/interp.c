@@ -8,6 +8,7 @@
 #include "scenario.h"
 
 #include <errno.h>
+#include <inttypes.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -407,6 +408,70 @@ static void exec_stmt(struct run *r, const struct smc_stmt *st)
 	sb_free(&msg);
 }
 
+/* ---- the event log ---- */
+
+struct event_sink {
+	struct run *r;
+	int line;
+};
+
+static void print_event(void *arg, const struct smc_event *ev)
+{
+	struct event_sink *k = arg;
+	struct run *r = k->r;
+	FILE *json = r->o->events_json;
+
+	if (ev->type < 0 || (r->o->events_show & (1u << ev->type))) {
+		struct strbuf sb;
+
+		sb_init(&sb);
+		sb_printf(&sb, "%s:%d at %" PRIu64 ".%03" PRIu64 " s: %s", r->s->file, k->line,
+			  ev->now_ns / 1000000000, ev->now_ns / 1000000 % 1000, ev->type_name);
+		if (*ev->cgroup)
+			sb_printf(&sb, " in %s", ev->cgroup);
+		sb_printf(&sb, ": %s", ev->text);
+		if (ev->repeats > 1)
+			sb_printf(&sb, " (%ld times)", ev->repeats);
+		smc_tap_comment(r->tap, "# ", sb.buf);
+		sb_free(&sb);
+	}
+	if (json) {
+		fputs("{\"file\":", json);
+		json_put_string(json, r->s->file);
+		fprintf(json, ",\"line\":%d,\"time_ns\":%" PRIu64 ",\"type\":", k->line,
+			ev->now_ns);
+		json_put_string(json, ev->type_name);
+		fprintf(json, ",\"pid\":%d,\"signal\":", ev->pid);
+		json_put_string(json, ev->sig ? smc_signal_name(ev->sig) : "");
+		fputs(",\"errno\":", json);
+		json_put_string(json, ev->err ? errno_name(-ev->err) : "");
+		fputs(",\"cgroup\":", json);
+		json_put_string(json, ev->cgroup);
+		fputs(",\"key\":", json);
+		json_put_string(json, ev->what);
+		fprintf(json, ",\"count\":%ld,\"repeats\":%ld,\"text\":", ev->count,
+			ev->repeats);
+		json_put_string(json, ev->text);
+		fputs("}\n", json);
+	}
+}
+
+static void drain_events(struct run *r, int line)
+{
+	struct event_sink k = { r, line };
+
+	if (r->be->drain_events && (r->o->events_show || r->o->events_json))
+		r->be->drain_events(r->be->ctx, print_event, &k);
+}
+
+static void watch_events(struct run *r)
+{
+	unsigned mask = r->o->events_show | (r->o->events_json ? ~0u : 0);
+
+	if (r->be->watch_events && mask)
+		r->be->watch_events(r->be->ctx, mask);
+}
+
 static void run_range(struct run *r, int first, int last, bool subst, long iter)
 {
 	int i;
@@ -435,6 +500,7 @@ static void run_range(struct run *r, int first, int last, bool subst, long iter)
 			i = end;
 		} else {
 			exec_stmt(r, &st);
+			drain_events(r, st.line);
 			r->done++;
 			progress(r);
 		}
@@ -453,6 +519,7 @@ static void run_begin(struct run *r, const struct smc_run_opts *opts)
 		r->tap = &r->own;
 		smc_tap_begin(r->tap, opts->out);
 	}
+	watch_events(r);
 }
 
 void smc_run(struct smc_result *res, const struct smc_script *s,

@@ -5,6 +5,8 @@
 #include "model_backend.h"
 
 #include <errno.h>
+#include <inttypes.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -23,7 +25,31 @@ struct model_backend {
 	struct strmap files;		/* fd name -> driver file (the last opened) */
 	int64_t next_mmid;
 	bool check;			/* run the invariant checker after each statement */
+	/* the event log, between two drains */
+	unsigned event_mask;		/* what the interpreter shows or writes */
+	int cur_line;			/* of the statement running */
+	struct strmap death_lines;	/* pid -> the line of the statement that killed it */
+	struct pending_event *events;
+	int nr_events, events_cap;
+	long events_dropped;
 };
+
+struct pending_event {
+	struct smemcg_event ev;		/* its strings are owned copies */
+	long repeats;
+};
+
+/* The events one statement may leave before the rest are only counted. */
+#define MAX_PENDING_EVENTS 1000
+/* How many kinds of event one burst may interleave and still be merged. */
+#define BURST_LOOKBACK 16
+
+static void free_pending(struct pending_event *p)
+{
+	free((char *)p->ev.cgroup);
+	free((char *)p->ev.what);
+	free((char *)p->ev.text);
+}
 
 struct model_backend *model_backend_new(const struct smc_kv *overrides, int n,
 					bool check)
@@ -38,6 +64,7 @@ struct model_backend *model_backend_new(const struct smc_kv *overrides, int n,
 	strmap_init(&mb->bufs);
 	strmap_init(&mb->fds);
 	strmap_init(&mb->files);
+	strmap_init(&mb->death_lines);
 	mb->check = check;
 	mb->policies = xcalloc((size_t)n + 1, sizeof(*mb->policies));
 	for (i = 0; i < n; i++) {
@@ -60,13 +87,106 @@ void model_backend_free(struct model_backend *mb)
 		free((char *)mb->policies[i].value);
 	}
 	free(mb->policies);
+	for (i = 0; i < mb->nr_events; i++)
+		free_pending(&mb->events[i]);
+	free(mb->events);
 	strmap_free(&mb->procs);
 	strmap_free(&mb->maps);
 	strmap_free(&mb->mmids);
 	strmap_free(&mb->bufs);
 	strmap_free(&mb->fds);
 	strmap_free(&mb->files);
+	strmap_free(&mb->death_lines);
 	free(mb);
+}
+
+/* Kills are each their own; a burst of the same counter in a cgroup is one. */
+static bool same_burst(const struct pending_event *p, const struct smemcg_event *ev)
+{
+	return p->ev.type == ev->type && p->ev.pid == ev->pid && ev->type != SMEMCG_EV_OOM_KILL &&
+	       ev->type != SMEMCG_EV_SIGBUS && ev->type != SMEMCG_EV_KILL &&
+	       !strcmp(p->ev.cgroup, ev->cgroup) && !strcmp(p->ev.what, ev->what) &&
+	       p->ev.err == ev->err;
+}
+
+static void on_event(void *arg, const struct smemcg_event *ev)
+{
+	struct model_backend *mb = arg;
+	struct pending_event *p;
+	int i;
+
+	if (SMEMCG_EV_BIT(ev->type) & SMEMCG_EV_MASK_KILLS) {
+		char key[16];
+		int64_t line;
+
+		snprintf(key, sizeof(key), "%d", ev->pid);
+		if (!strmap_get(&mb->death_lines, key, &line))
+			strmap_set(&mb->death_lines, key, mb->cur_line);
+	}
+	if (!(SMEMCG_EV_BIT(ev->type) & mb->event_mask))
+		return;
+	/* a burst interleaves its kinds (max, reclaim, max...): look a little back */
+	for (i = mb->nr_events - 1; i >= 0 && i >= mb->nr_events - BURST_LOOKBACK; i--) {
+		p = &mb->events[i];
+		if (same_burst(p, ev)) {
+			p->repeats++;
+			p->ev.count += ev->count;
+			return;
+		}
+	}
+	if (mb->nr_events >= MAX_PENDING_EVENTS) {
+		mb->events_dropped++;
+		return;
+	}
+	ALLOC_GROW(mb->events, mb->nr_events + 1, mb->events_cap);
+	p = &mb->events[mb->nr_events++];
+	p->ev = *ev;
+	p->ev.cgroup = xstrdup(ev->cgroup);
+	p->ev.what = xstrdup(ev->what);
+	p->ev.text = xstrdup(ev->text);
+	p->repeats = 1;
+}
+
+static void mb_watch_events(void *ctx, unsigned mask)
+{
+	struct model_backend *mb = ctx;
+
+	mb->event_mask = mask;
+	if (mb->m)
+		smemcg_set_event_handler(mb->m, mask | SMEMCG_EV_MASK_KILLS, on_event, mb);
+}
+
+static void mb_drain_events(void *ctx, smc_event_fn *fn, void *arg)
+{
+	struct model_backend *mb = ctx;
+	int i;
+
+	for (i = 0; i < mb->nr_events; i++) {
+		const struct smemcg_event *e = &mb->events[i].ev;
+		struct smc_event out = {
+			.type = (int)e->type, .type_name = smemcg_event_type_name(e->type),
+			.now_ns = e->now_ns, .pid = e->pid, .sig = e->sig, .err = e->err,
+			.cgroup = e->cgroup, .what = e->what, .count = e->count,
+			.repeats = mb->events[i].repeats, .text = e->text,
+		};
+
+		fn(arg, &out);
+		free_pending(&mb->events[i]);
+	}
+	mb->nr_events = 0;
+	if (mb->events_dropped) {
+		char text[128];
+		struct smc_event out = {
+			.type = -1, .type_name = "dropped", .now_ns = smemcg_now_ns(mb->m),
+			.cgroup = "", .what = "", .count = mb->events_dropped,
+			.repeats = mb->events_dropped, .text = text,
+		};
+
+		snprintf(text, sizeof(text), "%ld more events in this statement, not kept",
+			 mb->events_dropped);
+		fn(arg, &out);
+		mb->events_dropped = 0;
+	}
 }
 
 smemcg_machine *model_backend_machine(struct model_backend *mb)
@@ -390,6 +510,8 @@ static int mb_start(void *ctx, struct strbuf *msg)
 			  (unsigned long long)mb->cfg.swap_bytes, mb->cfg.cpus);
 		return rc;
 	}
+	/* kills always: an error about a dead process names its statement */
+	smemcg_set_event_handler(mb->m, mb->event_mask | SMEMCG_EV_MASK_KILLS, on_event, mb);
 	for (i = 0; i < mb->npolicies; i++) {
 		rc = smemcg_policy_set(mb->m, mb->policies[i].key, mb->policies[i].value);
 		if (rc) {
@@ -474,11 +596,36 @@ static int exec_process(struct model_backend *mb, const struct smc_stmt *st,
 	}
 }
 
+/* "process P (pid N) died at line L, T s: why", when P was killed. */
+static void explain_death(struct model_backend *mb, const char *proc, struct strbuf *msg)
+{
+	uint64_t ns;
+	const char *why;
+	int64_t pid, line;
+	char key[16];
+
+	if (!strmap_get(&mb->procs, proc, &pid))
+		return;
+	why = smemcg_task_death(&ns, mb->m, (int)pid);
+	if (!*why)
+		return;
+	snprintf(key, sizeof(key), "%d", (int)pid);
+	sb_reset(msg);
+	sb_printf(msg, "process %s (pid %d) died", proc, (int)pid);
+	if (strmap_get(&mb->death_lines, key, &line))
+		sb_printf(msg, " at line %d (%" PRIu64 ".%03" PRIu64 " s): %s", (int)line,
+			  ns / 1000000000, ns / 1000000 % 1000, why);
+	else
+		sb_printf(msg, " at %" PRIu64 ".%03" PRIu64 " s: %s", ns / 1000000000,
+			  ns / 1000000 % 1000, why);
+}
+
 static int mb_exec(void *ctx, const struct smc_stmt *st, struct strbuf *msg)
 {
 	struct model_backend *mb = ctx;
 	int i, rc;
 
+	mb->cur_line = st->line;
 	switch (st->op) {
 	case SMC_MACHINE:
 		if (st->flags & SMC_F_SIZE)
@@ -547,6 +694,8 @@ static int mb_exec(void *ctx, const struct smc_stmt *st, struct strbuf *msg)
 		return SMC_NOTSUP;
 	}
 	}
+	if (rc == -ESRCH && st->proc)
+		explain_death(mb, st->proc, msg);
 	if (!rc && mb->check && smemcg_check(mb->m)) {
 		sb_printf(msg, "invariant broken: %s", smemcg_last_error(mb->m));
 		return -EUCLEAN;
@@ -598,4 +747,6 @@ void model_backend_ops(struct smc_backend *be, struct model_backend *mb)
 	be->read = mb_read;
 	be->proc_state = mb_proc_state;
 	be->start = mb_start;
+	be->watch_events = mb_watch_events;
+	be->drain_events = mb_drain_events;
 }

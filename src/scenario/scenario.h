@@ -271,6 +271,27 @@ const char *smc_signal_name(int sig);
 #define SMC_NOTSUP 1
 #define SMC_SKIP 2
 
+/*
+ * An event of the backend's machine (the model's event log), as run and
+ * shell show it under the statement that caused it. Events of the same
+ * type, cgroup and key in a row are one, with repeats and count summed.
+ */
+struct smc_event {
+	int type;		/* enum smemcg_event_type */
+	const char *type_name;	/* "oom_kill", ... */
+	uint64_t now_ns;	/* simulated time of the first */
+	int pid;
+	int sig;
+	int err;
+	const char *cgroup;
+	const char *what;
+	long count;
+	long repeats;
+	const char *text;
+};
+
+typedef void smc_event_fn(void *arg, const struct smc_event *ev);
+
 struct smc_backend {
 	void *ctx;
 	int (*exec)(void *ctx, const struct smc_stmt *st, struct strbuf *msg);
@@ -281,6 +302,13 @@ struct smc_backend {
 	/* Called once before the first statement that is not machine/policy/
 	 * cgroup-options; the backend creates its machine then. */
 	int (*start)(void *ctx, struct strbuf *msg);
+	/*
+	 * Optional: collect the events whose bits (SMEMCG_EV_BIT) are in mask
+	 * from the start on; drain_events hands over those collected since
+	 * the last call, oldest first.
+	 */
+	void (*watch_events)(void *ctx, unsigned mask);
+	void (*drain_events)(void *ctx, smc_event_fn *fn, void *arg);
 };
 
 struct smc_result {
@@ -320,6 +348,13 @@ struct smc_run_opts {
 	 */
 	struct smc_tap *tap;
 	bool quiet;		/* no progress line */
+	/*
+	 * The event log: the events in events_show (SMEMCG_EV_BIT) become
+	 * TAP comments under their statement; events_json, when set, gets
+	 * every event as one JSON object per line.
+	 */
+	unsigned events_show;
+	FILE *events_json;
 	bool progress;		/* progress line on stderr */
 	/*
 	 * Optional (smemcg diff): called with every value the script looks

@@ -7,6 +7,7 @@
 
 #include <errno.h>
 
+#include "../../event_log.h"
 #include "../../machine.h"
 #include "../oom_kill.h"
 #include "../task.h"
@@ -234,8 +235,14 @@ retry:
 		}
 	}
 nomem:
-	if (!(gfp & (GFP_NOFAIL | GFP_HIGH)))
+	if (!(gfp & (GFP_NOFAIL | GFP_HIGH))) {
+		event_emit(m, SMEMCG_EV_CHARGE_FAILED, current_pid(m), 0,
+			   -ENOMEM, memcg, NULL, nr_pages,
+			   "a charge of %ld page%s failed: memory.max reached at %ld of %ld pages",
+			   nr_pages, nr_pages > 1 ? "s" : "",
+			   page_counter_read(&mem_over_limit->memory), mem_over_limit->memory.max);
 		return -ENOMEM;
+	}
 	/* force: usage may exceed max; the failed limit still sees "max" */
 	if (!raised_max_event)
 		memcg_memory_event(m, mem_over_limit, MEMCG_MAX);

@@ -16,6 +16,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "../../event_log.h"
 #include "../../machine.h"
 #include "charge.h"
 #include "objcg.h"
@@ -187,6 +188,14 @@ void memcg_try_release(struct machine *m, struct mem_cgroup *memcg)
 	if (memcg_refs(memcg) || memcg->first_child)
 		return;
 
+	if (unlikely(m->event_fn)) {
+		char path[512];
+
+		memcg_describe(m, memcg, path, sizeof(path));
+		event_emit(m, SMEMCG_EV_ZOMBIE_RELEASED, 0, 0, 0, NULL, NULL, 0,
+			   "%s released, %.3f s after its removal", path,
+			   (double)(m->now_ns - memcg->offline_ns) / 1e9);
+	}
 	memcg->state = MEMCG_RELEASED;
 	/* rstat has already folded everything into the ancestors' totals. */
 	for (i = 0; i < MEMCG_NR_STATS; i++)
@@ -223,6 +232,8 @@ void memcg_memory_event(struct machine *m, struct mem_cgroup *memcg,
 {
 	bool local_only = !!(m->cfg.options & SMEMCG_OPT_LOCALEVENTS);
 
+	event_emit(m, SMEMCG_EV_MEMCG_EVENT, current_pid(m), 0, 0, memcg,
+		   memcg_event_names[ev], 1, "memory.events %s", memcg_event_names[ev]);
 	memcg->events_local[ev]++;
 	do {
 		memcg->events[ev]++;
