@@ -207,10 +207,10 @@ static void header(struct snapshot *s, FILE *f, size_t nmaps, size_t nruns)
 		   "# these, within %d%%.\n\n", TOLERANCE_PCT);
 }
 
-static void machine_line(const struct snapshot *s, FILE *f)
+void snap_machine_line(const struct snap_host *h, FILE *f)
 {
-	uint64_t mem = (s->host.mem_total + (1ULL << 19)) >> 20 << 20;
-	uint64_t swap = (s->host.swap_total + (1ULL << 19)) >> 20 << 20;
+	uint64_t mem = (h->mem_total + (1ULL << 19)) >> 20 << 20;
+	uint64_t swap = (h->swap_total + (1ULL << 19)) >> 20 << 20;
 	char a[32], b[32];
 
 	if (mem < (64ULL << 20))
@@ -220,7 +220,7 @@ static void machine_line(const struct snapshot *s, FILE *f)
 	if (swap > (4ULL << 40))
 		swap = 4ULL << 40;
 	fprintf(f, "# the host's MemTotal, rounded to MiB\n");
-	fprintf(f, "machine memory=%s swap=%s cpus=%d\n", sz(a, mem), sz(b, swap), s->host.cpus);
+	fprintf(f, "machine memory=%s swap=%s cpus=%d\n", sz(a, mem), sz(b, swap), h->cpus);
 }
 
 static void emit_run(const struct snapshot *s, FILE *f, const struct snap_run *r)
@@ -262,7 +262,7 @@ void snap_emit(struct snapshot *s, FILE *f)
 	for (i = 0; i < s->nfile; i++)
 		any_shm |= s->files[i].shmem && s->files[i].pages;
 	header(s, f, nmaps, nruns);
-	machine_line(s, f);
+	snap_machine_line(&s->host, f);
 
 	/* the cgroup tree; processes of an inner cgroup go to a leaf under it */
 	for (i = 0; i < s->ncg; i++)
