@@ -88,6 +88,13 @@ uint64_t memparse(const char *s, const char **end);
  */
 size_t utf8_seq_len(const char *s, size_t n);
 
+/*
+ * A duration with its unit: "100ms", "2s" (ns, us, ms, s, min), in ns.
+ * 0; -EINVAL when s does not start with a digit, -EDOM for a missing or
+ * unknown unit, -ERANGE beyond a year.
+ */
+int parse_duration(const char *s, uint64_t *ns);
+
 /* Strip leading and trailing whitespace in place, like strstrip(). */
 char *strstrip(char *s);
 
