@@ -17,9 +17,10 @@ EXT_SRCS := $(if $(CORE_ONLY),,$(wildcard src/ext/*.c))
 CPPFLAGS += $(if $(CORE_ONLY),-DSMEMCG_CORE_ONLY)
 LIB_SRCS := $(wildcard src/base/*.c src/counter/*.c src/cgroup/*.c src/mm/*.c src/mm/memcontrol/*.c \
 	src/scenario/*.c src/report/*.c) $(EXT_SRCS) src/machine.c src/policy.c src/check.c src/explain.c
-# smemcg snapshot reads the host's procfs: Linux-only, linked into the CLI only
+# smemcg snapshot and record read the host's procfs: Linux-only, linked into the CLI only
 SNAPSHOT_SRCS := $(wildcard src/snapshot/*.c)
-CLI_SRCS := $(wildcard src/cli/*.c src/compare/*.c) $(SNAPSHOT_SRCS)
+RECORD_SRCS := $(wildcard src/record/*.c)
+CLI_SRCS := $(wildcard src/cli/*.c src/compare/*.c) $(SNAPSHOT_SRCS) $(RECORD_SRCS)
 UNIT_SRCS := $(wildcard tests/unit/test_*.c)
 BENCH_SRCS := $(wildcard bench/*.c)
 
