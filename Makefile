@@ -78,7 +78,21 @@ $(BUILD)/snapshot/snap_helper: tests/snapshot/snap_helper.c
 snapshot-tests: $(BUILD)/snapshot/test_snapshot $(BUILD)/snapshot/snap_helper
 .PHONY: snapshot-tests
 
-test: $(BUILD)/smemcg unit-tests snapshot-tests
+# smemcg record: the replay on synthetic samples, and the workload
+# tests/record/run-record.sh records (no sanitizers in it, as for snap_helper)
+RECORD_OBJS := $(RECORD_SRCS:%.c=$(BUILD)/%.o)
+$(BUILD)/record/test_record: tests/record/test_record.c tests/unit/tap.h $(RECORD_OBJS) $(SNAPSHOT_OBJS) $(LIB)
+	@mkdir -p $(dir $@)
+	$(CC) $(CPPFLAGS) -Isrc $(ALL_CFLAGS) -o $@ $< $(RECORD_OBJS) $(SNAPSHOT_OBJS) $(LIB) $(LDFLAGS) -lm
+
+$(BUILD)/record/rec_workload: tests/record/rec_workload.c
+	@mkdir -p $(dir $@)
+	$(CC) $(CPPFLAGS) $(WARN) $(CFLAGS) -o $@ $<
+
+record-tests: $(BUILD)/record/test_record $(BUILD)/record/rec_workload
+.PHONY: record-tests
+
+test: $(BUILD)/smemcg unit-tests snapshot-tests record-tests
 	@BUILD=$(BUILD) SMEMCG=$(BUILD)/smemcg sh tests/run-tests.sh
 
 asan:

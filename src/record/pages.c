@@ -129,7 +129,8 @@ static bool same_owner(struct recorder *r, int old, int now)
 {
 	if (!r->owners || now < 0 || old == now)
 		return true;
-	return r->cgs[old].removed && rec_tree_under(r, old, now);
+	/* removed before this sample (not seen), or before that */
+	return (r->cgs[old].removed || !r->cgs[old].seen) && rec_tree_under(r, old, now);
 }
 
 static void charge(struct recorder *r, int cg, int cls, bool add)
@@ -345,14 +346,10 @@ struct plan {
 	struct vec retouch;		/* struct add: anon pages touched again */
 };
 
-/* The owner of a group of observations of one page: named, else by start order. */
-static int group_owner(struct recorder *r, int named, int first_pi)
+/* The owner of a new page: named, else by process start order. */
+static int new_owner(struct recorder *r, int named, int first_pi)
 {
-	if (named >= 0)
-		return named;
-	if (r->owners)
-		r->st.unknown_owner++;
-	return r->procs[first_pi].cg;
+	return named >= 0 ? named : r->procs[first_pi].cg;
 }
 
 static void collect(struct recorder *r, struct plan *pl)
@@ -369,6 +366,8 @@ static void collect(struct recorder *r, struct plan *pl)
 			const struct rec_spage *pg = &sp->pages[j];
 			const struct rec_svma *v = &sp->vmas[pg->vma];
 
+			if (r->owners && pg->owner < 0)
+				r->st.unknown_owner++;
 			if (pg->cls == SNAP_PAGE_ANON || v->file < 0) {
 				struct aobs *o = vec_push(&pl->aobs);
 
@@ -407,13 +406,12 @@ static void plan_anon(struct recorder *r, struct plan *pl)
 			;
 		for (k = i; k < j && named < 0; k++)
 			named = o[k].owner;
-		owner = group_owner(r, named, o[i].pi);
 		for (k = i; k < j && !kept; k++) {
 			struct rec_held *h = rec_held_find(&r->procs[o[k].pi], o[k].vpn);
 
 			if (!h || h->keep)
 				continue;
-			if (same_owner(r, h->owner, owner)) {
+			if (same_owner(r, h->owner, named)) {
 				h->keep = 1;
 				h->pfn = o[k].pfn;
 				kept = true;
@@ -425,6 +423,7 @@ static void plan_anon(struct recorder *r, struct plan *pl)
 			continue;
 		if (moved)
 			r->st.reowned++;
+		owner = new_owner(r, named, o[i].pi);
 		for (k = i; k < j && actor < 0; k++)
 			if (r->procs[o[k].pi].cg == owner)
 				actor = (int)k;
@@ -572,14 +571,14 @@ static void plan_file(struct recorder *r, struct plan *pl)
 				named = o[k].owner;
 			dirty |= o[k].dirty;
 		}
-		owner = group_owner(r, named, o[i].pi);
 		if (tp) {
 			tp->seen = 1;
-			if (same_owner(r, tp->owner, owner))
+			if (same_owner(r, tp->owner, named))
 				continue;
 			tp->drop = 1;	/* brought in again below, by its owner now */
 			r->st.reowned++;
 		}
+		owner = new_owner(r, named, o[i].pi);
 		{
 			struct add *a = vec_push(&pl->fnew);
 
@@ -720,31 +719,60 @@ static const struct rec_svma *svma_at(const struct rec_sproc *sp, uint64_t vpn)
 	return lo < sp->nvma && sp->vmas[lo].start <= vpn ? &sp->vmas[lo] : NULL;
 }
 
-/* Model mappings for every new anonymous page and every page-cache page mapped. */
+/* A model mapping a process needs at vpn. */
+struct need {
+	int32_t pi;
+	uint32_t vma;
+	uint64_t vpn;
+	bool anon;
+};
+
+static int need_cmp(const void *pa, const void *pb)
+{
+	const struct need *a = pa, *b = pb;
+
+	if (a->pi != b->pi)
+		return a->pi - b->pi;
+	return cmp_u64(a->vpn, b->vpn);
+}
+
+/*
+ * Model mappings for every new anonymous page and every page-cache page
+ * mapped, each process's in address order.
+ */
 static void make_segments(struct recorder *r, struct plan *pl)
 {
 	const struct add *a = pl->anew.p;
 	const struct fobs *o = pl->fobs.p;
+	struct vec nv = { NULL, 0, 0, sizeof(struct need) };
+	struct need *n;
 	size_t i;
 
 	for (i = 0; i < pl->anew.n; i++) {
-		struct rec_proc *p = &r->procs[a[i].pi];
+		const struct rec_svma *v = svma_at(sproc(r, a[i].pi), a[i].at);
 
-		if (!seg_at(p, a[i].at, true))
-			seg_new(r, p, svma_at(sproc(r, a[i].pi), a[i].at), a[i].at, true);
+		n = vec_push(&nv);
+		*n = (struct need){ a[i].pi, (uint32_t)(v - sproc(r, a[i].pi)->vmas), a[i].at, true };
 	}
 	for (i = 0; i < pl->fobs.n; i++) {
-		struct rec_proc *p = &r->procs[o[i].pi];
-		const struct rec_svma *v = &sproc(r, o[i].pi)->vmas[o[i].vma];
-		struct rec_seg *s = seg_at(p, o[i].vpn, false);
+		n = vec_push(&nv);
+		*n = (struct need){ o[i].pi, o[i].vma, o[i].vpn, false };
+	}
+	if (nv.n)
+		qsort(nv.p, nv.n, sizeof(*n), need_cmp);
+	for (i = 0, n = nv.p; i < nv.n; i++) {
+		struct rec_proc *p = &r->procs[n[i].pi];
+		const struct rec_svma *v = &sproc(r, n[i].pi)->vmas[n[i].vma];
+		struct rec_seg *s = seg_at(p, n[i].vpn, n[i].anon);
 
 		if (s && !seg_fits(s, v)) {
 			seg_unmap(r, p, s);
 			s = NULL;
 		}
 		if (!s)
-			seg_new(r, p, v, o[i].vpn, false);
+			seg_new(r, p, v, n[i].vpn, n[i].anon);
 	}
+	free(nv.p);
 }
 
 static void bring_files(struct recorder *r, struct plan *pl)

@@ -99,7 +99,6 @@ struct rec_sample {
 	uint64_t t_ns;		/* since the first sample */
 	struct rec_sproc *procs;	/* in start order */
 	size_t nproc;
-	uint64_t unknown_owner;	/* pages whose memcg could not be named */
 };
 
 /* ---- what the model holds ------------------------------------------------- */

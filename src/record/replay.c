@@ -198,10 +198,13 @@ void rec_sample(struct recorder *r, struct rec_sample *s)
 		free(r->cur);
 	}
 	r->cur = s;
-	r->st.unknown_owner += s->unknown_owner;
 	make_cgroups(r, s);
 	processes(r, s);
 	rec_pages_sync(r);
+	/* a cgroup seen has its ancestors (a parent's index is below its children's) */
+	for (i = r->ncg; i-- > 1;)
+		if (r->cgs[i].seen && !r->cgs[i].removed && r->cgs[i].parent >= 0)
+			r->cgs[r->cgs[i].parent].seen = true;
 	for (i = r->ncg; i-- > 0;)
 		if (r->cgs[i].in_model && !r->cgs[i].removed && !r->cgs[i].seen)
 			rec_tree_remove(r, (int)i);

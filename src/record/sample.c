@@ -204,8 +204,6 @@ static void on_page(void *arg, size_t vma, const struct snap_pageinfo *pi)
 			c->last_ino = pi->memcg_ino;
 			c->last_cg = owner;
 		}
-		if (owner < 0)
-			c->s->unknown_owner++;
 	}
 	REC_GROW(sp->pages, sp->npage, sp->page_cap);
 	pg = &sp->pages[sp->npage++];
