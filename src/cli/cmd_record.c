@@ -289,7 +289,7 @@ static void progress(const struct recorder *r, const struct rec_sample *s, bool 
 	for (i = 0; i < s->nproc; i++)
 		pages += s->procs[i].npage;
 	fprintf(stderr, "smemcg record: sample %llu at %llu.%01llu s: %zu processes, %llu pages seen (%llu MiB), %llu in the model%s",
-		(unsigned long long)r->st.samples, (unsigned long long)(s->t_ns / 1000000000ULL),
+		(unsigned long long)r->st.samples - 1, (unsigned long long)(s->t_ns / 1000000000ULL),
 		(unsigned long long)(s->t_ns / 100000000ULL % 10), s->nproc,
 		(unsigned long long)pages, (unsigned long long)(pages * SNAP_PAGE_SIZE >> 20),
 		(unsigned long long)r->pages_now, last || !isatty(2) ? "\n" : "\r");

@@ -245,28 +245,20 @@ static void progress(const struct snap_scan *cb, int pid, uint64_t done, uint64_
 		last ? "\n" : (isatty(2) ? "\r" : "\n"));
 }
 
-/* One present page: what it is and who owns it; false for pages not charged. */
-static bool page_info(const struct snap_vma *v, const struct snap_pme *e, struct snap_kpages *k,
-		      struct snap_scan_stats *st, struct snap_pageinfo *pi)
+/* One present page: what it is; false for pages not charged. */
+static bool page_info(const struct snap_vma *v, const struct snap_pme *e, uint64_t fl,
+		      uint64_t ino, struct snap_scan_stats *st, struct snap_pageinfo *pi)
 {
-	uint64_t fl = 0, ino = 0;
-
 	if (e->pfn)
 		st->pfns = true;
-	if (e->pfn && k->have_flags && !snap_kpage_get(&k->flags, e->pfn, &fl)) {
-		if (snap_kpf(fl, SNAP_KPF_ZERO_PAGE)) {
-			st->zero++;
-			return false;
-		}
-		if (snap_kpf(fl, SNAP_KPF_HUGE)) {
-			st->hugetlb++;
-			return false;
-		}
-	} else {
-		fl = 0;
+	if (snap_kpf(fl, SNAP_KPF_ZERO_PAGE)) {
+		st->zero++;
+		return false;
 	}
-	if (e->pfn && k->have_cg && snap_kpage_get(&k->cg, e->pfn, &ino))
-		ino = 0;
+	if (snap_kpf(fl, SNAP_KPF_HUGE)) {
+		st->hugetlb++;
+		return false;
+	}
 	pi->pfn = e->pfn;
 	pi->flags = fl;
 	pi->memcg_ino = ino;
@@ -283,6 +275,54 @@ static bool page_info(const struct snap_vma *v, const struct snap_pme *e, struct
 	if (v->kind == SNAP_VMA_ANON)
 		pi->cls = SNAP_PAGE_ANON;
 	return true;
+}
+
+/* A frame to look up and where its entry is in the chunk. */
+struct frame {
+	uint64_t pfn;
+	size_t at;
+};
+
+static int frame_cmp(const void *a, const void *b)
+{
+	const struct frame *x = a, *y = b;
+
+	return x->pfn < y->pfn ? -1 : x->pfn > y->pfn;
+}
+
+/*
+ * kpageflags and kpagecgroup of the present pages of a chunk, read in
+ * frame order: a run of nearby frames per read, not a read per page.
+ */
+static void lookup_frames(struct snap_kpages *k, const uint64_t *pm, size_t n, uint64_t *fl,
+			  uint64_t *ino, struct frame *fr, uint64_t *tmp_pfn, uint64_t *tmp_val)
+{
+	size_t i, nf = 0;
+
+	memset(fl, 0, n * sizeof(*fl));
+	memset(ino, 0, n * sizeof(*ino));
+	for (i = 0; i < n; i++) {
+		struct snap_pme e;
+
+		snap_pagemap_decode(pm[i], &e);
+		if (e.present && e.pfn)
+			fr[nf++] = (struct frame){ e.pfn, i };
+	}
+	if (!nf || (!k->have_flags && !k->have_cg))
+		return;
+	qsort(fr, nf, sizeof(*fr), frame_cmp);
+	for (i = 0; i < nf; i++)
+		tmp_pfn[i] = fr[i].pfn;
+	if (k->have_flags) {
+		snap_kpage_get_sorted(&k->flags, tmp_pfn, nf, tmp_val);
+		for (i = 0; i < nf; i++)
+			fl[fr[i].at] = tmp_val[i];
+	}
+	if (k->have_cg) {
+		snap_kpage_get_sorted(&k->cg, tmp_pfn, nf, tmp_val);
+		for (i = 0; i < nf; i++)
+			ino[fr[i].at] = tmp_val[i];
+	}
 }
 
 static int open_pagemap(int pid, char *path, size_t plen, int *fd, char *msg, size_t len)
@@ -306,14 +346,20 @@ int snap_scan_pages(int pid, const struct snap_vma *vmas, size_t nvma, struct sn
 		    struct snap_scan_stats *st, const struct snap_scan *cb, char *msg, size_t len)
 {
 	char path[64];
-	uint64_t *buf;
+	uint64_t *buf, *fl, *ino, *tmp_pfn, *tmp_val;
+	struct frame *fr;
 	uint64_t total = 0, done = 0, next_report = 256ULL << 20, reported = 0;
 	size_t vi;
 	int fd, err = open_pagemap(pid, path, sizeof(path), &fd, msg, len);
 
 	if (err)
 		return err;
-	buf = xmalloc(CHUNK * sizeof(uint64_t));
+	buf = xmalloc(5 * CHUNK * sizeof(uint64_t));
+	fl = buf + CHUNK;
+	ino = fl + CHUNK;
+	tmp_pfn = ino + CHUNK;
+	tmp_val = tmp_pfn + CHUNK;
+	fr = xmalloc(CHUNK * sizeof(*fr));
 	for (vi = 0; vi < nvma; vi++)
 		if (vmas[vi].kind != SNAP_VMA_SKIP && vmas[vi].rss != UINT64_MAX)
 			total += vmas[vi].rss;
@@ -340,12 +386,14 @@ int snap_scan_pages(int pid, const struct snap_vma *vmas, size_t nvma, struct sn
 			if (err) {
 				close(fd);
 				free(buf);
+				free(fr);
 				if (err == -EACCES || err == -EPERM)
 					return snap_fail(msg, len, SNAP_ERR_USAGE, "%s: permission denied",
 							 path);
 				return snap_fail(msg, len, SNAP_ERR_USAGE,
 						 "%s: %s (did the process exit?)", path, strerror(-err));
 			}
+			lookup_frames(k, buf, cn, fl, ino, fr, tmp_pfn, tmp_val);
 			for (j = 0; j < cn; j++) {
 				struct snap_pme e;
 				struct snap_pageinfo pi;
@@ -361,7 +409,7 @@ int snap_scan_pages(int pid, const struct snap_vma *vmas, size_t nvma, struct sn
 					continue;
 				st->present++;
 				done += SNAP_PAGE_SIZE;
-				if (!page_info(v, &e, k, st, &pi))
+				if (!page_info(v, &e, fl[j], ino[j], st, &pi))
 					continue;
 				pi.idx = at + j;
 				cb->page(cb->arg, vi, &pi);
@@ -377,5 +425,6 @@ int snap_scan_pages(int pid, const struct snap_vma *vmas, size_t nvma, struct sn
 		progress(cb, pid, done, total, true);
 	close(fd);
 	free(buf);
+	free(fr);
 	return 0;
 }

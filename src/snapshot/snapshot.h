@@ -124,6 +124,8 @@ int snap_kpage_open(struct snap_kpage *k, const char *path);
 void snap_kpage_close(struct snap_kpage *k);
 /* The 64-bit value for pfn; 0 or -errno. */
 int snap_kpage_get(struct snap_kpage *k, uint64_t pfn, uint64_t *out);
+/* The values for n frames in ascending order (repeats allowed); 0 where unreadable. */
+void snap_kpage_get_sorted(struct snap_kpage *k, const uint64_t *pfn, size_t n, uint64_t *out);
 
 /* ---- /proc/PID/cgroup and the memory hierarchy --------------------------- */
 
