@@ -207,6 +207,12 @@ exec 4<"$tmp/rec.err"
 ok=yes
 samples 2 || ok=no
 mkdir "$cgparent/c"
+# a limit set during the recording (v1's limit_in_bytes is v2's memory.max)
+if [ "$version" = v1 ]; then
+	echo 64M >"$cgparent/a/memory.limit_in_bytes"
+else
+	echo 64M >"$cgparent/a/memory.max"
+fi
 for ph in grow shrink fork; do
 	[ $ok = yes ] && phase $ph && samples 2 || ok=no
 done
@@ -238,6 +244,7 @@ check "a's and b's processes are spawned in their cgroups" sh -c \
 	"grep -q '^spawn p[0-9]* $a ' '$r' && grep -q '^spawn p[0-9]* $b ' '$r'"
 check "c is made during the recording, after sample 0" sh -c \
 	"sed -n '/^# ---- sample 1 /,\$p' '$r' | grep -q '^mkdir $c\$'"
+check "a's limit, set during the recording, is written" file_has "$r" "^write $a/memory.max 67108864\$"
 check "a's shrinking is replayed: a mapping unmapped, another replaced without its lost pages" sh -c \
 	"grep -q '^p[0-9]* munmap m' '$r' && grep -q 'again, without the pages it lost' '$r'"
 check "a's fork is a new process in a" sh -c "grep -c '^spawn p[0-9]* $a ' '$r' | grep -qx 2"
@@ -267,10 +274,12 @@ awk -v a="$a" -v c="$c" -v p="$rel" -v settled="$(tr '\n' ' ' <"$tmp/settled")" 
 	/^#   \// && s >= 0 && ($2 == a || $2 == c || $2 == p) { host[s, $2, "anon"] = $3; host[s, $2, "file"] = $4; host[s, $2, "shmem"] = $5 }
 	/^expect .*memory.stat/ && s >= 0 { cg = $2; sub(/\/memory.stat$/, "", cg); if ((s, cg, $3) in host) print s, cg, $3, host[s, cg, $3], $5 }
 ' "$r" >"$tmp/vs-host"
-# values_close(a, b, 5) of the kernel selftests, with 64 KiB for the pages a
-# process touches outside what the workload does (its stack, its libc data)
-awk 'function abs(x) { return x < 0 ? -x : x }
-	{ d = abs($4 - $5); if (d > ($4 + $5) * 5 / 100 && d > 65536) { print "#   sample " $1 " " $2 " " $3 ": host " $4 ", recorded " $5; bad++ } }
+# values_close(a, b, 5) of the kernel selftests; memory.stat may lag behind
+# by the updates the kernel batches before it flushes the statistics
+# (memcg_vmstats_needs_flush: MEMCG_CHARGE_BATCH, 64 pages, per online CPU)
+lag=$((64 * 4096 * $(getconf _NPROCESSORS_ONLN)))
+awk -v lag="$lag" 'function abs(x) { return x < 0 ? -x : x }
+	{ d = abs($4 - $5); if (d > ($4 + $5) * 5 / 100 && d > lag) { print "#   sample " $1 " " $2 " " $3 ": host " $4 ", recorded " $5; bad++ } }
 	END { exit bad > 0 }' "$tmp/vs-host" >"$tmp/vs-host.bad"
 vrc=$?
 nvs=$(wc -l <"$tmp/vs-host")
