@@ -92,6 +92,17 @@ $(BUILD)/record/rec_workload: tests/record/rec_workload.c
 record-tests: $(BUILD)/record/test_record $(BUILD)/record/rec_workload
 .PHONY: record-tests
 
+# The memory of a 60-second recording sampled every 500 ms (root, a cgroup
+# filesystem; not part of make test): bench/record/run.sh [RECORD_SECONDS]
+RECORD_SECONDS ?= 60
+$(BUILD)/bench/record/churn: bench/record/churn.c
+	@mkdir -p $(dir $@)
+	$(CC) $(CPPFLAGS) $(WARN) $(CFLAGS) -o $@ $<
+
+record-bench: $(BUILD)/smemcg $(BUILD)/bench/record/churn
+	BUILD=$(BUILD) SMEMCG=$(BUILD)/smemcg sh bench/record/run.sh $(RECORD_SECONDS)
+.PHONY: record-bench
+
 test: $(BUILD)/smemcg unit-tests snapshot-tests record-tests
 	@BUILD=$(BUILD) SMEMCG=$(BUILD)/smemcg sh tests/run-tests.sh
 

@@ -11,6 +11,9 @@
  */
 #include <errno.h>
 #include <limits.h>
+#ifdef __GLIBC__
+#include <malloc.h>
+#endif
 #include <signal.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -281,17 +284,13 @@ static char *command_line(int argc, char **argv)
 	return sb_detach(&sb);
 }
 
-static void progress(const struct recorder *r, const struct rec_sample *s, bool last)
+static void progress(const struct recorder *r, uint64_t t_ns, bool last)
 {
-	uint64_t pages = 0;
-	size_t i;
-
-	for (i = 0; i < s->nproc; i++)
-		pages += s->procs[i].npage;
-	fprintf(stderr, "smemcg record: sample %llu at %llu.%01llu s: %zu processes, %llu pages seen (%llu MiB), %llu in the model%s",
-		(unsigned long long)r->st.samples - 1, (unsigned long long)(s->t_ns / 1000000000ULL),
-		(unsigned long long)(s->t_ns / 100000000ULL % 10), s->nproc,
-		(unsigned long long)pages, (unsigned long long)(pages * SNAP_PAGE_SIZE >> 20),
+	fprintf(stderr, "smemcg record: sample %llu at %llu.%01llu s: %llu processes, %llu pages seen (%llu MiB), %llu in the model%s",
+		(unsigned long long)r->st.samples - 1, (unsigned long long)(t_ns / 1000000000ULL),
+		(unsigned long long)(t_ns / 100000000ULL % 10), (unsigned long long)r->st.last_procs,
+		(unsigned long long)r->st.last_pages,
+		(unsigned long long)(r->st.last_pages * SNAP_PAGE_SIZE >> 20),
 		(unsigned long long)r->pages_now, last || !isatty(2) ? "\n" : "\r");
 }
 
@@ -315,7 +314,7 @@ static int record_loop(struct recorder *r, struct rec_source *src, const struct 
 			return err;
 		}
 		s->t_ns = t;
-		rec_sample(r, s);
+		rec_sample(r, s);	/* and frees it */
 		fflush(r->out);
 		if (ferror(r->out))
 			return 3;
@@ -323,12 +322,12 @@ static int record_loop(struct recorder *r, struct rec_source *src, const struct 
 			*why = "stopped by a signal";
 		else if (o->has_duration && t >= o->duration_ns)
 			*why = "--duration reached";
-		else if (!s->nproc && !o->has_duration)
+		else if (!r->st.last_procs && !o->has_duration)
 			*why = r->st.samples > 1 ? "every process followed has exited"
 						 : "no process to follow";
 		last = *why != NULL;
 		if (!o->quiet)
-			progress(r, s, last);
+			progress(r, t, last);
 		if (last)
 			return 0;
 		next += o->interval_ns;
@@ -354,6 +353,15 @@ static int record(const struct record_opts *o, int argc, char **argv)
 
 	memset(&src, 0, sizeof(src));
 	memset(&h, 0, sizeof(h));
+#ifdef __GLIBC__
+	/*
+	 * Every sample allocates and frees arrays of a few MiB: keep them
+	 * mmap'ed, so that they go back to the system when freed. glibc would
+	 * otherwise raise its threshold and keep them in a heap that only
+	 * grows, and a long recording's peak would be its fragmentation.
+	 */
+	mallopt(M_MMAP_THRESHOLD, 256 * 1024);
+#endif
 	err = snap_sources_open(&src.k, &mnt, o->owners, msg, sizeof(msg));
 	if (!err && o->ncgroup && !mnt.found)
 		err = snap_fail(msg, sizeof(msg), SNAP_ERR_SKIP,

@@ -40,28 +40,26 @@
 
 #define PAGE SNAP_PAGE_SIZE
 
-/* An anonymous page of the sample, in a process of r->procs. */
+/* An anonymous page of the sample: page of process pi (in r->procs). */
 struct aobs {
-	uint64_t pfn, vpn;
-	int32_t pi, owner;
-	uint32_t vma;
+	uint64_t pfn;
+	int32_t pi;
+	uint32_t page;
 };
 
-/* A page-cache page of the sample, mapped by a process of r->procs. */
+/* A page-cache page of the sample: idx of file, page of process pi. */
 struct fobs {
-	uint64_t idx, vpn;
-	int32_t file, pi, owner;
-	uint32_t vma;
-	uint8_t dirty;
+	uint64_t idx;
+	int32_t file, pi;
+	uint32_t page;
 };
 
 /* A page to bring in: an anonymous touch, or a read or write of a file. */
 struct add {
-	int32_t pi;		/* anon: the mapper; file: -1 */
+	uint64_t at;		/* anon: vpn; file: idx */
+	int32_t who;		/* anon: the mapper (r->procs); file: the file */
 	int32_t via;		/* anon: the cgroup it is moved into; -1 none */
 	int32_t owner;		/* the cgroup charged */
-	int32_t file;
-	uint64_t at;		/* anon: vpn; file: idx */
 	uint8_t write;
 };
 
@@ -84,6 +82,7 @@ static int cmp_u64(uint64_t a, uint64_t b)
 	return a < b ? -1 : a > b;
 }
 
+/* Pages of one frame together, each process's in address order */
 static int aobs_cmp(const void *pa, const void *pb)
 {
 	const struct aobs *a = pa, *b = pb;
@@ -91,7 +90,7 @@ static int aobs_cmp(const void *pa, const void *pb)
 
 	if ((c = cmp_u64(a->pfn, b->pfn)) || (c = a->pi - b->pi))
 		return c;
-	return cmp_u64(a->vpn, b->vpn);
+	return (a->page > b->page) - (a->page < b->page);
 }
 
 static int fobs_cmp(const void *pa, const void *pb)
@@ -101,16 +100,27 @@ static int fobs_cmp(const void *pa, const void *pb)
 
 	if ((c = a->file - b->file) || (c = cmp_u64(a->idx, b->idx)) || (c = a->pi - b->pi))
 		return c;
-	return cmp_u64(a->vpn, b->vpn);
+	return (a->page > b->page) - (a->page < b->page);
 }
 
-static int add_cmp(const void *pa, const void *pb)
+/* anonymous pages by mapper, then cgroup moved into, then address */
+static int anon_add_cmp(const void *pa, const void *pb)
 {
 	const struct add *a = pa, *b = pb;
 	int c;
 
-	if ((c = a->pi - b->pi) || (c = a->owner - b->owner) || (c = a->via - b->via) ||
-	    (c = a->file - b->file) || (c = a->write - b->write))
+	if ((c = a->who - b->who) || (c = a->via - b->via))
+		return c;
+	return cmp_u64(a->at, b->at);
+}
+
+/* page-cache pages by owner, file, read or write, index */
+static int file_add_cmp(const void *pa, const void *pb)
+{
+	const struct add *a = pa, *b = pb;
+	int c;
+
+	if ((c = a->owner - b->owner) || (c = a->who - b->who) || (c = a->write - b->write))
 		return c;
 	return cmp_u64(a->at, b->at);
 }
@@ -118,6 +128,11 @@ static int add_cmp(const void *pa, const void *pb)
 static struct rec_sproc *sproc(struct recorder *r, int pi)
 {
 	return &r->cur->procs[r->procs[pi].sidx];
+}
+
+static const struct rec_spage *spage(struct recorder *r, int pi, uint32_t page)
+{
+	return &sproc(r, pi)->pages[page];
 }
 
 /*
@@ -151,16 +166,23 @@ static void size_str(char *buf, uint64_t bytes)
 
 /* ---- model mappings ------------------------------------------------------- */
 
+static bool seg_has(const struct rec_seg *s, uint64_t vpn, bool anon)
+{
+	return !s->dead && (s->file < 0) == anon && vpn >= s->start && vpn < s->end;
+}
+
+/* The live model mapping of p over vpn; pages come in runs: the last one first. */
 static struct rec_seg *seg_at(struct rec_proc *p, uint64_t vpn, bool anon)
 {
 	size_t i;
 
-	for (i = 0; i < p->nseg; i++) {
-		struct rec_seg *s = &p->segs[i];
-
-		if (!s->dead && (s->file < 0) == anon && vpn >= s->start && vpn < s->end)
-			return s;
-	}
+	if (p->last_seg < p->nseg && seg_has(&p->segs[p->last_seg], vpn, anon))
+		return &p->segs[p->last_seg];
+	for (i = 0; i < p->nseg; i++)
+		if (seg_has(&p->segs[i], vpn, anon)) {
+			p->last_seg = i;
+			return &p->segs[i];
+		}
 	return NULL;
 }
 
@@ -273,19 +295,19 @@ static void anon_touch(struct recorder *r, struct add *adds, size_t n)
 	size_t i = 0;
 
 	while (i < n) {
-		struct rec_proc *p = &r->procs[adds[i].pi];
+		struct rec_proc *p = &r->procs[adds[i].who];
 		int via = adds[i].via;
 		size_t j = i;
 
 		if (via >= 0)
 			rec_emit(r, "move %s %s   # its new pages are charged to %s\n", p->name,
 				 rec_tree_tasks(r, via), r->cgs[via].path);
-		while (j < n && adds[j].pi == adds[i].pi && adds[j].via == via) {
+		while (j < n && adds[j].who == adds[i].who && adds[j].via == via) {
 			struct rec_seg *s = seg_at(p, adds[j].at, true);
 			uint64_t first = adds[j].at, len = 1;
 
 			j++;
-			while (j < n && adds[j].pi == adds[i].pi && adds[j].via == via &&
+			while (j < n && adds[j].who == adds[i].who && adds[j].via == via &&
 			       adds[j].at == first + len && adds[j].at < s->end)
 				len++, j++;
 			emit_touches(r, p, s, first, len, true);
@@ -316,13 +338,13 @@ static void file_bring(struct recorder *r, struct add *adds, size_t n)
 	size_t i = 0;
 
 	while (i < n) {
-		struct rec_file *f = &r->files[adds[i].file];
+		struct rec_file *f = &r->files[adds[i].who];
 		const char *who = rec_tree_actor(r, adds[i].owner);
 		uint64_t first = adds[i].at, len = 1;
 		char a[32], b[32];
 		size_t j = i + 1;
 
-		while (j < n && adds[j].owner == adds[i].owner && adds[j].file == adds[i].file &&
+		while (j < n && adds[j].owner == adds[i].owner && adds[j].who == adds[i].who &&
 		       adds[j].write == adds[i].write && adds[j].at == first + len)
 			len++, j++;
 		if ((first + len) * PAGE > f->model_size) {
@@ -352,10 +374,33 @@ static int new_owner(struct recorder *r, int named, int first_pi)
 	return named >= 0 ? named : r->procs[first_pi].cg;
 }
 
+static bool is_anon(const struct rec_sproc *sp, const struct rec_spage *pg)
+{
+	return pg->cls == SNAP_PAGE_ANON || sp->vmas[pg->vma].file < 0;
+}
+
 static void collect(struct recorder *r, struct plan *pl)
 {
-	size_t i, j;
+	size_t i, j, na = 0, nf = 0;
 
+	/* counted first: exactly the memory the sample needs */
+	for (i = 0; i < r->nproc; i++) {
+		const struct rec_sproc *sp;
+
+		if (r->procs[i].sidx < 0)
+			continue;
+		sp = sproc(r, (int)i);
+		for (j = 0; j < sp->npage; j++) {
+			if (is_anon(sp, &sp->pages[j]))
+				na++;
+			else
+				nf++;
+		}
+	}
+	pl->aobs.p = xmalloc((na ? na : 1) * sizeof(struct aobs));
+	pl->aobs.cap = na;
+	pl->fobs.p = xmalloc((nf ? nf : 1) * sizeof(struct fobs));
+	pl->fobs.cap = nf;
 	for (i = 0; i < r->nproc; i++) {
 		struct rec_sproc *sp;
 
@@ -368,16 +413,16 @@ static void collect(struct recorder *r, struct plan *pl)
 
 			if (r->owners && pg->owner < 0)
 				r->st.unknown_owner++;
-			if (pg->cls == SNAP_PAGE_ANON || v->file < 0) {
+			if (is_anon(sp, pg)) {
 				struct aobs *o = vec_push(&pl->aobs);
 
-				*o = (struct aobs){ pg->pfn, pg->vpn, (int32_t)i, pg->owner, pg->vma };
+				*o = (struct aobs){ pg->pfn, (int32_t)i, (uint32_t)j };
 			} else {
 				struct fobs *o = vec_push(&pl->fobs);
 				struct rec_file *f = &r->files[v->file];
 
-				*o = (struct fobs){ v->pgoff + pg->vpn - v->start, pg->vpn, v->file,
-						    (int32_t)i, pg->owner, pg->vma, pg->dirty };
+				*o = (struct fobs){ v->pgoff + pg->vpn - v->start, v->file, (int32_t)i,
+						    (uint32_t)j };
 				if (pg->cls == SNAP_PAGE_SHMEM && !f->model)
 					f->shmem = true;
 			}
@@ -405,15 +450,15 @@ static void plan_anon(struct recorder *r, struct plan *pl)
 		for (j = i + 1; j < pl->aobs.n && o[i].pfn && o[j].pfn == o[i].pfn; j++)
 			;
 		for (k = i; k < j && named < 0; k++)
-			named = o[k].owner;
+			named = spage(r, o[k].pi, o[k].page)->owner;
 		for (k = i; k < j && !kept; k++) {
-			struct rec_held *h = rec_held_find(&r->procs[o[k].pi], o[k].vpn);
+			struct rec_held *h = rec_held_find(&r->procs[o[k].pi],
+							   spage(r, o[k].pi, o[k].page)->vpn);
 
 			if (!h || h->keep)
 				continue;
 			if (same_owner(r, h->owner, named)) {
 				h->keep = 1;
-				h->pfn = o[k].pfn;
 				kept = true;
 			} else {
 				moved = true;
@@ -432,8 +477,8 @@ static void plan_anon(struct recorder *r, struct plan *pl)
 		{
 			struct add *a = vec_push(&pl->anew);
 
-			*a = (struct add){ o[actor].pi, r->procs[o[actor].pi].cg == owner ? -1 : owner,
-					   owner, -1, o[actor].vpn, 1 };
+			*a = (struct add){ spage(r, o[actor].pi, o[actor].page)->vpn, o[actor].pi,
+					   r->procs[o[actor].pi].cg == owner ? -1 : owner, owner, 1 };
 		}
 	}
 }
@@ -526,7 +571,7 @@ static void drop_anon(struct recorder *r, struct plan *pl)
 					h->owner = live;
 				}
 				a = vec_push(&pl->retouch);
-				*a = (struct add){ (int32_t)i, p->cg == live ? -1 : live, live, -1, h->vpn, 1 };
+				*a = (struct add){ h->vpn, (int32_t)i, p->cg == live ? -1 : live, live, 1 };
 			}
 		}
 		/* forget what was dropped */
@@ -544,7 +589,7 @@ static void drop_anon(struct recorder *r, struct plan *pl)
 		p->nheld = si;
 	}
 	if (pl->retouch.n) {
-		qsort(pl->retouch.p, pl->retouch.n, sizeof(struct add), add_cmp);
+		qsort(pl->retouch.p, pl->retouch.n, sizeof(struct add), anon_add_cmp);
 		anon_touch(r, pl->retouch.p, pl->retouch.n);
 	}
 }
@@ -567,9 +612,11 @@ static void plan_file(struct recorder *r, struct plan *pl)
 		for (j = i + 1; j < pl->fobs.n && o[j].file == o[i].file && o[j].idx == o[i].idx; j++)
 			;
 		for (k = i; k < j; k++) {
+			const struct rec_spage *pg = spage(r, o[k].pi, o[k].page);
+
 			if (named < 0)
-				named = o[k].owner;
-			dirty |= o[k].dirty;
+				named = pg->owner;
+			dirty |= pg->dirty;
 		}
 		if (tp) {
 			tp->seen = 1;
@@ -582,7 +629,7 @@ static void plan_file(struct recorder *r, struct plan *pl)
 		{
 			struct add *a = vec_push(&pl->fnew);
 
-			*a = (struct add){ -1, -1, owner, o[i].file, o[i].idx, dirty || f->shmem };
+			*a = (struct add){ o[i].idx, o[i].file, -1, owner, dirty || f->shmem };
 		}
 	}
 }
@@ -650,7 +697,7 @@ static void drop_file(struct recorder *r, struct plan *pl, int fi, bool gone)
 			int live = rec_tree_live(r, tp->owner);
 			struct add *ad = vec_push(&pl->fnew);
 
-			*ad = (struct add){ -1, -1, live, fi, tp->idx, tp->dirty || f->shmem };
+			*ad = (struct add){ tp->idx, fi, -1, live, tp->dirty || f->shmem };
 		}
 	}
 	f->npage = o;
@@ -749,14 +796,23 @@ static void make_segments(struct recorder *r, struct plan *pl)
 	size_t i;
 
 	for (i = 0; i < pl->anew.n; i++) {
-		const struct rec_svma *v = svma_at(sproc(r, a[i].pi), a[i].at);
+		const struct rec_sproc *sp = sproc(r, a[i].who);
 
+		if (seg_at(&r->procs[a[i].who], a[i].at, true))
+			continue;
 		n = vec_push(&nv);
-		*n = (struct need){ a[i].pi, (uint32_t)(v - sproc(r, a[i].pi)->vmas), a[i].at, true };
+		*n = (struct need){ a[i].who, (uint32_t)(svma_at(sp, a[i].at) - sp->vmas), a[i].at,
+				    true };
 	}
 	for (i = 0; i < pl->fobs.n; i++) {
+		const struct rec_sproc *sp = sproc(r, o[i].pi);
+		const struct rec_spage *pg = &sp->pages[o[i].page];
+		const struct rec_seg *sg = seg_at(&r->procs[o[i].pi], pg->vpn, false);
+
+		if (sg && seg_fits(sg, &sp->vmas[pg->vma]))
+			continue;
 		n = vec_push(&nv);
-		*n = (struct need){ o[i].pi, o[i].vma, o[i].vpn, false };
+		*n = (struct need){ o[i].pi, pg->vma, pg->vpn, false };
 	}
 	if (nv.n)
 		qsort(nv.p, nv.n, sizeof(*n), need_cmp);
@@ -783,16 +839,16 @@ static void bring_files(struct recorder *r, struct plan *pl)
 
 	if (!pl->fnew.n)
 		return;
-	qsort(a, pl->fnew.n, sizeof(*a), add_cmp);
+	qsort(a, pl->fnew.n, sizeof(*a), file_add_cmp);
 	file_bring(r, a, pl->fnew.n);
 	grown = xcalloc(r->nfile, sizeof(*grown));
 	for (i = 0; i < pl->fnew.n; i++) {
-		struct rec_file *f = &r->files[a[i].file];
+		struct rec_file *f = &r->files[a[i].who];
 
 		REC_GROW(f->pages, f->npage, f->page_cap);
 		f->pages[f->npage++] = (struct rec_tpage){ a[i].at, a[i].owner, a[i].write, 1, 0 };
 		charge(r, a[i].owner, f->shmem ? SNAP_PAGE_SHMEM : SNAP_PAGE_FILE, true);
-		grown[a[i].file] = true;
+		grown[a[i].who] = true;
 	}
 	for (i = 0; i < r->nfile; i++)
 		if (grown[i])
@@ -807,13 +863,13 @@ static void bring_anon(struct recorder *r, struct plan *pl)
 
 	if (!pl->anew.n)
 		return;
-	qsort(a, pl->anew.n, sizeof(*a), add_cmp);
+	qsort(a, pl->anew.n, sizeof(*a), anon_add_cmp);
 	anon_touch(r, a, pl->anew.n);
 	for (i = 0; i < pl->anew.n; i++) {
-		struct rec_proc *p = &r->procs[a[i].pi];
+		struct rec_proc *p = &r->procs[a[i].who];
 
 		REC_GROW(p->held, p->nheld, p->held_cap);
-		p->held[p->nheld++] = (struct rec_held){ a[i].at, 0, a[i].owner, 1 };
+		p->held[p->nheld++] = (struct rec_held){ a[i].at, a[i].owner, 1 };
 		charge(r, a[i].owner, SNAP_PAGE_ANON, true);
 	}
 	for (i = 0; i < r->nproc; i++)
@@ -861,10 +917,11 @@ static void map_files(struct recorder *r, struct plan *pl)
 	size_t i, j, n = pl->fobs.n;
 
 	for (i = 0; i < n; i++) {
-		const struct rec_svma *v = &sproc(r, o[i].pi)->vmas[o[i].vma];
+		const struct rec_sproc *sp = sproc(r, o[i].pi);
+		const struct rec_spage *pg = &sp->pages[o[i].page];
 
 		m[i].pi = o[i].pi;
-		m[i].key = o[i].vpn << 1 | (v->shared && o[i].dirty);
+		m[i].key = pg->vpn << 1 | (sp->vmas[pg->vma].shared && pg->dirty);
 	}
 	if (n)
 		qsort(m, n, sizeof(*m), mobs_cmp);

@@ -62,15 +62,16 @@ extern const char *const rec_limit_default[REC_NLIMITS];
 
 /* ---- one sample: what procfs showed ---------------------------------------- */
 
-/* A present page of a process's mapping. */
+/* A present page of a process's mapping: 24 bytes, a sample holds many. */
 struct rec_spage {
 	uint64_t vpn;		/* virtual page number */
 	uint64_t pfn;		/* 0: unknown */
 	int32_t owner;		/* cgroup index; -1: unknown owner */
-	uint32_t vma;		/* index in the process's vmas */
-	uint8_t cls;		/* enum snap_page_class */
-	uint8_t dirty;
+	uint32_t vma : 24;	/* index in the process's vmas */
+	uint32_t cls : 2;	/* enum snap_page_class */
+	uint32_t dirty : 1;
 };
+#define REC_MAX_VMAS (1U << 24)
 
 /* A mapping, in pages. */
 struct rec_svma {
@@ -161,7 +162,7 @@ struct rec_seg {
 
 /* An anonymous page the model holds, charged to owner. */
 struct rec_held {
-	uint64_t vpn, pfn;
+	uint64_t vpn;
 	int32_t owner;
 	uint8_t keep;		/* (scratch) */
 };
@@ -174,7 +175,7 @@ struct rec_proc {
 	int cg;			/* the cgroup it runs in, in the model */
 	int sidx;		/* index in the current sample; -1: exited (scratch) */
 	struct rec_seg *segs;
-	size_t nseg, seg_cap;
+	size_t nseg, seg_cap, last_seg;
 	struct rec_held *held;	/* ascending vpn */
 	size_t nheld, held_cap;
 	uint64_t *mapped;	/* vpn << 1 | writable: page-cache pages it maps; ascending */
@@ -194,6 +195,7 @@ struct rec_stats {
 	uint64_t new_pages, gone_pages, swapped_out, reowned, unknown_owner;
 	uint64_t peak_pages;
 	uint64_t statements;
+	uint64_t last_procs, last_pages;	/* in the last sample */
 };
 
 struct recorder {

@@ -179,7 +179,7 @@ static void make_cgroups(struct recorder *r, const struct rec_sample *s)
 
 void rec_sample(struct recorder *r, struct rec_sample *s)
 {
-	uint64_t pages = 0;
+	uint64_t pages = 0, s_t_ns = s->t_ns;
 	size_t i;
 
 	if (r->any_sample) {
@@ -193,10 +193,6 @@ void rec_sample(struct recorder *r, struct rec_sample *s)
 	rec_emit(r, "\n# ---- sample %llu at %llu.%03llu s: %zu processes, %llu pages present ----\n",
 		 (unsigned long long)r->st.samples, (unsigned long long)(s->t_ns / 1000000000),
 		 (unsigned long long)(s->t_ns / 1000000 % 1000), s->nproc, (unsigned long long)pages);
-	if (r->cur) {
-		rec_sample_free(r->cur);
-		free(r->cur);
-	}
 	r->cur = s;
 	make_cgroups(r, s);
 	processes(r, s);
@@ -209,7 +205,13 @@ void rec_sample(struct recorder *r, struct rec_sample *s)
 		if (r->cgs[i].in_model && !r->cgs[i].removed && !r->cgs[i].seen)
 			rec_tree_remove(r, (int)i);
 	rec_tree_expects(r);
-	r->last_t_ns = s->t_ns;
+	/* the next diff needs what the model holds, not this sample */
+	r->st.last_procs = s->nproc;
+	r->st.last_pages = pages;
+	rec_sample_free(s);
+	free(s);
+	r->cur = NULL;
+	r->last_t_ns = s_t_ns;
 	r->any_sample = true;
 	r->st.samples++;
 }

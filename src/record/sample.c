@@ -205,13 +205,15 @@ static void on_page(void *arg, size_t vma, const struct snap_pageinfo *pi)
 			c->last_cg = owner;
 		}
 	}
+	if (vma >= REC_MAX_VMAS)
+		return;		/* beyond any vm.max_map_count in use */
 	REC_GROW(sp->pages, sp->npage, sp->page_cap);
 	pg = &sp->pages[sp->npage++];
 	pg->vpn = sp->vmas[vma].start + pi->idx;
 	pg->pfn = pi->pfn;
 	pg->owner = owner;
 	pg->vma = (uint32_t)vma;
-	pg->cls = (uint8_t)pi->cls;
+	pg->cls = (uint32_t)pi->cls;
 	pg->dirty = pi->dirty;
 }
 
@@ -302,6 +304,9 @@ static int read_proc(struct recorder *r, struct rec_source *src, struct rec_samp
 		free(sp->swapped);
 		return err;
 	}
+	/* exactly what it holds: a sample is most of a recording's memory */
+	sp->pages = xrealloc(sp->pages, (sp->npage ? sp->npage : 1) * sizeof(*sp->pages));
+	sp->page_cap = sp->npage;
 	s->nproc++;
 	return 0;
 }

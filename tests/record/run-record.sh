@@ -20,6 +20,7 @@
 #   VG      a command prefix such as valgrind (optional)
 set -u
 . "$(dirname "$0")/../lib/tap.sh"
+. "$(dirname "$0")/cgroup.sh"
 # on the build's filesystem, not /tmp: the shared disk file must not be tmpfs
 tmp=$(mktemp -d "$BUILD/record-test.XXXXXX")
 cgparent="" shmdir="" work_job="" rec_job="" pid_job=""
@@ -118,39 +119,7 @@ check "record --duration 0s takes one sample and exits 0" rc_is 0
 check "... whose scenario replays on the model" all_pass "$tmp/self.smc" 3
 
 # ---- a cgroup of our own to make the workload's cgroups in ----
-# the memory hierarchy as smemcg finds it: v1's memory mount, else cgroup2
-hier=$(awk '{ for (i = 7; i <= NF; i++) if ($i == "-") break;
-	fs = $(i + 1); opts = $(i + 3)
-	if (fs == "cgroup" && ("," opts ",") ~ /,memory,/) { print "v1 " $5 " " $4; found = 1; exit }
-	if (fs == "cgroup2" && !v2) v2 = "v2 " $5 " " $4 }
-	END { if (v2 && !found) print v2 }' /proc/self/mountinfo | head -n 1)
-set -- $hier
-version=${1:-} mnt=${2:-} mroot=${3:-/}
-why=""
-if [ -z "$version" ]; then
-	why="no memory cgroup hierarchy is mounted (a chroot, or a container without cgroups)"
-else
-	if [ "$version" = v1 ]; then
-		ours=$(sed -n 's/^[0-9]*:\([^:]*,\)\{0,1\}memory\(,[^:]*\)\{0,1\}:\(.*\)$/\3/p' /proc/self/cgroup)
-	else
-		ours=$(sed -n 's/^0:://p' /proc/self/cgroup)
-	fi
-	[ "$mroot" != / ] && ours=${ours#"$mroot"}
-	[ -z "$ours" ] && ours=/
-	# v2: our own cgroup holds processes (us), so only a cgroup whose parent
-	# already gives its children the memory controller will do
-	for base in "$mnt${ours%/}" "$mnt"; do
-		d=$(mktemp -d "$base/smemcg-record.XXXXXX" 2>/dev/null) || continue
-		if [ "$version" = v2 ] && { ! grep -qw memory "$d/cgroup.controllers" ||
-			! echo +memory >"$d/cgroup.subtree_control"; } 2>/dev/null; then
-			rmdir "$d"
-			continue
-		fi
-		cgparent=$d
-		break
-	done
-	[ -z "$cgparent" ] && why="no cgroup can be made with the memory controller under $mnt (read-only, or not delegated)"
-fi
+make_cgroup_parent smemcg-record
 if [ -n "$why" ]; then
 	skip "recording the test workload" "no usable cgroup filesystem: $why"
 	echo "1..$n"
