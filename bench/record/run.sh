@@ -50,7 +50,7 @@ churn_job=$!
 	until rmdir "$cgparent/b" 2>/dev/null; do sleep 0.2; done
 ) &
 rmdir_job=$!
-/usr/bin/time -v -o "$tmp/time.out" "$SMEMCG" record --cgroup "$rel" --interval 500ms \
+${PERF:-} /usr/bin/time -v -o "$tmp/time.out" "$SMEMCG" record --cgroup "$rel" --interval 500ms \
 	--duration "${secs}s" -o "$tmp/rec.smc" 2>"$tmp/record.out"
 rc=$?
 wait "$churn_job"

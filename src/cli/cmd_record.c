@@ -48,8 +48,9 @@ static void record_usage(FILE *f)
 		"                   the cgroups below them; PATH as in /proc/PID/cgroup, or a\n"
 		"                   directory under the hierarchy's mount point\n"
 		"  --interval DUR   time between samples (default 500ms, at least 10ms)\n"
-		"  --duration DUR   stop after this long (default: when every process followed\n"
-		"                   has exited); SIGINT or SIGTERM stop after one last sample\n"
+		"  --duration DUR   stop after this long (default: once there were processes to\n"
+		"                   follow, when they have all exited); SIGINT or SIGTERM stop\n"
+		"                   after one last sample\n"
 		"  -o FILE          write the scenario to FILE (default: standard output)\n"
 		"  --no-owners      without /proc/kpagecgroup: a new page goes to the cgroup of\n"
 		"                   the first started process that maps it\n"
@@ -299,6 +300,7 @@ static int record_loop(struct recorder *r, struct rec_source *src, const struct 
 		       const char **why)
 {
 	uint64_t t0 = now_ns(), next = t0;
+	bool seen_procs = false;
 	char msg[1024];
 
 	for (;;) {
@@ -315,6 +317,7 @@ static int record_loop(struct recorder *r, struct rec_source *src, const struct 
 		}
 		s->t_ns = t;
 		rec_sample(r, s);	/* and frees it */
+		seen_procs |= r->st.last_procs > 0;
 		fflush(r->out);
 		if (ferror(r->out))
 			return 3;
@@ -322,9 +325,8 @@ static int record_loop(struct recorder *r, struct rec_source *src, const struct 
 			*why = "stopped by a signal";
 		else if (o->has_duration && t >= o->duration_ns)
 			*why = "--duration reached";
-		else if (!r->st.last_procs && !o->has_duration)
-			*why = r->st.samples > 1 ? "every process followed has exited"
-						 : "no process to follow";
+		else if (!r->st.last_procs && seen_procs && !o->has_duration)
+			*why = "every process followed has exited";
 		last = *why != NULL;
 		if (!o->quiet)
 			progress(r, t, last);

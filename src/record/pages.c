@@ -325,6 +325,22 @@ static int held_cmp(const void *pa, const void *pb)
 	return cmp_u64(a->vpn, b->vpn);
 }
 
+/* Merge p->held[0, mid) and [mid, nheld), each in address order. */
+static void held_merge(struct rec_proc *p, size_t mid)
+{
+	struct rec_held *t;
+	size_t i = 0, j = mid, o = 0;
+
+	if (!mid || mid == p->nheld || p->held[mid - 1].vpn < p->held[mid].vpn)
+		return;
+	t = xmalloc(p->nheld * sizeof(*t));
+	while (i < mid || j < p->nheld)
+		t[o++] = j >= p->nheld || (i < mid && p->held[i].vpn < p->held[j].vpn) ? p->held[i++]
+										   : p->held[j++];
+	memcpy(p->held, t, p->nheld * sizeof(*t));
+	free(t);
+}
+
 static int tpage_cmp(const void *pa, const void *pb)
 {
 	const struct rec_tpage *a = pa, *b = pb;
@@ -483,6 +499,22 @@ static void plan_anon(struct recorder *r, struct plan *pl)
 	}
 }
 
+/* The first page p holds at or above vpn (held is in address order). */
+static size_t held_from(const struct rec_proc *p, uint64_t vpn)
+{
+	size_t lo = 0, hi = p->nheld;
+
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+
+		if (p->held[mid].vpn < vpn)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo;
+}
+
 static bool swapped_at(const struct rec_sproc *sp, uint64_t vpn)
 {
 	size_t lo = 0, hi = sp->nswap;
@@ -526,11 +558,9 @@ static void drop_anon(struct recorder *r, struct plan *pl)
 					seg_unmap(r, p, &p->segs[si]);
 				continue;
 			}
-			for (j = 0; j < p->nheld; j++) {
+			for (j = held_from(p, s.start); j < p->nheld && p->held[j].vpn < s.end; j++) {
 				const struct rec_held *h = &p->held[j];
 
-				if (h->vpn < s.start || h->vpn >= s.end)
-					continue;
 				if (h->keep)
 					kept++;
 				else
@@ -556,12 +586,12 @@ static void drop_anon(struct recorder *r, struct plan *pl)
 				rec_emit(r, "%s mmap m%d anon %s   # m%d again, without the pages it lost\n",
 					 p->name, n->map, a, s.map);
 			}
-			for (j = 0; j < p->nheld; j++) {
+			for (j = held_from(p, s.start); j < p->nheld && p->held[j].vpn < s.end; j++) {
 				struct rec_held *h = &p->held[j];
 				struct add *a;
 				int live;
 
-				if (!h->keep || h->vpn < s.start || h->vpn >= s.end)
+				if (!h->keep)
 					continue;
 				live = rec_tree_live(r, h->owner);
 				if (live != h->owner) {
@@ -865,15 +895,19 @@ static void bring_anon(struct recorder *r, struct plan *pl)
 		return;
 	qsort(a, pl->anew.n, sizeof(*a), anon_add_cmp);
 	anon_touch(r, a, pl->anew.n);
-	for (i = 0; i < pl->anew.n; i++) {
+	for (i = 0; i < pl->anew.n;) {
 		struct rec_proc *p = &r->procs[a[i].who];
+		size_t old = p->nheld;
 
-		REC_GROW(p->held, p->nheld, p->held_cap);
-		p->held[p->nheld++] = (struct rec_held){ a[i].at, a[i].owner, 1 };
-		charge(r, a[i].owner, SNAP_PAGE_ANON, true);
+		/* adds are by process: append its new pages, sort them, merge */
+		for (; i < pl->anew.n && &r->procs[a[i].who] == p; i++) {
+			REC_GROW(p->held, p->nheld, p->held_cap);
+			p->held[p->nheld++] = (struct rec_held){ a[i].at, a[i].owner, 1 };
+			charge(r, a[i].owner, SNAP_PAGE_ANON, true);
+		}
+		qsort(p->held + old, p->nheld - old, sizeof(struct rec_held), held_cmp);
+		held_merge(p, old);
 	}
-	for (i = 0; i < r->nproc; i++)
-		qsort(r->procs[i].held, r->procs[i].nheld, sizeof(struct rec_held), held_cmp);
 }
 
 /* A page-cache page a process maps: vpn << 1 | writable. */

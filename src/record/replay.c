@@ -179,7 +179,7 @@ static void make_cgroups(struct recorder *r, const struct rec_sample *s)
 
 void rec_sample(struct recorder *r, struct rec_sample *s)
 {
-	uint64_t pages = 0, s_t_ns = s->t_ns;
+	uint64_t pages = 0, s_t_ns = s->t_ns, unknown;
 	size_t i;
 
 	if (r->any_sample) {
@@ -194,9 +194,13 @@ void rec_sample(struct recorder *r, struct rec_sample *s)
 		 (unsigned long long)r->st.samples, (unsigned long long)(s->t_ns / 1000000000),
 		 (unsigned long long)(s->t_ns / 1000000 % 1000), s->nproc, (unsigned long long)pages);
 	r->cur = s;
+	unknown = r->st.unknown_owner;
 	make_cgroups(r, s);
 	processes(r, s);
 	rec_pages_sync(r);
+	if (r->owners && r->st.unknown_owner > unknown)
+		rec_emit(r, "# %llu pages of a memcg that could not be named (gone meanwhile): by process start order\n",
+			 (unsigned long long)(r->st.unknown_owner - unknown));
 	/* a cgroup seen has its ancestors (a parent's index is below its children's) */
 	for (i = r->ncg; i-- > 1;)
 		if (r->cgs[i].seen && !r->cgs[i].removed && r->cgs[i].parent >= 0)

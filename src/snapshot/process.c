@@ -310,7 +310,10 @@ static void lookup_frames(struct snap_kpages *k, const uint64_t *pm, size_t n, u
 	}
 	if (!nf || (!k->have_flags && !k->have_cg))
 		return;
-	qsort(fr, nf, sizeof(*fr), frame_cmp);
+	for (i = 1; i < nf && fr[i - 1].pfn <= fr[i].pfn; i++)
+		;
+	if (i < nf)
+		qsort(fr, nf, sizeof(*fr), frame_cmp);	/* often in order already */
 	for (i = 0; i < nf; i++)
 		tmp_pfn[i] = fr[i].pfn;
 	if (k->have_flags) {
