@@ -224,6 +224,9 @@ struct recorder {
 	bool any_sample;
 	struct rec_stats st;
 	uint64_t pages_now;	/* pages the model holds */
+	/* the last expects written: their values, their sample, one skipped since */
+	uint64_t expects_sig, expects_sample;
+	bool expects_emitted, expects_pending;
 };
 
 /* ---- state.c -------------------------------------------------------------- */
@@ -261,8 +264,11 @@ void rec_tree_remove(struct recorder *r, int cg);
 void rec_tree_limits(struct recorder *r);
 /* Is a the cgroup b or below it? */
 bool rec_tree_under(const struct recorder *r, int a, int b);
-/* The host's memory.stat as comments, and the expects for this sample. */
-void rec_tree_expects(struct recorder *r);
+/*
+ * The host's memory.stat as comments, and the expects for this sample;
+ * unless nothing changed (no statement, the same values): a comment.
+ */
+void rec_tree_expects(struct recorder *r, bool changed);
 
 /* ---- pages.c -------------------------------------------------------------- */
 

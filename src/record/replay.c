@@ -179,7 +179,7 @@ static void make_cgroups(struct recorder *r, const struct rec_sample *s)
 
 void rec_sample(struct recorder *r, struct rec_sample *s)
 {
-	uint64_t pages = 0, s_t_ns = s->t_ns, unknown;
+	uint64_t pages = 0, s_t_ns = s->t_ns, unknown, statements;
 	size_t i;
 
 	if (r->any_sample) {
@@ -195,6 +195,7 @@ void rec_sample(struct recorder *r, struct rec_sample *s)
 		 (unsigned long long)(s->t_ns / 1000000 % 1000), s->nproc, (unsigned long long)pages);
 	r->cur = s;
 	unknown = r->st.unknown_owner;
+	statements = r->st.statements;
 	make_cgroups(r, s);
 	processes(r, s);
 	rec_pages_sync(r);
@@ -208,7 +209,7 @@ void rec_sample(struct recorder *r, struct rec_sample *s)
 	for (i = r->ncg; i-- > 0;)
 		if (r->cgs[i].in_model && !r->cgs[i].removed && !r->cgs[i].seen)
 			rec_tree_remove(r, (int)i);
-	rec_tree_expects(r);
+	rec_tree_expects(r, r->st.statements != statements);
 	/* the next diff needs what the model holds, not this sample */
 	r->st.last_procs = s->nproc;
 	r->st.last_pages = pages;
@@ -222,6 +223,12 @@ void rec_sample(struct recorder *r, struct rec_sample *s)
 
 void rec_trailer(struct recorder *r, const char *why)
 {
+	if (r->expects_pending) {
+		/* the last sample's charges, checked at the end of the replay */
+		rec_emit(r, "# the charges at the end (sample %llu)\n",
+			 (unsigned long long)r->st.samples - 1);
+		rec_tree_expects(r, true);
+	}
 	rec_emit(r, "\n# ---- end of the recording: %s; %llu samples over %llu.%03llu s ----\n", why,
 		 (unsigned long long)r->st.samples, (unsigned long long)(r->last_t_ns / 1000000000),
 		 (unsigned long long)(r->last_t_ns / 1000000 % 1000));

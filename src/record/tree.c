@@ -194,11 +194,31 @@ void rec_tree_limits(struct recorder *r)
 	}
 }
 
-void rec_tree_expects(struct recorder *r)
+/* What the expects of a sample say: the same twice means nothing changed. */
+static uint64_t expects_sig(const struct recorder *r)
+{
+	uint64_t h = 0;
+	size_t i;
+	int k;
+
+	for (i = 0; i < r->ncg; i++) {
+		const struct rec_cgroup *c = &r->cgs[i];
+
+		if ((int)i == r->root || !c->in_model || c->removed)
+			continue;
+		h = hash64(h ^ i);
+		for (k = 0; k < 3; k++)
+			h = hash64(h ^ c->sum[k]) ^ hash64(c->has_host ? c->host[k] + 1 : 0);
+	}
+	return h;
+}
+
+void rec_tree_expects(struct recorder *r, bool changed)
 {
 	size_t i;
 	int k;
 	bool any_host = false;
+	uint64_t sig;
 
 	for (i = 0; i < r->ncg; i++)
 		memcpy(r->cgs[i].sum, r->cgs[i].bytes, sizeof(r->cgs[i].sum));
@@ -207,6 +227,18 @@ void rec_tree_expects(struct recorder *r)
 		if (r->cgs[i].parent >= 0)
 			for (k = 0; k < 3; k++)
 				r->cgs[r->cgs[i].parent].sum[k] += r->cgs[i].sum[k];
+	sig = expects_sig(r);
+	if (!changed && r->expects_emitted && sig == r->expects_sig) {
+		/* an idle hour is not 7,200 copies of the same expects */
+		rec_emit(r, "# no change: the charges of sample %llu\n",
+			 (unsigned long long)r->expects_sample);
+		r->expects_pending = true;
+		return;
+	}
+	r->expects_sig = sig;
+	r->expects_emitted = true;
+	r->expects_pending = false;
+	r->expects_sample = r->st.samples;
 	for (i = 0; i < r->ncg; i++) {
 		const struct rec_cgroup *c = &r->cgs[i];
 

@@ -9,6 +9,7 @@
 #            and then why says why (no hierarchy, read-only, not delegated)
 
 make_cgroup_parent() {
+	prefix=$1
 	hier=$(awk '{ for (i = 7; i <= NF; i++) if ($i == "-") break;
 		fs = $(i + 1); opts = $(i + 3)
 		if (fs == "cgroup" && ("," opts ",") ~ /,memory,/) { print "v1 " $5 " " $4; found = 1; exit }
@@ -31,7 +32,7 @@ make_cgroup_parent() {
 	# v2: our own cgroup holds processes (us), so only a cgroup whose parent
 	# already gives its children the memory controller will do
 	for base in "$mnt${ours%/}" "$mnt"; do
-		d=$(mktemp -d "$base/$1.XXXXXX" 2>/dev/null) || continue
+		d=$(mktemp -d "$base/$prefix.XXXXXX" 2>/dev/null) || continue
 		if [ "$version" = v2 ] && { ! grep -qw memory "$d/cgroup.controllers" ||
 			! echo +memory >"$d/cgroup.subtree_control"; } 2>/dev/null; then
 			rmdir "$d"

@@ -238,10 +238,13 @@ grep -c '^ok ' "$tmp/run.out" | sed 's/^/# expects passed: /'
 last=$(sed -n 's/^# ---- sample \([0-9]*\) .*/\1/p' "$r" | tail -n 1)
 echo "$last" >>"$tmp/settled"
 awk -v a="$a" -v c="$c" -v p="$rel" -v settled="$(tr '\n' ' ' <"$tmp/settled")" '
-	BEGIN { n = split(settled, l, " "); for (i = 1; i <= n; i++) ok[l[i]] = 1 }
-	/^# ---- sample / { s = ok[$4] ? $4 : -1 }
-	/^#   \// && s >= 0 && ($2 == a || $2 == c || $2 == p) { host[s, $2, "anon"] = $3; host[s, $2, "file"] = $4; host[s, $2, "shmem"] = $5 }
-	/^expect .*memory.stat/ && s >= 0 { cg = $2; sub(/\/memory.stat$/, "", cg); if ((s, cg, $3) in host) print s, cg, $3, host[s, cg, $3], $5 }
+	# a sample without change keeps the values of the last one written
+	function flush() { if (s >= 0) for (k in rec) { split(k, f, SUBSEP); if ((f[1], f[2]) in host) print s, f[1], f[2], host[f[1], f[2]], rec[k] } }
+	BEGIN { n = split(settled, l, " "); for (i = 1; i <= n; i++) ok[l[i]] = 1; s = -1 }
+	/^# ---- / { flush(); s = ok[$4] ? $4 : -1 }
+	/^#   \// && ($2 == a || $2 == c || $2 == p) { host[$2, "anon"] = $3; host[$2, "file"] = $4; host[$2, "shmem"] = $5 }
+	/^expect .*memory.stat/ { cg = $2; sub(/\/memory.stat$/, "", cg); if (cg == a || cg == c || cg == p) rec[cg, $3] = $5 }
+	END { flush() }
 ' "$r" >"$tmp/vs-host"
 # values_close(a, b, 5) of the kernel selftests; memory.stat may lag behind
 # by the updates the kernel batches before it flushes the statistics
