@@ -60,6 +60,6 @@ run batch sort -n "$work/lines.txt" >/dev/null
 rmdir "$pod/db"
 wait $report
 kill $pause
-wait $pause || true
+{ wait $pause; } 2>/dev/null || true
 pause=""
 wait $rec
