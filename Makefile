@@ -85,7 +85,7 @@ $(BUILD)/record/test_record: tests/record/test_record.c tests/unit/tap.h $(RECOR
 	@mkdir -p $(dir $@)
 	$(CC) $(CPPFLAGS) -Isrc $(ALL_CFLAGS) -o $@ $< $(RECORD_OBJS) $(SNAPSHOT_OBJS) $(LIB) $(LDFLAGS) -lm
 
-$(BUILD)/record/rec_workload: tests/record/rec_workload.c
+$(BUILD)/record/rec_workload: tests/record/rec_workload.c tests/record/workload.h
 	@mkdir -p $(dir $@)
 	$(CC) $(CPPFLAGS) $(WARN) $(CFLAGS) -o $@ $<
 
@@ -95,7 +95,7 @@ record-tests: $(BUILD)/record/test_record $(BUILD)/record/rec_workload
 # The memory of a 60-second recording sampled every 500 ms (root, a cgroup
 # filesystem; not part of make test): bench/record/run.sh [RECORD_SECONDS]
 RECORD_SECONDS ?= 60
-$(BUILD)/bench/record/churn: bench/record/churn.c
+$(BUILD)/bench/record/churn: bench/record/churn.c tests/record/workload.h
 	@mkdir -p $(dir $@)
 	$(CC) $(CPPFLAGS) $(WARN) $(CFLAGS) -o $@ $<
 

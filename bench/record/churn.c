@@ -22,38 +22,11 @@
 #include <time.h>
 #include <unistd.h>
 
-#define MiB (1UL << 20)
-#define PAGE 4096UL
+#include "../../tests/record/workload.h"
+
 #define FILE_SIZE (64 * MiB)
 #define CHUNKS 32
 #define STEP_NS 50000000L
-
-static void die(const char *what)
-{
-	perror(what);
-	exit(1);
-}
-
-static void join(const char *dir)
-{
-	char path[4096], pid[32];
-	int fd, n;
-
-	snprintf(path, sizeof(path), "%s/cgroup.procs", dir);
-	fd = open(path, O_WRONLY);
-	n = snprintf(pid, sizeof(pid), "%d\n", getpid());
-	if (fd < 0 || write(fd, pid, (size_t)n) != n)
-		die(path);
-	close(fd);
-}
-
-static void dirty(volatile char *p, size_t len)
-{
-	size_t i;
-
-	for (i = 0; i < len; i += PAGE)
-		p[i] = (char)(i / PAGE);
-}
 
 static char *map_file(const char *path)
 {
@@ -110,17 +83,17 @@ static void worker(int id, double until, const char *cg, const char *shm_path,
 					MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
 			if (chunk[i] == MAP_FAILED)
 				die("mmap");
-			dirty(chunk[i], len[i]);
+			dirty(chunk[i], 0, len[i]);
 			total += len[i];
 		}
 		if (rand_r(&seed) % 2)
-			dirty(shm + off, MiB);
+			dirty(shm + off, 0, MiB);
 		else
 			for (j = 0; j < MiB; j += PAGE)
 				sink += (unsigned char)shm[off + j];
 		off = (size_t)(rand_r(&seed) % 64) * MiB;
 		if (rand_r(&seed) % 4 == 0)
-			dirty(disk + off, MiB);
+			dirty(disk + off, 0, MiB);
 		else
 			for (j = 0; j < MiB; j += PAGE)
 				sink += (unsigned char)disk[off + j];
@@ -133,7 +106,7 @@ static void worker(int id, double until, const char *cg, const char *shm_path,
 					       MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
 
 				if (p != MAP_FAILED)
-					dirty(p, 8 * MiB);
+					dirty(p, 0, 8 * MiB);
 				nanosleep(&sec, NULL);
 				_exit(0);
 			}

@@ -502,32 +502,14 @@ static void plan_anon(struct recorder *r, struct plan *pl)
 /* The first page p holds at or above vpn (held is in address order). */
 static size_t held_from(const struct rec_proc *p, uint64_t vpn)
 {
-	size_t lo = 0, hi = p->nheld;
-
-	while (lo < hi) {
-		size_t mid = lo + (hi - lo) / 2;
-
-		if (p->held[mid].vpn < vpn)
-			lo = mid + 1;
-		else
-			hi = mid;
-	}
-	return lo;
+	return rec_lower_bound(p->held, p->nheld, sizeof(*p->held), vpn);
 }
 
 static bool swapped_at(const struct rec_sproc *sp, uint64_t vpn)
 {
-	size_t lo = 0, hi = sp->nswap;
+	size_t i = rec_lower_bound(sp->swapped, sp->nswap, sizeof(*sp->swapped), vpn);
 
-	while (lo < hi) {
-		size_t mid = lo + (hi - lo) / 2;
-
-		if (sp->swapped[mid] < vpn)
-			lo = mid + 1;
-		else
-			hi = mid;
-	}
-	return lo < sp->nswap && sp->swapped[lo] == vpn;
+	return i < sp->nswap && sp->swapped[i] == vpn;
 }
 
 /*
@@ -780,20 +762,12 @@ static void drop_files(struct recorder *r, struct plan *pl)
 	}
 }
 
-/* The mapping of sp that holds vpn. */
+/* The mapping of sp that holds vpn (mappings in address order, apart). */
 static const struct rec_svma *svma_at(const struct rec_sproc *sp, uint64_t vpn)
 {
-	size_t lo = 0, hi = sp->nvma;
+	size_t i = rec_lower_bound(sp->vmas, sp->nvma, sizeof(*sp->vmas), vpn + 1);
 
-	while (lo < hi) {
-		size_t mid = lo + (hi - lo) / 2;
-
-		if (sp->vmas[mid].end <= vpn)
-			lo = mid + 1;
-		else
-			hi = mid;
-	}
-	return lo < sp->nvma && sp->vmas[lo].start <= vpn ? &sp->vmas[lo] : NULL;
+	return i && sp->vmas[i - 1].end > vpn ? &sp->vmas[i - 1] : NULL;
 }
 
 /* A model mapping a process needs at vpn. */
@@ -927,17 +901,9 @@ static int mobs_cmp(const void *pa, const void *pb)
 
 static bool was_mapped(const struct rec_proc *p, uint64_t key)
 {
-	size_t lo = 0, hi = p->nmapped;
+	size_t i = rec_lower_bound(p->mapped, p->nmapped, sizeof(*p->mapped), key);
 
-	while (lo < hi) {
-		size_t mid = lo + (hi - lo) / 2;
-
-		if (p->mapped[mid] < key)
-			lo = mid + 1;
-		else
-			hi = mid;
-	}
-	return lo < p->nmapped && p->mapped[lo] == key;
+	return i < p->nmapped && p->mapped[i] == key;
 }
 
 /*

@@ -244,6 +244,11 @@ int rec_file_get(struct recorder *r, unsigned major, unsigned minor, uint64_t in
 /* Name f in the scenario (on first use). */
 const char *rec_file_model(struct recorder *r, struct rec_file *f);
 struct rec_proc *rec_proc_find(struct recorder *r, int pid, uint64_t start);
+/*
+ * The first of n elements of size bytes, in ascending order of the
+ * uint64_t each starts with, whose key is at least key (n if none).
+ */
+size_t rec_lower_bound(const void *base, size_t n, size_t size, uint64_t key);
 struct rec_tpage *rec_tpage_find(struct rec_file *f, uint64_t idx);
 struct rec_held *rec_held_find(struct rec_proc *p, uint64_t vpn);
 void rec_sample_free(struct rec_sample *s);

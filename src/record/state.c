@@ -206,34 +206,35 @@ struct rec_proc *rec_proc_find(struct recorder *r, int pid, uint64_t start)
 	return NULL;
 }
 
-struct rec_tpage *rec_tpage_find(struct rec_file *f, uint64_t idx)
+size_t rec_lower_bound(const void *base, size_t n, size_t size, uint64_t key)
 {
-	size_t lo = 0, hi = f->npage;
+	size_t lo = 0, hi = n;
 
 	while (lo < hi) {
 		size_t mid = lo + (hi - lo) / 2;
+		uint64_t k;
 
-		if (f->pages[mid].idx < idx)
+		memcpy(&k, (const char *)base + mid * size, sizeof(k));
+		if (k < key)
 			lo = mid + 1;
 		else
 			hi = mid;
 	}
-	return lo < f->npage && f->pages[lo].idx == idx ? &f->pages[lo] : NULL;
+	return lo;
+}
+
+struct rec_tpage *rec_tpage_find(struct rec_file *f, uint64_t idx)
+{
+	size_t i = rec_lower_bound(f->pages, f->npage, sizeof(*f->pages), idx);
+
+	return i < f->npage && f->pages[i].idx == idx ? &f->pages[i] : NULL;
 }
 
 struct rec_held *rec_held_find(struct rec_proc *p, uint64_t vpn)
 {
-	size_t lo = 0, hi = p->nheld;
+	size_t i = rec_lower_bound(p->held, p->nheld, sizeof(*p->held), vpn);
 
-	while (lo < hi) {
-		size_t mid = lo + (hi - lo) / 2;
-
-		if (p->held[mid].vpn < vpn)
-			lo = mid + 1;
-		else
-			hi = mid;
-	}
-	return lo < p->nheld && p->held[lo].vpn == vpn ? &p->held[lo] : NULL;
+	return i < p->nheld && p->held[i].vpn == vpn ? &p->held[i] : NULL;
 }
 
 void rec_sample_free(struct rec_sample *s)

@@ -38,31 +38,12 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-#define MiB (1UL << 20)
-#define PAGE 4096UL
+#include "workload.h"
+
 #define FILE_SIZE (4 * MiB)
 
 static const char *cg_dir[3], *tmpfs_path, *disk_path;
 static int memfd = -1;
-
-static void die(const char *what)
-{
-	perror(what);
-	exit(1);
-}
-
-static void join(const char *dir)
-{
-	char path[4096], pid[32];
-	int fd, n;
-
-	snprintf(path, sizeof(path), "%s/cgroup.procs", dir);
-	fd = open(path, O_WRONLY);
-	n = snprintf(pid, sizeof(pid), "%d\n", getpid());
-	if (fd < 0 || write(fd, pid, (size_t)n) != n)
-		die(path);
-	close(fd);
-}
 
 static char *anon(size_t len)
 {
@@ -71,14 +52,6 @@ static char *anon(size_t len)
 	if (p == MAP_FAILED)
 		die("mmap");
 	return p;
-}
-
-static void dirty(volatile char *p, size_t from, size_t to)
-{
-	size_t i;
-
-	for (i = from; i < to; i += PAGE)
-		p[i] = (char)(1 + i / PAGE % 97);
 }
 
 static unsigned long touch(volatile const char *p, size_t from, size_t to)
