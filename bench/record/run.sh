@@ -76,11 +76,15 @@ r=$?
 end=$(date +%s.%N)
 echo "  smemcg run: $(tail -n 1 "$tmp/run.out"), $(echo "$end - $start" | bc) s"
 [ "$r" -eq 0 ] && echo "  PASS run" || { echo "  FAIL run"; grep -m 5 -A3 '^not ok' "$tmp/run.out"; status=1; }
-"$SMEMCG" compare "$tmp/rec.smc" --policy recharge=none,reparent,evict >"$tmp/compare.out" 2>&1
+# the expects are the default policy's charges: another policy may fail
+# some (exit 1, what the comparison shows); the runs must complete
+"$SMEMCG" compare "$tmp/rec.smc" --policy recharge=none,reparent,evict --only outcome >"$tmp/compare.out" 2>&1
 r=$?
-[ "$r" -eq 0 ] && echo "  PASS compare (recharge=none,reparent,evict)" || { echo "  FAIL compare ($r)"; status=1; }
+[ "$r" -le 1 ] && grep -q "status  *completed  *completed  *completed$" "$tmp/compare.out" &&
+	echo "  PASS compare (recharge=none,reparent,evict: every run completed)" ||
+	{ echo "  FAIL compare ($r)"; status=1; }
 "$SMEMCG" report "$tmp/rec.smc" --policy shared=owner,common-ancestor -o "$tmp/report" >"$tmp/report.out" 2>&1
 r=$?
-[ "$r" -eq 0 ] && [ -s "$tmp/report/index.html" ] &&
+[ "$r" -le 1 ] && [ -s "$tmp/report/index.html" ] &&
 	echo "  PASS report ($(wc -c <"$tmp/report/index.html") bytes)" || { echo "  FAIL report ($r)"; status=1; }
 exit $status

@@ -119,7 +119,7 @@ int cli_flush_stdout(const char *cmd);
 /* ---- the commands ---- */
 
 extern const struct cli_command cli_cmd_run, cli_cmd_shell, cli_cmd_demo, cli_cmd_kernel,
-	cli_cmd_diff, cli_cmd_compare, cli_cmd_report, cli_cmd_snapshot;
+	cli_cmd_diff, cli_cmd_compare, cli_cmd_report, cli_cmd_snapshot, cli_cmd_record;
 
 /* compare and demo: the exit status of a compare table (cmd_compare.c). */
 struct cmp_table;

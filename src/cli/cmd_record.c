@@ -15,7 +15,6 @@
 #include <malloc.h>
 #endif
 #include <signal.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -28,166 +27,112 @@
 #include "cli.h"
 
 #define MIN_INTERVAL_NS 10000000ULL	/* 10 ms */
+#define DEFAULT_INTERVAL_NS 500000000ULL
 
-static void record_usage(FILE *f)
-{
-	fprintf(f,
-		"usage: smemcg record --pid PID... | --cgroup PATH... [--interval 500ms]\n"
-		"                     [--duration 60s] [-o FILE.smc] [--no-owners] [--quiet]\n"
-		"\n"
-		"Sample live Linux processes over time and write one scenario that replays\n"
-		"what changed between samples: cgroups made and removed, processes started,\n"
-		"moved and exited, pages brought in and gone (each by a process of the memcg\n"
-		"the kernel charged it to), limits, with `sleep` for the time between samples\n"
-		"and expects for what the kernel charged at each (5%%). Reads what `smemcg\n"
-		"snapshot` reads, every sample. Needs root for /proc/kpagecgroup. See\n"
-		"docs/record.md.\n"
-		"\n"
-		"  --pid PID...     these processes and their descendants (also --pid=PID)\n"
-		"  --cgroup PATH... every process of these cgroups and their descendants, and\n"
-		"                   the cgroups below them; PATH as in /proc/PID/cgroup, or a\n"
-		"                   directory under the hierarchy's mount point\n"
-		"  --interval DUR   time between samples (default 500ms, at least 10ms)\n"
-		"  --duration DUR   stop after this long (default: once there were processes to\n"
-		"                   follow, when they have all exited); SIGINT or SIGTERM stop\n"
-		"                   after one last sample\n"
-		"  -o FILE          write the scenario to FILE (default: standard output)\n"
-		"  --no-owners      without /proc/kpagecgroup: a new page goes to the cgroup of\n"
-		"                   the first started process that maps it\n"
-		"  --quiet          no progress on stderr\n"
-		"\n"
-		"Exit status: 0 written, 2 bad usage, no such process or cgroup, or permission\n"
-		"denied, 3 the output could not be written or out of host memory, 77\n"
-		"/proc/kpagecgroup not readable (not root) or no memory cgroup hierarchy\n"
-		"mounted, and --no-owners not given.\n");
-}
-
-struct record_opts {
-	int *pids;
-	size_t npid;
-	char **cgroups;
-	size_t ncgroup;
-	const char *outfile;
-	uint64_t interval_ns, duration_ns;
-	bool owners, quiet, has_duration;
+struct pids {
+	int *v;
+	size_t n;
 };
 
-static int parse_pid(const char *s, int *out)
+struct duration {
+	uint64_t ns;
+	const char *given;	/* as written, for the header */
+	bool set;
+};
+
+static struct {
+	struct pids pids;
+	struct cli_args cgroups;
+	struct duration interval, duration;
+	const char *outfile;
+	bool no_owners, quiet;
+} o;
+
+static int parse_pid(void *value, const char *s, struct strbuf *err)
 {
+	struct pids *p = value;
 	char *end;
 	long v;
 
 	errno = 0;
 	v = strtol(s, &end, 10);
-	if (!*s || *end || errno || v <= 0 || v > INT_MAX)
+	if (*s < '0' || *s > '9' || *end || errno || v <= 0 || v > INT_MAX) {
+		sb_printf(err, "takes process ids, not \"%s\"", s);
 		return -1;
-	*out = (int)v;
-	return 0;
-}
-
-static int bad(const char *fmt, ...) PRINTF_LIKE(1, 2);
-
-static int bad(const char *fmt, ...)
-{
-	va_list ap;
-
-	fprintf(stderr, "smemcg record: ");
-	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
-	va_end(ap);
-	fprintf(stderr, "\n");
-	return 2;
-}
-
-static int parse_dur(const char *opt, const char *v, uint64_t *ns)
-{
-	if (parse_duration(v, ns))
-		return bad("%s needs a duration like 500ms or 60s, not \"%s\"", opt, v);
-	return 0;
-}
-
-/* 0, or the exit status of a usage error (message printed). */
-static int parse_args(int argc, char **argv, struct record_opts *o)
-{
-	enum { NONE, PIDS, CGROUPS } list = NONE;
-	int i;
-
-	for (i = 1; i < argc; i++) {
-		const char *a = argv[i], *v = NULL;
-
-		if (!strcmp(a, "--help") || !strcmp(a, "-h")) {
-			record_usage(stdout);
-			return -1;
-		}
-		if (!strcmp(a, "--pid") || !strcmp(a, "-p")) {
-			list = PIDS;
-			if (i + 1 >= argc || parse_pid(argv[i + 1], &o->pids[o->npid]))
-				return bad("%s needs a process id%s%s%s", a, i + 1 < argc ? ", not \"" : "",
-					   i + 1 < argc ? argv[i + 1] : "", i + 1 < argc ? "\"" : "");
-			o->npid++;
-			i++;
-		} else if (!strncmp(a, "--pid=", 6)) {
-			list = PIDS;
-			if (parse_pid(a + 6, &o->pids[o->npid]))
-				return bad("--pid needs a process id, not \"%s\"", a + 6);
-			o->npid++;
-		} else if (!strcmp(a, "--cgroup") || !strncmp(a, "--cgroup=", 9)) {
-			list = CGROUPS;
-			v = a[8] == '=' ? a + 9 : (i + 1 < argc ? argv[++i] : NULL);
-			if (!v || !*v)
-				return bad("--cgroup needs a cgroup path");
-			o->cgroups[o->ncgroup++] = (char *)v;
-		} else if (!strcmp(a, "--interval") || !strncmp(a, "--interval=", 11)) {
-			list = NONE;
-			v = a[10] == '=' ? a + 11 : (i + 1 < argc ? argv[++i] : "");
-			if (parse_dur("--interval", v, &o->interval_ns))
-				return 2;
-			if (o->interval_ns < MIN_INTERVAL_NS)
-				return bad("--interval %s is below 10ms", v);
-		} else if (!strcmp(a, "--duration") || !strncmp(a, "--duration=", 11)) {
-			list = NONE;
-			v = a[10] == '=' ? a + 11 : (i + 1 < argc ? argv[++i] : "");
-			if (parse_dur("--duration", v, &o->duration_ns))
-				return 2;
-			o->has_duration = true;
-		} else if (!strcmp(a, "-o") || !strcmp(a, "--output")) {
-			list = NONE;
-			if (i + 1 >= argc)
-				return bad("%s needs a file name", a);
-			o->outfile = argv[++i];
-		} else if (!strncmp(a, "--output=", 9)) {
-			list = NONE;
-			o->outfile = a + 9;
-		} else if (!strcmp(a, "--no-owners")) {
-			list = NONE;
-			o->owners = false;
-		} else if (!strcmp(a, "--quiet") || !strcmp(a, "-q")) {
-			list = NONE;
-			o->quiet = true;
-		} else if (a[0] == '-' && a[1]) {
-			fprintf(stderr, "smemcg record: unknown option %s\n\n", a);
-			record_usage(stderr);
-			return 2;
-		} else if (list == PIDS) {
-			if (parse_pid(a, &o->pids[o->npid]))
-				return bad("\"%s\" is not a process id", a);
-			o->npid++;
-		} else if (list == CGROUPS) {
-			o->cgroups[o->ncgroup++] = (char *)a;
-		} else {
-			fprintf(stderr, "smemcg record: unexpected argument \"%s\" (pids follow --pid, cgroups --cgroup)\n\n",
-				a);
-			record_usage(stderr);
-			return 2;
-		}
 	}
-	if (!o->npid && !o->ncgroup) {
-		fprintf(stderr, "smemcg record: nothing to record (--pid PID... or --cgroup PATH...)\n\n");
-		record_usage(stderr);
-		return 2;
+	p->v = xrealloc(p->v, (p->n + 1) * sizeof(*p->v));
+	p->v[p->n++] = (int)v;
+	return 0;
+}
+
+static int parse_cgroup(void *value, const char *s, struct strbuf *err)
+{
+	if (!*s) {
+		sb_printf(err, "takes cgroup paths, not an empty one");
+		return -1;
+	}
+	return cli_args_add(value, s, err);
+}
+
+static int parse_dur(void *value, const char *s, struct strbuf *err)
+{
+	struct duration *d = value;
+
+	if (parse_duration(s, &d->ns)) {
+		sb_printf(err, "takes a duration like 500ms or 60s (ns, us, ms, s, min), not \"%s\"",
+			  s);
+		return -1;
+	}
+	d->given = s;
+	d->set = true;
+	return 0;
+}
+
+static int parse_interval(void *value, const char *s, struct strbuf *err)
+{
+	const struct duration *d = value;
+
+	if (parse_dur(value, s, err))
+		return -1;
+	if (d->ns < MIN_INTERVAL_NS) {
+		sb_printf(err, "takes 10ms or more, not \"%s\"", s);
+		return -1;
 	}
 	return 0;
 }
+
+static const struct cli_opt_spec opts[] = {
+	{ CLI_OPT_VALUE, "pid", 'p', &o.pids, parse_pid, CLI_OPT_REPEAT | CLI_OPT_MULTI, "PID",
+	  "these processes and their descendants (also --pid=PID, repeatable)" },
+	{ CLI_OPT_VALUE, "cgroup", 0, &o.cgroups, parse_cgroup, CLI_OPT_REPEAT | CLI_OPT_MULTI,
+	  "PATH",
+	  "every process of these cgroups and their descendants, and the cgroups "
+	  "below them; PATH as in /proc/PID/cgroup, or a directory under the "
+	  "hierarchy's mount point" },
+	{ CLI_OPT_VALUE, "interval", 0, &o.interval, parse_interval, 0, "DUR",
+	  "time between samples (default 500ms, at least 10ms)" },
+	{ CLI_OPT_VALUE, "duration", 0, &o.duration, parse_dur, 0, "DUR",
+	  "stop after this long (default: once there were processes to follow, "
+	  "when they have all exited); SIGINT or SIGTERM stop after one last sample" },
+	{ CLI_OPT_VALUE, "output", 'o', &o.outfile, cli_parse_nonempty, 0, "FILE",
+	  "write the scenario to FILE (default: standard output)" },
+	{ CLI_OPT_SWITCH, "no-owners", 0, &o.no_owners, NULL, 0, NULL,
+	  "without /proc/kpagecgroup: a new page goes to the cgroup of the first "
+	  "started process that maps it" },
+	{ CLI_OPT_SWITCH, "quiet", 'q', &o.quiet, NULL, 0, NULL, "no progress on stderr" },
+	{ CLI_OPT_END },
+};
+
+static const struct cli_exit_note exits[] = {
+	{ CLI_EXIT_OK, "the recording is written" },
+	{ CLI_EXIT_USAGE, "a bad option, neither --pid nor --cgroup, no such process or cgroup, "
+			  "or permission denied" },
+	{ CLI_EXIT_HOST, "the recording cannot be written (a full disk), or out of host memory" },
+	{ CLI_EXIT_SKIP, "/proc/kpagecgroup is not readable (not root, or a kernel without "
+			 "CONFIG_MEMCG) and --no-owners is not given, or no memory cgroup "
+			 "hierarchy is mounted" },
+	{ -1, NULL },
+};
 
 static volatile sig_atomic_t stop_signal;
 
@@ -244,27 +189,27 @@ static char *cgroup_arg(const struct snap_memcg_mount *mnt, const char *a)
 	return sb_detach(&sb);
 }
 
-static char *describe_sources(const struct record_opts *o, const struct rec_source *src)
+static char *describe_sources(const struct rec_source *src)
 {
 	struct strbuf sb;
 	size_t i;
 
 	sb_init(&sb);
-	if (o->npid) {
-		sb_printf(&sb, "pid%s", o->npid > 1 ? "s" : "");
-		for (i = 0; i < o->npid; i++) {
+	if (src->npid) {
+		sb_printf(&sb, "pid%s", src->npid > 1 ? "s" : "");
+		for (i = 0; i < src->npid; i++) {
 			char path[64], *comm;
 
-			snprintf(path, sizeof(path), "/proc/%d/comm", o->pids[i]);
+			snprintf(path, sizeof(path), "/proc/%d/comm", src->pids[i]);
 			comm = snap_read_text(path);
 			if (comm)
 				comm[strcspn(comm, "\n")] = '\0';
-			sb_printf(&sb, " %d (%s)", o->pids[i], comm ? comm : "?");
+			sb_printf(&sb, " %d (%s)", src->pids[i], comm ? comm : "?");
 			free(comm);
 		}
 	}
 	if (src->ncgroup) {
-		sb_printf(&sb, "%sthe processes of cgroup%s", o->npid ? ", " : "",
+		sb_printf(&sb, "%sthe processes of cgroup%s", src->npid ? ", " : "",
 			  src->ncgroup > 1 ? "s" : "");
 		for (i = 0; i < src->ncgroup; i++)
 			sb_printf(&sb, " %s", src->cgroups[i]);
@@ -273,15 +218,30 @@ static char *describe_sources(const struct record_opts *o, const struct rec_sour
 	return sb_detach(&sb);
 }
 
-static char *command_line(int argc, char **argv)
+/* The command line, for the header: the options as given. */
+static char *command_line(void)
 {
 	struct strbuf sb;
-	int i;
+	size_t i;
 
 	sb_init(&sb);
 	sb_puts(&sb, "smemcg record");
-	for (i = 1; i < argc; i++)
-		sb_printf(&sb, " %s", argv[i]);
+	if (o.pids.n)
+		sb_puts(&sb, " --pid");
+	for (i = 0; i < o.pids.n; i++)
+		sb_printf(&sb, " %d", o.pids.v[i]);
+	if (o.cgroups.n)
+		sb_puts(&sb, " --cgroup");
+	for (i = 0; i < (size_t)o.cgroups.n; i++)
+		sb_printf(&sb, " %s", o.cgroups.v[i]);
+	if (o.interval.set)
+		sb_printf(&sb, " --interval %s", o.interval.given);
+	if (o.duration.set)
+		sb_printf(&sb, " --duration %s", o.duration.given);
+	if (o.outfile)
+		sb_printf(&sb, " -o %s", o.outfile);
+	if (o.no_owners)
+		sb_puts(&sb, " --no-owners");
 	return sb_detach(&sb);
 }
 
@@ -296,8 +256,7 @@ static void progress(const struct recorder *r, uint64_t t_ns, bool last)
 }
 
 /* Sample until the duration, the last process's exit or a signal. */
-static int record_loop(struct recorder *r, struct rec_source *src, const struct record_opts *o,
-		       const char **why)
+static int record_loop(struct recorder *r, struct rec_source *src, const char **why)
 {
 	uint64_t t0 = now_ns(), next = t0;
 	bool seen_procs = false;
@@ -320,28 +279,28 @@ static int record_loop(struct recorder *r, struct rec_source *src, const struct 
 		seen_procs |= r->st.last_procs > 0;
 		fflush(r->out);
 		if (ferror(r->out))
-			return 3;
+			return CLI_EXIT_HOST;
 		if (stop_signal)
 			*why = "stopped by a signal";
-		else if (o->has_duration && t >= o->duration_ns)
+		else if (o.duration.set && t >= o.duration.ns)
 			*why = "--duration reached";
-		else if (!r->st.last_procs && seen_procs && !o->has_duration)
+		else if (!r->st.last_procs && seen_procs && !o.duration.set)
 			*why = "every process followed has exited";
 		last = *why != NULL;
-		if (!o->quiet)
+		if (!o.quiet)
 			progress(r, t, last);
 		if (last)
 			return 0;
-		next += o->interval_ns;
-		if (o->has_duration && next > t0 + o->duration_ns)
-			next = t0 + o->duration_ns;
+		next += o.interval.ns;
+		if (o.duration.set && next > t0 + o.duration.ns)
+			next = t0 + o.duration.ns;
 		if (next < now_ns())
 			next = now_ns();	/* a slow sample: no burst to catch up */
 		sleep_until(next);
 	}
 }
 
-static int record(const struct record_opts *o, int argc, char **argv)
+static int run(void)
 {
 	struct rec_source src;
 	struct rec_header h;
@@ -353,6 +312,14 @@ static int record(const struct record_opts *o, int argc, char **argv)
 	size_t i;
 	int err;
 
+	if (!o.pids.n && !o.cgroups.n) {
+		fprintf(stderr, "smemcg record: nothing to record (--pid PID... or --cgroup PATH...)\n\n");
+		cli_usage(stderr, &cli_cmd_record);
+		fprintf(stderr, "`smemcg record --help` explains the options.\n");
+		return CLI_EXIT_USAGE;
+	}
+	if (!o.interval.set)
+		o.interval.ns = DEFAULT_INTERVAL_NS;
 	memset(&src, 0, sizeof(src));
 	memset(&h, 0, sizeof(h));
 #ifdef __GLIBC__
@@ -364,59 +331,61 @@ static int record(const struct record_opts *o, int argc, char **argv)
 	 */
 	mallopt(M_MMAP_THRESHOLD, 256 * 1024);
 #endif
-	err = snap_sources_open(&src.k, &mnt, o->owners, msg, sizeof(msg));
-	if (!err && o->ncgroup && !mnt.found)
+	err = snap_sources_open(&src.k, &mnt, !o.no_owners, msg, sizeof(msg));
+	if (!err && o.cgroups.n && !mnt.found)
 		err = snap_fail(msg, sizeof(msg), SNAP_ERR_SKIP,
 				"no memory cgroup hierarchy is mounted: --cgroup has nothing to name");
 	if (err) {
 		fprintf(stderr, "smemcg record: %s\n", msg);
+		free(o.pids.v);
+		cli_args_free(&o.cgroups);
 		return err;
 	}
-	src.pids = o->pids;
-	src.npid = o->npid;
-	src.pid_start = xcalloc(o->npid + 1, sizeof(*src.pid_start));
-	src.cgroups = xcalloc(o->ncgroup + 1, sizeof(*src.cgroups));
-	for (i = 0; i < o->ncgroup; i++)
-		src.cgroups[src.ncgroup++] = cgroup_arg(&mnt, o->cgroups[i]);
+	src.pids = o.pids.v;
+	src.npid = o.pids.n;
+	src.pid_start = xcalloc(o.pids.n + 1, sizeof(*src.pid_start));
+	src.cgroups = xcalloc((size_t)o.cgroups.n + 1, sizeof(*src.cgroups));
+	for (i = 0; i < (size_t)o.cgroups.n; i++)
+		src.cgroups[src.ncgroup++] = cgroup_arg(&mnt, o.cgroups.v[i]);
 	src.self = getpid();
 	snap_host_read(&h.host);
-	f = o->outfile ? fopen(o->outfile, "w") : stdout;
+	f = o.outfile ? fopen(o.outfile, "w") : stdout;
 	if (!f) {
-		fprintf(stderr, "smemcg record: %s: cannot open: %s\n", o->outfile, strerror(errno));
-		err = 2;
+		fprintf(stderr, "smemcg record: %s: cannot open: %s\n", o.outfile, strerror(errno));
+		err = CLI_EXIT_HOST;
 		goto out;
 	}
-	sources = describe_sources(o, &src);
-	cmd = command_line(argc, argv);
+	sources = describe_sources(&src);
+	cmd = command_line();
 	h.sources = sources;
 	h.command = cmd;
 	h.flags = src.k.have_flags;
-	h.interval_ns = o->interval_ns;
+	h.interval_ns = o.interval.ns;
 	rec_init(&r, f, &mnt, src.k.have_cg, h.host.mem_total);
 	rec_header(&r, &h);
 	catch_signals();
-	err = record_loop(&r, &src, o, &why);
+	err = record_loop(&r, &src, &why);
 	if (!err)
 		rec_trailer(&r, why);
 	if (!err && (fflush(f) || ferror(f)))
-		err = 3;
-	if (err == 3)
+		err = CLI_EXIT_HOST;
+	if (err == CLI_EXIT_HOST)
 		fprintf(stderr, "smemcg record: %s: write error: %s\n",
-			o->outfile ? o->outfile : "standard output", strerror(errno));
-	if (!err && !o->quiet) {
+			o.outfile ? o.outfile : "standard output", strerror(errno));
+	if (!err && !o.quiet) {
 		struct rusage ru;
 
 		getrusage(RUSAGE_SELF, &ru);
 		fprintf(stderr, "smemcg record: %llu samples, %llu statements -> %s (peak memory %ld MiB)\n",
 			(unsigned long long)r.st.samples, (unsigned long long)r.st.statements,
-			o->outfile ? o->outfile : "standard output", ru.ru_maxrss >> 10);
+			o.outfile ? o.outfile : "standard output", ru.ru_maxrss >> 10);
 	}
-	if (o->outfile && fclose(f) && !err) {
-		fprintf(stderr, "smemcg record: %s: write error: %s\n", o->outfile, strerror(errno));
-		err = 3;
+	if (o.outfile && fclose(f) && !err) {
+		fprintf(stderr, "smemcg record: %s: write error: %s\n", o.outfile, strerror(errno));
+		err = CLI_EXIT_HOST;
 	}
-	if (err == 2 && o->outfile)
-		unlink(o->outfile);	/* nothing was recorded: no half a scenario */
+	if (err == CLI_EXIT_USAGE && o.outfile)
+		unlink(o.outfile);	/* nothing was recorded: no half a scenario */
 	rec_free(&r);
 	free(sources);
 	free(cmd);
@@ -426,23 +395,19 @@ out:
 		free(src.cgroups[i]);
 	free(src.cgroups);
 	free(src.pid_start);
+	free(o.pids.v);
+	cli_args_free(&o.cgroups);
 	return err;
 }
 
-int cmd_record(int argc, char **argv)
-{
-	struct record_opts o;
-	int err;
-
-	memset(&o, 0, sizeof(o));
-	o.owners = true;
-	o.interval_ns = 500000000ULL;
-	o.pids = xcalloc((size_t)argc + 1, sizeof(*o.pids));
-	o.cgroups = xcalloc((size_t)argc + 1, sizeof(*o.cgroups));
-	err = parse_args(argc, argv, &o);
-	if (!err)
-		err = record(&o, argc, argv);
-	free(o.pids);
-	free(o.cgroups);
-	return err < 0 ? 0 : err;
-}
+const struct cli_command cli_cmd_record = {
+	"record", "sample live Linux processes over time into a scenario that replays them",
+	"Sample live Linux processes over time and write one scenario that replays\n"
+	"what changed between samples: cgroups made and removed, processes started,\n"
+	"moved and exited, pages brought in and gone (each by a process of the memcg\n"
+	"the kernel charged it to), limits, with `sleep` for the time between samples\n"
+	"and expects for what the kernel charged at each (5%). Reads what `smemcg\n"
+	"snapshot` reads, every sample; needs root for /proc/kpagecgroup. Give --pid,\n"
+	"--cgroup or both. See docs/record.md.\n",
+	opts, exits, NULL, run,
+};
