@@ -38,31 +38,11 @@ cleanup() {
 trap cleanup EXIT
 trap 'exit 1' INT TERM
 
-rc_is() { [ "$rc" -eq "$1" ]; }
-err_has() { grep -q -e "$1" "$tmp/err"; }
-file_has() { grep -q -e "$2" "$1"; }
-# every point of a scenario passes on the model, at least $2 of them
-all_pass() {
-	$VG "$SMEMCG" run ${3:-} --quiet "$1" >"$tmp/run.out" 2>&1
-	last=$(tail -n 1 "$tmp/run.out")
-	p=${last%% passed*}
-	case $last in
-	*" passed, 0 failed") [ "$p" -ge "$2" ] ;;
-	*) sed -n '/^not ok/,+3p' "$tmp/run.out" | head -20 | sed 's/^/#   /'; return 1 ;;
-	esac
-}
-
 # ---- the replay on synthetic samples ----
 if [ -x "$BUILD/record/test_record" ]; then
 	$VG "$BUILD/record/test_record" "$tmp/synthetic.smc" >"$tmp/unit.out" 2>&1
 	urc=$?
-	while IFS= read -r line; do
-		case $line in
-		"ok "*) pass "unit: ${line#ok * - }" ;;
-		"not ok "*) fail "unit: ${line#not ok * - }" ;;
-		"#"*) echo "$line" ;;
-		esac
-	done <"$tmp/unit.out"
+	tap_merge "unit: " "$tmp/unit.out"
 	check "unit: test_record exits 0" [ "$urc" -eq 0 ]
 	check "the synthetic recording replays on the model, every expect passing" \
 		all_pass "$tmp/synthetic.smc" 60 --check
