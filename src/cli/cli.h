@@ -58,6 +58,12 @@ int cli_parse_seconds(void *value, const char *arg, struct strbuf *err);
 int cli_parse_kernel(void *value, const char *arg, struct strbuf *err);
 /* A file or directory name that is not empty, into a const char *. */
 int cli_parse_nonempty(void *value, const char *arg, struct strbuf *err);
+/* --pid PID... of snapshot and record: process ids, into a struct cli_pids. */
+struct cli_pids {
+	int *v;
+	size_t n;
+};
+int cli_parse_pids(void *value, const char *arg, struct strbuf *err);
 
 /* --policy KEY=VALUE of run and shell: one value per key. */
 struct cli_policy_list {

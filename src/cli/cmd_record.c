@@ -29,11 +29,6 @@
 #define MIN_INTERVAL_NS 10000000ULL	/* 10 ms */
 #define DEFAULT_INTERVAL_NS 500000000ULL
 
-struct pids {
-	int *v;
-	size_t n;
-};
-
 struct duration {
 	uint64_t ns;
 	const char *given;	/* as written, for the header */
@@ -41,29 +36,12 @@ struct duration {
 };
 
 static struct {
-	struct pids pids;
+	struct cli_pids pids;
 	struct cli_args cgroups;
 	struct duration interval, duration;
 	const char *outfile;
 	bool no_owners, quiet;
 } o;
-
-static int parse_pid(void *value, const char *s, struct strbuf *err)
-{
-	struct pids *p = value;
-	char *end;
-	long v;
-
-	errno = 0;
-	v = strtol(s, &end, 10);
-	if (*s < '0' || *s > '9' || *end || errno || v <= 0 || v > INT_MAX) {
-		sb_printf(err, "takes process ids, not \"%s\"", s);
-		return -1;
-	}
-	p->v = xrealloc(p->v, (p->n + 1) * sizeof(*p->v));
-	p->v[p->n++] = (int)v;
-	return 0;
-}
 
 static int parse_cgroup(void *value, const char *s, struct strbuf *err)
 {
@@ -102,7 +80,7 @@ static int parse_interval(void *value, const char *s, struct strbuf *err)
 }
 
 static const struct cli_opt_spec opts[] = {
-	{ CLI_OPT_VALUE, "pid", 'p', &o.pids, parse_pid, CLI_OPT_REPEAT | CLI_OPT_MULTI, "PID",
+	{ CLI_OPT_VALUE, "pid", 'p', &o.pids, cli_parse_pids, CLI_OPT_REPEAT | CLI_OPT_MULTI, "PID",
 	  "these processes and their descendants (also --pid=PID, repeatable)" },
 	{ CLI_OPT_VALUE, "cgroup", 0, &o.cgroups, parse_cgroup, CLI_OPT_REPEAT | CLI_OPT_MULTI,
 	  "PATH",

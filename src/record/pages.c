@@ -770,21 +770,25 @@ static const struct rec_svma *svma_at(const struct rec_sproc *sp, uint64_t vpn)
 	return i && sp->vmas[i - 1].end > vpn ? &sp->vmas[i - 1] : NULL;
 }
 
-/* A model mapping a process needs at vpn. */
-struct need {
+/*
+ * A page of process pi (in r->procs), by key: its vpn where a model
+ * mapping is needed (of vma, anon or not), vpn << 1 | writable where a
+ * page-cache page is mapped.
+ */
+struct ppage {
 	int32_t pi;
 	uint32_t vma;
-	uint64_t vpn;
+	uint64_t key;
 	bool anon;
 };
 
-static int need_cmp(const void *pa, const void *pb)
+static int ppage_cmp(const void *pa, const void *pb)
 {
-	const struct need *a = pa, *b = pb;
+	const struct ppage *a = pa, *b = pb;
 
 	if (a->pi != b->pi)
 		return a->pi - b->pi;
-	return cmp_u64(a->vpn, b->vpn);
+	return cmp_u64(a->key, b->key);
 }
 
 /*
@@ -795,8 +799,8 @@ static void make_segments(struct recorder *r, struct plan *pl)
 {
 	const struct add *a = pl->anew.p;
 	const struct fobs *o = pl->fobs.p;
-	struct vec nv = { NULL, 0, 0, sizeof(struct need) };
-	struct need *n;
+	struct vec nv = { NULL, 0, 0, sizeof(struct ppage) };
+	struct ppage *n;
 	size_t i;
 
 	for (i = 0; i < pl->anew.n; i++) {
@@ -805,8 +809,8 @@ static void make_segments(struct recorder *r, struct plan *pl)
 		if (seg_at(&r->procs[a[i].who], a[i].at, true))
 			continue;
 		n = vec_push(&nv);
-		*n = (struct need){ a[i].who, (uint32_t)(svma_at(sp, a[i].at) - sp->vmas), a[i].at,
-				    true };
+		*n = (struct ppage){ a[i].who, (uint32_t)(svma_at(sp, a[i].at) - sp->vmas), a[i].at,
+				     true };
 	}
 	for (i = 0; i < pl->fobs.n; i++) {
 		const struct rec_sproc *sp = sproc(r, o[i].pi);
@@ -816,21 +820,21 @@ static void make_segments(struct recorder *r, struct plan *pl)
 		if (sg && seg_fits(sg, &sp->vmas[pg->vma]))
 			continue;
 		n = vec_push(&nv);
-		*n = (struct need){ o[i].pi, pg->vma, pg->vpn, false };
+		*n = (struct ppage){ o[i].pi, pg->vma, pg->vpn, false };
 	}
 	if (nv.n)
-		qsort(nv.p, nv.n, sizeof(*n), need_cmp);
+		qsort(nv.p, nv.n, sizeof(*n), ppage_cmp);
 	for (i = 0, n = nv.p; i < nv.n; i++) {
 		struct rec_proc *p = &r->procs[n[i].pi];
 		const struct rec_svma *v = &sproc(r, n[i].pi)->vmas[n[i].vma];
-		struct rec_seg *s = seg_at(p, n[i].vpn, n[i].anon);
+		struct rec_seg *s = seg_at(p, n[i].key, n[i].anon);
 
 		if (s && !seg_fits(s, v)) {
 			seg_unmap(r, p, s);
 			s = NULL;
 		}
 		if (!s)
-			seg_new(r, p, v, n[i].vpn, n[i].anon);
+			seg_new(r, p, v, n[i].key, n[i].anon);
 	}
 	free(nv.p);
 }
@@ -884,21 +888,6 @@ static void bring_anon(struct recorder *r, struct plan *pl)
 	}
 }
 
-/* A page-cache page a process maps: vpn << 1 | writable. */
-struct mobs {
-	int32_t pi;
-	uint64_t key;
-};
-
-static int mobs_cmp(const void *pa, const void *pb)
-{
-	const struct mobs *a = pa, *b = pb;
-
-	if (a->pi != b->pi)
-		return a->pi - b->pi;
-	return cmp_u64(a->key, b->key);
-}
-
 static bool was_mapped(const struct rec_proc *p, uint64_t key)
 {
 	size_t i = rec_lower_bound(p->mapped, p->nmapped, sizeof(*p->mapped), key);
@@ -913,7 +902,7 @@ static bool was_mapped(const struct rec_proc *p, uint64_t key)
 static void map_files(struct recorder *r, struct plan *pl)
 {
 	const struct fobs *o = pl->fobs.p;
-	struct mobs *m = xmalloc((pl->fobs.n ? pl->fobs.n : 1) * sizeof(*m));
+	struct ppage *m = xmalloc((pl->fobs.n ? pl->fobs.n : 1) * sizeof(*m));
 	size_t i, j, n = pl->fobs.n;
 
 	for (i = 0; i < n; i++) {
@@ -924,7 +913,7 @@ static void map_files(struct recorder *r, struct plan *pl)
 		m[i].key = pg->vpn << 1 | (sp->vmas[pg->vma].shared && pg->dirty);
 	}
 	if (n)
-		qsort(m, n, sizeof(*m), mobs_cmp);
+		qsort(m, n, sizeof(*m), ppage_cmp);
 	for (i = 0; i < n; i = j) {
 		struct rec_proc *p = &r->procs[m[i].pi];
 		uint64_t first = m[i].key >> 1, len = 1;

@@ -38,11 +38,7 @@ void rec_header(struct recorder *r, const struct rec_header *h)
 	rec_emit(r, "# smemcg recording of %s\n", h->sources);
 	rec_emit(r, "# recorded from %s on Linux %s (%s), a sample every %s, by\n#   %s\n",
 		 h->host.date, h->host.release, h->host.machine, iv, h->command);
-	if (r->mnt.found)
-		rec_emit(r, "# memory cgroups: the cgroup %s hierarchy at %s, rebuilt here as cgroup v2\n",
-			 r->mnt.v1 ? "v1" : "v2", r->mnt.dir);
-	else
-		rec_emit(r, "# memory cgroups: no memory hierarchy mounted; every process in /\n");
+	snap_header_hierarchy(&r->mnt, r->out);
 	if (r->owners)
 		rec_emit(r, "# page owners: /proc/kpagecgroup. A page first seen in an interval is brought\n"
 			    "#   in by a process of the memcg the kernel charged it to: the order in which\n"
@@ -52,8 +48,7 @@ void rec_header(struct recorder *r, const struct rec_header *h)
 		rec_emit(r, "# page owners: NOT READ (--no-owners). A page first seen in an interval goes\n"
 			    "#   by process start order: to the cgroup of the first started process that\n"
 			    "#   maps it. The expects check that assumption, not the kernel.\n");
-	rec_emit(r, "# page flags: %s\n", h->flags ? "/proc/kpageflags (anon, shmem, dirty)"
-					       : "not read: anon or page cache from pagemap bit 61");
+	snap_header_flags(h->flags, r->out);
 	rec_emit(r, "# Each sample: what changed since the previous one, the host's own memory.stat\n"
 		    "# as a comment, and expects: the model's memory.stat (hierarchical) against the\n"
 		    "# bytes the kernel charged for the pages recorded, within %d%%. Not recorded:\n"

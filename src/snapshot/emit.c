@@ -143,19 +143,14 @@ static void header(struct snapshot *s, FILE *f, size_t nmaps, size_t nruns)
 		fprintf(f, " %d (%s)", s->procs[i].pid, s->procs[i].comm);
 	fprintf(f, "\n# taken %s on Linux %s (%s) by `smemcg snapshot`\n", s->host.date,
 		s->host.release, s->host.machine);
-	if (s->mnt.found)
-		fprintf(f, "# memory cgroups: the cgroup %s hierarchy at %s, rebuilt here as cgroup v2\n",
-			s->mnt.v1 ? "v1" : "v2", s->mnt.dir);
-	else
-		fprintf(f, "# memory cgroups: no memory hierarchy mounted; every process in /\n");
+	snap_header_hierarchy(&s->mnt, f);
 	if (s->owners)
 		fprintf(f, "# page owners: /proc/kpagecgroup\n");
 	else
 		fprintf(f, "# page owners: NOT READ (--no-owners): every page is assumed charged to the\n"
 			   "#   cgroup of the first given process that maps it; the expects below check\n"
 			   "#   that assumption, not the kernel\n");
-	fprintf(f, "# page flags: %s\n", s->flags ? "/proc/kpageflags (anon, shmem, dirty)"
-					      : "not read: anon or page cache from pagemap bit 61");
+	snap_header_flags(s->flags, f);
 	if (!s->pfns)
 		fprintf(f, "# page frames: not readable (not root): anonymous pages shared after fork\n"
 			   "#   cannot be recognised and are charged once per process\n");
@@ -205,6 +200,21 @@ static void header(struct snapshot *s, FILE *f, size_t nmaps, size_t nruns)
 	}
 	fprintf(f, "# The expects at the end check the model's memory.stat (hierarchical) against\n"
 		   "# these, within %d%%.\n\n", TOLERANCE_PCT);
+}
+
+void snap_header_hierarchy(const struct snap_memcg_mount *mnt, FILE *f)
+{
+	if (mnt->found)
+		fprintf(f, "# memory cgroups: the cgroup %s hierarchy at %s, rebuilt here as cgroup v2\n",
+			mnt->v1 ? "v1" : "v2", mnt->dir);
+	else
+		fprintf(f, "# memory cgroups: no memory hierarchy mounted; every process in /\n");
+}
+
+void snap_header_flags(bool flags, FILE *f)
+{
+	fprintf(f, "# page flags: %s\n", flags ? "/proc/kpageflags (anon, shmem, dirty)"
+					  : "not read: anon or page cache from pagemap bit 61");
 }
 
 void snap_machine_line(const struct snap_host *h, FILE *f)

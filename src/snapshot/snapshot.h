@@ -388,6 +388,9 @@ char *snap_model_cgroup_path(const char *host_path);
  * /PREFIX-files/NAME-INO. malloc'd.
  */
 char *snap_model_file_path(const char *real, uint64_t ino, bool shmem, const char *prefix);
+/* The header's lines on the memory hierarchy, and on where page flags come from. */
+void snap_header_hierarchy(const struct snap_memcg_mount *mnt, FILE *f);
+void snap_header_flags(bool flags, FILE *f);
 /* `machine memory=... swap=... cpus=...` for the host, with a comment line. */
 void snap_machine_line(const struct snap_host *h, FILE *f);
 
