@@ -213,11 +213,21 @@ static uint64_t expects_sig(const struct recorder *r)
 	return h;
 }
 
+static void expect_stat(struct recorder *r, const char *model, const uint64_t *sum)
+{
+	rec_emit(r, "expect %s/memory.stat anon ~ %llu %d%%\n", model,
+		 (unsigned long long)sum[SNAP_PAGE_ANON], REC_TOLERANCE_PCT);
+	rec_emit(r, "expect %s/memory.stat file ~ %llu %d%%\n", model,
+		 (unsigned long long)(sum[SNAP_PAGE_FILE] + sum[SNAP_PAGE_SHMEM]), REC_TOLERANCE_PCT);
+	rec_emit(r, "expect %s/memory.stat shmem ~ %llu %d%%\n", model,
+		 (unsigned long long)sum[SNAP_PAGE_SHMEM], REC_TOLERANCE_PCT);
+}
+
 void rec_tree_expects(struct recorder *r, bool changed)
 {
 	size_t i;
 	int k;
-	bool any_host = false;
+	bool any_host = false, any_cgroup = false;
 	uint64_t sig;
 
 	for (i = 0; i < r->ncg; i++)
@@ -255,12 +265,10 @@ void rec_tree_expects(struct recorder *r, bool changed)
 
 		if ((int)i == r->root || !c->in_model || c->removed)
 			continue;
-		rec_emit(r, "expect %s/memory.stat anon ~ %llu %d%%\n", c->model,
-			 (unsigned long long)c->sum[SNAP_PAGE_ANON], REC_TOLERANCE_PCT);
-		rec_emit(r, "expect %s/memory.stat file ~ %llu %d%%\n", c->model,
-			 (unsigned long long)(c->sum[SNAP_PAGE_FILE] + c->sum[SNAP_PAGE_SHMEM]),
-			 REC_TOLERANCE_PCT);
-		rec_emit(r, "expect %s/memory.stat shmem ~ %llu %d%%\n", c->model,
-			 (unsigned long long)c->sum[SNAP_PAGE_SHMEM], REC_TOLERANCE_PCT);
+		expect_stat(r, c->model, c->sum);
+		any_cgroup = true;
 	}
+	/* every process in the root (no memory hierarchy): the root holds it all */
+	if (!any_cgroup)
+		expect_stat(r, "", r->cgs[r->root].sum);
 }
