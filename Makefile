@@ -17,9 +17,10 @@ EXT_SRCS := $(if $(CORE_ONLY),,$(wildcard src/ext/*.c))
 CPPFLAGS += $(if $(CORE_ONLY),-DSMEMCG_CORE_ONLY)
 LIB_SRCS := $(wildcard src/base/*.c src/counter/*.c src/cgroup/*.c src/mm/*.c src/mm/memcontrol/*.c \
 	src/scenario/*.c src/report/*.c) $(EXT_SRCS) src/machine.c src/policy.c src/event_log.c src/check.c src/explain.c
-# smemcg snapshot reads the host's procfs: Linux-only, linked into the CLI only
+# smemcg snapshot and record read the host's procfs: Linux-only, linked into the CLI only
 SNAPSHOT_SRCS := $(wildcard src/snapshot/*.c)
-CLI_SRCS := $(wildcard src/cli/*.c src/compare/*.c) $(SNAPSHOT_SRCS)
+RECORD_SRCS := $(wildcard src/record/*.c)
+CLI_SRCS := $(wildcard src/cli/*.c src/compare/*.c) $(SNAPSHOT_SRCS) $(RECORD_SRCS)
 UNIT_SRCS := $(wildcard tests/unit/test_*.c)
 BENCH_SRCS := $(wildcard bench/*.c)
 
@@ -77,7 +78,32 @@ $(BUILD)/snapshot/snap_helper: tests/snapshot/snap_helper.c
 snapshot-tests: $(BUILD)/snapshot/test_snapshot $(BUILD)/snapshot/snap_helper
 .PHONY: snapshot-tests
 
-test: $(BUILD)/smemcg unit-tests snapshot-tests
+# smemcg record: the replay on synthetic samples, and the workload
+# tests/record/run-record.sh records (no sanitizers in it, as for snap_helper)
+RECORD_OBJS := $(RECORD_SRCS:%.c=$(BUILD)/%.o)
+$(BUILD)/record/test_record: tests/record/test_record.c tests/unit/tap.h $(RECORD_OBJS) $(SNAPSHOT_OBJS) $(LIB)
+	@mkdir -p $(dir $@)
+	$(CC) $(CPPFLAGS) -Isrc $(ALL_CFLAGS) -o $@ $< $(RECORD_OBJS) $(SNAPSHOT_OBJS) $(LIB) $(LDFLAGS) -lm
+
+$(BUILD)/record/rec_workload: tests/record/rec_workload.c tests/record/workload.h
+	@mkdir -p $(dir $@)
+	$(CC) $(CPPFLAGS) $(WARN) $(CFLAGS) -o $@ $<
+
+record-tests: $(BUILD)/record/test_record $(BUILD)/record/rec_workload
+.PHONY: record-tests
+
+# The memory of a 60-second recording sampled every 500 ms (root, a cgroup
+# filesystem; not part of make test): bench/record/run.sh [RECORD_SECONDS]
+RECORD_SECONDS ?= 60
+$(BUILD)/bench/record/churn: bench/record/churn.c tests/record/workload.h
+	@mkdir -p $(dir $@)
+	$(CC) $(CPPFLAGS) $(WARN) $(CFLAGS) -o $@ $<
+
+record-bench: $(BUILD)/smemcg $(BUILD)/bench/record/churn
+	BUILD=$(BUILD) SMEMCG=$(BUILD)/smemcg sh bench/record/run.sh $(RECORD_SECONDS)
+.PHONY: record-bench
+
+test: $(BUILD)/smemcg unit-tests snapshot-tests record-tests
 	@BUILD=$(BUILD) SMEMCG=$(BUILD)/smemcg sh tests/run-tests.sh
 
 asan:

@@ -86,6 +86,11 @@ if [ -f "$here/snapshot/run-snapshot.sh" ]; then
 	count "snapshot" "$tmp/snapshot.out" $?
 fi
 
+if [ -f "$here/record/run-record.sh" ]; then
+	BUILD="$BUILD" SMEMCG="$SMEMCG" VG="$vg" sh "$here/record/run-record.sh" >"$tmp/record.out" 2>&1
+	count "record" "$tmp/record.out" $?
+fi
+
 if [ -f "$here/compare/run-compare.sh" ]; then
 	SMEMCG="$SMEMCG" VG="$vg" sh "$here/compare/run-compare.sh" >"$tmp/compare.out" 2>&1
 	count "compare" "$tmp/compare.out" $?

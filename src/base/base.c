@@ -211,6 +211,35 @@ static int digit_value(int c)
 	return 99;
 }
 
+int parse_duration(const char *s, uint64_t *ns)
+{
+	static const struct {
+		const char *unit;
+		uint64_t mult;
+	} units[] = {
+		{ "ns", 1 }, { "us", 1000 }, { "ms", 1000000 }, { "s", 1000000000ULL },
+		{ "min", 60000000000ULL },
+	};
+	unsigned long long v;
+	char *end;
+	size_t i;
+
+	if (!isdigit((unsigned char)s[0]))
+		return -EINVAL;
+	errno = 0;
+	v = strtoull(s, &end, 10);
+	if (errno)
+		return -ERANGE;
+	for (i = 0; i < ARRAY_SIZE(units); i++)
+		if (!strcmp(end, units[i].unit)) {
+			if (v > (365ULL * 24 * 3600 * 1000000000ULL) / units[i].mult)
+				return -ERANGE;
+			*ns = v * units[i].mult;
+			return 0;
+		}
+	return -EDOM;
+}
+
 uint64_t memparse(const char *s, const char **end)
 {
 	unsigned base = 10;

@@ -92,6 +92,13 @@ size_t utf8_seq_len(const char *s, size_t n);
 /* Write s to f as a JSON string, quotes included (bytes that are not UTF-8: U+FFFD). */
 void json_put_string(FILE *f, const char *s);
 
+/*
+ * A duration with its unit: "100ms", "2s" (ns, us, ms, s, min), in ns.
+ * 0; -EINVAL when s does not start with a digit, -EDOM for a missing or
+ * unknown unit, -ERANGE beyond a year.
+ */
+int parse_duration(const char *s, uint64_t *ns);
+
 /* Strip leading and trailing whitespace in place, like strstrip(). */
 char *strstrip(char *s);
 

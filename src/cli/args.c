@@ -137,6 +137,23 @@ int cli_parse_nonempty(void *value, const char *arg, struct strbuf *err)
 	return 0;
 }
 
+int cli_parse_pids(void *value, const char *arg, struct strbuf *err)
+{
+	struct cli_pids *p = value;
+	char *end;
+	long v;
+
+	errno = 0;
+	v = strtol(arg, &end, 10);
+	if (*arg < '0' || *arg > '9' || *end || errno || v <= 0 || v > INT_MAX) {
+		sb_printf(err, "takes process ids, not \"%s\"", arg);
+		return -1;
+	}
+	p->v = xrealloc(p->v, (p->n + 1) * sizeof(*p->v));
+	p->v[p->n++] = (int)v;
+	return 0;
+}
+
 /* "KEY=REST": the key's length, or 0 with a message when there is no KEY= or no REST. */
 static size_t key_len(const char *arg, const char *what, struct strbuf *err)
 {

@@ -66,6 +66,12 @@ int cli_parse_seconds(void *value, const char *arg, struct strbuf *err);
 int cli_parse_kernel(void *value, const char *arg, struct strbuf *err);
 /* A file or directory name that is not empty, into a const char *. */
 int cli_parse_nonempty(void *value, const char *arg, struct strbuf *err);
+/* --pid PID... of snapshot and record: process ids, into a struct cli_pids. */
+struct cli_pids {
+	int *v;
+	size_t n;
+};
+int cli_parse_pids(void *value, const char *arg, struct strbuf *err);
 
 /* --events WHICH and --events-json FILE of run and shell. */
 struct cli_events {
@@ -142,7 +148,7 @@ int cli_flush_stdout(const char *cmd);
 /* ---- the commands ---- */
 
 extern const struct cli_command cli_cmd_run, cli_cmd_shell, cli_cmd_demo, cli_cmd_kernel,
-	cli_cmd_diff, cli_cmd_compare, cli_cmd_report, cli_cmd_snapshot;
+	cli_cmd_diff, cli_cmd_compare, cli_cmd_report, cli_cmd_snapshot, cli_cmd_record;
 
 /* compare and demo: the exit status of a compare table (cmd_compare.c). */
 struct cmp_table;

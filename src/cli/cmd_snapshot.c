@@ -16,36 +16,14 @@
 #include "../snapshot/snapshot.h"
 #include "cli.h"
 
-struct pids {
-	int *v;
-	size_t n;
-};
-
 static struct {
-	struct pids pids;
+	struct cli_pids pids;
 	const char *outfile;
 	bool no_owners, quiet;
 } o;
 
-static int parse_pid(void *value, const char *s, struct strbuf *err)
-{
-	struct pids *p = value;
-	char *end;
-	long v;
-
-	errno = 0;
-	v = strtol(s, &end, 10);
-	if (*s < '0' || *s > '9' || *end || errno || v <= 0 || v > INT_MAX) {
-		sb_printf(err, "takes process ids, not \"%s\"", s);
-		return -1;
-	}
-	p->v = xrealloc(p->v, (p->n + 1) * sizeof(*p->v));
-	p->v[p->n++] = (int)v;
-	return 0;
-}
-
 static const struct cli_opt_spec opts[] = {
-	{ CLI_OPT_VALUE, "pid", 'p', &o.pids, parse_pid,
+	{ CLI_OPT_VALUE, "pid", 'p', &o.pids, cli_parse_pids,
 	  CLI_OPT_REQUIRED | CLI_OPT_REPEAT | CLI_OPT_MULTI, "PID",
 	  "the processes (one or more pids, also --pid=PID, repeatable)" },
 	{ CLI_OPT_VALUE, "output", 'o', &o.outfile, cli_parse_nonempty, 0, "FILE",

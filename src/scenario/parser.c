@@ -458,33 +458,19 @@ static int signal_arg(struct pctx *p, int i, int *sig)
 static int duration_arg(struct pctx *p, int i, uint64_t *ns)
 {
 	const char *s;
-	char *end;
-	unsigned long long v;
-	uint64_t mult;
+	int err;
 
 	if (need(p, i, "a duration"))
 		return -1;
 	s = tok(p, i);
-	errno = 0;
-	v = isdigit((unsigned char)s[0]) ? strtoull(s, &end, 10) : 0;
-	if (!isdigit((unsigned char)s[0]) || errno)
-		return perr(p, i, "expected a duration like 100ms or 2s, found \"%s\"", s);
-	if (!strcmp(end, "ns"))
-		mult = 1;
-	else if (!strcmp(end, "us"))
-		mult = 1000;
-	else if (!strcmp(end, "ms"))
-		mult = 1000000;
-	else if (!strcmp(end, "s"))
-		mult = 1000000000ULL;
-	else if (!strcmp(end, "min"))
-		mult = 60000000000ULL;
-	else
+	err = parse_duration(s, ns);
+	if (err == -EDOM)
 		return perr(p, i, "expected a duration with a unit (ns, us, ms, s, min), found \"%s\"",
 			    s);
-	if (v > (365ULL * 24 * 3600 * 1000000000ULL) / mult)
+	if (err == -ERANGE && isdigit((unsigned char)s[0]))
 		return perr(p, i, "duration \"%s\" is longer than a year", s);
-	*ns = v * mult;
+	if (err)
+		return perr(p, i, "expected a duration like 100ms or 2s, found \"%s\"", s);
 	return 0;
 }
 

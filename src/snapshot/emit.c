@@ -143,19 +143,14 @@ static void header(struct snapshot *s, FILE *f, size_t nmaps, size_t nruns)
 		fprintf(f, " %d (%s)", s->procs[i].pid, s->procs[i].comm);
 	fprintf(f, "\n# taken %s on Linux %s (%s) by `smemcg snapshot`\n", s->host.date,
 		s->host.release, s->host.machine);
-	if (s->mnt.found)
-		fprintf(f, "# memory cgroups: the cgroup %s hierarchy at %s, rebuilt here as cgroup v2\n",
-			s->mnt.v1 ? "v1" : "v2", s->mnt.dir);
-	else
-		fprintf(f, "# memory cgroups: no memory hierarchy mounted; every process in /\n");
+	snap_header_hierarchy(&s->mnt, f);
 	if (s->owners)
 		fprintf(f, "# page owners: /proc/kpagecgroup\n");
 	else
 		fprintf(f, "# page owners: NOT READ (--no-owners): every page is assumed charged to the\n"
 			   "#   cgroup of the first given process that maps it; the expects below check\n"
 			   "#   that assumption, not the kernel\n");
-	fprintf(f, "# page flags: %s\n", s->flags ? "/proc/kpageflags (anon, shmem, dirty)"
-					      : "not read: anon or page cache from pagemap bit 61");
+	snap_header_flags(s->flags, f);
 	if (!s->pfns)
 		fprintf(f, "# page frames: not readable (not root): anonymous pages shared after fork\n"
 			   "#   cannot be recognised and are charged once per process\n");
@@ -207,10 +202,25 @@ static void header(struct snapshot *s, FILE *f, size_t nmaps, size_t nruns)
 		   "# these, within %d%%.\n\n", TOLERANCE_PCT);
 }
 
-static void machine_line(const struct snapshot *s, FILE *f)
+void snap_header_hierarchy(const struct snap_memcg_mount *mnt, FILE *f)
 {
-	uint64_t mem = (s->host.mem_total + (1ULL << 19)) >> 20 << 20;
-	uint64_t swap = (s->host.swap_total + (1ULL << 19)) >> 20 << 20;
+	if (mnt->found)
+		fprintf(f, "# memory cgroups: the cgroup %s hierarchy at %s, rebuilt here as cgroup v2\n",
+			mnt->v1 ? "v1" : "v2", mnt->dir);
+	else
+		fprintf(f, "# memory cgroups: no memory hierarchy mounted; every process in /\n");
+}
+
+void snap_header_flags(bool flags, FILE *f)
+{
+	fprintf(f, "# page flags: %s\n", flags ? "/proc/kpageflags (anon, shmem, dirty)"
+					  : "not read: anon or page cache from pagemap bit 61");
+}
+
+void snap_machine_line(const struct snap_host *h, FILE *f)
+{
+	uint64_t mem = (h->mem_total + (1ULL << 19)) >> 20 << 20;
+	uint64_t swap = (h->swap_total + (1ULL << 19)) >> 20 << 20;
 	char a[32], b[32];
 
 	if (mem < (64ULL << 20))
@@ -220,7 +230,7 @@ static void machine_line(const struct snapshot *s, FILE *f)
 	if (swap > (4ULL << 40))
 		swap = 4ULL << 40;
 	fprintf(f, "# the host's MemTotal, rounded to MiB\n");
-	fprintf(f, "machine memory=%s swap=%s cpus=%d\n", sz(a, mem), sz(b, swap), s->host.cpus);
+	fprintf(f, "machine memory=%s swap=%s cpus=%d\n", sz(a, mem), sz(b, swap), h->cpus);
 }
 
 static void emit_run(const struct snapshot *s, FILE *f, const struct snap_run *r)
@@ -262,7 +272,7 @@ void snap_emit(struct snapshot *s, FILE *f)
 	for (i = 0; i < s->nfile; i++)
 		any_shm |= s->files[i].shmem && s->files[i].pages;
 	header(s, f, nmaps, nruns);
-	machine_line(s, f);
+	snap_machine_line(&s->host, f);
 
 	/* the cgroup tree; processes of an inner cgroup go to a leaf under it */
 	for (i = 0; i < s->ncg; i++)

@@ -4,7 +4,8 @@
  * by page frame number, readable by root. kpageflags holds the page's
  * flags (anon, swap-backed, dirty, huge, ...); kpagecgroup the inode number
  * of the directory of the memory cgroup the page is charged to (0: none).
- * Reads go through a small cache: the PFNs of a mapping often come in runs.
+ * Reads go through a small cache: the PFNs of a mapping often come in runs;
+ * many pages at once are read sorted, a run of nearby frames per read.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -70,4 +71,30 @@ int snap_kpage_get(struct snap_kpage *k, uint64_t pfn, uint64_t *out)
 		return -ERANGE;
 	*out = k->cache[pfn - k->base];
 	return 0;
+}
+
+#define SORTED_SPAN 512		/* entries read at most at once */
+#define SORTED_GAP 16		/* frames apart still read in the same run */
+
+void snap_kpage_get_sorted(struct snap_kpage *k, const uint64_t *pfn, size_t n, uint64_t *out)
+{
+	uint64_t buf[SORTED_SPAN];
+	size_t i = 0, j, m;
+
+	while (i < n) {
+		uint64_t first = pfn[i];
+		size_t got;
+		ssize_t r;
+
+		for (j = i + 1; j < n && pfn[j] - pfn[j - 1] <= SORTED_GAP &&
+			    pfn[j] - first < SORTED_SPAN; j++)
+			;
+		do
+			r = pread(k->fd, buf, (size_t)(pfn[j - 1] - first + 1) * 8, (off_t)(first * 8));
+		while (r < 0 && errno == EINTR);
+		got = r > 0 ? (size_t)r / 8 : 0;
+		for (m = i; m < j; m++)
+			out[m] = pfn[m] - first < got ? buf[pfn[m] - first] : 0;
+		i = j;
+	}
 }

@@ -33,16 +33,11 @@ static void sanitize(struct strbuf *sb, const char *s, size_t n)
 		sb_add(sb, safe_char(s[i]) ? &s[i] : "_", 1);
 }
 
-static char *model_cgroup_path(const struct snap_cgroup *c)
+char *snap_model_cgroup_path(const char *host_path)
 {
 	struct strbuf sb;
-	const char *p = c->path;
+	const char *p = host_path;
 
-	if (c->dying) {
-		sb_init(&sb);
-		sb_printf(&sb, "/snapshot-dying-%llu", (unsigned long long)c->ino);
-		return sb_detach(&sb);
-	}
 	if (!strcmp(p, "/"))
 		return xstrdup("/");
 	sb_init(&sb);
@@ -60,6 +55,8 @@ static char *model_cgroup_path(const struct snap_cgroup *c)
 		sanitize(&sb, p, n);
 		p += n;
 	}
+	if (!sb.len)
+		sb_puts(&sb, "/");
 	if (!strcmp(sb.buf, "/proc") || !strncmp(sb.buf, "/proc/", 6)) {
 		/* /proc is the model's own: a host cgroup called proc gets renamed */
 		struct strbuf r;
@@ -72,12 +69,25 @@ static char *model_cgroup_path(const struct snap_cgroup *c)
 	return sb_detach(&sb);
 }
 
+static char *model_cgroup_path(const struct snap_cgroup *c)
+{
+	struct strbuf sb;
+
+	if (c->dying) {
+		sb_init(&sb);
+		sb_printf(&sb, "/snapshot-dying-%llu", (unsigned long long)c->ino);
+		return sb_detach(&sb);
+	}
+	return snap_model_cgroup_path(c->path);
+}
+
+/* The snapshot's and the recording's own directories are never a host path. */
 static bool path_is_safe(const char *p)
 {
 	const char *c;
 
 	if (p[0] != '/' || strlen(p) > 4000 || strstr(p, "//") || strstr(p, "/./") ||
-	    strstr(p, "/../") || !strncmp(p, "/snapshot-", 10))
+	    strstr(p, "/../") || !strncmp(p, "/snapshot-", 10) || !strncmp(p, "/record-", 8))
 		return false;
 	for (c = p; *c; c++)
 		if (!safe_char(*c) && *c != '/')
@@ -87,40 +97,53 @@ static bool path_is_safe(const char *p)
 	return true;
 }
 
-static void name_file(struct snapshot *s, size_t fi)
+char *snap_model_file_path(const char *real, uint64_t ino, bool shmem, const char *prefix)
 {
-	struct snap_file *f = &s->files[fi];
-	const char *real = f->real, *base;
+	const char *base;
 	size_t n = strlen(real), i;
 	struct strbuf sb;
 	bool deleted = n > 10 && !strcmp(real + n - 10, " (deleted)");
 
 	sb_init(&sb);
-	if (!f->shmem && !deleted && path_is_safe(real)) {
+	if (!shmem && !deleted && path_is_safe(real)) {
 		sb_puts(&sb, real);
-	} else {
-		if (deleted)
-			n -= 10;
-		base = real;
-		for (i = 0; i < n; i++)
-			if (real[i] == '/')
-				base = real + i + 1;
-		sb_puts(&sb, f->shmem ? "/snapshot-shm/" : "/snapshot-files/");
-		if (!*base || !strcmp(real, "(shared anonymous)"))
-			sb_puts(&sb, "shared-anon");
-		else
-			sanitize(&sb, base, (size_t)(real + n - base));
-		if (deleted && !f->shmem)
-			sb_puts(&sb, "-deleted");
-		sb_printf(&sb, "-%llu", (unsigned long long)f->ino);
+		return sb_detach(&sb);
 	}
+	if (deleted)
+		n -= 10;
+	base = real;
+	for (i = 0; i < n; i++)
+		if (real[i] == '/')
+			base = real + i + 1;
+	sb_printf(&sb, "/%s-%s/", prefix, shmem ? "shm" : "files");
+	if (!*base || !strcmp(real, "(shared anonymous)"))
+		sb_puts(&sb, "shared-anon");
+	else
+		sanitize(&sb, base, (size_t)(real + n - base));
+	if (deleted && !shmem)
+		sb_puts(&sb, "-deleted");
+	sb_printf(&sb, "-%llu", (unsigned long long)ino);
+	return sb_detach(&sb);
+}
+
+static void name_file(struct snapshot *s, size_t fi)
+{
+	struct snap_file *f = &s->files[fi];
+	char *name = snap_model_file_path(f->real, f->ino, f->shmem, "snapshot");
+	size_t i;
+
 	/* two files under one name (mount namespaces): the inode tells them apart */
 	for (i = 0; i < fi; i++)
-		if (s->files[i].model && !strcmp(s->files[i].model, sb.buf)) {
-			sb_printf(&sb, ".%llu", (unsigned long long)f->ino);
+		if (s->files[i].model && !strcmp(s->files[i].model, name)) {
+			struct strbuf sb;
+
+			sb_init(&sb);
+			sb_printf(&sb, "%s.%llu", name, (unsigned long long)f->ino);
+			free(name);
+			name = sb_detach(&sb);
 			break;
 		}
-	f->model = sb_detach(&sb);
+	f->model = name;
 }
 
 /* The identity of a page: its frame, or its place in a file. */

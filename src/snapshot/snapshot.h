@@ -12,7 +12,10 @@
  * /proc/kpagecgroup), proc_cgroup.c (/proc/PID/cgroup and the mount of the
  * memory hierarchy), cgroup_ino.c (a memcg's inode number back to its
  * path), ranges.c (runs of pages into touch ranges), host.c (MemTotal,
- * kernel release, date), collect.c (everything about the given processes),
+ * kernel release, date), process.c (one process: its memcg, its mappings
+ * classified, its present pages with their owners; shared with `smemcg
+ * record`, src/record/), collect.c (everything about the given
+ * processes), plan.c (who touches what, and the names in the scenario),
  * emit.c (the scenario text).
  */
 #ifndef SMEMCG_SNAPSHOT_H
@@ -22,6 +25,8 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
+
+#include "../base/base.h"
 
 #define SNAP_PAGE_SIZE 4096ULL
 
@@ -119,6 +124,8 @@ int snap_kpage_open(struct snap_kpage *k, const char *path);
 void snap_kpage_close(struct snap_kpage *k);
 /* The 64-bit value for pfn; 0 or -errno. */
 int snap_kpage_get(struct snap_kpage *k, uint64_t pfn, uint64_t *out);
+/* The values for n frames in ascending order (repeats allowed); 0 where unreadable. */
+void snap_kpage_get_sorted(struct snap_kpage *k, const uint64_t *pfn, size_t n, uint64_t *out);
 
 /* ---- /proc/PID/cgroup and the memory hierarchy --------------------------- */
 
@@ -299,6 +306,93 @@ struct snapshot {
 	uint64_t none_bytes[3];	/* pages no memcg owns, by class */
 	struct snap_cgino_map cgino;
 };
+
+/* ---- one process, for snapshot and record (process.c) -------------------- */
+
+/* Fill msg like snprintf and return code: the error convention of these readers. */
+int snap_fail(char *msg, size_t len, int code, const char *fmt, ...) PRINTF_LIKE(4, 5);
+
+/*
+ * Set v->kind, shared and skip_why from its maps line and, through
+ * /proc/PID/map_files (root) or its path, the mapped file itself.
+ */
+void snap_classify_vma(struct snap_vma *v, int pid);
+/*
+ * The mappings of pid, classified, with their Rss from smaps (UINT64_MAX
+ * when smaps is not readable); map, cow_map and file are -1. 0, or
+ * SNAP_ERR_USAGE with msg. Free *out with snap_vmas_free().
+ */
+int snap_read_vmas(int pid, struct snap_vma **out, size_t *n, char *msg, size_t len);
+void snap_vmas_free(struct snap_vma *v, size_t n);
+
+/* /proc/kpageflags and /proc/kpagecgroup, open for a run of reads. */
+struct snap_kpages {
+	struct snap_kpage flags, cg;
+	bool have_flags, have_cg;
+};
+
+/*
+ * Open kpageflags (when readable), and with owners kpagecgroup, and find
+ * the memory hierarchy's mount. 0, or SNAP_ERR_SKIP with msg when owners
+ * were asked for and kpagecgroup or the hierarchy is not there.
+ */
+int snap_sources_open(struct snap_kpages *k, struct snap_memcg_mount *mnt, bool owners,
+		      char *msg, size_t len);
+void snap_kpages_close(struct snap_kpages *k);
+/* pid's memory cgroup, relative to the mount ("/" without one); 0 or -errno. */
+int snap_proc_memcg(const struct snap_memcg_mount *mnt, int pid, char *out, size_t len);
+
+/* A present page of a mapping as pagemap and /proc/kpage* describe it. */
+struct snap_pageinfo {
+	uint64_t idx;		/* page index inside the mapping */
+	uint64_t pfn;		/* 0: unknown (not root) */
+	uint64_t flags;		/* kpageflags; 0 when unknown */
+	uint64_t memcg_ino;	/* kpagecgroup; 0 for none or unknown */
+	enum snap_page_class cls;
+	bool dirty;
+};
+
+struct snap_scan_stats {
+	uint64_t present, swapped, zero, hugetlb, skipped_vma_pages;
+	bool pfns;		/* pagemap gave frame numbers */
+};
+
+/* What snap_scan_pages calls, and how it reports progress. */
+struct snap_scan {
+	void (*page)(void *arg, size_t vma, const struct snap_pageinfo *pi);
+	void (*swap)(void *arg, size_t vma, uint64_t idx);	/* may be NULL */
+	void *arg;
+	const char *progress;	/* prefix of progress lines on stderr; NULL: quiet */
+	const char *comm;
+};
+
+/*
+ * Read pagemap for every mapping of vmas with resident pages and call
+ * cb->page for each present page that is charged (not the zero page, not
+ * hugetlb), cb->swap for each swap entry; counts go to *st. 0, or
+ * SNAP_ERR_USAGE with msg (permission denied, the process exited).
+ */
+int snap_scan_pages(int pid, const struct snap_vma *vmas, size_t nvma, struct snap_kpages *k,
+		    struct snap_scan_stats *st, const struct snap_scan *cb, char *msg, size_t len);
+
+/* ---- names in the scenario (plan.c, emit.c) ------------------------------ */
+
+/*
+ * The path of a host cgroup in the scenario: components kept where they
+ * are valid tokens, other characters as '_'. malloc'd.
+ */
+char *snap_model_cgroup_path(const char *host_path);
+/*
+ * The path of a mapped file in the scenario: its own path when that is a
+ * valid token on the disk filesystem, else /PREFIX-shm/NAME-INO (shmem) or
+ * /PREFIX-files/NAME-INO. malloc'd.
+ */
+char *snap_model_file_path(const char *real, uint64_t ino, bool shmem, const char *prefix);
+/* The header's lines on the memory hierarchy, and on where page flags come from. */
+void snap_header_hierarchy(const struct snap_memcg_mount *mnt, FILE *f);
+void snap_header_flags(bool flags, FILE *f);
+/* `machine memory=... swap=... cpus=...` for the host, with a comment line. */
+void snap_machine_line(const struct snap_host *h, FILE *f);
 
 /* Errors of snap_collect, with the message in msg. */
 enum {

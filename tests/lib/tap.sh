@@ -45,3 +45,31 @@ sm() {
 	$VG "$SMEMCG" "$@" >"$tmp/out" 2>"$tmp/err"
 	rc=$?
 }
+# rc_is N, err_has RE, out_has RE, file_has FILE RE: the last sm() and files
+rc_is() { [ "$rc" -eq "$1" ]; }
+err_has() { grep -q -e "$1" "$tmp/err"; }
+out_has() { grep -q -e "$1" "$tmp/out"; }
+file_has() { grep -q -e "$2" "$1"; }
+# all_pass FILE N [RUN-OPTION]: a scenario run on the model, every point
+# passing, at least N of them (--check: the model's invariants after every
+# statement, slow on a machine the size of the host's); the failures as
+# diagnostics otherwise. Output in $tmp/run.out.
+all_pass() {
+	$VG "$SMEMCG" run ${3:-} --quiet "$1" >"$tmp/run.out" 2>&1
+	last=$(tail -n 1 "$tmp/run.out")
+	p=${last%% passed*}
+	case $last in
+	*" passed, 0 failed") [ "$p" -ge "$2" ] ;;
+	*) sed -n '/^not ok/,+3p' "$tmp/run.out" | head -20 | sed 's/^/#   /'; return 1 ;;
+	esac
+}
+# tap_merge PREFIX FILE: a unit test's TAP points as this script's, renumbered
+tap_merge() {
+	while IFS= read -r line; do
+		case $line in
+		"ok "*) pass "$1${line#ok * - }" ;;
+		"not ok "*) fail "$1${line#not ok * - }" ;;
+		"#"*) echo "$line" ;;
+		esac
+	done <"$2"
+}

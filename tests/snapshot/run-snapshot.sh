@@ -25,35 +25,12 @@ cleanup() {
 }
 trap cleanup EXIT
 
-rc_is() { [ "$rc" -eq "$1" ]; }
-err_has() { grep -q -e "$1" "$tmp/err"; }
-out_has() { grep -q -e "$1" "$tmp/out"; }
-file_has() { grep -q -e "$2" "$1"; }
-# a scenario run on the model: every point passes, at least $2 of them; $3
-# --check for the model's invariants after every statement (slow on a machine
-# the size of the host's)
-all_pass() {
-	$VG "$SMEMCG" run ${3:-} --quiet "$1" >"$tmp/run.out" 2>&1
-	last=$(tail -n 1 "$tmp/run.out")
-	p=${last%% passed*}
-	case $last in
-	*" passed, 0 failed") [ "$p" -ge "$2" ] ;;
-	*) sed -n '/^not ok/,+3p' "$tmp/run.out" | head -20 | sed 's/^/#   /'; return 1 ;;
-	esac
-}
-
 # ---- unit tests on fixtures, and a synthetic snapshot ----
 if [ -x "$BUILD/snapshot/test_snapshot" ]; then
 	$VG "$BUILD/snapshot/test_snapshot" "$here/fixtures" "$tmp/synthetic.smc" >"$tmp/unit.out" 2>&1
 	urc=$?
 	# renumber the unit test's points into this script's
-	while IFS= read -r line; do
-		case $line in
-		"ok "*) pass "unit: ${line#ok * - }" ;;
-		"not ok "*) fail "unit: ${line#not ok * - }" ;;
-		"#"*) echo "$line" ;;
-		esac
-	done <"$tmp/unit.out"
+	tap_merge "unit: " "$tmp/unit.out"
 	check "unit: test_snapshot exits 0" [ "$urc" -eq 0 ]
 	check "the synthetic snapshot runs on the model, every expect passing" all_pass "$tmp/synthetic.smc" 15 --check
 else
