@@ -30,6 +30,7 @@
 #define PRINTF_LIKE(f, a)
 #endif
 
+/* Allocators that never return NULL: they die() when the host refuses. */
 void *xmalloc(size_t n);
 void *xcalloc(size_t n, size_t size);
 void *xrealloc(void *p, size_t n);
@@ -49,6 +50,7 @@ void *xrealloc(void *p, size_t n);
 			(cap) = cap_;                                       \
 		}                                                           \
 	} while (0)
+/* A copy the caller frees; dies when the host refuses memory. */
 char *xstrdup(const char *s);
 char *xstrndup(const char *s, size_t n);
 void die(const char *fmt, ...) PRINTF_LIKE(1, 2);

@@ -21,6 +21,7 @@ struct id_table {
 	uint32_t free_head;	/* UINT32_MAX: no free id */
 };
 
+/* An empty table; id_table_free releases its arrays, not the objects. */
 void id_table_init(struct id_table *t);
 void id_table_free(struct id_table *t);
 /* An id for p: the last freed one, else a new one. */

@@ -16,6 +16,7 @@ struct list_node {
 #define container_of(ptr, type, member) \
 	((type *)((char *)(ptr) - offsetof(type, member)))
 
+/* An intrusive doubly linked list with a head node, as the kernel's list.h. */
 static inline void list_init(struct list_node *h)
 {
 	h->next = h->prev = h;

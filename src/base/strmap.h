@@ -16,6 +16,7 @@ struct strmap {
 	size_t cap, used;
 };
 
+/* A string -> int64 hash map; keys are copied, strmap_free frees them. */
 void strmap_init(struct strmap *m);
 void strmap_free(struct strmap *m);
 bool strmap_get(const struct strmap *m, const char *key, int64_t *val);

@@ -40,10 +40,16 @@ struct cftype {
 	unsigned long private;
 };
 
+/* The control file called name (memory.max, cgroup.procs...), or NULL. */
 const struct cftype *cftype_find(const char *name);
 /* Does cg have this file (controller enabled, root rules)? */
 bool cftype_exists(const struct cftype *cft, const struct cgroup *cg);
 
+/*
+ * Read or write CG/FILE as a process would: 0, or the errno the kernel
+ * gives (-ENOENT for no such file, -EINVAL for a bad value...) with the
+ * machine's last error set.
+ */
 int cgroup_file_read(struct machine *m, const char *path, struct strbuf *out);
 int cgroup_file_write(struct machine *m, const char *path, const char *value);
 

@@ -44,8 +44,10 @@ struct page_counter {
 	struct page_counter *parent;
 };
 
+/* No usage, no limits (max PAGE_COUNTER_MAX), below parent (NULL: a root). */
 void page_counter_init(struct page_counter *c, struct page_counter *parent);
 
+/* The usage in pages; a racy read in the kernel, exact in the model. */
 static inline long page_counter_read(const struct page_counter *c)
 {
 	return c->usage;
@@ -53,9 +55,11 @@ static inline long page_counter_read(const struct page_counter *c)
 
 /* Returns the number of levels that went below zero (normally 0). */
 int page_counter_cancel(struct page_counter *c, long nr_pages);
+/* Charge c and its ancestors whatever their max (a charge that must not fail). */
 void page_counter_charge(struct page_counter *c, long nr_pages);
 bool page_counter_try_charge(struct page_counter *c, long nr_pages,
 			     struct page_counter **fail);
+/* Uncharge c and its ancestors; returns the levels clamped at zero (normally 0). */
 int page_counter_uncharge(struct page_counter *c, long nr_pages);
 /*
  * Charge (nr_pages < 0: uncharge) this level alone, not its ancestors:
@@ -72,6 +76,7 @@ int page_counter_add_local(struct page_counter *c, long nr_pages);
 bool page_counter_try_charge_local(struct page_counter *c, long nr_pages,
 				   struct page_counter **fail);
 
+/* Setters of memory.min/low/high/max; set_max returns -EBUSY when usage is above. */
 void page_counter_set_min(struct page_counter *c, long nr_pages);
 void page_counter_set_low(struct page_counter *c, long nr_pages);
 static inline void page_counter_set_high(struct page_counter *c, long nr_pages)
@@ -103,6 +108,7 @@ unsigned long effective_protection(unsigned long usage, unsigned long parent_usa
 				   unsigned long setting, unsigned long parent_effective,
 				   unsigned long siblings_protected, bool recursive_protection);
 
+/* Is usage within the effective protection (emin, elow) of the last walk? */
 static inline bool page_counter_below_min(const struct page_counter *c)
 {
 	return c->emin >= (unsigned long)c->usage;

@@ -34,7 +34,7 @@ struct task;
 
 struct shmcg;
 
-
+/* The shared memory cgroup called name, or NULL. */
 struct shmcg *shmcg_find(struct machine *m, const char *name);
 /* explicit: `smemcg create`; else created for a mount or a dma_buf */
 int shmcg_get(struct machine *m, const char *name, bool create_explicit,

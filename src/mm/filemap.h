@@ -56,6 +56,10 @@ void filemap_dirty_page(struct machine *m, struct inode *inode, pgh_t h);
 /* Write back (clean) one page. */
 void filemap_writeback_page(struct machine *m, struct memobj *obj, pgh_t h);
 
+/*
+ * `P write PATH OFF LEN` / `P read`: page cache charged to t's memcg (or
+ * the mount's); 0 or -errno (ENOSPC on a full tmpfs, ENOMEM, EISDIR...).
+ */
 int file_write(struct machine *m, struct task *t, const char *path, uint64_t off,
 	       uint64_t len);
 int file_read(struct machine *m, struct task *t, const char *path, uint64_t off,

@@ -15,6 +15,7 @@ struct memobj;
 struct mem_cgroup;
 struct vm_area;
 
+/* Exit closes t's driver fds (a file's pins go with its last fd); fork shares them. */
 void pins_task_exit(struct machine *m, struct task *t);
 void pins_task_fork(struct machine *m, struct task *parent, struct task *child);
 void pins_free_all(struct machine *m);

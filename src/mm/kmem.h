@@ -31,6 +31,7 @@ enum kmem_cache_id {
 
 #define THREAD_SIZE (16 * 1024)
 
+/* The slab caches of the machine; kmem_free_all releases every object. */
 void kmem_init(struct machine *m);
 void kmem_free_all(struct machine *m);
 

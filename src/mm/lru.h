@@ -15,6 +15,7 @@
 
 struct machine;
 
+/* The LRU list h is on, or -1 when it is on none (isolated, not present). */
 static inline int page_lru(const struct page_store *ps, pgh_t h)
 {
 	return ((*page_flags(ps, h) & PF_LRU_MASK) >> PF_LRU_SHIFT) - 1;
@@ -30,6 +31,11 @@ static inline bool is_active_lru(int lru)
 	return lru == LRU_ACTIVE_ANON || lru == LRU_ACTIVE_FILE;
 }
 
+/*
+ * Put h on memcg's list lru (at its tail: the oldest end, else its head)
+ * and count it in the lruvec sizes; lru_del takes it off. The page must
+ * be on no list before lru_add.
+ */
 void lru_add(struct machine *m, struct mem_cgroup *memcg, pgh_t h, int lru,
 	     bool tail);
 void lru_del(struct machine *m, struct mem_cgroup *memcg, pgh_t h);

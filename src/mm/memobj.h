@@ -53,6 +53,7 @@ struct memobj {
 	void **ext;			/* the modules' state (src/ext/hooks.h) */
 };
 
+/* An empty object (anon, file, shmem...) with an id; never NULL. */
 struct memobj *memobj_new(struct machine *m, enum memobj_type type);
 /*
  * Free the object and its leaves. An object that still holds pinned pages
@@ -61,6 +62,7 @@ struct memobj *memobj_new(struct machine *m, enum memobj_type type);
 void memobj_free(struct machine *m, struct memobj *obj);
 /* Free unconditionally (machine teardown). */
 void memobj_destroy(struct machine *m, struct memobj *obj);
+/* The object of an id a page stores; the id must be live. */
 struct memobj *memobj_of_id(const struct machine *m, uint32_t id);
 /* The object in table slot i, or NULL when the slot is on the free list. */
 struct memobj *memobj_at(const struct machine *m, uint32_t i);

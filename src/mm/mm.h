@@ -49,6 +49,7 @@ struct pt_upper {
 	uint32_t objcg;		/* objcg id + 1 it was charged to */
 };
 
+/* A new empty address space whose mm->owner is owner (spawn). */
 struct mm_struct *mm_alloc(struct machine *m, struct task *owner);
 /* fork without CLONE_VM: copy the address space, private pages COW. */
 struct mm_struct *mm_dup(struct machine *m, struct mm_struct *old,

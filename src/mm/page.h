@@ -84,12 +84,15 @@ struct page_store {
 	uint32_t ovf_used;
 };
 
+/* The machine's page metadata: leaves of LEAF_PAGES slots, allocated by the chunk. */
 void page_store_init(struct page_store *ps);
 void page_store_free(struct page_store *ps);
 
+/* A leaf for slots index*LEAF_PAGES.. of object; leaf_free gives it back. */
 uint32_t leaf_alloc(struct page_store *ps, uint32_t object, uint32_t index);
 void leaf_free(struct page_store *ps, uint32_t leaf);
 
+/* Accessors of a slot's metadata by its handle; h must be a live slot. */
 static inline struct page_leaf *leaf_of(const struct page_store *ps, pgh_t h)
 {
 	uint32_t leaf = h >> LEAF_SHIFT;

@@ -10,6 +10,7 @@
 
 struct machine;
 
+/* The one zone of the machine: its size and watermarks from the config. */
 void zone_init(struct machine *m);
 /* Take nr pages of physical memory: 0 or -ENOMEM. */
 int alloc_pages(struct machine *m, long nr, unsigned gfp);

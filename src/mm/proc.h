@@ -10,6 +10,7 @@
 
 struct machine;
 
+/* /proc/zombies, /proc/zombie_holders...: CFT_READ when path is one, else 0. */
 unsigned proc_file_mode(const char *path);
 int proc_file_read(struct machine *m, const char *path, struct strbuf *out);
 

@@ -63,6 +63,7 @@ struct task {
 
 #define TASK_FIRST_PID 100
 
+/* The task of pid, alive or dead, or NULL for a pid never used. */
 struct task *task_lookup(struct machine *m, int pid);
 int task_spawn(struct machine *m, struct task **out, const char *comm,
 	       struct cgroup *cg, int cpu);

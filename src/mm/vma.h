@@ -49,8 +49,10 @@ struct vm_area {
 	struct list_node obj_node;	/* in obj->i_mmap */
 };
 
+/* The mapping numbered id in mm, or NULL. */
 struct vm_area *vma_find(struct mm_struct *mm, int id);
 
+/* mmap() into t's mm: 0 with *out, or -ENOMEM/-EINVAL/-EOVERFLOW as mmap gives. */
 int vma_mmap_anon(struct machine *m, struct task *t, uint64_t size, bool shared,
 		  struct vm_area **out);
 int vma_mmap_file(struct machine *m, struct task *t, struct inode *inode,

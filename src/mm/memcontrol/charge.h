@@ -76,6 +76,10 @@ static inline int try_charge(struct machine *m, struct mem_cgroup *memcg,
 	return try_charge_slow(m, memcg, gfp, nr_pages);
 }
 
+/*
+ * Give nr_pages back through the current CPU's stock (refill_stock): they
+ * stay charged while the stock holds them, as in 6.1.
+ */
 static inline void memcg_uncharge_to_stock(struct machine *m,
 					   struct mem_cgroup *memcg,
 					   long nr_pages)
@@ -95,6 +99,7 @@ static inline void memcg_uncharge_to_stock(struct machine *m,
 /* Uncharge pages of user folios: straight to the counters, as 6.1 does. */
 void memcg_uncharge(struct machine *m, struct mem_cgroup *memcg, long nr_pages);
 
+/* Pages memcg may still charge before its own memory.max; 0 at or above it. */
 long mem_cgroup_margin(const struct mem_cgroup *memcg);
 
 /* Per-CPU stock */

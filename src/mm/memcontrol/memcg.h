@@ -118,7 +118,7 @@ struct mem_cgroup {
 	void **ext;		/* the modules' state (src/ext/hooks.h) */
 };
 
-
+/* The root memcg: never charged, never limited. */
 static inline bool mem_cgroup_is_root(const struct mem_cgroup *memcg)
 {
 	return memcg->is_root;
@@ -130,11 +130,13 @@ static inline bool mem_cgroup_is_detached(const struct mem_cgroup *memcg)
 	return !memcg->parent && !memcg->is_root;
 }
 
+/* Not yet offlined: its cgroup was not removed. */
 static inline bool mem_cgroup_online(const struct mem_cgroup *memcg)
 {
 	return memcg->state == MEMCG_ONLINE;
 }
 
+/* The references that keep memcg from being freed (zero: it may go). */
 static inline long memcg_refs(const struct mem_cgroup *memcg)
 {
 	long n = memcg->refs_pages + memcg->refs_swap + memcg->refs_stock;

@@ -29,6 +29,7 @@ void memcg_online_kmem(struct machine *m, struct mem_cgroup *memcg);
 void memcg_offline_kmem(struct machine *m, struct mem_cgroup *memcg);
 
 void objcg_table_free(struct machine *m);
+/* The objcg of an id a page or an object stores; NULL for a freed one. */
 struct obj_cgroup *objcg_of_id(const struct machine *m, uint32_t id);
 /*
  * The objcg kernel memory of memcg is charged to: the nearest one up the
