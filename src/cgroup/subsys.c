@@ -6,6 +6,8 @@
  * In a core-only build the table is empty and every loop is a no-op.
  */
 #include <errno.h>
+#include <stddef.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -16,21 +18,62 @@
 
 #ifdef SMEMCG_CORE_ONLY
 #define for_each_ext(ops) for (const struct ext_ops *ops = NULL; ops; ops = NULL)
+#define CALL_EACH(cb, ...)                                                      \
+	do {                                                                    \
+		for_each_ext(ops_)                                              \
+			if (ops_->cb)                                           \
+				ops_->cb(__VA_ARGS__);                          \
+	} while (0)
 #else
 #define for_each_ext(ops)                                                       \
 	for (const struct ext_ops *const *p_ = ext_modules, *ops;               \
 	     p_ < ext_modules + EXT_NR && ((ops = *p_), 1); p_++)
-#endif
 
-#define CALL_EACH(cb, ...)                         \
-	do {                                       \
-		for_each_ext(ops_)                 \
-			if (ops_->cb)              \
-				ops_->cb(__VA_ARGS__); \
+/*
+ * The lifecycle calls run on every mkdir, rmdir, move, fork and exit:
+ * each goes through a list of the modules that have it, built once, so
+ * that modules without the callback cost nothing (most have none).
+ */
+#define EXT_LIFECYCLE(X)                                                        \
+	X(init) X(teardown) X(free) X(css_online) X(css_offline) X(css_released) \
+	X(css_free) X(attach) X(task_fork) X(task_exit) X(work) X(explain)      \
+	X(mount_show) X(mount_release) X(inode_init) X(memobj_orphaned)          \
+	X(memobj_free) X(vma_dup) X(vma_free)
+
+#define EXT_CB_ENUM(cb) EXT_CB_##cb,
+enum ext_cb { EXT_LIFECYCLE(EXT_CB_ENUM) EXT_NR_CB };
+
+static struct {
+	bool built;
+	uint8_t n[EXT_NR_CB];
+	const struct ext_ops *ops[EXT_NR_CB][EXT_NR];
+} ext_calls;
+
+static void ext_calls_build(void)
+{
+	for_each_ext(ops) {
+#define EXT_CB_ADD(cb)                                                          \
+		if (ops->cb)                                                     \
+			ext_calls.ops[EXT_CB_##cb][ext_calls.n[EXT_CB_##cb]++] = ops;
+		EXT_LIFECYCLE(EXT_CB_ADD)
+#undef EXT_CB_ADD
+	}
+	ext_calls.built = true;
+}
+
+#define CALL_EACH(cb, ...)                                                      \
+	do {                                                                    \
+		for (int i_ = 0; i_ < ext_calls.n[EXT_CB_##cb]; i_++)           \
+			ext_calls.ops[EXT_CB_##cb][i_]->cb(__VA_ARGS__);         \
 	} while (0)
+#endif
 
 void ext_call_init(struct machine *m)
 {
+#ifndef SMEMCG_CORE_ONLY
+	if (!ext_calls.built)
+		ext_calls_build();
+#endif
 	CALL_EACH(init, m);
 }
 
@@ -277,6 +320,48 @@ void cgroup_controllers_format(struct strbuf *out, unsigned mask)
 		if (ops->controller && (mask & CGRP_SS(id))) {
 			sb_printf(out, "%s%s", first ? "" : " ", ops->controller);
 			first = false;
+		}
+		id++;
+	}
+}
+
+/* Blocks after the slots start on max_align_t boundaries. */
+static size_t ext_align(size_t n)
+{
+	size_t a = _Alignof(max_align_t);
+
+	return (n + a - 1) / a * a;
+}
+
+size_t ext_memcg_alloc_size(void)
+{
+	static size_t size;
+
+	if (!size) {
+		size_t n = ext_align(sizeof(struct mem_cgroup));
+
+		if (EXT_NR)
+			n += ext_align(EXT_NR * sizeof(void *));
+		for_each_ext(ops)
+			n += ext_align(ops->memcg_data_size);
+		size = n;
+	}
+	return size;
+}
+
+void ext_memcg_extra_init(struct mem_cgroup *memcg)
+{
+	char *p = (char *)memcg + ext_align(sizeof(*memcg));
+	int id = 0;
+
+	if (!EXT_NR)
+		return;
+	memcg->ext = (void **)p;
+	p += ext_align(EXT_NR * sizeof(void *));
+	for_each_ext(ops) {
+		if (ops->memcg_data_size) {
+			memcg->ext[id] = p;
+			p += ext_align(ops->memcg_data_size);
 		}
 		id++;
 	}

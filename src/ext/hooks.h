@@ -94,11 +94,17 @@ struct ext_ops {
 	/* machine teardown: every task has exited; mounts and files still exist */
 	void (*teardown)(struct machine *m);
 	void (*free)(struct machine *m);		/* the module's state goes */
+	/*
+	 * Per-memcg state: every memcg carries memcg_data_size zeroed bytes
+	 * as the module's data, from before css_online to after css_free,
+	 * allocated with the memcg (0: the module keeps none, or its own).
+	 */
+	size_t memcg_data_size;
 	/* the memory css (memory_cgrp_subsys's callbacks) */
 	void (*css_online)(struct machine *m, struct mem_cgroup *memcg);
 	void (*css_offline)(struct machine *m, struct mem_cgroup *memcg);
 	void (*css_released)(struct machine *m, struct mem_cgroup *memcg);
-	/* the memcg's struct goes (also at machine teardown): free its ext data */
+	/* the memcg's struct goes (also at machine teardown): free what it holds */
 	void (*css_free)(struct machine *m, struct mem_cgroup *memcg);
 	/*
 	 * t moved between memcgs and carries its mm's charges along (its mm's
@@ -220,14 +226,23 @@ void cgroup_controllers_format(struct strbuf *out, unsigned mask);
 /*
  * Objects a module attaches state to (memcg, task, mm, vma, memory
  * object, mount) carry `void **ext`: NULL until a module sets its slot,
- * then an array of EXT_NR pointers, one per module. The core frees the
- * array with the object; what a slot points to is the module's to free.
+ * then an array of EXT_NR pointers, one per module (a memcg's is there
+ * from the start). The core frees the array with the object; what a slot
+ * points to is the module's to free, but for memcg_data_size blocks.
  */
 static inline void *ext_data(void *const *slots, enum ext_id id)
 {
 	return slots ? slots[id] : NULL;
 }
 void ext_data_set(void ***slots, enum ext_id id, void *data);
+/*
+ * A memcg's slots and the modules' memcg_data_size blocks live after its
+ * struct, in the same allocation (as the kernel's mem_cgroup ends with its
+ * per-node info): the size of that allocation, and pointing the slots of
+ * a zeroed one at their blocks.
+ */
+size_t ext_memcg_alloc_size(void);
+void ext_memcg_extra_init(struct mem_cgroup *memcg);
 
 /*
  * Static keys (the kernel's static_branch): the guard of a hook point,

@@ -48,17 +48,8 @@ static struct kmem_limit_memcg *klm(const struct mem_cgroup *memcg)
 
 static void kmem_limit_css_online(struct machine *m, struct mem_cgroup *memcg)
 {
-	struct kmem_limit_memcg *k = xcalloc(1, sizeof(*k));
-
 	(void)m;
-	page_counter_init(&k->kmem, memcg->parent ? &klm(memcg->parent)->kmem : NULL);
-	ext_data_set(&memcg->ext, EXT_kmem_limit, k);
-}
-
-static void kmem_limit_css_free(struct machine *m, struct mem_cgroup *memcg)
-{
-	(void)m;
-	free(klm(memcg));
+	page_counter_init(&klm(memcg)->kmem, memcg->parent ? &klm(memcg->parent)->kmem : NULL);
 }
 
 int ext_kmem_charge(struct machine *m, struct mem_cgroup *memcg, long nr_pages)
@@ -203,6 +194,6 @@ const struct ext_ops kmem_limit_ext_ops = {
 	.policies = kmem_limit_policies,
 	.policy = kmem_limit_policy,
 	.files = kmem_limit_files,
+	.memcg_data_size = sizeof(struct kmem_limit_memcg),
 	.css_online = kmem_limit_css_online,
-	.css_free = kmem_limit_css_free,
 };

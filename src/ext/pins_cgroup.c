@@ -38,17 +38,8 @@ static struct pins_memcg *pm(const struct mem_cgroup *memcg)
 
 static void pins_css_online(struct machine *m, struct mem_cgroup *memcg)
 {
-	struct pins_memcg *p = xcalloc(1, sizeof(*p));
-
 	(void)m;
-	page_counter_init(&p->pins, memcg->parent ? &pm(memcg->parent)->pins : NULL);
-	ext_data_set(&memcg->ext, EXT_pins_cgroup, p);
-}
-
-static void pins_css_free(struct machine *m, struct mem_cgroup *memcg)
-{
-	(void)m;
-	free(pm(memcg));
+	page_counter_init(&pm(memcg)->pins, memcg->parent ? &pm(memcg->parent)->pins : NULL);
 }
 
 /* Is the pins controller on in the memcg's cgroup (its parent enables +pins)? */
@@ -196,6 +187,6 @@ const struct ext_ops pins_cgroup_ext_ops = {
 	.controller = "pins",
 	.files = pins_files,
 	.css_online = pins_css_online,
-	.css_free = pins_css_free,
+	.memcg_data_size = sizeof(struct pins_memcg),
 	.explain = pins_explain,
 };

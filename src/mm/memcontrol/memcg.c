@@ -61,6 +61,28 @@ static void memcg_id_free(struct machine *m, struct mem_cgroup *memcg)
 }
 
 
+/* A memcg struct with its modules' blocks, its counters below parent's, online. */
+static struct mem_cgroup *memcg_struct_alloc(struct machine *m, struct mem_cgroup *parent)
+{
+	struct mem_cgroup *memcg = xcalloc(1, ext_memcg_alloc_size());
+	int i;
+
+	ext_memcg_extra_init(memcg);
+	memcg->parent = parent;
+	page_counter_init(&memcg->memory, parent ? &parent->memory : NULL);
+	page_counter_init(&memcg->swap, parent ? &parent->swap : NULL);
+	memcg->zswap_max = PAGE_COUNTER_MAX;
+	list_init(&memcg->objcg_list);
+	for (i = 0; i < NR_LRU_LISTS; i++) {
+		memcg->lruvec.lists[i].head = PAGE_NIL;
+		memcg->lruvec.lists[i].tail = PAGE_NIL;
+	}
+	memcg->slot = id_table_alloc(&m->memcg_slots, memcg);
+	memcg->state = MEMCG_ONLINE;
+	m->nr_memcgs++;
+	return memcg;
+}
+
 struct mem_cgroup *memcg_css_alloc(struct machine *m, struct cgroup *cg,
 				   struct mem_cgroup *parent, int *err)
 {
@@ -72,20 +94,9 @@ struct mem_cgroup *memcg_css_alloc(struct machine *m, struct cgroup *cg,
 				     "all 65535 memory cgroup ids are in use");
 		return NULL;
 	}
-	memcg = xcalloc(1, sizeof(*memcg));
+	memcg = memcg_struct_alloc(m, parent);
 	memcg->id = (uint16_t)id;
 	memcg->cgroup = cg;
-	memcg->parent = parent;
-	page_counter_init(&memcg->memory, parent ? &parent->memory : NULL);
-	page_counter_init(&memcg->swap, parent ? &parent->swap : NULL);
-	memcg->zswap_max = PAGE_COUNTER_MAX;
-	list_init(&memcg->objcg_list);
-	memcg->slot = id_table_alloc(&m->memcg_slots, memcg);
-	memcg->state = MEMCG_ONLINE;
-	for (int i = 0; i < NR_LRU_LISTS; i++) {
-		memcg->lruvec.lists[i].head = PAGE_NIL;
-		memcg->lruvec.lists[i].tail = PAGE_NIL;
-	}
 	if (parent) {
 		memcg->prev_sibling = parent->last_child;
 		if (parent->last_child)
@@ -94,7 +105,6 @@ struct mem_cgroup *memcg_css_alloc(struct machine *m, struct cgroup *cg,
 			parent->first_child = memcg;
 		parent->last_child = memcg;
 	}
-	m->nr_memcgs++;
 	return memcg;
 }
 
@@ -156,7 +166,6 @@ void memcg_css_released(struct machine *m, struct mem_cgroup *memcg)
 void memcg_css_free(struct machine *m, struct mem_cgroup *memcg)
 {
 	ext_call_css_free(m, memcg);
-	free(memcg->ext);
 	free(memcg);
 }
 
@@ -317,22 +326,8 @@ long zombie_bytes_per_memcg(const struct machine *m)
 
 struct mem_cgroup *memcg_css_alloc_detached(struct machine *m, int *err)
 {
-	struct mem_cgroup *memcg = xcalloc(1, sizeof(*memcg));
-	int i;
-
 	(void)err;
-	page_counter_init(&memcg->memory, NULL);
-	page_counter_init(&memcg->swap, NULL);
-	memcg->zswap_max = PAGE_COUNTER_MAX;
-	list_init(&memcg->objcg_list);
-	for (i = 0; i < NR_LRU_LISTS; i++) {
-		memcg->lruvec.lists[i].head = PAGE_NIL;
-		memcg->lruvec.lists[i].tail = PAGE_NIL;
-	}
-	memcg->slot = id_table_alloc(&m->memcg_slots, memcg);
-	memcg->state = MEMCG_ONLINE;
-	m->nr_memcgs++;
-	return memcg;
+	return memcg_struct_alloc(m, NULL);
 }
 
 void memcg_free_detached(struct machine *m, struct mem_cgroup *memcg)
