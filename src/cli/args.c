@@ -1,9 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
  * The values options take, parsed one way in every command (opt.h):
- * --jobs N, --timeout SEC, --kernel, --policy KEY=VALUE (run, shell: one
- * value per key) and --policy KEY=V1,V2 (compare, report: the values to
- * compare).
+ * --jobs N, --timeout SEC, --kernel, --policy KEY=VALUE and --define
+ * NAME=VALUE (run, shell: one value per key), --policy KEY=V1,V2 and
+ * --define NAME=V1,V2 (compare, sweep, report: the values to compare).
  */
 #include <errno.h>
 #include <limits.h>
@@ -166,20 +166,27 @@ static size_t key_len(const char *arg, const char *what, struct strbuf *err)
 	return (size_t)(eq - arg);
 }
 
-static int check_value(const char *key, const char *value, struct strbuf *err)
+/* Whether KEY=VALUE may be given: a policy's, or a scenario parameter's. */
+typedef int (*check_fn)(char *msg, size_t len, const char *key, const char *value);
+
+static int check_value(check_fn check, const char *key, const char *value, struct strbuf *err)
 {
 	char msg[256];
 
-	if (smemcg_policy_check(msg, sizeof(msg), key, value)) {
-		sb_printf(err, "%s=%s: %s", key, value, msg);
+	if (check(msg, sizeof(msg), key, value)) {
+		if (check == smemcg_policy_check)
+			sb_printf(err, "%s=%s: %s", key, value, msg);
+		else
+			sb_puts(err, msg);
 		return -1;
 	}
 	return 0;
 }
 
-int cli_parse_policy(void *value, const char *arg, struct strbuf *err)
+/* KEY=VALUE into l, each key once. */
+static int parse_kv(struct cli_policy_list *l, const char *arg, check_fn check,
+		    struct strbuf *err)
 {
-	struct cli_policy_list *l = value;
 	size_t n = key_len(arg, "KEY=VALUE", err);
 	char *key;
 	int i;
@@ -194,7 +201,7 @@ int cli_parse_policy(void *value, const char *arg, struct strbuf *err)
 			free(key);
 			return -1;
 		}
-	if (check_value(key, arg + n + 1, err)) {
+	if (check_value(check, key, arg + n + 1, err)) {
 		free(key);
 		return -1;
 	}
@@ -203,6 +210,16 @@ int cli_parse_policy(void *value, const char *arg, struct strbuf *err)
 	l->kv[l->n].value = xstrdup(arg + n + 1);
 	l->n++;
 	return 0;
+}
+
+int cli_parse_policy(void *value, const char *arg, struct strbuf *err)
+{
+	return parse_kv(value, arg, smemcg_policy_check, err);
+}
+
+int cli_parse_define(void *value, const char *arg, struct strbuf *err)
+{
+	return parse_kv(value, arg, smc_define_check, err);
 }
 
 void cli_policy_list_free(struct cli_policy_list *l)
@@ -218,9 +235,10 @@ void cli_policy_list_free(struct cli_policy_list *l)
 	l->n = 0;
 }
 
-int cli_parse_policy_axis(void *value, const char *arg, struct strbuf *err)
+/* KEY=V1,V2,... into ax: a key given again adds its values. */
+static int parse_axis(struct cli_policy_axes *ax, const char *arg, check_fn check,
+		      struct strbuf *err)
 {
-	struct cli_policy_axes *ax = value;
 	size_t n = key_len(arg, "KEY=V1,V2,...", err);
 	struct cli_axis *a = NULL;
 	const char *p;
@@ -248,7 +266,7 @@ int cli_parse_policy_axis(void *value, const char *arg, struct strbuf *err)
 			free(v);
 			return -1;
 		}
-		if (check_value(a->key, v, err)) {
+		if (check_value(check, a->key, v, err)) {
 			free(v);
 			return -1;
 		}
@@ -264,6 +282,16 @@ int cli_parse_policy_axis(void *value, const char *arg, struct strbuf *err)
 			return 0;
 		p = comma + 1;
 	}
+}
+
+int cli_parse_policy_axis(void *value, const char *arg, struct strbuf *err)
+{
+	return parse_axis(value, arg, smemcg_policy_check, err);
+}
+
+int cli_parse_define_axis(void *value, const char *arg, struct strbuf *err)
+{
+	return parse_axis(value, arg, smc_define_check, err);
 }
 
 void cli_policy_axes_free(struct cli_policy_axes *ax)

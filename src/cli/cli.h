@@ -35,6 +35,16 @@
 	  "KEY=V1,V2",                                                                      \
 	  "policy values to compare (repeat for more keys; a key given again adds its "    \
 	  "values):\n" CLI_POLICY_VALUES }
+#define CLI_OPT_DEFINE(var)                                                             \
+	{ CLI_OPT_VALUE, "define", 'D', &(var), cli_parse_define, CLI_OPT_REPEAT,          \
+	  "NAME=VALUE",                                                                     \
+	  "a scenario parameter: $NAME and ${NAME} in the scenario become VALUE\n"          \
+	  "(one word; each NAME once; docs/scenario.md, \"Parameters\")" }
+#define CLI_OPT_DEFINE_AXES(var)                                                        \
+	{ CLI_OPT_VALUE, "define", 'D', &(var), cli_parse_define_axis, CLI_OPT_REPEAT,     \
+	  "NAME=V1,V2",                                                                     \
+	  "scenario parameter values ($NAME, ${NAME} in the scenarios), crossed\n"         \
+	  "with the policy values like another --policy key" }
 #define CLI_OPT_KERNEL(var)                                                             \
 	{ CLI_OPT_VALUE, "kernel", 0, &(var), cli_parse_kernel, 0, "6.1|6.12",             \
 	  "the kernel to boot (default 6.1; oracle/kernels has the exact Debian package "  \
@@ -94,6 +104,8 @@ struct cli_policy_list {
 	int n;
 };
 int cli_parse_policy(void *value, const char *arg, struct strbuf *err);
+/* --define NAME=VALUE of run and shell: a scenario parameter, each once. */
+int cli_parse_define(void *value, const char *arg, struct strbuf *err);
 void cli_policy_list_free(struct cli_policy_list *l);
 
 /* --policy KEY=V1,V2 of compare and report: values to compare, per key. */
@@ -107,6 +119,8 @@ struct cli_policy_axes {
 	int n;
 };
 int cli_parse_policy_axis(void *value, const char *arg, struct strbuf *err);
+/* --define NAME=V1,V2 of compare and sweep: parameter values, as policy values. */
+int cli_parse_define_axis(void *value, const char *arg, struct strbuf *err);
 void cli_policy_axes_free(struct cli_policy_axes *ax);
 /* The number of policy sets (the cross product), or max + 1 when over max. */
 long cli_policy_sets(const struct cli_policy_axes *ax, long max);
@@ -124,6 +138,14 @@ void cli_policy_set(struct smc_kv *kv, const struct cli_policy_axes *ax, long se
  * refused: out of memory or file descriptors).
  */
 int cli_load_file(struct smc_script *s, const char *path, struct smc_error *err);
+/* The same with scenario parameters (defs may be NULL). */
+int cli_load_file_defs(struct smc_script *s, const char *path, const struct smc_defines *defs,
+		       struct smc_error *err);
+/*
+ * A warning on stderr, "smemcg CMD: --define NAME: no scenario uses $NAME",
+ * for each of the n parameters whose used[] is false.
+ */
+void cli_warn_unused_defines(const char *cmd, const struct smc_kv *kv, const bool *used, int n);
 /* How messages name a scenario given as path: "<stdin>" for "-". */
 const char *cli_input_name(const char *path);
 /* The same for a scenario in memory, called name in messages. */

@@ -13,7 +13,8 @@
 #include "cli.h"
 
 static struct {
-	struct cli_policy_list pol;
+	struct cli_policy_list pol, defs;
+	bool *used;
 	bool check, quiet;
 	struct cli_events events;
 	struct cli_args files;
@@ -28,6 +29,7 @@ static const struct cli_opt_spec opts[] = {
 	{ CLI_OPT_SWITCH, "check", 0, &o.check, NULL, 0, NULL,
 	  "check the model's invariants after every statement" },
 	{ CLI_OPT_SWITCH, "quiet", 'q', &o.quiet, NULL, 0, NULL, "no progress line on stderr" },
+	CLI_OPT_DEFINE(o.defs),
 	CLI_OPT_EVENTS(o.events),
 	CLI_OPT_FILES(o.files),
 	{ CLI_OPT_END },
@@ -50,7 +52,8 @@ static int run_one_file(struct smc_tap *tap, const char *file, struct smc_result
 	struct smc_run_opts ro;
 	struct model_backend *mb;
 	struct smc_error err;
-	int status = cli_load_file(&s, file, &err);
+	struct smc_defines defs = { o.defs.kv, o.defs.n, o.used };
+	int status = cli_load_file_defs(&s, file, &defs, &err);
 
 	if (status) {
 		smc_tap_comment(tap, "# ", cli_input_name(file));
@@ -89,10 +92,13 @@ static int run(void)
 	if (status)
 		return status;
 	o.events_show = probe.events_show;
+	o.used = xcalloc((size_t)o.defs.n + 1, sizeof(*o.used));
 	smc_tap_begin(&tap, stdout);
 	for (i = 0; i < o.files.n; i++)
 		status = cli_exit_worst(status, run_one_file(&tap, o.files.v[i], &total));
 	smc_tap_plan(&tap);
+	if (!status || status == CLI_EXIT_FAILED)
+		cli_warn_unused_defines("run", o.defs.kv, o.used, o.defs.n);
 	printf("%d passed, %d failed", total.passed, total.failed);
 	if (total.skipped)
 		printf(", %d skipped", total.skipped);
@@ -102,6 +108,8 @@ static int run(void)
 		status = CLI_EXIT_HOST;
 	}
 	cli_policy_list_free(&o.pol);
+	cli_policy_list_free(&o.defs);
+	free(o.used);
 	cli_args_free(&o.files);
 	return status;
 }
@@ -113,6 +121,7 @@ const struct cli_command cli_cmd_run = {
 	"and `echo`, each scenario introduced by a comment naming it. A statement that\n"
 	"fails unexpectedly is a `not ok` point and ends its scenario; a scenario that\n"
 	"cannot be read or does not load is one `not ok` point (its error is on stderr\n"
-	"too). Ends with a line `N passed, N failed`. FILE may be - for standard input.\n",
+	"too). Ends with a line `N passed, N failed`. FILE may be - for standard input.\n"
+	"--define NAME=VALUE replaces $NAME in every FILE before it is parsed.\n",
 	opts, exits, NULL, run,
 };

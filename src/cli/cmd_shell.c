@@ -18,7 +18,7 @@
 #define INPUT "<stdin>"
 
 static struct {
-	struct cli_policy_list pol;
+	struct cli_policy_list pol, defs;
 	struct cli_events events;
 } o;
 
@@ -26,6 +26,7 @@ static const struct cli_opt_spec opts[] = {
 	{ CLI_OPT_VALUE, "policy", 0, &o.pol, cli_parse_policy, CLI_OPT_REPEAT, "KEY=VALUE",
 	  "set a policy, over the input's `policy` line for KEY (each key once); "
 	  "keys and values as in `smemcg run --help`" },
+	CLI_OPT_DEFINE(o.defs),
 	CLI_OPT_EVENTS(o.events),
 	{ CLI_OPT_END },
 };
@@ -127,6 +128,7 @@ static int run(void)
 	struct shell sh;
 	struct strbuf line;
 	struct smc_error err;
+	struct smc_defines defs = { o.defs.kv, o.defs.n, NULL };
 	FILE *events_json;
 	bool tty = isatty(0);
 	size_t n;
@@ -144,6 +146,7 @@ static int run(void)
 	ro.tap = &sh.tap;
 	sh.ss = smc_session_new(&be, &ro, &sh.res);
 	smc_reader_init(&sh.r, INPUT, 1);
+	smc_reader_define(&sh.r, &defs);
 	smc_validator_init(&sh.v);
 	sb_init(&line);
 	if (tty)
@@ -180,6 +183,7 @@ static int run(void)
 	smc_reader_free(&sh.r);
 	model_backend_free(mb);
 	cli_policy_list_free(&o.pol);
+	cli_policy_list_free(&o.defs);
 	if (events_json && fclose(events_json)) {
 		fprintf(stderr, "smemcg shell: cannot write %s\n", o.events.json);
 		sh.status = cli_exit_worst(sh.status, CLI_EXIT_HOST);

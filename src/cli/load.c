@@ -1,9 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
  * Scenarios as the commands load them: the whole file read (bounded), then
- * the language's one reader and the checks of smc_script_validate, every
- * error as FILE:LINE:COL: error: MESSAGE (standard input is <stdin>, as in
- * the shell).
+ * the language's one reader (with the --define parameters) and the checks
+ * of smc_script_validate, every error as FILE:LINE:COL: error: MESSAGE
+ * (standard input is <stdin>, as in the shell).
  */
 #include <errno.h>
 #include <stdarg.h>
@@ -82,13 +82,14 @@ const char *cli_input_name(const char *path)
 }
 
 static int load(struct smc_script *s, const char *name, const char *text, size_t len,
-		struct smc_error *err)
+		const struct smc_defines *defs, struct smc_error *err)
 {
 	struct smc_error e;
 
 	if (!err)
 		err = &e;
-	if (smc_script_load_n(s, name, text, len, 1, err) || smc_script_validate(s, err)) {
+	if (smc_script_load_defs(s, name, text, len, 1, defs, err) ||
+	    smc_script_validate(s, err)) {
 		fprintf(stderr, "%s:%d:%d: error: %s\n", name, err->line, err->col, err->msg);
 		if (s->lines)
 			smc_script_free(s);
@@ -101,10 +102,11 @@ static int load(struct smc_script *s, const char *name, const char *text, size_t
 int cli_load_text(struct smc_script *s, const char *name, const char *text,
 		  struct smc_error *err)
 {
-	return load(s, name, text, strlen(text), err);
+	return load(s, name, text, strlen(text), NULL, err);
 }
 
-int cli_load_file(struct smc_script *s, const char *path, struct smc_error *err)
+int cli_load_file_defs(struct smc_script *s, const char *path, const struct smc_defines *defs,
+		       struct smc_error *err)
 {
 	size_t len = 0;
 	int status;
@@ -113,7 +115,22 @@ int cli_load_file(struct smc_script *s, const char *path, struct smc_error *err)
 	memset(s, 0, sizeof(*s));
 	if (!text)
 		return status;
-	status = load(s, cli_input_name(path), text, len, err);
+	status = load(s, cli_input_name(path), text, len, defs, err);
 	free(text);
 	return status;
+}
+
+int cli_load_file(struct smc_script *s, const char *path, struct smc_error *err)
+{
+	return cli_load_file_defs(s, path, NULL, err);
+}
+
+void cli_warn_unused_defines(const char *cmd, const struct smc_kv *kv, const bool *used, int n)
+{
+	int k;
+
+	for (k = 0; k < n; k++)
+		if (!used[k])
+			fprintf(stderr, "smemcg %s: --define %s: no scenario uses $%s\n", cmd,
+				kv[k].key, kv[k].key);
 }

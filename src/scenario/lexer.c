@@ -1,8 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
  * Lexer and block structure of the scenario language: lines of blank-
- * separated tokens, `#` comments, double-quoted strings, and `repeat` ...
- * `end` pairing. Limits protect the host: long lines, deep nesting.
+ * separated tokens, `#` comments, double-quoted strings, parameters
+ * ($NAME, replaced inside the word they are in), and `repeat` ... `end`
+ * pairing. Limits protect the host: long lines, deep nesting.
  */
 #include "scenario.h"
 
@@ -28,8 +29,125 @@ static int set_error(struct smc_error *err, int line, int col, const char *fmt, 
 	return -1;
 }
 
+static bool ident_start(char c)
+{
+	return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || c == '_';
+}
+
+static bool ident_char(char c)
+{
+	return ident_start(c) || (c >= '0' && c <= '9');
+}
+
+int smc_define_check(char *msg, size_t len, const char *name, const char *value)
+{
+	const char *p;
+
+	if (!ident_start(*name)) {
+		snprintf(msg, len, "a parameter's name is an identifier ([A-Za-z_][A-Za-z0-9_]*), "
+			 "not \"%s\"", name);
+		return -1;
+	}
+	for (p = name; *p; p++)
+		if (!ident_char(*p)) {
+			snprintf(msg, len, "a parameter's name is an identifier "
+				 "([A-Za-z_][A-Za-z0-9_]*), not \"%s\"", name);
+			return -1;
+		}
+	if (!strcmp(name, "i")) {
+		snprintf(msg, len, "i: $i is the iteration number of a repeat block, not a parameter");
+		return -1;
+	}
+	if (!*value) {
+		snprintf(msg, len, "%s needs a value", name);
+		return -1;
+	}
+	for (p = value; *p; p++) {
+		unsigned char c = (unsigned char)*p;
+
+		if (c <= ' ' || c == 0x7f || c == '"' || c == '#' || c == '$') {
+			snprintf(msg, len, "%s=%s: a value is one word: no blank, quote, '#', '$' "
+				 "or control character", name, value);
+			return -1;
+		}
+	}
+	return 0;
+}
+
+/*
+ * A `$` at s[*i] in a word (quoted or not): a parameter reference replaced
+ * by its value, $i kept for the repeat block, or a `$` of its own. end is
+ * where the word ends at the latest (a blank, or the closing quote).
+ */
+static int lex_dollar(struct strbuf *tok, const char *s, size_t end, size_t *i, int lineno,
+		      const struct smc_defines *d, struct smc_error *err)
+{
+	size_t at = *i, p = at + 1, name, nlen, def = 0, deflen = 0;
+	bool braced = p < end && s[p] == '{', has_def = false;
+	int k;
+
+	if (braced)
+		p++;
+	if (p >= end || !ident_start(s[p])) {
+		if (braced)
+			return set_error(err, lineno, (int)at + 1,
+					 "expected a parameter's name after \"${\"");
+		sb_add(tok, "$", 1);
+		*i = at + 1;
+		return 0;
+	}
+	name = p;
+	while (p < end && ident_char(s[p]))
+		p++;
+	nlen = p - name;
+	if (braced) {
+		if (p + 1 < end && s[p] == ':' && s[p + 1] == '-') {
+			has_def = true;
+			def = p + 2;
+			for (p = def; p < end && s[p] != '}'; p++) {
+				unsigned char c = (unsigned char)s[p];
+
+				if (c < 0x20 || c == 0x7f || c == '"' || c == '$' || c == '#')
+					return set_error(err, lineno, (int)p + 1,
+							 "'%c' in the default of ${%.*s}: a default is one "
+							 "plain word", c < 0x20 ? '?' : c, (int)nlen,
+							 s + name);
+			}
+			deflen = p - def;
+		}
+		if (p >= end || s[p] != '}')
+			return set_error(err, lineno, (int)at + 1,
+					 "unterminated \"${%.*s\": no closing '}'", (int)nlen, s + name);
+		p++;
+	}
+	*i = p;
+	if (nlen == 1 && s[name] == 'i') {
+		if (has_def)
+			return set_error(err, lineno, (int)at + 1,
+					 "$i is the iteration number of a repeat block: it takes no "
+					 "default");
+		sb_puts(tok, "$i");
+		return 0;
+	}
+	for (k = 0; d && k < d->n; k++)
+		if (strlen(d->kv[k].key) == nlen && !strncmp(d->kv[k].key, s + name, nlen)) {
+			sb_puts(tok, d->kv[k].value);
+			if (d->used)
+				d->used[k] = true;
+			return 0;
+		}
+	if (has_def) {
+		sb_add(tok, s + def, deflen);
+		return 0;
+	}
+	return set_error(err, lineno, (int)at + 1,
+			 "undefined parameter $%.*s: give it a value with --define %.*s=VALUE%s",
+			 (int)nlen, s + name, (int)nlen, s + name,
+			 braced ? "" : " (or a default in the scenario: ${NAME:-VALUE})");
+}
+
 static int lex_line(struct smc_line *out, int lineno, const char *s, size_t n,
-		    struct smc_error *err)
+		    const struct smc_defines *defs, struct smc_error *err)
 {
 	size_t i = 0;
 	struct strbuf tok;
@@ -56,7 +174,17 @@ static int lex_line(struct smc_line *out, int lineno, const char *s, size_t n,
 			i++;
 			while (i < n && s[i] != '"') {
 				char c = s[i];
+				const char *close;
 
+				if (c == '$') {
+					close = memchr(s + i, '"', n - i);
+					if (lex_dollar(&tok, s, close ? (size_t)(close - s) : n, &i,
+						       lineno, defs, err)) {
+						sb_free(&tok);
+						return -1;
+					}
+					continue;
+				}
 				if (c == '\\' && i + 1 < n) {
 					i++;
 					c = s[i] == 'n' ? '\n' : s[i] == 't' ? '\t' : s[i];
@@ -80,6 +208,17 @@ static int lex_line(struct smc_line *out, int lineno, const char *s, size_t n,
 			while (i < n && s[i] != ' ' && s[i] != '\t') {
 				unsigned char c = (unsigned char)s[i];
 
+				if (c == '$') {
+					size_t end = i;
+
+					while (end < n && s[end] != ' ' && s[end] != '\t')
+						end++;
+					if (lex_dollar(&tok, s, end, &i, lineno, defs, err)) {
+						sb_free(&tok);
+						return -1;
+					}
+					continue;
+				}
 				if (c < 0x20 || c == 0x7f) {
 					sb_free(&tok);
 					return set_error(err, lineno, (int)i + 1,
@@ -142,6 +281,11 @@ void smc_reader_init(struct smc_reader *r, const char *file, int first_line)
 	r->unit.file = xstrdup(file);
 }
 
+void smc_reader_define(struct smc_reader *r, const struct smc_defines *defs)
+{
+	r->defs = defs;
+}
+
 void smc_reader_free(struct smc_reader *r)
 {
 	smc_script_free(&r->unit);
@@ -176,7 +320,7 @@ static int reader_discard(struct smc_reader *r, const char *p, size_t n)
 	struct smc_line l;
 	struct smc_error ignored;
 
-	if (!lex_line(&l, r->lineno, p, n, &ignored))
+	if (!lex_line(&l, r->lineno, p, n, r->defs, &ignored))
 		r->discard += block_word(&l);
 	smc_line_free(&l);
 	return 0;
@@ -204,7 +348,7 @@ int smc_reader_line(struct smc_reader *r, const char *p, size_t n, struct smc_er
 		set_error(err, r->lineno, (int)(nul - p) + 1, "NUL byte in the script");
 		return reader_error(r);
 	}
-	if (lex_line(&l, r->lineno, p, n, err)) {
+	if (lex_line(&l, r->lineno, p, n, r->defs, err)) {
 		smc_line_free(&l);
 		return reader_error(r);
 	}
@@ -257,11 +401,19 @@ void smc_reader_take(struct smc_reader *r, struct smc_script *out)
 int smc_script_load_n(struct smc_script *s, const char *file, const char *text,
 		      size_t len, int first_line, struct smc_error *err)
 {
+	return smc_script_load_defs(s, file, text, len, first_line, NULL, err);
+}
+
+int smc_script_load_defs(struct smc_script *s, const char *file, const char *text,
+			 size_t len, int first_line, const struct smc_defines *defs,
+			 struct smc_error *err)
+{
 	const char *p = text, *end_all = text + len;
 	struct smc_reader r;
 	int rc = 0;
 
 	smc_reader_init(&r, file, first_line);
+	smc_reader_define(&r, defs);
 	while (p < end_all && rc >= 0) {
 		const char *e = memchr(p, '\n', (size_t)(end_all - p));
 		size_t n = e ? (size_t)(e - p) : (size_t)(end_all - p);

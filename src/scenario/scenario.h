@@ -176,11 +176,35 @@ struct smc_error {
 	char msg[400];
 };
 
+/*
+ * Scenario parameters (`smemcg run --define NAME=VALUE`, compare's and
+ * sweep's lists): the reader replaces $NAME, ${NAME} and ${NAME:-DEFAULT}
+ * in every word, quoted or not, before the words are parsed; a word keeps
+ * the column it has in the file, so errors point at the original text.
+ * $i (${i}) is left for repeat blocks. A NAME without a value and without
+ * a default is an error at its `$`.
+ */
+struct smc_defines {
+	const struct smc_kv *kv;
+	int n;
+	bool *used;		/* optional: used[k] set when the text refers to kv[k] */
+};
+
 int smc_script_load(struct smc_script *s, const char *file, const char *text,
 		    struct smc_error *err);
 /* The same for text of len bytes (NUL bytes are errors), numbered from first_line. */
 int smc_script_load_n(struct smc_script *s, const char *file, const char *text,
 		      size_t len, int first_line, struct smc_error *err);
+/* The same with parameters (defs may be NULL). */
+int smc_script_load_defs(struct smc_script *s, const char *file, const char *text,
+			 size_t len, int first_line, const struct smc_defines *defs,
+			 struct smc_error *err);
+/*
+ * Whether name can be a parameter: an identifier ([A-Za-z_][A-Za-z0-9_]*)
+ * other than i; and value a value: one word, no blanks, quotes, `#`, `$`
+ * or control characters. 0, or -1 with why in msg.
+ */
+int smc_define_check(char *msg, size_t len, const char *name, const char *value);
 void smc_script_free(struct smc_script *s);
 
 /*
@@ -195,6 +219,7 @@ void smc_script_free(struct smc_script *s);
 
 struct smc_reader {
 	char *file;
+	const struct smc_defines *defs;	/* NULL: none; the caller's, kept while reading */
 	int lineno;		/* the line read last */
 	int first_line;
 	struct smc_script unit;	/* the lines read since the last unit */
@@ -205,6 +230,8 @@ struct smc_reader {
 };
 
 void smc_reader_init(struct smc_reader *r, const char *file, int first_line);
+/* The parameters the lines to come may use (defs stays the caller's). */
+void smc_reader_define(struct smc_reader *r, const struct smc_defines *defs);
 void smc_reader_free(struct smc_reader *r);
 /*
  * Read one line (without its newline; a final \r is dropped). Returns 1
