@@ -127,6 +127,40 @@ long cli_policy_sets(const struct cli_policy_axes *ax, long max);
 /* The policies of set number set (kv has ax->n entries), the first key varying slowest. */
 void cli_policy_set(struct smc_kv *kv, const struct cli_policy_axes *ax, long set);
 
+/* ---- the runs of compare, sweep and merge (runs.c) ---- */
+
+/*
+ * Each scenario times each parameter set times each policy set, numbered
+ * with the scenario varying slowest and the policy set fastest.
+ */
+struct cli_runs {
+	const char *const *files;
+	int nfiles;
+	const char **names;	/* each file as labels name it: its base name, or enough path */
+	const struct cli_policy_axes *pol, *defs;
+	long npol, ndef, n;	/* policy sets, parameter sets, runs */
+};
+
+/* CLI_EXIT_OK, or CLI_EXIT_USAGE after a message (a file twice, more than max runs). */
+int cli_runs_init(struct cli_runs *r, const char *const *files, int nfiles,
+		  const struct cli_policy_axes *pol, const struct cli_policy_axes *defs,
+		  long max, const char *cmd);
+void cli_runs_free(struct cli_runs *r);
+/* Run k's scenario, parameter set and policy set. */
+void cli_run_at(const struct cli_runs *r, long k, int *file, long *def, long *pol);
+/*
+ * Its column label (malloc'd): the file's name when there are several,
+ * then the parameters and policies that vary; all of them when none does.
+ */
+char *cli_run_label(const struct cli_runs *r, long k);
+/*
+ * Load scenario file with parameter set def (used: as smc_defines.used, or
+ * NULL); CLI_EXIT_OK, or cli_load_file's status after its message and one
+ * naming the parameters.
+ */
+int cli_runs_load(const struct cli_runs *r, int file, long def, struct smc_script *s,
+		  bool *used, const char *cmd);
+
 /* ---- scenarios (load.c) ---- */
 
 /*

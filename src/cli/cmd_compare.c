@@ -1,9 +1,11 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
- * smemcg compare: one scenario under the cross product of policy values,
- * each combination a column of the compare engine (src/compare/), side by
- * side. This file is the command: its options, the columns' labels, and
- * the exit status a table gives (shared with the demo).
+ * smemcg compare: scenarios (variants of one story, say) under the cross
+ * product of parameter and policy values, each combination a column of the
+ * compare engine (src/compare/), side by side. This file is the command:
+ * its options, the scenarios loaded with each parameter set, and the exit
+ * status a table gives (shared with the demo and merge). The runs and
+ * their labels are runs.c's, shared with sweep and merge.
  */
 #include <signal.h>
 #include <stdio.h>
@@ -20,8 +22,8 @@
 #define MAX_RUNS 4096
 
 static struct {
-	const char *file;
-	struct cli_policy_axes axes;
+	struct cli_args files;
+	struct cli_policy_axes axes, defs;
 	const char *format;
 	int jobs;
 	unsigned sections;
@@ -64,15 +66,18 @@ static int parse_sections(void *value, const char *arg, struct strbuf *err)
 }
 
 static const struct cli_opt_spec opts[] = {
-	{ CLI_OPT_ARG, "SCENARIO", 0, &o.file, NULL, CLI_OPT_REQUIRED, NULL, NULL },
+	{ CLI_OPT_ARG, "SCENARIO", 0, &o.files, cli_args_add, CLI_OPT_REQUIRED | CLI_OPT_REPEAT,
+	  NULL, NULL },
 	CLI_OPT_POLICY_AXES(o.axes),
+	CLI_OPT_DEFINE_AXES(o.defs),
 	{ CLI_OPT_VALUE, "format", 0, &o.format, parse_format, 0, "FORMAT",
 	  "table (default), csv or json: the same rows and values" },
 	{ CLI_OPT_VALUE, "jobs", 'j', &o.jobs, cli_parse_jobs, 0, "N",
 	  "runs at once, 1 to 4096 (default: the online CPUs)" },
 	{ CLI_OPT_VALUE, "only", 0, &o.sections, parse_sections, 0, "SECTIONS",
-	  "comma-separated: outcome,task,errno,pays,cgroup,derived, "
-	  "smemcg,zombies,observed" },
+	  "comma-separated: outcome,task,errno,pays,cgroup,cost,derived,\n"
+	  "smemcg,zombies,observed,counters (default: all but counters in\n"
+	  "the table, all in csv and json)" },
 	{ CLI_OPT_SWITCH, "changed", 0, &o.changed, NULL, 0, NULL,
 	  "only the rows that differ between the runs" },
 	{ CLI_OPT_SWITCH, "all", 0, &o.all, NULL, 0, NULL,
@@ -91,7 +96,8 @@ static const struct cli_exit_note exits[] = {
 			   "unexpectedly (the outcome rows say which), or the run crashed "
 			   "(its column says how)" },
 	{ CLI_EXIT_USAGE, "an unknown key or value, a bad format, more than 4096 runs, "
-			  "or a SCENARIO that cannot be read or does not load" },
+			  "a SCENARIO given twice, or one that cannot be read or does not load "
+			  "(with some parameter set)" },
 	{ CLI_EXIT_HOST, "a run was killed by the host (out of memory, a CPU limit)" },
 	{ -1, NULL },
 };
@@ -121,30 +127,11 @@ int cli_compare_status(const struct cmp_table *t)
 	return rc;
 }
 
-/* The columns' labels: the keys that vary (all of them when none does). */
-static char *label(const struct smc_kv *kv)
-{
-	const struct cli_policy_axes *ax = &o.axes;
-	struct strbuf lb;
-	int i, varying = 0;
-
-	sb_init(&lb);
-	for (i = 0; i < ax->n; i++)
-		if (ax->k[i].n > 1 || ax->n == 1)
-			sb_printf(&lb, "%s%s=%s", varying++ ? "," : "", kv[i].key, kv[i].value);
-	if (!lb.len) {
-		for (i = 0; i < ax->n; i++)
-			sb_printf(&lb, "%s%s=%s", i ? "," : "", kv[i].key, kv[i].value);
-		if (!ax->n)
-			sb_puts(&lb, "scenario's policies");
-	}
-	return sb_detach(&lb);
-}
-
 static void print(struct cmp_table *t, int nruns)
 {
 	struct cmp_print_opts po;
 	struct strbuf title;
+	int i;
 
 	memset(&po, 0, sizeof(po));
 	po.format = !o.format || !strcmp(o.format, "table") ? CMP_TABLE
@@ -156,75 +143,115 @@ static void print(struct cmp_table *t, int nruns)
 	po.exact = o.exact;
 	sb_init(&title);
 	if (po.format == CMP_TABLE)
-		sb_printf(&title, "smemcg compare %s: %d run%s", o.file, nruns, nruns == 1 ? "" : "s");
-	else
-		sb_puts(&title, o.file);
+		sb_puts(&title, "smemcg compare");
+	for (i = 0; i < o.files.n; i++)
+		sb_printf(&title, "%s%s", title.len ? " " : "", o.files.v[i]);
+	if (po.format == CMP_TABLE)
+		sb_printf(&title, ": %d run%s", nruns, nruns == 1 ? "" : "s");
 	po.title = title.buf;
 	cmp_print(stdout, t, &po);
 	sb_free(&title);
 }
 
+/* Each scenario loaded with each parameter set: scripts[file * ndef + def]. */
+static int load_all(const struct cli_runs *r, struct smc_script *scripts)
+{
+	bool *used = xcalloc((size_t)o.defs.n + 1, sizeof(*used));
+	long d;
+	int f, rc = CLI_EXIT_OK;
+
+	for (f = 0; f < r->nfiles && !rc; f++)
+		for (d = 0; d < r->ndef && !rc; d++)
+			rc = cli_runs_load(r, f, d, &scripts[f * r->ndef + d], used, "compare");
+	if (!rc)
+		for (f = 0; f < o.defs.n; f++)
+			if (!used[f])
+				fprintf(stderr, "smemcg compare: --define %s: no scenario uses $%s\n",
+					o.defs.k[f].key, o.defs.k[f].key);
+	free(used);
+	return rc;
+}
+
 static int run(void)
 {
-	long k, nruns = cli_policy_sets(&o.axes, MAX_RUNS);
-	struct cmp_spec *specs;
-	struct smc_kv **kvs;
-	struct smc_script s;
+	struct smc_script *scripts = NULL;
+	struct cmp_spec *specs = NULL;
+	struct smc_kv **kvs = NULL;
+	struct cli_runs r;
 	struct cmp_table t;
 	struct cmp_opts co;
 	int rc, crashed;
+	long k;
 
-	if (nruns > MAX_RUNS) {
-		fprintf(stderr, "smemcg compare: the policy values give more than %d runs\n",
-			MAX_RUNS);
-		cli_policy_axes_free(&o.axes);
-		return CLI_EXIT_USAGE;
+	rc = cli_runs_init(&r, o.files.v, o.files.n, &o.axes, &o.defs, MAX_RUNS, "compare");
+	if (!rc) {
+		scripts = xcalloc((size_t)(r.nfiles * r.ndef), sizeof(*scripts));
+		rc = load_all(&r, scripts);
 	}
-	rc = cli_load_file(&s, o.file, NULL);
-	if (rc) {
-		cli_policy_axes_free(&o.axes);
-		return rc;
-	}
-	specs = xcalloc((size_t)nruns, sizeof(*specs));
-	kvs = xcalloc((size_t)nruns, sizeof(*kvs));
-	for (k = 0; k < nruns; k++) {
-		kvs[k] = xcalloc((size_t)o.axes.n + 1, sizeof(**kvs));
-		cli_policy_set(kvs[k], &o.axes, k);
-		specs[k].label = label(kvs[k]);
-		specs[k].script = &s;
+	if (rc)
+		goto out;
+	specs = xcalloc((size_t)r.n, sizeof(*specs));
+	kvs = xcalloc((size_t)r.n, sizeof(*kvs));
+	for (k = 0; k < r.n; k++) {
+		long def, pol;
+		int file;
+
+		cli_run_at(&r, k, &file, &def, &pol);
+		/* the policies, then the parameters, in one array */
+		kvs[k] = xcalloc((size_t)(o.axes.n + o.defs.n) + 1, sizeof(**kvs));
+		cli_policy_set(kvs[k], &o.axes, pol);
+		cli_policy_set(kvs[k] + o.axes.n, &o.defs, def);
+		specs[k].label = cli_run_label(&r, k);
+		specs[k].script = &scripts[file * r.ndef + def];
 		specs[k].kv = kvs[k];
 		specs[k].nkv = o.axes.n;
+		specs[k].scenario = o.files.v[file];
+		specs[k].defs = kvs[k] + o.axes.n;
+		specs[k].ndefs = o.defs.n;
 	}
 	memset(&co, 0, sizeof(co));
 	co.jobs = o.jobs;
 	co.progress = !o.quiet && isatty(2);
-	co.title = o.file;
-	crashed = cmp_execute(&t, specs, (int)nruns, &co);
-	print(&t, (int)nruns);
+	co.title = o.files.v[0];
+	crashed = cmp_execute(&t, specs, (int)r.n, &co);
+	print(&t, (int)r.n);
 	if (crashed)
 		fprintf(stderr, "smemcg compare: %d run%s crashed\n", crashed, crashed == 1 ? "" : "s");
 	rc = cli_compare_status(&t);
 	cmp_table_free(&t);
-	for (k = 0; k < nruns; k++) {
+out:
+	for (k = 0; specs && k < r.n; k++) {
 		free(kvs[k]);
 		free((char *)specs[k].label);
 	}
 	free(kvs);
 	free(specs);
-	smc_script_free(&s);
+	for (k = 0; scripts && k < (long)r.nfiles * r.ndef; k++)
+		if (scripts[k].lines)
+			smc_script_free(&scripts[k]);
+	free(scripts);
+	cli_runs_free(&r);
 	cli_policy_axes_free(&o.axes);
+	cli_policy_axes_free(&o.defs);
+	cli_args_free(&o.files);
 	return rc;
 }
 
 const struct cli_command cli_cmd_compare = {
-	"compare", "run a scenario under several policies, side by side",
-	"Run SCENARIO once for every combination of the policy values given (the cross\n"
-	"product, the first key varying slowest), each in its own process, up to N at\n"
-	"once, and print, side by side, what the runs show at their end: who was killed\n"
-	"(SIGKILL: OOM or kill; SIGBUS: a remote charge that failed), which statements\n"
-	"failed with which errno, who pays for each object, every cgroup's\n"
-	"memory.current, peak, memory.stat breakdown, events, swap and zombies, each\n"
-	"smemcg's charge, the test points, and what kubelet, cadvisor, docker and podman\n"
-	"would compute from the same files. Rows marked * differ between the runs.\n",
+	"compare", "run scenarios under several policies and parameters, side by side",
+	"Run each SCENARIO once for every combination of the policy values and\n"
+	"parameter values given (the cross product: the scenario varying slowest, then\n"
+	"the parameters, then the policies, the first key of each varying slowest),\n"
+	"each in its own process, up to N at once, and print, side by side, what the\n"
+	"runs show at their end: who was OOM-killed, killed by SIGBUS or cgroup.kill\n"
+	"and at which line (the model's event log), which statements failed with\n"
+	"which errno, who pays for each object, every cgroup's memory.current, peak,\n"
+	"memory.stat breakdown, events and swap, what recharging and reclaim cost,\n"
+	"the zombies and what holds each, each smemcg's charge, the test points, and\n"
+	"what kubelet, cadvisor, docker and podman would compute from the same files.\n"
+	"A column is named by what tells it apart: the scenario's file name (as much\n"
+	"of its path as needed) when there are several, and the values that vary.\n"
+	"Rows marked * differ between the runs. CSV and JSON carry every counter of\n"
+	"every cgroup's memory.stat and memory.events (docs/compare.md).\n",
 	opts, exits, NULL, run,
 };

@@ -136,7 +136,8 @@ static bool demo_row(const struct cmp_row *r, void *arg)
 	(void)arg;
 	switch (r->section) {
 	case CMP_OUTCOME:
-		return !strcmp(r->metric, "killed") || !strcmp(r->metric, "stopped at");
+		return !strcmp(r->metric, "OOM-killed") || !strcmp(r->metric, "SIGBUS") ||
+		       !strcmp(r->metric, "cgroup.kill") || !strcmp(r->metric, "stopped at");
 	case CMP_TASK:
 	case CMP_ERRNO:
 	case CMP_PAYS:

@@ -22,6 +22,16 @@ const char *const stat_keys[] = {
 };
 static const char *const event_keys[] = { "high", "max", "oom", "oom_kill", "oom_group_kill",
 					  NULL };
+/*
+ * The cost of a policy: pages the recharge policies scanned, moved,
+ * evicted or gave up on (shown only under them), bytes they charged to the
+ * root, and what reclaim scanned, freed and had to read back.
+ */
+static const char *const cost_keys[] = {
+	"recharge_pgs_scanned", "recharge_pgs_moved", "recharge_pgs_evicted",
+	"recharge_pgs_cancelled", "recharged_to_root", "pgscan", "pgsteal",
+	"workingset_refault_anon", "workingset_refault_file", NULL,
+};
 static const char *const dying_key[] = { "nr_dying_descendants", NULL };
 /* an smemcg's own files: what it holds, and how often its limit was hit */
 static const char *const smemcg_stat_keys[] = { "shmem", "kernel", NULL };
@@ -31,6 +41,27 @@ static const char *const zombie_counts[] = { "dying_memcgs", "dying_memcgs_holdi
 					     "memcg_ids_in_use", NULL };
 static const char *const zombie_sizes[] = { "wasted_bytes", NULL };
 
+
+/* The unit of a value read from FILE (a path) and KEY. */
+char cmp_file_unit(const char *path, const char *key)
+{
+	const char *base = strrchr(path, '/');
+
+	base = base ? base + 1 : path;
+	if (!strcmp(base, "memory.stat"))
+		return key && (!strncmp(key, "pg", 2) || !strncmp(key, "workingset_", 11) ||
+			       !strncmp(key, "thp_", 4) || !strncmp(key, "zswp", 4) ||
+			       !strncmp(key, "recharge_pgs_", 13))
+			       ? CMP_COUNT : CMP_BYTES;
+	if (strstr(base, ".events") || !strcmp(base, "cgroup.stat"))
+		return CMP_COUNT;
+	if (!strcmp(path, "/proc/zombies"))
+		return key && strstr(key, "bytes") ? CMP_BYTES : CMP_COUNT;
+	if (!strncmp(base, "memory.", 7) || !strncmp(base, "pins.", 5) ||
+	    !strcmp(base, "borrow.max"))
+		return CMP_BYTES;
+	return CMP_TEXT;
+}
 
 /* The whole content of a file, without its final newline; NULL when it cannot be read. */
 static char *readf(smemcg_machine *m, const char *dir, const char *file)
@@ -104,6 +135,68 @@ static void emit_keys(struct child *c, enum cmp_section sec, const char *object,
 		emit(c, sec, object, metric, unit, x);
 		free(x);
 	}
+}
+
+static bool listed(const char *key, size_t n, const char *const *keys)
+{
+	for (; *keys; keys++)
+		if (strlen(*keys) == n && !strncmp(*keys, key, n))
+			return true;
+	return false;
+}
+
+/*
+ * Every key of text, a flat-keyed file, that none of the skip lists has,
+ * as "PREFIX KEY" in the counters section (CSV and JSON carry every
+ * counter; the table shows them with --only counters).
+ */
+static void emit_rest(struct child *c, const char *object, const char *file, const char *text,
+		      const char *const *skip1, const char *const *skip2)
+{
+	const char *p = text;
+	struct strbuf metric;
+
+	sb_init(&metric);
+	while (p && *p) {
+		const char *e = strchr(p, '\n'), *sp;
+		size_t n = e ? (size_t)(e - p) : strlen(p);
+
+		sp = memchr(p, ' ', n);
+		if (sp && !listed(p, (size_t)(sp - p), skip1) &&
+		    !(skip2 && listed(p, (size_t)(sp - p), skip2))) {
+			char *key = xstrndup(p, (size_t)(sp - p));
+			char *val = xstrndup(sp + 1, n - (size_t)(sp + 1 - p));
+
+			sb_reset(&metric);
+			sb_printf(&metric, "%s %s", file, key);
+			emit(c, CMP_COUNTERS, object, metric.buf, cmp_file_unit(file, key), val);
+			free(key);
+			free(val);
+		}
+		p = e ? e + 1 : NULL;
+	}
+	sb_free(&metric);
+}
+
+/* What a cgroup's memory.stat and memory.events show, in their sections. */
+static void emit_stat_events(struct child *c, const char *object, const char *stat,
+			     const char *ev)
+{
+	int k;
+
+	emit_keys(c, CMP_CGROUP, object, "memory.stat", stat, stat_keys, CMP_BYTES);
+	for (k = 0; stat && cost_keys[k]; k++) {
+		char *x = flat_get(stat, cost_keys[k]), metric[64];
+
+		if (!x)
+			continue;
+		snprintf(metric, sizeof(metric), "memory.stat %s", cost_keys[k]);
+		emit(c, CMP_COST, object, metric, cmp_file_unit("memory.stat", cost_keys[k]), x);
+		free(x);
+	}
+	emit_rest(c, object, "memory.stat", stat, stat_keys, cost_keys);
+	emit_keys(c, CMP_CGROUP, object, "memory.events", ev, event_keys, CMP_COUNT);
+	emit_rest(c, object, "memory.events", ev, event_keys, NULL);
 }
 
 /* A one-value file of dir, as the metric FILE, when it can be read. */
@@ -335,8 +428,10 @@ static void collect_cgroups(struct child *c, smemcg_machine *m, uint64_t node)
 		free(v);
 		emit_file(c, CMP_CGROUP, m, p, "memory.swap.current", CMP_BYTES);
 		stat = readf(m, p, "memory.stat");
+		ev = readf(m, p, "memory.events");
+		emit_stat_events(c, p, stat, ev);
+		free(ev);
 		if (stat) {
-			emit_keys(c, CMP_CGROUP, p, "memory.stat", stat, stat_keys, CMP_BYTES);
 			ci[i].anon = flat_u64(stat, "anon");
 			ci[i].file = flat_u64(stat, "file");
 			ci[i].shmem = flat_u64(stat, "shmem");
@@ -350,9 +445,6 @@ static void collect_cgroups(struct child *c, smemcg_machine *m, uint64_t node)
 			}
 		}
 		free(stat);
-		ev = readf(m, p, "memory.events");
-		emit_keys(c, CMP_CGROUP, p, "memory.events", ev, event_keys, CMP_COUNT);
-		free(ev);
 		cst = readf(m, p, "cgroup.stat");
 		emit_keys(c, CMP_CGROUP, p, "cgroup.stat", cst, dying_key, CMP_COUNT);
 		free(cst);
@@ -435,9 +527,11 @@ static void collect_smemcgs(struct child *c, smemcg_machine *m)
 		emit_file(c, CMP_SMEMCG, m, obj.buf, "memory.max", CMP_BYTES);
 		v = readf(m, obj.buf, "memory.stat");
 		emit_keys(c, CMP_SMEMCG, obj.buf, "memory.stat", v, smemcg_stat_keys, CMP_BYTES);
+		emit_rest(c, obj.buf, "memory.stat", v, smemcg_stat_keys, NULL);
 		free(v);
 		v = readf(m, obj.buf, "memory.events");
 		emit_keys(c, CMP_SMEMCG, obj.buf, "memory.events", v, smemcg_event_keys, CMP_COUNT);
+		emit_rest(c, obj.buf, "memory.events", v, smemcg_event_keys, NULL);
 		free(v);
 		v = readf(m, obj.buf, "attached");
 		if (v) {
@@ -499,6 +593,118 @@ static void collect_tasks(struct child *c, smemcg_machine *m)
 }
 
 
+/* One class of holders ("pages+swap", "only per-CPU stock") and its count. */
+struct holder_class {
+	char *name;
+	int n;
+};
+
+/*
+ * The class of a /proc/zombie_holders line's holders ("pages=3 swap=1
+ * stock=1(cpu 5) children"): the kinds of holder joined by "+", or "only
+ * per-CPU stock" when a stock's reference is all that keeps it.
+ */
+static char *holder_class(const char *holders)
+{
+	struct strbuf sb;
+	const char *p = holders;
+
+	sb_init(&sb);
+	while (*p) {
+		size_t n = strcspn(p, " =(");
+		int depth = 0;
+
+		if (n)
+			sb_printf(&sb, "%s%.*s", sb.len ? "+" : "", (int)n, p);
+		/* past the value: "=12", "=1(cpu 2,5)" */
+		for (p += n; *p && (depth || *p != ' '); p++)
+			depth += *p == '(' ? 1 : *p == ')' ? -1 : 0;
+		while (*p == ' ')
+			p++;
+	}
+	if (!strcmp(sb.len ? sb.buf : "", "stock")) {
+		sb_reset(&sb);
+		sb_puts(&sb, "only per-CPU stock");
+	}
+	return sb.len ? sb_detach(&sb) : (sb_free(&sb), xstrdup("nothing shown"));
+}
+
+static int class_cmp(const void *a, const void *b)
+{
+	const struct holder_class *x = a, *y = b;
+
+	return x->n != y->n ? y->n - x->n : strcmp(x->name, y->name);
+}
+
+/*
+ * /proc/zombie_holders: each dying memcg with what holds it, and a summary
+ * ("13 dying: 12 only per-CPU stock, 1 pages") that tells stock references
+ * on idle CPUs from memory still charged.
+ */
+static void collect_zombie_holders(struct child *c, smemcg_machine *m)
+{
+	struct holder_class *cl = NULL;
+	char *text = NULL, **l, **hold;
+	struct strbuf sum;
+	int n, i, k, ncl = 0, dying = 0;
+
+	if (smemcg_file_read(&text, m, "/proc/zombie_holders")) {
+		free(text);
+		return;
+	}
+	l = split_lines(text, &n);
+	hold = xcalloc((size_t)n + 1, sizeof(*hold));
+	for (i = 0; i < n; i++) {
+		char *path = l[i], *holders;
+		char *name;
+
+		if (strncmp(path, "zombie ", 7)) {
+			l[i] = NULL;
+			continue;
+		}
+		path += 7;
+		holders = strchr(path, ' ');
+		if (holders)
+			*holders++ = '\0';
+		else
+			holders = (char *)"";
+		l[i] = path;
+		hold[i] = holders;
+		dying++;
+		name = holder_class(holders);
+		for (k = 0; k < ncl && strcmp(cl[k].name, name); k++)
+			;
+		if (k == ncl) {
+			cl = xrealloc(cl, (size_t)(ncl + 1) * sizeof(*cl));
+			cl[ncl].name = name;
+			cl[ncl++].n = 0;
+		} else {
+			free(name);
+		}
+		cl[k].n++;
+	}
+	qsort(cl, (size_t)ncl, sizeof(*cl), class_cmp);
+	sb_init(&sum);
+	if (!dying)
+		sb_puts(&sum, "none");
+	else
+		sb_printf(&sum, "%d dying:", dying);
+	for (k = 0; k < ncl; k++) {
+		sb_printf(&sum, "%s %d %s", k ? "," : "", cl[k].n, cl[k].name);
+		free(cl[k].name);
+	}
+	emit(c, CMP_ZOMBIES, "/proc/zombies", "dying memcgs, held by", CMP_TEXT, sum.buf);
+	sb_free(&sum);
+	for (i = 0; i < n; i++)
+		if (l[i])
+			emit(c, CMP_ZOMBIES, "/proc/zombie_holders", l[i], CMP_TEXT,
+			     *hold[i] ? hold[i] : "nothing shown");
+	free(hold);
+	free(cl);
+	free(l);
+	free(text);
+}
+
 void collect_machine(struct child *c, smemcg_machine *m, const struct smc_script *s)
 {
 	char *z = NULL;
@@ -506,6 +712,7 @@ void collect_machine(struct child *c, smemcg_machine *m, const struct smc_script
 	collect_tasks(c, m);
 	collect_cgroups(c, m, node_memory(s));
 	collect_smemcgs(c, m);
+	collect_zombie_holders(c, m);
 	if (!smemcg_file_read(&z, m, "/proc/zombies")) {
 		emit_keys(c, CMP_ZOMBIES, "/proc/zombies", NULL, z, zombie_counts, CMP_COUNT);
 		emit_keys(c, CMP_ZOMBIES, "/proc/zombies", NULL, z, zombie_sizes, CMP_BYTES);

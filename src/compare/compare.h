@@ -25,12 +25,17 @@ enum cmp_section {
 	CMP_ERRNO,	/* statements that failed (expect-error, or the one that stopped the run) */
 	CMP_PAYS,	/* who pays for each object: bytes per cgroup (smemcg_explain) */
 	CMP_CGROUP,	/* the files of every cgroup */
+	CMP_COST,	/* what recharging and reclaim did: recharge_pgs_*, pgscan, refaults */
 	CMP_DERIVED,	/* what kubelet/cadvisor, docker and podman compute from them */
 	CMP_SMEMCG,	/* shared memory cgroups */
-	CMP_ZOMBIES,	/* /proc/zombies */
+	CMP_ZOMBIES,	/* /proc/zombies and what holds each dying memcg */
 	CMP_OBSERVED,	/* values the scenario read or expected, by line */
+	CMP_COUNTERS,	/* every other counter of memory.stat and memory.events */
 	CMP_NR_SECTIONS,
 };
+
+/* The sections a table shows when none is asked for: all but the counters. */
+#define CMP_TABLE_SECTIONS (((1u << CMP_NR_SECTIONS) - 1) & ~(1u << CMP_COUNTERS))
 
 /* Units of a row: how a value is printed. */
 #define CMP_BYTES 'b'
@@ -45,6 +50,19 @@ struct cmp_spec {
 	const struct smc_script *script;
 	const struct smc_kv *kv;
 	int nkv;
+	/* what the column is, for JSON: the file, its parameters (NULL, 0: none) */
+	const char *scenario;
+	const struct smc_kv *defs;
+	int ndefs;
+	/* sweep: also the samples of `smemcg report` (an S record, report.h) */
+	bool samples;
+};
+
+/* What a column is, as its spec said (copies). */
+struct cmp_colinfo {
+	char *scenario;		/* NULL: not said */
+	struct smc_kv *pol, *par;
+	int npol, npar;
 };
 
 struct cmp_row {
@@ -60,6 +78,7 @@ struct cmp_row {
 struct cmp_table {
 	int ncol;
 	char **labels;
+	struct cmp_colinfo *info;
 	bool *crashed;		/* the run's process died or said nothing */
 	int *status;		/* each run's wait status: how a crashed one ended */
 	int nrows, cap;
@@ -71,6 +90,9 @@ struct cmp_opts {
 	int jobs;		/* processes at once; <= 0: online CPUs */
 	bool progress;		/* a progress line on stderr for runs over a second */
 	const char *title;	/* for the progress line */
+	/* a forked run frees what only the parent needs (leak checkers) */
+	void (*child_cleanup)(void *arg);
+	void *child_cleanup_arg;
 };
 
 /*
@@ -79,6 +101,29 @@ struct cmp_opts {
  */
 int cmp_execute(struct cmp_table *t, const struct cmp_spec *specs, int n,
 		const struct cmp_opts *opts);
+
+/*
+ * The runs alone, for `smemcg sweep`: done(arg, i, records, status) is
+ * called for each spec in order, as soon as the runs before it are done,
+ * with what run i wrote (records.c's lines, modifiable, freed after the
+ * call) and its wait status.
+ */
+typedef void cmp_done_fn(void *arg, int i, char *records, int status);
+void cmp_run_all(const struct cmp_spec *specs, int n, const struct cmp_opts *opts,
+		 cmp_done_fn *done, void *arg);
+
+/*
+ * An empty table of ncol columns (labels and info from specs, when not
+ * NULL), for cmp_set: what `smemcg merge` fills from result lines.
+ */
+void cmp_table_init(struct cmp_table *t, const struct cmp_spec *specs, int ncol);
+void cmp_set(struct cmp_table *t, int col, enum cmp_section section, const char *object,
+	     const char *metric, char unit, const char *value);
+/*
+ * Merge one run's records into column col (status: its wait status), as
+ * cmp_execute does; true when the run crashed (the column says how).
+ */
+bool cmp_add_run(struct cmp_table *t, int col, char *records, int status);
 void cmp_table_free(struct cmp_table *t);
 
 /* The value of a row in a column, or NULL. */
@@ -106,6 +151,9 @@ void cmp_print(FILE *f, struct cmp_table *t, const struct cmp_print_opts *po);
 /* "outcome" -> CMP_OUTCOME; -1 when unknown. */
 int cmp_section_from_name(const char *name);
 const char *cmp_section_name(enum cmp_section s);
+/* CMP_BYTES -> "bytes", as CSV and JSON name units; and back (0 when unknown). */
+const char *cmp_unit_name(char unit);
+char cmp_unit_from_name(const char *name);
 
 /* A size as the table shows it: 60M, 1.25G, 4095. */
 const char *cmp_human_bytes(char *buf, size_t len, const char *value);

@@ -2,8 +2,10 @@
 /*
  * The parent of the compare runs: one forked child per column, up to
  * opts->jobs at once, every pipe read as it fills (poll), a progress line
- * from the P records, and the records merged in column order at the end,
- * so that the table does not depend on which run finished first.
+ * from the P records, and each run's records handed over in column order
+ * as soon as the runs before it are done (merged into the table, or, for
+ * `smemcg sweep`, printed), so that what comes out does not depend on
+ * which run finished first.
  */
 #include <errno.h>
 #include <inttypes.h>
@@ -69,18 +71,17 @@ static int online_cpus(void)
 	return n > 0 ? (int)n : 1;
 }
 
-int cmp_execute(struct cmp_table *t, const struct cmp_spec *specs, int n,
-		const struct cmp_opts *o)
+void cmp_run_all(const struct cmp_spec *specs, int n, const struct cmp_opts *o,
+		 cmp_done_fn *done_fn, void *arg)
 {
 	struct job *jobs = xcalloc((size_t)n + 1, sizeof(*jobs));
 	struct pollfd *pfd = xcalloc((size_t)n + 1, sizeof(*pfd));
 	int *pidx = xcalloc((size_t)n + 1, sizeof(*pidx));
 	int maxjobs = o->jobs > 0 ? o->jobs : online_cpus();
-	int next = 0, running = 0, done = 0, crashed = 0, i;
+	int next = 0, running = 0, done = 0, reported = 0, i;
 	double t0 = now_s(), last = 0;
 	bool shown = false;
 
-	table_init(t, specs, n);
 	for (i = 0; i < n; i++) {
 		sb_init(&jobs[i].buf);
 		jobs[i].fd = -1;
@@ -113,7 +114,8 @@ int cmp_execute(struct cmp_table *t, const struct cmp_spec *specs, int n,
 				free(jobs);
 				free(pfd);
 				free(pidx);
-				cmp_table_free(t);
+				if (o->child_cleanup)
+					o->child_cleanup(o->child_cleanup_arg);
 				exit(status);
 			}
 			close(fds[1]);
@@ -157,6 +159,14 @@ int cmp_execute(struct cmp_table *t, const struct cmp_spec *specs, int n,
 			running--;
 			done++;
 		}
+		/* in spec order: what comes out does not depend on who finished first */
+		for (; reported < n && jobs[reported].done; reported++) {
+			struct job *j = &jobs[reported];
+
+			sb_add(&j->buf, "", 0);
+			done_fn(arg, reported, j->buf.buf, j->status);
+			sb_free(&j->buf);
+		}
 		if (o->progress) {
 			double tnow = now_s();
 
@@ -171,34 +181,61 @@ int cmp_execute(struct cmp_table *t, const struct cmp_spec *specs, int n,
 		fprintf(stderr, "\r\033[K");
 		fflush(stderr);
 	}
-	/* merge in column order: the table does not depend on who finished first */
-	for (i = 0; i < n; i++) {
-		struct job *j = &jobs[i];
-		bool ended = parse_output(t, i, j->buf.buf ? j->buf.buf : (char *)"");
-		int st = j->status;
-
-		t->status[i] = st;
-		if (!ended || !WIFEXITED(st) || WEXITSTATUS(st)) {
-			struct strbuf why;
-
-			sb_init(&why);
-			if (WIFSIGNALED(st))
-				sb_printf(&why, "crashed: killed by signal %d (%s)", WTERMSIG(st),
-					  smc_signal_name(WTERMSIG(st)) ? smc_signal_name(WTERMSIG(st))
-									: "?");
-			else if (WIFEXITED(st) && WEXITSTATUS(st))
-				sb_printf(&why, "crashed: exit status %d", WEXITSTATUS(st));
-			else
-				sb_puts(&why, "crashed: no result");
-			set_value(t, i, CMP_OUTCOME, "", "status", CMP_TEXT, why.buf);
-			t->crashed[i] = true;
-			crashed++;
-			sb_free(&why);
-		}
-		sb_free(&j->buf);
-	}
 	free(jobs);
 	free(pfd);
 	free(pidx);
-	return crashed;
+}
+
+bool cmp_add_run(struct cmp_table *t, int col, char *records, int st)
+{
+	bool ended = parse_output(t, col, records);
+	struct strbuf why;
+
+	t->status[col] = st;
+	if (ended && WIFEXITED(st) && !WEXITSTATUS(st))
+		return false;
+	sb_init(&why);
+	if (WIFSIGNALED(st))
+		sb_printf(&why, "crashed: killed by signal %d (%s)", WTERMSIG(st),
+			  smc_signal_name(WTERMSIG(st)) ? smc_signal_name(WTERMSIG(st)) : "?");
+	else if (WIFEXITED(st) && WEXITSTATUS(st))
+		sb_printf(&why, "crashed: exit status %d", WEXITSTATUS(st));
+	else
+		sb_puts(&why, "crashed: no result");
+	cmp_set(t, col, CMP_OUTCOME, "", "status", CMP_TEXT, why.buf);
+	t->crashed[col] = true;
+	sb_free(&why);
+	return true;
+}
+
+struct fill {
+	struct cmp_table *t;
+	int crashed;
+};
+
+static void free_table(void *t)
+{
+	cmp_table_free(t);
+}
+
+static void fill_column(void *arg, int i, char *records, int status)
+{
+	struct fill *f = arg;
+
+	f->crashed += cmp_add_run(f->t, i, records, status);
+}
+
+int cmp_execute(struct cmp_table *t, const struct cmp_spec *specs, int n,
+		const struct cmp_opts *o)
+{
+	struct fill f = { t, 0 };
+	struct cmp_opts oo = *o;
+
+	cmp_table_init(t, specs, n);
+	if (!oo.child_cleanup) {
+		oo.child_cleanup = free_table;
+		oo.child_cleanup_arg = t;
+	}
+	cmp_run_all(specs, n, &oo, fill_column, &f);
+	return f.crashed;
 }

@@ -34,6 +34,14 @@ struct errcount {
 	int other;
 };
 
+/* A kill of the event log (kills.c). */
+struct kill {
+	int how;		/* enum kill_how */
+	int pid, sig, line;
+	uint64_t now_ns;
+	char *cgroup, *text;
+};
+
 /* The forked run of one column. */
 struct child {
 	FILE *out;
@@ -47,6 +55,8 @@ struct child {
 	struct errcount *errs;
 	int nerrs, caperrs;
 	struct strmap err_idx;
+	struct kill *kills;
+	int nkills, capkills;
 };
 
 /* records.c: the pipe between a run and the parent. */
@@ -59,6 +69,13 @@ void progress_tick(struct child *c);
 /* Merge one run's records into column col; false when the run did not end. */
 bool parse_output(struct cmp_table *t, int col, char *text);
 
+/* records.c: a field as written in a record (tabs and newlines blanked). */
+void put_field(FILE *f, const char *s);
+
+/* kills.c: the event log's kills, as they happen, then as rows and K records. */
+void kills_observe(void *ctx, const struct smc_stmt *st, const struct smc_event *ev);
+void kills_emit(struct child *c, smemcg_machine *m);
+
 /* records.c: text helpers of both ends. */
 double now_s(void);
 bool parse_u64(uint64_t *v, const char *s);
@@ -67,15 +84,14 @@ char **split_lines(char *text, int *n);
 
 /* collect.c: what the machine shows at the end of a run. */
 extern const char *const stat_keys[];
+/* The unit of a value of the file at path (or its name) and key (may be NULL). */
+char cmp_file_unit(const char *path, const char *key);
 void collect_machine(struct child *c, smemcg_machine *m, const struct smc_script *s);
 
 /* observe.c: the child's whole life: run, collect, write; its exit status. */
 int run_child(const struct cmp_spec *spec, int fd);
 
-/* table.c: an empty table with a column per spec. */
-void table_init(struct cmp_table *t, const struct cmp_spec *specs, int n);
-void set_value(struct cmp_table *t, int col, int sec, const char *obj, const char *metric,
-	       char unit, const char *value);
+/* table.c */
 void table_sort(struct cmp_table *t);
 
 /* print.c */

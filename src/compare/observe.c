@@ -34,27 +34,6 @@ static bool in_list(const char *s, const char *const *l)
 	return false;
 }
 
-/* The unit of a value read from FILE (a path) and KEY. */
-static char unit_of(const char *path, const char *key)
-{
-	const char *base = strrchr(path, '/');
-
-	base = base ? base + 1 : path;
-	if (!strcmp(base, "memory.stat"))
-		return key && (!strncmp(key, "pg", 2) || !strncmp(key, "workingset_", 11) ||
-			       !strncmp(key, "thp_", 4) || !strncmp(key, "zswp", 4) ||
-			       !strcmp(key, "zswpin"))
-			       ? CMP_COUNT : CMP_BYTES;
-	if (strstr(base, ".events") || !strcmp(base, "cgroup.stat"))
-		return CMP_COUNT;
-	if (!strcmp(path, "/proc/zombies"))
-		return key && strstr(key, "bytes") ? CMP_BYTES : CMP_COUNT;
-	if (!strncmp(base, "memory.", 7) || !strncmp(base, "pins.", 5) ||
-	    !strcmp(base, "borrow.max"))
-		return CMP_BYTES;
-	return CMP_TEXT;
-}
-
 static int w_exec(void *ctx, const struct smc_stmt *st, struct strbuf *msg)
 {
 	struct child *c = ctx;
@@ -87,6 +66,20 @@ static int w_start(void *ctx, struct strbuf *msg)
 	struct child *c = ctx;
 
 	return c->inner->start ? c->inner->start(c->inner->ctx, msg) : 0;
+}
+
+static void w_watch_events(void *ctx, unsigned mask)
+{
+	struct child *c = ctx;
+
+	c->inner->watch_events(c->inner->ctx, mask);
+}
+
+static void w_drain_events(void *ctx, smc_event_fn *fn, void *arg)
+{
+	struct child *c = ctx;
+
+	c->inner->drain_events(c->inner->ctx, fn, arg);
 }
 
 static void add_obs(struct child *c, const char *object, const char *metric, char unit,
@@ -172,7 +165,7 @@ static void observe_cb(void *ctx, const struct smc_stmt *st, const char *value, 
 		break;
 	case SMC_EXPECT_FILE:
 		sb_printf(&metric, "%s%s%s", st->path, st->key ? " " : "", st->key ? st->key : "");
-		add_obs(c, obj.buf, metric.buf, unit_of(st->path, st->key), v);
+		add_obs(c, obj.buf, metric.buf, cmp_file_unit(st->path, st->key), v);
 		break;
 	case SMC_READ: {
 		/* a flat-keyed file becomes one value per key */
@@ -191,7 +184,7 @@ static void observe_cb(void *ctx, const struct smc_stmt *st, const char *value, 
 		}
 		if (!flat) {
 			sb_puts(&metric, st->path);
-			add_obs(c, obj.buf, metric.buf, value && is_number(v) ? unit_of(st->path, NULL)
+			add_obs(c, obj.buf, metric.buf, value && is_number(v) ? cmp_file_unit(st->path, NULL)
 								      : CMP_TEXT, v);
 			break;
 		}
@@ -208,7 +201,7 @@ static void observe_cb(void *ctx, const struct smc_stmt *st, const char *value, 
 				sb_reset(&metric);
 				sb_printf(&metric, "%s %s", st->path, key);
 				add_obs(c, obj.buf, metric.buf,
-					is_number(val) ? unit_of(st->path, key) : CMP_TEXT, val);
+					is_number(val) ? cmp_file_unit(st->path, key) : CMP_TEXT, val);
 				free(val);
 			}
 			free(key);
@@ -354,6 +347,8 @@ int run_child(const struct cmp_spec *spec, int fd)
 	wrap.read = w_read;
 	wrap.proc_state = w_proc_state;
 	wrap.start = w_start;
+	wrap.watch_events = w_watch_events;
+	wrap.drain_events = w_drain_events;
 	tapf = open_memstream(&tap, &taplen);
 	if (!tapf)
 		return 3;
@@ -362,6 +357,8 @@ int run_child(const struct cmp_spec *spec, int fd)
 	opts.quiet = true;
 	opts.observe = observe_cb;
 	opts.observe_ctx = &c;
+	opts.events_observe = SMEMCG_EV_MASK_KILLS;
+	opts.observe_event = kills_observe;
 	smc_run(&res, spec->script, &wrap, &opts);
 	fclose(tapf);
 
@@ -373,6 +370,7 @@ int run_child(const struct cmp_spec *spec, int fd)
 		emitf(&c, CMP_OUTCOME, "", "simulated time", CMP_NS, "%" PRIu64, smemcg_now_ns(m));
 		collect_machine(&c, m, spec->script);
 	}
+	kills_emit(&c, m);
 	emit_errs(&c);
 	emit_obs(&c);
 	fputs("E\n", c.out);

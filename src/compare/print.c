@@ -12,7 +12,8 @@
 #include "internal.h"
 
 const char *const section_names[CMP_NR_SECTIONS] = {
-	"outcome", "task", "errno", "pays", "cgroup", "derived", "smemcg", "zombies", "observed",
+	"outcome", "task", "errno", "pays", "cgroup", "cost", "derived", "smemcg", "zombies",
+	"observed", "counters",
 };
 
 static const char *const section_titles[CMP_NR_SECTIONS] = {
@@ -21,10 +22,12 @@ static const char *const section_titles[CMP_NR_SECTIONS] = {
 	"statements that failed (errno)",
 	"who pays: bytes of each object charged to each cgroup (smemcg_explain)",
 	"cgroups",
+	"cost: what recharging and reclaim did (memory.stat; - : not shown under that policy)",
 	"derived metrics: what tools compute from the same state (legend below)",
 	"shared memory cgroups",
-	"zombies",
+	"zombies: dying memcgs and what holds each (/proc/zombies, /proc/zombie_holders)",
 	"values the scenario read or expected (the last one per line)",
+	"every other counter of memory.stat and memory.events",
 };
 
 int cmp_section_from_name(const char *name)
@@ -108,7 +111,10 @@ static bool all_zero(const struct cmp_table *t, const struct cmp_row *r)
 static bool visible(const struct cmp_table *t, const struct cmp_row *r,
 		    const struct cmp_print_opts *po)
 {
-	if (po->sections && !(po->sections & (1u << r->section)))
+	unsigned sections = po->sections ? po->sections
+			    : po->format == CMP_TABLE ? CMP_TABLE_SECTIONS : ~0u;
+
+	if (!(sections & (1u << r->section)))
 		return false;
 	if (po->format == CMP_TABLE && !po->all && all_zero(t, r))
 		return false;
@@ -218,15 +224,32 @@ static void csv_field(FILE *f, const char *s)
 	fputc('"', f);
 }
 
-static const char *unit_name(char u)
+static const struct {
+	char unit;
+	const char *name;
+} units[] = {
+	{ CMP_BYTES, "bytes" }, { CMP_COUNT, "count" }, { CMP_PERCENT, "percent" },
+	{ CMP_NS, "ns" }, { CMP_TEXT, "text" },
+};
+
+const char *cmp_unit_name(char u)
 {
-	switch (u) {
-	case CMP_BYTES: return "bytes";
-	case CMP_COUNT: return "count";
-	case CMP_PERCENT: return "percent";
-	case CMP_NS: return "ns";
-	default: return "text";
-	}
+	size_t i;
+
+	for (i = 0; i < ARRAY_SIZE(units); i++)
+		if (units[i].unit == u)
+			return units[i].name;
+	return "text";
+}
+
+char cmp_unit_from_name(const char *name)
+{
+	size_t i;
+
+	for (i = 0; i < ARRAY_SIZE(units); i++)
+		if (!strcmp(units[i].name, name))
+			return units[i].unit;
+	return 0;
 }
 
 static void print_csv(FILE *f, const struct cmp_table *t, const struct cmp_print_opts *po)
@@ -248,7 +271,7 @@ static void print_csv(FILE *f, const struct cmp_table *t, const struct cmp_print
 		csv_field(f, r->object);
 		fputc(',', f);
 		csv_field(f, r->metric);
-		fprintf(f, ",%s", unit_name(r->unit));
+		fprintf(f, ",%s", cmp_unit_name(r->unit));
 		for (c = 0; c < t->ncol; c++) {
 			fputc(',', f);
 			if (r->val[c])
@@ -280,6 +303,21 @@ static bool json_number(const char *s, char unit)
 	return true;
 }
 
+/* , "NAME": {"K": "V", ...} */
+static void json_put_kv(FILE *f, const char *name, const struct smc_kv *kv, int n)
+{
+	int i;
+
+	fprintf(f, ", \"%s\": {", name);
+	for (i = 0; i < n; i++) {
+		fputs(i ? ", " : "", f);
+		json_put_string(f, kv[i].key);
+		fputs(": ", f);
+		json_put_string(f, kv[i].value);
+	}
+	fputs("}", f);
+}
+
 static void print_json(FILE *f, const struct cmp_table *t, const struct cmp_print_opts *po)
 {
 	int i, c;
@@ -292,6 +330,14 @@ static void print_json(FILE *f, const struct cmp_table *t, const struct cmp_prin
 		fputs(c ? ", " : "", f);
 		fputs("{\"label\": ", f);
 		json_put_string(f, t->labels[c]);
+		if (t->info && t->info[c].scenario) {
+			fputs(", \"scenario\": ", f);
+			json_put_string(f, t->info[c].scenario);
+		}
+		if (t->info) {
+			json_put_kv(f, "policies", t->info[c].pol, t->info[c].npol);
+			json_put_kv(f, "parameters", t->info[c].par, t->info[c].npar);
+		}
 		fprintf(f, ", \"crashed\": %s}", t->crashed[c] ? "true" : "false");
 	}
 	fputs("],\n  \"rows\": [", f);
@@ -306,7 +352,7 @@ static void print_json(FILE *f, const struct cmp_table *t, const struct cmp_prin
 		json_put_string(f, r->object);
 		fputs(", \"metric\": ", f);
 		json_put_string(f, r->metric);
-		fprintf(f, ", \"unit\": \"%s\", \"values\": [", unit_name(r->unit));
+		fprintf(f, ", \"unit\": \"%s\", \"values\": [", cmp_unit_name(r->unit));
 		for (c = 0; c < t->ncol; c++) {
 			fputs(c ? ", " : "", f);
 			if (!r->val[c])

@@ -4,6 +4,8 @@
  * parent. One record a line, fields separated by tabs:
  *
  *   R <section> <object> <metric> <unit> <value>   a row's value
+ *   K <how> <pid> <name> <line> <ns> <cgroup> <text>   a kill (kills.c)
+ *   S <text>                                        the report's samples (sweep)
  *   P <statements> <simulated ns>                   progress
  *   E                                               the end
  *
@@ -37,7 +39,7 @@ bool parse_u64(uint64_t *v, const char *s)
 	return !errno && !*end;
 }
 
-static void put_field(FILE *f, const char *s)
+void put_field(FILE *f, const char *s)
 {
 	for (; *s; s++)
 		fputc(*s == '\t' || *s == '\n' || *s == '\r' ? ' ' : *s, f);
@@ -134,7 +136,7 @@ bool parse_output(struct cmp_table *t, int col, char *text)
 		}
 		if (k < 6 || p || atoi(f[1]) < 0 || atoi(f[1]) >= CMP_NR_SECTIONS)
 			continue;
-		set_value(t, col, atoi(f[1]), f[2], f[3], f[4][0], f[5]);
+		cmp_set(t, col, (enum cmp_section)atoi(f[1]), f[2], f[3], f[4][0], f[5]);
 	}
 	free(l);
 	return ended;

@@ -20,7 +20,30 @@ struct index {
 	int nobjects;
 };
 
-void table_init(struct cmp_table *t, const struct cmp_spec *specs, int n)
+static struct smc_kv *kv_copy(const struct smc_kv *kv, int n)
+{
+	struct smc_kv *c = xcalloc((size_t)n + 1, sizeof(*c));
+	int i;
+
+	for (i = 0; i < n; i++) {
+		c[i].key = xstrdup(kv[i].key);
+		c[i].value = xstrdup(kv[i].value);
+	}
+	return c;
+}
+
+static void kv_free(struct smc_kv *kv, int n)
+{
+	int i;
+
+	for (i = 0; i < n; i++) {
+		free((char *)kv[i].key);
+		free((char *)kv[i].value);
+	}
+	free(kv);
+}
+
+void cmp_table_init(struct cmp_table *t, const struct cmp_spec *specs, int n)
 {
 	struct index *ix = xcalloc(1, sizeof(*ix));
 	int i;
@@ -28,13 +51,24 @@ void table_init(struct cmp_table *t, const struct cmp_spec *specs, int n)
 	memset(t, 0, sizeof(*t));
 	t->ncol = n;
 	t->labels = xcalloc((size_t)n + 1, sizeof(*t->labels));
+	t->info = xcalloc((size_t)n + 1, sizeof(*t->info));
 	t->crashed = xcalloc((size_t)n + 1, sizeof(*t->crashed));
 	t->status = xcalloc((size_t)n + 1, sizeof(*t->status));
 	strmap_init(&ix->rows);
 	strmap_init(&ix->objects);
 	t->index = ix;
-	for (i = 0; i < n; i++)
-		t->labels[i] = xstrdup(specs[i].label);
+	for (i = 0; i < n; i++) {
+		struct cmp_colinfo *ci = &t->info[i];
+
+		t->labels[i] = xstrdup(specs && specs[i].label ? specs[i].label : "");
+		if (!specs)
+			continue;
+		ci->scenario = specs[i].scenario ? xstrdup(specs[i].scenario) : NULL;
+		ci->pol = kv_copy(specs[i].kv, specs[i].nkv);
+		ci->npol = specs[i].nkv;
+		ci->par = kv_copy(specs[i].defs, specs[i].ndefs);
+		ci->npar = specs[i].ndefs;
+	}
 }
 
 static struct cmp_row *table_row(struct cmp_table *t, int sec, const char *obj,
@@ -74,8 +108,8 @@ static struct cmp_row *table_row(struct cmp_table *t, int sec, const char *obj,
 	return r;
 }
 
-void set_value(struct cmp_table *t, int col, int sec, const char *obj, const char *metric,
-		      char unit, const char *value)
+void cmp_set(struct cmp_table *t, int col, enum cmp_section sec, const char *obj,
+	     const char *metric, char unit, const char *value)
 {
 	struct cmp_row *r = table_row(t, sec, obj, metric, unit);
 
@@ -113,9 +147,16 @@ void cmp_table_free(struct cmp_table *t)
 		free(t->rows[i].metric);
 	}
 	free(t->rows);
-	for (c = 0; c < t->ncol; c++)
+	for (c = 0; c < t->ncol; c++) {
 		free(t->labels[c]);
+		if (t->info) {
+			free(t->info[c].scenario);
+			kv_free(t->info[c].pol, t->info[c].npol);
+			kv_free(t->info[c].par, t->info[c].npar);
+		}
+	}
 	free(t->labels);
+	free(t->info);
 	free(t->crashed);
 	free(t->status);
 	if (ix) {

@@ -412,6 +412,7 @@ static void exec_stmt(struct run *r, const struct smc_stmt *st)
 
 struct event_sink {
 	struct run *r;
+	const struct smc_stmt *st;
 	int line;
 };
 
@@ -421,6 +422,8 @@ static void print_event(void *arg, const struct smc_event *ev)
 	struct run *r = k->r;
 	FILE *json = r->o->events_json;
 
+	if (r->o->observe_event && ev->type >= 0 && (r->o->events_observe & (1u << ev->type)))
+		r->o->observe_event(r->o->observe_ctx, k->st, ev);
 	if (ev->type < 0 || (r->o->events_show & (1u << ev->type))) {
 		struct strbuf sb;
 
@@ -456,17 +459,19 @@ static void print_event(void *arg, const struct smc_event *ev)
 	}
 }
 
-static void drain_events(struct run *r, int line)
+static void drain_events(struct run *r, const struct smc_stmt *st)
 {
-	struct event_sink k = { r, line };
+	struct event_sink k = { r, st, st->line };
 
-	if (r->be->drain_events && (r->o->events_show || r->o->events_json))
+	if (r->be->drain_events &&
+	    (r->o->events_show || r->o->events_json || r->o->events_observe))
 		r->be->drain_events(r->be->ctx, print_event, &k);
 }
 
 static void watch_events(struct run *r)
 {
-	unsigned mask = r->o->events_show | (r->o->events_json ? ~0u : 0);
+	unsigned mask = r->o->events_show | (r->o->events_json ? ~0u : 0) |
+			(r->o->observe_event ? r->o->events_observe : 0);
 
 	if (r->be->watch_events && mask)
 		r->be->watch_events(r->be->ctx, mask);
@@ -500,7 +505,7 @@ static void run_range(struct run *r, int first, int last, bool subst, long iter)
 			i = end;
 		} else {
 			exec_stmt(r, &st);
-			drain_events(r, st.line);
+			drain_events(r, &st);
 			r->done++;
 			progress(r);
 		}

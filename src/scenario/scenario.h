@@ -405,6 +405,13 @@ struct smc_run_opts {
 	void (*observe_exec)(void *ctx, const struct smc_stmt *st, int rc,
 			     const char *msg);
 	/*
+	 * Optional (smemcg compare): called with observe_ctx for each event
+	 * of the event log whose bit (SMEMCG_EV_BIT) is in events_observe,
+	 * with the statement that caused it, whatever events_show prints.
+	 */
+	unsigned events_observe;
+	void (*observe_event)(void *ctx, const struct smc_stmt *st, const struct smc_event *ev);
+	/*
 	 * smemcg compare: a statement that fails unexpectedly is still a
 	 * `not ok` point, but the scenario goes on (a program that saw an
 	 * error carries on, and the next policy may not fail there).
