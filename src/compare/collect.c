@@ -645,7 +645,8 @@ static void collect_zombie_holders(struct child *c, smemcg_machine *m)
 {
 	struct holder_class *cl = NULL;
 	char *text = NULL, **l, **hold;
-	struct strbuf sum;
+	struct strbuf sum, name;
+	struct strmap seen;
 	int n, i, k, ncl = 0, dying = 0;
 
 	if (smemcg_file_read(&text, m, "/proc/zombie_holders")) {
@@ -656,7 +657,7 @@ static void collect_zombie_holders(struct child *c, smemcg_machine *m)
 	hold = xcalloc((size_t)n + 1, sizeof(*hold));
 	for (i = 0; i < n; i++) {
 		char *path = l[i], *holders;
-		char *name;
+		char *cls;
 
 		if (strncmp(path, "zombie ", 7)) {
 			l[i] = NULL;
@@ -671,15 +672,15 @@ static void collect_zombie_holders(struct child *c, smemcg_machine *m)
 		l[i] = path;
 		hold[i] = holders;
 		dying++;
-		name = holder_class(holders);
-		for (k = 0; k < ncl && strcmp(cl[k].name, name); k++)
+		cls = holder_class(holders);
+		for (k = 0; k < ncl && strcmp(cl[k].name, cls); k++)
 			;
 		if (k == ncl) {
 			cl = xrealloc(cl, (size_t)(ncl + 1) * sizeof(*cl));
-			cl[ncl].name = name;
+			cl[ncl].name = cls;
 			cl[ncl++].n = 0;
 		} else {
-			free(name);
+			free(cls);
 		}
 		cl[k].n++;
 	}
@@ -695,10 +696,25 @@ static void collect_zombie_holders(struct child *c, smemcg_machine *m)
 	}
 	emit(c, CMP_ZOMBIES, "/proc/zombies", "dying memcgs, held by", CMP_TEXT, sum.buf);
 	sb_free(&sum);
-	for (i = 0; i < n; i++)
-		if (l[i])
-			emit(c, CMP_ZOMBIES, "/proc/zombie_holders", l[i], CMP_TEXT,
-			     *hold[i] ? hold[i] : "nothing shown");
+	/* a path made and removed again (a restarted container): /c0, /c0#2 */
+	strmap_init(&seen);
+	sb_init(&name);
+	for (i = 0; i < n; i++) {
+		int64_t times = 0;
+
+		if (!l[i])
+			continue;
+		strmap_get(&seen, l[i], &times);
+		strmap_set(&seen, l[i], times + 1);
+		sb_reset(&name);
+		sb_puts(&name, l[i]);
+		if (times)
+			sb_printf(&name, "#%lld", (long long)times + 1);
+		emit(c, CMP_ZOMBIES, "/proc/zombie_holders", name.buf, CMP_TEXT,
+		     *hold[i] ? hold[i] : "nothing shown");
+	}
+	sb_free(&name);
+	strmap_free(&seen);
 	free(hold);
 	free(cl);
 	free(l);
