@@ -45,6 +45,15 @@ int report_nsets(const struct report *rp);
 /* The failed test points of every set run so far. */
 int report_failed(const struct report *rp);
 
+/*
+ * A set's samples as text (appended to out), and such text loaded as the
+ * next set, named label (NULL: as saved): what `smemcg sweep` writes in
+ * its result lines and `smemcg merge` draws. report_set_load returns 0,
+ * or -EINVAL with why in err.
+ */
+void report_set_dump(const struct report *rp, int set, struct strbuf *out);
+int report_set_load(struct report *rp, const char *label, const char *text, struct strbuf *err);
+
 /* The page: a complete HTML document, well-formed XML as well. */
 void report_html(struct report *rp, struct strbuf *out);
 
