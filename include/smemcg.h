@@ -23,6 +23,13 @@
 extern "C" {
 #endif
 
+/*
+ * The model's version. Results of sweeps carry it and `smemcg merge` says
+ * when it merges results of different versions: raise it when what the
+ * model computes changes.
+ */
+#define SMEMCG_VERSION "0.1"
+
 typedef struct smemcg_machine smemcg_machine;
 
 #define SMEMCG_OPT_RECURSIVEPROT 0x1	/* cgroup2 mount option memory_recursiveprot */

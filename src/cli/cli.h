@@ -64,6 +64,27 @@
 	{ CLI_OPT_ARG, "FILE", 0, &(var), cli_args_add, CLI_OPT_REQUIRED | CLI_OPT_REPEAT, \
 	  NULL, NULL }
 
+/* --format, --only, --changed, --all, --exact of compare and merge (table.c). */
+struct cli_table {
+	const char *format;
+	unsigned sections;
+	bool changed, all, exact;
+};
+#define CLI_OPT_TABLE(var)                                                              \
+	{ CLI_OPT_VALUE, "format", 0, &(var).format, cli_parse_format, 0, "FORMAT",       \
+	  "table (default), csv or json: the same rows and values" },                      \
+	{ CLI_OPT_VALUE, "only", 0, &(var).sections, cli_parse_sections, 0, "SECTIONS",   \
+	  "comma-separated: outcome,task,errno,pays,cgroup,cost,derived,\n"                \
+	  "smemcg,zombies,observed,counters (default: all but counters in\n"               \
+	  "the table, all in csv and json)" },                                             \
+	{ CLI_OPT_SWITCH, "changed", 0, &(var).changed, NULL, 0, NULL,                     \
+	  "only the rows that differ between the runs" },                                  \
+	{ CLI_OPT_SWITCH, "all", 0, &(var).all, NULL, 0, NULL,                             \
+	  "table: also the rows that are 0 in every run (csv and json always have "        \
+	  "them)" },                                                                        \
+	{ CLI_OPT_SWITCH, "exact", 0, &(var).exact, NULL, 0, NULL,                         \
+	  "table: bytes as exact numbers (csv and json always are)" }
+
 /* ---- option values (args.c) ---- */
 
 #define CLI_MAX_JOBS 4096
@@ -126,6 +147,20 @@ void cli_policy_axes_free(struct cli_policy_axes *ax);
 long cli_policy_sets(const struct cli_policy_axes *ax, long max);
 /* The policies of set number set (kv has ax->n entries), the first key varying slowest. */
 void cli_policy_set(struct smc_kv *kv, const struct cli_policy_axes *ax, long set);
+
+/* ---- compare's table as compare and merge print it (table.c) ---- */
+
+/* --format: table, csv or json, into a const char *. */
+int cli_parse_format(void *value, const char *arg, struct strbuf *err);
+/* --only: section names, into an unsigned mask (bit per enum cmp_section). */
+int cli_parse_sections(void *value, const char *arg, struct strbuf *err);
+/*
+ * Print t as the options say: a table headed "smemcg CMD WHAT: N runs",
+ * or csv or json ("scenario": what).
+ */
+struct cmp_table;
+void cli_table_print(struct cmp_table *t, const struct cli_table *to, const char *cmd,
+		     const char *what, int nruns);
 
 /* ---- the runs of compare, sweep and merge (runs.c) ---- */
 

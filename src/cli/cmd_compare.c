@@ -24,67 +24,19 @@
 static struct {
 	struct cli_args files;
 	struct cli_policy_axes axes, defs;
-	const char *format;
+	struct cli_table table;
 	int jobs;
-	unsigned sections;
-	bool changed, all, exact, quiet;
+	bool quiet;
 } o;
-
-static int parse_format(void *value, const char *arg, struct strbuf *err)
-{
-	if (strcmp(arg, "table") && strcmp(arg, "csv") && strcmp(arg, "json")) {
-		sb_printf(err, "takes table, csv or json, not \"%s\"", arg);
-		return -1;
-	}
-	*(const char **)value = arg;
-	return 0;
-}
-
-static int parse_sections(void *value, const char *arg, struct strbuf *err)
-{
-	unsigned *mask = value;
-	char *s = xstrdup(arg), *tok, *save = NULL;
-	int rc = 0;
-
-	*mask = 0;
-	for (tok = strtok_r(s, ",", &save); tok; tok = strtok_r(NULL, ",", &save)) {
-		int k = cmp_section_from_name(tok);
-
-		if (k < 0) {
-			sb_printf(err, "names an unknown section \"%s\"", tok);
-			rc = -1;
-			break;
-		}
-		*mask |= 1u << k;
-	}
-	if (!rc && !*mask) {
-		sb_puts(err, "needs a section");
-		rc = -1;
-	}
-	free(s);
-	return rc;
-}
 
 static const struct cli_opt_spec opts[] = {
 	{ CLI_OPT_ARG, "SCENARIO", 0, &o.files, cli_args_add, CLI_OPT_REQUIRED | CLI_OPT_REPEAT,
 	  NULL, NULL },
 	CLI_OPT_POLICY_AXES(o.axes),
 	CLI_OPT_DEFINE_AXES(o.defs),
-	{ CLI_OPT_VALUE, "format", 0, &o.format, parse_format, 0, "FORMAT",
-	  "table (default), csv or json: the same rows and values" },
 	{ CLI_OPT_VALUE, "jobs", 'j', &o.jobs, cli_parse_jobs, 0, "N",
 	  "runs at once, 1 to 4096 (default: the online CPUs)" },
-	{ CLI_OPT_VALUE, "only", 0, &o.sections, parse_sections, 0, "SECTIONS",
-	  "comma-separated: outcome,task,errno,pays,cgroup,cost,derived,\n"
-	  "smemcg,zombies,observed,counters (default: all but counters in\n"
-	  "the table, all in csv and json)" },
-	{ CLI_OPT_SWITCH, "changed", 0, &o.changed, NULL, 0, NULL,
-	  "only the rows that differ between the runs" },
-	{ CLI_OPT_SWITCH, "all", 0, &o.all, NULL, 0, NULL,
-	  "table: also the rows that are 0 in every run (csv and json always have "
-	  "them)" },
-	{ CLI_OPT_SWITCH, "exact", 0, &o.exact, NULL, 0, NULL,
-	  "table: bytes as exact numbers (csv and json always are)" },
+	CLI_OPT_TABLE(o.table),
 	{ CLI_OPT_SWITCH, "quiet", 'q', &o.quiet, NULL, 0, NULL,
 	  "no progress line on stderr (none either when stderr is not a terminal)" },
 	{ CLI_OPT_END },
@@ -129,27 +81,13 @@ int cli_compare_status(const struct cmp_table *t)
 
 static void print(struct cmp_table *t, int nruns)
 {
-	struct cmp_print_opts po;
 	struct strbuf title;
 	int i;
 
-	memset(&po, 0, sizeof(po));
-	po.format = !o.format || !strcmp(o.format, "table") ? CMP_TABLE
-		    : !strcmp(o.format, "csv") ? CMP_CSV : CMP_JSON;
-	po.legend = true;
-	po.sections = o.sections;
-	po.changed_only = o.changed;
-	po.all = o.all;
-	po.exact = o.exact;
 	sb_init(&title);
-	if (po.format == CMP_TABLE)
-		sb_puts(&title, "smemcg compare");
 	for (i = 0; i < o.files.n; i++)
-		sb_printf(&title, "%s%s", title.len ? " " : "", o.files.v[i]);
-	if (po.format == CMP_TABLE)
-		sb_printf(&title, ": %d run%s", nruns, nruns == 1 ? "" : "s");
-	po.title = title.buf;
-	cmp_print(stdout, t, &po);
+		sb_printf(&title, "%s%s", i ? " " : "", o.files.v[i]);
+	cli_table_print(t, &o.table, "compare", title.buf, nruns);
 	sb_free(&title);
 }
 

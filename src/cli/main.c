@@ -84,7 +84,7 @@ int main(int argc, char **argv)
 		return cli_flush_stdout(NULL);
 	}
 	if (!strcmp(argv[1], "--version")) {
-		printf("smemcg 0.1 (models Linux 6.1 memcg, cgroup v2)\n");
+		printf("smemcg " SMEMCG_VERSION " (models Linux 6.1 memcg, cgroup v2)\n");
 		return cli_flush_stdout(NULL);
 	}
 	for (i = 0; i < ARRAY_SIZE(commands); i++) {

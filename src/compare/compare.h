@@ -112,6 +112,31 @@ typedef void cmp_done_fn(void *arg, int i, char *records, int status);
 void cmp_run_all(const struct cmp_spec *specs, int n, const struct cmp_opts *opts,
 		 cmp_done_fn *done, void *arg);
 
+/* One run's records, parsed (records.c), for `smemcg sweep`'s result line. */
+struct cmp_rec {
+	enum cmp_section section;
+	const char *object, *metric, *value;
+	char unit;
+};
+struct cmp_kill_rec {
+	const char *how;	/* oom_kill, sigbus, cgroup.kill, kill */
+	const char *process, *cgroup, *text;
+	int pid, line;
+	unsigned long long now_ns;
+};
+struct cmp_run_records {
+	bool ended;		/* the run wrote its end: it did not crash */
+	int nrows, nkills;
+	struct cmp_rec *rows;
+	struct cmp_kill_rec *kills;
+	const char *samples;	/* the report's samples (JSON string), or NULL */
+};
+/* Parse records in place (the strings point into it); free with cmp_run_records_free. */
+void cmp_run_records_parse(struct cmp_run_records *r, char *records);
+void cmp_run_records_free(struct cmp_run_records *r);
+/* "crashed: killed by signal 11 (SIGSEGV)": why a run with this wait status did not end. */
+void cmp_crash_reason(struct strbuf *sb, int status, bool ended);
+
 /*
  * An empty table of ncol columns (labels and info from specs, when not
  * NULL), for cmp_set: what `smemcg merge` fills from result lines.

@@ -195,13 +195,7 @@ bool cmp_add_run(struct cmp_table *t, int col, char *records, int st)
 	if (ended && WIFEXITED(st) && !WEXITSTATUS(st))
 		return false;
 	sb_init(&why);
-	if (WIFSIGNALED(st))
-		sb_printf(&why, "crashed: killed by signal %d (%s)", WTERMSIG(st),
-			  smc_signal_name(WTERMSIG(st)) ? smc_signal_name(WTERMSIG(st)) : "?");
-	else if (WIFEXITED(st) && WEXITSTATUS(st))
-		sb_printf(&why, "crashed: exit status %d", WEXITSTATUS(st));
-	else
-		sb_puts(&why, "crashed: no result");
+	cmp_crash_reason(&why, st, ended);
 	cmp_set(t, col, CMP_OUTCOME, "", "status", CMP_TEXT, why.buf);
 	t->crashed[col] = true;
 	sb_free(&why);

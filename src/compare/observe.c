@@ -12,6 +12,7 @@
 #include <string.h>
 
 #include "smemcg.h"
+#include "../report/report.h"
 #include "internal.h"
 
 static bool is_number(const char *s)
@@ -320,6 +321,26 @@ static void emit_obs(struct child *c)
 	strmap_free(&c->obs_idx);
 }
 
+/*
+ * smemcg sweep: the samples `smemcg report` draws, from a second run of
+ * the scenario (the report samples through its own backend), as an S
+ * record: the text of report_set_dump as one JSON string.
+ */
+static void emit_samples(struct child *c, const struct cmp_spec *spec)
+{
+	struct report *rp = report_new(spec->scenario ? spec->scenario : spec->script->file);
+	struct strbuf dump;
+
+	report_run(rp, spec->script, spec->kv, spec->nkv, false);
+	sb_init(&dump);
+	report_set_dump(rp, 0, &dump);
+	fputs("S\t", c->out);
+	json_put_string(c->out, dump.buf ? dump.buf : "");
+	fputc('\n', c->out);
+	sb_free(&dump);
+	report_free(rp);
+}
+
 /* The child's whole life: run, collect, write, exit. */
 int run_child(const struct cmp_spec *spec, int fd)
 {
@@ -371,6 +392,8 @@ int run_child(const struct cmp_spec *spec, int fd)
 		collect_machine(&c, m, spec->script);
 	}
 	kills_emit(&c, m);
+	if (spec->samples)
+		emit_samples(&c, spec);
 	emit_errs(&c);
 	emit_obs(&c);
 	fputs("E\n", c.out);

@@ -17,6 +17,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <sys/wait.h>
 
 #include "internal.h"
 
@@ -111,33 +112,96 @@ char **split_lines(char *text, int *n)
 	return v;
 }
 
-bool parse_output(struct cmp_table *t, int col, char *text)
+/* Split a record into its tab-separated fields, in place; the count, or -1 past max. */
+static int fields(char *p, char **f, int max)
+{
+	int k;
+
+	for (k = 0; p; k++) {
+		if (k == max)
+			return -1;
+		f[k] = p;
+		p = strchr(p, '\t');
+		if (p)
+			*p++ = '\0';
+	}
+	return k;
+}
+
+void cmp_run_records_parse(struct cmp_run_records *r, char *text)
 {
 	char **l;
-	int n, i;
-	bool ended = false;
+	int n, i, capr = 0, capk = 0;
 
+	memset(r, 0, sizeof(*r));
 	l = split_lines(text, &n);
 	for (i = 0; i < n; i++) {
-		char *f[6], *p = l[i];
-		int k;
+		char *f[8];
 
-		if (!strcmp(p, "E")) {
-			ended = true;
-			continue;
+		if (!strcmp(l[i], "E")) {
+			r->ended = true;
+		} else if (!strncmp(l[i], "R\t", 2)) {
+			struct cmp_rec *x;
+
+			if (fields(l[i], f, 6) != 6 || atoi(f[1]) < 0 || atoi(f[1]) >= CMP_NR_SECTIONS)
+				continue;
+			ALLOC_GROW(r->rows, r->nrows + 1, capr);
+			x = &r->rows[r->nrows++];
+			x->section = (enum cmp_section)atoi(f[1]);
+			x->object = f[2];
+			x->metric = f[3];
+			x->unit = f[4][0];
+			x->value = f[5];
+		} else if (!strncmp(l[i], "K\t", 2)) {
+			struct cmp_kill_rec *k;
+
+			if (fields(l[i], f, 8) != 8)
+				continue;
+			ALLOC_GROW(r->kills, r->nkills + 1, capk);
+			k = &r->kills[r->nkills++];
+			k->how = f[1];
+			k->pid = atoi(f[2]);
+			k->process = f[3];
+			k->line = atoi(f[4]);
+			k->now_ns = strtoull(f[5], NULL, 10);
+			k->cgroup = f[6];
+			k->text = f[7];
+		} else if (!strncmp(l[i], "S\t", 2)) {
+			r->samples = l[i] + 2;
 		}
-		if (p[0] != 'R' || p[1] != '\t')
-			continue;
-		for (k = 0; k < 6 && p; k++) {
-			f[k] = p;
-			p = strchr(p, '\t');
-			if (p)
-				*p++ = '\0';
-		}
-		if (k < 6 || p || atoi(f[1]) < 0 || atoi(f[1]) >= CMP_NR_SECTIONS)
-			continue;
-		cmp_set(t, col, (enum cmp_section)atoi(f[1]), f[2], f[3], f[4][0], f[5]);
 	}
 	free(l);
+}
+
+void cmp_run_records_free(struct cmp_run_records *r)
+{
+	free(r->rows);
+	free(r->kills);
+	memset(r, 0, sizeof(*r));
+}
+
+void cmp_crash_reason(struct strbuf *sb, int st, bool ended)
+{
+	if (WIFSIGNALED(st))
+		sb_printf(sb, "crashed: killed by signal %d (%s)", WTERMSIG(st),
+			  smc_signal_name(WTERMSIG(st)) ? smc_signal_name(WTERMSIG(st)) : "?");
+	else if (WIFEXITED(st) && WEXITSTATUS(st))
+		sb_printf(sb, "crashed: exit status %d", WEXITSTATUS(st));
+	else if (!ended)
+		sb_puts(sb, "crashed: no result");
+}
+
+bool parse_output(struct cmp_table *t, int col, char *text)
+{
+	struct cmp_run_records r;
+	bool ended;
+	int i;
+
+	cmp_run_records_parse(&r, text);
+	for (i = 0; i < r.nrows; i++)
+		cmp_set(t, col, r.rows[i].section, r.rows[i].object, r.rows[i].metric,
+			r.rows[i].unit, r.rows[i].value);
+	ended = r.ended;
+	cmp_run_records_free(&r);
 	return ended;
 }
