@@ -325,32 +325,44 @@ size_t utf8_seq_len(const char *s, size_t n)
 }
 
 /* s as a JSON string, quotes included; bytes that are not UTF-8 become U+FFFD. */
-void json_put_string(FILE *f, const char *s)
+void json_sb_string(struct strbuf *sb, const char *s)
 {
-	fputc('"', f);
+	const char *end = s + strlen(s);
+
+	sb_puts(sb, "\"");
 	for (; *s; s++) {
 		unsigned char ch = (unsigned char)*s;
 
 		if (ch == '"' || ch == '\\')
-			fprintf(f, "\\%c", ch);
+			sb_printf(sb, "\\%c", ch);
 		else if (ch == '\n')
-			fputs("\\n", f);
+			sb_puts(sb, "\\n");
 		else if (ch == '\t')
-			fputs("\\t", f);
+			sb_puts(sb, "\\t");
 		else if (ch < 0x20)
-			fprintf(f, "\\u%04x", ch);
+			sb_printf(sb, "\\u%04x", ch);
 		else if (ch < 0x80)
-			fputc(ch, f);
+			sb_add(sb, s, 1);
 		else {
 			/* JSON is UTF-8: a byte that is not becomes U+FFFD */
-			size_t n = utf8_seq_len(s, strlen(s));
+			size_t n = utf8_seq_len(s, (size_t)(end - s));
 
 			if (n)
-				fwrite(s, 1, n, f);
+				sb_add(sb, s, n);
 			else
-				fputs("\\ufffd", f);
+				sb_puts(sb, "\\ufffd");
 			s += n ? n - 1 : 0;
 		}
 	}
-	fputc('"', f);
+	sb_puts(sb, "\"");
+}
+
+void json_put_string(FILE *f, const char *s)
+{
+	struct strbuf sb;
+
+	sb_init(&sb);
+	json_sb_string(&sb, s);
+	fwrite(sb.buf, 1, sb.len, f);
+	sb_free(&sb);
 }

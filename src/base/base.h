@@ -93,6 +93,8 @@ size_t utf8_seq_len(const char *s, size_t n);
 
 /* Write s to f as a JSON string, quotes included (bytes that are not UTF-8: U+FFFD). */
 void json_put_string(FILE *f, const char *s);
+/* The same, appended to sb. */
+void json_sb_string(struct strbuf *sb, const char *s);
 
 /*
  * A duration with its unit: "100ms", "2s" (ns, us, ms, s, min), in ns.

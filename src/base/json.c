@@ -330,3 +330,37 @@ const char *json_string(const struct json *j)
 {
 	return j && j->type == JSON_STRING ? j->str : NULL;
 }
+
+void json_write(struct strbuf *sb, const struct json *j)
+{
+	int i;
+
+	switch (j->type) {
+	case JSON_NULL:
+		sb_puts(sb, "null");
+		break;
+	case JSON_BOOL:
+		sb_puts(sb, j->b ? "true" : "false");
+		break;
+	case JSON_NUMBER:
+		sb_puts(sb, j->str);
+		break;
+	case JSON_STRING:
+		json_sb_string(sb, j->str);
+		break;
+	case JSON_ARRAY:
+	case JSON_OBJECT:
+		sb_puts(sb, j->type == JSON_ARRAY ? "[" : "{");
+		for (i = 0; i < j->n; i++) {
+			if (i)
+				sb_puts(sb, ",");
+			if (j->type == JSON_OBJECT) {
+				json_sb_string(sb, j->keys[i]);
+				sb_puts(sb, ":");
+			}
+			json_write(sb, &j->items[i]);
+		}
+		sb_puts(sb, j->type == JSON_ARRAY ? "]" : "}");
+		break;
+	}
+}

@@ -27,6 +27,8 @@ int json_parse(struct json *out, const char *text, size_t len, struct strbuf *er
 void json_free(struct json *j);
 /* The value of key in an object (the first), or NULL. */
 const struct json *json_get(const struct json *obj, const char *key);
+/* j as compact JSON (no blanks), appended to sb: the same value, the same text. */
+void json_write(struct strbuf *sb, const struct json *j);
 /* A string's text, or NULL when j is not a string. */
 const char *json_string(const struct json *j);
 

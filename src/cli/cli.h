@@ -227,6 +227,24 @@ int cli_load_text(struct smc_script *s, const char *name, const char *text,
  */
 char *cli_read_file(const char *path, size_t *len, int *status, struct smc_error *err);
 
+/* ---- DIR/index.html of report and merge (page.c) ---- */
+
+struct cli_page {
+	const char *cmd;
+	char *tmp, *final;	/* DIR/index.html.tmp, DIR/index.html */
+	FILE *f;
+};
+/*
+ * Create DIR when missing and open the temporary file: CLI_EXIT_OK, or
+ * CLI_EXIT_USAGE after a message naming cmd.
+ */
+int cli_page_open(struct cli_page *pg, const char *dir, const char *cmd);
+/* Write the page and put it in place: CLI_EXIT_OK or CLI_EXIT_HOST after a message. */
+int cli_page_commit(struct cli_page *pg, const struct strbuf *page);
+/* Remove the temporary file when the page was not committed, free the names. */
+void cli_page_abandon(struct cli_page *pg);
+void cli_page_free(struct cli_page *pg);
+
 /* ---- output (main.c) ---- */
 
 /*
@@ -239,7 +257,8 @@ int cli_flush_stdout(const char *cmd);
 /* ---- the commands ---- */
 
 extern const struct cli_command cli_cmd_run, cli_cmd_shell, cli_cmd_demo, cli_cmd_kernel,
-	cli_cmd_diff, cli_cmd_compare, cli_cmd_report, cli_cmd_snapshot, cli_cmd_record;
+	cli_cmd_diff, cli_cmd_compare, cli_cmd_report, cli_cmd_snapshot, cli_cmd_record,
+	cli_cmd_sweep, cli_cmd_merge;
 
 /* compare and demo: the exit status of a compare table (cmd_compare.c). */
 struct cmp_table;

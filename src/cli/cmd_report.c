@@ -5,11 +5,9 @@
  * SVG charts over simulated time with the policy sets side by side
  * (src/report/, docs/report.md).
  */
-#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
 #include <unistd.h>
 
 #include "../report/report.h"
@@ -43,45 +41,16 @@ static const struct cli_exit_note exits[] = {
 	{ -1, NULL },
 };
 
-/* Create DIR when missing; open DIR/index.html.tmp for the page. */
-static FILE *open_output(const char *dir, char **tmp, char **final)
-{
-	struct stat st;
-	FILE *f;
-
-	if (mkdir(dir, 0777) && errno != EEXIST) {
-		fprintf(stderr, "smemcg report: cannot create %s: %s\n", dir, strerror(errno));
-		return NULL;
-	}
-	if (stat(dir, &st) || !S_ISDIR(st.st_mode)) {
-		fprintf(stderr, "smemcg report: %s is not a directory\n", dir);
-		return NULL;
-	}
-	*final = xmalloc(strlen(dir) + sizeof("/index.html"));
-	sprintf(*final, "%s/index.html", dir);
-	*tmp = xmalloc(strlen(*final) + sizeof(".tmp"));
-	sprintf(*tmp, "%s.tmp", *final);
-	f = fopen(*tmp, "w");
-	if (!f) {
-		fprintf(stderr, "smemcg report: cannot write %s: %s\n", *final, strerror(errno));
-		free(*tmp);
-		free(*final);
-		*tmp = *final = NULL;
-	}
-	return f;
-}
-
 static int run(void)
 {
 	const char *file = o.file, *dir = o.dir;
 	struct cli_policy_axes *ax = &o.axes;
-	char *tmp = NULL, *final = NULL;
+	struct cli_page out;
 	struct smc_script s;
 	struct report *rp;
 	struct strbuf page;
 	struct smc_kv *kv;
 	long nsets = cli_policy_sets(ax, MAX_SETS), set;
-	FILE *f;
 	int i, rc = 0;
 
 	if (nsets > MAX_SETS) {
@@ -90,17 +59,14 @@ static int run(void)
 		cli_policy_axes_free(ax);
 		return CLI_EXIT_USAGE;
 	}
-	f = open_output(dir, &tmp, &final);
-	if (!f) {
+	rc = cli_page_open(&out, dir, "report");
+	if (rc) {
 		cli_policy_axes_free(ax);
-		return CLI_EXIT_USAGE;
+		return rc;
 	}
 	rc = cli_load_file(&s, file, NULL);
 	if (rc) {
-		fclose(f);
-		unlink(tmp);
-		free(tmp);
-		free(final);
+		cli_page_abandon(&out);
 		cli_policy_axes_free(ax);
 		return rc;
 	}
@@ -121,31 +87,16 @@ static int run(void)
 
 	sb_init(&page);
 	report_html(rp, &page);
-	if (fwrite(page.buf, 1, page.len, f) != page.len || fflush(f) || ferror(f)) {
-		fprintf(stderr, "smemcg report: writing %s: %s\n", tmp, strerror(errno));
-		rc = CLI_EXIT_HOST;
-	}
-	if (fclose(f) && !rc) {
-		fprintf(stderr, "smemcg report: writing %s: %s\n", tmp, strerror(errno));
-		rc = CLI_EXIT_HOST;
-	}
-	if (!rc && rename(tmp, final)) {
-		fprintf(stderr, "smemcg report: cannot rename %s to %s: %s\n", tmp, final,
-			strerror(errno));
-		rc = CLI_EXIT_HOST;
-	}
+	rc = cli_page_commit(&out, &page);
 	if (!rc && report_failed(rp))
 		rc = CLI_EXIT_FAILED;
-	if (rc == CLI_EXIT_HOST)
-		unlink(tmp);
-	else if (!o.quiet)
-		fprintf(stderr, "smemcg report: wrote %s (%d policy sets, %zu bytes)\n", final,
+	if (rc != CLI_EXIT_HOST && !o.quiet)
+		fprintf(stderr, "smemcg report: wrote %s (%d policy sets, %zu bytes)\n", out.final,
 			report_nsets(rp), page.len);
 	sb_free(&page);
 	report_free(rp);
 	smc_script_free(&s);
-	free(tmp);
-	free(final);
+	cli_page_free(&out);
 	cli_policy_axes_free(ax);
 	return rc;
 }

@@ -18,7 +18,8 @@
 
 static const struct cli_command *const commands[] = {
 	&cli_cmd_run, &cli_cmd_shell, &cli_cmd_demo, &cli_cmd_kernel, &cli_cmd_diff,
-	&cli_cmd_compare, &cli_cmd_report, &cli_cmd_snapshot, &cli_cmd_record,
+	&cli_cmd_compare, &cli_cmd_report, &cli_cmd_snapshot, &cli_cmd_record, &cli_cmd_sweep,
+	&cli_cmd_merge,
 };
 
 static void usage(FILE *f)
