@@ -3,7 +3,9 @@
 # Installs the tools of the optional test suites from Debian's packages:
 #   clang     libFuzzer and the sanitizers for `make fuzz` / `make fuzz-smoke`
 #   valgrind  for `make valgrind`
-# Usage: scripts/setup-test-tools.sh [clang] [valgrind]   (default: both)
+#   parallel  GNU parallel, for tests/sweep (smemcg sweep --emit | parallel)
+# Usage: scripts/setup-test-tools.sh [clang] [valgrind] [parallel]
+#   (default: clang and valgrind; tests/sweep asks for parallel itself)
 # Does nothing for a tool that already works; needs root (or sudo) and
 # apt-get otherwise. Exits non-zero when a tool is still missing.
 set -eu
@@ -26,6 +28,8 @@ works() {
 	case $1 in
 	clang) fuzzer_works ;;
 	valgrind) command -v valgrind >/dev/null 2>&1 ;;
+	# moreutils has a parallel of its own, with other options
+	parallel) parallel --version 2>/dev/null | grep -q '^GNU parallel' ;;
 	*) echo "setup-test-tools: unknown tool $1" >&2; exit 2 ;;
 	esac
 }
@@ -35,6 +39,7 @@ packages() {
 	# libFuzzer's runtime is in libclang-rt-*-dev on Debian 12
 	clang) echo "clang $(apt-cache search --names-only '^libclang-rt-[0-9]+-dev$' 2>/dev/null | sort -V | tail -1 | cut -d' ' -f1)" ;;
 	valgrind) echo valgrind ;;
+	parallel) echo parallel ;;
 	esac
 }
 

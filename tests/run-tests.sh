@@ -96,6 +96,11 @@ if [ -f "$here/compare/run-compare.sh" ]; then
 	count "compare" "$tmp/compare.out" $?
 fi
 
+if [ -f "$here/sweep/run-sweep.sh" ]; then
+	SMEMCG="$SMEMCG" VG="$vg" sh "$here/sweep/run-sweep.sh" >"$tmp/sweep.out" 2>&1
+	count "sweep" "$tmp/sweep.out" $?
+fi
+
 if [ -f "$here/recharge/run-recharge.sh" ]; then
 	SMEMCG="$SMEMCG" VG="$vg" sh "$here/recharge/run-recharge.sh" >"$tmp/recharge.out" 2>&1
 	count "recharge" "$tmp/recharge.out" $?
