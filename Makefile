@@ -103,6 +103,12 @@ record-bench: $(BUILD)/smemcg $(BUILD)/bench/record/churn
 	BUILD=$(BUILD) SMEMCG=$(BUILD)/smemcg sh bench/record/run.sh $(RECORD_SECONDS)
 .PHONY: record-bench
 
+# The time of a 1,000-run sweep and the size of its results (not part of
+# make test): bench/sweep/run.sh, JOBS=2 runs at once by default
+sweep-bench: $(BUILD)/smemcg
+	SMEMCG=$(BUILD)/smemcg sh bench/sweep/run.sh
+.PHONY: sweep-bench
+
 test: $(BUILD)/smemcg unit-tests snapshot-tests record-tests
 	@BUILD=$(BUILD) SMEMCG=$(BUILD)/smemcg sh tests/run-tests.sh
 
