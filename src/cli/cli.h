@@ -195,6 +195,15 @@ char *cli_run_label(const struct cli_runs *r, long k);
  */
 int cli_runs_load(const struct cli_runs *r, int file, long def, struct smc_script *s,
 		  bool *used, const char *cmd);
+/*
+ * The compare engine's column for run k: its label, scenario, policies and
+ * parameters, and its script, scripts[file * ndef + def] (scripts may be
+ * NULL: merge has none). Free with cli_run_spec_free.
+ */
+struct cmp_spec;
+void cli_run_spec(struct cmp_spec *spec, const struct cli_runs *r, long k,
+		  const struct smc_script *scripts);
+void cli_run_spec_free(struct cmp_spec *spec);
 
 /* ---- scenarios (load.c) ---- */
 

@@ -114,7 +114,6 @@ static int run(void)
 {
 	struct smc_script *scripts = NULL;
 	struct cmp_spec *specs = NULL;
-	struct smc_kv **kvs = NULL;
 	struct cli_runs r;
 	struct cmp_table t;
 	struct cmp_opts co;
@@ -129,24 +128,8 @@ static int run(void)
 	if (rc)
 		goto out;
 	specs = xcalloc((size_t)r.n, sizeof(*specs));
-	kvs = xcalloc((size_t)r.n, sizeof(*kvs));
-	for (k = 0; k < r.n; k++) {
-		long def, pol;
-		int file;
-
-		cli_run_at(&r, k, &file, &def, &pol);
-		/* the policies, then the parameters, in one array */
-		kvs[k] = xcalloc((size_t)(o.axes.n + o.defs.n) + 1, sizeof(**kvs));
-		cli_policy_set(kvs[k], &o.axes, pol);
-		cli_policy_set(kvs[k] + o.axes.n, &o.defs, def);
-		specs[k].label = cli_run_label(&r, k);
-		specs[k].script = &scripts[file * r.ndef + def];
-		specs[k].kv = kvs[k];
-		specs[k].nkv = o.axes.n;
-		specs[k].scenario = o.files.v[file];
-		specs[k].defs = kvs[k] + o.axes.n;
-		specs[k].ndefs = o.defs.n;
-	}
+	for (k = 0; k < r.n; k++)
+		cli_run_spec(&specs[k], &r, k, scripts);
 	memset(&co, 0, sizeof(co));
 	co.jobs = o.jobs;
 	co.progress = !o.quiet && isatty(2);
@@ -158,11 +141,8 @@ static int run(void)
 	rc = cli_compare_status(&t);
 	cmp_table_free(&t);
 out:
-	for (k = 0; specs && k < r.n; k++) {
-		free(kvs[k]);
-		free((char *)specs[k].label);
-	}
-	free(kvs);
+	for (k = 0; specs && k < r.n; k++)
+		cli_run_spec_free(&specs[k]);
 	free(specs);
 	for (k = 0; scripts && k < (long)r.nfiles * r.ndef; k++)
 		if (scripts[k].lines)

@@ -356,33 +356,18 @@ static void fill(struct cmp_table *t, int col, const struct result *r)
 static int build(struct merge *mg, struct cmp_table *t, struct cmp_spec **specsp)
 {
 	struct cmp_spec *specs;
-	struct smc_kv **kvs;
 	long k, n = 0;
 	int gi, col;
 
 	for (gi = 0; gi < mg->ng; gi++)
 		n += mg->g[gi].runs.n;
 	specs = xcalloc((size_t)n + 1, sizeof(*specs));
-	kvs = xcalloc((size_t)n + 1, sizeof(*kvs));
-	for (gi = 0, col = 0; gi < mg->ng; gi++) {
-		struct group *g = &mg->g[gi];
-
-		for (k = 0; k < g->runs.n; k++, col++) {
-			long def, pol;
-			int file;
-
-			cli_run_at(&g->runs, k, &file, &def, &pol);
-			kvs[col] = xcalloc((size_t)(g->pol.n + g->defs.n) + 1, sizeof(**kvs));
-			cli_policy_set(kvs[col], &g->pol, pol);
-			cli_policy_set(kvs[col] + g->pol.n, &g->defs, def);
-			specs[col].label = label_of(mg, g, k);
-			specs[col].scenario = g->files[file];
-			specs[col].kv = kvs[col];
-			specs[col].nkv = g->pol.n;
-			specs[col].defs = kvs[col] + g->pol.n;
-			specs[col].ndefs = g->defs.n;
+	for (gi = 0, col = 0; gi < mg->ng; gi++)
+		for (k = 0; k < mg->g[gi].runs.n; k++, col++) {
+			cli_run_spec(&specs[col], &mg->g[gi].runs, k, NULL);
+			free((char *)specs[col].label);
+			specs[col].label = label_of(mg, &mg->g[gi], k);
 		}
-	}
 	cmp_table_init(t, specs, (int)n);
 	for (gi = 0, col = 0; gi < mg->ng; gi++) {
 		struct group *g = &mg->g[gi];
@@ -414,9 +399,6 @@ static int build(struct merge *mg, struct cmp_table *t, struct cmp_spec **specsp
 			sb_free(&why);
 		}
 	}
-	for (k = 0; k < n; k++)
-		free(kvs[k]);
-	free(kvs);
 	*specsp = specs;
 	return (int)n;
 }
@@ -519,7 +501,7 @@ static int run(void)
 			rc = write_report(&mg, specs, what);
 		rc = cli_exit_worst(rc, mg.status);
 		for (i = 0; i < n; i++)
-			free((char *)specs[i].label);
+			cli_run_spec_free(&specs[i]);
 		free(specs);
 		free(what);
 		cmp_table_free(&t);

@@ -508,25 +508,11 @@ static int run_runs(struct sweep *sw, struct smc_script *scripts, long only)
 	const struct cli_runs *r = &sw->runs;
 	long first = only >= 0 ? only : 0, n = only >= 0 ? 1 : r->n, k;
 	struct cmp_spec *specs = xcalloc((size_t)n, sizeof(*specs));
-	struct smc_kv **kvs = xcalloc((size_t)n, sizeof(*kvs));
 	long *number = xcalloc((size_t)n, sizeof(*number));
 	struct cmp_opts co;
 
 	for (k = 0; k < n; k++) {
-		long def, pol;
-		int file;
-
-		cli_run_at(r, first + k, &file, &def, &pol);
-		kvs[k] = xcalloc((size_t)(o.axes.n + o.defs.n) + 1, sizeof(**kvs));
-		cli_policy_set(kvs[k], &o.axes, pol);
-		cli_policy_set(kvs[k] + o.axes.n, &o.defs, def);
-		specs[k].label = cli_run_label(r, first + k);
-		specs[k].script = &scripts[file * r->ndef + def];
-		specs[k].kv = kvs[k];
-		specs[k].nkv = o.axes.n;
-		specs[k].scenario = r->files[file];
-		specs[k].defs = kvs[k] + o.axes.n;
-		specs[k].ndefs = o.defs.n;
+		cli_run_spec(&specs[k], r, first + k, scripts);
 		specs[k].samples = !o.no_samples;
 		number[k] = first + k;
 	}
@@ -537,11 +523,8 @@ static int run_runs(struct sweep *sw, struct smc_script *scripts, long only)
 	co.progress = !o.quiet && isatty(2) && n > 1;
 	co.title = "sweep";
 	cmp_run_all(specs, (int)n, &co, result_line, sw);
-	for (k = 0; k < n; k++) {
-		free(kvs[k]);
-		free((char *)specs[k].label);
-	}
-	free(kvs);
+	for (k = 0; k < n; k++)
+		cli_run_spec_free(&specs[k]);
 	free(specs);
 	free(number);
 	return sw->status;

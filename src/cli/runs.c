@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "../compare/compare.h"
 #include "cli.h"
 
 /* The last comps components of path ("b/c.smc" of "a/b/c.smc" for 2), or all of it. */
@@ -143,4 +144,32 @@ int cli_runs_load(const struct cli_runs *r, int file, long def, struct smc_scrip
 	}
 	free(kv);
 	return rc;
+}
+
+void cli_run_spec(struct cmp_spec *spec, const struct cli_runs *r, long k,
+		  const struct smc_script *scripts)
+{
+	struct smc_kv *kv = xcalloc((size_t)(r->pol->n + r->defs->n) + 1, sizeof(*kv));
+	long def, pol;
+	int file;
+
+	cli_run_at(r, k, &file, &def, &pol);
+	/* the policies, then the parameters, in one array */
+	cli_policy_set(kv, r->pol, pol);
+	cli_policy_set(kv + r->pol->n, r->defs, def);
+	memset(spec, 0, sizeof(*spec));
+	spec->label = cli_run_label(r, k);
+	spec->script = scripts ? &scripts[file * r->ndef + def] : NULL;
+	spec->kv = kv;
+	spec->nkv = r->pol->n;
+	spec->scenario = r->files[file];
+	spec->defs = kv + r->pol->n;
+	spec->ndefs = r->defs->n;
+}
+
+void cli_run_spec_free(struct cmp_spec *spec)
+{
+	free((char *)spec->label);
+	free((struct smc_kv *)spec->kv);
+	memset(spec, 0, sizeof(*spec));
 }
