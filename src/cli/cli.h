@@ -195,6 +195,9 @@ char *cli_run_label(const struct cli_runs *r, long k);
  */
 int cli_runs_load(const struct cli_runs *r, int file, long def, struct smc_script *s,
 		  bool *used, const char *cmd);
+/* The scripts of every (file, parameter set), none loaded yet; and freed. */
+struct smc_script *cli_runs_scripts(const struct cli_runs *r);
+void cli_runs_scripts_free(const struct cli_runs *r, struct smc_script *scripts);
 /*
  * The compare engine's column for run k: its label, scenario, policies and
  * parameters, and its script, scripts[file * ndef + def] (scripts may be

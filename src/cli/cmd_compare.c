@@ -122,7 +122,7 @@ static int run(void)
 
 	rc = cli_runs_init(&r, o.files.v, o.files.n, &o.axes, &o.defs, MAX_RUNS, "compare");
 	if (!rc) {
-		scripts = xcalloc((size_t)(r.nfiles * r.ndef), sizeof(*scripts));
+		scripts = cli_runs_scripts(&r);
 		rc = load_all(&r, scripts);
 	}
 	if (rc)
@@ -144,10 +144,7 @@ out:
 	for (k = 0; specs && k < r.n; k++)
 		cli_run_spec_free(&specs[k]);
 	free(specs);
-	for (k = 0; scripts && k < (long)r.nfiles * r.ndef; k++)
-		if (scripts[k].lines)
-			smc_script_free(&scripts[k]);
-	free(scripts);
+	cli_runs_scripts_free(&r, scripts);
 	cli_runs_free(&r);
 	cli_policy_axes_free(&o.axes);
 	cli_policy_axes_free(&o.defs);

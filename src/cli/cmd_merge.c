@@ -486,7 +486,8 @@ static int run(void)
 		rc = read_results(&mg, o.files.v[i]);
 	if (!rc) {
 		/* the same table whatever the order of the files and lines */
-		qsort(mg.g, (size_t)mg.ng, sizeof(*mg.g), group_cmp);
+		if (mg.ng)
+			qsort(mg.g, (size_t)mg.ng, sizeof(*mg.g), group_cmp);
 		if (mg.nversions > 1) {
 			fprintf(stderr, "smemcg merge: results of different versions of the model:");
 			for (i = 0; i < mg.nversions; i++)

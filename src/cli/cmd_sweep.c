@@ -559,7 +559,7 @@ static int run(void)
 	}
 	if (rc)
 		goto out;
-	scripts = xcalloc((size_t)(sw.runs.nfiles * sw.runs.ndef), sizeof(*scripts));
+	scripts = cli_runs_scripts(&sw.runs);
 	rc = load(&sw, scripts, only);
 	if (rc)
 		goto out;
@@ -572,10 +572,7 @@ static int run(void)
 		rc = run_runs(&sw, scripts, only);
 	}
 out:
-	for (i = 0; scripts && i < sw.runs.nfiles * sw.runs.ndef; i++)
-		if (scripts[i].lines)
-			smc_script_free(&scripts[i]);
-	free(scripts);
+	cli_runs_scripts_free(&sw.runs, scripts);
 	free(sw.sweep);
 	cli_runs_free(&sw.runs);
 	for (i = 0; i < nfiles; i++)

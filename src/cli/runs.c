@@ -173,3 +173,18 @@ void cli_run_spec_free(struct cmp_spec *spec)
 	free((struct smc_kv *)spec->kv);
 	memset(spec, 0, sizeof(*spec));
 }
+
+struct smc_script *cli_runs_scripts(const struct cli_runs *r)
+{
+	return xcalloc((size_t)r->nfiles * (size_t)r->ndef + 1, sizeof(struct smc_script));
+}
+
+void cli_runs_scripts_free(const struct cli_runs *r, struct smc_script *scripts)
+{
+	long k;
+
+	for (k = 0; scripts && k < (long)r->nfiles * r->ndef; k++)
+		if (scripts[k].lines)
+			smc_script_free(&scripts[k]);
+	free(scripts);
+}

@@ -684,7 +684,8 @@ static void collect_zombie_holders(struct child *c, smemcg_machine *m)
 		}
 		cl[k].n++;
 	}
-	qsort(cl, (size_t)ncl, sizeof(*cl), class_cmp);
+	if (ncl)
+		qsort(cl, (size_t)ncl, sizeof(*cl), class_cmp);
 	sb_init(&sum);
 	if (!dying)
 		sb_puts(&sum, "none");
