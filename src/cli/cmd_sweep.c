@@ -473,7 +473,8 @@ static void result_line(void *arg, int i, char *records, int st)
 		sb_puts(&sb, "]");
 	}
 	sb_puts(&sb, "]");
-	if (r.samples)
+	/* a run cut short may have cut its samples' string too */
+	if (r.samples && r.ended)
 		sb_printf(&sb, ",\"samples\":%s", r.samples);
 	sb_puts(&sb, "}\n");
 	fwrite(sb.buf, 1, sb.len, stdout);
