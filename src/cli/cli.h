@@ -38,12 +38,12 @@
 #define CLI_OPT_DEFINE(var)                                                             \
 	{ CLI_OPT_VALUE, "define", 'D', &(var), cli_parse_define, CLI_OPT_REPEAT,          \
 	  "NAME=VALUE",                                                                     \
-	  "a scenario parameter: $NAME and ${NAME} in the scenario become VALUE\n"          \
+	  "a scenario parameter: $NAME and ${NAME} in the scenario become VALUE "          \
 	  "(one word; each NAME once; docs/scenario.md, \"Parameters\")" }
 #define CLI_OPT_DEFINE_AXES(var)                                                        \
 	{ CLI_OPT_VALUE, "define", 'D', &(var), cli_parse_define_axis, CLI_OPT_REPEAT,     \
 	  "NAME=V1,V2",                                                                     \
-	  "scenario parameter values ($NAME, ${NAME} in the scenarios), crossed\n"         \
+	  "scenario parameter values ($NAME, ${NAME} in the scenarios), crossed "         \
 	  "with the policy values like another --policy key" }
 #define CLI_OPT_KERNEL(var)                                                             \
 	{ CLI_OPT_VALUE, "kernel", 0, &(var), cli_parse_kernel, 0, "6.1|6.12",             \
@@ -74,8 +74,8 @@ struct cli_table {
 	{ CLI_OPT_VALUE, "format", 0, &(var).format, cli_parse_format, 0, "FORMAT",       \
 	  "table (default), csv or json: the same rows and values" },                      \
 	{ CLI_OPT_VALUE, "only", 0, &(var).sections, cli_parse_sections, 0, "SECTIONS",   \
-	  "comma-separated: outcome,task,errno,pays,cgroup,cost,derived,\n"                \
-	  "smemcg,zombies,observed,counters (default: all but counters in\n"               \
+	  "comma-separated: outcome,task,errno,pays,cgroup,cost,derived, "                \
+	  "smemcg,zombies,observed,counters (default: all but counters in "               \
 	  "the table, all in csv and json)" },                                             \
 	{ CLI_OPT_SWITCH, "changed", 0, &(var).changed, NULL, 0, NULL,                     \
 	  "only the rows that differ between the runs" },                                  \

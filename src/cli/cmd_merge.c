@@ -35,7 +35,7 @@ static const struct cli_opt_spec opts[] = {
 	  NULL, NULL },
 	CLI_OPT_TABLE(o.table),
 	{ CLI_OPT_VALUE, "output", 'o', &o.dir, cli_parse_nonempty, 0, "DIR",
-	  "also write DIR/index.html, the report of the runs' samples (at most\n"
+	  "also write DIR/index.html, the report of the runs' samples (at most "
 	  "64 runs; DIR created if missing)" },
 	{ CLI_OPT_SWITCH, "quiet", 'q', &o.quiet, NULL, 0, NULL, "no note on stderr of what was "
 	  "written" },

@@ -58,22 +58,22 @@ static const struct cli_opt_spec opts[] = {
 	CLI_OPT_POLICY_AXES(o.axes),
 	CLI_OPT_DEFINE_AXES(o.defs),
 	{ CLI_OPT_VALUE, "jobs", 'j', &o.jobs, cli_parse_jobs, 0, "N",
-	  "run here, N at once (default: the online CPUs), a JSON line each on\n"
+	  "run here, N at once (default: the online CPUs), a JSON line each on "
 	  "stdout, in the order of the runs" },
 	{ CLI_OPT_SWITCH, "emit", 0, &o.emit, NULL, 0, NULL,
-	  "print one shell command a run instead, each printing that run's\n"
+	  "print one shell command a run instead, each printing that run's "
 	  "line: for GNU parallel (`... --emit | parallel -S HOSTS > r.jsonl`)" },
 	{ CLI_OPT_SWITCH, "emit-slurm", 0, &o.emit_slurm, NULL, 0, NULL,
-	  "print a Slurm job array script instead (`sbatch` it; each task\n"
+	  "print a Slurm job array script instead (`sbatch` it; each task "
 	  "writes its lines to smemcg-sweep-JOB_TASK.jsonl)" },
 	{ CLI_OPT_VALUE, "run", 0, &o.run, parse_run, 0, "K/N",
-	  "only run K (from 0) of the N: what the emitted commands do (N\n"
+	  "only run K (from 0) of the N: what the emitted commands do (N "
 	  "checks that they expand the sweep as it was emitted)" },
 	{ CLI_OPT_SWITCH, "no-samples", 0, &o.no_samples, NULL, 0, NULL,
-	  "leave out the samples of `smemcg report` (smaller lines, a run\n"
+	  "leave out the samples of `smemcg report` (smaller lines, a run "
 	  "instead of two; merge then writes no HTML report)" },
 	{ CLI_OPT_VALUE, "command", 0, &o.command, cli_parse_nonempty, 0, "CMD",
-	  "the smemcg the emitted commands run (default: this one, by its\n"
+	  "the smemcg the emitted commands run (default: this one, by its "
 	  "absolute path)" },
 	{ CLI_OPT_SWITCH, "quiet", 'q', &o.quiet, NULL, 0, NULL,
 	  "no progress line on stderr (none either when stderr is not a terminal)" },
