@@ -227,6 +227,16 @@ int smemcg_cap_ipc_lock(smemcg_machine *m, int pid);
 int smemcg_list_cgroups(char **out, smemcg_machine *m);
 int smemcg_list_smemcgs(char **out, smemcg_machine *m);
 int smemcg_list_tasks(char **out, smemcg_machine *m);
+/*
+ * Memory held by dying memcgs (removed cgroups whose memcg is still
+ * referenced: zombies), one line per dying memcg whose parent is online:
+ * "PATH CURRENT ANON FILE SHMEM KERNEL", its memory.current and the
+ * memory.stat items of those names, in bytes. The counters are
+ * hierarchical: a dying memcg under another dying one is in the outer
+ * one's line. PATH is where the cgroup was (a new cgroup may have the same
+ * path); the memory is part of every online ancestor's memory.current.
+ */
+int smemcg_list_zombies(char **out, smemcg_machine *m);
 
 /*
  * Why a cgroup is charged what it is: its memory.current broken down by

@@ -615,6 +615,34 @@ int smemcg_list_smemcgs(char **out, smemcg_machine *sm)
 	return 0;
 }
 
+int smemcg_list_zombies(char **out, smemcg_machine *sm)
+{
+	struct machine *m = to_machine(sm);
+	struct strbuf sb;
+	uint32_t s;
+
+	sb_init(&sb);
+	for (s = 0; s < m->memcg_slots.nr; s++) {
+		struct mem_cgroup *memcg = memcg_in_slot(m, s);
+		long st[MEMCG_NR_STATS];
+		char path[4096];
+
+		if (!memcg || memcg->state != MEMCG_OFFLINE || mem_cgroup_is_detached(memcg) ||
+		    !memcg->cgroup || !mem_cgroup_online(memcg->parent))
+			continue;
+		cgroup_path(memcg->cgroup, path, sizeof(path));
+		memcg_stat_subtree(memcg, st);
+		sb_printf(&sb, "%s %llu %llu %llu %llu %llu\n", path,
+			  (unsigned long long)page_counter_read(&memcg->memory) * PAGE_SIZE,
+			  memcg_stat_show_value(MEMCG_ANON, st[MEMCG_ANON]),
+			  memcg_stat_show_value(MEMCG_FILE, st[MEMCG_FILE]),
+			  memcg_stat_show_value(MEMCG_SHMEM, st[MEMCG_SHMEM]),
+			  memcg_stat_show_value(MEMCG_KERNEL, st[MEMCG_KERNEL]));
+	}
+	*out = sb_detach(&sb);
+	return 0;
+}
+
 int smemcg_list_tasks(char **out, smemcg_machine *sm)
 {
 	struct machine *m = to_machine(sm);
