@@ -435,20 +435,37 @@ $VG "$SMEMCG" demo --quiet >"$tmp/demo" 2>"$tmp/demo.err"
 # with the worker's 40M heap 108M > 100M even after the library's 16M of
 # clean page cache is dropped: one OOM kill (the worker, the largest task)
 demo_block first-touch >"$tmp/b1"
-ok_if "demo first-touch: one OOM kill in /pod/app in step 4" grep -q "who dies: 1 OOM kill in /pod/app in step 4" "$tmp/b1"
+ok_if "demo first-touch: the event log's OOM kill of the worker in /pod/app in step 4" \
+	grep -q "step 4, line 35: oom_kill in /pod/app: worker (pid 103) OOM-killed" "$tmp/b1"
+ok_if "demo first-touch: the cgroup.kill of step 5 ends only the app" \
+	sh -c 'grep -q "step 5, line 39: kill in /pod/app: app (pid 101): killed by cgroup.kill" "$1" &&
+	       ! grep -q ": kill in /pod/app: worker" "$1"' sh "$tmp/b1"
+# the table: OOM kills and cgroup.kill on rows of their own, by step; the
+# worker, OOM-killed in step 4 under first-touch, is gone before step 5
+ok_if "demo table: a row of OOM kills: the worker in step 4 under first-touch only" \
+	grep -Eq '^\*  OOM-killed +worker at step 4 \(/pod/app\)( +none){3}$' "$tmp/demo"
+ok_if "demo table: a row of cgroup.kill: the app alone under first-touch, app and worker elsewhere" \
+	grep -Eq '^\*  cgroup.kill +app at step 5( +app, worker at step 5){3}$' "$tmp/demo"
+ok_if "demo table: no row of a way nobody died (SIGBUS, kill statement)" \
+	sh -c 'awk "/^smemcg demo, part 2/{exit} {print}" "$1" | grep -Eq "^.  (SIGBUS|killed by a kill statement) " && exit 1; exit 0' sh "$tmp/demo"
+ok_if "demo: the legend the derived metrics promise is printed" \
+	sh -c 'grep -q "(legend below)" "$1" && grep -q "^why the derived numbers differ:" "$1" &&
+	       grep -q "^  working set (cadvisor, kubelet): memory.current - inactive_file" "$1"' sh "$tmp/demo"
 ok_if "demo first-touch: the dead /pod/app keeps the 60M cache (a zombie)" \
 	grep -q "pages left by the dead cgroup /pod/app: /pod 60M" "$tmp/b1"
 ok_if "demo first-touch: 1 zombie with the pins, 1 after their release" grep -q "zombies: 1 while .*; 1 after" "$tmp/b1"
 # memcg=/pod: the pod pays the cache, /pod/app has 8 + 16 + 40 = 64M: no kill;
 # the library's page cache (app touched it first) keeps the old cgroup
 demo_block memcg=/pod >"$tmp/b2"
-ok_if "demo memcg=: nobody OOM-killed" grep -q "who dies: nobody is OOM-killed" "$tmp/b2"
+ok_if "demo memcg=: nobody OOM-killed, cgroup.kill ends app and worker in step 5" \
+	sh -c '! grep -q oom_kill "$1" && grep -q "step 5, line 39: kill in /pod/app: worker" "$1"' sh "$tmp/b2"
 ok_if "demo memcg=: the pod pays the 60M cache" grep -q "tmpfs /pod/shared/cache: /pod 60M" "$tmp/b2"
 ok_if "demo memcg=: the 16M library keeps the old /pod/app dying" \
 	sh -c 'grep -q "pages left by the dead cgroup /pod/app: /pod 16M" "$1" && grep -q "; 1 after" "$1"' sh "$tmp/b2"
 # common-ancestor: the sidecar's faults moved cache and library to /pod
 demo_block common-ancestor >"$tmp/b3"
-ok_if "demo common-ancestor: nobody OOM-killed" grep -q "who dies: nobody is OOM-killed" "$tmp/b3"
+ok_if "demo common-ancestor: nobody OOM-killed" \
+	sh -c 'grep -q "who dies (the event log)" "$1" && ! grep -q oom_kill "$1"' sh "$tmp/b3"
 ok_if "demo common-ancestor: /pod pays the cache and the library" \
 	sh -c 'grep -q "tmpfs /pod/shared/cache: /pod 60M" "$1" && grep -q "file /usr/lib/libshared.so: /pod 16M" "$1"' sh "$tmp/b3"
 ok_if "demo common-ancestor: the pins kept a zombie until released, none after" \
@@ -456,14 +473,38 @@ ok_if "demo common-ancestor: the pins kept a zombie until released, none after" 
 # smemcg: the cache is charged once to @podshm; each container that maps it
 # borrows 60M; the writer's heap fits; the library keeps the old cgroup
 demo_block smemcg >"$tmp/b4"
-ok_if "demo smemcg: nobody OOM-killed" grep -q "who dies: nobody is OOM-killed" "$tmp/b4"
+ok_if "demo smemcg: nobody OOM-killed" \
+	sh -c 'grep -q "who dies (the event log)" "$1" && ! grep -q oom_kill "$1"' sh "$tmp/b4"
 ok_if "demo smemcg: @podshm pays 60M once, each mapping container borrows 60M" \
 	sh -c 'grep -q "the smemcg @podshm: 60M, once" "$1" && grep -q "/pod/sidecar 60M, /pod/app 60M" "$1"' sh "$tmp/b4"
+# part 2: B (20M) has 10M of anon (b); A writes 15M into the smemcg B is
+# attached to; reader in B maps the 15M. full: B sees 10 + 15 > 20M with
+# nothing to reclaim (no swap): OOM in B on a's charge, b (its only task)
+# dies, a's write goes on. borrow: a touches no limit; reader's mapping
+# takes B past 20M: OOM in B on reader's charge; b, with 10M, is larger
+# than reader, who had less than 10M mapped then. borrow-fail: reader's
+# fault gets SIGBUS. full-fail: a's write fails with ENOMEM when B sees
+# 20M; shm then holds 20M - 10M - B's kernel memory, just under 10M.
+ok_if "demo part 2: OOM kills of b in step 3 (borrow) and step 2 (full)" \
+	grep -Eq '^\*  OOM-killed +b at step 3 \(/B\) +b at step 2 \(/B\) +none +none$' "$tmp/demo"
+ok_if "demo part 2: SIGBUS of reader in step 3 under borrow-fail" \
+	grep -Eq '^\*  SIGBUS +none +none +reader at step 3 +none$' "$tmp/demo"
+ok_if "demo part 2: a's write fails with ENOMEM under full-fail only" \
+	grep -Eq '^\*    result +- +- +- +ENOMEM \(stopped the run\)$' "$tmp/demo"
+ok_if "demo part 2: the oom events land in B under borrow and full, never in A" \
+	sh -c 'awk "/^    \/B\$/{b=1} /^    \/A\$/{b=0} b" "$1" | grep -Eq "^\*    memory.events oom +1 +1 +0 +0$" &&
+	       awk "/^    \/A\$/{a=1} /^    \/B\$/{a=0} a" "$1" | grep -Eq "^     memory.events oom +0 +0 +0 +0$"' sh "$tmp/demo"
+demo_block smemcg=full >"$tmp/b6"
+ok_if "demo part 2, full: the event log names a's charge as the cause" \
+	sh -c 'tr "\n" " " <"$1" | sed "s/  */ /g" | grep -q "step 2, line 20: oom_kill in /B: b (pid 101) OOM-killed: the largest task in /B, at its memory.max (5120 of 5120 pages), on a charge of 1 page by a (pid 102)"' sh "$tmp/b6"
+demo_block smemcg=borrow >"$tmp/b5"
+ok_if "demo part 2, borrow: the event log names reader's charge as the cause" \
+	sh -c 'tr "\n" " " <"$1" | sed "s/  */ /g" | grep -q "step 3, line 24: oom_kill in /B: b (pid 101) OOM-killed: .* on a charge of 1 page by reader (pid 103)"' sh "$tmp/b5"
 $VG "$SMEMCG" demo --quiet --jobs 1 >"$tmp/demo1" 2>&1
 ok_if "demo: the same output with one job" cmp -s "$tmp/demo" "$tmp/demo1"
 # each scenario of --print runs on its own without a failure
 awk -v d="$tmp" '/^# ==== /{ f = d "/variant" (++k) ".smc" } f { print > f }' "$tmp/print"
-for k in 1 2 3 4; do
+for k in 1 2 3 4 5; do
 	$VG "$SMEMCG" run --quiet "$tmp/variant$k.smc" >"$tmp/v.out" 2>&1
 	rc=$?
 	is "demo --print scenario $k runs with smemcg run: exit 0" "$rc" 0
