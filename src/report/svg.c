@@ -23,6 +23,7 @@
 #define LEGEND_ROW 15.0
 #define CHAR_W 6.2	/* average width of a character at font-size 11 */
 #define NAME_MAX_CHARS 32
+#define EVENT_MARK 8.0	/* room above the plot for the event marks */
 
 double svg_nice_num(double x, bool round)
 {
@@ -167,6 +168,22 @@ void svg_escape(struct strbuf *sb, const char *s)
 					sb_puts(sb, "&#xFFFD;");
 				s += n ? n - 1 : 0;
 			}
+		}
+	}
+}
+
+void svg_escape_lines(struct strbuf *sb, const char *s)
+{
+	while (*s) {
+		size_t n = strcspn(s, "\n");
+		char *line = xstrndup(s, n);
+
+		svg_escape(sb, line);
+		free(line);
+		s += n;
+		if (*s == '\n') {
+			sb_puts(sb, "&#10;");
+			s++;
 		}
 	}
 }
@@ -318,8 +335,8 @@ void svg_chart_layout(struct svg_layout *l, const struct svg_chart *c)
 	data_range(c, &xmin, &xmax, &ymax);
 	l->left = LEFT;
 	l->right = w - RIGHT;
-	l->top = TOP;
-	l->legend_rows = legend_rows(c, w - 16.0);
+	l->top = TOP + (c->nevents ? EVENT_MARK : 0);
+	l->legend_rows = c->no_legend ? 0 : legend_rows(c, w - 16.0);
 	bottom = h - 6 - l->legend_rows * LEGEND_ROW - XAXIS;
 	if (c->xlabel)
 		bottom -= XLABEL2;
@@ -362,22 +379,29 @@ static void text_el(struct strbuf *out, double x, double y, const char *anchor,
 	sb_puts(out, "</text>\n");
 }
 
-/* A name cut to NAME_MAX_CHARS characters (UTF-8 aware), with an ellipsis. */
-static void short_name(struct strbuf *sb, const char *s)
+/* A name cut to max characters (UTF-8 aware), with an ellipsis. */
+static void cut_name(struct strbuf *sb, const char *s, size_t max)
 {
 	size_t n = 0;
 	const char *p;
 
-	if (display_len(s) <= NAME_MAX_CHARS) {
+	if (max < 2)
+		max = 2;
+	if (display_len(s) <= max) {
 		sb_puts(sb, s);
 		return;
 	}
 	for (p = s; *p; p++) {
-		if (((unsigned char)*p & 0xc0) != 0x80 && ++n > NAME_MAX_CHARS - 1)
+		if (((unsigned char)*p & 0xc0) != 0x80 && ++n > max - 1)
 			break;
 	}
 	sb_add(sb, s, (size_t)(p - s));
 	sb_puts(sb, "\xe2\x80\xa6");
+}
+
+static void short_name(struct strbuf *sb, const char *s)
+{
+	cut_name(sb, s, NAME_MAX_CHARS);
 }
 
 static void render_axes(struct strbuf *out, const struct svg_chart *c,
@@ -465,13 +489,67 @@ static void polyline(struct strbuf *out, const double *px, const double *py, siz
 	}
 }
 
+/*
+ * The points of a step line through (x[i], y[i]), i < n, into ox/oy (room
+ * for 2n): each value holds until the next x, where the line rises or
+ * falls; until xend too when xend > x[n-1] (a value that holds past the
+ * last point, until the next sample where it has none). Returns the count.
+ */
+static size_t step_points(const double *x, const double *y, size_t n, double xend,
+			  double *ox, double *oy)
+{
+	size_t i, k = 0;
+
+	for (i = 0; i < n; i++) {
+		if (i > 0) {
+			ox[k] = x[i];
+			oy[k++] = y[i - 1];
+		}
+		ox[k] = x[i];
+		oy[k++] = y[i];
+	}
+	if (n && xend > x[n - 1]) {
+		ox[k] = xend;
+		oy[k++] = y[n - 1];
+	}
+	return k;
+}
+
+/*
+ * One edge of a stacked area, the values v[] in pixels: forwards, or
+ * backwards (the lower edge, drawn back to the start). Steps when c->steps.
+ * px/py/ex/ey: scratch room for 2n + 1 points.
+ */
+static void edge(struct strbuf *out, const struct svg_chart *c, const struct svg_layout *l,
+		 const double *v, char first, bool backwards, double *px, double *py,
+		 double *ex, double *ey)
+{
+	size_t i, k = c->n;
+
+	if (c->steps) {
+		k = step_points(c->x, v, c->n, c->x[c->n - 1], ex, ey);
+	} else {
+		memcpy(ex, c->x, c->n * sizeof(double));
+		memcpy(ey, v, c->n * sizeof(double));
+	}
+	for (i = 0; i < k; i++) {
+		size_t j = backwards ? k - 1 - i : i;
+
+		px[i] = svg_xpix(l, ex[j]);
+		py[i] = svg_ypix(l, ey[j]);
+	}
+	polyline(out, px, py, k, first);
+}
+
 static void render_stacked(struct strbuf *out, const struct svg_chart *c,
 			   const struct svg_layout *l)
 {
 	double *lo = xcalloc(c->n ? c->n : 1, sizeof(double));
 	double *hi = xcalloc(c->n ? c->n : 1, sizeof(double));
-	double *px = xcalloc(c->n ? c->n : 1, sizeof(double));
-	double *py = xcalloc(c->n ? c->n : 1, sizeof(double));
+	double *px = xcalloc(2 * c->n + 1, sizeof(double));
+	double *py = xcalloc(2 * c->n + 1, sizeof(double));
+	double *ex = xcalloc(2 * c->n + 1, sizeof(double));
+	double *ey = xcalloc(2 * c->n + 1, sizeof(double));
 	char color[8];
 	size_t i, j;
 
@@ -490,16 +568,8 @@ static void render_stacked(struct strbuf *out, const struct svg_chart *c,
 			  "stroke=\"none\" data-series=\"", color);
 		svg_escape(out, s->name);
 		sb_puts(out, "\" d=\"");
-		for (i = 0; i < c->n; i++) {
-			px[i] = svg_xpix(l, c->x[i]);
-			py[i] = svg_ypix(l, hi[i]);
-		}
-		polyline(out, px, py, c->n, 'M');
-		for (i = 0; i < c->n; i++) {
-			px[i] = svg_xpix(l, c->x[c->n - 1 - i]);
-			py[i] = svg_ypix(l, lo[c->n - 1 - i]);
-		}
-		polyline(out, px, py, c->n, 'L');
+		edge(out, c, l, hi, 'M', false, px, py, ex, ey);
+		edge(out, c, l, lo, 'L', true, px, py, ex, ey);
 		sb_puts(out, "Z\"><title>");
 		svg_escape(out, s->name);
 		sb_puts(out, "</title></path>\n");
@@ -509,13 +579,17 @@ static void render_stacked(struct strbuf *out, const struct svg_chart *c,
 	free(hi);
 	free(px);
 	free(py);
+	free(ex);
+	free(ey);
 }
 
 static void render_lines(struct strbuf *out, const struct svg_chart *c,
 			 const struct svg_layout *l, bool overlays_only)
 {
-	double *px = xcalloc(c->n ? c->n : 1, sizeof(double));
-	double *py = xcalloc(c->n ? c->n : 1, sizeof(double));
+	double *px = xcalloc(2 * c->n + 1, sizeof(double));
+	double *py = xcalloc(2 * c->n + 1, sizeof(double));
+	double *ex = xcalloc(2 * c->n + 1, sizeof(double));
+	double *ey = xcalloc(2 * c->n + 1, sizeof(double));
 	char color[8];
 	size_t i, j;
 
@@ -537,13 +611,26 @@ static void render_lines(struct strbuf *out, const struct svg_chart *c,
 		svg_escape(out, s->name);
 		sb_puts(out, "\" d=\"");
 		for (i = 0; i < c->n;) {
-			size_t k = 0;
+			size_t a, k, m;
 
 			for (; i < c->n && !isfinite(s->y[i]); i++)
 				;
-			for (; i < c->n && isfinite(s->y[i]); i++, k++) {
-				px[k] = svg_xpix(l, c->x[i]);
-				py[k] = svg_ypix(l, s->y[i]);
+			for (a = i; i < c->n && isfinite(s->y[i]); i++)
+				;
+			if (a == i)
+				break;
+			if (c->steps) {
+				/* the last value holds until the sample where it is gone */
+				k = step_points(c->x + a, s->y + a, i - a,
+						i < c->n ? c->x[i] : c->x[i - 1], ex, ey);
+			} else {
+				k = i - a;
+				memcpy(ex, c->x + a, k * sizeof(double));
+				memcpy(ey, s->y + a, k * sizeof(double));
+			}
+			for (m = 0; m < k; m++) {
+				px[m] = svg_xpix(l, ex[m]);
+				py[m] = svg_ypix(l, ey[m]);
 			}
 			polyline(out, px, py, k, 'M');
 		}
@@ -553,6 +640,8 @@ static void render_lines(struct strbuf *out, const struct svg_chart *c,
 	}
 	free(px);
 	free(py);
+	free(ex);
+	free(ey);
 }
 
 static void render_legend(struct strbuf *out, const struct svg_chart *c,
@@ -590,6 +679,39 @@ static void render_legend(struct strbuf *out, const struct svg_chart *c,
 	sb_free(&name);
 }
 
+/*
+ * The events: a triangle above the plot and a line down through it, in a
+ * group whose <title> is the events' text (hovering either shows it).
+ */
+static void render_events(struct strbuf *out, const struct svg_chart *c,
+			  const struct svg_layout *l)
+{
+	size_t i;
+
+	if (!c->nevents)
+		return;
+	sb_puts(out, "<g class=\"events\">\n");
+	for (i = 0; i < c->nevents; i++) {
+		const struct svg_event *e = &c->events[i];
+		double x;
+
+		if (e->x < l->xmin || e->x > l->xmax)
+			continue;
+		x = svg_xpix(l, e->x);
+		sb_printf(out, "<g class=\"event\"><title>");
+		svg_escape_lines(out, e->text);
+		sb_printf(out, "</title><line x1=\"%.1f\" y1=\"%.1f\" x2=\"%.1f\" y2=\"%.1f\" "
+			  "stroke=\"%s\" stroke-width=\"1.2\" stroke-opacity=\"0.75\"/>"
+			  "<rect x=\"%.1f\" y=\"%.1f\" width=\"7\" height=\"%.1f\" "
+			  "fill=\"transparent\"/>"
+			  "<path d=\"M%.1f,%.1f L%.1f,%.1f L%.1f,%.1f Z\" fill=\"%s\"/></g>\n",
+			  x, l->top, x, l->bottom, e->color, x - 3.5, l->top, l->bottom - l->top,
+			  x - 4.5, l->top - EVENT_MARK, x + 4.5, l->top - EVENT_MARK, x, l->top,
+			  e->color);
+	}
+	sb_puts(out, "</g>\n");
+}
+
 void svg_chart_render(struct strbuf *out, const struct svg_chart *c)
 {
 	int w = c->width > 0 ? c->width : DEF_W;
@@ -602,12 +724,19 @@ void svg_chart_render(struct strbuf *out, const struct svg_chart *c)
 		  "role=\"img\">\n",
 		  c->standalone ? " xmlns=\"http://www.w3.org/2000/svg\"" : "", w, h, w, h);
 	sb_puts(out, "<title>");
-	svg_escape(out, c->title ? c->title : "chart");
+	svg_escape(out, c->tooltip ? c->tooltip : c->title ? c->title : "chart");
 	sb_puts(out, "</title>\n");
 	sb_printf(out, "<rect x=\"0\" y=\"0\" width=\"%d\" height=\"%d\" fill=\"#ffffff\"/>\n",
 		  w, h);
-	if (c->title)
-		text_el(out, 8, 16, NULL, "ctitle", c->title);
+	if (c->title) {
+		/* cut to the width: bold 11px takes about 6.8 px a character */
+		struct strbuf t;
+
+		sb_init(&t);
+		cut_name(&t, c->title, (size_t)((w - 16) / 6.8));
+		text_el(out, 8, 16, NULL, "ctitle", t.buf ? t.buf : "");
+		sb_free(&t);
+	}
 	render_axes(out, c, &l);
 	if (!c->nseries || !c->n) {
 		text_el(out, (l.left + l.right) / 2, (l.top + l.bottom) / 2, "middle",
@@ -621,7 +750,9 @@ void svg_chart_render(struct strbuf *out, const struct svg_chart *c)
 			render_lines(out, c, &l, false);
 		}
 		sb_puts(out, "</g>\n");
-		render_legend(out, c, &l, h, w);
+		if (!c->no_legend)
+			render_legend(out, c, &l, h, w);
 	}
+	render_events(out, c, &l);
 	sb_puts(out, "</svg>\n");
 }

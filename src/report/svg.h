@@ -34,6 +34,16 @@ struct svg_series {
 /* The n-th color of a palette of 12 distinct ones (n modulo 12). */
 const char *svg_palette(size_t n);
 
+/*
+ * An event on the time axis: a colored mark above the plot and a line
+ * through it, with text shown on hover (an SVG <title>, no script).
+ */
+struct svg_event {
+	double x;
+	const char *color;	/* "#rrggbb" */
+	const char *text;	/* one or more lines */
+};
+
 /* Text under an x tick (e.g. the simulated time at that statement). */
 typedef void (*svg_xlabel_fn)(void *ctx, double x, char *buf, size_t len);
 
@@ -55,6 +65,15 @@ struct svg_chart {
 	const char *mark_title;	/* tooltip of the markers */
 	const char *empty_text;	/* shown instead of a plot when nseries is 0 */
 	bool standalone;	/* add the xmlns attribute (a file of its own) */
+	/*
+	 * Samples as steps: a value holds from its x until the next point's
+	 * (what a sampled counter is); false: points joined by straight lines.
+	 */
+	bool steps;
+	bool no_legend;		/* the page shows one legend for many charts */
+	const char *tooltip;	/* the chart's <title>; NULL: title */
+	const struct svg_event *events;	/* in increasing x */
+	size_t nevents;
 	size_t nseries;
 	const struct svg_series *series;
 };
@@ -90,6 +109,8 @@ void svg_format_ns(char *buf, size_t len, double ns);
 
 /* Append s with & < > " ' as entities; control characters become spaces. */
 void svg_escape(struct strbuf *sb, const char *s);
+/* The same, newlines kept (as &#10;, for multi-line tooltips). */
+void svg_escape_lines(struct strbuf *sb, const char *s);
 
 /*
  * "#rrggbb" for a series name: the project's fixed colors for the kinds of
