@@ -155,7 +155,7 @@ oracle: $(BIN) oracle-guest
 # renders `smemcg report` headless and checks console, DOM and screenshot.
 report-check: $(BUILD)/smemcg
 	sh tests/report/setup.sh
-	SMEMCG=$(BUILD)/smemcg sh tests/report/check-chromium.sh
+	SMEMCG=$(BUILD)/smemcg SCREENS=$(BUILD)/report-screens sh tests/report/check-chromium.sh
 
 .PHONY: report-check
 

@@ -14,16 +14,18 @@
 #include "cli.h"
 #include "smemcg.h"
 
-#define MAX_SETS 64
+#define MAX_SETS REPORT_MAX_SETS
 
 static struct {
-	const char *file, *dir;
+	struct cli_args files;
+	const char *dir;
 	struct cli_policy_axes axes;
 	bool quiet;
 } o;
 
 static const struct cli_opt_spec opts[] = {
-	{ CLI_OPT_ARG, "SCENARIO", 0, &o.file, NULL, CLI_OPT_REQUIRED, NULL, NULL },
+	{ CLI_OPT_ARG, "SCENARIO", 0, &o.files, cli_args_add, CLI_OPT_REQUIRED | CLI_OPT_REPEAT,
+	  NULL, NULL },
 	CLI_OPT_POLICY_AXES(o.axes),
 	{ CLI_OPT_VALUE, "output", 'o', &o.dir, cli_parse_nonempty, CLI_OPT_REQUIRED, "DIR",
 	  "where to write index.html (created if missing)" },
@@ -36,52 +38,76 @@ static const struct cli_exit_note exits[] = {
 	{ CLI_EXIT_FAILED, "the page is written, and in some set an expect or a "
 			   "statement failed (the page shows which)" },
 	{ CLI_EXIT_USAGE, "no -o, a DIR that cannot be created, a bad policy, more than "
-			  "64 sets, or a SCENARIO that cannot be read or does not load" },
+			  "64 columns, or a SCENARIO that cannot be read or does not load" },
 	{ CLI_EXIT_HOST, "the page cannot be written (a full disk, ...)" },
 	{ -1, NULL },
 };
 
+/* Load every scenario; "-" (standard input) at most once. */
+static int load_all(struct smc_script *s, int *nloaded)
+{
+	int i, k, rc;
+
+	for (i = 0; i < o.files.n; i++)
+		for (k = 0; k < i; k++)
+			if (!strcmp(o.files.v[i], "-") && !strcmp(o.files.v[k], "-")) {
+				fprintf(stderr, "smemcg report: standard input (-) given twice\n");
+				return CLI_EXIT_USAGE;
+			}
+	for (i = 0; i < o.files.n; i++) {
+		rc = cli_load_file(&s[i], o.files.v[i], NULL);
+		if (rc)
+			return rc;
+		*nloaded = i + 1;
+	}
+	return 0;
+}
+
 static int run(void)
 {
-	const char *file = o.file, *dir = o.dir;
 	struct cli_policy_axes *ax = &o.axes;
+	struct smc_script *scripts = NULL;
 	struct cli_page out;
-	struct smc_script s;
 	struct report *rp;
 	struct strbuf page;
 	struct smc_kv *kv;
-	long nsets = cli_policy_sets(ax, MAX_SETS), set;
-	int i, rc = 0;
+	long nsets = cli_policy_sets(ax, MAX_SETS), set, ncols;
+	int i, sc, nloaded = 0, rc = 0;
 
-	if (nsets > MAX_SETS) {
-		fprintf(stderr, "smemcg report: more than %d policy sets; give fewer values\n",
-			MAX_SETS);
-		cli_policy_axes_free(ax);
-		return CLI_EXIT_USAGE;
+	ncols = nsets * o.files.n;
+	if (nsets > MAX_SETS || ncols > MAX_SETS) {
+		fprintf(stderr, "smemcg report: more than %d columns (scenarios times policy "
+			"sets); give fewer\n", MAX_SETS);
+		rc = CLI_EXIT_USAGE;
+		goto out;
 	}
-	rc = cli_page_open(&out, dir, "report");
-	if (rc) {
-		cli_policy_axes_free(ax);
-		return rc;
-	}
-	rc = cli_load_file(&s, file, NULL);
+	rc = cli_page_open(&out, o.dir, "report");
+	if (rc)
+		goto out;
+	scripts = xcalloc((size_t)o.files.n, sizeof(*scripts));
+	rc = load_all(scripts, &nloaded);
 	if (rc) {
 		cli_page_abandon(&out);
-		cli_policy_axes_free(ax);
-		return rc;
+		goto out;
 	}
 
-	rp = report_new(strcmp(file, "-") ? file : "(standard input)");
+	rp = report_new();
 	kv = xcalloc((size_t)(ax->n ? ax->n : 1), sizeof(*kv));
-	for (set = 0; set < nsets; set++) {
-		cli_policy_set(kv, ax, set);
-		if (!o.quiet) {
-			fprintf(stderr, "smemcg report: set %ld/%ld:", set + 1, nsets);
-			for (i = 0; i < ax->n; i++)
-				fprintf(stderr, " %s=%s", kv[i].key, kv[i].value);
-			fprintf(stderr, "%s\n", ax->n ? "" : " the scenario's policies");
+	for (sc = 0; sc < o.files.n; sc++) {
+		const char *file = o.files.v[sc];
+
+		for (set = 0; set < nsets; set++) {
+			cli_policy_set(kv, ax, set);
+			if (!o.quiet) {
+				fprintf(stderr, "smemcg report: column %ld/%ld: %s", sc * nsets + set + 1,
+					ncols, file);
+				for (i = 0; i < ax->n; i++)
+					fprintf(stderr, " %s=%s", kv[i].key, kv[i].value);
+				fprintf(stderr, "%s\n", ax->n ? "" : " (the scenario's policies)");
+			}
+			report_run(rp, &scripts[sc], strcmp(file, "-") ? file : "(standard input)",
+				   kv, ax->n, !o.quiet && isatty(2));
 		}
-		report_run(rp, &s, kv, ax->n, !o.quiet && isatty(2));
 	}
 	free(kv);
 
@@ -91,26 +117,33 @@ static int run(void)
 	if (!rc && report_failed(rp))
 		rc = CLI_EXIT_FAILED;
 	if (rc != CLI_EXIT_HOST && !o.quiet)
-		fprintf(stderr, "smemcg report: wrote %s (%d policy sets, %zu bytes)\n", out.final,
+		fprintf(stderr, "smemcg report: wrote %s (%d columns, %zu bytes)\n", out.final,
 			report_nsets(rp), page.len);
 	sb_free(&page);
 	report_free(rp);
-	smc_script_free(&s);
 	cli_page_free(&out);
+out:
+	for (i = 0; i < nloaded; i++)
+		smc_script_free(&scripts[i]);
+	free(scripts);
 	cli_policy_axes_free(ax);
+	cli_args_free(&o.files);
 	return rc;
 }
 
 const struct cli_command cli_cmd_report = {
 	"report", "run a scenario under policy sets, write an HTML page of charts",
-	"Run SCENARIO (.smc, or - for standard input) on the model once for every\n"
-	"combination of the policy values given (the cross product of the --policy\n"
-	"lists; none: once, with the scenario's own policies) and write DIR/index.html:\n"
-	"one self-contained HTML page, no scripts, no external resources, with SVG\n"
-	"charts side by side for each policy set: memory.current of each cgroup\n"
-	"stacked by kind (anon, file, shmem, kernel, other), memory.events max/oom/\n"
-	"oom_kill, zombies (nr_dying_descendants) and the recharge_* counters. The x\n"
-	"axis counts the statements that act on the machine; the simulated time is\n"
-	"written under it. See docs/report.md.\n",
+	"Run each SCENARIO (.smc, or - for standard input) on the model once for\n"
+	"every combination of the policy values given (the cross product of the\n"
+	"--policy lists; none: once, with the scenario's own policies) and write\n"
+	"DIR/index.html: one self-contained HTML page, no scripts, no external\n"
+	"resources, with one small SVG chart per column (a scenario under a policy\n"
+	"set), wrapping to the window, with shared axes: memory.current of each cgroup\n"
+	"stacked by kind (anon, file, shmem, kernel, zombies: what dying descendants\n"
+	"hold, other), rows by peak usage; memory.events max/oom/oom_kill; memory held\n"
+	"by dying memcgs; the recharge_* counters; the kills and OOMs of the event\n"
+	"log as marks on the time axis, their text on hover. The x axis counts the\n"
+	"statements that act on the machine; the simulated time is written under\n"
+	"it; a value holds until the next sample. See docs/report.md.\n",
 	opts, exits, NULL, run,
 };

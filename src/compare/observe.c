@@ -328,10 +328,11 @@ static void emit_obs(struct child *c)
  */
 static void emit_samples(struct child *c, const struct cmp_spec *spec)
 {
-	struct report *rp = report_new(spec->scenario ? spec->scenario : spec->script->file);
+	struct report *rp = report_new();
 	struct strbuf dump;
 
-	report_run(rp, spec->script, spec->kv, spec->nkv, false);
+	report_run(rp, spec->script, spec->scenario ? spec->scenario : spec->script->file,
+		   spec->kv, spec->nkv, false);
 	sb_init(&dump);
 	report_set_dump(rp, 0, &dump);
 	fputs("S\t", c->out);

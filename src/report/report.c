@@ -1,12 +1,13 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
  * `smemcg report` (report.h): runs a scenario on the model once per policy
- * set, samples the cgroup files after the statements that change state, and
- * writes one self-contained HTML page of SVG charts (svg.h) with the policy
- * sets side by side: memory.current of each cgroup stacked by kind, the
- * max/oom/oom_kill events, zombies (dying memcgs) and recharges.
+ * set and samples the cgroup files after the statements that change state:
+ * memory.current of each cgroup by kind (with what its dying descendants
+ * hold, smemcg_list_zombies), the max/oom/oom_kill events, zombies and
+ * recharges; the kills and OOMs of the model's event log are kept with the
+ * statement that caused them. page.c lays the runs out as one HTML page.
  */
-#include "report.h"
+#include "internal.h"
 
 #include <errno.h>
 #include <math.h>
@@ -15,58 +16,32 @@
 #include <string.h>
 
 #include "smemcg.h"
-#include "../base/strmap.h"
 #include "../scenario/model_backend.h"
-#include "svg.h"
 
-#define SEP "\x1f"		/* between the parts of a column name */
-#define MAX_STMT_TEXT 400	/* statements listed in the page */
-#define MAX_FAIL_LINES 40	/* failed test points kept per set */
-#define MAX_EVENT_SERIES 12
-#define MAX_MARKS 24		/* sleep markers drawn per chart */
 #define PAGE 4096.0
 
 static const char *const policy_keys[] = {
 	"shared", "smemcg", "recharge", "owner", "kmem", "stock",
 };
 
-/* Kinds of memory stacked in memory.current, bottom to top. */
-static const char *const kinds[] = { "anon", "file", "shmem", "kernel", "other" };
-#define NKINDS 5
+const char *const report_kinds[NKINDS] = {
+	"anon", "file", "shmem", "kernel", "zombies", "other",
+};
 static const char *const events[] = { "max", "oom", "oom_kill" };
 
-/* One run: the samples of one policy set, stored by column. */
-struct rset {
-	char *label;		/* the --policy values of this set */
-	char *effective;	/* every policy as the machine ran it */
-	struct smc_result res;
-	struct strbuf fails;	/* "not ok" lines */
-	int nfails;
+static size_t split_lines(char *text, char ***out);
 
-	size_t n, cap;		/* samples */
-	double *stmt;		/* x: statements executed before the sample */
-	double *t_ns;		/* simulated time */
-	bool timed;		/* simulated time moved */
-	double *marks;		/* x of the samples where time moved */
-	size_t nmarks;
-
-	struct strmap colidx;
-	size_t ncols, colcap;
-	char **colname;
-	double **col;		/* col[c][sample]; NaN: not present */
-
-	uint64_t nexec, stride, last_sampled;
-	bool sampled_any;
-	bool recharge;		/* recharge_* keys were present */
-	char **stmt_text;	/* text of the first MAX_STMT_TEXT statements */
-	int *stmt_line;
-	size_t nstmt_text;
+/* The outermost dying memcgs at a sample (smemcg_list_zombies). */
+struct zombie {
+	const char *path;
+	double cur, anon, file, shmem, kernel;
 };
 
-struct report {
-	char *file;
-	int nsets;
-	struct rset **sets;
+struct zombies {
+	struct zombie *v;
+	size_t n;
+	char *text;
+	char **lines;
 };
 
 /* ---- columns ---- */
@@ -104,8 +79,7 @@ static void col_set(struct rset *rs, const char *a, const char *b, const char *c
 	sb_free(&name);
 }
 
-static const double *col_find(const struct rset *rs, const char *a, const char *b,
-			      const char *c)
+const double *col_find(const struct rset *rs, const char *a, const char *b, const char *c)
 {
 	struct strbuf name;
 	int64_t v;
@@ -150,30 +124,71 @@ static char *read_file(smemcg_machine *m, const char *cg, const char *file)
 	return out;
 }
 
-static void sample_group(struct rset *rs, smemcg_machine *m, const char *cg)
+/* The zombies under cg (a dying memcg is in its online ancestors' counters). */
+static void zombies_under(const struct zombies *z, const char *cg, double out[5])
+{
+	size_t i, l = strlen(cg);
+
+	memset(out, 0, 5 * sizeof(double));
+	if (cg[0] != '/')
+		return;
+	for (i = 0; i < z->n; i++) {
+		const struct zombie *e = &z->v[i];
+
+		if (strncmp(e->path, cg, l) || e->path[l] != '/')
+			continue;
+		out[0] += e->cur;
+		out[1] += e->anon;
+		out[2] += e->file;
+		out[3] += e->shmem;
+		out[4] += e->kernel;
+	}
+}
+
+/*
+ * The kinds of memory.current: memory.stat's anon, file (page cache less
+ * shmem), shmem and kernel less what the dying descendants hold (zz: their
+ * memory.current, anon, file, shmem, kernel), then that, then the rest.
+ */
+static void split_kinds(double v[NKINDS], double current, const double st[4],
+			const double zz[5])
+{
+	double sum = 0;
+	int i;
+
+	v[0] = st[0] - zz[1];
+	v[1] = (st[1] - st[2]) - (zz[2] - zz[3]);
+	v[2] = st[2] - zz[3];
+	v[3] = st[3] - zz[4];
+	v[4] = zz[0];
+	for (i = 0; i < NKINDS - 1; i++) {
+		if (v[i] < 0)
+			v[i] = 0;
+		sum += v[i];
+	}
+	v[5] = current > sum ? current - sum : 0;
+}
+
+static void sample_group(struct rset *rs, smemcg_machine *m, const char *cg,
+			 const struct zombies *z)
 {
 	char *cur = read_file(m, cg, "memory.current");
 	char *max = read_file(m, cg, "memory.max");
 	char *stat = read_file(m, cg, "memory.stat");
 	char *ev = read_file(m, cg, "memory.events");
-	double v[NKINDS] = { 0 }, current, sum = 0;
+	double v[NKINDS], st[4] = { 0 }, zz[5], current;
 	size_t i;
 
 	if (cur && stat) {
 		current = strtod(cur, NULL);
-		flat_value(stat, "anon", &v[0]);
-		flat_value(stat, "file", &v[1]);
-		flat_value(stat, "shmem", &v[2]);
-		flat_value(stat, "kernel", &v[3]);
-		v[1] -= v[2];	/* file counts shmem too; draw page cache apart */
-		for (i = 0; i < NKINDS - 1; i++) {
-			if (v[i] < 0)
-				v[i] = 0;
-			sum += v[i];
-		}
-		v[4] = current > sum ? current - sum : 0;
+		flat_value(stat, "anon", &st[0]);
+		flat_value(stat, "file", &st[1]);
+		flat_value(stat, "shmem", &st[2]);
+		flat_value(stat, "kernel", &st[3]);
+		zombies_under(z, cg, zz);
+		split_kinds(v, current, st, zz);
 		for (i = 0; i < NKINDS; i++)
-			col_set(rs, "mem", cg, kinds[i], v[i]);
+			col_set(rs, "mem", cg, report_kinds[i], v[i]);
 		col_set(rs, "mem", cg, "current", current);
 		if (max)
 			col_set(rs, "mem", cg, "memory.max",
@@ -192,6 +207,58 @@ static void sample_group(struct rset *rs, smemcg_machine *m, const char *cg)
 	free(ev);
 }
 
+static void zombies_read(struct zombies *z, smemcg_machine *m)
+{
+	size_t i, n;
+
+	memset(z, 0, sizeof(*z));
+	if (smemcg_list_zombies(&z->text, m))
+		return;
+	n = split_lines(z->text, &z->lines);
+	z->v = xcalloc(n ? n : 1, sizeof(*z->v));
+	for (i = 0; i < n; i++) {
+		struct zombie *e = &z->v[z->n];
+		char *sp = strchr(z->lines[i], ' ');
+
+		if (!sp)
+			continue;
+		*sp = '\0';
+		e->path = z->lines[i];
+		if (sscanf(sp + 1, "%lf %lf %lf %lf %lf", &e->cur, &e->anon, &e->file,
+			   &e->shmem, &e->kernel) == 5)
+			z->n++;
+	}
+}
+
+static void zombies_free(struct zombies *z)
+{
+	free(z->v);
+	free(z->lines);
+	free(z->text);
+}
+
+/* Everything dying memcgs hold, by kind, for the machine's zombie chart. */
+static void sample_zombies(struct rset *rs, const struct zombies *z)
+{
+	double v[NKINDS], st[4], zz[5] = { 0 }, none[5] = { 0 };
+	size_t i;
+
+	for (i = 0; i < z->n; i++) {
+		zz[0] += z->v[i].cur;
+		zz[1] += z->v[i].anon;
+		zz[2] += z->v[i].file;
+		zz[3] += z->v[i].shmem;
+		zz[4] += z->v[i].kernel;
+	}
+	/* the zombies' own kinds, and the rest of their memory.current */
+	for (i = 0; i < 4; i++)
+		st[i] = zz[i + 1];
+	split_kinds(v, zz[0], st, none);
+	for (i = 0; i < NKINDS; i++)
+		if (i != 4)
+			col_set(rs, "zmem", "/", report_kinds[i], v[i]);
+}
+
 static int depth_cmp(const void *a, const void *b)
 {
 	const char *x = *(const char *const *)a, *y = *(const char *const *)b;
@@ -206,7 +273,7 @@ static int depth_cmp(const void *a, const void *b)
 	return strcmp(*(const char *const *)a, *(const char *const *)b);
 }
 
-/* Split text into lines in place; returns the count. */
+/* Split text into lines in place; returns the count (*out malloc'd). */
 static size_t split_lines(char *text, char ***out)
 {
 	size_t n = 0, cap = 0;
@@ -261,6 +328,7 @@ static void decimate(struct rset *rs)
 static void take_sample(struct rset *rs, smemcg_machine *m)
 {
 	char *list = NULL, *text, **cgs = NULL;
+	struct zombies zl;
 	size_t i, n, c;
 	double z;
 
@@ -277,6 +345,8 @@ static void take_sample(struct rset *rs, smemcg_machine *m)
 	rs->last_sampled = rs->nexec;
 	rs->sampled_any = true;
 
+	zombies_read(&zl, m);
+	sample_zombies(rs, &zl);
 	if (!smemcg_list_cgroups(&list, m)) {
 		n = split_lines(list, &cgs);
 		if (n > REPORT_MAX_CGROUPS) {
@@ -285,7 +355,7 @@ static void take_sample(struct rset *rs, smemcg_machine *m)
 		}
 		for (i = 0; i < n; i++)
 			if (strcmp(cgs[i], "/"))
-				sample_group(rs, m, cgs[i]);
+				sample_group(rs, m, cgs[i], &zl);
 		free(cgs);
 		free(list);
 	}
@@ -296,7 +366,7 @@ static void take_sample(struct rset *rs, smemcg_machine *m)
 
 			sb_init(&name);
 			sb_printf(&name, "@%s", cgs[i]);
-			sample_group(rs, m, name.buf);
+			sample_group(rs, m, name.buf, &zl);
 			sb_free(&name);
 		}
 		free(cgs);
@@ -327,6 +397,7 @@ static void take_sample(struct rset *rs, smemcg_machine *m)
 		free(lines);
 	}
 	free(text);
+	zombies_free(&zl);
 }
 
 /* The model backend, with a sample after the statements that act. */
@@ -353,6 +424,7 @@ static int sampler_exec(void *ctx, const struct smc_stmt *st, struct strbuf *msg
 	if (!m)
 		return rc;
 	rs->nexec++;
+	rs->cur_line = st->line;
 	if (rs->nstmt_text < MAX_STMT_TEXT) {
 		struct strbuf t;
 
@@ -367,6 +439,60 @@ static int sampler_exec(void *ctx, const struct smc_stmt *st, struct strbuf *msg
 	if (rs->nexec % rs->stride == 0)
 		take_sample(rs, m);
 	return rc;
+}
+
+/* The event log's kills and OOMs, kept at the statement that caused them. */
+static void keep_event(void *arg, const struct smc_event *ev)
+{
+	struct rset *rs = arg;
+	struct revent *e;
+	struct strbuf t;
+
+	if (ev->type < 0 || (!(SMEMCG_EV_BIT(ev->type) & SMEMCG_EV_MASK_KILLS) &&
+			     !(ev->type == SMEMCG_EV_MEMCG_EVENT && !strcmp(ev->what, "oom"))))
+		return;
+	if (SMEMCG_EV_BIT(ev->type) & SMEMCG_EV_MASK_KILLS)
+		rs->nkills++;
+	if (rs->nevents >= MAX_EVENTS) {
+		rs->events_dropped++;
+		return;
+	}
+	ALLOC_GROW(rs->events, rs->nevents + 1, rs->events_cap);
+	e = &rs->events[rs->nevents++];
+	e->x = (double)rs->nexec;
+	e->line = rs->cur_line;
+	e->type = ev->type;
+	e->repeats = ev->repeats;
+	e->cgroup = xstrdup(ev->cgroup);
+	sb_init(&t);
+	if (ev->type == SMEMCG_EV_MEMCG_EVENT) {
+		sb_printf(&t, "oom in %s: the OOM killer ran (memory.events oom)", ev->cgroup);
+	} else {
+		sb_puts(&t, ev->type_name);
+		if (*ev->cgroup)
+			sb_printf(&t, " in %s", ev->cgroup);
+		sb_printf(&t, ": %s", ev->text);
+	}
+	if (ev->repeats > 1)
+		sb_printf(&t, " (%ld times)", ev->repeats);
+	e->text = sb_detach(&t);
+}
+
+static void sampler_watch_events(void *ctx, unsigned mask)
+{
+	struct sampler *sp = ctx;
+
+	sp->inner.watch_events(sp->inner.ctx, mask);
+}
+
+/* The interpreter's TAP is not shown: the events go to the page only. */
+static void sampler_drain_events(void *ctx, smc_event_fn *fn, void *arg)
+{
+	struct sampler *sp = ctx;
+
+	(void)fn;
+	(void)arg;
+	sp->inner.drain_events(sp->inner.ctx, keep_event, sp->rs);
 }
 
 static int sampler_start(void *ctx, struct strbuf *msg)
@@ -396,12 +522,9 @@ static int sampler_proc_state(void *ctx, const char *proc, enum smc_proc_state *
 	return sp->inner.proc_state(sp->inner.ctx, proc, state, sig, msg);
 }
 
-struct report *report_new(const char *file)
+struct report *report_new(void)
 {
-	struct report *rp = xcalloc(1, sizeof(*rp));
-
-	rp->file = xstrdup(file);
-	return rp;
+	return xcalloc(1, sizeof(struct report));
 }
 
 int report_nsets(const struct report *rp)
@@ -436,7 +559,7 @@ static void keep_failures(struct rset *rs, char *tap, size_t len)
 	free(lines);
 }
 
-void report_run(struct report *rp, const struct smc_script *s,
+void report_run(struct report *rp, const struct smc_script *s, const char *scenario,
 		const struct smc_kv *policy, int npolicy, bool progress)
 {
 	struct rset *rs = xcalloc(1, sizeof(*rs));
@@ -453,6 +576,7 @@ void report_run(struct report *rp, const struct smc_script *s,
 	strmap_init(&rs->colidx);
 	sb_init(&rs->fails);
 	rs->stride = 1;
+	rs->scenario = xstrdup(scenario);
 	sb_init(&lab);
 	for (i = 0; i < npolicy; i++)
 		sb_printf(&lab, "%s%s=%s", i ? " " : "", policy[i].key, policy[i].value);
@@ -468,6 +592,8 @@ void report_run(struct report *rp, const struct smc_script *s,
 	be.read = sampler_read;
 	be.proc_state = sampler_proc_state;
 	be.start = sampler_start;
+	be.watch_events = sampler_watch_events;
+	be.drain_events = sampler_drain_events;
 
 	out = open_memstream(&tap, &taplen);
 	if (!out)
@@ -475,6 +601,7 @@ void report_run(struct report *rp, const struct smc_script *s,
 	memset(&opts, 0, sizeof(opts));
 	opts.out = out;
 	opts.progress = progress;
+	opts.events_show = SMEMCG_EV_MASK_KILLS | SMEMCG_EV_BIT(SMEMCG_EV_MEMCG_EVENT);
 	smc_run(&rs->res, s, &be, &opts);
 	fclose(out);
 	keep_failures(rs, tap, taplen);
@@ -508,6 +635,12 @@ static void rset_free(struct rset *rs)
 	}
 	for (i = 0; i < rs->nstmt_text; i++)
 		free(rs->stmt_text[i]);
+	for (i = 0; i < (size_t)rs->nevents; i++) {
+		free(rs->events[i].cgroup);
+		free(rs->events[i].text);
+	}
+	free(rs->events);
+	free(rs->scenario);
 	free(rs->stmt_text);
 	free(rs->stmt_line);
 	free(rs->colname);
@@ -531,575 +664,7 @@ void report_free(struct report *rp)
 	for (i = 0; i < rp->nsets; i++)
 		rset_free(rp->sets[i]);
 	free(rp->sets);
-	free(rp->file);
 	free(rp);
-}
-
-/* ---- the page ---- */
-
-/* A name list: the union of one part of the column names over every set. */
-struct names {
-	char **v;
-	size_t n;
-};
-
-static void names_add(struct names *nm, const char *s, size_t len)
-{
-	size_t i;
-
-	for (i = 0; i < nm->n; i++)
-		if (strlen(nm->v[i]) == len && !strncmp(nm->v[i], s, len))
-			return;
-	nm->v = xrealloc(nm->v, (nm->n + 1) * sizeof(char *));
-	nm->v[nm->n++] = xstrndup(s, len);
-}
-
-static void names_free(struct names *nm)
-{
-	size_t i;
-
-	for (i = 0; i < nm->n; i++)
-		free(nm->v[i]);
-	free(nm->v);
-}
-
-/* Order of cgroup paths: the tree in pre-order, then shared memory cgroups. */
-static int path_cmp(const void *a, const void *b)
-{
-	const unsigned char *x = *(const unsigned char *const *)a;
-	const unsigned char *y = *(const unsigned char *const *)b;
-
-	for (; *x && *x == *y; x++, y++)
-		;
-	if (*x == '/' && *y)
-		return -1;
-	if (*y == '/' && *x)
-		return 1;
-	return (int)*x - (int)*y;
-}
-
-/* Every group (part 2) whose columns start with prefix (part 1). */
-static void groups_of(struct report *rp, const char *prefix, struct names *nm)
-{
-	size_t pl = strlen(prefix), c;
-	int s;
-
-	for (s = 0; s < rp->nsets; s++) {
-		const struct rset *rs = rp->sets[s];
-
-		for (c = 0; c < rs->ncols; c++) {
-			const char *nme = rs->colname[c], *end;
-
-			if (strncmp(nme, prefix, pl) || nme[pl] != SEP[0])
-				continue;
-			end = strchr(nme + pl + 1, SEP[0]);
-			if (end)
-				names_add(nm, nme + pl + 1, (size_t)(end - nme - pl - 1));
-		}
-	}
-	qsort(nm->v, nm->n, sizeof(char *), path_cmp);
-}
-
-static double col_peak(const double *v, size_t n)
-{
-	double p = 0;
-	size_t i;
-
-	for (i = 0; v && i < n; i++)
-		if (isfinite(v[i]) && v[i] > p)
-			p = v[i];
-	return p;
-}
-
-static void xlabel_time(void *ctx, double x, char *buf, size_t len)
-{
-	const struct rset *rs = ctx;
-	size_t lo = 0, hi = rs->n;
-
-	if (!rs->timed || !rs->n) {
-		buf[0] = '\0';
-		return;
-	}
-	/* the last sample at or before x */
-	while (hi - lo > 1) {
-		size_t mid = (lo + hi) / 2;
-
-		if (rs->stmt[mid] <= x)
-			lo = mid;
-		else
-			hi = mid;
-	}
-	if (rs->stmt[lo] > x) {
-		buf[0] = '\0';
-		return;
-	}
-	svg_format_ns(buf, len, rs->t_ns[lo]);
-}
-
-struct page {
-	struct report *rp;
-	struct strbuf *out;
-	double xmax;
-	const double *zeros;	/* n zeros of the longest set */
-};
-
-static void chart_common(struct svg_chart *c, const struct page *pg,
-			 const struct rset *rs, const char *title)
-{
-	memset(c, 0, sizeof(*c));
-	c->title = title;
-	c->width = 430;
-	c->height = 270;
-	c->n = rs->n;
-	c->x = rs->stmt;
-	c->xmin = 0;
-	c->xmax = pg->xmax;
-	c->xtitle = rs->timed ? "statement (simulated time below)"
-			      : "statement (simulated time stays 0)";
-	c->xlabel = xlabel_time;
-	c->xlabel_ctx = (void *)rs;
-	/* a marker per sleep, unless there are so many they would hide the plot */
-	c->marks = rs->marks;
-	c->nmarks = rs->nmarks <= MAX_MARKS ? rs->nmarks : 0;
-	c->mark_title = "simulated time advances (sleep)";
-}
-
-/* The samples where simulated time moved, for the markers. */
-static void find_marks(struct rset *rs)
-{
-	size_t i;
-
-	free(rs->marks);
-	rs->marks = NULL;
-	rs->nmarks = 0;
-	for (i = 1; i < rs->n; i++)
-		if (rs->t_ns[i] > rs->t_ns[i - 1]) {
-			rs->marks = xrealloc(rs->marks, (rs->nmarks + 1) * sizeof(double));
-			rs->marks[rs->nmarks++] = rs->stmt[i];
-		}
-}
-
-static void grid_open(const struct page *pg, const char *cls)
-{
-	int s;
-
-	sb_printf(pg->out, "<div class=\"grid %s\" style=\"grid-template-columns: repeat(%d, 440px)\">\n",
-		  cls, pg->rp->nsets);
-	for (s = 0; s < pg->rp->nsets; s++) {
-		sb_printf(pg->out, "<div class=\"colhead\">set %d: ", s + 1);
-		svg_escape(pg->out, pg->rp->sets[s]->label);
-		sb_puts(pg->out, "</div>\n");
-	}
-}
-
-static void cell_open(const struct page *pg, int s)
-{
-	sb_printf(pg->out, "<div class=\"cell\" data-set=\"%d\">\n", s + 1);
-}
-
-static void memory_section(struct page *pg)
-{
-	struct report *rp = pg->rp;
-	struct names groups = { NULL, 0 };
-	double *peak;
-	bool *shown;
-	size_t g, nshown = 0, k;
-	int s;
-
-	groups_of(rp, "mem", &groups);
-	sb_puts(pg->out, "<h2 id=\"memory\">memory.current by kind</h2>\n"
-		"<p class=\"note\">Stacked from memory.stat: anon, file (page cache without "
-		"shmem), shmem, kernel, and other (the rest of memory.current: sockets, "
-		"borrowed shared memory, charges held by per-CPU stocks). The dashed line is "
-		"memory.max. Counters are hierarchical; one y scale per row.</p>\n");
-	if (!groups.n) {
-		sb_puts(pg->out, "<p class=\"note\">No cgroup besides the root.</p>\n");
-		names_free(&groups);
-		return;
-	}
-	peak = xcalloc(groups.n, sizeof(double));
-	shown = xcalloc(groups.n, sizeof(bool));
-	for (g = 0; g < groups.n; g++)
-		for (s = 0; s < rp->nsets; s++) {
-			const struct rset *rs = rp->sets[s];
-			double p = col_peak(col_find(rs, "mem", groups.v[g], "current"), rs->n);
-
-			if (p > peak[g])
-				peak[g] = p;
-		}
-	/* the REPORT_MAX_ROWS groups with the highest peaks, in tree order */
-	for (k = 0; k < groups.n && k < REPORT_MAX_ROWS; k++) {
-		size_t best = groups.n;
-
-		for (g = 0; g < groups.n; g++)
-			if (!shown[g] && (best == groups.n || peak[g] > peak[best]))
-				best = g;
-		shown[best] = true;
-		nshown++;
-	}
-	grid_open(pg, "memory");
-	for (g = 0; g < groups.n; g++) {
-		double ymax = 0;
-
-		if (!shown[g])
-			continue;
-		/* one scale per row: the largest stack or limit of any set */
-		for (s = 0; s < rp->nsets; s++) {
-			const struct rset *rs = rp->sets[s];
-			const double *mx = col_find(rs, "mem", groups.v[g], "memory.max");
-			size_t i;
-
-			for (i = 0; i < rs->n; i++) {
-				double sum = 0;
-
-				for (k = 0; k < NKINDS; k++) {
-					const double *v = col_find(rs, "mem", groups.v[g], kinds[k]);
-
-					if (v && isfinite(v[i]))
-						sum += v[i];
-				}
-				if (mx && isfinite(mx[i]) && mx[i] > sum)
-					sum = mx[i];
-				if (sum > ymax)
-					ymax = sum;
-			}
-		}
-		for (s = 0; s < rp->nsets; s++) {
-			const struct rset *rs = rp->sets[s];
-			struct svg_series ser[NKINDS + 1];
-			struct svg_chart c;
-			size_t ns = 0;
-
-			for (k = 0; k < NKINDS; k++) {
-				const double *v = col_find(rs, "mem", groups.v[g], kinds[k]);
-
-				ser[ns].name = kinds[k];
-				ser[ns].y = v ? v : pg->zeros;
-				ser[ns].overlay = false;
-				ser[ns].color = NULL;
-				ns++;
-			}
-			ser[ns].y = col_find(rs, "mem", groups.v[g], "memory.max");
-			ser[ns].name = "memory.max";
-			ser[ns].overlay = true;
-			ser[ns].color = NULL;
-			if (ser[ns].y && col_peak(ser[ns].y, rs->n) > 0)
-				ns++;
-			chart_common(&c, pg, rs, groups.v[g]);
-			c.kind = SVG_STACKED;
-			c.unit = SVG_UNIT_BYTES;
-			c.ymax = ymax;
-			c.nseries = ns;
-			c.series = ser;
-			c.empty_text = "no samples";
-			cell_open(pg, s);
-			svg_chart_render(pg->out, &c);
-			sb_puts(pg->out, "</div>\n");
-		}
-	}
-	sb_puts(pg->out, "</div>\n");
-	if (nshown < groups.n) {
-		sb_printf(pg->out, "<p class=\"note\">%zu more cgroups not drawn (the %d with "
-			  "the highest peaks are):", groups.n - nshown, REPORT_MAX_ROWS);
-		for (g = 0; g < groups.n; g++)
-			if (!shown[g]) {
-				sb_puts(pg->out, " <code>");
-				svg_escape(pg->out, groups.v[g]);
-				sb_puts(pg->out, "</code>");
-			}
-		sb_puts(pg->out, "</p>\n");
-	}
-	free(peak);
-	free(shown);
-	names_free(&groups);
-}
-
-/* A chart of line series per set, from columns prefix/group/key. */
-struct line_def {
-	char *name;		/* legend */
-	const char *group, *key;
-};
-
-static void lines_section(struct page *pg, const char *prefix, const char *title,
-			  const struct line_def *defs, size_t ndefs, const char *empty,
-			  bool need_recharge)
-{
-	struct report *rp = pg->rp;
-	double ymax = 0;
-	size_t d;
-	int s;
-
-	for (s = 0; s < rp->nsets; s++)
-		for (d = 0; d < ndefs; d++) {
-			const struct rset *rs = rp->sets[s];
-			double p = col_peak(col_find(rs, prefix, defs[d].group, defs[d].key), rs->n);
-
-			if (p > ymax)
-				ymax = p;
-		}
-	for (s = 0; s < rp->nsets; s++) {
-		const struct rset *rs = rp->sets[s];
-		struct svg_series *ser = xcalloc(ndefs ? ndefs : 1, sizeof(*ser));
-		struct svg_chart c;
-		size_t ns = 0;
-
-		for (d = 0; d < ndefs; d++) {
-			const double *v = col_find(rs, prefix, defs[d].group, defs[d].key);
-
-			if (!v)
-				continue;
-			ser[ns].name = defs[d].name;
-			ser[ns].y = v;
-			/* by place in the list every set shares: distinct, and the
-			 * same in each column */
-			ser[ns].color = ndefs > 1 ? svg_palette(d) : NULL;
-			ns++;
-		}
-		chart_common(&c, pg, rs, title);
-		c.kind = SVG_LINES;
-		c.unit = SVG_UNIT_COUNT;
-		c.ymax = ymax;
-		c.nseries = need_recharge && !rs->recharge ? 0 : ns;
-		c.series = ser;
-		c.empty_text = need_recharge && !rs->recharge
-			? "recharge=none: memory.stat has no recharge_* counters" : empty;
-		cell_open(pg, s);
-		svg_chart_render(pg->out, &c);
-		sb_puts(pg->out, "</div>\n");
-		free(ser);
-	}
-}
-
-static void events_section(struct page *pg)
-{
-	struct report *rp = pg->rp;
-	struct names groups = { NULL, 0 };
-	struct line_def *defs = NULL;
-	size_t g, e, ndefs = 0, skipped = 0;
-	int s;
-
-	groups_of(rp, "ev", &groups);
-	for (g = 0; g < groups.n; g++)
-		for (e = 0; e < ARRAY_SIZE(events); e++) {
-			bool any = false;
-
-			for (s = 0; s < rp->nsets && !any; s++)
-				any = col_peak(col_find(rp->sets[s], "ev", groups.v[g], events[e]),
-					       rp->sets[s]->n) > 0;
-			if (!any)
-				continue;
-			if (ndefs == MAX_EVENT_SERIES) {
-				skipped++;
-				continue;
-			}
-			defs = xrealloc(defs, (ndefs + 1) * sizeof(*defs));
-			defs[ndefs].group = groups.v[g];
-			defs[ndefs].key = events[e];
-			defs[ndefs].name = xmalloc(strlen(groups.v[g]) + strlen(events[e]) + 2);
-			sprintf(defs[ndefs].name, "%s %s", groups.v[g], events[e]);
-			ndefs++;
-		}
-	sb_puts(pg->out, "<h2 id=\"events\">memory.events: max, oom, oom_kill</h2>\n"
-		"<p class=\"note\">Each cgroup's counters as its memory.events shows them "
-		"(hierarchical: a parent counts its children's events); only counters that "
-		"move in some set are drawn.</p>\n");
-	grid_open(pg, "events");
-	lines_section(pg, "ev", "events", defs, ndefs, "no max, oom or oom_kill events", false);
-	sb_puts(pg->out, "</div>\n");
-	if (skipped)
-		sb_printf(pg->out, "<p class=\"note\">%zu more event counters not drawn.</p>\n",
-			  skipped);
-	for (e = 0; e < ndefs; e++)
-		free(defs[e].name);
-	free(defs);
-	names_free(&groups);
-}
-
-static void zombie_section(struct page *pg)
-{
-	struct line_def def = { (char *)"nr_dying_descendants", "/", "nr_dying_descendants" };
-
-	sb_puts(pg->out, "<h2 id=\"zombies\">Zombies</h2>\n"
-		"<p class=\"note\">nr_dying_descendants of the root's cgroup.stat: removed "
-		"cgroups whose memcg is still held by pages or references.</p>\n");
-	grid_open(pg, "zombies");
-	lines_section(pg, "root", "dying memcgs", &def, 1, "no cgroup.stat", false);
-	sb_puts(pg->out, "</div>\n");
-}
-
-static void recharge_section(struct page *pg)
-{
-	struct report *rp = pg->rp;
-	struct names keys = { NULL, 0 };
-	struct line_def *defs;
-	size_t k, c;
-	int s;
-
-	for (s = 0; s < rp->nsets; s++) {
-		const struct rset *rs = rp->sets[s];
-
-		for (c = 0; c < rs->ncols; c++)
-			if (!strncmp(rs->colname[c], "recharge" SEP "/" SEP, 11))
-				names_add(&keys, rs->colname[c] + 11, strlen(rs->colname[c] + 11));
-	}
-	defs = xcalloc(keys.n ? keys.n : 1, sizeof(*defs));
-	for (k = 0; k < keys.n; k++) {
-		defs[k].name = keys.v[k];
-		defs[k].group = "/";
-		defs[k].key = keys.v[k];
-	}
-	sb_puts(pg->out, "<h2 id=\"recharges\">Recharges</h2>\n"
-		"<p class=\"note\">The recharge_* counters of the root's memory.stat, in pages "
-		"(recharged_to_root converted from bytes); they exist when recharge is not "
-		"none.</p>\n");
-	grid_open(pg, "recharges");
-	lines_section(pg, "recharge", "recharge counters (pages)", defs, keys.n,
-		      "no recharge counters", true);
-	sb_puts(pg->out, "</div>\n");
-	free(defs);
-	names_free(&keys);
-}
-
-static const char page_css[] =
-	"body{font-family:sans-serif;margin:16px;color:#222;background:#fafafa}\n"
-	"h1{font-size:20px;margin:0 0 6px}h2{font-size:16px;margin:22px 0 4px}\n"
-	".note{color:#555;font-size:12px;max-width:70em;margin:2px 0 8px}\n"
-	"table.sets{border-collapse:collapse;font-size:12px;margin:8px 0}\n"
-	"table.sets td,table.sets th{border:1px solid #ccc;padding:3px 7px;text-align:left}\n"
-	".grid{display:grid;gap:10px;overflow-x:auto;padding-bottom:4px}\n"
-	".colhead{font-weight:bold;font-size:12px;padding:2px 4px;background:#e8eef5}\n"
-	".cell{background:#fff;border:1px solid #ddd}\n"
-	".cell svg{display:block}\n"
-	"svg .ctitle{font-weight:bold}svg .t{fill:#777;font-size:10px}\n"
-	"svg .xtitle{fill:#666;font-size:10px}svg .empty{fill:#999}\n"
-	"pre{font-size:11px;background:#fff;border:1px solid #ddd;padding:6px;overflow-x:auto}\n"
-	"table.stmts{font-size:11px;border-collapse:collapse}\n"
-	"table.stmts td{padding:0 8px 0 0;font-family:monospace}\n";
-
-static void sets_table(struct page *pg)
-{
-	struct report *rp = pg->rp;
-	char t[64];
-	int s;
-
-	sb_puts(pg->out, "<table class=\"sets\">\n<tr><th>set</th><th>--policy</th>"
-		"<th>policies in effect</th><th>expects</th><th>statements</th>"
-		"<th>simulated time</th><th>samples</th></tr>\n");
-	for (s = 0; s < rp->nsets; s++) {
-		const struct rset *rs = rp->sets[s];
-
-		svg_format_ns(t, sizeof(t), rs->n ? rs->t_ns[rs->n - 1] : 0);
-		sb_printf(pg->out, "<tr><td>%d</td><td>", s + 1);
-		svg_escape(pg->out, rs->label);
-		sb_puts(pg->out, "</td><td>");
-		svg_escape(pg->out, rs->effective);
-		sb_printf(pg->out, "</td><td>%d passed, %d failed%s</td><td>%llu</td>"
-			  "<td>%s</td><td>%zu (every %llu)</td></tr>\n",
-			  rs->res.passed, rs->res.failed,
-			  rs->res.stopped ? " (stopped)" : "",
-			  (unsigned long long)rs->nexec, t, rs->n,
-			  (unsigned long long)rs->stride);
-	}
-	sb_puts(pg->out, "</table>\n");
-}
-
-static void failures(struct page *pg)
-{
-	struct report *rp = pg->rp;
-	bool any = false;
-	int s;
-
-	for (s = 0; s < rp->nsets; s++)
-		any |= rp->sets[s]->nfails > 0;
-	if (!any)
-		return;
-	sb_puts(pg->out, "<h2 id=\"failures\">Failed test points</h2>\n");
-	for (s = 0; s < rp->nsets; s++) {
-		const struct rset *rs = rp->sets[s];
-
-		if (!rs->nfails)
-			continue;
-		sb_printf(pg->out, "<details><summary>set %d (", s + 1);
-		svg_escape(pg->out, rs->label);
-		sb_printf(pg->out, "): %d</summary>\n<pre>", rs->nfails);
-		svg_escape(pg->out, rs->fails.buf ? rs->fails.buf : "");
-		if (rs->nfails > MAX_FAIL_LINES)
-			sb_printf(pg->out, "... %d more\n", rs->nfails - MAX_FAIL_LINES);
-		sb_puts(pg->out, "</pre></details>\n");
-	}
-}
-
-static void statements(struct page *pg)
-{
-	const struct rset *rs = NULL;
-	size_t i;
-	int s;
-
-	/* the longest run lists them (a run stops at an unexpected failure) */
-	for (s = 0; s < pg->rp->nsets; s++)
-		if (!rs || pg->rp->sets[s]->nexec > rs->nexec)
-			rs = pg->rp->sets[s];
-	if (!rs || !rs->nstmt_text)
-		return;
-	sb_puts(pg->out, "<h2 id=\"statements\">Statements of the x axis</h2>\n"
-		"<details><summary>statement index, script line, statement</summary>\n"
-		"<table class=\"stmts\">\n");
-	for (i = 0; i < rs->nstmt_text; i++) {
-		sb_printf(pg->out, "<tr><td>%zu</td><td>%d</td><td>", i + 1, rs->stmt_line[i]);
-		svg_escape(pg->out, rs->stmt_text[i]);
-		sb_puts(pg->out, "</td></tr>\n");
-	}
-	sb_puts(pg->out, "</table>\n");
-	if (rs->nexec > rs->nstmt_text)
-		sb_printf(pg->out, "<p class=\"note\">... %llu more</p>\n",
-			  (unsigned long long)(rs->nexec - rs->nstmt_text));
-	sb_puts(pg->out, "</details>\n");
-}
-
-void report_html(struct report *rp, struct strbuf *out)
-{
-	struct page pg;
-	double *zeros;
-	size_t maxn = 1;
-	int s;
-
-	memset(&pg, 0, sizeof(pg));
-	pg.rp = rp;
-	pg.out = out;
-	pg.xmax = 1;
-	for (s = 0; s < rp->nsets; s++) {
-		const struct rset *rs = rp->sets[s];
-
-		if (rs->n && rs->stmt[rs->n - 1] > pg.xmax)
-			pg.xmax = rs->stmt[rs->n - 1];
-		if (rs->n > maxn)
-			maxn = rs->n;
-		find_marks(rp->sets[s]);
-	}
-	zeros = xcalloc(maxn, sizeof(double));
-	pg.zeros = zeros;
-
-	sb_puts(out, "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\"/>\n"
-		"<title>smemcg report: ");
-	svg_escape(out, rp->file);
-	sb_printf(out, "</title>\n<style>\n%s</style>\n</head>\n<body>\n", page_css);
-	sb_puts(out, "<h1>smemcg report: <code>");
-	svg_escape(out, rp->file);
-	sb_printf(out, "</code></h1>\n<p class=\"note\">The scenario run on the model once per "
-		  "policy set (%d), side by side. x axis: statements that act on the machine, "
-		  "counted in order (repeat blocks unrolled; see the list at the end), with the "
-		  "simulated time under the ticks. Values are sampled after each such "
-		  "statement (every n-th one in long runs).</p>\n", rp->nsets);
-	sets_table(&pg);
-	memory_section(&pg);
-	events_section(&pg);
-	zombie_section(&pg);
-	recharge_section(&pg);
-	failures(&pg);
-	statements(&pg);
-	sb_puts(out, "<p class=\"note\">Generated by smemcg report (docs/report.md).</p>\n"
-		"</body>\n</html>\n");
-	free(zeros);
 }
 
 /*
@@ -1110,12 +675,16 @@ void report_html(struct report *rp, struct strbuf *out)
  * keeps only its values from the first to the last present one:
  *
  *   smemcg-samples 1
- *   label TEXT / effective TEXT / fail TEXT (each kept line)
+ *   label TEXT / effective TEXT / scenario TEXT / fail TEXT (each kept line)
  *   result PASSED FAILED SKIPPED STOPPED NFAILS
  *   exec NEXEC STRIDE LAST_SAMPLED SAMPLED_ANY TIMED RECHARGE
  *   stmt LINE TEXT (each kept statement)
  *   x V V ... / t V V ...  (each sample's statement count and time)
  *   col NAME FIRST V V ...
+ *   kills NKILLS DROPPED
+ *   event X LINE TYPE REPEATS CGROUP TEXT (each kept event of the event log)
+ *
+ * A reader skips the items it does not know.
  */
 #define SAMPLES_MAGIC "smemcg-samples 1"
 
@@ -1147,6 +716,8 @@ void report_set_dump(const struct report *rp, int set, struct strbuf *out)
 	put_text(out, rs->label);
 	sb_puts(out, "\neffective\t");
 	put_text(out, rs->effective);
+	sb_puts(out, "\nscenario\t");
+	put_text(out, rs->scenario);
 	sb_printf(out, "\nresult\t%d\t%d\t%d\t%d\t%d\n", rs->res.passed, rs->res.failed,
 		  rs->res.skipped, rs->res.stopped, rs->nfails);
 	for (p = rs->fails.buf; p && *p;) {
@@ -1184,6 +755,16 @@ void report_set_dump(const struct report *rp, int set, struct strbuf *out)
 		put_text(out, rs->colname[c]);
 		sb_printf(out, "\t%zu\t", first);
 		put_values(out, rs->col[c], first, last);
+		sb_puts(out, "\n");
+	}
+	sb_printf(out, "kills\t%d\t%ld\n", rs->nkills, rs->events_dropped);
+	for (i = 0; i < (size_t)rs->nevents; i++) {
+		const struct revent *e = &rs->events[i];
+
+		sb_printf(out, "event\t%.17g\t%d\t%d\t%ld\t", e->x, e->line, e->type, e->repeats);
+		put_text(out, e->cgroup);
+		sb_puts(out, "\t");
+		put_text(out, e->text);
 		sb_puts(out, "\n");
 	}
 }
@@ -1243,6 +824,35 @@ static bool load_line(struct rset *rs, char *line)
 	} else if (!strcmp(line, "effective")) {
 		free(rs->effective);
 		rs->effective = xstrdup(tab);
+	} else if (!strcmp(line, "scenario")) {
+		free(rs->scenario);
+		rs->scenario = xstrdup(tab);
+	} else if (!strcmp(line, "kills")) {
+		if (sscanf(tab, "%d\t%ld", &rs->nkills, &rs->events_dropped) != 2)
+			return false;
+	} else if (!strcmp(line, "event")) {
+		struct revent *e;
+		char *cg, *text;
+		double x;
+		long rep;
+		int ln, type;
+
+		cg = strchr(tab, '\t');
+		for (k = 0; cg && k < 3; k++)
+			cg = strchr(cg + 1, '\t');
+		text = cg ? strchr(cg + 1, '\t') : NULL;
+		if (!text || sscanf(tab, "%lf\t%d\t%d\t%ld", &x, &ln, &type, &rep) != 4)
+			return false;
+		*cg++ = '\0';
+		*text++ = '\0';
+		ALLOC_GROW(rs->events, rs->nevents + 1, rs->events_cap);
+		e = &rs->events[rs->nevents++];
+		e->x = x;
+		e->line = ln;
+		e->type = type;
+		e->repeats = rep;
+		e->cgroup = xstrdup(cg);
+		e->text = xstrdup(text);
 	} else if (!strcmp(line, "fail")) {
 		sb_puts(&rs->fails, tab);
 		sb_puts(&rs->fails, "\n");
@@ -1313,6 +923,7 @@ int report_set_load(struct report *rp, const char *label, const char *text, stru
 	rs->stride = 1;
 	rs->label = xstrdup("");
 	rs->effective = xstrdup("");
+	rs->scenario = xstrdup("");
 	while (ok && *p) {
 		char *e = strchr(p, '\n');
 

@@ -1,8 +1,9 @@
 /* SPDX-License-Identifier: GPL-2.0-only */
 /*
- * `smemcg report`: a scenario run once per policy set on the model, sampled
+ * `smemcg report`: scenarios run once per policy set on the model, sampled
  * after every statement that changes state, and laid out as one
- * self-contained HTML page of SVG charts over simulated time (docs/report.md).
+ * self-contained HTML page of SVG charts, one small chart per (scenario,
+ * policy set) column, wrapping, with shared axes (docs/report.md).
  *
  * Sampling wraps the model backend: each call of its exec (a statement that
  * acts on the machine, including the statement inside an expect-error)
@@ -25,22 +26,23 @@
 /* Cgroups sampled (the shallowest first) and memory rows drawn. */
 #define REPORT_MAX_CGROUPS 64
 #define REPORT_MAX_ROWS 12
+/* Columns of a page: (scenario, policy set) runs. */
+#define REPORT_MAX_SETS 64
 
 struct report;
 
-/* file names the scenario in the page. */
-struct report *report_new(const char *file);
+struct report *report_new(void);
 void report_free(struct report *rp);
 
 /*
  * Run the script with these policies (applied after the script's own),
- * record its samples as the next policy set. progress: the interpreter's
- * progress line on stderr.
+ * record its samples as the next column; scenario names the script in the
+ * page. progress: the interpreter's progress line on stderr.
  */
-void report_run(struct report *rp, const struct smc_script *s,
+void report_run(struct report *rp, const struct smc_script *s, const char *scenario,
 		const struct smc_kv *policy, int npolicy, bool progress);
 
-/* The number of policy sets run so far. */
+/* The number of runs (columns) so far. */
 int report_nsets(const struct report *rp);
 /* The failed test points of every set run so far. */
 int report_failed(const struct report *rp);

@@ -219,7 +219,7 @@ void svg_color(char out[8], const char *name)
 {
 	static const struct { const char *name, *color; } fixed[] = {
 		{ "anon", "#4e79a7" }, { "file", "#f28e2b" }, { "shmem", "#59a14f" },
-		{ "kernel", "#e15759" }, { "other", "#b0a8a4" },
+		{ "kernel", "#e15759" }, { "zombies", "#8e6bb8" }, { "other", "#b0a8a4" },
 		{ "memory.max", "#333333" },
 		{ "max", "#f28e2b" }, { "oom", "#e15759" }, { "oom_kill", "#7b2d8e" },
 	};
