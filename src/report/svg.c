@@ -476,14 +476,17 @@ static void render_axes(struct strbuf *out, const struct svg_chart *c,
  * The middle points of a run of equal y (at the printed precision) are
  * left out: the shape is the same, and step-like counters shrink a lot.
  */
-static void polyline(struct strbuf *out, const double *px, const double *py, size_t n,
-		     char first)
+static void polyline(struct strbuf *out, double *px, double *py, size_t n, char first)
 {
 	size_t i;
 
+	/* compare what is printed: %.1f and lround may round a .x5 apart */
 	for (i = 0; i < n; i++) {
-		if (i > 0 && i + 1 < n && lround(py[i - 1] * 10) == lround(py[i] * 10) &&
-		    lround(py[i] * 10) == lround(py[i + 1] * 10))
+		px[i] = (double)lround(px[i] * 10) / 10;
+		py[i] = (double)lround(py[i] * 10) / 10;
+	}
+	for (i = 0; i < n; i++) {
+		if (i > 0 && i + 1 < n && py[i - 1] == py[i] && py[i] == py[i + 1])
 			continue;
 		sb_printf(out, "%c%.1f,%.1f ", i ? 'L' : first, px[i], py[i]);
 	}

@@ -562,6 +562,59 @@ static void test_checker(void)
 	   "checker: DOCTYPE and entities");
 }
 
+
+/*
+ * Steps: a sampled value holds until the next sample. y = 1, 3, NaN, 2, 2
+ * at x = 0, 1, 2, 3, 4 is two runs: (0,1) (1,1) (1,3) (2,3) where the
+ * value is gone, then (3,2) (4,2); no segment is slanted. Events: a mark
+ * with its text in a <title>, lines kept apart.
+ */
+static void test_steps_events(void)
+{
+	static const double x[] = { 0, 1, 2, 3, 4 };
+	double y[] = { 1, 3, NAN, 2, 2 };
+	struct svg_series s = { "oom_kill", y, false, NULL };
+	struct svg_event ev[] = { { 1, "#d62728", "statement 1 (line 3)\noom_kill in /a: <b>" } };
+	double xs[32], ys[32];
+	struct svg_layout l;
+	struct svg_chart ch;
+	struct strbuf out;
+	int n, i, moves = 0, slanted = 0;
+	char *d;
+
+	memset(&ch, 0, sizeof(ch));
+	ch.kind = SVG_LINES;
+	ch.n = 5;
+	ch.x = x;
+	ch.nseries = 1;
+	ch.series = &s;
+	ch.steps = true;
+	ch.no_legend = true;
+	ch.events = ev;
+	ch.nevents = 1;
+	sb_init(&out);
+	svg_chart_render(&out, &ch);
+	svg_chart_layout(&l, &ch);
+	ok(xml_ok(out.buf), "a chart of steps and events is well-formed");
+	d = path_of(out.buf, "oom_kill");
+	n = d ? parse_points(d, xs, ys, 32, &moves) : 0;
+	for (i = 1; i < n; i++)
+		if (fabs(xs[i] - xs[i - 1]) > 0.05 && fabs(ys[i] - ys[i - 1]) > 0.05 &&
+		    !(i == 4 && moves == 2))
+			slanted++;
+	ok(n == 6 && moves == 2 && slanted == 0, "steps: 6 points in 2 runs, none slanted (%d, %d, %d)",
+	   n, moves, slanted);
+	ok(n == 6 && fabs(xs[3] - svg_xpix(&l, 2)) < 0.1 && fabs(ys[3] - svg_ypix(&l, 3)) < 0.1,
+	   "the value 3 holds until x = 2, where it is gone");
+	ok(n == 6 && fabs(xs[1] - svg_xpix(&l, 1)) < 0.1 && fabs(ys[1] - svg_ypix(&l, 1)) < 0.1,
+	   "the value 1 holds until x = 1");
+	ok(strstr(out.buf, "<g class=\"event\"><title>statement 1 (line 3)&#10;oom_kill in /a: &lt;b&gt;</title>") != NULL,
+	   "an event is a mark whose <title> holds its lines, escaped");
+	ok(!strstr(out.buf, "class=\"legend\""), "no legend when the page has one");
+	free(d);
+	sb_free(&out);
+}
+
 int main(int argc, char **argv)
 {
 	if (argc == 3 && !strcmp(argv[1], "--xml"))
@@ -574,5 +627,6 @@ int main(int argc, char **argv)
 	test_stacked();
 	test_lines_legend();
 	test_xlabels_marks();
+	test_steps_events();
 	return done_testing();
 }
