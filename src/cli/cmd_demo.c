@@ -329,43 +329,75 @@ static void kills_as_steps(struct cmp_table *t, struct kill_log *log, char *cons
 		}
 }
 
-/* The rows the demo's table shows; `smemcg compare` shows them all. */
-static bool demo_row(const struct cmp_row *r, void *arg)
+/*
+ * The rows a table of the demo shows (`smemcg compare` shows them all):
+ * the kills, what failed, the fate of each process, the cgroups' metrics
+ * listed, and in part 1 who pays, two derived metrics and the zombies.
+ */
+struct row_pick {
+	const struct cmp_table *t;
+	const char *const *metrics;	/* of the cgroups kept */
+	const char *cgroup;		/* the cgroup kept, with its subtree (part 1) */
+	const char *const *cgroups;	/* or only these (part 2) */
+};
+
+static bool cgroup_kept(const struct row_pick *pk, const char *cg)
 {
-	static const char *const metrics[] = {
-		"memory.current", "memory.stat anon", "memory.stat file", "memory.stat shmem",
-		"memory.events oom", "memory.events oom_kill", "cgroup.stat nr_dying_descendants",
-		"pins.current", "memory.smemcg podshm (borrowed)", NULL,
-	};
+	size_t l = pk->cgroup ? strlen(pk->cgroup) : 0;
 	int i;
 
-	(void)arg;
+	if (pk->cgroup)
+		return !strncmp(cg, pk->cgroup, l) && (!cg[l] || cg[l] == '/');
+	for (i = 0; pk->cgroups[i]; i++)
+		if (!strcmp(cg, pk->cgroups[i]))
+			return true;
+	return false;
+}
+
+static bool pick_row(const struct cmp_row *r, void *arg)
+{
+	const struct row_pick *pk = arg;
+	bool part1 = pk->cgroup != NULL;
+	int i;
+
 	switch (r->section) {
 	case CMP_OUTCOME:
-		return (is_kill_row(r) && !nobody(r, arg)) || !strcmp(r->metric, "stopped at");
+		return (is_kill_row(r) && !nobody(r, pk->t)) || !strcmp(r->metric, "stopped at");
 	case CMP_TASK:
 	case CMP_ERRNO:
-	case CMP_PAYS:
 		return true;
+	case CMP_PAYS:
+		return part1;
 	case CMP_CGROUP:
-		if (strcmp(r->object, "/pod") && strncmp(r->object, "/pod/", 5))
+		if (!cgroup_kept(pk, r->object))
 			return false;
-		for (i = 0; metrics[i]; i++)
-			if (!strcmp(r->metric, metrics[i]))
+		for (i = 0; pk->metrics[i]; i++)
+			if (!strcmp(r->metric, pk->metrics[i]))
 				return true;
 		return false;
 	case CMP_DERIVED:
-		return !strcmp(r->object, "/pod") &&
+		return part1 && !strcmp(r->object, pk->cgroup) &&
 		       (!strcmp(r->metric, "working set (cadvisor, kubelet)") ||
 			!strcmp(r->metric, "podman stats usage (older: anon)"));
 	case CMP_SMEMCG:
 		return !strcmp(r->metric, "memory.current");
 	case CMP_ZOMBIES:
-		return !strcmp(r->metric, "dying_memcgs");
+		return part1 && !strcmp(r->metric, "dying_memcgs");
 	default:
 		return false;
 	}
 }
+
+static const char *const pod_metrics[] = {
+	"memory.current", "memory.stat anon", "memory.stat file", "memory.stat shmem",
+	"memory.events oom", "memory.events oom_kill", "cgroup.stat nr_dying_descendants",
+	"pins.current", "memory.smemcg podshm (borrowed)", NULL,
+};
+static const char *const ab_metrics[] = {
+	"memory.current", "memory.events max", "memory.events oom",
+	"memory.events oom_kill", "memory.smemcg shm (borrowed)", NULL,
+};
+static const char *const ab[] = { "/A", "/B", NULL };
 
 static long long num(const char *v)
 {
@@ -522,35 +554,6 @@ static const struct cli_exit_note exits[] = {
 	{ -1, NULL },
 };
 
-/* Part 2's rows: who died, what failed, B's and A's limits and events. */
-static bool smemcg_row(const struct cmp_row *r, void *arg)
-{
-	static const char *const metrics[] = {
-		"memory.current", "memory.events max", "memory.events oom",
-		"memory.events oom_kill", "memory.smemcg shm (borrowed)", NULL,
-	};
-	int i;
-
-	(void)arg;
-	switch (r->section) {
-	case CMP_OUTCOME:
-		return (is_kill_row(r) && !nobody(r, arg)) || !strcmp(r->metric, "stopped at");
-	case CMP_TASK:
-	case CMP_ERRNO:
-		return true;
-	case CMP_CGROUP:
-		if (strcmp(r->object, "/A") && strcmp(r->object, "/B"))
-			return false;
-		for (i = 0; metrics[i]; i++)
-			if (!strcmp(r->metric, metrics[i]))
-				return true;
-		return false;
-	case CMP_SMEMCG:
-		return !strcmp(r->metric, "memory.current");
-	default:
-		return false;
-	}
-}
 
 /*
  * Part 2: demo_smemcg_scenario under each value of the smemcg policy. A's
@@ -566,6 +569,7 @@ static int run_smemcg_part(const struct cmp_opts *co)
 	struct smc_script s;
 	struct cmp_table t;
 	struct kill_log log;
+	struct row_pick pick;
 	int i, rc;
 
 	rc = cli_load_text(&s, "demo:smemcg", demo_smemcg_scenario, NULL);
@@ -592,8 +596,12 @@ static int run_smemcg_part(const struct cmp_opts *co)
 	       "(docs/policies.md; `smemcg demo --print` shows it):\n\n");
 	memset(&po, 0, sizeof(po));
 	po.format = CMP_TABLE;
-	po.keep = smemcg_row;
-	po.keep_arg = &t;
+	pick.t = &t;
+	pick.metrics = ab_metrics;
+	pick.cgroup = NULL;
+	pick.cgroups = ab;
+	po.keep = pick_row;
+	po.keep_arg = &pick;
 	po.all = true;
 	cmp_print(stdout, &t, &po);
 	printf("\nwho dies, whose charge fails\n");
@@ -626,6 +634,7 @@ static int run(void)
 	struct cmp_opts co;
 	struct cmp_table t;
 	struct kill_log log;
+	struct row_pick pick;
 	int i, n = 0, rc = CLI_EXIT_USAGE;
 
 	for (i = 0; i < NVARIANTS; i++)
@@ -669,8 +678,12 @@ static int run(void)
 	po.title = NULL;
 	po.legend = true;
 	if (!o.full) {
-		po.keep = demo_row;
-		po.keep_arg = &t;
+		pick.t = &t;
+		pick.metrics = pod_metrics;
+		pick.cgroup = "/pod";
+		pick.cgroups = NULL;
+		po.keep = pick_row;
+		po.keep_arg = &pick;
 		po.all = true;
 	} else {
 		po.keep = NULL;

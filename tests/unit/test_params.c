@@ -110,7 +110,7 @@ static void samples(void)
 		"write /a/memory.max 1M\nspawn p /a\np mmap m anon 2M\np touch m\n"
 		"mkdir /b\nrmdir /b\nsleep 1s\nexpect /a/memory.current == 0\n";
 	struct smc_kv pol[] = { { "recharge", "reparent" } };
-	struct report *a = report_new("t.smc"), *b = report_new("t.smc");
+	struct report *a = report_new(), *b = report_new();
 	struct strbuf d1, d2, h1, h2, err;
 	struct smc_script s;
 	struct smc_error e;
@@ -122,11 +122,15 @@ static void samples(void)
 	sb_init(&err);
 	if (smc_script_load(&s, "t.smc", text, &e))
 		abort();
-	report_run(a, &s, pol, 1, false);
+	report_run(a, &s, "t.smc", pol, 1, false);
 	report_set_dump(a, 0, &d1);
 	is(report_set_load(b, NULL, d1.buf, &err), 0, "samples: loaded back (%s)", err.buf ? err.buf : "");
 	report_set_dump(b, 0, &d2);
 	is_str(d2.buf, d1.buf, "samples: saved again, the same text");
+	/* p's 2M in /a's 1M: an OOM kill, kept with its statement (line 7) */
+	ok(strstr(d1.buf, "\nscenario\tt.smc\n") && strstr(d1.buf, "\nkills\t1\t0\n") &&
+	   strstr(d1.buf, "\t7\t0\t1\t/a\toom_kill in /a: p (pid "),
+	   "samples: the scenario and the event log's kill are saved");
 	report_html(a, &h1);
 	report_html(b, &h2);
 	ok(h1.len && !strcmp(h1.buf, h2.buf), "samples: the same page from the loaded set");
