@@ -71,6 +71,10 @@ int cli_parse_events(void *value, const char *arg, struct strbuf *err)
 	}
 	copy = xstrdup(arg);
 	for (tok = strtok_r(copy, ",", &save); tok; tok = strtok_r(NULL, ",", &save)) {
+		if (!strcmp(tok, "kills") || !strcmp(tok, "all")) {
+			mask |= !strcmp(tok, "kills") ? SMEMCG_EV_MASK_KILLS : SMEMCG_EV_MASK_ALL;
+			continue;
+		}
 		for (t = 0; t < SMEMCG_NR_EVENT_TYPES; t++)
 			if (!strcmp(tok, smemcg_event_type_name((enum smemcg_event_type)t)))
 				break;

@@ -19,6 +19,7 @@
 #include "../mm/memcontrol/memory_files.h"
 #include "../mm/proc.h"
 #include "../explain.h"
+#include "../event_log.h"
 #include "../machine.h"
 #include "../mm/filemap.h"
 #include "../mm/lru.h"
@@ -516,6 +517,11 @@ static int room_for(struct machine *m, struct mem_cgroup *over, long n)
 			if (page_counter_read(&over->memory) + n <= over->memory.max)
 				break;
 			memcg_memory_event(m, over, MEMCG_MAX);
+			event_emit(m, SMEMCG_EV_CHARGE_FAILED, current_pid(m), 0, -ENOMEM, over,
+				   NULL, n,
+				   "a charge of %ld page%s failed: memory.max reached at %ld of %ld pages, and the -fail policy does not OOM-kill",
+				   n, n > 1 ? "s" : "", page_counter_read(&over->memory),
+				   over->memory.max);
 			return -ENOMEM;
 		}
 	}
@@ -757,7 +763,7 @@ static bool shmcg_page_cache_target(struct machine *m, struct task *t, struct me
 	tgt->memcg = so->s->memcg;
 	tgt->gfp = GFP_KERNEL;
 	tgt->nomem_errno = -ENOMEM;
-	tgt->nomem_msg = "the smemcg of this filesystem is at its memory.max";
+	tgt->nomem_msg = "the smemcg of this filesystem, or under smemcg=full a cgroup that sees it, could not make room";
 	return true;
 }
 

@@ -70,6 +70,15 @@ sm run --quiet --events=oom_kill,charge_failed "$tmp/oom.smc"
 check "--events=LIST: the kill shown" out_has "oom_kill in /a"
 check "--events=LIST: memory_event not shown" out_lacks "memory_event"
 
+# smemcg=full-fail: A's write fails because B, which sees the smemcg, has
+# no room; B's memory.max of 20M is 5120 pages, all in use (10M of its own
+# heap, and under full the 10M of shm written so far counted in B too)
+sm run --quiet --policy smemcg=full-fail --events=kills,charge_failed "$here/../report/smemcg_story.smc"
+check "full-fail: the write's failure is a charge_failed event in /B, not /A" \
+	out_has "smemcg_story.smc:23 at [0-9.]* s: charge_failed in /B: a charge of 1 page failed: memory.max reached at 5120 of 5120 pages"
+check "full-fail: its ENOMEM does not blame the smemcg alone" \
+	out_has "failed with ENOMEM: the smemcg of this filesystem, or under smemcg=full a cgroup that sees it"
+
 sm run --quiet --events=bogus "$tmp/oom.smc"
 check "--events=bogus: exit 2" test "$rc" -eq 2
 check "--events=bogus: the types are listed" grep -q 'oom_kill, sigbus, kill' "$tmp/err"
