@@ -257,6 +257,7 @@ int LLVMFuzzerTestOneInput(const unsigned char *data, size_t size)
 	memset(&c, 0, sizeof(c));
 	c.mb = model_backend_new(NULL, 0, true);
 	model_backend_ops(&c.inner, c.mb);
+	memset(&be, 0, sizeof(be));
 	be.ctx = &c;
 	be.exec = c_exec;
 	be.read = c_read;

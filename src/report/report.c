@@ -587,6 +587,7 @@ void report_run(struct report *rp, const struct smc_script *s, const char *scena
 	sp.mb = model_backend_new(policy, npolicy, false);
 	sp.rs = rs;
 	model_backend_ops(&sp.inner, sp.mb);
+	memset(&be, 0, sizeof(be));
 	be.ctx = &sp;
 	be.exec = sampler_exec;
 	be.read = sampler_read;

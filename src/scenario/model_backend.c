@@ -742,6 +742,7 @@ uint64_t model_backend_now_ns(void *ctx)
 
 void model_backend_ops(struct smc_backend *be, struct model_backend *mb)
 {
+	memset(be, 0, sizeof(*be));
 	be->ctx = mb;
 	be->exec = mb_exec;
 	be->read = mb_read;

@@ -260,6 +260,7 @@ int main(int argc, char **argv)
 	w.all = all;
 	w.mb = model_backend_new(pol, npol, false);
 	model_backend_ops(&w.inner, w.mb);
+	memset(&be, 0, sizeof(be));
 	be.ctx = &w;
 	be.exec = w_exec;
 	be.read = w_read;
