@@ -237,6 +237,15 @@ int smemcg_list_tasks(char **out, smemcg_machine *m);
  * path); the memory is part of every online ancestor's memory.current.
  */
 int smemcg_list_zombies(char **out, smemcg_machine *m);
+/*
+ * The control files of dir, one name a line, as `ls` of its directory
+ * shows them now: a cgroup ("/", "/a": with the files of the controllers
+ * its parent enabled), an smemcg ("@NAME") or "/proc". -ENOENT when dir
+ * does not exist.
+ */
+int smemcg_list_files(char **out, smemcg_machine *m, const char *dir);
+/* Every control file name the model knows (any cgroup's, smemcg's, /proc's), one a line. */
+int smemcg_file_names(char **out);
 
 /*
  * Why a cgroup is charged what it is: its memory.current broken down by

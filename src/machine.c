@@ -643,6 +643,85 @@ int smemcg_list_zombies(char **out, smemcg_machine *sm)
 	return 0;
 }
 
+/* Each line of add that out does not have yet. */
+static void add_new_lines(struct strbuf *out, const char *add)
+{
+	while (*add) {
+		const char *nl = strchr(add, '\n');
+		size_t n = nl ? (size_t)(nl - add) : strlen(add);
+		const char *p = out->buf;
+		bool seen = false;
+
+		while (p && *p && !seen) {
+			const char *e = strchr(p, '\n');
+
+			seen = (size_t)(e - p) == n && !strncmp(p, add, n);
+			p = e + 1;
+		}
+		if (!seen) {
+			sb_add(out, add, n);
+			sb_puts(out, "\n");
+		}
+		add += n + (nl != NULL);
+	}
+}
+
+int smemcg_file_names(char **out)
+{
+	struct strbuf sb, all;
+	size_t i;
+
+	sb_init(&sb);
+	sb_init(&all);
+	sb_puts(&all, "");
+	cftype_names(&sb, NULL);
+	ext_prefix_file_names(&sb, NULL);
+	for (i = 0; proc_file_names[i]; i++)
+		sb_printf(&sb, "%s\n", proc_file_names[i]);
+	add_new_lines(&all, sb.buf);
+	sb_free(&sb);
+	*out = sb_detach(&all);
+	return 0;
+}
+
+int smemcg_list_files(char **out, smemcg_machine *sm, const char *dir)
+{
+	struct machine *m = to_machine(sm);
+	const struct ext_ops *ext = ext_file_owner(dir);
+	struct strbuf sb;
+	struct cgroup *cg = NULL;
+	size_t i;
+
+	m->errmsg[0] = '\0';
+	sb_init(&sb);
+	if (ext) {
+		/* the object exists when its first file reads */
+		sb_printf(&sb, "%s/%s", dir, ext->file_names && ext->file_names[0] ?
+			  ext->file_names[0] : "");
+		if (strchr(dir, '/') || ext->file_read(m, sb.buf, &sb)) {
+			sb_free(&sb);
+			return machine_error(m, -ENOENT, "no such object: %s", dir);
+		}
+		sb_reset(&sb);
+		sb_puts(&sb, "");
+		ext_prefix_file_names(&sb, ext);
+	} else if (!strcmp(dir, "/proc")) {
+		sb_puts(&sb, "");
+		for (i = 0; proc_file_names[i]; i++)
+			sb_printf(&sb, "%s\n", proc_file_names[i]);
+	} else {
+		cg = cgroup_lookup(m, dir);
+		if (!cg) {
+			sb_free(&sb);
+			return machine_error(m, -ENOENT, "no such cgroup: %s", dir);
+		}
+		sb_puts(&sb, "");
+		cftype_names(&sb, cg);
+	}
+	*out = sb_detach(&sb);
+	return 0;
+}
+
 int smemcg_list_tasks(char **out, smemcg_machine *sm)
 {
 	struct machine *m = to_machine(sm);

@@ -287,6 +287,18 @@ const struct cftype *cftype_find(const char *name)
 	return ext_cftype_find(name);
 }
 
+void cftype_names(struct strbuf *out, const struct cgroup *cg)
+{
+	size_t t;
+	const struct cftype *cft;
+
+	for (t = 0; t < ARRAY_SIZE(core_tables); t++)
+		for (cft = core_tables[t]; cft->name; cft++)
+			if (!cg || cftype_exists(cft, cg))
+				sb_printf(out, "%s\n", cft->name);
+	ext_cftype_names(out, cg);
+}
+
 bool cgroup_name_is_file(const char *name, size_t len)
 {
 	size_t t;

@@ -910,14 +910,14 @@ static const struct cftype shmcg_memcg_files[] = {
 
 static const char *const shmcg_file_names[] = {
 	"memory.current", "memory.max", "memory.stat", "memory.events", "attached",
-	"borrow.max",
+	"borrow.max", NULL,
 };
 
 static unsigned shmcg_file_mode_of(const char *name)
 {
 	size_t i;
 
-	for (i = 0; i < ARRAY_SIZE(shmcg_file_names); i++)
+	for (i = 0; shmcg_file_names[i]; i++)
 		if (!strcmp(name, shmcg_file_names[i]))
 			return SMEMCG_FILE_READ |
 			       ((!strcmp(name, "memory.max") || !strcmp(name, "borrow.max"))
@@ -1086,6 +1086,7 @@ const struct ext_ops shmcg_ext_ops = {
 	.vma_free = shmcg_vma_free,
 	.explain = shmcg_ext_explain,
 	.file_prefix = "@",
+	.file_names = shmcg_file_names,
 	.file_mode = shmcg_at_file_mode,
 	.file_read = shmcg_at_file_read,
 	.file_write = shmcg_at_file_write,
