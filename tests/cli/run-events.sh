@@ -53,7 +53,7 @@ check "oom: it names the limit hit, 256 of 256 pages, and the charge" \
 a=$(line_of ":6 at .*oom_kill"); b=$(line_of "^ok 1 - expect p killed")
 check "oom: the kill comes before line 7's point" test "${a:-99}" -lt "${b:-0}"
 check "oom: line 8's error says p died at line 6, and why" \
-	out_has "^not ok 2 - p touch m (line 8; failed with ESRCH: process p (pid [0-9]*) died at line 6 (0\.000 s): the largest task in /a"
+	out_has "^not ok 2 - p touch m ($tmp/oom.smc:8:1; failed with ESRCH: process p (pid [0-9]*) died at line 6 (0\.000 s): the largest task in /a"
 check "oom: kills only by default: no memory.events lines" out_lacks "memory_event"
 
 sm run --quiet --events=none "$tmp/oom.smc"
