@@ -58,6 +58,14 @@ int smemcg_policy_set(smemcg_machine *m, const char *key, const char *value);
 int smemcg_policy_check(char *msg, size_t len, const char *key, const char *value);
 /* Current value of a policy key, or NULL for an unknown key. */
 const char *smemcg_policy_get(const smemcg_machine *m, const char *key);
+/* Every policy key, one a line (*out malloc'd). */
+int smemcg_policy_keys(char **out);
+/*
+ * The values key takes in this build, one a line, Linux 6.1's (the
+ * default) first, then the proposals' (*out malloc'd; -EINVAL for an
+ * unknown key).
+ */
+int smemcg_policy_values(char **out, const char *key);
 
 /* The cgroup tree. Paths start with '/', relative to the cgroup root. */
 int smemcg_cgroup_mkdir(smemcg_machine *m, const char *path);

@@ -155,19 +155,29 @@ static int cmp_items(const void *a, const void *b)
 
 int explain_cgroup(struct machine *m, const char *path, struct strbuf *out)
 {
-	struct cgroup *cg = cgroup_lookup(m, path);
-	struct mem_cgroup *x, *pos = NULL;
+	const struct ext_ops *ext = ext_file_owner(path);
+	struct cgroup *cg;
+
+	/* "@NAME": an object of a module (an smemcg), which explains it */
+	if (ext && ext->prefix_explain)
+		return ext->prefix_explain(m, path, out);
+	cg = cgroup_lookup(m, path);
+	if (!cg)
+		return machine_error(m, -ENOENT, "no such cgroup: %s", path);
+	if (!cg->memcg)
+		return machine_error(m, -ENOENT, "%s has no memory controller", path);
+	return explain_memcg(m, path, cg->memcg, out);
+}
+
+int explain_memcg(struct machine *m, const char *path, struct mem_cgroup *x,
+		  struct strbuf *out)
+{
+	struct mem_cgroup *pos = NULL;
 	struct explain_items it = { NULL, 0, 0 };
 	struct strbuf notes;
 	long st[MEMCG_NR_STATS], total, stock = 0, k;
 	uint32_t i;
 	int c;
-
-	if (!cg)
-		return machine_error(m, -ENOENT, "no such cgroup: %s", path);
-	if (!cg->memcg)
-		return machine_error(m, -ENOENT, "%s has no memory controller", path);
-	x = cg->memcg;
 	/* every user page charged in the subtree */
 	for (i = 0; i < m->mm->objs.nr; i++) {
 		struct memobj *obj = memobj_at(m, i);
