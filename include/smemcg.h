@@ -168,6 +168,15 @@ int smemcg_mmap_file(int *map, smemcg_machine *m, int pid, const char *path,
 int smemcg_touch(smemcg_machine *m, int pid, int map, uint64_t off, uint64_t len,
 		 bool write);
 int smemcg_munmap(smemcg_machine *m, int pid, int map);
+/*
+ * Name mapping map of pid (fork copies the name) or the driver file
+ * behind fd (its fds share it) as the caller calls it, for the model's
+ * messages and events ("SIGBUS on a fault of page 3 of mapping heap");
+ * NULL or "" removes the name. 0, -ESRCH, -EINVAL (no such mapping),
+ * -EBADF (no such fd), -ENAMETOOLONG (over 255 bytes).
+ */
+int smemcg_mapping_set_name(smemcg_machine *m, int pid, int map, const char *name);
+int smemcg_fd_set_name(smemcg_machine *m, int pid, int fd, const char *name);
 int smemcg_mlock(smemcg_machine *m, int pid, int map, bool lock);
 
 /* Files: paths under a tmpfs mount are shmem, others on a disk filesystem. */

@@ -75,7 +75,7 @@ static void describe_page(struct machine *m, struct memobj *obj, pgh_t h,
 			  struct mem_cgroup *owner, struct mem_cgroup *x,
 			  struct explain_items *it)
 {
-	char what[512], path[256];
+	char what[512], path[256], label[96];
 	const char *why;
 	struct vm_area *v = NULL;
 
@@ -92,8 +92,8 @@ static void describe_page(struct machine *m, struct memobj *obj, pgh_t h,
 	case OBJ_ANON:
 		rmap_walk(m, obj, page_index(&m->pages, h), first_vma, &v);
 		if (v)
-			snprintf(what, sizeof(what), "anon: process %s, mapping %d",
-				 mm_name(m, v->mm), v->id);
+			snprintf(what, sizeof(what), "anon: process %s, %s",
+				 mm_name(m, v->mm), vma_label(v, label, sizeof(label)));
 		else
 			snprintf(what, sizeof(what), "anon: pinned pages of exited processes");
 		why = policy_is(m, "owner", "mm-memcg")

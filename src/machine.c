@@ -393,6 +393,41 @@ int smemcg_munmap(smemcg_machine *sm, int pid, int map)
 	return leave(m, t, v ? vma_munmap(m, v) : -EINVAL);
 }
 
+/* The longest name a mapping or an fd carries into messages. */
+#define SMEMCG_MAX_NAME 255
+
+int smemcg_mapping_set_name(smemcg_machine *sm, int pid, int map, const char *name)
+{
+	struct machine *m = to_machine(sm);
+	struct task *t = alive_task(m, pid);
+	struct vm_area *v;
+
+	if (!t)
+		return -ESRCH;
+	if (name && strlen(name) > SMEMCG_MAX_NAME)
+		return machine_error(m, -ENAMETOOLONG, "a mapping name is at most %d bytes",
+				     SMEMCG_MAX_NAME);
+	v = find_map(m, t, map);
+	if (!v)
+		return -EINVAL;
+	free(v->name);
+	v->name = name && *name ? xstrdup(name) : NULL;
+	return 0;
+}
+
+int smemcg_fd_set_name(smemcg_machine *sm, int pid, int fd, const char *name)
+{
+	struct machine *m = to_machine(sm);
+	struct task *t = alive_task(m, pid);
+
+	if (!t)
+		return -ESRCH;
+	if (name && strlen(name) > SMEMCG_MAX_NAME)
+		return machine_error(m, -ENAMETOOLONG, "an fd name is at most %d bytes",
+				     SMEMCG_MAX_NAME);
+	return pins_fd_set_name(m, t, fd, name);
+}
+
 int smemcg_mlock(smemcg_machine *sm, int pid, int map, bool lock)
 {
 	struct machine *m = to_machine(sm);
