@@ -109,7 +109,10 @@ sweep-bench: $(BUILD)/smemcg
 	SMEMCG=$(BUILD)/smemcg sh bench/sweep/run.sh
 .PHONY: sweep-bench
 
+# python3 drives the shell through a pseudo-terminal (tests/cli/pty_drive.py):
+# installed when missing and possible, else those tests SKIP
 test: $(BUILD)/smemcg unit-tests snapshot-tests record-tests
+	@sh scripts/setup-test-tools.sh python3 || echo "make test: no python3: the shell's terminal tests will SKIP" >&2
 	@BUILD=$(BUILD) SMEMCG=$(BUILD)/smemcg sh tests/run-tests.sh
 
 asan:
