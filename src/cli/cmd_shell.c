@@ -270,6 +270,18 @@ static bool word_is(const char *w, const char *const *set)
 	return false;
 }
 
+/* A word that starts a statement of its own (the parser's table), not a process. */
+static bool is_keyword(const char *w)
+{
+	const struct smc_stmt_info *st;
+	size_t i;
+
+	for (i = 0; (st = smc_statement(i)); i++)
+		if (!st->proc && !strcmp(st->word, w))
+			return true;
+	return false;
+}
+
 /*
  * The candidates after the words w[0..k) of a statement: the statement's
  * word first, then what each statement takes where the completion knows it.
@@ -310,8 +322,7 @@ static void complete_words(struct lineedit_matches *m, smemcg_machine *mach, cha
 		lineedit_offer(m, "destroy");
 	} else if (k == 1 && word_is(w[0], takes_proc)) {
 		offer_processes(m, mach);
-	} else if (k == 1 && !smc_statement_suggest(w[0], false) && !word_is(w[0], takes_file) &&
-		   !word_is(w[0], takes_cgroup)) {
+	} else if (k == 1 && !is_keyword(w[0])) {
 		/* P VERB: the first word names a process */
 		for (i = 0; (st = smc_statement(i)); i++)
 			if (st->proc)
