@@ -48,7 +48,7 @@ libsmemcg.a: $(LIB)
 	cp $(LIB) $@
 
 $(BUILD)/smemcg: $(CLI_OBJS) $(LIB)
-	$(CC) $(ALL_CFLAGS) -o $@ $(CLI_OBJS) $(LIB) $(LDFLAGS) -lm
+	$(CC) $(ALL_CFLAGS) -o $@ $(CLI_OBJS) $(LIB) $(LDFLAGS) $(LINEEDIT_LIBS) -lm
 
 $(BIN): $(BUILD)/smemcg
 	@if [ "$(BUILD)" = "build" ]; then cp $(BUILD)/smemcg $@; fi
@@ -109,7 +109,10 @@ sweep-bench: $(BUILD)/smemcg
 	SMEMCG=$(BUILD)/smemcg sh bench/sweep/run.sh
 .PHONY: sweep-bench
 
+# python3 drives the shell through a pseudo-terminal (tests/cli/pty_drive.py):
+# installed when missing and possible, else those tests SKIP
 test: $(BUILD)/smemcg unit-tests snapshot-tests record-tests
+	@sh scripts/setup-test-tools.sh python3 || echo "make test: no python3: the shell's terminal tests will SKIP" >&2
 	@BUILD=$(BUILD) SMEMCG=$(BUILD)/smemcg sh tests/run-tests.sh
 
 asan:
@@ -125,6 +128,20 @@ bench: $(BENCH_BINS)
 
 clean:
 	rm -rf build $(BIN) libsmemcg.a
+
+# Line editing, history and completion of `smemcg shell` with libedit's
+# readline API: scripts/setup-build-deps.sh probes it with a compile and a
+# link once (installing libedit-dev when it can) and writes what to build
+# with into the stamp; without it the shell reads plain lines, and the
+# build says so once.
+LINEEDIT_STAMP = build/lineedit.mk
+ifeq ($(filter clean,$(MAKECMDGOALS)),)
+$(LINEEDIT_STAMP): scripts/setup-build-deps.sh
+	@sh scripts/setup-build-deps.sh "$(CC)" $@
+-include $(LINEEDIT_STAMP)
+endif
+$(BUILD)/src/cli/lineedit.o: CPPFLAGS += $(LINEEDIT_CFLAGS)
+$(BUILD)/src/cli/lineedit.o: $(LINEEDIT_STAMP)
 
 -include $(LIB_OBJS:.o=.d) $(CLI_OBJS:.o=.d)
 

@@ -58,6 +58,14 @@ int smemcg_policy_set(smemcg_machine *m, const char *key, const char *value);
 int smemcg_policy_check(char *msg, size_t len, const char *key, const char *value);
 /* Current value of a policy key, or NULL for an unknown key. */
 const char *smemcg_policy_get(const smemcg_machine *m, const char *key);
+/* Every policy key, one a line (*out malloc'd). */
+int smemcg_policy_keys(char **out);
+/*
+ * The values key takes in this build, one a line, Linux 6.1's (the
+ * default) first, then the proposals' (*out malloc'd; -EINVAL for an
+ * unknown key).
+ */
+int smemcg_policy_values(char **out, const char *key);
 
 /* The cgroup tree. Paths start with '/', relative to the cgroup root. */
 int smemcg_cgroup_mkdir(smemcg_machine *m, const char *path);
@@ -160,6 +168,15 @@ int smemcg_mmap_file(int *map, smemcg_machine *m, int pid, const char *path,
 int smemcg_touch(smemcg_machine *m, int pid, int map, uint64_t off, uint64_t len,
 		 bool write);
 int smemcg_munmap(smemcg_machine *m, int pid, int map);
+/*
+ * Name mapping map of pid (fork copies the name) or the driver file
+ * behind fd (its fds share it) as the caller calls it, for the model's
+ * messages and events ("SIGBUS on a fault of page 3 of mapping heap");
+ * NULL or "" removes the name. 0, -ESRCH, -EINVAL (no such mapping),
+ * -EBADF (no such fd), -ENAMETOOLONG (over 255 bytes).
+ */
+int smemcg_mapping_set_name(smemcg_machine *m, int pid, int map, const char *name);
+int smemcg_fd_set_name(smemcg_machine *m, int pid, int fd, const char *name);
 int smemcg_mlock(smemcg_machine *m, int pid, int map, bool lock);
 
 /* Files: paths under a tmpfs mount are shmem, others on a disk filesystem. */
@@ -237,6 +254,15 @@ int smemcg_list_tasks(char **out, smemcg_machine *m);
  * path); the memory is part of every online ancestor's memory.current.
  */
 int smemcg_list_zombies(char **out, smemcg_machine *m);
+/*
+ * The control files of dir, one name a line, as `ls` of its directory
+ * shows them now: a cgroup ("/", "/a": with the files of the controllers
+ * its parent enabled), an smemcg ("@NAME") or "/proc". -ENOENT when dir
+ * does not exist.
+ */
+int smemcg_list_files(char **out, smemcg_machine *m, const char *dir);
+/* Every control file name the model knows (any cgroup's, smemcg's, /proc's), one a line. */
+int smemcg_file_names(char **out);
 
 /*
  * Why a cgroup is charged what it is: its memory.current broken down by

@@ -75,7 +75,7 @@ static void describe_page(struct machine *m, struct memobj *obj, pgh_t h,
 			  struct mem_cgroup *owner, struct mem_cgroup *x,
 			  struct explain_items *it)
 {
-	char what[512], path[256];
+	char what[512], path[256], label[96];
 	const char *why;
 	struct vm_area *v = NULL;
 
@@ -92,8 +92,8 @@ static void describe_page(struct machine *m, struct memobj *obj, pgh_t h,
 	case OBJ_ANON:
 		rmap_walk(m, obj, page_index(&m->pages, h), first_vma, &v);
 		if (v)
-			snprintf(what, sizeof(what), "anon: process %s, mapping %d",
-				 mm_name(m, v->mm), v->id);
+			snprintf(what, sizeof(what), "anon: process %s, %s",
+				 mm_name(m, v->mm), vma_label(v, label, sizeof(label)));
 		else
 			snprintf(what, sizeof(what), "anon: pinned pages of exited processes");
 		why = policy_is(m, "owner", "mm-memcg")
@@ -155,19 +155,29 @@ static int cmp_items(const void *a, const void *b)
 
 int explain_cgroup(struct machine *m, const char *path, struct strbuf *out)
 {
-	struct cgroup *cg = cgroup_lookup(m, path);
-	struct mem_cgroup *x, *pos = NULL;
+	const struct ext_ops *ext = ext_file_owner(path);
+	struct cgroup *cg;
+
+	/* "@NAME": an object of a module (an smemcg), which explains it */
+	if (ext && ext->prefix_explain)
+		return ext->prefix_explain(m, path, out);
+	cg = cgroup_lookup(m, path);
+	if (!cg)
+		return machine_error(m, -ENOENT, "no such cgroup: %s", path);
+	if (!cg->memcg)
+		return machine_error(m, -ENOENT, "%s has no memory controller", path);
+	return explain_memcg(m, path, cg->memcg, out);
+}
+
+int explain_memcg(struct machine *m, const char *path, struct mem_cgroup *x,
+		  struct strbuf *out)
+{
+	struct mem_cgroup *pos = NULL;
 	struct explain_items it = { NULL, 0, 0 };
 	struct strbuf notes;
 	long st[MEMCG_NR_STATS], total, stock = 0, k;
 	uint32_t i;
 	int c;
-
-	if (!cg)
-		return machine_error(m, -ENOENT, "no such cgroup: %s", path);
-	if (!cg->memcg)
-		return machine_error(m, -ENOENT, "%s has no memory controller", path);
-	x = cg->memcg;
 	/* every user page charged in the subtree */
 	for (i = 0; i < m->mm->objs.nr; i++) {
 		struct memobj *obj = memobj_at(m, i);

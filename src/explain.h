@@ -16,5 +16,9 @@ struct explain_items;
 void explain_add(struct explain_items *it, const char *what, const char *why, long pages);
 /* The explanation of the cgroup at path; 0 or -ENOENT. */
 int explain_cgroup(struct machine *m, const char *path, struct strbuf *out);
+/* The same for memcg x, named path in the first line: always 0. */
+struct mem_cgroup;
+int explain_memcg(struct machine *m, const char *path, struct mem_cgroup *x,
+		  struct strbuf *out);
 
 #endif

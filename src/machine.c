@@ -393,6 +393,41 @@ int smemcg_munmap(smemcg_machine *sm, int pid, int map)
 	return leave(m, t, v ? vma_munmap(m, v) : -EINVAL);
 }
 
+/* The longest name a mapping or an fd carries into messages. */
+#define SMEMCG_MAX_NAME 255
+
+int smemcg_mapping_set_name(smemcg_machine *sm, int pid, int map, const char *name)
+{
+	struct machine *m = to_machine(sm);
+	struct task *t = alive_task(m, pid);
+	struct vm_area *v;
+
+	if (!t)
+		return -ESRCH;
+	if (name && strlen(name) > SMEMCG_MAX_NAME)
+		return machine_error(m, -ENAMETOOLONG, "a mapping name is at most %d bytes",
+				     SMEMCG_MAX_NAME);
+	v = find_map(m, t, map);
+	if (!v)
+		return -EINVAL;
+	free(v->name);
+	v->name = name && *name ? xstrdup(name) : NULL;
+	return 0;
+}
+
+int smemcg_fd_set_name(smemcg_machine *sm, int pid, int fd, const char *name)
+{
+	struct machine *m = to_machine(sm);
+	struct task *t = alive_task(m, pid);
+
+	if (!t)
+		return -ESRCH;
+	if (name && strlen(name) > SMEMCG_MAX_NAME)
+		return machine_error(m, -ENAMETOOLONG, "an fd name is at most %d bytes",
+				     SMEMCG_MAX_NAME);
+	return pins_fd_set_name(m, t, fd, name);
+}
+
 int smemcg_mlock(smemcg_machine *sm, int pid, int map, bool lock)
 {
 	struct machine *m = to_machine(sm);
@@ -638,6 +673,85 @@ int smemcg_list_zombies(char **out, smemcg_machine *sm)
 			  memcg_stat_show_value(MEMCG_FILE, st[MEMCG_FILE]),
 			  memcg_stat_show_value(MEMCG_SHMEM, st[MEMCG_SHMEM]),
 			  memcg_stat_show_value(MEMCG_KERNEL, st[MEMCG_KERNEL]));
+	}
+	*out = sb_detach(&sb);
+	return 0;
+}
+
+/* Each line of add that out does not have yet. */
+static void add_new_lines(struct strbuf *out, const char *add)
+{
+	while (*add) {
+		const char *nl = strchr(add, '\n');
+		size_t n = nl ? (size_t)(nl - add) : strlen(add);
+		const char *p = out->buf;
+		bool seen = false;
+
+		while (p && *p && !seen) {
+			const char *e = strchr(p, '\n');
+
+			seen = (size_t)(e - p) == n && !strncmp(p, add, n);
+			p = e + 1;
+		}
+		if (!seen) {
+			sb_add(out, add, n);
+			sb_puts(out, "\n");
+		}
+		add += n + (nl != NULL);
+	}
+}
+
+int smemcg_file_names(char **out)
+{
+	struct strbuf sb, all;
+	size_t i;
+
+	sb_init(&sb);
+	sb_init(&all);
+	sb_puts(&all, "");
+	cftype_names(&sb, NULL);
+	ext_prefix_file_names(&sb, NULL);
+	for (i = 0; proc_file_names[i]; i++)
+		sb_printf(&sb, "%s\n", proc_file_names[i]);
+	add_new_lines(&all, sb.buf);
+	sb_free(&sb);
+	*out = sb_detach(&all);
+	return 0;
+}
+
+int smemcg_list_files(char **out, smemcg_machine *sm, const char *dir)
+{
+	struct machine *m = to_machine(sm);
+	const struct ext_ops *ext = ext_file_owner(dir);
+	struct strbuf sb;
+	struct cgroup *cg = NULL;
+	size_t i;
+
+	m->errmsg[0] = '\0';
+	sb_init(&sb);
+	if (ext) {
+		/* the object exists when its first file reads */
+		sb_printf(&sb, "%s/%s", dir, ext->file_names && ext->file_names[0] ?
+			  ext->file_names[0] : "");
+		if (strchr(dir, '/') || ext->file_read(m, sb.buf, &sb)) {
+			sb_free(&sb);
+			return machine_error(m, -ENOENT, "no such object: %s", dir);
+		}
+		sb_reset(&sb);
+		sb_puts(&sb, "");
+		ext_prefix_file_names(&sb, ext);
+	} else if (!strcmp(dir, "/proc")) {
+		sb_puts(&sb, "");
+		for (i = 0; proc_file_names[i]; i++)
+			sb_printf(&sb, "%s\n", proc_file_names[i]);
+	} else {
+		cg = cgroup_lookup(m, dir);
+		if (!cg) {
+			sb_free(&sb);
+			return machine_error(m, -ENOENT, "no such cgroup: %s", dir);
+		}
+		sb_puts(&sb, "");
+		cftype_names(&sb, cg);
 	}
 	*out = sb_detach(&sb);
 	return 0;

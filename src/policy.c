@@ -179,6 +179,41 @@ const char *smemcg_policy_get(const smemcg_machine *sm, const char *key)
 	return k < 0 ? NULL : ((const struct machine *)sm)->policy.value[k];
 }
 
+const char *policy_value(const struct machine *m, const char *key)
+{
+	const char *v = smemcg_policy_get((const smemcg_machine *)m, key);
+
+	return v ? v : "";
+}
+
+int smemcg_policy_keys(char **out)
+{
+	struct strbuf sb;
+	int k;
+
+	sb_init(&sb);
+	for (k = 0; k < NR_POLICY_KEYS; k++)
+		sb_printf(&sb, "%s\n", policy_keys[k].key);
+	*out = sb_detach(&sb);
+	return 0;
+}
+
+int smemcg_policy_values(char **out, const char *key)
+{
+	struct strbuf sb;
+	const char *v;
+	int k = key_index(key), i, mod;
+
+	if (k < 0)
+		return -EINVAL;
+	sb_init(&sb);
+	sb_puts(&sb, "");
+	for (i = 0; (v = value_at(k, i, &mod)); i++)
+		sb_printf(&sb, "%s\n", v);
+	*out = sb_detach(&sb);
+	return 0;
+}
+
 bool policy_is(const struct machine *m, const char *key, const char *value)
 {
 	const char *v = smemcg_policy_get((const smemcg_machine *)m, key);

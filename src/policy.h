@@ -14,5 +14,7 @@ struct machine;
 void policy_init(struct machine *m);
 /* Is key's current value value? */
 bool policy_is(const struct machine *m, const char *key, const char *value);
+/* key's current value ("" for an unknown key). */
+const char *policy_value(const struct machine *m, const char *key);
 
 #endif

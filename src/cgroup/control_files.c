@@ -287,6 +287,18 @@ const struct cftype *cftype_find(const char *name)
 	return ext_cftype_find(name);
 }
 
+void cftype_names(struct strbuf *out, const struct cgroup *cg)
+{
+	size_t t;
+	const struct cftype *cft;
+
+	for (t = 0; t < ARRAY_SIZE(core_tables); t++)
+		for (cft = core_tables[t]; cft->name; cft++)
+			if (!cg || cftype_exists(cft, cg))
+				sb_printf(out, "%s\n", cft->name);
+	ext_cftype_names(out, cg);
+}
+
 bool cgroup_name_is_file(const char *name, size_t len)
 {
 	size_t t;
@@ -318,6 +330,76 @@ bool cftype_exists(const struct cftype *cft, const struct cgroup *cg)
 	return true;
 }
 
+/* "/a/cgroup.subtree_control" of cg, "/cgroup.subtree_control" of the root. */
+static void subtree_control_path(struct strbuf *sb, const struct cgroup *cg)
+{
+	char buf[4096];
+
+	cgroup_path(cg, buf, sizeof(buf));
+	sb_printf(sb, "%s/cgroup.subtree_control", strcmp(buf, "/") ? buf : "");
+}
+
+/*
+ * Why cg has no file cft, for the ENOENT a person meets first: the file
+ * is not on the root (or only there), or its controller is not enabled
+ * for cg, which takes "+CONTROLLER" in the subtree_control of each
+ * ancestor that lacks it, from the top down (the kernel refuses a
+ * controller its parent does not enable).
+ */
+static void missing_file_hint(struct strbuf *sb, const struct cgroup *cg,
+			      const struct cftype *cft)
+{
+	unsigned need = CFT_SS_MASK(cft->flags) | ((cft->flags & CFT_MEMORY) ? CGRP_CTRL_MEMORY : 0);
+	const struct cgroup *c, *top[65];
+	struct strbuf ctl, plus, names;
+	char path[4096];
+	const char *w;
+	int n = 0, i;
+
+	if (!cg->parent && (cft->flags & CFT_NOT_ON_ROOT)) {
+		sb_printf(sb, " (%s is not on the root cgroup: only on cgroups below it)", cft->name);
+		return;
+	}
+	if (cg->parent && (cft->flags & CFT_ONLY_ON_ROOT)) {
+		sb_printf(sb, " (%s is only on the root cgroup)", cft->name);
+		return;
+	}
+	need &= cg->parent ? ~cg->parent->subtree_control : 0;
+	if (!need)
+		return;
+	for (c = cg; c->parent && (need & ~c->parent->subtree_control) && n < 65; c = c->parent)
+		top[n++] = c->parent;
+	sb_init(&ctl);
+	sb_init(&plus);
+	cgroup_controllers_format(&ctl, need);
+	for (w = ctl.buf; *w; w++) {
+		if (w == ctl.buf || w[-1] == ' ')
+			sb_puts(&plus, "+");
+		sb_add(&plus, w, 1);
+	}
+	/* "memory pins" is named "memory and pins" */
+	if ((w = strrchr(ctl.buf, ' '))) {
+		sb_init(&names);
+		sb_add(&names, ctl.buf, (size_t)(w - ctl.buf));
+		sb_printf(&names, " and %s", w + 1);
+		sb_reset(&ctl);
+		sb_puts(&ctl, names.buf);
+		sb_free(&names);
+	}
+	cgroup_path(cg, path, sizeof(path));
+	sb_printf(sb, " (the %s controller%s not enabled for %s: write %s%s%s to ", ctl.buf,
+		  strchr(ctl.buf, ' ') ? "s are" : " is", path, strchr(ctl.buf, ' ') ? "\"" : "",
+		  plus.buf, strchr(ctl.buf, ' ') ? "\"" : "");
+	for (i = n - 1; i >= 0; i--) {
+		if (i != n - 1)
+			sb_puts(sb, ", then to ");
+		subtree_control_path(sb, top[i]);
+	}
+	sb_free(&plus);
+	sb_puts(sb, ")");
+	sb_free(&ctl);
+}
+
 /* Split "/a/b/memory.max" into its cgroup and its file. */
 static int resolve(struct machine *m, const char *path, struct cgroup **cg,
 		   const struct cftype **cft)
@@ -336,7 +418,18 @@ static int resolve(struct machine *m, const char *path, struct cgroup **cg,
 	}
 	free(dir);
 	*cft = cftype_find(slash + 1);
-	if (!*cft || !cftype_exists(*cft, *cg))
+	if (*cft && !cftype_exists(*cft, *cg)) {
+		struct strbuf hint;
+		int err;
+
+		sb_init(&hint);
+		sb_puts(&hint, "");
+		missing_file_hint(&hint, *cg, *cft);
+		err = machine_error(m, -ENOENT, "no such file: %s%s", path, hint.buf);
+		sb_free(&hint);
+		return err;
+	}
+	if (!*cft)
 		return machine_error(m, -ENOENT, "no such file: %s", path);
 	return 0;
 }

@@ -42,6 +42,8 @@ struct cftype {
 
 /* The control file called name (memory.max, cgroup.procs...), or NULL. */
 const struct cftype *cftype_find(const char *name);
+/* The names of the files cg has (every file's for NULL), one a line. */
+void cftype_names(struct strbuf *out, const struct cgroup *cg);
 /* Does cg have this file (controller enabled, root rules)? */
 bool cftype_exists(const struct cftype *cft, const struct cgroup *cg);
 

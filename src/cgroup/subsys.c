@@ -259,6 +259,29 @@ const struct cftype *ext_cftype_find(const char *name)
 	return NULL;
 }
 
+void ext_cftype_names(struct strbuf *out, const struct cgroup *cg)
+{
+	for_each_ext(ops) {
+		const struct cftype *cft;
+
+		for (cft = ops->files; cft && cft->name; cft++)
+			if (!cg || cftype_exists(cft, cg))
+				sb_printf(out, "%s\n", cft->name);
+	}
+}
+
+void ext_prefix_file_names(struct strbuf *out, const struct ext_ops *only)
+{
+	for_each_ext(ops) {
+		const char *const *n;
+
+		if (only && ops != only)
+			continue;
+		for (n = ops->file_names; n && *n; n++)
+			sb_printf(out, "%s\n", *n);
+	}
+}
+
 bool ext_name_is_file(const char *name, size_t len)
 {
 	for_each_ext(ops) {

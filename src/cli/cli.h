@@ -14,14 +14,6 @@
 
 /* ---- what several commands' --help say ---- */
 
-/*
- * The policy keys and values (src/policy.c and the modules' values,
- * docs/policies.md); the public API has no list of them to print.
- */
-#define CLI_POLICY_VALUES                                                   \
-	"shared=owner|common-ancestor  smemcg=borrow|full|borrow-fail|full-fail\n" \
-	"recharge=none|reparent|evict|mapper|deferred|auto|objcg\n"          \
-	"owner=mm-owner|mm-memcg  kmem=on|off|limited  stock=on|off"
 #define CLI_EXIT_WHEN_POINT "an expect failed, or a statement failed unexpectedly"
 #define CLI_EXIT_WHEN_FILE "a bad option, or a FILE that cannot be read or does not load"
 #define CLI_EXIT_WHEN_ORACLE "the oracle cannot run here (no QEMU or kernel, setup failed)"
@@ -31,10 +23,10 @@
 
 /* Options several commands declare alike (libgit2's CLI_COMMON_OPT). */
 #define CLI_OPT_POLICY_AXES(var)                                                        \
-	{ CLI_OPT_VALUE, "policy", 0, &(var), cli_parse_policy_axis, CLI_OPT_REPEAT,       \
-	  "KEY=V1,V2",                                                                      \
+	{ CLI_OPT_VALUE, "policy", 0, &(var), cli_parse_policy_axis,                       \
+	  CLI_OPT_REPEAT | CLI_OPT_POLICIES, "KEY=V1,V2",                                  \
 	  "policy values to compare (repeat for more keys; a key given again adds its "    \
-	  "values):\n" CLI_POLICY_VALUES }
+	  "values); the keys and values (the first is Linux 6.1's):" }
 #define CLI_OPT_DEFINE(var)                                                             \
 	{ CLI_OPT_VALUE, "define", 'D', &(var), cli_parse_define, CLI_OPT_REPEAT,          \
 	  "NAME=VALUE",                                                                     \

@@ -23,9 +23,10 @@ static struct {
 } o;
 
 static const struct cli_opt_spec opts[] = {
-	{ CLI_OPT_VALUE, "policy", 0, &o.pol, cli_parse_policy, CLI_OPT_REPEAT, "KEY=VALUE",
-	  "set a policy, over the scenario's `policy` line for KEY (each key once):\n"
-	  CLI_POLICY_VALUES },
+	{ CLI_OPT_VALUE, "policy", 0, &o.pol, cli_parse_policy, CLI_OPT_REPEAT | CLI_OPT_POLICIES,
+	  "KEY=VALUE",
+	  "set a policy, over the scenario's `policy` line for KEY (each key once); the "
+	  "keys and values (the first is Linux 6.1's, the default):" },
 	{ CLI_OPT_SWITCH, "check", 0, &o.check, NULL, 0, NULL,
 	  "check the model's invariants after every statement" },
 	{ CLI_OPT_SWITCH, "quiet", 'q', &o.quiet, NULL, 0, NULL, "no progress line on stderr" },

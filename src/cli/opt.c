@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "opt.h"
+#include "smemcg.h"
 
 #define PROGRAM "smemcg"
 #define WIDTH 79
@@ -389,6 +390,43 @@ static void help_entry(FILE *f, const char *left, const char *help, int col)
 	wrap_text(f, help, col, col);
 }
 
+/*
+ * "KEY=V1|V2|..." a line for every policy key, from the model's registry
+ * (src/policy.c and the modules' values), so that the help names every
+ * value the build takes and nothing else.
+ */
+static void policy_lines(struct strbuf *sb)
+{
+	char *keys, *vals, *k, *v, *ks = NULL, *vs = NULL;
+
+	if (smemcg_policy_keys(&keys))
+		return;
+	for (k = strtok_r(keys, "\n", &ks); k; k = strtok_r(NULL, "\n", &ks)) {
+		if (smemcg_policy_values(&vals, k))
+			continue;
+		sb_printf(sb, "\n%s=", k);
+		for (v = strtok_r(vals, "\n", &vs); v; v = strtok_r(NULL, "\n", &vs))
+			sb_printf(sb, "%s%s", v == vals ? "" : "|", v);
+		free(vals);
+	}
+	free(keys);
+}
+
+static void help_opt(FILE *f, const char *left, const struct cli_opt_spec *s, int col)
+{
+	struct strbuf sb;
+
+	if (!(s->flags & CLI_OPT_POLICIES)) {
+		help_entry(f, left, s->help, col);
+		return;
+	}
+	sb_init(&sb);
+	sb_puts(&sb, s->help);
+	policy_lines(&sb);
+	help_entry(f, left, sb.buf, col);
+	sb_free(&sb);
+}
+
 static void exit_statuses(FILE *f, const struct cli_command *cmd)
 {
 	const struct cli_exit_note *e;
@@ -434,7 +472,7 @@ void cli_help(FILE *f, const struct cli_command *cmd)
 		if (!cmd->opts[i].help)
 			continue;
 		help_left(&left, &cmd->opts[i]);
-		help_entry(f, left.buf, cmd->opts[i].help, col);
+		help_opt(f, left.buf, &cmd->opts[i], col);
 	}
 	help_left(&left, &help);
 	help_entry(f, left.buf, help.help, col);

@@ -39,6 +39,7 @@ enum cli_opt_type {
 #define CLI_OPT_REQUIRED 0x1	/* must be given */
 #define CLI_OPT_REPEAT 0x2	/* an option that may be given again; operands: one or more */
 #define CLI_OPT_MULTI 0x4	/* VALUE: the operands that follow are values too (--pid 1 2) */
+#define CLI_OPT_POLICIES 0x8	/* the help goes on with every policy key and its values */
 
 /*
  * Converts and stores one value (arg as given). Returns 0, or -1 with in

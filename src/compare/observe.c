@@ -222,14 +222,18 @@ static void observe_cb(void *ctx, const struct smc_stmt *st, const char *value, 
  * The TAP the run printed: points that failed, and the statement that
  * stopped the run with its errno.
  */
-static void collect_tap(struct child *c, char *tap, const struct smc_result *res)
+static void collect_tap(struct child *c, char *tap, const struct smc_result *res,
+			const char *file)
 {
-	struct strbuf failed, stopped;
+	struct strbuf failed, stopped, where;
 	char **l;
 	int n, i, nfailed = 0;
 
 	sb_init(&failed);
 	sb_init(&stopped);
+	sb_init(&where);
+	/* a failed point says where: " (FILE:LINE:COL; ..." (interp.c) */
+	sb_printf(&where, " (%s:", file);
 	l = split_lines(tap, &n);
 	for (i = 0; i < n; i++) {
 		char *p, *q, *detail;
@@ -238,15 +242,15 @@ static void collect_tap(struct child *c, char *tap, const struct smc_result *res
 		if (strncmp(l[i], "not ok ", 7) || strstr(l[i], " # TODO") || strstr(l[i], " # SKIP"))
 			continue;
 		p = strstr(l[i], " - ");
-		q = p ? strstr(p, " (line ") : NULL;
+		q = p ? strstr(p, where.buf) : NULL;
 		if (!q) {
 			/* the machine could not be set up, or a line would not parse */
 			if (!stopped.len)
 				sb_puts(&stopped, p ? p + 3 : l[i]);
 			continue;
 		}
-		line = atoi(q + 7);
-		detail = strchr(q + 7, ';');
+		line = atoi(q + where.len);
+		detail = strchr(q + where.len, ';');
 		detail = detail ? detail + 2 : (char *)"";
 		if (!strncmp(detail, "failed with ", 12) || !strncmp(detail, "not supported yet", 17)) {
 			struct strbuf obj, err;
@@ -277,6 +281,7 @@ static void collect_tap(struct child *c, char *tap, const struct smc_result *res
 	emitf(c, CMP_OUTCOME, "", "expects failed", CMP_COUNT, "%d", res->failed);
 	emit(c, CMP_OUTCOME, "", "failed points", CMP_TEXT, failed.len ? failed.buf : "none");
 	free(l);
+	sb_free(&where);
 	sb_free(&failed);
 	sb_free(&stopped);
 }
@@ -384,7 +389,7 @@ int run_child(const struct cmp_spec *spec, int fd)
 	smc_run(&res, spec->script, &wrap, &opts);
 	fclose(tapf);
 
-	collect_tap(&c, tap, &res);
+	collect_tap(&c, tap, &res, spec->script->file);
 	free(tap);
 	emitf(&c, CMP_OUTCOME, "", "statements", CMP_COUNT, "%" PRIu64, c.stmts);
 	m = model_backend_machine(c.mb);

@@ -35,6 +35,7 @@ struct mount;
 struct inode;
 struct vm_area;
 struct cftype;
+struct cgroup;
 typedef uint32_t pgh_t;
 struct strbuf;
 struct explain_items;
@@ -167,9 +168,12 @@ struct ext_ops {
 	 * reading and writing.
 	 */
 	const char *file_prefix;
+	const char *const *file_names;	/* FILE of each, ending with NULL */
 	unsigned (*file_mode)(const char *path);
 	int (*file_read)(struct machine *m, const char *path, struct strbuf *out);
 	int (*file_write)(struct machine *m, const char *path, const char *value);
+	/* `explain` of the object at path ("@NAME"): 0 or -errno */
+	int (*prefix_explain)(struct machine *m, const char *path, struct strbuf *out);
 };
 
 #ifndef SMEMCG_CORE_ONLY
@@ -211,6 +215,10 @@ void ext_call_explain(struct machine *m, struct mem_cgroup *x, struct explain_it
 		      struct strbuf *notes);
 /* The cftype of a module's memcg file by name, or NULL. */
 const struct cftype *ext_cftype_find(const char *name);
+/* The modules' memcg file names, each on a line: those cg has, every one for NULL. */
+void ext_cftype_names(struct strbuf *out, const struct cgroup *cg);
+/* The names of the files under the modules' file_prefix, each on a line. */
+void ext_prefix_file_names(struct strbuf *out, const struct ext_ops *only);
 bool ext_name_is_file(const char *name, size_t len);
 /* The module whose file_prefix starts path, or NULL. */
 const struct ext_ops *ext_file_owner(const char *path);

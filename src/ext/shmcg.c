@@ -910,14 +910,14 @@ static const struct cftype shmcg_memcg_files[] = {
 
 static const char *const shmcg_file_names[] = {
 	"memory.current", "memory.max", "memory.stat", "memory.events", "attached",
-	"borrow.max",
+	"borrow.max", NULL,
 };
 
 static unsigned shmcg_file_mode_of(const char *name)
 {
 	size_t i;
 
-	for (i = 0; i < ARRAY_SIZE(shmcg_file_names); i++)
+	for (i = 0; shmcg_file_names[i]; i++)
 		if (!strcmp(name, shmcg_file_names[i]))
 			return SMEMCG_FILE_READ |
 			       ((!strcmp(name, "memory.max") || !strcmp(name, "borrow.max"))
@@ -1067,6 +1067,54 @@ static void shmcg_ext_explain(struct machine *m, struct mem_cgroup *x, struct ex
 		    seen_by(x));
 }
 
+/* Why a page is charged to an smemcg: its object (a mount, a dma_buf) is the smemcg's. */
+static const char *shmcg_explain_charge(struct machine *m, struct memobj *obj,
+					struct mem_cgroup *owner)
+{
+	int i;
+
+	(void)obj;
+	for (i = 0; i < st(m)->n; i++)
+		if (st(m)->v[i]->memcg == owner)
+			return "its mount or dma_buf was given smemcg=NAME: charged to the smemcg, not to the toucher";
+	return NULL;
+}
+
+/*
+ * explain @NAME: the smemcg's own charge object by object (the mounts
+ * and dma_bufs charged to it), then the memcgs attached to it, with what
+ * each sees of it under the smemcg policy.
+ */
+static int shmcg_prefix_explain(struct machine *m, const char *path, struct strbuf *out)
+{
+	struct shmcg *s = path[0] == '@' && !strchr(path, '/') ? shmcg_find(m, path + 1) : NULL;
+	char buf[4096];
+	int i, n = 0;
+
+	if (!s)
+		return machine_error(m, -ENOENT, "no such smemcg: %s", path);
+	explain_memcg(m, path, s->memcg, out);
+	for (i = 0; i < s->nlinks; i++) {
+		struct shmcg_link *l = &s->links[i];
+		struct mem_cgroup *x = memcg_of_slot(m, l->memcg);
+
+		if (!l->attached || !x->cgroup)
+			continue;
+		cgroup_path(x->cgroup, buf, sizeof(buf));
+		if (!n++)
+			sb_printf(out, "  attached to (write CG/memory.smemcg +%s; smemcg=%s):\n", s->name,
+				  policy_value(m, "smemcg"));
+		sb_printf(out, "    %s: borrows %lld bytes, sees %lld bytes of it in its memory.current\n",
+			  buf, (long long)l->borrow * PAGE_SIZE,
+			  (long long)(st(m)->full ? page_counter_read(&s->memcg->memory) : l->borrow) *
+				  PAGE_SIZE);
+	}
+	if (!n)
+		sb_printf(out, "  attached to no cgroup (write CG/memory.smemcg +%s to attach one)\n",
+			  s->name);
+	return 0;
+}
+
 const struct ext_ops shmcg_ext_ops = {
 	.name = "seed 000: shared memory cgroups",
 	.policies = shmcg_policies,
@@ -1085,8 +1133,11 @@ const struct ext_ops shmcg_ext_ops = {
 	.memobj_free = shmcg_memobj_free,
 	.vma_free = shmcg_vma_free,
 	.explain = shmcg_ext_explain,
+	.explain_charge = shmcg_explain_charge,
 	.file_prefix = "@",
+	.file_names = shmcg_file_names,
 	.file_mode = shmcg_at_file_mode,
 	.file_read = shmcg_at_file_read,
 	.file_write = shmcg_at_file_write,
+	.prefix_explain = shmcg_prefix_explain,
 };

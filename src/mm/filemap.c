@@ -60,14 +60,49 @@ static struct inode *inode_alloc(struct machine *m, const char *path,
 	return inode;
 }
 
+/*
+ * A path that ends in '/' names a directory (the kernel's path walk
+ * requires one when the last component is followed by a slash): an
+ * operation on a file there fails before it looks further. A regular
+ * file is ENOTDIR, a directory (made by mkdir, or a mount point) EISDIR,
+ * nothing ENOENT; O_CREAT is EISDIR whatever is there (open_last_lookups),
+ * so no file named "x/" is ever created. 0 when path has no final '/'.
+ */
+static int trailing_slash(struct machine *m, const char *path, bool create)
+{
+	size_t n = strlen(path);
+	struct inode *inode;
+	struct mount *mnt;
+	char *dir;
+	bool is_dir;
+
+	if (n < 2 || path[n - 1] != '/')
+		return 0;
+	if (create)
+		return machine_error(m, -EISDIR, "%s ends in '/': a directory, which open(O_CREAT) refuses",
+				     path);
+	dir = xstrndup(path, n - 1);
+	inode = inode_lookup(m, dir);
+	mnt = mount_of_path(m, path);
+	is_dir = inode ? inode->is_dir : mnt && !strcmp(mnt->dir, dir);
+	free(dir);
+	if (inode && !is_dir)
+		return machine_error(m, -ENOTDIR, "%s: a regular file, not a directory", path);
+	if (is_dir)
+		return machine_error(m, -EISDIR, "%s is a directory", path);
+	return machine_error(m, -ENOENT, "no such file or directory: %s", path);
+}
+
 int inode_create(struct machine *m, struct task *t, const char *path,
 		 struct inode **out)
 {
 	struct inode *inode = inode_lookup(m, path);
 	struct mount *mnt;
 	uint32_t cookie;
-	int err;
+	int err = trailing_slash(m, path, true);
 
+	if (err)
+		return err;
 	if (inode) {
 		if (inode->is_dir)
 			return machine_error(m, -EISDIR, "%s is a directory", path);
@@ -381,7 +416,10 @@ int file_read(struct machine *m, struct task *t, const char *path, uint64_t off,
 {
 	struct inode *inode = inode_lookup(m, path);
 	uint64_t idx, end;
+	int slash = trailing_slash(m, path, false);
 
+	if (slash)
+		return slash;
 	if (!inode)
 		return machine_error(m, -ENOENT, "no such file: %s", path);
 	if (inode->is_dir)
@@ -423,8 +461,11 @@ int file_truncate(struct machine *m, struct task *t, const char *path, uint64_t 
 {
 	struct inode *inode;
 	uint64_t keep;
-	int err = inode_create(m, t, path, &inode);
+	int err = trailing_slash(m, path, false);
 
+	/* truncate(2) opens without O_CREAT: a final '/' is judged as for a read */
+	if (!err)
+		err = inode_create(m, t, path, &inode);
 	if (err)
 		return err;
 	keep = (size + PAGE_SIZE - 1) / PAGE_SIZE;
@@ -439,8 +480,11 @@ int file_truncate(struct machine *m, struct task *t, const char *path, uint64_t 
 int file_unlink(struct machine *m, struct task *t, const char *path)
 {
 	struct inode *inode = inode_lookup(m, path);
+	int err = trailing_slash(m, path, false);
 
 	(void)t;
+	if (err)
+		return err;
 	if (!inode)
 		return machine_error(m, -ENOENT, "no such file: %s", path);
 	if (inode->is_dir)

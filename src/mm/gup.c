@@ -45,6 +45,7 @@ struct driver_file {
 	int device;
 	bool keep_pins;
 	int refs;		/* fds referring to it */
+	char *name;		/* the scenario's name of the fd it was opened as, or NULL */
 	struct pinned *pins;
 	long npins, cap;
 	struct mm_struct *acct_mm;	/* the rlimit counter's mm (legacy accounting) */
@@ -332,6 +333,7 @@ int pins_pin(struct machine *m, struct task *t, int fd, struct vm_area *v,
 {
 	struct driver_file *df = fd_file(m, t, fd);
 	uint64_t first, last, i;
+	char label[96];
 	struct mem_cgroup *acct;
 	long n, *rl;
 	int err;
@@ -341,15 +343,18 @@ int pins_pin(struct machine *m, struct task *t, int fd, struct vm_area *v,
 	if (!len)
 		return 0;
 	if (off + len < off || off + len > v->npages * PAGE_SIZE)
-		return machine_error(m, -EINVAL, "pin range beyond the mapping");
+		return machine_error(m, -EINVAL, "pin range %llu+%llu is beyond %s",
+				     (unsigned long long)off, (unsigned long long)len,
+				     vma_label(v, label, sizeof(label)));
 	first = off / PAGE_SIZE;
 	last = (off + len - 1) / PAGE_SIZE;
 	n = (long)(last - first + 1);
 	/* today's rlimit accounting, per device */
 	rl = rlimit_counter(m, df);
 	if (!t->cap_ipc_lock && (uint64_t)(*rl + n) * PAGE_SIZE > t->rlimit_memlock)
-		return machine_error(m, -ENOMEM, "%s: RLIMIT_MEMLOCK (%llu bytes) exceeded",
-				     device_names[df->device],
+		return machine_error(m, -ENOMEM, "%s%s%s%s: RLIMIT_MEMLOCK (%llu bytes) exceeded",
+				     df->name ? "fd " : "", df->name ? df->name : "",
+				     df->name ? " of " : "", device_names[df->device],
 				     (unsigned long long)t->rlimit_memlock);
 	/* the pins cgroup: all or nothing per call */
 	err = ext_pin_charge(m, t, n, &acct);
@@ -398,12 +403,15 @@ int pins_unpin(struct machine *m, struct task *t, int fd, struct vm_area *v,
 {
 	struct driver_file *df = fd_file(m, t, fd);
 	uint64_t first, last, i;
+	char label[96];
 	long k, n = 0;
 
 	if (!df)
 		return -EBADF;
 	if (off + len < off || off + len > v->npages * PAGE_SIZE)
-		return machine_error(m, -EINVAL, "unpin range beyond the mapping");
+		return machine_error(m, -EINVAL, "unpin range %llu+%llu is beyond %s",
+				     (unsigned long long)off, (unsigned long long)len,
+				     vma_label(v, label, sizeof(label)));
 	if (!len)
 		return 0;
 	first = off / PAGE_SIZE;
@@ -455,6 +463,7 @@ static void file_put(struct machine *m, struct driver_file *df)
 			ps(m)->files[i] = ps(m)->files[--ps(m)->nfiles];
 	mmdrop(df->acct_mm);
 	free(df->pins);
+	free(df->name);
 	free(df);
 }
 
@@ -481,6 +490,17 @@ int pins_release(struct machine *m, struct task *t, int file_id)
 		df->refs = 1;
 		file_put(m, df);
 	}
+	return 0;
+}
+
+int pins_fd_set_name(struct machine *m, struct task *t, int fd, const char *name)
+{
+	struct driver_file *df = fd_file(m, t, fd);
+
+	if (!df)
+		return -EBADF;
+	free(df->name);
+	df->name = name && *name ? xstrdup(name) : NULL;
 	return 0;
 }
 

@@ -32,6 +32,8 @@ int pins_unpin(struct machine *m, struct task *t, int fd, struct vm_area *v,
 int pins_close(struct machine *m, struct task *t, int fd);
 int pins_release(struct machine *m, struct task *t, int file_id);
 int pins_fd_file_id(struct machine *m, struct task *t, int fd);
+/* Name the driver file behind fd for messages (NULL or "": no name); 0 or -EBADF. */
+int pins_fd_set_name(struct machine *m, struct task *t, int fd, const char *name);
 /* Move the pins charged to from (vm_account references) to to. */
 void pins_reparent(struct machine *m, struct mem_cgroup *from, struct mem_cgroup *to);
 int pins_setrlimit(struct machine *m, struct task *t, uint64_t bytes);

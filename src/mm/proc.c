@@ -13,11 +13,17 @@
 #include "mount.h"
 #include "memcontrol/memcg.h"
 
+const char *const proc_file_names[] = { "mounts", "zombies", "zombie_holders", NULL };
+
 unsigned proc_file_mode(const char *path)
 {
-	if (!strcmp(path, "/proc/mounts") || !strcmp(path, "/proc/zombies") ||
-	    !strcmp(path, "/proc/zombie_holders"))
-		return SMEMCG_FILE_READ;
+	size_t i;
+
+	if (strncmp(path, "/proc/", 6))
+		return 0;
+	for (i = 0; proc_file_names[i]; i++)
+		if (!strcmp(path + 6, proc_file_names[i]))
+			return SMEMCG_FILE_READ;
 	return 0;
 }
 

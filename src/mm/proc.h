@@ -12,6 +12,8 @@ struct machine;
 
 /* /proc/zombies, /proc/zombie_holders...: CFT_READ when path is one, else 0. */
 unsigned proc_file_mode(const char *path);
+/* The files of /proc, ending with NULL. */
+extern const char *const proc_file_names[];
 int proc_file_read(struct machine *m, const char *path, struct strbuf *out);
 
 #endif

@@ -635,9 +635,11 @@ int vma_touch(struct machine *m, struct task *t, struct vm_area *v, uint64_t off
 			return 0;	/* killed while faulting: the statement ends */
 		/* a full tmpfs, a remote charge that failed (seed 001), a refused borrow */
 		if (err == FAULT_SIGBUS || err == FAULT_REFUSED || err == -ENOSPC) {
+			char label[96];
+
 			task_kill_why(m, t, SIGBUS_NR, SMEMCG_EV_SIGBUS,
-				      "SIGBUS on a fault of page %llu of mapping %d: %s",
-				      (unsigned long long)i, v->id,
+				      "SIGBUS on a fault of page %llu of %s: %s",
+				      (unsigned long long)i, vma_label(v, label, sizeof(label)),
 				      m->errmsg[0] ? m->errmsg : "the page could not be served");
 			return 0;
 		}
@@ -1012,6 +1014,7 @@ int vma_munmap(struct machine *m, struct vm_area *v)
 	free(v->mapped);
 	free(v->pt_objcg);
 	free(v->ext);
+	free(v->name);
 	free(v);
 	return 0;
 }
@@ -1041,12 +1044,22 @@ static void dup_count(struct machine *m, struct memobj *layer, uint64_t idx,
 	pt_map(m, a->child, idx);
 }
 
+const char *vma_label(const struct vm_area *v, char *buf, size_t len)
+{
+	if (v->name)
+		snprintf(buf, len, "mapping %s", v->name);
+	else
+		snprintf(buf, len, "mapping %d", v->id);
+	return buf;
+}
+
 void vma_dup(struct machine *m, struct vm_area *v, struct mm_struct *cmm)
 {
 	struct vm_area *c = vma_new(m, cmm, v->npages, (enum vma_kind)v->kind);
 	uint64_t i;
 
 	c->id = v->id;	/* the child knows its mappings by the parent's numbers */
+	c->name = v->name ? xstrdup(v->name) : NULL;	/* and names */
 	c->start = v->start;
 	if (cmm->next_va < v->start + v->npages)
 		cmm->next_va = v->start + v->nr_blocks * PTRS_PER_PTE;

@@ -32,6 +32,7 @@ struct vm_area {
 	struct list_node node;		/* in mm->vmas */
 	struct mm_struct *mm;
 	int id;
+	char *name;			/* the scenario's name of it (messages), or NULL */
 	uint8_t kind;
 	bool locked;			/* VM_LOCKED */
 	uint64_t start;			/* first virtual page */
@@ -51,6 +52,8 @@ struct vm_area {
 
 /* The mapping numbered id in mm, or NULL. */
 struct vm_area *vma_find(struct mm_struct *mm, int id);
+/* "mapping NAME" for messages, "mapping ID" when it has no name: in buf. */
+const char *vma_label(const struct vm_area *v, char *buf, size_t len);
 
 /* mmap() into t's mm: 0 with *out, or -ENOMEM/-EINVAL/-EOVERFLOW as mmap gives. */
 int vma_mmap_anon(struct machine *m, struct task *t, uint64_t size, bool shared,

@@ -105,8 +105,12 @@ static void tap_point(struct run *r, bool ok, const struct smc_stmt *st,
 
 	sb_init(&label);
 	stmt_label(&label, st);
-	sb_printf(&label, " (line %d%s%s)", st->line, detail && *detail ? "; " : "",
-		  detail ? detail : "");
+	/* a failure says where, as an editor or a compiler would: FILE:LINE:COL */
+	if (!ok && !directive)
+		sb_printf(&label, " (%s:%d:%d", r->s->file, st->line, st->col);
+	else
+		sb_printf(&label, " (line %d", st->line);
+	sb_printf(&label, "%s%s)", detail && *detail ? "; " : "", detail ? detail : "");
 	smc_tap_point(r->tap, ok, label.buf, directive);
 	if (directive)
 		r->res->skipped++;

@@ -331,7 +331,7 @@ static int exec_pins(struct model_backend *mb, const struct smc_stmt *st, int pi
 		strmap_set(&mb->fds, k.buf, fd);
 		sb_free(&k);
 		strmap_set(&mb->files, st->name, file);
-		return 0;
+		return report(mb, smemcg_fd_set_name(mb->m, pid, fd, st->name), msg);
 	case SMC_PIN:
 	case SMC_UNPIN:
 		rc = fd_num(mb, st->proc, st->path, &fd, msg);
@@ -429,7 +429,7 @@ static int exec_memory(struct model_backend *mb, const struct smc_stmt *st,
 		map_key(&k, mm_of(mb, st->proc), st->name);
 		strmap_set(&mb->maps, k.buf, id);
 		sb_free(&k);
-		return 0;
+		return report(mb, smemcg_mapping_set_name(mb->m, pid, id, st->name), msg);
 	case SMC_TOUCH:
 	case SMC_MUNMAP:
 	case SMC_MLOCK:
@@ -483,7 +483,7 @@ static int exec_memory(struct model_backend *mb, const struct smc_stmt *st,
 		map_key(&k, mm_of(mb, st->proc), st->name);
 		strmap_set(&mb->maps, k.buf, map);
 		sb_free(&k);
-		return 0;
+		return report(mb, smemcg_mapping_set_name(mb->m, pid, map, st->name), msg);
 	}
 	case SMC_OPEN: case SMC_PIN: case SMC_UNPIN: case SMC_CLOSE: case SMC_RELEASE:
 	case SMC_SETRLIMIT: case SMC_CAP:

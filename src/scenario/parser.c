@@ -13,6 +13,7 @@
 #include <string.h>
 
 #include "smemcg.h"
+#include "../base/suggest.h"
 
 struct pctx {
 	const struct smc_line *l;
@@ -63,20 +64,13 @@ static int no_more(struct pctx *p, int i)
 	return 0;
 }
 
-static const char *const keywords[] = {
-	"machine", "cgroup-options", "policy", "mkdir", "rmdir", "write", "read",
-	"expect", "spawn", "fork", "clone-vm", "move", "exit", "kill", "smemcg",
-	"sleep", "repeat", "end", "expect-error", "echo", "explain",
-};
+struct stmt_row;
+static const struct stmt_row *stmt_find(const char *word, bool proc);
 
+/* A word that starts a statement of its own: no process may take its name. */
 static bool is_keyword(const char *w)
 {
-	size_t i;
-
-	for (i = 0; i < ARRAY_SIZE(keywords); i++)
-		if (!strcmp(keywords[i], w))
-			return true;
-	return false;
+	return stmt_find(w, false) != NULL;
 }
 
 static bool is_ident(const char *w)
@@ -300,6 +294,25 @@ static int dir_path_arg(struct pctx *p, int i, const char *what, const char **ou
 	return 0;
 }
 
+/* "unknown control file", with the closest name the model knows. */
+static int unknown_file(struct pctx *p, int i, const char *name)
+{
+	struct suggest sg;
+	char *names, *line, *save = NULL;
+	int rc;
+
+	smemcg_file_names(&names);
+	suggest_init(&sg, name);
+	for (line = strtok_r(names, "\n", &save); line; line = strtok_r(NULL, "\n", &save))
+		suggest_offer(&sg, line);
+	if (sg.best)
+		rc = perr(p, i, "unknown control file \"%s\" (did you mean \"%s\"?)", name, sg.best);
+	else
+		rc = perr(p, i, "unknown control file \"%s\"", name);
+	free(names);
+	return rc;
+}
+
 /* CG/FILE, @NAME/FILE or /proc/FILE; checks the file exists and allows it. */
 static int file_path_arg(struct pctx *p, int i, unsigned want, const char **out)
 {
@@ -319,7 +332,7 @@ static int file_path_arg(struct pctx *p, int i, unsigned want, const char **out)
 		return perr(p, i, "expected a file name after the last '/' in \"%s\"", s);
 	mode = smemcg_file_mode(s);
 	if (!mode)
-		return perr(p, i, "unknown control file \"%s\"", base + 1);
+		return unknown_file(p, i, base + 1);
 	if ((want & SMEMCG_FILE_WRITE) && !(mode & SMEMCG_FILE_WRITE))
 		return perr(p, i, "%s is read-only", base + 1);
 	if ((want & SMEMCG_FILE_READ) && !(mode & SMEMCG_FILE_READ))
@@ -343,6 +356,26 @@ static int cmp_of(const char *w)
 		if (!strcmp(w, cmp_names[i]))
 			return (int)i;
 	return -1;
+}
+
+/* A word made of comparison characters is a comparison mistyped, not a key. */
+static bool looks_like_cmp(const char *w)
+{
+	return *w && strspn(w, "=!<>~") == strlen(w);
+}
+
+static int bad_cmp(struct pctx *p, int i)
+{
+	struct suggest sg;
+	size_t k;
+
+	suggest_init(&sg, tok(p, i));
+	for (k = 0; k < ARRAY_SIZE(cmp_names); k++)
+		suggest_offer(&sg, cmp_names[k]);
+	if (sg.best)
+		return perr(p, i, "expected a comparison (== != < <= > >= ~), found \"%s\" (did you mean \"%s\"?)",
+			    tok(p, i), sg.best);
+	return perr(p, i, "expected a comparison (== != < <= > >= ~), found \"%s\"", tok(p, i));
 }
 
 static int value_arg(struct pctx *p, int i, struct smc_value *v)
@@ -619,6 +652,8 @@ static int parse_expect(struct pctx *p)
 	if (need(p, 2, "a comparison (== != < <= > >= ~) or a key"))
 		return -1;
 	c = cmp_of(tok(p, 2));
+	if (c < 0 && looks_like_cmp(tok(p, 2)))
+		return bad_cmp(p, 2);
 	if (c < 0) {
 		st->key = tok(p, 2);
 		i = 3;
@@ -626,8 +661,7 @@ static int parse_expect(struct pctx *p)
 			return -1;
 		c = cmp_of(tok(p, 3));
 		if (c < 0)
-			return perr(p, 3, "expected a comparison (== != < <= > >= ~), found \"%s\"",
-				    tok(p, 3));
+			return bad_cmp(p, 3);
 	}
 	st->cmp = (enum smc_cmp)c;
 	if (value_arg(p, i + 1, &st->value))
@@ -754,6 +788,7 @@ static int parse_kmalloc(struct pctx *p)
 	size_t k;
 	int64_t n;
 
+	st->op = tok(p, 1)[1] == 'm' ? SMC_KMALLOC : SMC_KFREE;
 	if (need(p, 2, "a cache name"))
 		return -1;
 	c = tok(p, 2);
@@ -775,155 +810,536 @@ static int parse_kmalloc(struct pctx *p)
 	return no_more(p, 4);
 }
 
-static int parse_proc_stmt(struct pctx *p)
+/* ---- statements of a process: P VERB ... ---- */
+
+static int parse_oom_score_adj(struct pctx *p)
+{
+	p->st->op = SMC_OOM_SCORE_ADJ;
+	return int_arg(p, 2, "an oom_score_adj", -1000, 1000, &p->st->num) || no_more(p, 3);
+}
+
+static int parse_touch(struct pctx *p)
 {
 	struct smc_stmt *st = p->st;
-	const char *verb;
 	int i;
 
-	if (ident(p, 0, "a statement or a process name", &st->proc))
+	st->op = SMC_TOUCH;
+	if (ident(p, 2, "a mapping name", &st->name))
 		return -1;
-	if (need(p, 1, "what the process does (mmap, touch, write, ...)"))
+	i = range_args(p, 3);
+	if (i < 0)
 		return -1;
-	verb = tok(p, 1);
-	if (!strcmp(verb, "oom_score_adj")) {
-		st->op = SMC_OOM_SCORE_ADJ;
-		return int_arg(p, 2, "an oom_score_adj", -1000, 1000, &st->num) || no_more(p, 3);
+	if (i < p->l->ntok && !strcmp(tok(p, i), "ro")) {
+		st->flags |= SMC_F_RO;
+		i++;
 	}
-	if (!strcmp(verb, "mmap"))
-		return parse_mmap(p);
-	if (!strcmp(verb, "touch")) {
-		st->op = SMC_TOUCH;
-		if (ident(p, 2, "a mapping name", &st->name))
-			return -1;
-		i = range_args(p, 3);
-		if (i < 0)
-			return -1;
-		if (i < p->l->ntok && !strcmp(tok(p, i), "ro")) {
-			st->flags |= SMC_F_RO;
-			i++;
-		}
-		return no_more(p, i);
-	}
-	if (!strcmp(verb, "munmap") || !strcmp(verb, "mlock") || !strcmp(verb, "munlock")) {
-		st->op = !strcmp(verb, "munmap") ? SMC_MUNMAP
-			 : !strcmp(verb, "mlock") ? SMC_MLOCK : SMC_MUNLOCK;
-		return ident(p, 2, "a mapping name", &st->name) || no_more(p, 3);
-	}
-	if (!strcmp(verb, "write") || !strcmp(verb, "read")) {
-		st->op = verb[0] == 'w' ? SMC_FILE_WRITE : SMC_FILE_READ;
-		return fs_path_arg(p, 2, "a file path", &st->path) ||
-		       size_arg(p, 3, "an offset", &st->off) ||
-		       size_arg(p, 4, "a length", &st->len) || no_more(p, 5);
-	}
-	if (!strcmp(verb, "truncate")) {
-		st->op = SMC_TRUNCATE;
-		return fs_path_arg(p, 2, "a file path", &st->path) ||
-		       size_arg(p, 3, "a SIZE", &st->size) || no_more(p, 4);
-	}
-	if (!strcmp(verb, "unlink")) {
-		st->op = SMC_UNLINK;
-		return fs_path_arg(p, 2, "a path", &st->path) || no_more(p, 3);
-	}
-	if (!strcmp(verb, "umount") || !strcmp(verb, "mkdir")) {
-		st->op = verb[0] == 'u' ? SMC_UMOUNT : SMC_FS_MKDIR;
-		return dir_path_arg(p, 2, "a path", &st->path) || no_more(p, 3);
-	}
-	if (!strcmp(verb, "mount")) {
-		st->op = SMC_MOUNT;
-		return parse_mount(p, false);
-	}
-	if (!strcmp(verb, "remount")) {
-		st->op = SMC_REMOUNT;
-		return parse_mount(p, true);
-	}
-	if (!strcmp(verb, "kmalloc") || !strcmp(verb, "kfree")) {
-		st->op = verb[1] == 'm' ? SMC_KMALLOC : SMC_KFREE;
-		return parse_kmalloc(p);
-	}
-	if (!strcmp(verb, "open")) {
-		st->op = SMC_OPEN;
-		if (ident(p, 2, "an fd name", &st->name) || need(p, 3, "a device"))
-			return -1;
-		st->path = tok(p, 3);
-		if (strcmp(st->path, "/dev/vfio") && strcmp(st->path, "/dev/rdma") &&
-		    strcmp(st->path, "/dev/iouring"))
-			return perr(p, 3, "expected a device (/dev/vfio, /dev/rdma, /dev/iouring), found \"%s\"",
-				    st->path);
-		if (p->l->ntok > 4) {
-			if (strcmp(tok(p, 4), "keep-pins"))
-				return perr(p, 4, "expected keep-pins, found \"%s\"", tok(p, 4));
-			st->flags |= SMC_F_KEEP_PINS;
-			return no_more(p, 5);
-		}
-		return 0;
-	}
-	if (!strcmp(verb, "pin") || !strcmp(verb, "unpin")) {
-		st->op = verb[0] == 'p' ? SMC_PIN : SMC_UNPIN;
-		if (ident(p, 2, "an fd name", &st->path) ||
-		    ident(p, 3, "a mapping name", &st->name))
-			return -1;
-		i = range_args(p, 4);
-		return i < 0 ? -1 : no_more(p, i);
-	}
-	if (!strcmp(verb, "close") || !strcmp(verb, "release")) {
-		st->op = verb[0] == 'c' ? SMC_CLOSE : SMC_RELEASE;
-		return ident(p, 2, "an fd name", &st->name) || no_more(p, 3);
-	}
-	if (!strcmp(verb, "setrlimit")) {
-		st->op = SMC_SETRLIMIT;
-		if (need(p, 2, "memlock"))
-			return -1;
-		if (strcmp(tok(p, 2), "memlock"))
-			return perr(p, 2, "expected memlock (the only limit modelled), found \"%s\"",
-				    tok(p, 2));
-		st->name = tok(p, 2);
-		if (need(p, 3, "a SIZE"))
-			return -1;
-		if (!strcmp(tok(p, 3), "unlimited") || !strcmp(tok(p, 3), "max"))
-			st->size = UINT64_MAX;
-		else if (size_arg(p, 3, "a SIZE", &st->size))
-			return -1;
-		return no_more(p, 4);
-	}
-	if (!strcmp(verb, "cap")) {
-		st->op = SMC_CAP;
-		if (need(p, 2, "ipc_lock"))
-			return -1;
-		if (strcmp(tok(p, 2), "ipc_lock"))
-			return perr(p, 2, "expected ipc_lock (the only capability modelled), found \"%s\"",
-				    tok(p, 2));
-		st->name = tok(p, 2);
-		return no_more(p, 3);
-	}
-	if (!strcmp(verb, "dmabuf")) {
-		st->op = SMC_DMABUF;
-		if (ident(p, 2, "a dma_buf name", &st->name) ||
-		    size_arg(p, 3, "a SIZE", &st->size))
-			return -1;
-		if (p->l->ntok > 4) {
-			const char *v = opt_value(tok(p, 4), "smemcg");
+	return no_more(p, i);
+}
 
-			if (!v || !is_ident(v))
-				return perr(p, 4, "expected smemcg=NAME, found \"%s\"", tok(p, 4));
-			st->smemcg = v;
-			return no_more(p, 5);
+/* munmap, mlock, munlock M */
+static int parse_map_op(struct pctx *p)
+{
+	const char *verb = tok(p, 1);
+
+	p->st->op = !strcmp(verb, "munmap") ? SMC_MUNMAP
+		    : !strcmp(verb, "mlock") ? SMC_MLOCK : SMC_MUNLOCK;
+	return ident(p, 2, "a mapping name", &p->st->name) || no_more(p, 3);
+}
+
+/* P write|read PATH OFF LEN */
+static int parse_file_rw(struct pctx *p)
+{
+	struct smc_stmt *st = p->st;
+
+	st->op = tok(p, 1)[0] == 'w' ? SMC_FILE_WRITE : SMC_FILE_READ;
+	return fs_path_arg(p, 2, "a file path", &st->path) ||
+	       size_arg(p, 3, "an offset", &st->off) ||
+	       size_arg(p, 4, "a length", &st->len) || no_more(p, 5);
+}
+
+static int parse_truncate(struct pctx *p)
+{
+	p->st->op = SMC_TRUNCATE;
+	return fs_path_arg(p, 2, "a file path", &p->st->path) ||
+	       size_arg(p, 3, "a SIZE", &p->st->size) || no_more(p, 4);
+}
+
+static int parse_unlink(struct pctx *p)
+{
+	p->st->op = SMC_UNLINK;
+	return fs_path_arg(p, 2, "a path", &p->st->path) || no_more(p, 3);
+}
+
+/* P umount|mkdir DIR */
+static int parse_fs_dir(struct pctx *p)
+{
+	p->st->op = tok(p, 1)[0] == 'u' ? SMC_UMOUNT : SMC_FS_MKDIR;
+	return dir_path_arg(p, 2, "a path", &p->st->path) || no_more(p, 3);
+}
+
+static int parse_mount_stmt(struct pctx *p)
+{
+	p->st->op = SMC_MOUNT;
+	return parse_mount(p, false);
+}
+
+static int parse_remount(struct pctx *p)
+{
+	p->st->op = SMC_REMOUNT;
+	return parse_mount(p, true);
+}
+
+static int parse_open(struct pctx *p)
+{
+	struct smc_stmt *st = p->st;
+
+	st->op = SMC_OPEN;
+	if (ident(p, 2, "an fd name", &st->name) || need(p, 3, "a device"))
+		return -1;
+	st->path = tok(p, 3);
+	if (strcmp(st->path, "/dev/vfio") && strcmp(st->path, "/dev/rdma") &&
+	    strcmp(st->path, "/dev/iouring"))
+		return perr(p, 3, "expected a device (/dev/vfio, /dev/rdma, /dev/iouring), found \"%s\"",
+			    st->path);
+	if (p->l->ntok > 4) {
+		if (strcmp(tok(p, 4), "keep-pins"))
+			return perr(p, 4, "expected keep-pins, found \"%s\"", tok(p, 4));
+		st->flags |= SMC_F_KEEP_PINS;
+		return no_more(p, 5);
+	}
+	return 0;
+}
+
+/* P pin|unpin FD M [OFF LEN] */
+static int parse_pin(struct pctx *p)
+{
+	int i;
+
+	p->st->op = tok(p, 1)[0] == 'p' ? SMC_PIN : SMC_UNPIN;
+	if (ident(p, 2, "an fd name", &p->st->path) ||
+	    ident(p, 3, "a mapping name", &p->st->name))
+		return -1;
+	i = range_args(p, 4);
+	return i < 0 ? -1 : no_more(p, i);
+}
+
+/* P close|release FD */
+static int parse_close(struct pctx *p)
+{
+	p->st->op = tok(p, 1)[0] == 'c' ? SMC_CLOSE : SMC_RELEASE;
+	return ident(p, 2, "an fd name", &p->st->name) || no_more(p, 3);
+}
+
+static int parse_setrlimit(struct pctx *p)
+{
+	struct smc_stmt *st = p->st;
+
+	st->op = SMC_SETRLIMIT;
+	if (need(p, 2, "memlock"))
+		return -1;
+	if (strcmp(tok(p, 2), "memlock"))
+		return perr(p, 2, "expected memlock (the only limit modelled), found \"%s\"",
+			    tok(p, 2));
+	st->name = tok(p, 2);
+	if (need(p, 3, "a SIZE"))
+		return -1;
+	if (!strcmp(tok(p, 3), "unlimited") || !strcmp(tok(p, 3), "max"))
+		st->size = UINT64_MAX;
+	else if (size_arg(p, 3, "a SIZE", &st->size))
+		return -1;
+	return no_more(p, 4);
+}
+
+static int parse_cap(struct pctx *p)
+{
+	p->st->op = SMC_CAP;
+	if (need(p, 2, "ipc_lock"))
+		return -1;
+	if (strcmp(tok(p, 2), "ipc_lock"))
+		return perr(p, 2, "expected ipc_lock (the only capability modelled), found \"%s\"",
+			    tok(p, 2));
+	p->st->name = tok(p, 2);
+	return no_more(p, 3);
+}
+
+static int parse_dmabuf(struct pctx *p)
+{
+	struct smc_stmt *st = p->st;
+
+	st->op = SMC_DMABUF;
+	if (ident(p, 2, "a dma_buf name", &st->name) || size_arg(p, 3, "a SIZE", &st->size))
+		return -1;
+	if (p->l->ntok > 4) {
+		const char *v = opt_value(tok(p, 4), "smemcg");
+
+		if (!v || !is_ident(v))
+			return perr(p, 4, "expected smemcg=NAME, found \"%s\"", tok(p, 4));
+		st->smemcg = v;
+		return no_more(p, 5);
+	}
+	return 0;
+}
+
+static int parse_import(struct pctx *p)
+{
+	p->st->op = SMC_IMPORT;
+	return ident(p, 2, "a dma_buf name", &p->st->path) ||
+	       ident(p, 3, "a mapping name", &p->st->name) || no_more(p, 4);
+}
+
+/* ---- statements that start with a keyword ---- */
+
+/* mkdir|rmdir CG */
+static int parse_cgroup_dir(struct pctx *p)
+{
+	p->st->op = tok(p, 0)[0] == 'm' ? SMC_MKDIR : SMC_RMDIR;
+	return cgroup_path_arg(p, 1, &p->st->path) || no_more(p, 2);
+}
+
+/* explain CG | explain @NAME */
+static int parse_explain(struct pctx *p)
+{
+	p->st->op = SMC_EXPLAIN;
+	if (need(p, 1, "a cgroup path or @NAME"))
+		return -1;
+	if (tok(p, 1)[0] == '@') {
+		if (!is_ident(tok(p, 1) + 1))
+			return perr(p, 1, "expected @NAME (an smemcg name), found \"%s\"", tok(p, 1));
+		p->st->path = tok(p, 1);
+		return no_more(p, 2);
+	}
+	return cgroup_path_arg(p, 1, &p->st->path) || no_more(p, 2);
+}
+
+static int parse_write_stmt(struct pctx *p)
+{
+	p->st->op = SMC_WRITE;
+	return parse_write(p);
+}
+
+static int parse_read(struct pctx *p)
+{
+	p->st->op = SMC_READ;
+	return file_path_arg(p, 1, SMEMCG_FILE_READ, &p->st->path) || no_more(p, 2);
+}
+
+static int parse_expect_stmt(struct pctx *p)
+{
+	p->st->op = SMC_EXPECT_FILE;
+	return parse_expect(p);
+}
+
+static int parse_spawn(struct pctx *p)
+{
+	p->st->op = SMC_SPAWN;
+	return ident(p, 1, "a process name", &p->st->proc) ||
+	       cgroup_path_arg(p, 2, &p->st->path) || cpu_opt(p, 3);
+}
+
+/* fork|clone-vm P CHILD [cpu=N] */
+static int parse_fork(struct pctx *p)
+{
+	p->st->op = tok(p, 0)[0] == 'f' ? SMC_FORK : SMC_CLONE_VM;
+	return ident(p, 1, "a process name", &p->st->proc) ||
+	       ident(p, 2, "a name for the child", &p->st->name) || cpu_opt(p, 3);
+}
+
+static int parse_move(struct pctx *p)
+{
+	p->st->op = SMC_MOVE;
+	return ident(p, 1, "a process name", &p->st->proc) ||
+	       cgroup_path_arg(p, 2, &p->st->path) || no_more(p, 3);
+}
+
+static int parse_exit(struct pctx *p)
+{
+	p->st->op = SMC_EXIT;
+	return ident(p, 1, "a process name", &p->st->proc) || no_more(p, 2);
+}
+
+static int parse_kill(struct pctx *p)
+{
+	p->st->op = SMC_KILL;
+	p->st->signal = 9;
+	if (ident(p, 1, "a process name", &p->st->proc))
+		return -1;
+	if (p->l->ntok > 2)
+		return signal_arg(p, 2, &p->st->signal) || no_more(p, 3);
+	return 0;
+}
+
+static int parse_smemcg(struct pctx *p)
+{
+	struct smc_stmt *st = p->st;
+
+	if (need(p, 1, "create or destroy"))
+		return -1;
+	if (!strcmp(tok(p, 1), "create")) {
+		st->op = SMC_SMEMCG_CREATE;
+		st->size = UINT64_MAX;
+		if (ident(p, 2, "an smemcg name", &st->name))
+			return -1;
+		if (p->l->ntok > 3) {
+			const char *v = opt_value(tok(p, 3), "max");
+
+			if (!v)
+				return perr(p, 3, "expected max=SIZE, found \"%s\"", tok(p, 3));
+			if (strcmp(v, "max") && smc_parse_size(&st->size, v))
+				return perr(p, 3, "expected max=SIZE, found \"%s\"", tok(p, 3));
+			st->flags |= SMC_F_SIZE;
+			return no_more(p, 4);
 		}
 		return 0;
 	}
-	if (!strcmp(verb, "import")) {
-		st->op = SMC_IMPORT;
-		return ident(p, 2, "a dma_buf name", &st->path) ||
-		       ident(p, 3, "a mapping name", &st->name) || no_more(p, 4);
+	if (!strcmp(tok(p, 1), "destroy")) {
+		st->op = SMC_SMEMCG_DESTROY;
+		return ident(p, 2, "an smemcg name", &st->name) || no_more(p, 3);
 	}
-	return perr(p, 1, "unknown statement \"%s %s\"", tok(p, 0), verb);
+	return perr(p, 1, "expected create or destroy, found \"%s\"", tok(p, 1));
+}
+
+static int parse_sleep(struct pctx *p)
+{
+	p->st->op = SMC_SLEEP;
+	return duration_arg(p, 1, &p->st->ns) || no_more(p, 2);
+}
+
+static int parse_repeat(struct pctx *p)
+{
+	int64_t n;
+
+	p->st->op = SMC_REPEAT;
+	if (int_arg(p, 1, "a repeat count", 0, 10000000, &n))
+		return -1;
+	p->st->count = (uint64_t)n;
+	return no_more(p, 2);
+}
+
+static int parse_end(struct pctx *p)
+{
+	p->st->op = SMC_END;
+	return no_more(p, 1);
+}
+
+static int parse_echo(struct pctx *p)
+{
+	struct strbuf sb;
+	int i;
+
+	p->st->op = SMC_ECHO;
+	sb_init(&sb);
+	for (i = 1; i < p->l->ntok; i++) {
+		if (i > 1)
+			sb_puts(&sb, " ");
+		sb_puts(&sb, tok(p, i));
+	}
+	p->st->text = sb_detach(&sb);
+	return 0;
+}
+
+static int parse_line(struct pctx *p);
+
+static int parse_expect_error(struct pctx *p)
+{
+	struct smc_stmt *st = p->st;
+	struct smc_line rest;
+	struct pctx q;
+
+	st->op = SMC_EXPECT_ERROR;
+	if (need(p, 1, "an errno name (ENOMEM, ENOSPC, EBUSY, ...)"))
+		return -1;
+	st->err = errno_from_name(tok(p, 1));
+	if (!st->err)
+		return perr(p, 1, "expected an errno name (ENOMEM, ENOSPC, EBUSY, EINVAL, EPERM, ...), found \"%s\"",
+			    tok(p, 1));
+	if (need(p, 2, "a statement"))
+		return -1;
+	rest.line = p->l->line;
+	rest.ntok = p->l->ntok - 2;
+	rest.tok = p->l->tok + 2;
+	st->inner = xcalloc(1, sizeof(*st->inner));
+	q.l = &rest;
+	q.st = st->inner;
+	q.err = p->err;
+	if (parse_line(&q))
+		return -1;
+	st->inner->src = p->l;
+	switch (st->inner->op) {
+	case SMC_EXPECT_ERROR: case SMC_REPEAT: case SMC_END: case SMC_EXPECT_FILE:
+	case SMC_EXPECT_PROC: case SMC_ECHO: case SMC_MACHINE: case SMC_POLICY:
+	case SMC_CGROUP_OPTIONS:
+		return perr(p, 2, "expect-error takes a statement that can fail, not \"%s\"",
+			    tok(p, 2));
+	default:
+		return 0;
+	}
+}
+
+static int parse_machine_stmt(struct pctx *p)
+{
+	p->st->op = SMC_MACHINE;
+	return parse_machine(p);
+}
+
+static int parse_cgroup_options_stmt(struct pctx *p)
+{
+	p->st->op = SMC_CGROUP_OPTIONS;
+	return parse_cgroup_options(p);
+}
+
+static int parse_policy_stmt(struct pctx *p)
+{
+	p->st->op = SMC_POLICY;
+	return parse_policy(p);
+}
+
+/* ---- the statement table ---- */
+
+/*
+ * Every form of every statement: the parser dispatches on the first word
+ * (or, for a process's statement, the verb after P) through this table,
+ * and the shell's `help`, the completion and docs/scenario.md's list
+ * (tests/cli/run-help.sh) come from it, so that none of them can name a
+ * statement the parser does not take. Rows of one word are together.
+ */
+struct stmt_row {
+	struct smc_stmt_info info;
+	int (*parse)(struct pctx *p);
+};
+
+#define KW(w, fn, syn, desc) { { w, false, syn, desc }, fn }
+#define PV(w, fn, syn, desc) { { w, true, "P " syn, desc }, fn }
+
+static const struct stmt_row stmt_table[] = {
+	KW("machine", parse_machine_stmt, "machine [memory=SIZE] [swap=SIZE] [cpus=N] [nodes=N]",
+	   "the simulated machine (4G, no swap, 2 CPUs, 1 node); first, if at all"),
+	KW("cgroup-options", parse_cgroup_options_stmt,
+	   "cgroup-options [memory_recursiveprot] [memory_localevents]",
+	   "cgroup2 mount options; before any statement but machine and policy"),
+	KW("policy", parse_policy_stmt, "policy KEY=VALUE...",
+	   "choose a policy (keys and values: smemcg run --help, docs/policies.md)"),
+	KW("mkdir", parse_cgroup_dir, "mkdir CG", "create cgroup CG (a path from /)"),
+	KW("rmdir", parse_cgroup_dir, "rmdir CG",
+	   "remove cgroup CG; its charged pages may keep a dying memcg"),
+	KW("explain", parse_explain, "explain CG|@NAME",
+	   "why a cgroup (or smemcg @NAME) is charged what it is, object by object"),
+	KW("write", parse_write_stmt, "write FILE VALUE...",
+	   "echo VALUE > FILE, FILE a control file (/a/memory.max, @NAME/memory.max)"),
+	KW("read", parse_read, "read FILE", "print a control file as TAP comments"),
+	KW("expect", parse_expect_stmt, "expect FILE [KEY] OP VALUE [TOL]",
+	   "a test point: FILE's value (or KEY's) OP VALUE; OP is == != < <= > >= ~"),
+	KW("expect", parse_expect_stmt, "expect P alive|exited|killed [SIGNAL]",
+	   "a test point: the state of process P"),
+	KW("spawn", parse_spawn, "spawn P CG [cpu=N]", "start process P in cgroup CG"),
+	KW("fork", parse_fork, "fork P CHILD [cpu=N]",
+	   "P forks CHILD in its cgroup; private pages shared copy-on-write"),
+	KW("clone-vm", parse_fork, "clone-vm P CHILD [cpu=N]",
+	   "CHILD is a process sharing P's address space (CLONE_VM)"),
+	KW("move", parse_move, "move P CG", "write P's pid to CG/cgroup.procs"),
+	KW("exit", parse_exit, "exit P", "P exits: its mappings go, its fds close"),
+	KW("kill", parse_kill, "kill P [SIGNAL]", "send P a signal (SIGKILL by default)"),
+	PV("oom_score_adj", parse_oom_score_adj, "oom_score_adj N",
+	   "set P's oom_score_adj (-1000..1000)"),
+	PV("mmap", parse_mmap, "mmap M anon SIZE [shared]",
+	   "map SIZE bytes of anonymous memory as mapping M"),
+	PV("mmap", parse_mmap, "mmap M file PATH SIZE [shared|private] [offset=SIZE]",
+	   "map a file as M (created and extended when short; private by default)"),
+	PV("touch", parse_touch, "touch M [OFF LEN] [ro]",
+	   "fault in every page of M (or of the range); a write unless ro"),
+	PV("munmap", parse_map_op, "munmap M", "unmap M"),
+	PV("mlock", parse_map_op, "mlock M", "lock M's pages in memory (RLIMIT_MEMLOCK applies)"),
+	PV("munlock", parse_map_op, "munlock M", "unlock M's pages"),
+	PV("write", parse_file_rw, "write PATH OFF LEN",
+	   "write(2) LEN bytes at OFF; creates the file (tmpfs under a tmpfs mount)"),
+	PV("read", parse_file_rw, "read PATH OFF LEN", "read(2) LEN bytes at OFF: fills the page cache"),
+	PV("truncate", parse_truncate, "truncate PATH SIZE", "set the file's size"),
+	PV("unlink", parse_unlink, "unlink PATH", "remove the file's name (its pages go when unused)"),
+	PV("mkdir", parse_fs_dir, "mkdir PATH",
+	   "create a directory (its dentry and inode are kernel memory)"),
+	PV("mount", parse_mount_stmt, "mount tmpfs DIR [size=SIZE] [memcg=CG] [smemcg=NAME]",
+	   "mount a tmpfs at DIR; memcg= charges every page to CG (seed 001)"),
+	PV("mount", parse_mount_stmt, "mount ext4 DIR [memcg=CG] [smemcg=NAME]",
+	   "mount a disk filesystem at DIR"),
+	PV("remount", parse_remount, "remount DIR [memcg=CG]", "change the memcg= of a mount"),
+	PV("umount", parse_fs_dir, "umount DIR", "unmount DIR"),
+	PV("kmalloc", parse_kmalloc, "kmalloc CACHE COUNT",
+	   "COUNT kernel objects charged to P's memcg (CACHE: dentry inode task_struct sock pipe bytes:SIZE)"),
+	PV("kfree", parse_kmalloc, "kfree CACHE COUNT", "free COUNT objects of CACHE"),
+	PV("open", parse_open, "open FD DEVICE [keep-pins]",
+	   "open a pinning driver as fd FD (/dev/vfio /dev/rdma /dev/iouring)"),
+	PV("pin", parse_pin, "pin FD M [OFF LEN]", "pin M's pages through FD (pin_user_pages)"),
+	PV("unpin", parse_pin, "unpin FD M [OFF LEN]", "unpin them"),
+	PV("close", parse_close, "close FD", "close FD: unpins unless opened with keep-pins"),
+	PV("release", parse_close, "release FD", "drop every pin of that driver file (a device reset)"),
+	PV("setrlimit", parse_setrlimit, "setrlimit memlock SIZE|unlimited",
+	   "P's RLIMIT_MEMLOCK (default 8M)"),
+	PV("cap", parse_cap, "cap ipc_lock", "grant P CAP_IPC_LOCK"),
+	KW("smemcg", parse_smemcg, "smemcg create NAME [max=SIZE]",
+	   "create shared memory cgroup @NAME (seed 000)"),
+	KW("smemcg", parse_smemcg, "smemcg destroy NAME", "destroy @NAME once nothing uses it"),
+	PV("dmabuf", parse_dmabuf, "dmabuf B SIZE [smemcg=NAME]",
+	   "allocate a dma_buf B of SIZE, charged to @NAME or P's memcg"),
+	PV("import", parse_import, "import B M", "map dma_buf B as mapping M"),
+	KW("sleep", parse_sleep, "sleep DURATION",
+	   "advance simulated time (ns us ms s min); deferred work runs"),
+	KW("repeat", parse_repeat, "repeat N",
+	   "run the lines up to the matching end N times; $i is the iteration from 0"),
+	KW("end", parse_end, "end", "close a repeat block"),
+	KW("expect-error", parse_expect_error, "expect-error ERRNO STATEMENT",
+	   "a test point: STATEMENT must fail with ERRNO (ENOMEM, ENOSPC, ...)"),
+	KW("echo", parse_echo, "echo TEXT...", "print TEXT as a TAP comment"),
+};
+
+static const struct stmt_row *stmt_find(const char *word, bool proc)
+{
+	size_t i;
+
+	for (i = 0; i < ARRAY_SIZE(stmt_table); i++)
+		if (stmt_table[i].info.proc == proc && !strcmp(stmt_table[i].info.word, word))
+			return &stmt_table[i];
+	return NULL;
+}
+
+const struct smc_stmt_info *smc_statement(size_t i)
+{
+	return i < ARRAY_SIZE(stmt_table) ? &stmt_table[i].info : NULL;
+}
+
+/* The statement word closest to w (keywords, or a process's verbs), or NULL. */
+const char *smc_statement_suggest(const char *w, bool proc)
+{
+	struct suggest sg;
+	size_t i;
+
+	suggest_init(&sg, w);
+	for (i = 0; i < ARRAY_SIZE(stmt_table); i++)
+		if (stmt_table[i].info.proc == proc)
+			suggest_offer(&sg, stmt_table[i].info.word);
+	return sg.best;
+}
+
+/* An unknown first word or verb: what the user may have meant. */
+static int unknown_statement(struct pctx *p)
+{
+	bool proc = p->l->ntok > 1 && is_ident(tok(p, 0));
+	const char *verb = proc ? smc_statement_suggest(tok(p, 1), true) : NULL;
+	const char *kw = smc_statement_suggest(tok(p, 0), false);
+
+	if (verb)
+		return perr(p, 1, "unknown statement \"%s %s\" (did you mean \"%s %s\"?)",
+			    tok(p, 0), tok(p, 1), tok(p, 0), verb);
+	if (kw)
+		return perr(p, 0, "unknown statement \"%s\" (did you mean \"%s\"?)", tok(p, 0), kw);
+	if (proc)
+		return perr(p, 1, "unknown statement \"%s %s\"", tok(p, 0), tok(p, 1));
+	return perr(p, 0, "unknown statement \"%s\": expected a keyword or a process name",
+		    tok(p, 0));
 }
 
 static int parse_line(struct pctx *p)
 {
 	struct smc_stmt *st = p->st;
-	const char *w = tok(p, 0);
-	int64_t n;
+	const struct stmt_row *row;
 
 	st->line = p->l->line;
 	st->col = p->l->tok[0].col;
@@ -931,157 +1347,20 @@ static int parse_line(struct pctx *p)
 	st->cpu = -1;
 	if (p->l->tok[0].quoted)
 		return perr(p, 0, "a statement cannot start with a quoted string");
-
-	if (!strcmp(w, "machine")) {
-		st->op = SMC_MACHINE;
-		return parse_machine(p);
-	}
-	if (!strcmp(w, "cgroup-options")) {
-		st->op = SMC_CGROUP_OPTIONS;
-		return parse_cgroup_options(p);
-	}
-	if (!strcmp(w, "policy")) {
-		st->op = SMC_POLICY;
-		return parse_policy(p);
-	}
-	if (!strcmp(w, "mkdir") || !strcmp(w, "rmdir") || !strcmp(w, "explain")) {
-		st->op = w[0] == 'm' ? SMC_MKDIR : w[0] == 'r' ? SMC_RMDIR : SMC_EXPLAIN;
-		return cgroup_path_arg(p, 1, &st->path) || no_more(p, 2);
-	}
-	if (!strcmp(w, "write")) {
-		st->op = SMC_WRITE;
-		return parse_write(p);
-	}
-	if (!strcmp(w, "read")) {
-		st->op = SMC_READ;
-		return file_path_arg(p, 1, SMEMCG_FILE_READ, &st->path) || no_more(p, 2);
-	}
-	if (!strcmp(w, "expect")) {
-		st->op = SMC_EXPECT_FILE;
-		return parse_expect(p);
-	}
-	if (!strcmp(w, "spawn")) {
-		st->op = SMC_SPAWN;
-		return ident(p, 1, "a process name", &st->proc) ||
-		       cgroup_path_arg(p, 2, &st->path) || cpu_opt(p, 3);
-	}
-	if (!strcmp(w, "fork") || !strcmp(w, "clone-vm")) {
-		st->op = w[0] == 'f' ? SMC_FORK : SMC_CLONE_VM;
-		return ident(p, 1, "a process name", &st->proc) ||
-		       ident(p, 2, "a name for the child", &st->name) || cpu_opt(p, 3);
-	}
-	if (!strcmp(w, "move")) {
-		st->op = SMC_MOVE;
-		return ident(p, 1, "a process name", &st->proc) ||
-		       cgroup_path_arg(p, 2, &st->path) || no_more(p, 3);
-	}
-	if (!strcmp(w, "exit")) {
-		st->op = SMC_EXIT;
-		return ident(p, 1, "a process name", &st->proc) || no_more(p, 2);
-	}
-	if (!strcmp(w, "kill")) {
-		st->op = SMC_KILL;
-		st->signal = 9;
-		if (ident(p, 1, "a process name", &st->proc))
-			return -1;
-		if (p->l->ntok > 2)
-			return signal_arg(p, 2, &st->signal) || no_more(p, 3);
-		return 0;
-	}
-	if (!strcmp(w, "smemcg")) {
-		if (need(p, 1, "create or destroy"))
-			return -1;
-		if (!strcmp(tok(p, 1), "create")) {
-			st->op = SMC_SMEMCG_CREATE;
-			st->size = UINT64_MAX;
-			if (ident(p, 2, "an smemcg name", &st->name))
-				return -1;
-			if (p->l->ntok > 3) {
-				const char *v = opt_value(tok(p, 3), "max");
-
-				if (!v)
-					return perr(p, 3, "expected max=SIZE, found \"%s\"", tok(p, 3));
-				if (strcmp(v, "max") && smc_parse_size(&st->size, v))
-					return perr(p, 3, "expected max=SIZE, found \"%s\"", tok(p, 3));
-				st->flags |= SMC_F_SIZE;
-				return no_more(p, 4);
-			}
-			return 0;
-		}
-		if (!strcmp(tok(p, 1), "destroy")) {
-			st->op = SMC_SMEMCG_DESTROY;
-			return ident(p, 2, "an smemcg name", &st->name) || no_more(p, 3);
-		}
-		return perr(p, 1, "expected create or destroy, found \"%s\"", tok(p, 1));
-	}
-	if (!strcmp(w, "sleep")) {
-		st->op = SMC_SLEEP;
-		return duration_arg(p, 1, &st->ns) || no_more(p, 2);
-	}
-	if (!strcmp(w, "repeat")) {
-		st->op = SMC_REPEAT;
-		if (int_arg(p, 1, "a repeat count", 0, 10000000, &n))
-			return -1;
-		st->count = (uint64_t)n;
-		return no_more(p, 2);
-	}
-	if (!strcmp(w, "end")) {
-		st->op = SMC_END;
-		return no_more(p, 1);
-	}
-	if (!strcmp(w, "echo")) {
-		struct strbuf sb;
-		int i;
-
-		st->op = SMC_ECHO;
-		sb_init(&sb);
-		for (i = 1; i < p->l->ntok; i++) {
-			if (i > 1)
-				sb_puts(&sb, " ");
-			sb_puts(&sb, tok(p, i));
-		}
-		st->text = sb_detach(&sb);
-		return 0;
-	}
-	if (!strcmp(w, "expect-error")) {
-		struct smc_line rest;
-		struct pctx q;
-
-		st->op = SMC_EXPECT_ERROR;
-		if (need(p, 1, "an errno name (ENOMEM, ENOSPC, EBUSY, ...)"))
-			return -1;
-		st->err = errno_from_name(tok(p, 1));
-		if (!st->err)
-			return perr(p, 1, "expected an errno name (ENOMEM, ENOSPC, EBUSY, EINVAL, EPERM, ...), found \"%s\"",
-				    tok(p, 1));
-		if (need(p, 2, "a statement"))
-			return -1;
-		rest.line = p->l->line;
-		rest.ntok = p->l->ntok - 2;
-		rest.tok = p->l->tok + 2;
-		st->inner = xcalloc(1, sizeof(*st->inner));
-		q.l = &rest;
-		q.st = st->inner;
-		q.err = p->err;
-		if (parse_line(&q))
-			return -1;
-		st->inner->src = p->l;
-		switch (st->inner->op) {
-		case SMC_EXPECT_ERROR: case SMC_REPEAT: case SMC_END: case SMC_EXPECT_FILE:
-		case SMC_EXPECT_PROC: case SMC_ECHO: case SMC_MACHINE: case SMC_POLICY:
-		case SMC_CGROUP_OPTIONS:
-			return perr(p, 2, "expect-error takes a statement that can fail, not \"%s\"",
-				    tok(p, 2));
-		default:
-			return 0;
-		}
-	}
-	if (is_keyword(w))
-		return perr(p, 0, "unknown statement \"%s\"", w);
-	if (!is_ident(w))
-		return perr(p, 0, "unknown statement \"%s\": expected a keyword or a process name",
-			    w);
-	return parse_proc_stmt(p);
+	row = stmt_find(tok(p, 0), false);
+	if (row)
+		return row->parse(p);
+	if (!is_ident(tok(p, 0)))
+		return unknown_statement(p);
+	/* P VERB ...: the first word names a process */
+	if (ident(p, 0, "a statement or a process name", &st->proc))
+		return -1;
+	if (need(p, 1, "what the process does (mmap, touch, write, ...)"))
+		return -1;
+	row = stmt_find(tok(p, 1), true);
+	if (row)
+		return row->parse(p);
+	return unknown_statement(p);
 }
 
 int smc_parse_stmt(struct smc_stmt *st, const struct smc_line *line,

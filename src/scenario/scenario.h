@@ -283,6 +283,22 @@ void smc_line_text(struct strbuf *sb, const struct smc_line *l);
 /* A word in double quotes, with the escapes the lexer reads (\n, \t, \", \\). */
 void smc_quote(struct strbuf *sb, const char *s);
 
+/*
+ * The language's statements, one row per form, from the table the parser
+ * dispatches on (parser.c): the shell's help and completion list them,
+ * and docs/scenario.md is checked against them.
+ */
+struct smc_stmt_info {
+	const char *word;	/* the keyword, or the verb after P */
+	bool proc;		/* "P VERB ...": a statement of process P */
+	const char *syntax;	/* "mkdir CG", "P mmap M anon SIZE [shared]" */
+	const char *desc;	/* one line */
+};
+/* Row i of the table, NULL past its end. */
+const struct smc_stmt_info *smc_statement(size_t i);
+/* The keyword (or, proc, the verb) closest to a mistyped w, or NULL. */
+const char *smc_statement_suggest(const char *w, bool proc);
+
 const char *smc_op_name(enum smc_op op);
 int smc_parse_size(uint64_t *out, const char *s);
 int smc_signal_from_name(const char *s);

@@ -8,7 +8,7 @@ SCRIPT holds lines "send TEXT" (TEXT and a newline typed), "sendraw TEXT"
 appeared in the output since the last wait). Everything the command wrote
 goes to stdout. Exit status: 0, or 1 when a wait timed out (60 s of no
 match: a bound for a stuck child, not a synchronisation) or the command
-failed to start.
+failed to start, or 77 when no pseudo-terminal can be opened here.
 """
 import os
 import pty
@@ -21,7 +21,12 @@ def main():
     sep = sys.argv.index("--")
     script = open(sys.argv[1]).read().splitlines()
     argv = sys.argv[sep + 1:]
-    pid, fd = pty.fork()
+    try:
+        pid, fd = pty.fork()
+    except OSError as e:
+        # a chroot or container without /dev/pts: no terminal to drive
+        sys.stdout.write("[pty_drive: no pseudo-terminal here: %s]\n" % e)
+        return 77
     if pid == 0:
         os.environ["TERM"] = "dumb"
         os.execvp(argv[0], argv)

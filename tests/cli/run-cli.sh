@@ -123,7 +123,7 @@ EOF
 sm run --quiet "$tmp/fail.smc"
 check "a failing scenario exits 1" rc_is 1
 check "a failing scenario ends with \"2 passed, 1 failed\"" last_is "2 passed, 1 failed"
-check "the failing point is not ok 2" out_has "^not ok 2 - expect /a/memory.max == 1M (line 4"
+check "the failing point is not ok 2" out_has "^not ok 2 - expect /a/memory.max == 1M ($tmp/fail.smc:4:1; got "
 
 cat >"$tmp/stops.smc" <<'EOF'
 mkdir /a
@@ -132,7 +132,7 @@ expect /a/cgroup.procs == ""
 EOF
 sm run --quiet "$tmp/stops.smc"
 check "an unexpected failure exits 1" rc_is 1
-check "an unexpected failure is a not ok point naming the errno" out_has "^not ok 1 - rmdir /nope (line 2; failed with ENOENT"
+check "an unexpected failure is a not ok point naming the errno" out_has "^not ok 1 - rmdir /nope ($tmp/stops.smc:2:1; failed with ENOENT"
 check "and stops the scenario: \"0 passed, 1 failed\"" last_is "0 passed, 1 failed"
 
 sm run --quiet "$tmp/pass.smc" "$tmp/fail.smc"

@@ -53,7 +53,7 @@ check "oom: it names the limit hit, 256 of 256 pages, and the charge" \
 a=$(line_of ":6 at .*oom_kill"); b=$(line_of "^ok 1 - expect p killed")
 check "oom: the kill comes before line 7's point" test "${a:-99}" -lt "${b:-0}"
 check "oom: line 8's error says p died at line 6, and why" \
-	out_has "^not ok 2 - p touch m (line 8; failed with ESRCH: process p (pid [0-9]*) died at line 6 (0\.000 s): the largest task in /a"
+	out_has "^not ok 2 - p touch m ($tmp/oom.smc:8:1; failed with ESRCH: process p (pid [0-9]*) died at line 6 (0\.000 s): the largest task in /a"
 check "oom: kills only by default: no memory.events lines" out_lacks "memory_event"
 
 sm run --quiet --events=none "$tmp/oom.smc"
@@ -124,7 +124,8 @@ fi
 sm run --quiet --events-json "$tmp/no/such/dir/ev.json" "$tmp/oom.smc"
 check "json: a file that cannot be created: exit 3" test "$rc" -eq 3
 
-# ---- shell, through a pseudo-terminal ----
+# ---- shell, through a pseudo-terminal (77: none can be opened here) ----
+rc=0
 if command -v python3 >/dev/null 2>&1; then
 	# one line at a time, each after the prompt that asks for it
 	{
@@ -136,7 +137,15 @@ wait smemcg> '
 		echo "send quit"
 	} >"$tmp/drive"
 	python3 "$here/pty_drive.py" "$tmp/drive" -- $VG "$SMEMCG" shell >"$tmp/pty" 2>&1
-	check "shell: the driver ran to the end" test $? -eq 0
+	rc=$?
+fi
+if [ "$rc" -eq 77 ]; then
+	for t in "the driver ran to the end" "the OOM kill appears as soon as its statement ran" \
+		"at the next prompt, not later"; do
+		skip "shell: $t" "no pseudo-terminal here (a chroot without /dev/pts)"
+	done
+elif command -v python3 >/dev/null 2>&1; then
+	check "shell: the driver ran to the end" test "$rc" -eq 0
 	tr -d '\r' <"$tmp/pty" >"$tmp/out"
 	# the kill is printed after `p touch m` was typed and before the next prompt
 	a=$(line_of "p touch m$"); b=$(line_of "<stdin>:6 at 0\.000 s: oom_kill in /a: p (pid")

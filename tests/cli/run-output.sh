@@ -83,7 +83,7 @@ is "no injected point: only points 1 to 3" "$(grep -c '^\(not \)\?ok ' "$tmp/out
 is "no injected plan" "$(grep -c '^1\.\.' "$tmp/out")" 1
 check "echo over lines is # lines" out_has '^# ok 99 - injected$'
 check "a quoted newline in a point is written as an escape, the # escaped" \
-	grep -qF 'not ok 1 - expect /a/memory.max == "x\nok 98 - injected \# SKIP" (line 4;' "$tmp/out"
+	grep -qF 'not ok 1 - expect /a/memory.max == "x\nok 98 - injected \# SKIP" ('"$tmp/inject.smc:4:1;" "$tmp/out"
 check "a # in a point is escaped (no SKIP, no TODO directive)" \
 	sh -c '! grep -q "^ok [0-9]* - [^\\\\]*# \(SKIP\|TODO\)" "$1" && ! grep -q "^not ok [0-9]* - [^\\\\]*# \(SKIP\|TODO\)" "$1"' sh "$tmp/out"
 if command -v prove >/dev/null 2>&1; then
@@ -105,7 +105,7 @@ EOF
 sm run --quiet "$tmp/multi.smc"
 check "multi-line values: both expects fail" rc_is 1
 check "the not ok line says so without the value" \
-	out_has '^not ok 1 - expect /a/memory.events == 0 (line 3; got a multi-line value; a value over several lines is not a number)$'
+	out_has "^not ok 1 - expect /a/memory.events == 0 ($tmp/multi.smc:3:1; got a multi-line value; a value over several lines is not a number)\$"
 check "the value follows as # lines" out_has '^#   low 0$'
 is "every line of the output is TAP: a point, a comment, the header, the plan or the summary" \
 	"$(grep -vc -e '^ok ' -e '^not ok ' -e '^#' -e '^TAP version 13$' -e '^1\.\.[0-9]*$' -e ' passed, ' "$tmp/out")" 0
@@ -137,7 +137,7 @@ p touch m
 EOF
 sm run --quiet "$tmp/names.smc"
 check "a mapping used after munmap is named as the scenario names it" \
-	out_has '^not ok 1 - p touch m (line 4; failed with EINVAL: process p has no mapping named m)$'
+	out_has "^not ok 1 - p touch m ($tmp/names.smc:4:1; failed with EINVAL: process p has no mapping named m)\$"
 
 echo "1..$n"
 [ "$failed" -eq 0 ]
