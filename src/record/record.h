@@ -111,7 +111,7 @@ struct rec_cgroup {
 	uint64_t ino;
 	int parent;		/* index; -1 for the root */
 	bool traced;		/* under a --cgroup root */
-	bool seen;		/* its directory exists at this sample */
+	bool seen;		/* its directory exists after the sample's pages were read */
 	bool in_model;		/* made in the scenario */
 	bool removed;		/* removed in the scenario (dying while it holds pages) */
 	bool inner;		/* +memory in its subtree_control: processes go to a leaf */

@@ -514,14 +514,24 @@ int rec_read_sample(struct recorder *r, struct rec_source *src, struct rec_sampl
 		return err;
 	if (s->nproc)
 		qsort(s->procs, s->nproc, sizeof(*s->procs), sproc_cmp);
+	/*
+	 * Whether each cgroup exists is decided here, after every page was
+	 * read, not by the walk or a process's /proc/PID/cgroup read before
+	 * them: kpagecgroup reports a removed memcg as its parent only once it
+	 * is offline, which the kernel does after rmdir took its directory
+	 * away. A cgroup the walk saw and that was removed while the pages
+	 * were read is gone at this sample, so that a page of it now reported
+	 * as its parent stays its page (dying), not its parent's. A cgroup
+	 * whose directory was never found (no inode: a process's path the
+	 * mount does not show) keeps the word of the process running there.
+	 */
 	for (i = 0; i < r->ncg; i++) {
 		struct rec_cgroup *c = &r->cgs[i];
 
-		if (c->removed)
+		if (c->removed || (int)i == r->root)
 			continue;
-		if (!c->seen)
-			c->seen = still_there(r, c);
-		if (c->seen && (int)i != r->root)
+		c->seen = still_there(r, c) || (c->seen && !c->ino);
+		if (c->seen)
 			read_files(r, c);
 	}
 	src->first_done = true;

@@ -130,7 +130,7 @@ disk_is_tmpfs=no
 [ "$(stat -f -c %T "$tmp")" = tmpfs ] && disk_is_tmpfs=yes
 
 # ---- the workload, one phase at a time ----
-mkfifo "$tmp/work.in" "$tmp/work.out" "$tmp/rec.err"
+mkfifo "$tmp/work.in" "$tmp/work.out" "$tmp/rec.err" "$tmp/pid.err"
 exec 3<>"$tmp/work.in"
 "$BUILD/record/rec_workload" "$cgparent/a" "$cgparent/b" "$cgparent/c" "$shmfile" "$diskfile" \
 	<"$tmp/work.in" >"$tmp/work.out" 2>"$tmp/work.err" 3>&- &
@@ -142,16 +142,37 @@ phase() {
 	read -r line <&5 || line=""
 	[ "$line" = "done $1" ]
 }
-# samples N: wait for N more samples of the recorder, from its progress
-# lines; the last of them started after the phase was done: its number
-# goes to $tmp/settled (samples taken during a phase see half of it)
-samples() {
-	k=$1
+# settle: after a phase, a sample of each recorder that started after the
+# phase was done. The recorders write a progress line once a sample is
+# complete, into a fifo the test reads when it wants to: lines of samples
+# taken long before may wait there. A marker the test writes into the
+# fifo comes after every line written before it; of the sample lines
+# after it, the first may be of a sample begun before, the second is not.
+# The --pid recorder first: a process that exits while a recorder reads
+# its pages (pagemap holds the process's mm) is torn down, and its memory
+# uncharged, when that read ends; so the sample of the --cgroup recorder
+# that counts begins once the --pid recorder's sample under way is over.
+# The number of that sample goes to $tmp/settled.
+marks=0
+# after_mark FIFO FD N: a marker into FIFO, read from FD, then N sample lines
+after_mark() {
+	marks=$((marks + 1))
+	# opened for the marker only: a recorder that died leaves EOF, not a hang
+	echo "# mark $marks" >"$1" || return 1
+	while read -r line <&"$2"; do
+		[ "$line" = "# mark $marks" ] && break
+		echo "$line" >>"$tmp/progress.$2"
+	done
+	[ "$line" = "# mark $marks" ] || return 1
+	k=$3
 	while [ "$k" -gt 0 ]; do
-		read -r line <&4 || return 1
-		echo "$line" >>"$tmp/progress"
+		read -r line <&"$2" || return 1
+		echo "$line" >>"$tmp/progress.$2"
 		case $line in "smemcg record: sample "*) k=$((k - 1)) ;; esac
 	done
+}
+settle() {
+	after_mark "$tmp/pid.err" 6 1 && after_mark "$tmp/rec.err" 4 2 || return 1
 	set -- $line
 	echo "$4" >>"$tmp/settled"
 }
@@ -160,12 +181,13 @@ check "the workload starts: b, then a, in their cgroups" phase start
 # (without the test's fds: the workload's stdin must close when fd 3 does)
 $VG "$SMEMCG" record --cgroup "$rel" --interval 50ms -o "$tmp/rec.smc" 2>"$tmp/rec.err" 3>&- 5<&- &
 rec_job=$!
-$VG "$SMEMCG" record --quiet --pid "$work_job" --interval 50ms -o "$tmp/pid.smc" 2>"$tmp/pid.err" 3>&- 5<&- &
-pid_job=$!
 exec 4<"$tmp/rec.err"
-# each phase: two samples after it, the second taken after it was done
+$VG "$SMEMCG" record --pid "$work_job" --interval 50ms -o "$tmp/pid.smc" 2>"$tmp/pid.err" 3>&- 4<&- 5<&- &
+pid_job=$!
+exec 6<"$tmp/pid.err"
+# each phase: settled, a sample of it taken after it was done
 ok=yes
-samples 2 || ok=no
+settle || ok=no
 mkdir "$cgparent/c"
 # a limit set during the recording (v1's limit_in_bytes is v2's memory.max)
 if [ "$version" = v1 ]; then
@@ -174,15 +196,15 @@ else
 	echo 64M >"$cgparent/a/memory.max"
 fi
 for ph in grow shrink fork; do
-	[ $ok = yes ] && phase $ph && samples 2 || ok=no
+	[ $ok = yes ] && phase $ph && settle || ok=no
 done
-if [ $ok = yes ] && phase exit-b && rmdir "$cgparent/b" && samples 2 && phase quit; then
+if [ $ok = yes ] && phase exit-b && rmdir "$cgparent/b" && settle && phase quit; then
 	pass "every phase ran and was sampled"
 else
-	fail "every phase ran and was sampled" "$(cat "$tmp/work.err" "$tmp/progress" 2>/dev/null | tail -5)"
+	fail "every phase ran and was sampled" "$(cat "$tmp/work.err" "$tmp/progress.4" 2>/dev/null | tail -5)"
 fi
 # the recorder stops at the first sample without processes
-while read -r line <&4; do echo "$line" >>"$tmp/progress"; done
+while read -r line <&4; do echo "$line" >>"$tmp/progress.4"; done
 wait $rec_job
 rc=$?
 rec_job=""
@@ -190,10 +212,21 @@ check "record --cgroup exits 0 once every process has exited" rc_is 0
 exec 3>&-
 wait $work_job
 work_job=""
+# the --pid recorder stops at the first sample after the coordinator's exit
+while read -r line <&6; do echo "$line" >>"$tmp/progress.6"; done
 wait $pid_job
 prc=$?
 pid_job=""
-sed 's/^/# /' "$tmp/progress" | tail -n 3
+sed 's/^/# /' "$tmp/progress.4" | tail -n 3
+# the host at the end, once the workload and both recorders are gone: the
+# recording's last sample may be taken while a process that was seen to
+# exit is still being torn down (by a recorder whose read held its mm)
+if [ "$version" = v1 ]; then keys="total_rss total_cache total_shmem"; else keys="anon file shmem"; fi
+for cg in "$rel" "$rel/a" "$rel/c"; do
+	awk -v cg="$cg" -v keys="$keys" 'BEGIN { split(keys, k, " ") }
+		$1 == k[1] { v[1] = $2 } $1 == k[2] { v[2] = $2 } $1 == k[3] { v[3] = $2 }
+		END { print cg, v[1] + 0, v[2] + 0, v[3] + 0 }' "$mnt$cg/memory.stat"
+done >"$tmp/host-end"
 
 r=$tmp/rec.smc
 a=$rel/a b=$rel/b c=$rel/c
@@ -224,10 +257,9 @@ check "the recording replays on the model, every expect passing" all_pass "$r" 1
 grep -c '^ok ' "$tmp/run.out" | sed 's/^/# expects passed: /'
 
 # the recorded charges against the host's own memory.stat, at every sample
-# taken after a phase was done, and the last: rows "#   CGROUP ANON FILE
-# SHMEM", then the expects of that sample
-last=$(sed -n 's/^# ---- sample \([0-9]*\) .*/\1/p' "$r" | tail -n 1)
-echo "$last" >>"$tmp/settled"
+# taken after a phase was done (rows "#   CGROUP ANON FILE SHMEM", then the
+# expects of that sample), and at the end (the last expects against the
+# host read by the test afterwards)
 awk -v a="$a" -v c="$c" -v p="$rel" -v settled="$(tr '\n' ' ' <"$tmp/settled")" '
 	# a sample without change keeps the values of the last one written
 	function flush() { if (s >= 0) for (k in rec) { split(k, f, SUBSEP); if ((f[1], f[2]) in host) print s, f[1], f[2], host[f[1], f[2]], rec[k] } }
@@ -237,6 +269,11 @@ awk -v a="$a" -v c="$c" -v p="$rel" -v settled="$(tr '\n' ' ' <"$tmp/settled")" 
 	/^expect .*memory.stat/ { cg = $2; sub(/\/memory.stat$/, "", cg); if (cg == a || cg == c || cg == p) rec[cg, $3] = $5 }
 	END { flush() }
 ' "$r" >"$tmp/vs-host"
+awk -v a="$a" -v c="$c" -v p="$rel" '
+	FNR == NR { host[$1, "anon"] = $2; host[$1, "file"] = $3; host[$1, "shmem"] = $4; next }
+	/^expect .*memory.stat/ { cg = $2; sub(/\/memory.stat$/, "", cg); if (cg == a || cg == c || cg == p) rec[cg, $3] = $5 }
+	END { for (k in rec) { split(k, f, SUBSEP); print "end", f[1], f[2], host[k], rec[k] } }
+' "$tmp/host-end" "$r" >>"$tmp/vs-host"
 # values_close(a, b, 5) of the kernel selftests; memory.stat may lag behind
 # by the updates the kernel batches before it flushes the statistics
 # (memcg_vmstats_needs_flush: MEMCG_CHARGE_BATCH, 64 pages, per online CPU)
@@ -251,9 +288,9 @@ if [ "$vrc" -eq 0 ] && [ "$nvs" -ge 51 ]; then
 else
 	fail "the recorded charges of a, c and their parent agree with the host's memory.stat within 5% ($nvs values)" "$(head -5 "$tmp/vs-host.bad")"
 fi
-grep "^$last " "$tmp/vs-host" | awk '{ print "# last sample: " $2 " " $3 ": host " $4 ", recorded and replayed " $5 }'
+grep "^end " "$tmp/vs-host" | awk '{ print "# at the end: " $2 " " $3 ": host " $4 ", recorded and replayed " $5 }'
 if [ "$disk_is_tmpfs" = no ]; then
-	pfile=$(awk -v s="$last" -v p="$rel" '$1 == s && $2 == p && $3 == "file" { print $5 }' "$tmp/vs-host")
+	pfile=$(awk -v p="$rel" '$1 == "end" && $2 == p && $3 == "file" { print $5 }' "$tmp/vs-host")
 	check "at the end the cache stays: 8 MiB of the two files, 4 of them b's, charged below $rel" \
 		[ "${pfile:-0}" -ge 8388608 ]
 fi
