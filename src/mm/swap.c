@@ -87,7 +87,7 @@ int swap_out_page(struct machine *m, struct memobj *obj, pgh_t h)
 	lru_del(m, memcg, h);
 	page_stat_account(m, obj, h, memcg, -1);
 	memcg_uncharge(m, memcg, 1);
-	*f = (uint16_t)((*f & ~(PF_STATE_MASK | PF_DIRTY | PF_REFERENCED | PF_YOUNG)) |
+	*f = (uint16_t)((*f & ~(PF_STATE_MASK | PF_DIRTY | PF_REFERENCED | PF_WORKINGSET)) |
 			PS_SWAPPED);
 	*page_owner(&m->pages, h) = swap_memcg->slot;
 	memcg_put_ref(m, memcg, &memcg->refs_pages, 1);

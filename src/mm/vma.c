@@ -308,9 +308,24 @@ static pgh_t anon_find(struct machine *m, struct vm_area *v, uint64_t i,
 	return PAGE_NIL;
 }
 
-static void young(struct machine *m, pgh_t h)
+static void young(struct vm_area *v, uint64_t i)
 {
-	*page_flags(&m->pages, h) |= PF_YOUNG;
+	if (unlikely(!v->young))
+		v->young = xcalloc((v->npages + 63) / 64 + 1, sizeof(uint64_t));
+	v->young[i >> 6] |= 1ULL << (i & 63);
+}
+
+/* ptep_test_and_clear_young() */
+static bool test_clear_young(struct vm_area *v, uint64_t i)
+{
+	uint64_t bit = 1ULL << (i & 63);
+	bool y;
+
+	if (!v->young)
+		return false;
+	y = v->young[i >> 6] & bit;
+	v->young[i >> 6] &= ~bit;
+	return y;
 }
 
 /* A new anonymous page at slot i of the top layer, charged to the mm. */
@@ -330,7 +345,7 @@ static int anon_new_page(struct machine *m, struct vm_area *v, uint64_t i)
 	}
 	page_install(m, v->anon, h, memcg, v->locked);
 	page_set_mapcount(&m->pages, h, 1);
-	young(m, h);
+	young(v, i);
 	v->mm->rss[MM_ANONPAGES]++;
 	return 0;
 }
@@ -362,7 +377,7 @@ static int fault_anon(struct machine *m, struct task *t, struct vm_area *v,
 		}
 	}
 	if (st == PS_PRESENT) {
-		young(m, h);
+		young(v, i);
 		/* an extension wants this access (deferred recharging) */
 		if (unlikely(*page_flags(&m->pages, h) & PF_EXT_ACCESS))
 			ext_page_marked_access(m, layer, h, mm_memcg(m, v->mm));
@@ -525,12 +540,19 @@ static int map_obj_page(struct machine *m, struct vm_area *v, uint64_t i, pgh_t 
 	return 0;
 }
 
-static void unmap_obj_page(struct machine *m, struct vm_area *v, uint64_t i, pgh_t h)
+/*
+ * zap: the mapping goes (munmap, exit), and zap_pte_range marks a page
+ * accessed whose PTE was young; reclaim's try_to_unmap and COW do not.
+ */
+static void unmap_obj_page(struct machine *m, struct vm_area *v, uint64_t i, pgh_t h,
+			   bool zap)
 {
 	struct mem_cgroup *owner;
 
 	if (!test_mapped(v, i))
 		return;
+	if (test_clear_young(v, i) && zap)
+		mark_page_accessed(m, v->obj, h);
 	owner = page_memcg(m, h);
 	if (owner && (owner->ext_flags & MEMCG_EXT_BORROW))
 		ext_page_borrow(m, v, i, NULL, h, -1);
@@ -547,7 +569,7 @@ static int fault_shared(struct machine *m, struct task *t, struct vm_area *v,
 
 	if (test_mapped(v, i)) {
 		h = memobj_lookup(m, v->obj, v->pgoff + i);
-		young(m, h);
+		young(v, i);
 		if (write && v->obj->type == OBJ_FILE)
 			filemap_dirty_page(m, v->inode, h);
 		return page_cache_access(m, v->obj, h, mm_memcg(m, v->mm)) ? -ENOMEM : 0;
@@ -560,7 +582,7 @@ static int fault_shared(struct machine *m, struct task *t, struct vm_area *v,
 		return -ENOMEM;
 	if (map_obj_page(m, v, i, h))
 		return FAULT_REFUSED;
-	young(m, h);
+	young(v, i);
 	if (write && v->obj->type == OBJ_FILE)
 		filemap_dirty_page(m, v->inode, h);
 	return 0;
@@ -586,7 +608,7 @@ static int fault_file_private(struct machine *m, struct task *t, struct vm_area 
 		return err;
 	*faulted = true;
 	if (test_mapped(v, i))
-		unmap_obj_page(m, v, i, fh);
+		unmap_obj_page(m, v, i, fh, false);
 	return 0;
 }
 
@@ -720,9 +742,10 @@ static void unmap_one(struct machine *m, struct vm_area *v, uint64_t vidx, void 
 		v->mm->rss[MM_ANONPAGES]--;
 		if (a->to_swap)
 			v->mm->rss[MM_SWAPENTS]++;
+		test_clear_young(v, vidx);	/* a swap PTE has no accessed bit */
 		return;
 	}
-	unmap_obj_page(m, v, vidx, a->h);
+	unmap_obj_page(m, v, vidx, a->h, false);
 }
 
 void rmap_unmap(struct machine *m, struct memobj *obj, uint64_t idx, pgh_t h,
@@ -747,13 +770,31 @@ void anon_rmap_swapin(struct machine *m, struct memobj *layer, uint64_t idx)
 	anon_walk(m, layer, idx, swapin_one, NULL);
 }
 
-bool page_referenced(struct machine *m, pgh_t h)
-{
-	uint16_t *f = page_flags(&m->pages, h);
-	bool y = (*f & PF_YOUNG) && page_mapcount(&m->pages, h) > 0;
+struct referenced_arg {
+	struct mem_cgroup *memcg;
+	int referenced;
+};
 
-	*f &= (uint16_t)~PF_YOUNG;
-	return y;
+static void referenced_one(struct machine *m, struct vm_area *v, uint64_t vidx, void *arg)
+{
+	struct referenced_arg *a = arg;
+
+	/* invalid_folio_referenced_vma: mm_match_cgroup(vma->vm_mm, memcg) */
+	if (a->memcg && !mem_cgroup_is_descendant(mm_memcg(m, v->mm), a->memcg))
+		return;
+	if (test_clear_young(v, vidx))
+		a->referenced++;
+}
+
+int page_referenced(struct machine *m, pgh_t h, struct mem_cgroup *memcg)
+{
+	struct referenced_arg a = { memcg, 0 };
+
+	if (!page_mapcount(&m->pages, h))
+		return 0;
+	rmap_walk(m, memobj_of_id(m, page_object(&m->pages, h)), page_index(&m->pages, h),
+		  referenced_one, &a);
+	return a.referenced;
 }
 
 static void locked_one(struct machine *m, struct vm_area *v, uint64_t vidx, void *arg)
@@ -787,7 +828,7 @@ void vma_unmap_obj_range(struct machine *m, struct memobj *obj, uint64_t from,
 			if (!test_mapped(v, i))
 				continue;
 			h = memobj_lookup(m, obj, v->pgoff + i);
-			unmap_obj_page(m, v, i, h);
+			unmap_obj_page(m, v, i, h, false);
 		}
 	}
 }
@@ -1000,7 +1041,7 @@ int vma_munmap(struct machine *m, struct vm_area *v)
 		for (i = 0; i < v->npages; i++)
 			if (test_mapped(v, i))
 				unmap_obj_page(m, v, i,
-					       memobj_lookup(m, v->obj, v->pgoff + i));
+					       memobj_lookup(m, v->obj, v->pgoff + i), true);
 		list_del(&v->obj_node);
 	}
 	pt_free_all(m, v);
@@ -1010,6 +1051,7 @@ int vma_munmap(struct machine *m, struct vm_area *v)
 	if (v->inode)
 		inode_put(m, v->inode);
 	free(v->mapped);
+	free(v->young);
 	free(v->pt_objcg);
 	free(v->ext);
 	free(v);

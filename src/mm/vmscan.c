@@ -181,8 +181,12 @@ static long shrink_active_list(struct machine *m, struct mem_cgroup *memcg,
 			putback(m, memcg, obj, h, LRU_UNEVICTABLE);
 			continue;
 		}
-		/* referenced or not, it is deactivated (no VM_EXEC in the model) */
-		page_referenced(m, h);
+		/*
+		 * referenced or not, it is deactivated (no VM_EXEC in the
+		 * model); the young bits of the target's mappings are cleared
+		 */
+		page_referenced(m, h, sc->cgroup_reclaim ? sc->target : NULL);
+		*page_flags(&m->pages, h) |= PF_WORKINGSET;
 		lru_add(m, memcg, h, lru - 1, false);
 		nr_deactivate++;
 	}
@@ -192,18 +196,19 @@ static long shrink_active_list(struct machine *m, struct mem_cgroup *memcg,
 
 enum folioref { REF_RECLAIM, REF_RECLAIM_CLEAN, REF_KEEP, REF_ACTIVATE };
 
-static enum folioref check_references(struct machine *m, pgh_t h, bool file_lru)
+/* folio_check_references() */
+static enum folioref check_references(struct machine *m, pgh_t h, bool file_lru,
+				      struct scan_control *sc)
 {
 	uint16_t *f = page_flags(&m->pages, h);
-	bool mapped_many = page_mapcount(&m->pages, h) > 1;
-	bool referenced_ptes = page_referenced(m, h);
+	int referenced_ptes = page_referenced(m, h, sc->cgroup_reclaim ? sc->target : NULL);
 	bool referenced_page = *f & PF_REFERENCED;
 
 	*f &= (uint16_t)~PF_REFERENCED;
 	if (referenced_ptes) {
 		/* look twice at mapped pages: keep once, activate when used again */
 		*f |= PF_REFERENCED;
-		if (referenced_page || mapped_many)
+		if (referenced_page || referenced_ptes > 1)
 			return REF_ACTIVATE;
 		return REF_KEEP;
 	}
@@ -243,7 +248,7 @@ static long shrink_inactive_list(struct machine *m, struct mem_cgroup *memcg,
 			putback(m, memcg, obj, h, lru);
 			continue;
 		}
-		ref = check_references(m, h, file);
+		ref = check_references(m, h, file, sc);
 		if (ref == REF_ACTIVATE) {
 			putback(m, memcg, obj, h, lru + 1);
 			memcg->stat[MEMCG_PGACTIVATE]++;
