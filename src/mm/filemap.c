@@ -30,6 +30,7 @@
 #include "swap.h"
 #include "task.h"
 #include "vma.h"
+#include "workingset.h"
 
 #define DIRTY_EXPIRE_NS (30ULL * NSEC_PER_SEC)
 
@@ -170,11 +171,12 @@ struct mem_cgroup *pagecache_memcg(struct machine *m, struct task *t, struct mem
 }
 
 int filemap_add_page(struct machine *m, struct task *t, struct inode *inode,
-		     uint64_t idx, pgh_t *out)
+		     uint64_t idx, bool write, pgh_t *out)
 {
 	struct memobj *obj = inode->obj;
 	struct mount *mnt = inode->mnt;
 	struct page_cache_target tgt;
+	uint64_t shadow;
 	pgh_t h;
 	int err;
 
@@ -187,9 +189,16 @@ int filemap_add_page(struct machine *m, struct task *t, struct inode *inode,
 		return machine_error(m, tgt.nomem_errno ? tgt.nomem_errno : err, "%s",
 				     tgt.nomem_msg);
 	h = memobj_slot(m, obj, idx);
+	shadow = workingset_take_shadow(m, obj, h);
 	page_install(m, obj, h, tgt.memcg, false);
 	if (mnt)
 		mnt->used_pages++;
+	/*
+	 * filemap_add_folio: a page evicted lately comes back active;
+	 * not for writes (__GFP_WRITE), which overwrite it anyway
+	 */
+	if (shadow && !write)
+		workingset_refault(m, obj, h, shadow);
 	*out = h;
 	return 0;
 }
@@ -348,7 +357,7 @@ int file_write(struct machine *m, struct task *t, const char *path, uint64_t off
 		} else if (st == PS_PRESENT) {
 			err = page_cache_access(m, obj, h, get_mem_cgroup_from_task_mm(m, t));
 		} else {
-			err = filemap_add_page(m, t, inode, idx, &h);
+			err = filemap_add_page(m, t, inode, idx, true, &h);
 		}
 		if (err || t->dying) {
 			/* the bytes before this page were written */
@@ -400,7 +409,7 @@ int file_read(struct machine *m, struct task *t, const char *path, uint64_t off,
 		} else if (obj->type == OBJ_SHMEM) {
 			continue;	/* a tmpfs hole reads as the zero page */
 		} else {
-			err = filemap_add_page(m, t, inode, idx, &h);
+			err = filemap_add_page(m, t, inode, idx, false, &h);
 		}
 		if (t->dying)
 			return 0;
@@ -411,12 +420,17 @@ int file_read(struct machine *m, struct task *t, const char *path, uint64_t off,
 	return 0;
 }
 
-void filemap_remove_page(struct machine *m, struct memobj *obj, pgh_t h)
+void filemap_evict_page(struct machine *m, struct memobj *obj, pgh_t h, uint64_t shadow)
 {
 	filemap_writeback_page(m, obj, h);
 	if (obj->inode && obj->inode->mnt)
 		obj->inode->mnt->used_pages--;
-	page_free(m, obj, h);
+	page_free_shadow(m, obj, h, shadow);
+}
+
+void filemap_remove_page(struct machine *m, struct memobj *obj, pgh_t h)
+{
+	filemap_evict_page(m, obj, h, 0);
 }
 
 int file_truncate(struct machine *m, struct task *t, const char *path, uint64_t size)
@@ -431,6 +445,7 @@ int file_truncate(struct machine *m, struct task *t, const char *path, uint64_t 
 	if (size < inode->size) {
 		vma_unmap_obj_range(m, inode->obj, keep, UINT64_MAX);
 		memobj_for_each(m, inode->obj, keep, UINT64_MAX, drop_page, NULL);
+		workingset_clear_shadows(m, inode->obj, keep, UINT64_MAX);
 	}
 	inode->size = size;
 	return 0;
@@ -476,7 +491,7 @@ int fs_mkdir(struct machine *m, struct task *t, const char *path)
 		pgh_t h;
 
 		inode->size = PAGE_SIZE;
-		if (!filemap_add_page(m, t, inode, 0, &h))
+		if (!filemap_add_page(m, t, inode, 0, true, &h))
 			filemap_dirty_page(m, inode, h);
 	}
 	return 0;

@@ -51,7 +51,7 @@ void inode_put(struct machine *m, struct inode *inode);
  * -ENOSPC when a tmpfs is full or a remote charge fails.
  */
 int filemap_add_page(struct machine *m, struct task *t, struct inode *inode,
-		     uint64_t idx, pgh_t *out);
+		     uint64_t idx, bool write, pgh_t *out);
 void filemap_dirty_page(struct machine *m, struct inode *inode, pgh_t h);
 /* Write back (clean) one page. */
 void filemap_writeback_page(struct machine *m, struct memobj *obj, pgh_t h);
@@ -69,8 +69,10 @@ int file_truncate(struct machine *m, struct task *t, const char *path,
 int file_unlink(struct machine *m, struct task *t, const char *path);
 void file_unlink_inode(struct machine *m, struct inode *inode);
 int fs_mkdir(struct machine *m, struct task *t, const char *path);
-/* Remove a page-cache page (reclaim or truncate); it must be unmapped. */
+/* Remove a page-cache page (truncate, invalidate); it must be unmapped. */
 void filemap_remove_page(struct machine *m, struct memobj *obj, pgh_t h);
+/* The same for reclaim: shadow (workingset_eviction) stays in the slot. */
+void filemap_evict_page(struct machine *m, struct memobj *obj, pgh_t h, uint64_t shadow);
 
 /* Flusher work when time passes: write back inodes dirty for 30 s. */
 void writeback_expired(struct machine *m);

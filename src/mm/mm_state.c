@@ -11,6 +11,7 @@
 #include "mount.h"
 #include "page_alloc.h"
 #include "task.h"
+#include "workingset.h"
 
 void mm_state_init(struct machine *m)
 {
@@ -24,6 +25,7 @@ void mm_state_init(struct machine *m)
 	ms->dirty_ratio = 20;
 	ms->swap.total = (long)(m->cfg.swap_bytes / PAGE_SIZE);
 	zone_init(m);
+	ms->ws_bucket_order = workingset_bucket_order((unsigned long)ms->zone.managed);
 }
 
 void mm_state_free(struct machine *m)

@@ -46,6 +46,7 @@ struct mm_state {
 	struct mount **mounts;
 	int nr_mounts, mounts_cap;
 
+	unsigned int ws_bucket_order;	/* workingset: shadow timestamp granularity */
 	int vm_swappiness;
 	int dirty_background_ratio;
 	int dirty_ratio;

@@ -13,6 +13,7 @@
 #include "mm_state.h"
 #include "page_alloc.h"
 #include "memcontrol/page_memcg.h"
+#include "workingset.h"
 
 long mem_cgroup_get_nr_swap_pages(struct machine *m, struct mem_cgroup *memcg)
 {
@@ -104,9 +105,11 @@ int swap_in_page(struct machine *m, struct memobj *obj, pgh_t h,
 	struct mem_cgroup *target = mem_cgroup_online(entry) ? entry : fault;
 	uint16_t *f = page_flags(&m->pages, h);
 	int err = page_alloc_charge(m, target, 0);
+	uint64_t shadow;
 
 	if (err)
 		return err;
+	shadow = workingset_take_shadow(m, obj, h);
 	/*
 	 * The swap cache keeps the slot; the model keeps it only while the
 	 * page and its slot belong to one memcg (docs/semantics.md).
@@ -124,6 +127,9 @@ int swap_in_page(struct machine *m, struct memobj *obj, pgh_t h,
 	obj->nrpages++;
 	page_stat_account(m, obj, h, target, +1);
 	lru_add(m, target, h, page_lru_for(m, obj, h), false);
+	/* __read_swap_cache_async, or do_swap_page skipping the swap cache */
+	if (shadow)
+		workingset_refault(m, obj, h, shadow);
 	return 0;
 }
 

@@ -433,7 +433,7 @@ static int refind_after_readaround(struct machine *m, struct task *t, struct vm_
 	pgh_t h = memobj_lookup(m, v->obj, idx);
 
 	if (h == PAGE_NIL || page_state(&m->pages, h) != PS_PRESENT) {
-		int err = filemap_add_page(m, t, v->inode, idx, &h);
+		int err = filemap_add_page(m, t, v->inode, idx, false, &h);
 
 		if (err)
 			return err;
@@ -476,7 +476,7 @@ static int obj_page_get(struct machine *m, struct task *t, struct vm_area *v,
 		*out = h;
 		return 0;
 	}
-	err = filemap_add_page(m, t, inode, idx, &h);
+	err = filemap_add_page(m, t, inode, idx, false, &h);
 	if (err == -ENOSPC && obj->type == OBJ_SHMEM)
 		return FAULT_SIGBUS;	/* tmpfs full: shmem_fault gives SIGBUS */
 	if (err)
@@ -509,7 +509,7 @@ static void file_readaround(struct machine *m, struct task *t, struct vm_area *v
 
 		if (h != PAGE_NIL && page_state(&m->pages, h) != PS_NONE)
 			continue;
-		if (filemap_add_page(m, t, v->inode, i, &h))
+		if (filemap_add_page(m, t, v->inode, i, false, &h))
 			break;
 	}
 	v->ra_end = start + RA_PAGES;

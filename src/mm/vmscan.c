@@ -27,6 +27,7 @@
 #include "memcontrol/page_memcg.h"
 #include "swap.h"
 #include "vma.h"
+#include "workingset.h"
 
 #define DEACTIVATE_ANON 1
 #define DEACTIVATE_FILE 2
@@ -56,16 +57,6 @@ struct scan_control {
 	void *filter_arg;
 };
 
-static void lru_sizes_subtree(struct mem_cgroup *memcg, long out[NR_LRU_LISTS])
-{
-	struct mem_cgroup *pos = NULL;
-	int l;
-
-	memset(out, 0, sizeof(long) * NR_LRU_LISTS);
-	while ((pos = memcg_iter_next(memcg, pos)))
-		for (l = 0; l < NR_LRU_LISTS; l++)
-			out[l] += pos->lruvec.lists[l].nr;
-}
 
 static unsigned long int_sqrt(unsigned long x)
 {
@@ -102,21 +93,20 @@ static bool can_reclaim_anon_pages(struct machine *m, struct mem_cgroup *memcg,
 	return m->mm->swap.total - m->mm->swap.used > 0;
 }
 
-static void lru_note_cost(struct mem_cgroup *memcg, bool file, long nr_io,
-			  long nr_rotated)
+void lru_note_cost(struct machine *m, struct mem_cgroup *memcg, bool file, long nr_pages)
 {
-	long cost = nr_io * SWAP_CLUSTER_MAX + nr_rotated;
-
+	(void)m;
 	for (; memcg; memcg = memcg->parent) {
-		long lrusize = memcg->lruvec.lists[LRU_INACTIVE_ANON].nr +
-			       memcg->lruvec.lists[LRU_ACTIVE_ANON].nr +
-			       memcg->lruvec.lists[LRU_INACTIVE_FILE].nr +
-			       memcg->lruvec.lists[LRU_ACTIVE_FILE].nr;
+		/* lruvec_page_state(): the subtree's lists */
+		long lrusize = memcg->lru_hier[LRU_INACTIVE_ANON] +
+			       memcg->lru_hier[LRU_ACTIVE_ANON] +
+			       memcg->lru_hier[LRU_INACTIVE_FILE] +
+			       memcg->lru_hier[LRU_ACTIVE_FILE];
 
 		if (file)
-			memcg->file_cost += cost;
+			memcg->file_cost += nr_pages;
 		else
-			memcg->anon_cost += cost;
+			memcg->anon_cost += nr_pages;
 		if (memcg->file_cost + memcg->anon_cost > lrusize / 4) {
 			memcg->file_cost /= 2;
 			memcg->anon_cost /= 2;
@@ -156,6 +146,7 @@ static int isolate(struct machine *m, struct mem_cgroup *memcg, int lru, long n,
 	return k;
 }
 
+/* move_folios_to_lru: an active folio put back ages the lruvec */
 static void putback(struct machine *m, struct mem_cgroup *memcg, struct memobj *obj,
 		    pgh_t h, int lru)
 {
@@ -163,6 +154,8 @@ static void putback(struct machine *m, struct mem_cgroup *memcg, struct memobj *
 		lru = LRU_UNEVICTABLE;
 	(void)obj;
 	lru_add(m, memcg, h, lru, false);
+	if (is_active_lru(lru))
+		workingset_age_nonresident(memcg, 1);
 }
 
 static long shrink_active_list(struct machine *m, struct mem_cgroup *memcg,
@@ -234,6 +227,7 @@ static long shrink_inactive_list(struct machine *m, struct mem_cgroup *memcg,
 		uint16_t f = *page_flags(&m->pages, h);
 		bool mapped = page_mapcount(&m->pages, h) > 0;
 		enum folioref ref;
+		uint64_t shadow;
 
 		if (f & PF_MLOCKED) {
 			putback(m, memcg, obj, h, LRU_UNEVICTABLE);
@@ -268,7 +262,7 @@ static long shrink_inactive_list(struct machine *m, struct mem_cgroup *memcg,
 			/* a dirty page is written back first; the I/O is instant */
 			if (f & PF_DIRTY)
 				nr_pageout++;
-			filemap_remove_page(m, obj, h);
+			filemap_evict_page(m, obj, h, workingset_eviction(m, h, sc->target));
 			nr_reclaimed++;
 			continue;
 		}
@@ -277,6 +271,8 @@ static long shrink_inactive_list(struct machine *m, struct mem_cgroup *memcg,
 			putback(m, memcg, obj, h, lru);
 			continue;
 		}
+		/* taken before mem_cgroup_swapout clears the folio's memcg */
+		shadow = workingset_eviction(m, h, sc->target);
 		if (obj->type == OBJ_SHMEM && mapped)
 			rmap_unmap(m, obj, idx, h, false);
 		if (swap_out_page(m, obj, h)) {
@@ -285,13 +281,15 @@ static long shrink_inactive_list(struct machine *m, struct mem_cgroup *memcg,
 			memcg->stat[MEMCG_PGACTIVATE]++;
 			continue;
 		}
+		/* __remove_mapping: the shadow goes in the swap cache */
+		workingset_store_swap_shadow(m, h, shadow);
 		if (obj->type == OBJ_ANON && mapped)
 			rmap_unmap(m, obj, idx, h, true);
 		nr_pageout++;
 		nr_reclaimed++;
 	}
 	memcg->stat[sc->kswapd ? MEMCG_PGSTEAL_KSWAPD : MEMCG_PGSTEAL_DIRECT] += nr_reclaimed;
-	lru_note_cost(memcg, file, nr_pageout, n - nr_reclaimed);
+	lru_note_cost(m, memcg, file, nr_pageout);
 	return nr_reclaimed;
 }
 
@@ -396,7 +394,6 @@ static void shrink_lruvec(struct machine *m, struct mem_cgroup *memcg,
 	long nr_to_reclaim = sc->nr_to_reclaim, nr_reclaimed = 0;
 	bool proportional = !sc->cgroup_reclaim && !sc->kswapd &&
 			    sc->priority == DEF_PRIORITY;
-	long sizes[NR_LRU_LISTS];
 	int lru;
 
 	get_scan_count(m, memcg, sc, nr);
@@ -443,19 +440,15 @@ static void shrink_lruvec(struct machine *m, struct mem_cgroup *memcg,
 	}
 	sc->nr_reclaimed += nr_reclaimed;
 	/* keep the anon lists balanced when swap makes aging worthwhile */
-	if (m->mm->swap.total) {
-		lru_sizes_subtree(memcg, sizes);
-		if (inactive_is_low(sizes, LRU_INACTIVE_ANON))
-			shrink_active_list(m, memcg, SWAP_CLUSTER_MAX, LRU_ACTIVE_ANON, sc);
-	}
+	if (m->mm->swap.total && inactive_is_low(memcg->lru_hier, LRU_INACTIVE_ANON))
+		shrink_active_list(m, memcg, SWAP_CLUSTER_MAX, LRU_ACTIVE_ANON, sc);
 }
 
 static void prepare_scan_count(struct machine *m, struct scan_control *sc)
 {
-	long sizes[NR_LRU_LISTS];
+	const long *sizes = sc->target->lru_hier;
 
 	(void)m;
-	lru_sizes_subtree(sc->target, sizes);
 	sc->anon_cost = sc->target->anon_cost;
 	sc->file_cost = sc->target->file_cost;
 	if (!sc->force_deactivate) {
@@ -499,6 +492,8 @@ static void shrink_node_memcgs(struct machine *m, struct scan_control *sc)
 			memcg_memory_event(m, memcg, MEMCG_LOW);
 		}
 		shrink_lruvec(m, memcg, sc);
+		/* shrink_slab: the model's one shrinker is the shadow nodes' */
+		workingset_shrink(m, memcg, sc->priority);
 	}
 	if (held)
 		memcg_put_ref(m, held, &held->refs_held[MEMCG_HELD_BY_WALK], 1);

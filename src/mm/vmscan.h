@@ -7,6 +7,7 @@
 #define SMEMCG_VMSCAN_H
 
 #include <stdbool.h>
+#include <stdint.h>
 
 struct machine;
 struct mem_cgroup;
@@ -14,6 +15,12 @@ struct mem_cgroup;
 #define MEMCG_RECLAIM_MAY_SWAP	0x1
 #define MEMCG_RECLAIM_PROACTIVE	0x2
 #define DEF_PRIORITY 12
+
+/*
+ * lru_note_cost (mm/swap.c of 6.1): reclaim cost of nr_pages of one type,
+ * noted on memcg's lruvec and its ancestors', decayed against their LRU size.
+ */
+void lru_note_cost(struct machine *m, struct mem_cgroup *memcg, bool file, long nr_pages);
 
 /* Reclaim at least nr_pages (32 at least) from memcg's subtree. */
 long try_to_free_mem_cgroup_pages(struct machine *m, struct mem_cgroup *memcg,
