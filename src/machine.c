@@ -21,6 +21,7 @@
 #include "explain.h"
 #include "mm/kmem.h"
 #include "mm/filemap.h"
+#include "mm/writeback.h"
 #include "mm/gup.h"
 #include "mm/mm.h"
 #include "mm/mm_state.h"

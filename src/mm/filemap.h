@@ -12,6 +12,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "../base/list.h"
 #include "memobj.h"
 
 struct machine;
@@ -19,6 +20,7 @@ struct task;
 struct mount;
 struct mem_cgroup;
 struct page_cache_target;
+struct bdi_writeback;
 
 struct inode {
 	uint32_t ino;
@@ -31,6 +33,11 @@ struct inode {
 	int refs;		/* mappings holding it */
 	long nr_dirty;		/* dirty pages (disk) */
 	uint64_t dirtied_ns;	/* when it became dirty (inode->dirtied_when) */
+	uint64_t writeback_index;	/* where writeback goes on (mapping->writeback_index) */
+	struct bdi_writeback *i_wb;	/* its writeback context once dirtied */
+	struct list_node i_io_list;	/* on the dirty list or its wb's b_attached */
+	bool dirty_meta;		/* I_DIRTY_SYNC: its metadata awaits writeback */
+	uint64_t atime, mtime, ctime;	/* in jiffies */
 	uint32_t kmem_objcg;	/* objcg id + 1 its dentry and inode are charged to */
 	bool has_kmem;		/* it has a dentry and an inode object */
 	bool shmem;		/* a tmpfs inode (its slab cache differs) */
@@ -74,8 +81,6 @@ void filemap_remove_page(struct machine *m, struct memobj *obj, pgh_t h);
 /* The same for reclaim: shadow (workingset_eviction) stays in the slot. */
 void filemap_evict_page(struct machine *m, struct memobj *obj, pgh_t h, uint64_t shadow);
 
-/* Flusher work when time passes: write back inodes dirty for 30 s. */
-void writeback_expired(struct machine *m);
 /*
  * Where a new page-cache page of obj is charged when t brings it in: the
  * memcg of t's mm (6.1's first touch), unless an extension says otherwise

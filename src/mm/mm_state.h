@@ -14,6 +14,7 @@
 struct task;
 struct inode;
 struct mount;
+struct writeback_state;
 
 struct zone {
 	long managed;		/* pages */
@@ -38,7 +39,7 @@ struct mm_state {
 	struct zone zone;
 	struct swap_device swap;
 	long kernel_pages;	/* uncharged kernel memory (pages) */
-	long nr_dirty;		/* dirty page-cache pages */
+	struct writeback_state *wb;	/* dirty inodes, writeback contexts (writeback.c) */
 
 	struct inode **inodes;	/* by ino */
 	uint32_t nr_inodes, inodes_cap;

@@ -39,6 +39,7 @@ struct leaf_header {
 	uint32_t index;		/* leaf index within the object */
 	uint16_t nr_used;	/* slots in a state other than NONE, or holding a shadow */
 	uint16_t nr_shadow;	/* slots holding a shadow entry (workingset.c) */
+	uint16_t nr_dirty;	/* dirty pages: writeback skips a leaf without */
 	/*
 	 * A page-cache leaf that holds only shadow entries is on its memcg's
 	 * list of shadow nodes (the kernel's shadow_nodes list_lru): the

@@ -31,6 +31,7 @@
 #include "memcontrol/page_memcg.h"
 #include "swap.h"
 #include "task.h"
+#include "writeback.h"
 
 #define FAULT_SIGBUS 1
 #define FAULT_REFUSED 2	/* an extension refused to map the page (ext_page_borrow) */
@@ -262,6 +263,9 @@ int vma_mmap_file(struct machine *m, struct task *t, struct inode *inode,
 	v = vma_new(m, t->mm, npages, shared ? VMA_SHARED : VMA_FILE_PRIVATE);
 	v->inode = inode;
 	inode_get(inode);
+	/* generic_file_mmap: file_accessed */
+	if (inode->obj->type == OBJ_FILE)
+		writeback_touch_atime(m, inode, t);
 	vma_attach_obj(v, inode->obj, offset / PAGE_SIZE);
 	if (!shared)
 		vma_attach_anon(v, memobj_new(m, OBJ_ANON));
@@ -561,6 +565,15 @@ static void unmap_obj_page(struct machine *m, struct vm_area *v, uint64_t i, pgh
 	page_mapcount_dec(m, v->obj, h);
 }
 
+/* A write fault on a shared file page: page_mkwrite's file_update_time, then dirty. */
+static void fault_dirty_page(struct machine *m, struct task *t, struct vm_area *v, pgh_t h)
+{
+	if (*page_flags(&m->pages, h) & PF_DIRTY)
+		return;
+	writeback_update_time(m, v->inode, t);
+	filemap_dirty_page(m, v->inode, h);
+}
+
 static int fault_shared(struct machine *m, struct task *t, struct vm_area *v,
 			uint64_t i, bool write, bool *faulted)
 {
@@ -571,7 +584,7 @@ static int fault_shared(struct machine *m, struct task *t, struct vm_area *v,
 		h = memobj_lookup(m, v->obj, v->pgoff + i);
 		young(v, i);
 		if (write && v->obj->type == OBJ_FILE)
-			filemap_dirty_page(m, v->inode, h);
+			fault_dirty_page(m, t, v, h);
 		return page_cache_access(m, v->obj, h, mm_memcg(m, v->mm)) ? -ENOMEM : 0;
 	}
 	err = obj_page_get(m, t, v, v->pgoff + i, &h);
@@ -584,7 +597,7 @@ static int fault_shared(struct machine *m, struct task *t, struct vm_area *v,
 		return FAULT_REFUSED;
 	young(v, i);
 	if (write && v->obj->type == OBJ_FILE)
-		filemap_dirty_page(m, v->inode, h);
+		fault_dirty_page(m, t, v, h);
 	return 0;
 }
 

@@ -7,9 +7,10 @@
  * protection, shrink_lruvec's SWAP_CLUSTER_MAX batches, and the per-page
  * decisions of shrink_folio_list.
  *
- * Simplifications (docs/semantics.md): writeback and swap I/O complete at
- * once, so a dirty page found by reclaim is written and freed in the same
- * pass; a page's "referenced PTEs" are one young bit.
+ * Reclaim does not write dirty page cache: it activates the page with
+ * PG_reclaim and, when a whole batch was dirty, wakes the flusher, whose
+ * writeback (instant in the model, as swap I/O is) puts the page back at
+ * the inactive tail (docs/semantics.md).
  */
 #include "vmscan.h"
 
@@ -28,6 +29,7 @@
 #include "swap.h"
 #include "vma.h"
 #include "workingset.h"
+#include "writeback.h"
 
 #define DEACTIVATE_ANON 1
 #define DEACTIVATE_FILE 2
@@ -50,6 +52,7 @@ struct scan_control {
 	bool skipped_deactivate;
 	bool force_deactivate;
 	bool cache_trim_mode;
+	bool file_is_tiny;
 	unsigned may_deactivate;
 	long anon_cost, file_cost;
 	/* only the pages this accepts are taken (ext_reclaim_more); NULL: all */
@@ -215,7 +218,7 @@ static long shrink_inactive_list(struct machine *m, struct mem_cgroup *memcg,
 {
 	pgh_t batch[SWAP_CLUSTER_MAX];
 	int n = isolate(m, memcg, lru, MIN(nr_to_scan, SWAP_CLUSTER_MAX), batch, sc), i;
-	long nr_reclaimed = 0, nr_pageout = 0;
+	long nr_reclaimed = 0, nr_pageout = 0, nr_unqueued_dirty = 0;
 	bool file = is_file_lru(lru);
 
 	sc->nr_scanned += n;
@@ -242,6 +245,9 @@ static long shrink_inactive_list(struct machine *m, struct mem_cgroup *memcg,
 			putback(m, memcg, obj, h, lru);
 			continue;
 		}
+		/* folio_check_dirty_writeback: the flusher has not written it */
+		if (obj->type == OBJ_FILE && (f & PF_DIRTY))
+			nr_unqueued_dirty++;
 		ref = check_references(m, h, file, sc);
 		if (ref == REF_ACTIVATE) {
 			putback(m, memcg, obj, h, lru + 1);
@@ -253,15 +259,19 @@ static long shrink_inactive_list(struct machine *m, struct mem_cgroup *memcg,
 			continue;
 		}
 		if (obj->type == OBJ_FILE) {
-			if ((f & PF_DIRTY) && ref == REF_RECLAIM_CLEAN) {
-				putback(m, memcg, obj, h, lru);
-				continue;
-			}
 			if (mapped)
 				rmap_unmap(m, obj, idx, h, false);
-			/* a dirty page is written back first; the I/O is instant */
-			if (f & PF_DIRTY)
-				nr_pageout++;
+			if (f & PF_DIRTY) {
+				/*
+				 * Reclaim leaves writing to the flusher: the page
+				 * is flagged for immediate reclaim once written
+				 * (PG_reclaim) and activated meanwhile.
+				 */
+				folio_set_reclaim(m, h);
+				putback(m, memcg, obj, h, lru + 1);
+				memcg->stat[MEMCG_PGACTIVATE]++;
+				continue;
+			}
 			filemap_evict_page(m, obj, h, workingset_eviction(m, h, sc->target));
 			nr_reclaimed++;
 			continue;
@@ -290,6 +300,9 @@ static long shrink_inactive_list(struct machine *m, struct mem_cgroup *memcg,
 	}
 	memcg->stat[sc->kswapd ? MEMCG_PGSTEAL_KSWAPD : MEMCG_PGSTEAL_DIRECT] += nr_reclaimed;
 	lru_note_cost(m, memcg, file, nr_pageout);
+	/* a batch of nothing but dirty pages: nudge the flushers */
+	if (n && nr_unqueued_dirty == n)
+		wakeup_flusher_threads_reclaim(m);
 	return nr_reclaimed;
 }
 
@@ -320,6 +333,8 @@ static void get_scan_count(struct machine *m, struct mem_cgroup *memcg,
 		balance = SCAN_FILE;
 	} else if (!sc->priority && swappiness) {
 		balance = SCAN_EQUAL;
+	} else if (sc->file_is_tiny) {
+		balance = SCAN_ANON;
 	} else if (sc->cache_trim_mode) {
 		balance = SCAN_FILE;
 	} else {
@@ -446,22 +461,43 @@ static void shrink_lruvec(struct machine *m, struct mem_cgroup *memcg,
 
 static void prepare_scan_count(struct machine *m, struct scan_control *sc)
 {
-	const long *sizes = sc->target->lru_hier;
+	struct mem_cgroup *target = sc->target;
+	const long *sizes = target->lru_hier;
 
-	(void)m;
-	sc->anon_cost = sc->target->anon_cost;
-	sc->file_cost = sc->target->file_cost;
+	sc->anon_cost = target->anon_cost;
+	sc->file_cost = target->file_cost;
 	if (!sc->force_deactivate) {
+		/*
+		 * Refaults since the last reclaim mean a new workingset is
+		 * being established: deactivate the stale active pages.
+		 */
 		sc->may_deactivate = 0;
-		if (inactive_is_low(sizes, LRU_INACTIVE_ANON))
+		if (target->ws_activate_hier[0] != target->refaults[0] ||
+		    inactive_is_low(sizes, LRU_INACTIVE_ANON))
 			sc->may_deactivate |= DEACTIVATE_ANON;
-		if (inactive_is_low(sizes, LRU_INACTIVE_FILE))
+		if (target->ws_activate_hier[1] != target->refaults[1] ||
+		    inactive_is_low(sizes, LRU_INACTIVE_FILE))
 			sc->may_deactivate |= DEACTIVATE_FILE;
 	} else {
 		sc->may_deactivate = DEACTIVATE_ANON | DEACTIVATE_FILE;
 	}
 	sc->cache_trim_mode = (sizes[LRU_INACTIVE_FILE] >> sc->priority) &&
 			      !(sc->may_deactivate & DEACTIVATE_FILE);
+	/* global reclaim: a file LRU almost gone makes anon the target */
+	if (!sc->cgroup_reclaim) {
+		long file = sizes[LRU_ACTIVE_FILE] + sizes[LRU_INACTIVE_FILE];
+
+		sc->file_is_tiny = file + m->mm->zone.free <= m->mm->zone.wmark_high &&
+				   !(sc->may_deactivate & DEACTIVATE_ANON) &&
+				   (sizes[LRU_INACTIVE_ANON] >> sc->priority);
+	}
+}
+
+/* snapshot_refaults: what the next reclaim compares with */
+static void snapshot_refaults(struct mem_cgroup *target)
+{
+	target->refaults[0] = target->ws_activate_hier[0];
+	target->refaults[1] = target->ws_activate_hier[1];
 }
 
 static void shrink_node_memcgs(struct machine *m, struct scan_control *sc)
@@ -525,6 +561,7 @@ retry:
 		if (sc->nr_reclaimed >= sc->nr_to_reclaim)
 			break;
 	} while (--sc->priority >= 0);
+	snapshot_refaults(sc->target);
 
 	if (sc->nr_reclaimed)
 		return sc->nr_reclaimed;
@@ -551,6 +588,7 @@ long try_to_free_mem_cgroup_pages(struct machine *m, struct mem_cgroup *memcg,
 {
 	struct scan_control sc;
 
+	flusher_progress(m);
 	memset(&sc, 0, sizeof(sc));
 	sc.nr_to_reclaim = MAX(nr_pages, (long)SWAP_CLUSTER_MAX);
 	sc.target = memcg;
@@ -573,6 +611,7 @@ static long reclaim_machine(struct machine *m, long nr_pages, bool kswapd, bool 
 {
 	struct scan_control sc;
 
+	flusher_progress(m);
 	memset(&sc, 0, sizeof(sc));
 	sc.nr_to_reclaim = MAX(nr_pages, (long)SWAP_CLUSTER_MAX);
 	sc.target = m->root_mem_cgroup;

@@ -136,6 +136,8 @@ void workingset_refault(struct machine *m, struct memobj *obj, pgh_t h, uint64_t
 	}
 	workingset_age_nonresident(memcg, 1);
 	memcg->stat[MEMCG_WORKINGSET_ACTIVATE_ANON + file]++;
+	for (struct mem_cgroup *pos = memcg; pos; pos = pos->parent)
+		pos->ws_activate_hier[file]++;
 	if (workingset) {
 		*page_flags(&m->pages, h) |= PF_WORKINGSET;
 		lru_note_cost(m, memcg, file, 1);

@@ -22,6 +22,7 @@
 #include "objcg.h"
 #include "../kmem.h"
 #include "../workingset.h"
+#include "../writeback.h"
 
 
 struct mem_cgroup *memcg_of_slot(const struct machine *m, uint32_t slot)
@@ -202,6 +203,7 @@ void memcg_offline(struct machine *m, struct mem_cgroup *memcg)
 	page_counter_set_low(&memcg->memory, 0);
 	memcg_css_offline(m, memcg);
 	workingset_memcg_offline(m, memcg);
+	wb_memcg_offline(m, memcg);
 	drain_all_stock(m, memcg);
 	if (memcg->refs_swap == 0)
 		memcg_id_free(m, memcg);

@@ -24,6 +24,7 @@
 struct machine;
 struct task;
 struct obj_cgroup;
+struct bdi_writeback;
 
 #define MEM_CGROUP_ID_MAX 65535
 #define MEMCG_CHARGE_BATCH 64
@@ -109,6 +110,8 @@ struct mem_cgroup {
 
 	struct lruvec lruvec;
 	long lru_hier[NR_LRU_LISTS];	/* pages on the subtree's lists (lruvec_page_state) */
+	long dirty_hier;		/* the subtree's file_dirty, in pages */
+	struct bdi_writeback *cgwb;	/* its writeback context on the disk, if any */
 	long anon_cost, file_cost;	/* reclaim cost balance (lru_note_cost) */
 	/*
 	 * mm/workingset.c: the lruvec's nonresident_age, and its list of
@@ -116,6 +119,8 @@ struct mem_cgroup {
 	 * list_lru of this memcg) with the shrinker's deferred count.
 	 */
 	unsigned long nonresident_age;
+	unsigned long ws_activate_hier[2];	/* WORKINGSET_ACTIVATE_ANON/FILE of the subtree */
+	unsigned long refaults[2];		/* ... when reclaim last snapshot them */
 	uint32_t shadow_head, shadow_tail;
 	long nr_shadow_nodes;
 	long shadow_nr_deferred;

@@ -20,6 +20,7 @@
 #include "../page_alloc.h"
 #include "../swap.h"
 #include "../workingset.h"
+#include "../writeback.h"
 
 struct mem_cgroup *page_memcg(const struct machine *m, pgh_t h)
 {
@@ -60,8 +61,13 @@ void page_stat_account(struct machine *m, const struct memobj *obj, pgh_t h,
 		break;
 	case OBJ_FILE:
 		memcg->stat[MEMCG_FILE] += sign;
-		if (f & PF_DIRTY)
+		if (f & PF_DIRTY) {
+			struct mem_cgroup *pos;
+
 			memcg->stat[MEMCG_FILE_DIRTY] += sign;
+			for (pos = memcg; pos; pos = pos->parent)
+				pos->dirty_hier += sign;
+		}
 		if (mapped)
 			memcg->stat[MEMCG_FILE_MAPPED] += sign;
 		break;
@@ -127,6 +133,8 @@ void page_free_shadow(struct machine *m, struct memobj *obj, pgh_t h, uint64_t s
 		pins_page_orphaned(m, obj, h);
 		return;
 	}
+	if (unlikely(m->mm->wb->reclaim_used))
+		folio_clear_reclaim(m, h);
 	if (*page_flags(&m->pages, h) & PF_SWAPCACHE)
 		swap_free_cache(m, obj, h);
 	if (memcg) {
