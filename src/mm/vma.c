@@ -574,6 +574,42 @@ static void fault_dirty_page(struct machine *m, struct task *t, struct vm_area *
 	filemap_dirty_page(m, v->inode, h);
 }
 
+#define FAULT_AROUND_PAGES 16	/* fault_around_bytes: 64 KiB */
+
+/*
+ * do_fault_around + filemap_map_pages: map the pages the page cache already
+ * has in the 16-page aligned window around vma page i, within the vma and
+ * the file, with young PTEs (x86's vm_page_prot has the accessed bit).
+ * Pages already mapped (by this vma, or by a private copy), swapped, or
+ * carrying the readahead marker (PG_readahead) are left to real faults.
+ * Returns 0, or an errno when an access could not be charged.
+ */
+static int do_fault_around(struct machine *m, struct vm_area *v, uint64_t i)
+{
+	uint64_t start = i & ~(uint64_t)(FAULT_AROUND_PAGES - 1), end, j;
+	uint64_t file_end = v->inode ? (v->inode->size + PAGE_SIZE - 1) / PAGE_SIZE : 0;
+
+	end = MIN(start + FAULT_AROUND_PAGES, v->npages);
+	if (v->pgoff + end > file_end)
+		end = file_end > v->pgoff ? file_end - v->pgoff : 0;
+	for (j = start; j < end; j++) {
+		struct memobj *layer;
+		pgh_t h = memobj_lookup(m, v->obj, v->pgoff + j);
+
+		if (h == PAGE_NIL || page_state(&m->pages, h) != PS_PRESENT ||
+		    test_mapped(v, j) || (v->anon && anon_find(m, v, j, &layer) != PAGE_NIL))
+			continue;
+		if (v->obj->type == OBJ_FILE && v->ra_end && v->pgoff + j == v->ra_mark)
+			continue;
+		if (page_cache_access(m, v->obj, h, mm_memcg(m, v->mm)))
+			return -ENOMEM;
+		if (map_obj_page(m, v, j, h))
+			continue;	/* an extension refused it: the fault will tell */
+		young(v, j);
+	}
+	return 0;
+}
+
 static int fault_shared(struct machine *m, struct task *t, struct vm_area *v,
 			uint64_t i, bool write, bool *faulted)
 {
@@ -587,10 +623,16 @@ static int fault_shared(struct machine *m, struct task *t, struct vm_area *v,
 			fault_dirty_page(m, t, v, h);
 		return page_cache_access(m, v->obj, h, mm_memcg(m, v->mm)) ? -ENOMEM : 0;
 	}
+	*faulted = true;
+	/* do_read_fault: map what the page cache has around it first */
+	if (!write && (v->obj->type == OBJ_FILE || v->obj->type == OBJ_SHMEM)) {
+		err = do_fault_around(m, v, i);
+		if (err || test_mapped(v, i))
+			return err;
+	}
 	err = obj_page_get(m, t, v, v->pgoff + i, &h);
 	if (err)
 		return err;
-	*faulted = true;
 	if (page_cache_access(m, v->obj, h, mm_memcg(m, v->mm)))
 		return -ENOMEM;
 	if (map_obj_page(m, v, i, h))
@@ -882,6 +924,24 @@ static void vma_mlock_pages(struct machine *m, struct vm_area *v, bool lock)
 	}
 }
 
+/*
+ * populate_vma_page_range gets every page with FOLL_TOUCH: follow_page_pte
+ * marks each accessed (they are mlocked by then: PG_referenced only), so
+ * that after munlock reclaim finds them referenced.
+ */
+static void vma_populate_touch(struct machine *m, struct vm_area *v)
+{
+	uint64_t i;
+
+	for (i = 0; i < v->npages; i++) {
+		struct memobj *obj;
+		pgh_t h;
+
+		if (!vma_page_at(m, v, i, &obj, &h))
+			mark_page_accessed(m, obj, h);
+	}
+}
+
 int vma_mlock(struct machine *m, struct task *t, struct vm_area *v, bool lock)
 {
 	int err;
@@ -912,6 +972,8 @@ int vma_mlock(struct machine *m, struct task *t, struct vm_area *v, bool lock)
 		ext_mlock_uncharge(m, v, (long)v->npages);
 	}
 	vma_mlock_pages(m, v, lock);
+	if (lock)
+		vma_populate_touch(m, v);
 	return 0;
 }
 
