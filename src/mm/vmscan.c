@@ -14,6 +14,7 @@
  */
 #include "vmscan.h"
 
+#include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -604,6 +605,37 @@ long try_to_free_mem_cgroup_pages(struct machine *m, struct mem_cgroup *memcg,
 		return 0;
 	}
 	return sc.nr_reclaimed;
+}
+
+int evict_page(struct machine *m, struct memobj *obj, pgh_t h, struct mem_cgroup *target,
+	       bool write_dirty)
+{
+	uint64_t idx = page_index(&m->pages, h);
+	bool mapped = page_mapcount(&m->pages, h) > 0;
+	uint64_t shadow;
+
+	if (!target)
+		target = m->root_mem_cgroup;
+	if (obj->type == OBJ_FILE) {
+		if (mapped)
+			rmap_unmap(m, obj, idx, h, false);
+		if (*page_flags(&m->pages, h) & PF_DIRTY) {
+			if (!write_dirty)
+				return -EAGAIN;
+			filemap_writeback_page(m, obj, h);
+		}
+		filemap_evict_page(m, obj, h, workingset_eviction(m, h, target));
+		return 0;
+	}
+	if (obj->type == OBJ_SHMEM && mapped)
+		rmap_unmap(m, obj, idx, h, false);
+	shadow = workingset_eviction(m, h, target);
+	if (swap_out_page(m, obj, h))
+		return -EAGAIN;
+	workingset_store_swap_shadow(m, h, shadow);
+	if (obj->type == OBJ_ANON && mapped)
+		rmap_unmap(m, obj, idx, h, true);
+	return 0;
 }
 
 /* Reclaim from the whole machine: direct reclaim, or kswapd's. */

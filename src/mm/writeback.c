@@ -40,6 +40,7 @@
 #include "task.h"
 
 #define DIRTY_EXPIRE_NS (30ULL * NSEC_PER_SEC)
+#define DIRTY_WRITEBACK_NS (5ULL * NSEC_PER_SEC)
 /* writeback_chunk_size's least: 4 MiB of one inode before the next */
 #define MIN_WRITEBACK_PAGES 1024
 
@@ -248,10 +249,14 @@ void wb_explain_holders(struct machine *m, struct mem_cgroup *memcg, struct strb
 /* __mark_inode_dirty of a clean inode: onto the dirty list, dirtied_when = now */
 static void inode_becomes_dirty(struct machine *m, struct inode *inode)
 {
+	struct bdi_writeback *wb = inode->i_wb;
+
 	inode->dirtied_ns = m->now_ns;
 	list_del(&inode->i_io_list);
 	list_add_tail(&inode->i_io_list, &wbs(m)->dirty_inodes);
-	inode->i_wb->nr_dirty_inodes++;
+	/* the wb's first dirty inode: wb_wakeup_delayed, dirty_writeback_interval */
+	if (!wb->nr_dirty_inodes++ && !wb->flush_ns)
+		wb->flush_ns = m->now_ns + DIRTY_WRITEBACK_NS;
 }
 
 void writeback_mark_inode_dirty(struct machine *m, struct inode *inode, struct task *t)
@@ -502,17 +507,48 @@ void flusher_progress(struct machine *m)
 		w->flush_pending = false;
 }
 
+/*
+ * wb_workfn of the cgwbs whose delayed wakeup is due: wb_check_background_flush
+ * finds a cgwb over its background threshold as soon as it has dirty pages,
+ * its share of the thresholds being its share of recent writeback
+ * completions (wb_calc_thresh), none for a new one: its inodes are written.
+ */
+static void cgwb_flush_due(struct machine *m)
+{
+	struct list_node *pos, *tmp;
+
+	list_for_each_safe(pos, tmp, &wbs(m)->dirty_inodes) {
+		struct inode *inode = container_of(pos, struct inode, i_io_list);
+		struct bdi_writeback *wb = inode->i_wb;
+
+		if (wb->memcg && wb->flush_ns && wb->flush_ns <= m->now_ns)
+			write_inode_pages(m, inode, -1);
+	}
+}
+
 void writeback_expired(struct machine *m)
 {
+	struct list_node *pos;
 	struct inode *inode;
 
 	if (wbs(m)->flush_pending) {
 		wbs(m)->flush_pending = false;
 		wakeup_flusher_threads(m);
 	}
+	cgwb_flush_due(m);
+	/* kupdate: inodes dirtied 30 s ago */
 	while ((inode = oldest_dirty(m)) && inode->dirtied_ns + DIRTY_EXPIRE_NS <= m->now_ns)
 		if (!write_inode_pages(m, inode, -1))
 			break;
+	/* the next wakeups: every dirty_writeback_interval while dirty */
+	list_for_each(pos, &wbs(m)->wb_list) {
+		struct bdi_writeback *wb = container_of(pos, struct bdi_writeback, wb_node);
+
+		if (!wb->nr_dirty_inodes)
+			wb->flush_ns = 0;
+		else if (wb->flush_ns && wb->flush_ns <= m->now_ns)
+			wb->flush_ns = m->now_ns + DIRTY_WRITEBACK_NS;
+	}
 }
 
 void writeback_sync(struct machine *m)

@@ -41,6 +41,7 @@ struct bdi_writeback {
 	long nr_dirty_inodes;
 	long refcnt;			/* inodes attached + 1 until killed */
 	bool dying;			/* its memcg went offline (cgwb_kill) */
+	uint64_t flush_ns;		/* its flusher's next wakeup (wb->dwork), 0: none */
 	struct list_node offline_node;	/* on the offline cgwbs list */
 	struct list_node wb_node;	/* on the disk's list of wbs */
 };
