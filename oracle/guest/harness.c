@@ -46,6 +46,7 @@
 #include <sys/resource.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
+#include <sys/swap.h>
 #include <sys/syscall.h>
 #include <sys/types.h>
 #include <sys/uio.h>
@@ -690,7 +691,7 @@ static int next_cpu(struct kernel_backend *kb, int cpu, struct strbuf *msg, int 
 	return 0;
 }
 
-static int own_cgroup(pid_t pid, char *out, size_t size)
+int own_cgroup(pid_t pid, char *out, size_t size)
 {
 	char path[64];
 	struct strbuf sb;
@@ -1007,6 +1008,11 @@ void kernel_backend_finish(struct kernel_backend *kb)
 	}
 	free(list);
 	write_file(CGROOT "/cgroup.subtree_control", "+memory");
+	/* what the scenario changed of the machine */
+	if (kb->swapped_off && swapon(SWAP_DEVICE, 0))
+		fprintf(stderr, "smemcg-guest: swapon " SWAP_DEVICE ": %s\n", strerror(errno));
+	if (kb->sysctl_set)
+		write_file("/proc/sys/vm/swappiness", "60");
 
 	/* removed cgroups are freed asynchronously; give them a moment */
 	t0 = now_s();

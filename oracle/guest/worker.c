@@ -470,6 +470,47 @@ static int worker_exec(int *sockp, const struct kcmd *c, int pfd, struct kreply 
 		}
 		return 0;
 	}
+	case KC_MADVISE: {
+		/* the kernel's values: glibc may lack the newer names */
+		static const int advice[] = { 4 /* DONTNEED */, 8 /* FREE */,
+					      21 /* PAGEOUT */, 20 /* COLD */ };
+		char *s;
+		size_t len;
+
+		m = wmap_find(c->name);
+		if (!m) {
+			r->rc = -ENOENT;
+			snprintf(r->msg, sizeof(r->msg), "no mapping named %s", c->name);
+			return 0;
+		}
+		s = m->addr;
+		len = m->len;
+		if (c->flags & SMC_F_RANGE) {
+			if (c->off > m->len || c->len > m->len - c->off) {
+				r->rc = -ENOMEM;
+				snprintf(r->msg, sizeof(r->msg), "range %llu+%llu is outside %s",
+					 (unsigned long long)c->off, (unsigned long long)c->len, c->name);
+				return 0;
+			}
+			s += c->off;
+			len = c->len;
+		}
+		if (c->offset >= sizeof(advice) / sizeof(advice[0]))
+			return fail(r, EINVAL, "madvise advice");
+		if (madvise(s, len, advice[c->offset]))
+			return fail(r, errno, "madvise");
+		return 0;
+	}
+	case KC_FSYNC: {
+		int fd = open(c->path, O_RDONLY | O_CLOEXEC);
+
+		if (fd < 0)
+			return fail(r, errno, "open");
+		if (fsync(fd))
+			fail(r, errno, "fsync");
+		close(fd);
+		return 0;
+	}
 	case KC_WRITE:
 		return file_io(c, r, true);
 	case KC_READ:

@@ -160,7 +160,44 @@ static int events_show(struct machine *m, struct cgroup *cg,
 {
 	(void)m;
 	(void)cft;
-	sb_printf(out, "populated %d\nfrozen 0\n", populated(cg));
+	sb_printf(out, "populated %d\nfrozen %d\n", populated(cg), cgroup_frozen(cg));
+	return 0;
+}
+
+/* psi_show; the averages are not modelled */
+static int memory_pressure_show(struct machine *m, struct cgroup *cg,
+				const struct cftype *cft, struct strbuf *out)
+{
+	(void)m;
+	(void)cft;
+	sb_printf(out, "some avg10=0.00 avg60=0.00 avg300=0.00 total=%llu\n",
+		  (unsigned long long)(cg->psi_mem_some_ns / 1000));
+	sb_printf(out, "full avg10=0.00 avg60=0.00 avg300=0.00 total=%llu\n",
+		  (unsigned long long)(cg->psi_mem_full_ns / 1000));
+	return 0;
+}
+
+static int freeze_show(struct machine *m, struct cgroup *cg,
+		       const struct cftype *cft, struct strbuf *out)
+{
+	(void)m;
+	(void)cft;
+	sb_printf(out, "%d\n", cg->freeze);
+	return 0;
+}
+
+/* cgroup_freeze_write: 0 or 1, else ERANGE; a task of a frozen cgroup runs nothing */
+static int freeze_write(struct machine *m, struct cgroup *cg, const struct cftype *cft,
+			char *buf)
+{
+	int v, err = kstrtoint(&v, strstrip(buf));
+
+	(void)cft;
+	if (err)
+		return machine_error(m, err, "cgroup.freeze takes 0 or 1");
+	if (v < 0 || v > 1)
+		return machine_error(m, -ERANGE, "cgroup.freeze takes 0 or 1, not %d", v);
+	cg->freeze = v;
 	return 0;
 }
 
@@ -265,6 +302,9 @@ const struct cftype cgroup_base_files[] = {
 	  .private = offsetof(struct cgroup, max_depth) },
 	{ .name = "cgroup.stat", .flags = CFT_READ, .show = stat_show },
 	{ .name = "cgroup.kill", .flags = CFT_WRITE | CFT_NOT_ON_ROOT, .write = kill_write },
+	{ .name = "cgroup.freeze", .flags = CFT_READ | CFT_WRITE | CFT_NOT_ON_ROOT,
+	  .show = freeze_show, .write = freeze_write },
+	{ .name = "memory.pressure", .flags = CFT_READ, .show = memory_pressure_show },
 	{ .name = NULL },
 };
 

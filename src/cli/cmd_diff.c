@@ -126,6 +126,15 @@ static enum tclass classify(char op, const char *what, const char *key, bool aft
 
 		return key && in_list(key, root_cmp) ? T_TOL : T_INFO;
 	}
+	if (!strcmp(base, "memory.numa_stat") && key && strchr(key, '.')) {
+		/* one node: KEY.N0 is memory.stat's KEY, compared as it is */
+		char k[64];
+
+		snprintf(k, sizeof(k), "%.*s", (int)(strchr(key, '.') - key), key);
+		if (in_list(k, stat_exact))
+			return after_reclaim ? T_TOL : T_EXACT;
+		return stat_event_key(k) ? T_EVENT : T_TOL;
+	}
 	if (!strcmp(base, "memory.stat")) {
 		if (!key)
 			return T_INFO;

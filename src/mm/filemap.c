@@ -39,6 +39,25 @@ struct inode *inode_lookup(struct machine *m, const char *path)
 	return m->mm->inodes[v - 1];
 }
 
+int inode_lookup_cached(struct machine *m, struct task *t, struct inode *inode)
+{
+	int err;
+
+	if (!inode->has_kmem) {
+		err = kmem_charge_inode_obj(m, t, inode->shmem, &inode->kmem_objcg);
+		if (err)
+			return machine_error(m, err, "%s: the inode could not be charged", inode->path);
+		inode->has_kmem = true;
+	}
+	if (!inode->has_dentry) {
+		err = kmem_charge_dentry(m, t, &inode->dentry_objcg);
+		if (err)
+			return machine_error(m, err, "%s: the dentry could not be charged", inode->path);
+		inode->has_dentry = true;
+	}
+	return 0;
+}
+
 static struct inode *inode_alloc(struct machine *m, const char *path,
 				 enum memobj_type type)
 {
@@ -70,6 +89,9 @@ int inode_create(struct machine *m, struct task *t, const char *path,
 	if (inode) {
 		if (inode->is_dir)
 			return machine_error(m, -EISDIR, "%s is a directory", path);
+		err = inode_lookup_cached(m, t, inode);
+		if (err)
+			return err;
 		*out = inode;
 		return 0;
 	}
@@ -79,8 +101,8 @@ int inode_create(struct machine *m, struct task *t, const char *path,
 		return machine_error(m, err, "%s: the dentry and inode could not be charged", path);
 	inode = inode_alloc(m, path, mount_is_tmpfs(mnt) ? OBJ_SHMEM : OBJ_FILE);
 	inode->mnt = mnt;
-	inode->kmem_objcg = cookie;
-	inode->has_kmem = true;
+	inode->kmem_objcg = inode->dentry_objcg = cookie;
+	inode->has_kmem = inode->has_dentry = true;
 	if (mnt)
 		mnt->nr_inodes++;
 	ext_call_inode_init(m, mnt, inode);
@@ -127,7 +149,9 @@ static void inode_evict(struct machine *m, struct inode *inode)
 	inode->obj = NULL;
 	writeback_inode_gone(m, inode);
 	if (inode->has_kmem)
-		kmem_uncharge_inode(m, inode->shmem, inode->kmem_objcg);
+		kmem_uncharge_inode_obj(m, inode->shmem, inode->kmem_objcg);
+	if (inode->has_dentry)
+		kmem_uncharge_dentry(m, inode->dentry_objcg);
 	if (inode->mnt)
 		inode->mnt->nr_inodes--;
 	m->mm->inodes[inode->ino] = NULL;
@@ -277,19 +301,22 @@ int file_read(struct machine *m, struct task *t, const char *path, uint64_t off,
 {
 	struct inode *inode = inode_lookup(m, path);
 	uint64_t idx, end;
+	int err;
 
 	if (!inode)
 		return machine_error(m, -ENOENT, "no such file: %s", path);
 	if (inode->is_dir)
 		return machine_error(m, -EISDIR, "%s is a directory", path);
+	if ((err = inode_lookup_cached(m, t, inode)))
+		return err;
 	end = MIN(off + len, inode->size);
 	writeback_touch_atime(m, inode, t);
 	for (idx = off / PAGE_SIZE; off < end && idx <= (end - 1) / PAGE_SIZE; idx++) {
 		struct memobj *obj = inode->obj;
 		pgh_t h = memobj_lookup(m, obj, idx);
 		enum page_state st = h == PAGE_NIL ? PS_NONE : page_state(&m->pages, h);
-		int err = 0;
 
+		err = 0;
 		if (st == PS_PRESENT) {
 			err = page_cache_access(m, obj, h, get_mem_cgroup_from_task_mm(m, t));
 		} else if (st == PS_SWAPPED) {
@@ -340,6 +367,21 @@ int file_truncate(struct machine *m, struct task *t, const char *path, uint64_t 
 	return 0;
 }
 
+int file_fsync(struct machine *m, struct task *t, const char *path)
+{
+	struct inode *inode = inode_lookup(m, path);
+	int err;
+
+	if (!inode)
+		return machine_error(m, -ENOENT, "no such file: %s", path);
+	err = inode_lookup_cached(m, t, inode);
+	if (err)
+		return err;
+	if (inode->obj->type == OBJ_FILE)
+		writeback_fsync(m, t, inode);
+	return 0;
+}
+
 int file_unlink(struct machine *m, struct task *t, const char *path)
 {
 	struct inode *inode = inode_lookup(m, path);
@@ -371,8 +413,8 @@ int fs_mkdir(struct machine *m, struct task *t, const char *path)
 	inode = inode_alloc(m, path, mount_is_tmpfs(mnt) ? OBJ_SHMEM : OBJ_FILE);
 	inode->is_dir = true;
 	inode->mnt = mnt;
-	inode->kmem_objcg = cookie;
-	inode->has_kmem = true;
+	inode->kmem_objcg = inode->dentry_objcg = cookie;
+	inode->has_kmem = inode->has_dentry = true;
 	writeback_mark_inode_dirty(m, inode, t);
 	if (mnt)
 		mnt->nr_inodes++;

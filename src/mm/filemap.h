@@ -38,13 +38,20 @@ struct inode {
 	struct list_node i_io_list;	/* on the dirty list or its wb's b_attached */
 	bool dirty_meta;		/* I_DIRTY_SYNC: its metadata awaits writeback */
 	uint64_t atime, mtime, ctime;	/* in jiffies */
-	uint32_t kmem_objcg;	/* objcg id + 1 its dentry and inode are charged to */
-	bool has_kmem;		/* it has a dentry and an inode object */
+	uint32_t kmem_objcg;	/* objcg id + 1 its inode object is charged to */
+	uint32_t dentry_objcg;	/* ... and its dentry */
+	bool has_kmem;		/* it has an inode object (cached) */
+	bool has_dentry;	/* and a dentry (drop_caches 2 frees unused ones) */
 	bool shmem;		/* a tmpfs inode (its slab cache differs) */
 };
 
 /* The inode at path (files and directories), or NULL. */
 struct inode *inode_lookup(struct machine *m, const char *path);
+/*
+ * t looks the inode up: a dentry or an inode drop_caches freed is
+ * allocated again, charged to t (d_alloc, iget). 0 or -errno.
+ */
+int inode_lookup_cached(struct machine *m, struct task *t, struct inode *inode);
 /* Create or open a regular file as t (charges dentry+inode kmem). */
 int inode_create(struct machine *m, struct task *t, const char *path,
 		 struct inode **out);
@@ -74,6 +81,8 @@ int file_read(struct machine *m, struct task *t, const char *path, uint64_t off,
 int file_truncate(struct machine *m, struct task *t, const char *path,
 		  uint64_t size);
 int file_unlink(struct machine *m, struct task *t, const char *path);
+/* fsync(2): the file's dirty pages and metadata written (tmpfs: nothing). */
+int file_fsync(struct machine *m, struct task *t, const char *path);
 void file_unlink_inode(struct machine *m, struct inode *inode);
 int fs_mkdir(struct machine *m, struct task *t, const char *path);
 /* Remove a page-cache page (truncate, invalidate); it must be unmapped. */

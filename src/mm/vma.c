@@ -388,7 +388,9 @@ static int fault_anon(struct machine *m, struct task *t, struct vm_area *v,
 		if (!write)
 			return 0;
 		if (layer == v->anon || page_mapcount(&m->pages, h) <= 1) {
-			/* exclusive: reuse in place */
+			/* exclusive: reuse in place; a MADV_FREE'd page is dirty again */
+			if (unlikely(is_file_lru(page_lru(&m->pages, h))))
+				*page_flags(&m->pages, h) |= PF_DIRTY;
 			return 0;
 		}
 		/* COW: copy into our top layer, charged to us */
@@ -1041,6 +1043,73 @@ static void zap_top(struct machine *m, struct memobj *layer, uint64_t idx, pgh_t
 	} else {
 		memobj_slot_clear(m, layer, h);
 	}
+}
+
+/*
+ * The PTE at i is cleared in an anonymous mapping whose top layer has a
+ * parent: a zero-page slot there hides the lower layers' page, as the
+ * empty PTE would (the next read maps the zero page, a write a new page).
+ */
+static void anon_punch(struct machine *m, struct vm_area *v, uint64_t i)
+{
+	pgh_t h;
+
+	if (v->kind != VMA_ANON || !v->anon->parent)
+		return;
+	h = memobj_slot(m, v->anon, i);
+	if (page_state(&m->pages, h) != PS_NONE)
+		return;
+	memobj_slot_fill(m, h);
+	page_set_state(&m->pages, h, PS_ZERO);
+}
+
+void vma_zap_page(struct machine *m, struct vm_area *v, uint64_t i)
+{
+	struct zap_arg a = { v, v->anon };
+
+	if (v->obj && test_mapped(v, i))
+		unmap_obj_page(m, v, i, memobj_lookup(m, v->obj, v->pgoff + i), true);
+	if (v->anon) {
+		struct memobj *layer;
+		pgh_t h = anon_find(m, v, i, &layer);
+
+		test_clear_young(v, i);
+		if (h != PAGE_NIL && layer == v->anon)
+			zap_top(m, layer, i, h, &a);
+		else if (h != PAGE_NIL)
+			zap_lower(m, layer, i, h, &a);
+		anon_punch(m, v, i);
+	}
+}
+
+void anon_discard_page(struct machine *m, struct memobj *layer, pgh_t h)
+{
+	uint64_t i = page_index(&m->pages, h);
+	struct vm_area *v = list_empty(&layer->vmas) ? NULL :
+			    container_of(layer->vmas.next, struct vm_area, anon_node);
+
+	if (v) {
+		v->mm->rss[MM_ANONPAGES]--;
+		test_clear_young(v, i);
+	}
+	page_free(m, layer, h);
+	if (v)
+		anon_punch(m, v, i);
+}
+
+pgh_t vma_anon_page(struct machine *m, struct vm_area *v, uint64_t i, struct memobj **layer)
+{
+	return v->anon ? anon_find(m, v, i, layer) : PAGE_NIL;
+}
+
+bool vma_pte_mapped(const struct vm_area *v, uint64_t i)
+{
+	return v->mapped && test_mapped(v, i);
+}
+
+bool vma_test_clear_young(struct vm_area *v, uint64_t i)
+{
+	return test_clear_young(v, i);
 }
 
 static void zap_top_orphan(struct machine *m, struct memobj *layer, uint64_t idx,

@@ -108,6 +108,17 @@ int page_referenced(struct machine *m, pgh_t h, struct mem_cgroup *memcg);
 /* Is any mapping of the page VM_LOCKED? */
 bool page_mapped_locked(struct machine *m, struct memobj *obj, uint64_t idx);
 
+/* madvise's building blocks (src/mm/madvise.c). */
+/* The private page the mapping shows at i (its layer), or PAGE_NIL. */
+pgh_t vma_anon_page(struct machine *m, struct vm_area *v, uint64_t i, struct memobj **layer);
+/* Does the mapping's PTE at i map a page of its object (file, shmem)? */
+bool vma_pte_mapped(const struct vm_area *v, uint64_t i);
+bool vma_test_clear_young(struct vm_area *v, uint64_t i);
+/* zap_page_range of page i (MADV_DONTNEED): the PTE goes, the page if it was its last. */
+void vma_zap_page(struct machine *m, struct vm_area *v, uint64_t i);
+/* Reclaim discards a lazily freed page of an anon top layer (its one mapping). */
+void anon_discard_page(struct machine *m, struct memobj *layer, pgh_t h);
+
 /* An object lost its last page: file mappings drop their bits too. */
 void vma_unmap_obj_range(struct machine *m, struct memobj *obj, uint64_t from,
 			 uint64_t to);

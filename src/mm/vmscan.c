@@ -259,6 +259,19 @@ static long shrink_inactive_list(struct machine *m, struct mem_cgroup *memcg,
 			putback(m, memcg, obj, h, lru);
 			continue;
 		}
+		if (obj->type == OBJ_ANON && file) {
+			/* MADV_FREE'd (not swap-backed): dropped, unless written since */
+			if (f & PF_DIRTY) {
+				*page_flags(&m->pages, h) &= (uint16_t)~PF_DIRTY;
+				putback(m, memcg, obj, h, LRU_ACTIVE_ANON);
+				memcg->stat[MEMCG_PGACTIVATE]++;
+				continue;
+			}
+			memcg->stat[MEMCG_PGLAZYFREED]++;
+			anon_discard_page(m, obj, h);
+			nr_reclaimed++;
+			continue;
+		}
 		if (obj->type == OBJ_FILE) {
 			if (mapped)
 				rmap_unmap(m, obj, idx, h, false);
@@ -282,8 +295,6 @@ static long shrink_inactive_list(struct machine *m, struct mem_cgroup *memcg,
 			putback(m, memcg, obj, h, lru);
 			continue;
 		}
-		/* taken before mem_cgroup_swapout clears the folio's memcg */
-		shadow = workingset_eviction(m, h, sc->target);
 		if (obj->type == OBJ_SHMEM && mapped)
 			rmap_unmap(m, obj, idx, h, false);
 		if (swap_out_page(m, obj, h)) {
@@ -293,6 +304,7 @@ static long shrink_inactive_list(struct machine *m, struct mem_cgroup *memcg,
 			continue;
 		}
 		/* __remove_mapping: the shadow goes in the swap cache */
+		shadow = workingset_eviction_of(m, f & PF_WORKINGSET, sc->target);
 		workingset_store_swap_shadow(m, h, shadow);
 		if (obj->type == OBJ_ANON && mapped)
 			rmap_unmap(m, obj, idx, h, true);
@@ -611,7 +623,7 @@ int evict_page(struct machine *m, struct memobj *obj, pgh_t h, struct mem_cgroup
 	       bool write_dirty)
 {
 	uint64_t idx = page_index(&m->pages, h);
-	bool mapped = page_mapcount(&m->pages, h) > 0;
+	bool mapped = page_mapcount(&m->pages, h) > 0, workingset;
 	uint64_t shadow;
 
 	if (!target)
@@ -629,9 +641,11 @@ int evict_page(struct machine *m, struct memobj *obj, pgh_t h, struct mem_cgroup
 	}
 	if (obj->type == OBJ_SHMEM && mapped)
 		rmap_unmap(m, obj, idx, h, false);
-	shadow = workingset_eviction(m, h, target);
+	/* the shadow is taken once the page is in swap (add_to_swap can fail) */
+	workingset = *page_flags(&m->pages, h) & PF_WORKINGSET;
 	if (swap_out_page(m, obj, h))
 		return -EAGAIN;
+	shadow = workingset_eviction_of(m, workingset, target);
 	workingset_store_swap_shadow(m, h, shadow);
 	if (obj->type == OBJ_ANON && mapped)
 		rmap_unmap(m, obj, idx, h, true);

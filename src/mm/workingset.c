@@ -89,14 +89,18 @@ static void unpack_shadow(uint64_t shadow, unsigned *memcgid, unsigned long *evi
 	*eviction = (unsigned long)(v >> WS_MEMCG_ID_SHIFT);
 }
 
-uint64_t workingset_eviction(struct machine *m, pgh_t h, struct mem_cgroup *target)
+uint64_t workingset_eviction_of(struct machine *m, bool workingset, struct mem_cgroup *target)
 {
 	struct mem_cgroup *lruvec = target ? target : m->root_mem_cgroup;
 	unsigned long eviction = lruvec->nonresident_age >> m->mm->ws_bucket_order;
 
 	workingset_age_nonresident(lruvec, 1);
-	return pack_shadow(lruvec->id, eviction,
-			   *page_flags(&m->pages, h) & PF_WORKINGSET);
+	return pack_shadow(lruvec->id, eviction, workingset);
+}
+
+uint64_t workingset_eviction(struct machine *m, pgh_t h, struct mem_cgroup *target)
+{
+	return workingset_eviction_of(m, *page_flags(&m->pages, h) & PF_WORKINGSET, target);
 }
 
 void workingset_refault(struct machine *m, struct memobj *obj, pgh_t h, uint64_t shadow)

@@ -63,6 +63,8 @@ void workingset_activation(struct machine *m, pgh_t h);
  * Ages target's lruvec.
  */
 uint64_t workingset_eviction(struct machine *m, pgh_t h, struct mem_cgroup *target);
+/* The same for a page already gone whose PG_workingset was workingset. */
+uint64_t workingset_eviction_of(struct machine *m, bool workingset, struct mem_cgroup *target);
 /*
  * Page h (just installed, charged and on the inactive LRU) replaces a
  * shadow: count the refault for its memcg and activate it when the

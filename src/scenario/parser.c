@@ -18,6 +18,11 @@ struct pctx {
 	const struct smc_line *l;
 	struct smc_stmt *st;
 	struct smc_error *err;
+	/*
+	 * Inside expect-error: reading a write-only file and writing a
+	 * read-only one are what the statement tests (EACCES), not mistakes.
+	 */
+	bool any_mode;
 };
 
 static int perr(struct pctx *p, int tokidx, const char *fmt, ...) PRINTF_LIKE(3, 4);
@@ -67,6 +72,7 @@ static const char *const keywords[] = {
 	"machine", "cgroup-options", "policy", "mkdir", "rmdir", "write", "read",
 	"expect", "spawn", "fork", "clone-vm", "move", "exit", "kill", "smemcg",
 	"sleep", "repeat", "end", "expect-error", "echo", "explain",
+	"sync", "drop_caches", "sysctl", "swapoff",
 };
 
 static bool is_keyword(const char *w)
@@ -320,9 +326,9 @@ static int file_path_arg(struct pctx *p, int i, unsigned want, const char **out)
 	mode = smemcg_file_mode(s);
 	if (!mode)
 		return perr(p, i, "unknown control file \"%s\"", base + 1);
-	if ((want & SMEMCG_FILE_WRITE) && !(mode & SMEMCG_FILE_WRITE))
+	if ((want & SMEMCG_FILE_WRITE) && !(mode & SMEMCG_FILE_WRITE) && !p->any_mode)
 		return perr(p, i, "%s is read-only", base + 1);
-	if ((want & SMEMCG_FILE_READ) && !(mode & SMEMCG_FILE_READ))
+	if ((want & SMEMCG_FILE_READ) && !(mode & SMEMCG_FILE_READ) && !p->any_mode)
 		return perr(p, i, "%s is write-only", base + 1);
 	*out = s;
 	return 0;
@@ -581,6 +587,47 @@ static int parse_write(struct pctx *p)
 	return 0;
 }
 
+/*
+ * The right side of an expect made of files: REF [+ REF ...] [TOL], each
+ * REF being FILE [KEY [FIELD]]; their values are summed.
+ */
+static int parse_expect_refs(struct pctx *p, int i)
+{
+	struct smc_stmt *st = p->st;
+	size_t cap = 0;
+
+	st->value.kind = VAL_REFS;
+	for (;;) {
+		struct smc_ref r = { NULL, NULL, NULL };
+
+		if (file_path_arg(p, i, SMEMCG_FILE_READ, &r.path))
+			return -1;
+		i++;
+		if (i < p->l->ntok && isalpha((unsigned char)tok(p, i)[0])) {
+			r.key = tok(p, i++);
+			if (i < p->l->ntok && isalpha((unsigned char)tok(p, i)[0]))
+				r.field = tok(p, i++);
+		}
+		ALLOC_GROW(st->refs, (size_t)st->nrefs + 1, cap);
+		st->refs[st->nrefs++] = r;
+		if (i < p->l->ntok && !strcmp(tok(p, i), "+")) {
+			if (need(p, i + 1, "a control file after \"+\""))
+				return -1;
+			i++;
+			continue;
+		}
+		break;
+	}
+	if (i < p->l->ntok) {
+		if (st->cmp != CMP_CLOSE)
+			return perr(p, i, "a tolerance follows only the ~ comparison");
+		if (tol_arg(p, i, &st->tol))
+			return -1;
+		return no_more(p, i + 1);
+	}
+	return 0;
+}
+
 static int parse_expect(struct pctx *p)
 {
 	struct smc_stmt *st = p->st;
@@ -622,14 +669,24 @@ static int parse_expect(struct pctx *p)
 	if (c < 0) {
 		st->key = tok(p, 2);
 		i = 3;
-		if (need(p, 3, "a comparison (== != < <= > >= ~)"))
+		if (need(p, 3, "a comparison (== != < <= > >= ~) or a field"))
 			return -1;
 		c = cmp_of(tok(p, 3));
+		if (c < 0 && isalpha((unsigned char)tok(p, 3)[0])) {
+			st->field = tok(p, 3);
+			i = 4;
+			if (need(p, 4, "a comparison (== != < <= > >= ~)"))
+				return -1;
+			c = cmp_of(tok(p, 4));
+		}
 		if (c < 0)
-			return perr(p, 3, "expected a comparison (== != < <= > >= ~), found \"%s\"",
-				    tok(p, 3));
+			return perr(p, i, "expected a comparison (== != < <= > >= ~), found \"%s\"",
+				    tok(p, i));
 	}
 	st->cmp = (enum smc_cmp)c;
+	if (i + 1 < p->l->ntok && !p->l->tok[i + 1].quoted &&
+	    (tok(p, i + 1)[0] == '/' || tok(p, i + 1)[0] == '@'))
+		return parse_expect_refs(p, i + 1);
 	if (value_arg(p, i + 1, &st->value))
 		return -1;
 	if (st->value.kind == VAL_STRING && st->cmp != CMP_EQ && st->cmp != CMP_NE)
@@ -911,6 +968,28 @@ static int parse_proc_stmt(struct pctx *p)
 		}
 		return 0;
 	}
+	if (!strcmp(verb, "madvise")) {
+		static const char *const advice[] = { "dontneed", "free", "pageout", "cold" };
+		size_t k;
+
+		st->op = SMC_MADVISE;
+		if (ident(p, 2, "a mapping name", &st->name) ||
+		    need(p, 3, "dontneed, free, pageout or cold"))
+			return -1;
+		for (k = 0; k < ARRAY_SIZE(advice); k++)
+			if (!strcmp(tok(p, 3), advice[k]))
+				break;
+		if (k == ARRAY_SIZE(advice))
+			return perr(p, 3, "expected dontneed, free, pageout or cold, found \"%s\"",
+				    tok(p, 3));
+		st->num = (int64_t)k;
+		i = range_args(p, 4);
+		return i < 0 ? -1 : no_more(p, i);
+	}
+	if (!strcmp(verb, "fsync")) {
+		st->op = SMC_FSYNC;
+		return fs_path_arg(p, 2, "a file path", &st->path) || no_more(p, 3);
+	}
 	if (!strcmp(verb, "import")) {
 		st->op = SMC_IMPORT;
 		return ident(p, 2, "a dma_buf name", &st->path) ||
@@ -1043,6 +1122,24 @@ static int parse_line(struct pctx *p)
 		st->text = sb_detach(&sb);
 		return 0;
 	}
+	if (!strcmp(w, "sync") || !strcmp(w, "swapoff")) {
+		st->op = w[1] == 'y' ? SMC_SYNC : SMC_SWAPOFF;
+		return no_more(p, 1);
+	}
+	if (!strcmp(w, "drop_caches")) {
+		st->op = SMC_DROP_CACHES;
+		return int_arg(p, 1, "1, 2 or 3", 1, 3, &st->num) || no_more(p, 2);
+	}
+	if (!strcmp(w, "sysctl")) {
+		st->op = SMC_SYSCTL;
+		if (need(p, 1, "a sysctl (vm.swappiness)"))
+			return -1;
+		if (strcmp(tok(p, 1), "vm.swappiness"))
+			return perr(p, 1, "expected vm.swappiness (the one sysctl the language sets), found \"%s\"",
+				    tok(p, 1));
+		st->name = tok(p, 1);
+		return int_arg(p, 2, "a swappiness", 0, 200, &st->num) || no_more(p, 3);
+	}
 	if (!strcmp(w, "expect-error")) {
 		struct smc_line rest;
 		struct pctx q;
@@ -1063,6 +1160,7 @@ static int parse_line(struct pctx *p)
 		q.l = &rest;
 		q.st = st->inner;
 		q.err = p->err;
+		q.any_mode = true;
 		if (parse_line(&q))
 			return -1;
 		st->inner->src = p->l;
@@ -1087,7 +1185,7 @@ static int parse_line(struct pctx *p)
 int smc_parse_stmt(struct smc_stmt *st, const struct smc_line *line,
 		   struct smc_error *err)
 {
-	struct pctx p = { line, st, err };
+	struct pctx p = { line, st, err, false };
 
 	memset(st, 0, sizeof(*st));
 	if (parse_line(&p)) {
@@ -1109,6 +1207,7 @@ void smc_stmt_free(struct smc_stmt *st)
 	for (i = 0; i < st->nkv; i++)
 		free((char *)st->kv[i].key);
 	free(st->kv);
+	free(st->refs);
 	if (st->inner) {
 		smc_stmt_free(st->inner);
 		free(st->inner);
@@ -1134,7 +1233,9 @@ static const char *const op_names[SMC_NR_OPS] = {
 	[SMC_SMEMCG_CREATE] = "smemcg create", [SMC_SMEMCG_DESTROY] = "smemcg destroy",
 	[SMC_DMABUF] = "dmabuf", [SMC_IMPORT] = "import", [SMC_SLEEP] = "sleep",
 	[SMC_REPEAT] = "repeat", [SMC_END] = "end", [SMC_EXPECT_ERROR] = "expect-error",
-	[SMC_ECHO] = "echo", [SMC_EXPLAIN] = "explain",
+	[SMC_ECHO] = "echo", [SMC_EXPLAIN] = "explain", [SMC_MADVISE] = "madvise",
+	[SMC_FSYNC] = "fsync", [SMC_SYNC] = "sync", [SMC_DROP_CACHES] = "drop_caches",
+	[SMC_SYSCTL] = "sysctl", [SMC_SWAPOFF] = "swapoff",
 };
 
 const char *smc_op_name(enum smc_op op)

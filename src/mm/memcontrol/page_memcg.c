@@ -93,7 +93,8 @@ int page_lru_for(const struct machine *m, const struct memobj *obj, pgh_t h)
 
 	if (f & PF_MLOCKED)
 		return LRU_UNEVICTABLE;
-	if (obj->type == OBJ_FILE)
+	/* file pages, and anon pages MADV_FREE made not swap-backed */
+	if (obj->type == OBJ_FILE || (obj->type == OBJ_ANON && cur >= 0 && is_file_lru(cur)))
 		return active ? LRU_ACTIVE_FILE : LRU_INACTIVE_FILE;
 	return active ? LRU_ACTIVE_ANON : LRU_INACTIVE_ANON;
 }
