@@ -389,8 +389,13 @@ int cgroup_file_read(struct machine *m, const char *path, struct strbuf *out)
 
 	if (err)
 		return err;
+	/*
+	 * The scenario reads and writes control files as root, whom kernfs
+	 * lets open any of them: a file without a show (a write) method
+	 * answers EINVAL (cgroup_seqfile_show, cgroup_file_write).
+	 */
 	if (!(cft->flags & CFT_READ))
-		return machine_error(m, -EACCES, "%s is write-only", path);
+		return machine_error(m, -EINVAL, "%s is write-only", path);
 	return cft->show(m, cg, cft, out);
 }
 
@@ -404,7 +409,7 @@ int cgroup_file_write(struct machine *m, const char *path, const char *value)
 	if (err)
 		return err;
 	if (!(cft->flags & CFT_WRITE))
-		return machine_error(m, -EACCES, "%s is read-only", path);
+		return machine_error(m, -EINVAL, "%s is read-only", path);
 	buf = xstrdup(value);
 	err = cft->write(m, cg, cft, buf);
 	free(buf);
