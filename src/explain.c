@@ -21,6 +21,7 @@
 #include "mm/mount.h"
 #include "mm/task.h"
 #include "mm/vma.h"
+#include "mm/writeback.h"
 
 struct item {
 	char *what;
@@ -153,6 +154,46 @@ static int cmp_items(const void *a, const void *b)
 	return strcmp(x->what, y->what);
 }
 
+/* Who holds each dying memcg of the subtree: what keeps it from being freed. */
+static void explain_dying(struct machine *m, struct mem_cgroup *x, struct strbuf *out)
+{
+	struct mem_cgroup *pos = NULL;
+
+	while ((pos = memcg_iter_next(x, pos))) {
+		struct strbuf files;
+		char path[256];
+		int c;
+
+		if (pos->state != MEMCG_OFFLINE || mem_cgroup_is_detached(pos))
+			continue;
+		if (pos->cgroup)
+			cgroup_path(pos->cgroup, path, sizeof(path));
+		else
+			snprintf(path, sizeof(path), "(id %u)", pos->id);
+		sb_printf(out, "  dying %s is held by:", path);
+		if (pos->refs_pages)
+			sb_printf(out, " %ld pages;", pos->refs_pages);
+		if (pos->refs_swap)
+			sb_printf(out, " %ld swap entries;", pos->refs_swap);
+		for (c = 0; c < m->nr_cpus; c++)
+			if (m->cpus[c].stock.cached == pos)
+				sb_printf(out, " the stock of CPU %d;", c);
+		if (pos->refs_wb) {
+			sb_init(&files);
+			wb_explain_holders(m, pos, &files);
+			sb_printf(out, " its writeback context (cgroup writeback), kept by %s;",
+				  files.len ? files.buf : "no inode");
+			sb_free(&files);
+		}
+		if (pos->refs_other)
+			sb_printf(out, " %ld other references (mounts, mms, extensions);",
+				  pos->refs_other);
+		if (pos->first_child)
+			sb_puts(out, " its dying children;");
+		sb_puts(out, "\n");
+	}
+}
+
 int explain_cgroup(struct machine *m, const char *path, struct strbuf *out)
 {
 	struct cgroup *cg = cgroup_lookup(m, path);
@@ -189,6 +230,7 @@ int explain_cgroup(struct machine *m, const char *path, struct strbuf *out)
 	explain_add(&it, "pages charged ahead, waiting in per-CPU stocks",
 	    "charge batching (64 pages; policy stock=on)", stock);
 	sb_init(&notes);
+	explain_dying(m, x, &notes);
 	ext_call_explain(m, x, &it, &notes);
 	total = page_counter_read(&x->memory);
 	sb_printf(out, "%s: memory.current %lld bytes\n", path, (long long)total * 4096);

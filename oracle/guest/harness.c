@@ -327,6 +327,42 @@ static pid_t start_worker(int cpu, int *sock, bool drainer)
 	return pid;
 }
 
+/*
+ * Warm the disk's metadata while in the root cgroup: the group's bitmaps
+ * and inode table (the first MiBs of the block device) and mballoc's buddy
+ * cache (by allocating and freeing blocks). Otherwise the first scenario to
+ * create a file would be charged for them. At start, and again after a
+ * scenario's drop_caches dropped them.
+ */
+void warm_disk(void)
+{
+	int fd = open("/dev/ram0", O_RDONLY | O_CLOEXEC);
+	static char buf[1 << 16];
+	char path[PATH_LEN];
+	ssize_t n;
+	long total = 0;
+
+	if (!g_disk)
+		return;
+	if (fd >= 0) {
+		while (total < (8L << 20) && (n = read(fd, buf, sizeof(buf))) > 0)
+			total += n;
+		close(fd);
+	}
+	snprintf(path, sizeof(path), "%s/smc/.warm", g_disk);
+	fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+	if (fd >= 0) {
+		memset(buf, 1, sizeof(buf));
+		for (int i = 0; i < 16; i++)
+			if (write(fd, buf, sizeof(buf)) < 0)
+				break;
+		fsync(fd);
+		close(fd);
+		unlink(path);
+		sync();
+	}
+}
+
 int kb_harness_init(struct strbuf *msg)
 {
 	struct strbuf sb;
@@ -354,37 +390,9 @@ int kb_harness_init(struct strbuf *msg)
 
 	g_disk = getenv("SMEMCG_DISK");
 	if (g_disk && *g_disk) {
-		/*
-		 * Warm the disk's metadata while in the root cgroup: the group's
-		 * bitmaps and inode table (the first MiBs of the block device)
-		 * and mballoc's buddy cache (by allocating and freeing blocks).
-		 * Otherwise the first scenario to create a file would be
-		 * charged for them.
-		 */
-		int fd = open("/dev/ram0", O_RDONLY | O_CLOEXEC);
-		static char buf[1 << 16];
-		ssize_t n;
-		long total = 0;
-
-		if (fd >= 0) {
-			while (total < (8L << 20) && (n = read(fd, buf, sizeof(buf))) > 0)
-				total += n;
-			close(fd);
-		}
 		snprintf(path, sizeof(path), "%s/smc", g_disk);
 		mkdir(path, 0755);
-		snprintf(path, sizeof(path), "%s/smc/.warm", g_disk);
-		fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
-		if (fd >= 0) {
-			memset(buf, 1, sizeof(buf));
-			for (int i = 0; i < 16; i++)
-				if (write(fd, buf, sizeof(buf)) < 0)
-					break;
-			fsync(fd);
-			close(fd);
-			unlink(path);
-			sync();
-		}
+		warm_disk();
 	} else {
 		g_disk = NULL;
 		mkdir("/tmp/smc", 0755);

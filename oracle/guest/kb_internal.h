@@ -106,6 +106,7 @@ extern const char *g_disk;
 
 /* harness.c */
 void sleep_ns(uint64_t ns);
+void warm_disk(void);
 double now_s(void);
 int write_file(const char *path, const char *value);
 int read_file(const char *path, struct strbuf *out);

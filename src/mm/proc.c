@@ -67,6 +67,7 @@ static void zombies_show(struct machine *m, struct strbuf *out, bool holders)
 	}
 	sb_printf(out, "dying_memcgs %ld\n", dying);
 	sb_printf(out, "dying_memcgs_holding_ids %ld\n", swap_held);
+	sb_printf(out, "dying_memcgs_holding_writeback %ld\n", wb_held);
 	sb_printf(out, "memcg_ids_in_use %ld\n", ids);
 	sb_printf(out, "cpus %d\nnodes %d\n", m->nr_cpus, m->cfg.nodes ? m->cfg.nodes : 1);
 	sb_printf(out, "bytes_per_memcg %ld\n", zombie_bytes_per_memcg(m));
