@@ -795,11 +795,12 @@ static void run_mkdir_flat(struct ctx *c, long k)
 /*
  * scaling: writeback of one big file (issue 22: writing 2G rescanned the
  * inode from page 0 each time background writeback ran, 44 s against
- * 0.03 s for 256M). 16x at --size 100 is 2 GiB written by one write().
+ * 0.03 s for 256M). 16x at --size 100 is 8 GiB written by one write();
+ * 1x is 512M, past the caches, so that the ratios show the algorithm.
  */
 static void run_wb_file(struct ctx *c, long k)
 {
-	uint64_t pages = scaled(32768, 1024) * (uint64_t)k;
+	uint64_t pages = scaled(131072, 1024) * (uint64_t)k;
 	static const char *cgs[] = { "/w" };
 	smemcg_machine *m;
 	double t0, t1;
@@ -1545,7 +1546,7 @@ int main(int argc, char **argv)
 		} else if (!strcmp(set, "mkdir")) {
 			judge_scaling("mkdir.flat", "mkdir of N sibling cgroups");
 		} else if (!strcmp(set, "writeback")) {
-			judge_scaling("writeback.file", "one write() of 128M x N: background writeback");
+			judge_scaling("writeback.file", "one write() of 512M x N: background writeback");
 			judge_scaling("writeback.files", "12,500 x N files of 4K, then the flusher");
 		}
 		for (u = 0; u < NR_UNITS; u++)

@@ -56,8 +56,10 @@ void writeback_init(struct machine *m)
 	m->mm->wb = w;
 	list_init(&w->wb_list);
 	list_init(&w->offline_cgwbs);
-	list_init(&w->dirty_inodes);
+	list_init(&w->dirty_wbs);
+	list_init(&w->root.b_dirty);
 	list_init(&w->root.b_attached);
+	list_init(&w->root.dirty_node);
 	list_init(&w->root.offline_node);
 	list_add_tail(&w->root.wb_node, &w->wb_list);
 	w->root.refcnt = 1;
@@ -93,7 +95,9 @@ static struct bdi_writeback *cgwb_create(struct machine *m, struct mem_cgroup *m
 	struct bdi_writeback *wb = xcalloc(1, sizeof(*wb));
 
 	wb->memcg = memcg;
+	list_init(&wb->b_dirty);
 	list_init(&wb->b_attached);
+	list_init(&wb->dirty_node);
 	list_init(&wb->offline_node);
 	list_add_tail(&wb->wb_node, &wbs(m)->wb_list);
 	wb->refcnt = 1;		/* the memcg's, until it is killed */
@@ -141,13 +145,23 @@ static void inode_attach_wb(struct machine *m, struct inode *inode, struct mem_c
 	list_init(&inode->i_io_list);
 }
 
+/* wb_io_lists_depopulated: its last dirty inode went */
+static void wb_dirty_dec(struct bdi_writeback *wb)
+{
+	if (--wb->nr_dirty_inodes)
+		return;
+	list_del(&wb->dirty_node);
+	list_init(&wb->dirty_node);
+	wb->flush_ns = 0;
+}
+
 /* The inode is clean now: onto its cgwb's b_attached, or off every list. */
 static void inode_io_list_clean(struct machine *m, struct inode *inode)
 {
 	struct bdi_writeback *wb = inode->i_wb;
 
 	list_del(&inode->i_io_list);
-	wb->nr_dirty_inodes--;
+	wb_dirty_dec(wb);
 	if (wb != &wbs(m)->root)
 		list_add_tail(&inode->i_io_list, &wb->b_attached);
 	else
@@ -253,10 +267,12 @@ static void inode_becomes_dirty(struct machine *m, struct inode *inode)
 
 	inode->dirtied_ns = m->now_ns;
 	list_del(&inode->i_io_list);
-	list_add_tail(&inode->i_io_list, &wbs(m)->dirty_inodes);
+	list_add_tail(&inode->i_io_list, &wb->b_dirty);
 	/* the wb's first dirty inode: wb_wakeup_delayed, dirty_writeback_interval */
-	if (!wb->nr_dirty_inodes++ && !wb->flush_ns)
+	if (!wb->nr_dirty_inodes++) {
+		list_add_tail(&wb->dirty_node, &wbs(m)->dirty_wbs);
 		wb->flush_ns = m->now_ns + DIRTY_WRITEBACK_NS;
+	}
 }
 
 void writeback_mark_inode_dirty(struct machine *m, struct inode *inode, struct task *t)
@@ -410,7 +426,7 @@ void writeback_inode_gone(struct machine *m, struct inode *inode)
 		return;
 	list_del(&inode->i_io_list);
 	if (inode_is_dirty(inode))
-		inode->i_wb->nr_dirty_inodes--;
+		wb_dirty_dec(inode->i_wb);
 	wb_put(m, inode->i_wb);
 	inode->i_wb = NULL;
 }
@@ -467,20 +483,55 @@ static long write_inode_pages(struct machine *m, struct inode *inode, long nr)
 	return written;
 }
 
+static struct inode *oldest_of(struct bdi_writeback *wb)
+{
+	return list_empty(&wb->b_dirty) ? NULL :
+	       container_of(wb->b_dirty.next, struct inode, i_io_list);
+}
+
+/* The inode dirtied first, of all wbs with dirty inodes. */
 static struct inode *oldest_dirty(struct machine *m)
 {
-	struct list_node *l = &wbs(m)->dirty_inodes;
+	struct inode *best = NULL;
+	struct list_node *pos;
 
-	return list_empty(l) ? NULL : container_of(l->next, struct inode, i_io_list);
+	list_for_each(pos, &wbs(m)->dirty_wbs) {
+		struct inode *i = oldest_of(container_of(pos, struct bdi_writeback, dirty_node));
+
+		if (i && (!best || i->dirtied_ns < best->dirtied_ns))
+			best = i;
+	}
+	return best;
+}
+
+/* Every dirty inode of wb, oldest first, or those dirtied by `before` */
+static void write_wb(struct machine *m, struct bdi_writeback *wb, uint64_t before)
+{
+	struct inode *inode;
+
+	while ((inode = oldest_of(wb)) && inode->dirtied_ns <= before)
+		if (!write_inode_pages(m, inode, -1))
+			break;
+}
+
+/* For each wb with dirty inodes; fn may leave it clean (off the list). */
+static void for_each_dirty_wb(struct machine *m,
+			      void (*fn)(struct machine *, struct bdi_writeback *))
+{
+	struct list_node *pos, *tmp;
+
+	list_for_each_safe(pos, tmp, &wbs(m)->dirty_wbs)
+		fn(m, container_of(pos, struct bdi_writeback, dirty_node));
+}
+
+static void write_all(struct machine *m, struct bdi_writeback *wb)
+{
+	write_wb(m, wb, UINT64_MAX);
 }
 
 void wakeup_flusher_threads(struct machine *m)
 {
-	struct inode *inode;
-
-	while ((inode = oldest_dirty(m)))
-		if (!write_inode_pages(m, inode, -1))
-			break;
+	for_each_dirty_wb(m, write_all);
 }
 
 void wakeup_flusher_threads_reclaim(struct machine *m)
@@ -513,42 +564,26 @@ void flusher_progress(struct machine *m)
  * its share of the thresholds being its share of recent writeback
  * completions (wb_calc_thresh), none for a new one: its inodes are written.
  */
-static void cgwb_flush_due(struct machine *m)
+static void wb_workfn(struct machine *m, struct bdi_writeback *wb)
 {
-	struct list_node *pos, *tmp;
-
-	list_for_each_safe(pos, tmp, &wbs(m)->dirty_inodes) {
-		struct inode *inode = container_of(pos, struct inode, i_io_list);
-		struct bdi_writeback *wb = inode->i_wb;
-
-		if (wb->memcg && wb->flush_ns && wb->flush_ns <= m->now_ns)
-			write_inode_pages(m, inode, -1);
-	}
+	if (!wb->flush_ns || wb->flush_ns > m->now_ns)
+		return;
+	if (wb->memcg)
+		write_all(m, wb);	/* background: over its (empty) share */
+	else if (m->now_ns >= DIRTY_EXPIRE_NS)
+		write_wb(m, wb, m->now_ns - DIRTY_EXPIRE_NS);	/* kupdate */
+	/* still dirty: again after dirty_writeback_interval */
+	if (wb->nr_dirty_inodes)
+		wb->flush_ns = m->now_ns + DIRTY_WRITEBACK_NS;
 }
 
 void writeback_expired(struct machine *m)
 {
-	struct list_node *pos;
-	struct inode *inode;
-
 	if (wbs(m)->flush_pending) {
 		wbs(m)->flush_pending = false;
 		wakeup_flusher_threads(m);
 	}
-	cgwb_flush_due(m);
-	/* kupdate: inodes dirtied 30 s ago */
-	while ((inode = oldest_dirty(m)) && inode->dirtied_ns + DIRTY_EXPIRE_NS <= m->now_ns)
-		if (!write_inode_pages(m, inode, -1))
-			break;
-	/* the next wakeups: every dirty_writeback_interval while dirty */
-	list_for_each(pos, &wbs(m)->wb_list) {
-		struct bdi_writeback *wb = container_of(pos, struct bdi_writeback, wb_node);
-
-		if (!wb->nr_dirty_inodes)
-			wb->flush_ns = 0;
-		else if (wb->flush_ns && wb->flush_ns <= m->now_ns)
-			wb->flush_ns = m->now_ns + DIRTY_WRITEBACK_NS;
-	}
+	for_each_dirty_wb(m, wb_workfn);
 }
 
 void writeback_sync(struct machine *m)

@@ -37,7 +37,9 @@ struct strbuf;
  */
 struct bdi_writeback {
 	struct mem_cgroup *memcg;	/* NULL: the disk's root wb */
+	struct list_node b_dirty;	/* its dirty inodes, oldest first */
 	struct list_node b_attached;	/* clean inodes attached to a cgwb */
+	struct list_node dirty_node;	/* on the list of wbs with dirty inodes */
 	long nr_dirty_inodes;
 	long refcnt;			/* inodes attached + 1 until killed */
 	bool dying;			/* its memcg went offline (cgwb_kill) */
@@ -48,7 +50,7 @@ struct bdi_writeback {
 
 struct writeback_state {
 	struct bdi_writeback root;	/* bdi->wb */
-	struct list_node dirty_inodes;	/* every dirty inode, oldest first */
+	struct list_node dirty_wbs;	/* the wbs with dirty inodes (bdi_has_dirty_io) */
 	struct list_node wb_list;	/* every wb, root first (bdi->wb_list) */
 	struct list_node offline_cgwbs;	/* killed cgwbs not yet released */
 	/* PG_reclaim: pages reclaim wants back as soon as they are written */
