@@ -154,15 +154,16 @@ static int cmp_items(const void *a, const void *b)
 	return strcmp(x->what, y->what);
 }
 
-/* Who holds each dying memcg of the subtree: what keeps it from being freed. */
+/*
+ * Who holds each dying memcg of the subtree (memcg_holders_format's list),
+ * and, for a writeback context, the files that keep it.
+ */
 static void explain_dying(struct machine *m, struct mem_cgroup *x, struct strbuf *out)
 {
 	struct mem_cgroup *pos = NULL;
 
 	while ((pos = memcg_iter_next(x, pos))) {
-		struct strbuf files;
 		char path[256];
-		int c;
 
 		if (pos->state != MEMCG_OFFLINE || mem_cgroup_is_detached(pos))
 			continue;
@@ -170,26 +171,17 @@ static void explain_dying(struct machine *m, struct mem_cgroup *x, struct strbuf
 			cgroup_path(pos->cgroup, path, sizeof(path));
 		else
 			snprintf(path, sizeof(path), "(id %u)", pos->id);
-		sb_printf(out, "  dying %s is held by:", path);
-		if (pos->refs_pages)
-			sb_printf(out, " %ld pages;", pos->refs_pages);
-		if (pos->refs_swap)
-			sb_printf(out, " %ld swap entries;", pos->refs_swap);
-		for (c = 0; c < m->nr_cpus; c++)
-			if (m->cpus[c].stock.cached == pos)
-				sb_printf(out, " the stock of CPU %d;", c);
-		if (pos->refs_wb) {
+		sb_printf(out, "  dying %s is held by: ", path);
+		memcg_holders_format(m, pos, out);
+		if (pos->refs_held[MEMCG_HELD_BY_WB]) {
+			struct strbuf files;
+
 			sb_init(&files);
 			wb_explain_holders(m, pos, &files);
-			sb_printf(out, " its writeback context (cgroup writeback), kept by %s;",
+			sb_printf(out, "; its writeback context (cgroup writeback) is kept by %s",
 				  files.len ? files.buf : "no inode");
 			sb_free(&files);
 		}
-		if (pos->refs_other)
-			sb_printf(out, " %ld other references (mounts, mms, extensions);",
-				  pos->refs_other);
-		if (pos->first_child)
-			sb_puts(out, " its dying children;");
 		sb_puts(out, "\n");
 	}
 }

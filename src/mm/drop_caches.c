@@ -95,7 +95,7 @@ static unsigned long prune_inodes(struct machine *m)
 	for (i = 0; i < m->mm->nr_inodes; i++) {
 		struct inode *inode = m->mm->inodes[i];
 
-		if (!inode || inode->mnt || inode->is_dir || inode->unlinked || inode->refs ||
+		if (!inode || inode->shmem || inode->is_dir || inode->unlinked || inode->refs ||
 		    !inode->obj)
 			continue;
 		if (inode->has_dentry) {

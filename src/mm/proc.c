@@ -32,7 +32,7 @@ unsigned proc_file_mode(const char *path)
  */
 static void zombies_show(struct machine *m, struct strbuf *out, bool holders)
 {
-	long dying = 0, ids = 0, swap_held = 0, stock_only = 0;
+	long dying = 0, ids = 0, swap_held = 0, stock_only = 0, wb_held = 0;
 	struct strbuf each;
 	uint32_t s, w;
 
@@ -48,6 +48,8 @@ static void zombies_show(struct machine *m, struct strbuf *out, bool holders)
 		dying++;
 		if (memcg->refs_swap)
 			swap_held++;
+		if (memcg->refs_held[MEMCG_HELD_BY_WB])
+			wb_held++;
 		if (memcg->cgroup)
 			cgroup_path(memcg->cgroup, path, sizeof(path));
 		else

@@ -595,6 +595,7 @@ static int do_fault_around(struct machine *m, struct vm_area *v, uint64_t i)
 	if (v->pgoff + end > file_end)
 		end = file_end > v->pgoff ? file_end - v->pgoff : 0;
 	for (j = start; j < end; j++) {
+		struct mem_cgroup *owner;
 		struct memobj *layer;
 		pgh_t h = memobj_lookup(m, v->obj, v->pgoff + j);
 
@@ -602,6 +603,14 @@ static int do_fault_around(struct machine *m, struct vm_area *v, uint64_t i)
 		    test_mapped(v, j) || (v->anon && anon_find(m, v, j, &layer) != PAGE_NIL))
 			continue;
 		if (v->obj->type == OBJ_FILE && v->ra_end && v->pgoff + j == v->ra_mark)
+			continue;
+		/*
+		 * map_pages runs under the page-table lock: it cannot reclaim.
+		 * A page whose mapping an extension charges (a borrow) is
+		 * left to its own fault, which can.
+		 */
+		owner = page_memcg(m, h);
+		if (owner && (owner->ext_flags & MEMCG_EXT_BORROW))
 			continue;
 		if (page_cache_access(m, v->obj, h, mm_memcg(m, v->mm)))
 			return -ENOMEM;
