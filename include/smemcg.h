@@ -178,6 +178,13 @@ int smemcg_munmap(smemcg_machine *m, int pid, int map);
 int smemcg_mapping_set_name(smemcg_machine *m, int pid, int map, const char *name);
 int smemcg_fd_set_name(smemcg_machine *m, int pid, int fd, const char *name);
 int smemcg_mlock(smemcg_machine *m, int pid, int map, bool lock);
+/* madvise(2) of [off, off+len) of a mapping (len UINT64_MAX: to the end). */
+#define SMEMCG_MADV_DONTNEED 0
+#define SMEMCG_MADV_FREE 1
+#define SMEMCG_MADV_PAGEOUT 2
+#define SMEMCG_MADV_COLD 3
+int smemcg_madvise(smemcg_machine *m, int pid, int map, uint64_t off, uint64_t len,
+		   int advice);
 
 /* Files: paths under a tmpfs mount are shmem, others on a disk filesystem. */
 int smemcg_pwrite(smemcg_machine *m, int pid, const char *path, uint64_t off,
@@ -187,6 +194,15 @@ int smemcg_pread(smemcg_machine *m, int pid, const char *path, uint64_t off,
 int smemcg_truncate(smemcg_machine *m, int pid, const char *path, uint64_t size);
 int smemcg_unlink(smemcg_machine *m, int pid, const char *path);
 int smemcg_fs_mkdir(smemcg_machine *m, int pid, const char *path);
+/* fsync(2) of a file by pid; sync(2). */
+int smemcg_fsync(smemcg_machine *m, int pid, const char *path);
+int smemcg_sync(smemcg_machine *m);
+/* echo what > /proc/sys/vm/drop_caches (1 page cache, 2 slab, 3 both). */
+int smemcg_drop_caches(smemcg_machine *m, int what);
+/* sysctl NAME=VALUE: vm.swappiness (0..200) only. */
+int smemcg_sysctl(smemcg_machine *m, const char *name, long value);
+/* swapoff(2) of the machine's swap device. */
+int smemcg_swapoff(smemcg_machine *m);
 /* opts as mount(8) -o: size=SIZE,memcg=CG,smemcg=NAME */
 /*
  * Mount a filesystem of type "tmpfs" or "ext4" (a disk filesystem: page

@@ -3,8 +3,9 @@
 # Fetches the source of a baseline's kernel for reading, never for the
 # repository: Debian's linux-source-BASELINE at the version oracle/kernels
 # gives, unpacked into build/kernel-src/BASELINE/ (only the memory
-# controller's parts: mm/, include/linux/, the cgroup v2 documentation, and
-# lib/'s number parsing, memparse() and what it calls, for tests/kernel-diff/).
+# controller's parts: mm/, include/linux/, the cgroup v2 documentation,
+# kernel/cgroup/, the writeback and page-cache parts of fs/, and lib/'s
+# number parsing, memparse() and what it calls, for tests/kernel-diff/).
 #
 #   oracle/kernel-source.sh 6.1|6.12
 #
@@ -42,7 +43,8 @@ rm -rf "$dest"
 mkdir -p "$dest"
 # shellcheck disable=SC2086
 tar -xf "$tarball" -C "$tmp" "$top/mm" "$top/include/linux" "$top/Documentation/admin-guide/cgroup-v2.rst" \
-	"$top/kernel/cgroup" $libs 2>/dev/null ||
+	"$top/kernel/cgroup" "$top/fs/fs-writeback.c" "$top/fs/drop_caches.c" "$top/fs/inode.c" \
+	"$top/fs/dcache.c" "$top/fs/buffer.c" "$top/fs/sync.c" "$top/fs/super.c" $libs 2>/dev/null ||
 	tar -xf "$tarball" -C "$tmp" --wildcards "*/mm/*" "*/include/linux/*" "*/lib/cmdline.c" "*/lib/vsprintf.c" "*/lib/kstrtox.*"
 mv "$tmp/$top"/* "$dest/"
 echo "$ver" >"$dest/.version"

@@ -21,6 +21,7 @@
 #include "mm/mount.h"
 #include "mm/task.h"
 #include "mm/vma.h"
+#include "mm/writeback.h"
 
 struct item {
 	char *what;
@@ -153,6 +154,38 @@ static int cmp_items(const void *a, const void *b)
 	return strcmp(x->what, y->what);
 }
 
+/*
+ * Who holds each dying memcg of the subtree (memcg_holders_format's list),
+ * and, for a writeback context, the files that keep it.
+ */
+static void explain_dying(struct machine *m, struct mem_cgroup *x, struct strbuf *out)
+{
+	struct mem_cgroup *pos = NULL;
+
+	while ((pos = memcg_iter_next(x, pos))) {
+		char path[256];
+
+		if (pos->state != MEMCG_OFFLINE || mem_cgroup_is_detached(pos))
+			continue;
+		if (pos->cgroup)
+			cgroup_path(pos->cgroup, path, sizeof(path));
+		else
+			snprintf(path, sizeof(path), "(id %u)", pos->id);
+		sb_printf(out, "  dying %s is held by: ", path);
+		memcg_holders_format(m, pos, out);
+		if (pos->refs_held[MEMCG_HELD_BY_WB]) {
+			struct strbuf files;
+
+			sb_init(&files);
+			wb_explain_holders(m, pos, &files);
+			sb_printf(out, "; its writeback context (cgroup writeback) is kept by %s",
+				  files.len ? files.buf : "no inode");
+			sb_free(&files);
+		}
+		sb_puts(out, "\n");
+	}
+}
+
 int explain_cgroup(struct machine *m, const char *path, struct strbuf *out)
 {
 	const struct ext_ops *ext = ext_file_owner(path);
@@ -199,6 +232,7 @@ int explain_memcg(struct machine *m, const char *path, struct mem_cgroup *x,
 	explain_add(&it, "pages charged ahead, waiting in per-CPU stocks",
 	    "charge batching (64 pages; policy stock=on)", stock);
 	sb_init(&notes);
+	explain_dying(m, x, &notes);
 	ext_call_explain(m, x, &it, &notes);
 	total = page_counter_read(&x->memory);
 	sb_printf(out, "%s: memory.current %lld bytes\n", path, (long long)total * 4096);

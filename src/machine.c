@@ -21,6 +21,10 @@
 #include "explain.h"
 #include "mm/kmem.h"
 #include "mm/filemap.h"
+#include "mm/writeback.h"
+#include "mm/drop_caches.h"
+#include "mm/madvise.h"
+#include "mm/swap.h"
 #include "mm/gup.h"
 #include "mm/mm.h"
 #include "mm/mm_state.h"
@@ -193,6 +197,35 @@ static struct task *alive_task(struct machine *m, int pid)
 	return t;
 }
 
+static int frozen_error(struct machine *m, struct task *t)
+{
+	if (!cgroup_frozen(t->cgroup))
+		return 0;
+	return machine_error(m, -EAGAIN,
+			     "process %s is frozen (cgroup.freeze): it runs nothing until thawed",
+			     t->comm);
+}
+
+/*
+ * The task that runs a statement of its own, or NULL with *err: ESRCH
+ * when it is gone, EAGAIN when its cgroup is frozen (it runs nothing
+ * until thawed; signals, moves and the limits set from outside still
+ * reach it).
+ */
+static struct task *enter(struct machine *m, int pid, int *err)
+{
+	struct task *t = alive_task(m, pid);
+
+	*err = -ESRCH;
+	if (!t)
+		return NULL;
+	*err = frozen_error(m, t);
+	if (*err)
+		return NULL;
+	task_enter(m, t);
+	return t;
+}
+
 int smemcg_spawn(int *pid, smemcg_machine *sm, const char *comm,
 		 const char *cgroup, int cpu)
 {
@@ -213,12 +246,11 @@ int smemcg_fork(int *child, smemcg_machine *sm, int pid, const char *comm,
 		int cpu, bool clone_vm)
 {
 	struct machine *m = to_machine(sm);
-	struct task *p = alive_task(m, pid), *t;
 	int err;
+	struct task *p = enter(m, pid, &err), *t;
 
 	if (!p)
-		return -ESRCH;
-	task_enter(m, p);
+		return err;
 	err = task_fork(m, &t, p, comm, cpu, clone_vm);
 	task_leave(m, p);
 	background_work(m);
@@ -244,9 +276,13 @@ int smemcg_exit(smemcg_machine *sm, int pid)
 {
 	struct machine *m = to_machine(sm);
 	struct task *t = alive_task(m, pid);
+	int err;
 
 	if (!t)
 		return -ESRCH;
+	err = frozen_error(m, t);
+	if (err)
+		return err;
 	task_do_exit(m, t, 0);
 	return 0;
 }
@@ -298,15 +334,6 @@ const char *smemcg_task_death(uint64_t *when_ns, const smemcg_machine *sm, int p
 	return t && t->death ? t->death : "";
 }
 
-static struct task *enter(struct machine *m, int pid)
-{
-	struct task *t = alive_task(m, pid);
-
-	if (t)
-		task_enter(m, t);
-	return t;
-}
-
 static int leave(struct machine *m, struct task *t, int err)
 {
 	task_leave(m, t);
@@ -327,12 +354,13 @@ int smemcg_mmap_anon(int *map, smemcg_machine *sm, int pid, uint64_t size,
 		     bool shared)
 {
 	struct machine *m = to_machine(sm);
-	struct task *t = enter(m, pid);
+	int eerr;
+	struct task *t = enter(m, pid, &eerr);
 	struct vm_area *v;
 	int err;
 
 	if (!t)
-		return -ESRCH;
+		return eerr;
 	err = vma_mmap_anon(m, t, size, shared, &v);
 	if (!err)
 		*map = v->id;
@@ -343,13 +371,14 @@ int smemcg_mmap_file(int *map, smemcg_machine *sm, int pid, const char *path,
 		     uint64_t size, bool shared, uint64_t offset)
 {
 	struct machine *m = to_machine(sm);
-	struct task *t = enter(m, pid);
+	int eerr;
+	struct task *t = enter(m, pid, &eerr);
 	struct inode *inode;
 	struct vm_area *v;
 	int err;
 
 	if (!t)
-		return -ESRCH;
+		return eerr;
 	err = inode_create(m, t, path, &inode);
 	if (!err && inode->size < offset + size)
 		err = file_truncate(m, t, path, offset + size);
@@ -364,12 +393,13 @@ int smemcg_touch(smemcg_machine *sm, int pid, int map, uint64_t off, uint64_t le
 		 bool write)
 {
 	struct machine *m = to_machine(sm);
-	struct task *t = enter(m, pid);
+	int eerr;
+	struct task *t = enter(m, pid, &eerr);
 	struct vm_area *v;
 	int err;
 
 	if (!t)
-		return -ESRCH;
+		return eerr;
 	v = find_map(m, t, map);
 	if (!v)
 		return leave(m, t, -EINVAL);
@@ -384,11 +414,12 @@ int smemcg_touch(smemcg_machine *sm, int pid, int map, uint64_t off, uint64_t le
 int smemcg_munmap(smemcg_machine *sm, int pid, int map)
 {
 	struct machine *m = to_machine(sm);
-	struct task *t = enter(m, pid);
+	int eerr;
+	struct task *t = enter(m, pid, &eerr);
 	struct vm_area *v;
 
 	if (!t)
-		return -ESRCH;
+		return eerr;
 	v = find_map(m, t, map);
 	return leave(m, t, v ? vma_munmap(m, v) : -EINVAL);
 }
@@ -431,11 +462,12 @@ int smemcg_fd_set_name(smemcg_machine *sm, int pid, int fd, const char *name)
 int smemcg_mlock(smemcg_machine *sm, int pid, int map, bool lock)
 {
 	struct machine *m = to_machine(sm);
-	struct task *t = enter(m, pid);
+	int eerr;
+	struct task *t = enter(m, pid, &eerr);
 	struct vm_area *v;
 
 	if (!t)
-		return -ESRCH;
+		return eerr;
 	v = find_map(m, t, map);
 	return leave(m, t, v ? vma_mlock(m, t, v, lock) : -EINVAL);
 }
@@ -443,9 +475,10 @@ int smemcg_mlock(smemcg_machine *sm, int pid, int map, bool lock)
 #define AS_TASK(call)                                   \
 	do {                                            \
 		struct machine *m = to_machine(sm);     \
-		struct task *t = enter(m, pid);         \
+		int eerr;                               \
+		struct task *t = enter(m, pid, &eerr);  \
 		if (!t)                                 \
-			return -ESRCH;                  \
+			return eerr;                    \
 		return leave(m, t, call);               \
 	} while (0)
 
@@ -480,6 +513,73 @@ int smemcg_mount(smemcg_machine *sm, int pid, const char *type, const char *dir,
 		 const char *opts)
 {
 	AS_TASK(fs_mount(m, t, type, dir, opts));
+}
+
+int smemcg_fsync(smemcg_machine *sm, int pid, const char *path)
+{
+	AS_TASK(file_fsync(m, t, path));
+}
+
+int smemcg_sync(smemcg_machine *sm)
+{
+	struct machine *m = to_machine(sm);
+
+	writeback_sync(m);
+	background_work(m);
+	return 0;
+}
+
+int smemcg_drop_caches(smemcg_machine *sm, int what)
+{
+	struct machine *m = to_machine(sm);
+
+	if (what < 1 || what > 3)
+		return machine_error(m, -EINVAL, "drop_caches takes 1, 2 or 3, not %d", what);
+	drop_caches(m, what);
+	background_work(m);
+	return 0;
+}
+
+int smemcg_sysctl(smemcg_machine *sm, const char *name, long value)
+{
+	struct machine *m = to_machine(sm);
+
+	if (strcmp(name, "vm.swappiness"))
+		return machine_error(m, -ENOENT, "no sysctl %s in the model (vm.swappiness only)",
+				     name);
+	if (value < 0 || value > 200)
+		return machine_error(m, -EINVAL, "vm.swappiness takes 0..200, not %ld", value);
+	m->mm->vm_swappiness = (int)value;
+	return 0;
+}
+
+int smemcg_swapoff(smemcg_machine *sm)
+{
+	struct machine *m = to_machine(sm);
+	int err = swap_off(m);
+
+	background_work(m);
+	return err;
+}
+
+int smemcg_madvise(smemcg_machine *sm, int pid, int map, uint64_t off, uint64_t len,
+		   int advice)
+{
+	struct machine *m = to_machine(sm);
+	int eerr;
+	struct task *t = enter(m, pid, &eerr);
+	struct vm_area *v;
+
+	if (!t)
+		return eerr;
+	v = find_map(m, t, map);
+	if (!v)
+		return leave(m, t, -EINVAL);
+	if (advice < SMEMCG_MADV_DONTNEED || advice > SMEMCG_MADV_COLD)
+		return leave(m, t, machine_error(m, -EINVAL, "unknown madvise advice %d", advice));
+	if (len == UINT64_MAX)
+		len = off < v->npages * PAGE_SIZE ? v->npages * PAGE_SIZE - off : 0;
+	return leave(m, t, vma_madvise(m, v, off, len, advice));
 }
 
 int smemcg_mount_tmpfs(smemcg_machine *sm, int pid, const char *dir, const char *opts)

@@ -67,6 +67,8 @@ struct machine {
 	struct mem_cgroup *root_mem_cgroup;
 	struct id_table memcg_slots;	/* memcgs by slot (memcg->slot) */
 	uint64_t *id_bitmap;		/* 16-bit memcg ids in use */
+	struct mem_cgroup **id_memcg;	/* memcg by id (mem_cgroup_from_id), NULL when free */
+	size_t id_memcg_cap;
 	long nr_cgroups;		/* live and dying, for the host limit */
 	long nr_memcgs;			/* memcg structs not yet released */
 

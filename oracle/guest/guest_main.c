@@ -70,7 +70,11 @@ static void observe(void *ctx, const struct smc_stmt *st, const char *value, con
 	printf("##smemcg-obs %d %d %c ", o->index, st->line, op);
 	for (; *what; what++)
 		putchar(*what == ' ' ? '_' : *what);
-	printf(" %s %c ", key ? key : "-", value ? 'v' : 'n');
+	/* KEY FIELD (memory.numa_stat's "anon N0") is KEY.FIELD, as the host names it */
+	if (st->op == SMC_EXPECT_FILE && st->field)
+		printf(" %s.%s %c ", key, st->field, value ? 'v' : 'n');
+	else
+		printf(" %s %c ", key ? key : "-", value ? 'v' : 'n');
 	put_escaped(stdout, value ? value : note ? note : "");
 	putchar('\n');
 }

@@ -46,6 +46,7 @@
 #include <sys/resource.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
+#include <sys/swap.h>
 #include <sys/syscall.h>
 #include <sys/types.h>
 #include <sys/uio.h>
@@ -326,6 +327,42 @@ static pid_t start_worker(int cpu, int *sock, bool drainer)
 	return pid;
 }
 
+/*
+ * Warm the disk's metadata while in the root cgroup: the group's bitmaps
+ * and inode table (the first MiBs of the block device) and mballoc's buddy
+ * cache (by allocating and freeing blocks). Otherwise the first scenario to
+ * create a file would be charged for them. At start, and again after a
+ * scenario's drop_caches dropped them.
+ */
+void warm_disk(void)
+{
+	int fd = open("/dev/ram0", O_RDONLY | O_CLOEXEC);
+	static char buf[1 << 16];
+	char path[PATH_LEN];
+	ssize_t n;
+	long total = 0;
+
+	if (!g_disk)
+		return;
+	if (fd >= 0) {
+		while (total < (8L << 20) && (n = read(fd, buf, sizeof(buf))) > 0)
+			total += n;
+		close(fd);
+	}
+	snprintf(path, sizeof(path), "%s/smc/.warm", g_disk);
+	fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+	if (fd >= 0) {
+		memset(buf, 1, sizeof(buf));
+		for (int i = 0; i < 16; i++)
+			if (write(fd, buf, sizeof(buf)) < 0)
+				break;
+		fsync(fd);
+		close(fd);
+		unlink(path);
+		sync();
+	}
+}
+
 int kb_harness_init(struct strbuf *msg)
 {
 	struct strbuf sb;
@@ -353,37 +390,9 @@ int kb_harness_init(struct strbuf *msg)
 
 	g_disk = getenv("SMEMCG_DISK");
 	if (g_disk && *g_disk) {
-		/*
-		 * Warm the disk's metadata while in the root cgroup: the group's
-		 * bitmaps and inode table (the first MiBs of the block device)
-		 * and mballoc's buddy cache (by allocating and freeing blocks).
-		 * Otherwise the first scenario to create a file would be
-		 * charged for them.
-		 */
-		int fd = open("/dev/ram0", O_RDONLY | O_CLOEXEC);
-		static char buf[1 << 16];
-		ssize_t n;
-		long total = 0;
-
-		if (fd >= 0) {
-			while (total < (8L << 20) && (n = read(fd, buf, sizeof(buf))) > 0)
-				total += n;
-			close(fd);
-		}
 		snprintf(path, sizeof(path), "%s/smc", g_disk);
 		mkdir(path, 0755);
-		snprintf(path, sizeof(path), "%s/smc/.warm", g_disk);
-		fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
-		if (fd >= 0) {
-			memset(buf, 1, sizeof(buf));
-			for (int i = 0; i < 16; i++)
-				if (write(fd, buf, sizeof(buf)) < 0)
-					break;
-			fsync(fd);
-			close(fd);
-			unlink(path);
-			sync();
-		}
+		warm_disk();
 	} else {
 		g_disk = NULL;
 		mkdir("/tmp/smc", 0755);
@@ -690,7 +699,7 @@ static int next_cpu(struct kernel_backend *kb, int cpu, struct strbuf *msg, int 
 	return 0;
 }
 
-static int own_cgroup(pid_t pid, char *out, size_t size)
+int own_cgroup(pid_t pid, char *out, size_t size)
 {
 	char path[64];
 	struct strbuf sb;
@@ -1007,6 +1016,11 @@ void kernel_backend_finish(struct kernel_backend *kb)
 	}
 	free(list);
 	write_file(CGROOT "/cgroup.subtree_control", "+memory");
+	/* what the scenario changed of the machine */
+	if (kb->swapped_off && swapon(SWAP_DEVICE, 0))
+		fprintf(stderr, "smemcg-guest: swapon " SWAP_DEVICE ": %s\n", strerror(errno));
+	if (kb->sysctl_set)
+		write_file("/proc/sys/vm/swappiness", "60");
 
 	/* removed cgroups are freed asynchronously; give them a moment */
 	t0 = now_s();

@@ -54,6 +54,8 @@ enum kc_op {
 	KC_FREE_STACKS,		/* how many clone-vm stacks are free */
 	KC_GROW_STACKS,		/* map and write one more chunk of them */
 	KC_CAP_IPC_LOCK,	/* raise CAP_IPC_LOCK (kept permitted, not effective) */
+	KC_MADVISE,		/* madvise(2); the advice (SMC_MADV_*) in offset */
+	KC_FSYNC,		/* open + fsync(2) + close */
 };
 
 struct kcmd {
@@ -91,14 +93,20 @@ struct kernel_backend {
 	long base_desc, base_dying;	/* the root's cgroup.stat when the scenario began */
 	bool root_made;
 	bool drain_reads;		/* `policy stock=off`: drain before reads */
+	bool swapped_off;		/* `swapoff` ran: swapon again after the scenario */
+	bool sysctl_set;		/* `sysctl` ran: vm.swappiness back to 60 after it */
 	struct strbuf root_base;	/* the root's memory.stat when it began */
 };
+
+/* the zram swap device guest-init.sh sets up (smemcg.swap=) */
+#define SWAP_DEVICE "/dev/zram0"
 
 extern int g_ncpus;
 extern const char *g_disk;
 
 /* harness.c */
 void sleep_ns(uint64_t ns);
+void warm_disk(void);
 double now_s(void);
 int write_file(const char *path, const char *value);
 int read_file(const char *path, struct strbuf *out);
@@ -119,6 +127,8 @@ int proc_call(struct kproc *p, const struct kcmd *c, int fd, struct kreply *r,
 	      struct strbuf *msg);
 void proc_settle(struct kproc *p);
 int do_spawn(struct kernel_backend *kb, const struct smc_stmt *st, struct strbuf *msg);
+/* The cgroup of pid (from /proc/PID/cgroup, "/a/b"); 0 or -errno. */
+int own_cgroup(pid_t pid, char *out, size_t size);
 int do_fork(struct kernel_backend *kb, const struct smc_stmt *st, bool clone_vm,
 	    struct strbuf *msg);
 int do_kill(struct kernel_backend *kb, const struct smc_stmt *st, struct strbuf *msg);

@@ -30,6 +30,7 @@
 #include <sys/resource.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
+#include <sys/swap.h>
 #include <sys/syscall.h>
 #include <sys/types.h>
 #include <sys/uio.h>
@@ -188,6 +189,23 @@ static int fs_path(struct kernel_backend *kb, char *out, size_t size, const char
 	return 0;
 }
 
+/*
+ * A process whose cgroup is frozen runs nothing until thawed: the model
+ * fails its statements with EAGAIN; here it would not answer, so the
+ * guest asks cgroup.events first and says the same.
+ */
+static int frozen_check(struct kproc *p, struct strbuf *msg)
+{
+	char cg[PATH_LEN], path[PATH_LEN];
+
+	if (own_cgroup(p->pid, cg, sizeof(cg)) || cg_path(path, sizeof(path), cg, "cgroup.events"))
+		return 0;
+	if (read_key(path, "frozen") != 1)
+		return 0;
+	sb_printf(msg, "process %s is frozen (cgroup.freeze): it runs nothing until thawed", p->name);
+	return -EAGAIN;
+}
+
 static int proc_stmt(struct kernel_backend *kb, const struct smc_stmt *st, struct strbuf *msg)
 {
 	struct kcmd c;
@@ -236,13 +254,21 @@ static int proc_stmt(struct kernel_backend *kb, const struct smc_stmt *st, struc
 		break;
 	case SMC_UMOUNT: c.op = KC_UMOUNT; break;
 	case SMC_FS_MKDIR: c.op = KC_MKDIR; break;
+	case SMC_MADVISE:
+		c.op = KC_MADVISE;
+		c.offset = (uint64_t)st->num;
+		break;
+	case SMC_FSYNC: c.op = KC_FSYNC; break;
 	default:
 		return -ENOSYS;
 	}
 	p = alive_proc(kb, st->proc, msg, &rc);
 	if (!p)
 		return rc;
-	if (st->path && st->op != SMC_TOUCH) {
+	rc = frozen_check(p, msg);
+	if (rc)
+		return rc;
+	if (st->path && st->op != SMC_TOUCH && st->op != SMC_MADVISE) {
 		rc = fs_path(kb, c.path, sizeof(c.path), st->path);
 		if (rc)
 			return rc;
@@ -253,6 +279,29 @@ static int proc_stmt(struct kernel_backend *kb, const struct smc_stmt *st, struc
 		(void)rc;
 	}
 	return proc_call(p, &c, -1, &r, msg);
+}
+
+/*
+ * Read every directory under dir (their blocks, their dentries) without
+ * looking up the files in them: the files' dentries and inodes are the
+ * scenario's to bring back, as in the model.
+ */
+static void read_dirs(const char *dir, int depth)
+{
+	DIR *d = opendir(dir);
+	struct dirent *e;
+
+	if (!d)
+		return;
+	while ((e = readdir(d))) {
+		char path[PATH_LEN];
+
+		if (e->d_type != DT_DIR || e->d_name[0] == '.' || depth > 32)
+			continue;
+		if ((size_t)snprintf(path, sizeof(path), "%s/%s", dir, e->d_name) < sizeof(path))
+			read_dirs(path, depth + 1);
+	}
+	closedir(d);
 }
 
 static int kb_exec(void *ctx, const struct smc_stmt *st, struct strbuf *msg)
@@ -289,9 +338,12 @@ static int kb_exec(void *ctx, const struct smc_stmt *st, struct strbuf *msg)
 	case SMC_SPAWN:
 		return do_spawn(kb, st, msg);
 	case SMC_FORK:
-		return do_fork(kb, st, false, msg);
 	case SMC_CLONE_VM:
-		return do_fork(kb, st, true, msg);
+		p = alive_proc(kb, st->proc, msg, &rc);
+		if (!p)
+			return rc;
+		rc = frozen_check(p, msg);
+		return rc ? rc : do_fork(kb, st, st->op == SMC_CLONE_VM, msg);
 	case SMC_MOVE:
 		p = alive_proc(kb, st->proc, msg, &rc);
 		return p ? enter_cgroup(p->pid, st->path) : rc;
@@ -300,6 +352,9 @@ static int kb_exec(void *ctx, const struct smc_stmt *st, struct strbuf *msg)
 
 		p = alive_proc(kb, st->proc, msg, &rc);
 		if (!p)
+			return rc;
+		rc = frozen_check(p, msg);
+		if (rc)
 			return rc;
 		memset(&c, 0, sizeof(c));
 		c.op = KC_EXIT;
@@ -322,8 +377,37 @@ static int kb_exec(void *ctx, const struct smc_stmt *st, struct strbuf *msg)
 	case SMC_MMAP_ANON: case SMC_MMAP_FILE: case SMC_TOUCH: case SMC_MUNMAP:
 	case SMC_MLOCK: case SMC_MUNLOCK: case SMC_FILE_WRITE: case SMC_FILE_READ:
 	case SMC_TRUNCATE: case SMC_UNLINK: case SMC_MOUNT: case SMC_REMOUNT:
-	case SMC_UMOUNT: case SMC_FS_MKDIR:
+	case SMC_UMOUNT: case SMC_FS_MKDIR: case SMC_MADVISE: case SMC_FSYNC:
 		return proc_stmt(kb, st, msg);
+	case SMC_SYNC:
+		sync();
+		return 0;
+	case SMC_DROP_CACHES: {
+		char v[8];
+
+		snprintf(v, sizeof(v), "%d", (int)st->num);
+		rc = write_file("/proc/sys/vm/drop_caches", v);
+		/*
+		 * The disk's metadata and the scenario's directories (blocks,
+		 * dentries) are the harness's again, as before the scenario:
+		 * the model has none, and a worker's lookup would be charged.
+		 */
+		warm_disk();
+		read_dirs(kb->root, 0);
+		return rc;
+	}
+	case SMC_SYSCTL: {
+		char v[24];
+
+		snprintf(v, sizeof(v), "%lld", (long long)st->num);
+		kb->sysctl_set = true;
+		return write_file("/proc/sys/vm/swappiness", v);
+	}
+	case SMC_SWAPOFF:
+		if (swapoff(SWAP_DEVICE))
+			return -errno;
+		kb->swapped_off = true;
+		return 0;
 	case SMC_SLEEP:
 		sleep_ns(st->ns);
 		return 0;
@@ -350,6 +434,9 @@ static int kb_exec(void *ctx, const struct smc_stmt *st, struct strbuf *msg)
 
 		p = alive_proc(kb, st->proc, msg, &rc);
 		if (!p)
+			return rc;
+		rc = frozen_check(p, msg);
+		if (rc)
 			return rc;
 		memset(&c, 0, sizeof(c));
 		c.op = KC_CAP_IPC_LOCK;

@@ -107,7 +107,7 @@ static bool in_scenario_mapping(unsigned long addr)
 /*
  * Write every page of every private writable mapping that is not a
  * scenario mapping: COW copies and zero-fill pages are charged now, while
- * the process is in the root cgroup.
+ * the process is in the root cgroup. Read the read-only ones.
  */
 static void prefault_harness(void)
 {
@@ -132,18 +132,54 @@ static void prefault_harness(void)
 			*next++ = '\0';
 		if (sscanf(line, "%lx-%lx %7s", &start, &end, perms) != 3)
 			continue;
-		if (perms[0] != 'r' || perms[1] != 'w' || perms[3] != 'p')
+		if (perms[0] != 'r' || perms[3] != 'p')
 			continue;
 		if (strstr(line, "[vvar]") || strstr(line, "[vsyscall]") || strstr(line, "[vdso]"))
 			continue;
+		/*
+		 * Read-only private mappings (the program's text and
+		 * constants) are read too: fork does not copy their PTEs, and
+		 * the first run of some code in the scenario's cgroup would
+		 * count a page fault there.
+		 */
 		for (a = start; a < end; a += PAGE) {
 			volatile char *q = (volatile char *)a;
 
 			if (in_scenario_mapping(a))
 				continue;
-			*q = *q;
+			if (perms[1] == 'w')
+				*q = *q;
+			else
+				(void)*q;
 		}
 	}
+}
+
+/*
+ * mmap at a 2 MiB boundary, where the model puts every mapping: page-table
+ * pages and fault-around's 64 KiB windows fall where the model's do. A
+ * PROT_NONE reservation 2 MiB longer is mapped over and trimmed.
+ */
+#define MAP_ALIGN (2UL << 20)
+static void *mmap_aligned(size_t len, int flags, int fd, off_t off)
+{
+	size_t span = len + MAP_ALIGN, rlen = (len + PAGE - 1) & ~(size_t)(PAGE - 1);
+	char *res = mmap(NULL, span, PROT_NONE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE,
+			 -1, 0), *a, *p;
+
+	if (res == MAP_FAILED)
+		return MAP_FAILED;
+	a = (char *)(((uintptr_t)res + MAP_ALIGN - 1) & ~(uintptr_t)(MAP_ALIGN - 1));
+	p = mmap(a, len, PROT_READ | PROT_WRITE, flags | MAP_FIXED, fd, off);
+	if (p == MAP_FAILED) {
+		munmap(res, span);
+		return MAP_FAILED;
+	}
+	if (a > res)
+		munmap(res, (size_t)(a - res));
+	if (res + span > a + rlen)
+		munmap(a + rlen, (size_t)(res + span - (a + rlen)));
+	return p;
 }
 
 /* What a new worker does before it is moved to its cgroup. */
@@ -390,9 +426,8 @@ static int worker_exec(int *sockp, const struct kcmd *c, int pfd, struct kreply 
 		m = wmap_new(c->name, r);
 		if (!m)
 			return 0;
-		p = mmap(NULL, c->size, PROT_READ | PROT_WRITE,
-			 ((c->flags & SMC_F_SHARED) ? MAP_SHARED : MAP_PRIVATE) | MAP_ANONYMOUS,
-			 -1, 0);
+		p = mmap_aligned(c->size, ((c->flags & SMC_F_SHARED) ? MAP_SHARED : MAP_PRIVATE) |
+					  MAP_ANONYMOUS, -1, 0);
 		if (p == MAP_FAILED)
 			return fail(r, errno, "mmap");
 		copy_str(m->name, sizeof(m->name), c->name);
@@ -417,9 +452,8 @@ static int worker_exec(int *sockp, const struct kcmd *c, int pfd, struct kreply 
 			close(fd);
 			return 0;
 		}
-		p = mmap(NULL, c->size, PROT_READ | PROT_WRITE,
-			 (c->flags & SMC_F_SHARED) ? MAP_SHARED : MAP_PRIVATE, fd,
-			 (off_t)c->offset);
+		p = mmap_aligned(c->size, (c->flags & SMC_F_SHARED) ? MAP_SHARED : MAP_PRIVATE, fd,
+				 (off_t)c->offset);
 		if (p == MAP_FAILED) {
 			fail(r, errno, "mmap");
 			close(fd);
@@ -468,6 +502,47 @@ static int worker_exec(int *sockp, const struct kcmd *c, int pfd, struct kreply 
 		} else if (munlock(m->addr, m->len)) {
 			return fail(r, errno, "munlock");
 		}
+		return 0;
+	}
+	case KC_MADVISE: {
+		/* the kernel's values: glibc may lack the newer names */
+		static const int advice[] = { 4 /* DONTNEED */, 8 /* FREE */,
+					      21 /* PAGEOUT */, 20 /* COLD */ };
+		char *s;
+		size_t len;
+
+		m = wmap_find(c->name);
+		if (!m) {
+			r->rc = -ENOENT;
+			snprintf(r->msg, sizeof(r->msg), "no mapping named %s", c->name);
+			return 0;
+		}
+		s = m->addr;
+		len = m->len;
+		if (c->flags & SMC_F_RANGE) {
+			if (c->off > m->len || c->len > m->len - c->off) {
+				r->rc = -ENOMEM;
+				snprintf(r->msg, sizeof(r->msg), "range %llu+%llu is outside %s",
+					 (unsigned long long)c->off, (unsigned long long)c->len, c->name);
+				return 0;
+			}
+			s += c->off;
+			len = c->len;
+		}
+		if (c->offset >= sizeof(advice) / sizeof(advice[0]))
+			return fail(r, EINVAL, "madvise advice");
+		if (madvise(s, len, advice[c->offset]))
+			return fail(r, errno, "madvise");
+		return 0;
+	}
+	case KC_FSYNC: {
+		int fd = open(c->path, O_RDONLY | O_CLOEXEC);
+
+		if (fd < 0)
+			return fail(r, errno, "open");
+		if (fsync(fd))
+			fail(r, errno, "fsync");
+		close(fd);
 		return 0;
 	}
 	case KC_WRITE:

@@ -166,6 +166,7 @@ void cgroup_tree_free(struct machine *m)
 		cgroup_free_subtree(m->root_cgroup);
 	id_table_free(&m->memcg_slots);
 	free(m->id_bitmap);
+	free(m->id_memcg);
 }
 
 static struct cgroup *cgroup_child(struct cgroup *cg, const char *name,

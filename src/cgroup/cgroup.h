@@ -51,7 +51,35 @@ struct cgroup {
 	unsigned depth;
 	long max_descendants;	/* cgroup.max.descendants; INT_MAX = max */
 	long max_depth;		/* cgroup.max.depth */
+	bool freeze;		/* cgroup.freeze: 1 written */
+	/*
+	 * memory.pressure totals (PSI, ns): time its tasks spent in a memory
+	 * stall. The model's stalls are memory.high's throttling sleeps; its
+	 * tasks are alone in running, so every stall is "full" as well.
+	 */
+	uint64_t psi_mem_some_ns, psi_mem_full_ns;
 };
+
+static inline void cgroup_psi_memstall(struct cgroup *cg, uint64_t ns)
+{
+	for (; cg; cg = cg->parent) {
+		cg->psi_mem_some_ns += ns;
+		cg->psi_mem_full_ns += ns;
+	}
+}
+
+/*
+ * The v2 freezer (kernel/cgroup/freezer.c): a cgroup is frozen when it or
+ * an ancestor has cgroup.freeze 1; the model's tasks freeze at once, so
+ * cgroup.events shows frozen 1 as soon as it is written.
+ */
+static inline bool cgroup_frozen(const struct cgroup *cg)
+{
+	for (; cg; cg = cg->parent)
+		if (cg->freeze)
+			return true;
+	return false;
+}
 
 /* The tree */
 int cgroup_tree_init(struct machine *m);

@@ -160,7 +160,44 @@ static int events_show(struct machine *m, struct cgroup *cg,
 {
 	(void)m;
 	(void)cft;
-	sb_printf(out, "populated %d\nfrozen 0\n", populated(cg));
+	sb_printf(out, "populated %d\nfrozen %d\n", populated(cg), cgroup_frozen(cg));
+	return 0;
+}
+
+/* psi_show; the averages are not modelled */
+static int memory_pressure_show(struct machine *m, struct cgroup *cg,
+				const struct cftype *cft, struct strbuf *out)
+{
+	(void)m;
+	(void)cft;
+	sb_printf(out, "some avg10=0.00 avg60=0.00 avg300=0.00 total=%llu\n",
+		  (unsigned long long)(cg->psi_mem_some_ns / 1000));
+	sb_printf(out, "full avg10=0.00 avg60=0.00 avg300=0.00 total=%llu\n",
+		  (unsigned long long)(cg->psi_mem_full_ns / 1000));
+	return 0;
+}
+
+static int freeze_show(struct machine *m, struct cgroup *cg,
+		       const struct cftype *cft, struct strbuf *out)
+{
+	(void)m;
+	(void)cft;
+	sb_printf(out, "%d\n", cg->freeze);
+	return 0;
+}
+
+/* cgroup_freeze_write: 0 or 1, else ERANGE; a task of a frozen cgroup runs nothing */
+static int freeze_write(struct machine *m, struct cgroup *cg, const struct cftype *cft,
+			char *buf)
+{
+	int v, err = kstrtoint(&v, strstrip(buf));
+
+	(void)cft;
+	if (err)
+		return machine_error(m, err, "cgroup.freeze takes 0 or 1");
+	if (v < 0 || v > 1)
+		return machine_error(m, -ERANGE, "cgroup.freeze takes 0 or 1, not %d", v);
+	cg->freeze = v;
 	return 0;
 }
 
@@ -265,6 +302,9 @@ const struct cftype cgroup_base_files[] = {
 	  .private = offsetof(struct cgroup, max_depth) },
 	{ .name = "cgroup.stat", .flags = CFT_READ, .show = stat_show },
 	{ .name = "cgroup.kill", .flags = CFT_WRITE | CFT_NOT_ON_ROOT, .write = kill_write },
+	{ .name = "cgroup.freeze", .flags = CFT_READ | CFT_WRITE | CFT_NOT_ON_ROOT,
+	  .show = freeze_show, .write = freeze_write },
+	{ .name = "memory.pressure", .flags = CFT_READ, .show = memory_pressure_show },
 	{ .name = NULL },
 };
 
@@ -442,8 +482,13 @@ int cgroup_file_read(struct machine *m, const char *path, struct strbuf *out)
 
 	if (err)
 		return err;
+	/*
+	 * The scenario reads and writes control files as root, whom kernfs
+	 * lets open any of them: a file without a show (a write) method
+	 * answers EINVAL (cgroup_seqfile_show, cgroup_file_write).
+	 */
 	if (!(cft->flags & CFT_READ))
-		return machine_error(m, -EACCES, "%s is write-only", path);
+		return machine_error(m, -EINVAL, "%s is write-only", path);
 	return cft->show(m, cg, cft, out);
 }
 
@@ -457,7 +502,7 @@ int cgroup_file_write(struct machine *m, const char *path, const char *value)
 	if (err)
 		return err;
 	if (!(cft->flags & CFT_WRITE))
-		return machine_error(m, -EACCES, "%s is read-only", path);
+		return machine_error(m, -EINVAL, "%s is read-only", path);
 	buf = xstrdup(value);
 	err = cft->write(m, cg, cft, buf);
 	free(buf);

@@ -39,6 +39,7 @@ const char demo_scenario[] =
 	"write /pod/sidecar/memory.max 100M\n"
 	"spawn kubelet /\n"
 	"kubelet mount tmpfs /pod/shared\n"
+	"kubelet truncate /usr/lib/libshared.so 16M\n"
 	"spawn app /pod/app\n"
 	"spawn sidecar /pod/sidecar\n"
 	"echo 1. the app pins an 8M buffer through an RDMA driver, with keep-pins\n"

@@ -82,14 +82,23 @@ static bool stat_event_key(const char *k)
 		"thp_collapse_alloc", NULL,
 	};
 
-	return in_list(k, ev) || !strncmp(k, "workingset_", 11);
+	return in_list(k, ev);
+}
+
+/*
+ * Counts compared within their tolerance (64, or 5 %): page faults, and
+ * the workingset events, which the model counts as 6.1 does.
+ */
+static bool stat_count_key(const char *k)
+{
+	return !strcmp(k, "pgfault") || !strncmp(k, "workingset_", 11) || stat_event_key(k);
 }
 
 /* Values in bytes (tolerance 64 pages) rather than counts (tolerance 64). */
 static bool bytes_value(const char *base, const char *key)
 {
 	if (!strcmp(base, "memory.stat"))
-		return key && strcmp(key, "pgfault") && !stat_event_key(key);
+		return key && !stat_count_key(key);
 	return !strncmp(base, "memory.", 7) && !strstr(base, "events");
 }
 
@@ -125,6 +134,15 @@ static enum tclass classify(char op, const char *what, const char *key, bool aft
 		};
 
 		return key && in_list(key, root_cmp) ? T_TOL : T_INFO;
+	}
+	if (!strcmp(base, "memory.numa_stat") && key && strchr(key, '.')) {
+		/* one node: KEY.N0 is memory.stat's KEY, compared as it is */
+		char k[64];
+
+		snprintf(k, sizeof(k), "%.*s", (int)(strchr(key, '.') - key), key);
+		if (in_list(k, stat_exact))
+			return after_reclaim ? T_TOL : T_EXACT;
+		return stat_event_key(k) ? T_EVENT : T_TOL;
 	}
 	if (!strcmp(base, "memory.stat")) {
 		if (!key)
@@ -760,12 +778,13 @@ const struct cli_command cli_cmd_diff = {
 	"            reclaim (a finite memory.max/high/swap.max/swap.high or a\n"
 	"            memory.reclaim write)\n"
 	"  tolerant  within max(5%, 64 pages) (64 for counts): other memory.stat sizes\n"
-	"            (kernel, slab, pagetables, LRU lists), pgfault, swap.current,\n"
-	"            memory.peak, memory.current after that line\n"
+	"            (kernel, slab, pagetables, LRU lists), pgfault, workingset_*,\n"
+	"            swap.current, memory.peak, memory.current after that line\n"
 	"  event     both zero or both non-zero: low/high/max events, swap events,\n"
-	"            pgscan/pgsteal/pgrefill/workingset_*\n"
+	"            pgscan/pgsteal/pgrefill/pgactivate\n"
 	"  lines     the same number of lines (cgroup.procs: pids differ)\n"
-	"  info      shown, not compared (/proc/mounts, memory.numa_stat, cpu.stat)\n"
+	"  info      shown, not compared (/proc/mounts, memory.numa_stat without a\n"
+	"            node field, cpu.stat, *.pressure)\n"
 	"After the first line that may reclaim, the exact memory.stat sizes are\n"
 	"tolerant too. `# oracle: CLASS` at the end of a scenario line sets the class\n"
 	"of that line's values (for what the kernel itself does not repeat exactly).\n"

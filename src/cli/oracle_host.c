@@ -58,7 +58,13 @@ void oracle_obs_from_stmt(struct oracle_obs_list *l, const struct smc_stmt *st,
 
 	switch (st->op) {
 	case SMC_EXPECT_FILE:
-		oracle_obs_add(l, st->line, 'e', st->path, st->key, value, note);
+		if (st->field) {
+			/* KEY FIELD (memory.numa_stat's "anon N0") as one word: KEY.FIELD */
+			snprintf(what, sizeof(what), "%s.%s", st->key, st->field);
+			oracle_obs_add(l, st->line, 'e', st->path, what, value, note);
+		} else {
+			oracle_obs_add(l, st->line, 'e', st->path, st->key, value, note);
+		}
 		break;
 	case SMC_EXPECT_PROC:
 		oracle_obs_add(l, st->line, 'p', st->proc, "state", value, note);

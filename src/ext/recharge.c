@@ -39,6 +39,7 @@
 #include "../mm/swap.h"
 #include "../mm/task.h"
 #include "../mm/vma.h"
+#include "../mm/vmscan.h"
 #include "hooks.h"
 
 struct recharge_item {
@@ -311,24 +312,16 @@ static long recharge_pass(struct machine *m, struct mem_cgroup *memcg)
 			}
 			switch (act) {
 			case ACT_EVICT:
-				if (obj->type == OBJ_FILE) {
-					if (page_mapcount(&m->pages, h))
-						rmap_unmap(m, obj, page_index(&m->pages, h), h, false);
-					filemap_remove_page(m, obj, h);
-					count(memcg, MEMCG_RECHARGE_PGS_EVICTED);
+				/*
+				 * As reclaim of the nearest online ancestor
+				 * would: the shadow names it, so the next read
+				 * counts as a refault of the reader
+				 */
+				if (evict_page(m, obj, h, online_parent(memcg), true)) {
+					count(memcg, MEMCG_RECHARGE_PGS_CANCELLED);
+					left++;
 				} else {
-					bool mapped = page_mapcount(&m->pages, h) > 0;
-
-					if (obj->type == OBJ_SHMEM && mapped)
-						rmap_unmap(m, obj, page_index(&m->pages, h), h, false);
-					if (swap_out_page(m, obj, h)) {
-						count(memcg, MEMCG_RECHARGE_PGS_CANCELLED);
-						left++;
-					} else {
-						if (obj->type == OBJ_ANON && mapped)
-							rmap_unmap(m, obj, page_index(&m->pages, h), h, true);
-						count(memcg, MEMCG_RECHARGE_PGS_EVICTED);
-					}
+					count(memcg, MEMCG_RECHARGE_PGS_EVICTED);
 				}
 				break;
 			case ACT_MAPPER:

@@ -7,11 +7,8 @@
  * the page stays charged there until it is reclaimed, truncated or its
  * file is deleted and unmapped, whoever uses it later ("first touch").
  *
- * Writeback (mm/page-writeback.c, simplified): a write marks disk pages
- * dirty; the flusher writes back inodes dirty for 30 s (dirty_expire) when
- * time passes, and writes back at once whenever dirty pages exceed the
- * background threshold: 10% of the dirtyable memory of the machine, or of
- * a memcg with a memory.max (its file pages plus its headroom).
+ * A write marks disk pages dirty; writeback.c writes them back (the
+ * flusher, background writeback, sync).
  */
 #include "filemap.h"
 
@@ -30,8 +27,8 @@
 #include "swap.h"
 #include "task.h"
 #include "vma.h"
-
-#define DIRTY_EXPIRE_NS (30ULL * NSEC_PER_SEC)
+#include "workingset.h"
+#include "writeback.h"
 
 struct inode *inode_lookup(struct machine *m, const char *path)
 {
@@ -40,6 +37,25 @@ struct inode *inode_lookup(struct machine *m, const char *path)
 	if (!strmap_get(&m->mm->paths, path, &v) || !v)
 		return NULL;
 	return m->mm->inodes[v - 1];
+}
+
+int inode_lookup_cached(struct machine *m, struct task *t, struct inode *inode)
+{
+	int err;
+
+	if (!inode->has_kmem) {
+		err = kmem_charge_inode_obj(m, t, inode->shmem, &inode->kmem_objcg);
+		if (err)
+			return machine_error(m, err, "%s: the inode could not be charged", inode->path);
+		inode->has_kmem = true;
+	}
+	if (!inode->has_dentry) {
+		err = kmem_charge_dentry(m, t, &inode->dentry_objcg);
+		if (err)
+			return machine_error(m, err, "%s: the dentry could not be charged", inode->path);
+		inode->has_dentry = true;
+	}
+	return 0;
 }
 
 static struct inode *inode_alloc(struct machine *m, const char *path,
@@ -55,6 +71,8 @@ static struct inode *inode_alloc(struct machine *m, const char *path,
 	inode->obj = memobj_new(m, type);
 	inode->obj->inode = inode;
 	inode->shmem = type == OBJ_SHMEM;
+	list_init(&inode->i_io_list);
+	inode->atime = inode->mtime = inode->ctime = m->now_ns / NSEC_PER_JIFFY;
 	if (path)
 		strmap_set(&ms->paths, path, inode->ino + 1);
 	return inode;
@@ -106,6 +124,9 @@ int inode_create(struct machine *m, struct task *t, const char *path,
 	if (inode) {
 		if (inode->is_dir)
 			return machine_error(m, -EISDIR, "%s is a directory", path);
+		err = inode_lookup_cached(m, t, inode);
+		if (err)
+			return err;
 		*out = inode;
 		return 0;
 	}
@@ -115,11 +136,13 @@ int inode_create(struct machine *m, struct task *t, const char *path,
 		return machine_error(m, err, "%s: the dentry and inode could not be charged", path);
 	inode = inode_alloc(m, path, mount_is_tmpfs(mnt) ? OBJ_SHMEM : OBJ_FILE);
 	inode->mnt = mnt;
-	inode->kmem_objcg = cookie;
-	inode->has_kmem = true;
+	inode->kmem_objcg = inode->dentry_objcg = cookie;
+	inode->has_kmem = inode->has_dentry = true;
 	if (mnt)
 		mnt->nr_inodes++;
 	ext_call_inode_init(m, mnt, inode);
+	/* a new inode is dirty: it joins its creator's writeback context */
+	writeback_mark_inode_dirty(m, inode, t);
 	*out = inode;
 	return 0;
 }
@@ -159,8 +182,11 @@ static void inode_evict(struct machine *m, struct inode *inode)
 	memobj_for_each(m, inode->obj, 0, UINT64_MAX, drop_page, NULL);
 	memobj_free(m, inode->obj);
 	inode->obj = NULL;
+	writeback_inode_gone(m, inode);
 	if (inode->has_kmem)
-		kmem_uncharge_inode(m, inode->shmem, inode->kmem_objcg);
+		kmem_uncharge_inode_obj(m, inode->shmem, inode->kmem_objcg);
+	if (inode->has_dentry)
+		kmem_uncharge_dentry(m, inode->dentry_objcg);
 	if (inode->mnt)
 		inode->mnt->nr_inodes--;
 	m->mm->inodes[inode->ino] = NULL;
@@ -205,11 +231,12 @@ struct mem_cgroup *pagecache_memcg(struct machine *m, struct task *t, struct mem
 }
 
 int filemap_add_page(struct machine *m, struct task *t, struct inode *inode,
-		     uint64_t idx, pgh_t *out)
+		     uint64_t idx, bool write, pgh_t *out)
 {
 	struct memobj *obj = inode->obj;
 	struct mount *mnt = inode->mnt;
 	struct page_cache_target tgt;
+	uint64_t shadow;
 	pgh_t h;
 	int err;
 
@@ -222,21 +249,18 @@ int filemap_add_page(struct machine *m, struct task *t, struct inode *inode,
 		return machine_error(m, tgt.nomem_errno ? tgt.nomem_errno : err, "%s",
 				     tgt.nomem_msg);
 	h = memobj_slot(m, obj, idx);
+	shadow = workingset_take_shadow(m, obj, h);
 	page_install(m, obj, h, tgt.memcg, false);
 	if (mnt)
 		mnt->used_pages++;
+	/*
+	 * filemap_add_folio: a page evicted lately comes back active;
+	 * not for writes (__GFP_WRITE), which overwrite it anyway
+	 */
+	if (shadow && !write)
+		workingset_refault(m, obj, h, shadow);
 	*out = h;
 	return 0;
-}
-
-static struct mem_cgroup *dirty_domain_memcg(struct machine *m, pgh_t h)
-{
-	struct mem_cgroup *memcg = page_memcg(m, h);
-
-	for (; memcg && !mem_cgroup_is_root(memcg); memcg = memcg->parent)
-		if (memcg->memory.max != PAGE_COUNTER_MAX)
-			return memcg;
-	return NULL;
 }
 
 void filemap_dirty_page(struct machine *m, struct inode *inode, pgh_t h)
@@ -244,124 +268,20 @@ void filemap_dirty_page(struct machine *m, struct inode *inode, pgh_t h)
 	if (inode->obj->type != OBJ_FILE || (*page_flags(&m->pages, h) & PF_DIRTY))
 		return;
 	page_set_dirty(m, inode->obj, h, true);
-	if (!inode->nr_dirty)
-		inode->dirtied_ns = m->now_ns;
-	inode->nr_dirty++;
-	m->mm->nr_dirty++;
+	writeback_dirty_page(m, inode, h);
 }
 
 void filemap_writeback_page(struct machine *m, struct memobj *obj, pgh_t h)
 {
 	if (!(*page_flags(&m->pages, h) & PF_DIRTY))
 		return;
-	page_set_dirty(m, obj, h, false);
-	obj->inode->nr_dirty--;
-	m->mm->nr_dirty--;
-}
-
-struct wb_budget {
-	long left;		/* pages still to write back; < 0: all */
-};
-
-static void wb_page(struct machine *m, struct memobj *obj, uint64_t idx, pgh_t h,
-		    void *arg)
-{
-	struct wb_budget *b = arg;
-
-	(void)idx;
-	if (!b->left || page_state(&m->pages, h) != PS_PRESENT ||
-	    !(*page_flags(&m->pages, h) & PF_DIRTY))
-		return;
-	filemap_writeback_page(m, obj, h);
-	if (b->left > 0)
-		b->left--;
-}
-
-/* Write back an inode's dirty pages in file order, at most max (< 0: all). */
-static void writeback_inode_pages(struct machine *m, struct inode *inode, long max)
-{
-	struct wb_budget b = { max };
-
-	memobj_for_each(m, inode->obj, 0, UINT64_MAX, wb_page, &b);
-}
-
-static void writeback_inode(struct machine *m, struct inode *inode)
-{
-	writeback_inode_pages(m, inode, -1);
-}
-
-/* The dirty inode that was dirtied first, optionally with pages of memcg. */
-static struct inode *oldest_dirty(struct machine *m)
-{
-	struct inode *best = NULL;
-	uint32_t i;
-
-	for (i = 0; i < m->mm->nr_inodes; i++) {
-		struct inode *inode = m->mm->inodes[i];
-
-		if (inode && inode->nr_dirty && (!best || inode->dirtied_ns < best->dirtied_ns))
-			best = inode;
-	}
-	return best;
-}
-
-void writeback_expired(struct machine *m)
-{
-	uint32_t i;
-
-	if (!m->mm->nr_dirty)
-		return;
-	for (i = 0; i < m->mm->nr_inodes; i++) {
-		struct inode *inode = m->mm->inodes[i];
-
-		if (inode && inode->nr_dirty &&
-		    inode->dirtied_ns + DIRTY_EXPIRE_NS <= m->now_ns)
-			writeback_inode(m, inode);
-	}
-}
-
-/* balance_dirty_pages, reduced to its background-writeback effect. */
-static void balance_dirty_pages(struct machine *m, struct mem_cgroup *domain)
-{
-	long root[MEMCG_NR_STATS];
-	long dirtyable, thresh;
-
-	memcg_stat_subtree(m->root_mem_cgroup, root);
-	dirtyable = m->mm->zone.free + root[MEMCG_INACTIVE_FILE] + root[MEMCG_ACTIVE_FILE];
-	thresh = dirtyable * m->mm->dirty_background_ratio / 100;
-	/* background writeback: oldest inodes first, until under the threshold */
-	while (m->mm->nr_dirty > thresh) {
-		struct inode *inode = oldest_dirty(m);
-
-		if (!inode)
-			break;
-		writeback_inode_pages(m, inode, m->mm->nr_dirty - thresh);
-	}
-	if (domain) {
-		long st[MEMCG_NR_STATS];
-		long headroom, file;
-
-		memcg_stat_subtree(domain, st);
-		headroom = MAX(0, domain->memory.max - page_counter_read(&domain->memory));
-		file = st[MEMCG_INACTIVE_FILE] + st[MEMCG_ACTIVE_FILE];
-		dirtyable = file + MIN(headroom, m->mm->zone.free);
-		thresh = dirtyable * m->mm->dirty_background_ratio / 100;
-		while (st[MEMCG_FILE_DIRTY] > thresh) {
-			struct inode *inode = oldest_dirty(m);
-
-			if (!inode)
-				break;
-			writeback_inode_pages(m, inode, st[MEMCG_FILE_DIRTY] - thresh);
-			memcg_stat_subtree(domain, st);
-		}
-	}
+	writeback_clean_page(m, obj, h);
 }
 
 int file_write(struct machine *m, struct task *t, const char *path, uint64_t off,
 	       uint64_t len)
 {
 	struct inode *inode;
-	struct mem_cgroup *domain = NULL;
 	uint64_t idx, first, last;
 	int err = inode_create(m, t, path, &inode);
 
@@ -373,6 +293,8 @@ int file_write(struct machine *m, struct task *t, const char *path, uint64_t off
 		return 0;
 	first = off / PAGE_SIZE;
 	last = (off + len - 1) / PAGE_SIZE;
+	/* file_modified: mtime, before any page is dirtied */
+	writeback_update_time(m, inode, t);
 	for (idx = first; idx <= last; idx++) {
 		struct memobj *obj = inode->obj;
 		pgh_t h = memobj_lookup(m, obj, idx);
@@ -383,7 +305,7 @@ int file_write(struct machine *m, struct task *t, const char *path, uint64_t off
 		} else if (st == PS_PRESENT) {
 			err = page_cache_access(m, obj, h, get_mem_cgroup_from_task_mm(m, t));
 		} else {
-			err = filemap_add_page(m, t, inode, idx, &h);
+			err = filemap_add_page(m, t, inode, idx, true, &h);
 		}
 		if (err || t->dying) {
 			/* the bytes before this page were written */
@@ -394,11 +316,9 @@ int file_write(struct machine *m, struct task *t, const char *path, uint64_t off
 			return t->dying ? 0 : err;
 		}
 		filemap_dirty_page(m, inode, h);
-		if (!domain)
-			domain = dirty_domain_memcg(m, h);
 		/* balance_dirty_pages_ratelimited: every 32 pages dirtied */
 		if (inode->obj->type == OBJ_FILE && (idx - first) % 32 == 31)
-			balance_dirty_pages(m, domain);
+			balance_dirty_pages(m, inode);
 		if (off + len > inode->size && (idx + 1) * PAGE_SIZE >= inode->size)
 			inode->size = MIN(off + len, (idx + 1) * PAGE_SIZE);
 		if (t->memcg_nr_pages_over_high && (idx - first) % 16 == 15)
@@ -407,7 +327,7 @@ int file_write(struct machine *m, struct task *t, const char *path, uint64_t off
 	if (off + len > inode->size)
 		inode->size = off + len;
 	if (inode->obj->type == OBJ_FILE)
-		balance_dirty_pages(m, domain);
+		balance_dirty_pages(m, inode);
 	return 0;
 }
 
@@ -417,6 +337,7 @@ int file_read(struct machine *m, struct task *t, const char *path, uint64_t off,
 	struct inode *inode = inode_lookup(m, path);
 	uint64_t idx, end;
 	int slash = trailing_slash(m, path, false);
+	int err;
 
 	if (slash)
 		return slash;
@@ -424,13 +345,16 @@ int file_read(struct machine *m, struct task *t, const char *path, uint64_t off,
 		return machine_error(m, -ENOENT, "no such file: %s", path);
 	if (inode->is_dir)
 		return machine_error(m, -EISDIR, "%s is a directory", path);
+	if ((err = inode_lookup_cached(m, t, inode)))
+		return err;
 	end = MIN(off + len, inode->size);
+	writeback_touch_atime(m, inode, t);
 	for (idx = off / PAGE_SIZE; off < end && idx <= (end - 1) / PAGE_SIZE; idx++) {
 		struct memobj *obj = inode->obj;
 		pgh_t h = memobj_lookup(m, obj, idx);
 		enum page_state st = h == PAGE_NIL ? PS_NONE : page_state(&m->pages, h);
-		int err = 0;
 
+		err = 0;
 		if (st == PS_PRESENT) {
 			err = page_cache_access(m, obj, h, get_mem_cgroup_from_task_mm(m, t));
 		} else if (st == PS_SWAPPED) {
@@ -438,7 +362,7 @@ int file_read(struct machine *m, struct task *t, const char *path, uint64_t off,
 		} else if (obj->type == OBJ_SHMEM) {
 			continue;	/* a tmpfs hole reads as the zero page */
 		} else {
-			err = filemap_add_page(m, t, inode, idx, &h);
+			err = filemap_add_page(m, t, inode, idx, false, &h);
 		}
 		if (t->dying)
 			return 0;
@@ -449,12 +373,17 @@ int file_read(struct machine *m, struct task *t, const char *path, uint64_t off,
 	return 0;
 }
 
-void filemap_remove_page(struct machine *m, struct memobj *obj, pgh_t h)
+void filemap_evict_page(struct machine *m, struct memobj *obj, pgh_t h, uint64_t shadow)
 {
 	filemap_writeback_page(m, obj, h);
 	if (obj->inode && obj->inode->mnt)
 		obj->inode->mnt->used_pages--;
-	page_free(m, obj, h);
+	page_free_shadow(m, obj, h, shadow);
+}
+
+void filemap_remove_page(struct machine *m, struct memobj *obj, pgh_t h)
+{
+	filemap_evict_page(m, obj, h, 0);
 }
 
 int file_truncate(struct machine *m, struct task *t, const char *path, uint64_t size)
@@ -469,11 +398,28 @@ int file_truncate(struct machine *m, struct task *t, const char *path, uint64_t 
 	if (err)
 		return err;
 	keep = (size + PAGE_SIZE - 1) / PAGE_SIZE;
+	writeback_update_time(m, inode, t);
 	if (size < inode->size) {
 		vma_unmap_obj_range(m, inode->obj, keep, UINT64_MAX);
 		memobj_for_each(m, inode->obj, keep, UINT64_MAX, drop_page, NULL);
+		workingset_clear_shadows(m, inode->obj, keep, UINT64_MAX);
 	}
 	inode->size = size;
+	return 0;
+}
+
+int file_fsync(struct machine *m, struct task *t, const char *path)
+{
+	struct inode *inode = inode_lookup(m, path);
+	int err;
+
+	if (!inode)
+		return machine_error(m, -ENOENT, "no such file: %s", path);
+	err = inode_lookup_cached(m, t, inode);
+	if (err)
+		return err;
+	if (inode->obj->type == OBJ_FILE)
+		writeback_fsync(m, t, inode);
 	return 0;
 }
 
@@ -511,8 +457,9 @@ int fs_mkdir(struct machine *m, struct task *t, const char *path)
 	inode = inode_alloc(m, path, mount_is_tmpfs(mnt) ? OBJ_SHMEM : OBJ_FILE);
 	inode->is_dir = true;
 	inode->mnt = mnt;
-	inode->kmem_objcg = cookie;
-	inode->has_kmem = true;
+	inode->kmem_objcg = inode->dentry_objcg = cookie;
+	inode->has_kmem = inode->has_dentry = true;
+	writeback_mark_inode_dirty(m, inode, t);
 	if (mnt)
 		mnt->nr_inodes++;
 	if (!mount_is_tmpfs(mnt)) {
@@ -520,7 +467,7 @@ int fs_mkdir(struct machine *m, struct task *t, const char *path)
 		pgh_t h;
 
 		inode->size = PAGE_SIZE;
-		if (!filemap_add_page(m, t, inode, 0, &h))
+		if (!filemap_add_page(m, t, inode, 0, true, &h))
 			filemap_dirty_page(m, inode, h);
 	}
 	return 0;

@@ -12,6 +12,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "../base/list.h"
 #include "memobj.h"
 
 struct machine;
@@ -19,6 +20,7 @@ struct task;
 struct mount;
 struct mem_cgroup;
 struct page_cache_target;
+struct bdi_writeback;
 
 struct inode {
 	uint32_t ino;
@@ -31,13 +33,25 @@ struct inode {
 	int refs;		/* mappings holding it */
 	long nr_dirty;		/* dirty pages (disk) */
 	uint64_t dirtied_ns;	/* when it became dirty (inode->dirtied_when) */
-	uint32_t kmem_objcg;	/* objcg id + 1 its dentry and inode are charged to */
-	bool has_kmem;		/* it has a dentry and an inode object */
+	uint64_t writeback_index;	/* where writeback goes on (mapping->writeback_index) */
+	struct bdi_writeback *i_wb;	/* its writeback context once dirtied */
+	struct list_node i_io_list;	/* on the dirty list or its wb's b_attached */
+	bool dirty_meta;		/* I_DIRTY_SYNC: its metadata awaits writeback */
+	uint64_t atime, mtime, ctime;	/* in jiffies */
+	uint32_t kmem_objcg;	/* objcg id + 1 its inode object is charged to */
+	uint32_t dentry_objcg;	/* ... and its dentry */
+	bool has_kmem;		/* it has an inode object (cached) */
+	bool has_dentry;	/* and a dentry (drop_caches 2 frees unused ones) */
 	bool shmem;		/* a tmpfs inode (its slab cache differs) */
 };
 
 /* The inode at path (files and directories), or NULL. */
 struct inode *inode_lookup(struct machine *m, const char *path);
+/*
+ * t looks the inode up: a dentry or an inode drop_caches freed is
+ * allocated again, charged to t (d_alloc, iget). 0 or -errno.
+ */
+int inode_lookup_cached(struct machine *m, struct task *t, struct inode *inode);
 /* Create or open a regular file as t (charges dentry+inode kmem). */
 int inode_create(struct machine *m, struct task *t, const char *path,
 		 struct inode **out);
@@ -51,7 +65,7 @@ void inode_put(struct machine *m, struct inode *inode);
  * -ENOSPC when a tmpfs is full or a remote charge fails.
  */
 int filemap_add_page(struct machine *m, struct task *t, struct inode *inode,
-		     uint64_t idx, pgh_t *out);
+		     uint64_t idx, bool write, pgh_t *out);
 void filemap_dirty_page(struct machine *m, struct inode *inode, pgh_t h);
 /* Write back (clean) one page. */
 void filemap_writeback_page(struct machine *m, struct memobj *obj, pgh_t h);
@@ -67,13 +81,15 @@ int file_read(struct machine *m, struct task *t, const char *path, uint64_t off,
 int file_truncate(struct machine *m, struct task *t, const char *path,
 		  uint64_t size);
 int file_unlink(struct machine *m, struct task *t, const char *path);
+/* fsync(2): the file's dirty pages and metadata written (tmpfs: nothing). */
+int file_fsync(struct machine *m, struct task *t, const char *path);
 void file_unlink_inode(struct machine *m, struct inode *inode);
 int fs_mkdir(struct machine *m, struct task *t, const char *path);
-/* Remove a page-cache page (reclaim or truncate); it must be unmapped. */
+/* Remove a page-cache page (truncate, invalidate); it must be unmapped. */
 void filemap_remove_page(struct machine *m, struct memobj *obj, pgh_t h);
+/* The same for reclaim: shadow (workingset_eviction) stays in the slot. */
+void filemap_evict_page(struct machine *m, struct memobj *obj, pgh_t h, uint64_t shadow);
 
-/* Flusher work when time passes: write back inodes dirty for 30 s. */
-void writeback_expired(struct machine *m);
 /*
  * Where a new page-cache page of obj is charged when t brings it in: the
  * memcg of t's mm (6.1's first touch), unless an extension says otherwise

@@ -457,10 +457,32 @@ int kmem_charge_inode(struct machine *m, struct task *t, bool shmem, uint32_t *c
 
 void kmem_uncharge_inode(struct machine *m, bool shmem, uint32_t cookie)
 {
+	kmem_uncharge_inode_obj(m, shmem, cookie);
+	kmem_uncharge_dentry(m, cookie);
+}
+
+int kmem_charge_dentry(struct machine *m, struct task *t, uint32_t *cookie)
+{
+	return object_alloc(m, t, KMEM_DENTRY, cache_desc[KMEM_DENTRY].size, cookie);
+}
+
+void kmem_uncharge_dentry(struct machine *m, uint32_t cookie)
+{
+	object_free(m, KMEM_DENTRY, cache_desc[KMEM_DENTRY].size, cookie);
+}
+
+int kmem_charge_inode_obj(struct machine *m, struct task *t, bool shmem, uint32_t *cookie)
+{
+	int ic = shmem ? KMEM_SHMEM_INODE : KMEM_INODE;
+
+	return object_alloc(m, t, ic, cache_desc[ic].size, cookie);
+}
+
+void kmem_uncharge_inode_obj(struct machine *m, bool shmem, uint32_t cookie)
+{
 	int ic = shmem ? KMEM_SHMEM_INODE : KMEM_INODE;
 
 	object_free(m, ic, cache_desc[ic].size, cookie);
-	object_free(m, KMEM_DENTRY, cache_desc[KMEM_DENTRY].size, cookie);
 }
 
 int kmem_charge_mm(struct machine *m, uint32_t *cookie)

@@ -59,6 +59,11 @@ void kmem_uncharge_percpu(struct machine *m, struct mem_cgroup *memcg);
  */
 int kmem_charge_inode(struct machine *m, struct task *t, bool shmem, uint32_t *cookie);
 void kmem_uncharge_inode(struct machine *m, bool shmem, uint32_t cookie);
+/* The two halves alone: drop_caches 2 frees dentries, then inodes; a lookup brings them back. */
+int kmem_charge_dentry(struct machine *m, struct task *t, uint32_t *cookie);
+void kmem_uncharge_dentry(struct machine *m, uint32_t cookie);
+int kmem_charge_inode_obj(struct machine *m, struct task *t, bool shmem, uint32_t *cookie);
+void kmem_uncharge_inode_obj(struct machine *m, bool shmem, uint32_t cookie);
 
 /* Kernel memory of a new task: stack and task_struct. */
 int task_fork_charge(struct machine *m, struct task *t, struct task *parent);

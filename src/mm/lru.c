@@ -3,6 +3,9 @@
  * LRU list maintenance. The list stats (inactive_anon, ...) of memory.stat
  * move with every add and delete, so they are always exact; the kernel's
  * per-CPU lru_add batches make its counters lag a little (docs/semantics.md).
+ * Each memcg also counts the pages on its subtree's lists (lru_hier), what
+ * the kernel's lruvec_page_state() reads after an rstat flush: reclaim and
+ * refault decisions look at them for every batch.
  */
 #include "lru.h"
 
@@ -45,6 +48,8 @@ void lru_add(struct machine *m, struct mem_cgroup *memcg, pgh_t h, int lru,
 	l->nr++;
 	*f = (uint16_t)((*f & ~PF_LRU_MASK) | ((lru + 1) << PF_LRU_SHIFT));
 	memcg->stat[MEMCG_INACTIVE_ANON + lru]++;
+	for (; memcg; memcg = memcg->parent)
+		memcg->lru_hier[lru]++;
 }
 
 void lru_del(struct machine *m, struct mem_cgroup *memcg, pgh_t h)
@@ -71,4 +76,6 @@ void lru_del(struct machine *m, struct mem_cgroup *memcg, pgh_t h)
 	l->nr--;
 	*f = (uint16_t)(*f & ~PF_LRU_MASK);
 	memcg->stat[MEMCG_INACTIVE_ANON + lru]--;
+	for (; memcg; memcg = memcg->parent)
+		memcg->lru_hier[lru]--;
 }

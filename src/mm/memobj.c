@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "mm_state.h"
+#include "workingset.h"
 #include "../machine.h"
 
 struct memobj *memobj_new(struct machine *m, enum memobj_type type)
@@ -39,9 +40,12 @@ void memobj_destroy(struct machine *m, struct memobj *obj)
 {
 	uint64_t d;
 
-	for (d = 0; d < obj->dir_len; d++)
-		if (obj->dir[d] != PAGE_NIL)
-			leaf_free(&m->pages, obj->dir[d]);
+	for (d = 0; d < obj->dir_len; d++) {
+		if (obj->dir[d] == PAGE_NIL)
+			continue;
+		workingset_leaf_free(m, obj->dir[d]);
+		leaf_free(&m->pages, obj->dir[d]);
+	}
 	id_table_remove(&m->mm->objs, obj->id);
 	if (obj->ext) {
 		ext_call_memobj_free(m, obj);
@@ -84,18 +88,30 @@ void memobj_slot_fill(struct machine *m, pgh_t h)
 	leaf_slot_used(&m->pages, h);
 }
 
-void memobj_slot_clear(struct machine *m, struct memobj *obj, pgh_t h)
+void memobj_slot_clear_memcg(struct machine *m, struct memobj *obj, pgh_t h,
+			     struct mem_cgroup *memcg)
 {
 	uint32_t leaf = h >> LEAF_SHIFT;
+	struct leaf_header *hdr = leaf_header(&m->pages, leaf);
+	uint16_t f = *page_flags(&m->pages, h);
 
 	*page_flags(&m->pages, h) = 0;
 	*page_owner(&m->pages, h) = OWNER_NONE;
+	if ((f & PF_SHADOW) && (f & PF_STATE_MASK) == PS_NONE)
+		hdr->nr_shadow--;
 	if (leaf_slot_unused(&m->pages, h)) {
-		uint32_t d = leaf_header(&m->pages, leaf)->index;
-
-		obj->dir[d] = PAGE_NIL;
+		workingset_leaf_free(m, leaf);
+		obj->dir[hdr->index] = PAGE_NIL;
 		leaf_free(&m->pages, leaf);
+	} else if (unlikely(hdr->nr_shadow)) {
+		/* what is left may be shadows only: a shadow node */
+		workingset_update_node(m, obj, leaf, memcg);
 	}
+}
+
+void memobj_slot_clear(struct machine *m, struct memobj *obj, pgh_t h)
+{
+	memobj_slot_clear_memcg(m, obj, h, NULL);
 }
 
 void memobj_for_each(struct machine *m, struct memobj *obj, uint64_t from,

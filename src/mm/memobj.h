@@ -22,6 +22,7 @@
 
 struct machine;
 struct inode;
+struct mem_cgroup;
 
 enum memobj_type {
 	OBJ_ANON,	/* private anonymous memory (and COW copies of file pages) */
@@ -75,6 +76,12 @@ pgh_t memobj_slot(struct machine *m, struct memobj *obj, uint64_t idx);
 /* Note a slot leaving state NONE / returning to it (frees empty leaves). */
 void memobj_slot_fill(struct machine *m, pgh_t h);
 void memobj_slot_clear(struct machine *m, struct memobj *obj, pgh_t h);
+/*
+ * The same for the slot of a page of memcg that was freed: a page-cache
+ * leaf left with only shadow entries goes on memcg's shadow-node list.
+ */
+void memobj_slot_clear_memcg(struct machine *m, struct memobj *obj, pgh_t h,
+			     struct mem_cgroup *memcg);
 
 /* Visit every used slot with index in [from, to). */
 typedef void (*memobj_visit_fn)(struct machine *m, struct memobj *obj, uint64_t idx,

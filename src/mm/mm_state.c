@@ -11,6 +11,8 @@
 #include "mount.h"
 #include "page_alloc.h"
 #include "task.h"
+#include "workingset.h"
+#include "writeback.h"
 
 void mm_state_init(struct machine *m)
 {
@@ -24,6 +26,8 @@ void mm_state_init(struct machine *m)
 	ms->dirty_ratio = 20;
 	ms->swap.total = (long)(m->cfg.swap_bytes / PAGE_SIZE);
 	zone_init(m);
+	ms->ws_bucket_order = workingset_bucket_order((unsigned long)ms->zone.managed);
+	writeback_init(m);
 }
 
 void mm_state_free(struct machine *m)
@@ -47,6 +51,7 @@ void mm_state_free(struct machine *m)
 			file_unlink_inode(m, inode);
 	}
 	inodes_free_all(m);
+	writeback_free(m);
 	mounts_free(m);
 	for (i = 0; i < ms->nr_tasks; i++) {
 		free(ms->tasks[i]->comm);

@@ -14,6 +14,7 @@
 struct task;
 struct inode;
 struct mount;
+struct writeback_state;
 
 struct zone {
 	long managed;		/* pages */
@@ -38,7 +39,7 @@ struct mm_state {
 	struct zone zone;
 	struct swap_device swap;
 	long kernel_pages;	/* uncharged kernel memory (pages) */
-	long nr_dirty;		/* dirty page-cache pages */
+	struct writeback_state *wb;	/* dirty inodes, writeback contexts (writeback.c) */
 
 	struct inode **inodes;	/* by ino */
 	uint32_t nr_inodes, inodes_cap;
@@ -46,6 +47,7 @@ struct mm_state {
 	struct mount **mounts;
 	int nr_mounts, mounts_cap;
 
+	unsigned int ws_bucket_order;	/* workingset: shadow timestamp granularity */
 	int vm_swappiness;
 	int dirty_background_ratio;
 	int dirty_ratio;

@@ -66,6 +66,9 @@ uint32_t leaf_alloc(struct page_store *ps, uint32_t object, uint32_t index)
 	hdr->object = object;
 	hdr->index = index;
 	hdr->nr_used = 0;
+	hdr->nr_shadow = 0;
+	hdr->nr_dirty = 0;
+	hdr->shadow_memcg = PAGE_NIL;
 	pl = &ps->chunks[leaf >> LEAVES_PER_CHUNK_SHIFT][leaf & (LEAVES_PER_CHUNK - 1)];
 	memset(pl->flags, 0, sizeof(pl->flags));
 	memset(pl->owner, 0xff, sizeof(pl->owner));

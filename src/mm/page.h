@@ -37,7 +37,16 @@ struct page_leaf {
 struct leaf_header {
 	uint32_t object;	/* owning memory object id; next free leaf when free */
 	uint32_t index;		/* leaf index within the object */
-	uint16_t nr_used;	/* pages of the leaf in a state other than NONE */
+	uint16_t nr_used;	/* slots in a state other than NONE, or holding a shadow */
+	uint16_t nr_shadow;	/* slots holding a shadow entry (workingset.c) */
+	uint16_t nr_dirty;	/* dirty pages: writeback skips a leaf without */
+	/*
+	 * A page-cache leaf that holds only shadow entries is on its memcg's
+	 * list of shadow nodes (the kernel's shadow_nodes list_lru): the
+	 * memcg's slot, or PAGE_NIL when on no list, and the links.
+	 */
+	uint32_t shadow_memcg;
+	uint32_t shadow_prev, shadow_next;
 };
 
 /*
@@ -59,11 +68,20 @@ enum page_state {
 #define PF_MLOCKED	0x0080
 #define PF_PINNED	0x0100		/* count in the pin table */
 #define PF_EXT_ACCESS	0x0200		/* an extension wants its next access (ext_page_marked_access) */
-#define PF_YOUNG	0x0400		/* a page table mapping it was accessed */
+#define PF_WORKINGSET	0x0400		/* PG_workingset: was active before (workingset.c) */
 #define PF_SWAPCACHE	0x0800		/* resident and still holding its swap slot */
 #define PF_MAP_SHIFT	12		/* 4 bits of mapcount; 15 = in side table */
 #define PF_MAP_MASK	0xf000
 #define PF_MAP_OVERFLOW	15
+
+/*
+ * A slot without a resident page may hold a shadow entry (mm/workingset.c):
+ * a PS_NONE slot of a file's page cache, or a PS_SWAPPED slot (the shadow
+ * the kernel keeps in the swap cache). The flag reuses PF_DIRTY's bit,
+ * which only a resident page has; the packed shadow is in the slot's LRU
+ * links (next: low 32 bits, prev: high 32 bits), unused without a page.
+ */
+#define PF_SHADOW	PF_DIRTY
 
 /* Owner encoding in page_leaf.owner: memcg slot, or an smemcg. */
 #define OWNER_NONE	0xffffffffu

@@ -38,7 +38,7 @@ unsigned proc_file_mode(const char *path)
  */
 static void zombies_show(struct machine *m, struct strbuf *out, bool holders)
 {
-	long dying = 0, ids = 0, swap_held = 0, stock_only = 0;
+	long dying = 0, ids = 0, swap_held = 0, stock_only = 0, wb_held = 0;
 	struct strbuf each;
 	uint32_t s, w;
 
@@ -54,6 +54,8 @@ static void zombies_show(struct machine *m, struct strbuf *out, bool holders)
 		dying++;
 		if (memcg->refs_swap)
 			swap_held++;
+		if (memcg->refs_held[MEMCG_HELD_BY_WB])
+			wb_held++;
 		if (memcg->cgroup)
 			cgroup_path(memcg->cgroup, path, sizeof(path));
 		else
@@ -73,6 +75,7 @@ static void zombies_show(struct machine *m, struct strbuf *out, bool holders)
 	}
 	sb_printf(out, "dying_memcgs %ld\n", dying);
 	sb_printf(out, "dying_memcgs_holding_ids %ld\n", swap_held);
+	sb_printf(out, "dying_memcgs_holding_writeback %ld\n", wb_held);
 	sb_printf(out, "memcg_ids_in_use %ld\n", ids);
 	sb_printf(out, "cpus %d\nnodes %d\n", m->nr_cpus, m->cfg.nodes ? m->cfg.nodes : 1);
 	sb_printf(out, "bytes_per_memcg %ld\n", zombie_bytes_per_memcg(m));

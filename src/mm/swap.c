@@ -13,6 +13,8 @@
 #include "mm_state.h"
 #include "page_alloc.h"
 #include "memcontrol/page_memcg.h"
+#include "vma.h"
+#include "workingset.h"
 
 long mem_cgroup_get_nr_swap_pages(struct machine *m, struct mem_cgroup *memcg)
 {
@@ -87,7 +89,7 @@ int swap_out_page(struct machine *m, struct memobj *obj, pgh_t h)
 	lru_del(m, memcg, h);
 	page_stat_account(m, obj, h, memcg, -1);
 	memcg_uncharge(m, memcg, 1);
-	*f = (uint16_t)((*f & ~(PF_STATE_MASK | PF_DIRTY | PF_REFERENCED | PF_YOUNG)) |
+	*f = (uint16_t)((*f & ~(PF_STATE_MASK | PF_DIRTY | PF_REFERENCED | PF_WORKINGSET)) |
 			PS_SWAPPED);
 	*page_owner(&m->pages, h) = swap_memcg->slot;
 	memcg_put_ref(m, memcg, &memcg->refs_pages, 1);
@@ -104,9 +106,11 @@ int swap_in_page(struct machine *m, struct memobj *obj, pgh_t h,
 	struct mem_cgroup *target = mem_cgroup_online(entry) ? entry : fault;
 	uint16_t *f = page_flags(&m->pages, h);
 	int err = page_alloc_charge(m, target, 0);
+	uint64_t shadow;
 
 	if (err)
 		return err;
+	shadow = workingset_take_shadow(m, obj, h);
 	/*
 	 * The swap cache keeps the slot; the model keeps it only while the
 	 * page and its slot belong to one memcg (docs/semantics.md).
@@ -124,6 +128,9 @@ int swap_in_page(struct machine *m, struct memobj *obj, pgh_t h,
 	obj->nrpages++;
 	page_stat_account(m, obj, h, target, +1);
 	lru_add(m, target, h, page_lru_for(m, obj, h), false);
+	/* __read_swap_cache_async, or do_swap_page skipping the swap cache */
+	if (shadow)
+		workingset_refault(m, obj, h, shadow);
 	return 0;
 }
 
@@ -148,4 +155,53 @@ void swap_free_cache(struct machine *m, struct memobj *obj, pgh_t h)
 	*f &= (uint16_t)~PF_SWAPCACHE;
 	page_stat_account(m, obj, h, memcg, +1);
 	swap_uncharge(m, memcg);
+}
+
+struct unuse_arg {
+	int err;
+};
+
+/* unuse_pte / shmem_unuse: the page comes back, charged as a swap-in */
+static void unuse_slot(struct machine *m, struct memobj *obj, uint64_t idx, pgh_t h,
+		       void *arg)
+{
+	struct unuse_arg *a = arg;
+
+	if (a->err)
+		return;
+	if (page_state(&m->pages, h) == PS_PRESENT) {
+		swap_free_cache(m, obj, h);
+		return;
+	}
+	if (page_state(&m->pages, h) != PS_SWAPPED)
+		return;
+	/* a dead memcg's entry: the caller's, which is the root */
+	a->err = swap_in_page(m, obj, h, m->root_mem_cgroup, false);
+	if (!a->err && obj->type == OBJ_ANON)
+		anon_rmap_swapin(m, obj, idx);
+}
+
+int swap_off(struct machine *m)
+{
+	struct swap_device *sd = &m->mm->swap;
+	struct unuse_arg a = { 0 };
+	long total = sd->total;
+	uint32_t i;
+
+	if (!total)
+		return machine_error(m, -EINVAL, "swapoff: the machine has no swap");
+	/* no new slots meanwhile (SWP_WRITEOK cleared) */
+	sd->total = sd->used;
+	for (i = 0; i < m->mm->objs.nr && !a.err; i++) {
+		struct memobj *obj = memobj_at(m, i);
+
+		if (obj && (obj->nrswapped || obj->type != OBJ_FILE))
+			memobj_for_each(m, obj, 0, UINT64_MAX, unuse_slot, &a);
+	}
+	if (a.err) {
+		sd->total = total;	/* reinsert_swap_info */
+		return machine_error(m, a.err, "swapoff: a swapped page could not be brought back");
+	}
+	sd->total = 0;
+	return 0;
 }

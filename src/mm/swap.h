@@ -35,5 +35,12 @@ int swap_in_page(struct machine *m, struct memobj *obj, pgh_t h,
 void swap_free_entry(struct machine *m, struct memobj *obj, pgh_t h);
 /* A resident page gives up its swap-cache slot. */
 void swap_free_cache(struct machine *m, struct memobj *obj, pgh_t h);
+/*
+ * swapoff(2): every swapped page comes back (charged as a swap-in: to the
+ * memcg its entry names when online, else the caller's, the root), then
+ * the machine has no swap. 0, -EINVAL without swap, -ENOMEM when a page
+ * could not be brought back (the swap stays on).
+ */
+int swap_off(struct machine *m);
 
 #endif

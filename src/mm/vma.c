@@ -31,6 +31,7 @@
 #include "memcontrol/page_memcg.h"
 #include "swap.h"
 #include "task.h"
+#include "writeback.h"
 
 #define FAULT_SIGBUS 1
 #define FAULT_REFUSED 2	/* an extension refused to map the page (ext_page_borrow) */
@@ -262,6 +263,9 @@ int vma_mmap_file(struct machine *m, struct task *t, struct inode *inode,
 	v = vma_new(m, t->mm, npages, shared ? VMA_SHARED : VMA_FILE_PRIVATE);
 	v->inode = inode;
 	inode_get(inode);
+	/* generic_file_mmap: file_accessed */
+	if (inode->obj->type == OBJ_FILE)
+		writeback_touch_atime(m, inode, t);
 	vma_attach_obj(v, inode->obj, offset / PAGE_SIZE);
 	if (!shared)
 		vma_attach_anon(v, memobj_new(m, OBJ_ANON));
@@ -308,9 +312,24 @@ static pgh_t anon_find(struct machine *m, struct vm_area *v, uint64_t i,
 	return PAGE_NIL;
 }
 
-static void young(struct machine *m, pgh_t h)
+static void young(struct vm_area *v, uint64_t i)
 {
-	*page_flags(&m->pages, h) |= PF_YOUNG;
+	if (unlikely(!v->young))
+		v->young = xcalloc((v->npages + 63) / 64 + 1, sizeof(uint64_t));
+	v->young[i >> 6] |= 1ULL << (i & 63);
+}
+
+/* ptep_test_and_clear_young() */
+static bool test_clear_young(struct vm_area *v, uint64_t i)
+{
+	uint64_t bit = 1ULL << (i & 63);
+	bool y;
+
+	if (!v->young)
+		return false;
+	y = v->young[i >> 6] & bit;
+	v->young[i >> 6] &= ~bit;
+	return y;
 }
 
 /* A new anonymous page at slot i of the top layer, charged to the mm. */
@@ -330,7 +349,7 @@ static int anon_new_page(struct machine *m, struct vm_area *v, uint64_t i)
 	}
 	page_install(m, v->anon, h, memcg, v->locked);
 	page_set_mapcount(&m->pages, h, 1);
-	young(m, h);
+	young(v, i);
 	v->mm->rss[MM_ANONPAGES]++;
 	return 0;
 }
@@ -362,14 +381,16 @@ static int fault_anon(struct machine *m, struct task *t, struct vm_area *v,
 		}
 	}
 	if (st == PS_PRESENT) {
-		young(m, h);
+		young(v, i);
 		/* an extension wants this access (deferred recharging) */
 		if (unlikely(*page_flags(&m->pages, h) & PF_EXT_ACCESS))
 			ext_page_marked_access(m, layer, h, mm_memcg(m, v->mm));
 		if (!write)
 			return 0;
 		if (layer == v->anon || page_mapcount(&m->pages, h) <= 1) {
-			/* exclusive: reuse in place */
+			/* exclusive: reuse in place; a MADV_FREE'd page is dirty again */
+			if (unlikely(is_file_lru(page_lru(&m->pages, h))))
+				*page_flags(&m->pages, h) |= PF_DIRTY;
 			return 0;
 		}
 		/* COW: copy into our top layer, charged to us */
@@ -418,7 +439,7 @@ static int refind_after_readaround(struct machine *m, struct task *t, struct vm_
 	pgh_t h = memobj_lookup(m, v->obj, idx);
 
 	if (h == PAGE_NIL || page_state(&m->pages, h) != PS_PRESENT) {
-		int err = filemap_add_page(m, t, v->inode, idx, &h);
+		int err = filemap_add_page(m, t, v->inode, idx, false, &h);
 
 		if (err)
 			return err;
@@ -461,7 +482,7 @@ static int obj_page_get(struct machine *m, struct task *t, struct vm_area *v,
 		*out = h;
 		return 0;
 	}
-	err = filemap_add_page(m, t, inode, idx, &h);
+	err = filemap_add_page(m, t, inode, idx, false, &h);
 	if (err == -ENOSPC && obj->type == OBJ_SHMEM)
 		return FAULT_SIGBUS;	/* tmpfs full: shmem_fault gives SIGBUS */
 	if (err)
@@ -494,7 +515,7 @@ static void file_readaround(struct machine *m, struct task *t, struct vm_area *v
 
 		if (h != PAGE_NIL && page_state(&m->pages, h) != PS_NONE)
 			continue;
-		if (filemap_add_page(m, t, v->inode, i, &h))
+		if (filemap_add_page(m, t, v->inode, i, false, &h))
 			break;
 	}
 	v->ra_end = start + RA_PAGES;
@@ -525,18 +546,79 @@ static int map_obj_page(struct machine *m, struct vm_area *v, uint64_t i, pgh_t 
 	return 0;
 }
 
-static void unmap_obj_page(struct machine *m, struct vm_area *v, uint64_t i, pgh_t h)
+/*
+ * zap: the mapping goes (munmap, exit), and zap_pte_range marks a page
+ * accessed whose PTE was young; reclaim's try_to_unmap and COW do not.
+ */
+static void unmap_obj_page(struct machine *m, struct vm_area *v, uint64_t i, pgh_t h,
+			   bool zap)
 {
 	struct mem_cgroup *owner;
 
 	if (!test_mapped(v, i))
 		return;
+	if (test_clear_young(v, i) && zap)
+		mark_page_accessed(m, v->obj, h);
 	owner = page_memcg(m, h);
 	if (owner && (owner->ext_flags & MEMCG_EXT_BORROW))
 		ext_page_borrow(m, v, i, NULL, h, -1);
 	set_mapped(v, i, false);
 	v->mm->rss[rss_type(v->obj)]--;
 	page_mapcount_dec(m, v->obj, h);
+}
+
+/* A write fault on a shared file page: page_mkwrite's file_update_time, then dirty. */
+static void fault_dirty_page(struct machine *m, struct task *t, struct vm_area *v, pgh_t h)
+{
+	if (*page_flags(&m->pages, h) & PF_DIRTY)
+		return;
+	writeback_update_time(m, v->inode, t);
+	filemap_dirty_page(m, v->inode, h);
+}
+
+#define FAULT_AROUND_PAGES 16	/* fault_around_bytes: 64 KiB */
+
+/*
+ * do_fault_around + filemap_map_pages: map the pages the page cache already
+ * has in the 16-page aligned window around vma page i, within the vma and
+ * the file, with young PTEs (x86's vm_page_prot has the accessed bit).
+ * Pages already mapped (by this vma, or by a private copy), swapped, or
+ * carrying the readahead marker (PG_readahead) are left to real faults.
+ * Returns 0, or an errno when an access could not be charged.
+ */
+static int do_fault_around(struct machine *m, struct vm_area *v, uint64_t i)
+{
+	uint64_t start = i & ~(uint64_t)(FAULT_AROUND_PAGES - 1), end, j;
+	uint64_t file_end = v->inode ? (v->inode->size + PAGE_SIZE - 1) / PAGE_SIZE : 0;
+
+	end = MIN(start + FAULT_AROUND_PAGES, v->npages);
+	if (v->pgoff + end > file_end)
+		end = file_end > v->pgoff ? file_end - v->pgoff : 0;
+	for (j = start; j < end; j++) {
+		struct mem_cgroup *owner;
+		struct memobj *layer;
+		pgh_t h = memobj_lookup(m, v->obj, v->pgoff + j);
+
+		if (h == PAGE_NIL || page_state(&m->pages, h) != PS_PRESENT ||
+		    test_mapped(v, j) || (v->anon && anon_find(m, v, j, &layer) != PAGE_NIL))
+			continue;
+		if (v->obj->type == OBJ_FILE && v->ra_end && v->pgoff + j == v->ra_mark)
+			continue;
+		/*
+		 * map_pages runs under the page-table lock: it cannot reclaim.
+		 * A page whose mapping an extension charges (a borrow) is
+		 * left to its own fault, which can.
+		 */
+		owner = page_memcg(m, h);
+		if (owner && (owner->ext_flags & MEMCG_EXT_BORROW))
+			continue;
+		if (page_cache_access(m, v->obj, h, mm_memcg(m, v->mm)))
+			return -ENOMEM;
+		if (map_obj_page(m, v, j, h))
+			continue;	/* an extension refused it: the fault will tell */
+		young(v, j);
+	}
+	return 0;
 }
 
 static int fault_shared(struct machine *m, struct task *t, struct vm_area *v,
@@ -547,22 +629,28 @@ static int fault_shared(struct machine *m, struct task *t, struct vm_area *v,
 
 	if (test_mapped(v, i)) {
 		h = memobj_lookup(m, v->obj, v->pgoff + i);
-		young(m, h);
+		young(v, i);
 		if (write && v->obj->type == OBJ_FILE)
-			filemap_dirty_page(m, v->inode, h);
+			fault_dirty_page(m, t, v, h);
 		return page_cache_access(m, v->obj, h, mm_memcg(m, v->mm)) ? -ENOMEM : 0;
+	}
+	*faulted = true;
+	/* do_read_fault: map what the page cache has around it first */
+	if (!write && (v->obj->type == OBJ_FILE || v->obj->type == OBJ_SHMEM)) {
+		err = do_fault_around(m, v, i);
+		if (err || test_mapped(v, i))
+			return err;
 	}
 	err = obj_page_get(m, t, v, v->pgoff + i, &h);
 	if (err)
 		return err;
-	*faulted = true;
 	if (page_cache_access(m, v->obj, h, mm_memcg(m, v->mm)))
 		return -ENOMEM;
 	if (map_obj_page(m, v, i, h))
 		return FAULT_REFUSED;
-	young(m, h);
+	young(v, i);
 	if (write && v->obj->type == OBJ_FILE)
-		filemap_dirty_page(m, v->inode, h);
+		fault_dirty_page(m, t, v, h);
 	return 0;
 }
 
@@ -586,7 +674,7 @@ static int fault_file_private(struct machine *m, struct task *t, struct vm_area 
 		return err;
 	*faulted = true;
 	if (test_mapped(v, i))
-		unmap_obj_page(m, v, i, fh);
+		unmap_obj_page(m, v, i, fh, false);
 	return 0;
 }
 
@@ -722,9 +810,10 @@ static void unmap_one(struct machine *m, struct vm_area *v, uint64_t vidx, void 
 		v->mm->rss[MM_ANONPAGES]--;
 		if (a->to_swap)
 			v->mm->rss[MM_SWAPENTS]++;
+		test_clear_young(v, vidx);	/* a swap PTE has no accessed bit */
 		return;
 	}
-	unmap_obj_page(m, v, vidx, a->h);
+	unmap_obj_page(m, v, vidx, a->h, false);
 }
 
 void rmap_unmap(struct machine *m, struct memobj *obj, uint64_t idx, pgh_t h,
@@ -749,13 +838,31 @@ void anon_rmap_swapin(struct machine *m, struct memobj *layer, uint64_t idx)
 	anon_walk(m, layer, idx, swapin_one, NULL);
 }
 
-bool page_referenced(struct machine *m, pgh_t h)
-{
-	uint16_t *f = page_flags(&m->pages, h);
-	bool y = (*f & PF_YOUNG) && page_mapcount(&m->pages, h) > 0;
+struct referenced_arg {
+	struct mem_cgroup *memcg;
+	int referenced;
+};
 
-	*f &= (uint16_t)~PF_YOUNG;
-	return y;
+static void referenced_one(struct machine *m, struct vm_area *v, uint64_t vidx, void *arg)
+{
+	struct referenced_arg *a = arg;
+
+	/* invalid_folio_referenced_vma: mm_match_cgroup(vma->vm_mm, memcg) */
+	if (a->memcg && !mem_cgroup_is_descendant(mm_memcg(m, v->mm), a->memcg))
+		return;
+	if (test_clear_young(v, vidx))
+		a->referenced++;
+}
+
+int page_referenced(struct machine *m, pgh_t h, struct mem_cgroup *memcg)
+{
+	struct referenced_arg a = { memcg, 0 };
+
+	if (!page_mapcount(&m->pages, h))
+		return 0;
+	rmap_walk(m, memobj_of_id(m, page_object(&m->pages, h)), page_index(&m->pages, h),
+		  referenced_one, &a);
+	return a.referenced;
 }
 
 static void locked_one(struct machine *m, struct vm_area *v, uint64_t vidx, void *arg)
@@ -789,7 +896,7 @@ void vma_unmap_obj_range(struct machine *m, struct memobj *obj, uint64_t from,
 			if (!test_mapped(v, i))
 				continue;
 			h = memobj_lookup(m, obj, v->pgoff + i);
-			unmap_obj_page(m, v, i, h);
+			unmap_obj_page(m, v, i, h, false);
 		}
 	}
 }
@@ -830,6 +937,24 @@ static void vma_mlock_pages(struct machine *m, struct vm_area *v, bool lock)
 	}
 }
 
+/*
+ * populate_vma_page_range gets every page with FOLL_TOUCH: follow_page_pte
+ * marks each accessed (they are mlocked by then: PG_referenced only), so
+ * that after munlock reclaim finds them referenced.
+ */
+static void vma_populate_touch(struct machine *m, struct vm_area *v)
+{
+	uint64_t i;
+
+	for (i = 0; i < v->npages; i++) {
+		struct memobj *obj;
+		pgh_t h;
+
+		if (!vma_page_at(m, v, i, &obj, &h))
+			mark_page_accessed(m, obj, h);
+	}
+}
+
 int vma_mlock(struct machine *m, struct task *t, struct vm_area *v, bool lock)
 {
 	int err;
@@ -860,6 +985,8 @@ int vma_mlock(struct machine *m, struct task *t, struct vm_area *v, bool lock)
 		ext_mlock_uncharge(m, v, (long)v->npages);
 	}
 	vma_mlock_pages(m, v, lock);
+	if (lock)
+		vma_populate_touch(m, v);
 	return 0;
 }
 
@@ -927,6 +1054,73 @@ static void zap_top(struct machine *m, struct memobj *layer, uint64_t idx, pgh_t
 	} else {
 		memobj_slot_clear(m, layer, h);
 	}
+}
+
+/*
+ * The PTE at i is cleared in an anonymous mapping whose top layer has a
+ * parent: a zero-page slot there hides the lower layers' page, as the
+ * empty PTE would (the next read maps the zero page, a write a new page).
+ */
+static void anon_punch(struct machine *m, struct vm_area *v, uint64_t i)
+{
+	pgh_t h;
+
+	if (v->kind != VMA_ANON || !v->anon->parent)
+		return;
+	h = memobj_slot(m, v->anon, i);
+	if (page_state(&m->pages, h) != PS_NONE)
+		return;
+	memobj_slot_fill(m, h);
+	page_set_state(&m->pages, h, PS_ZERO);
+}
+
+void vma_zap_page(struct machine *m, struct vm_area *v, uint64_t i)
+{
+	struct zap_arg a = { v, v->anon };
+
+	if (v->obj && test_mapped(v, i))
+		unmap_obj_page(m, v, i, memobj_lookup(m, v->obj, v->pgoff + i), true);
+	if (v->anon) {
+		struct memobj *layer;
+		pgh_t h = anon_find(m, v, i, &layer);
+
+		test_clear_young(v, i);
+		if (h != PAGE_NIL && layer == v->anon)
+			zap_top(m, layer, i, h, &a);
+		else if (h != PAGE_NIL)
+			zap_lower(m, layer, i, h, &a);
+		anon_punch(m, v, i);
+	}
+}
+
+void anon_discard_page(struct machine *m, struct memobj *layer, pgh_t h)
+{
+	uint64_t i = page_index(&m->pages, h);
+	struct vm_area *v = list_empty(&layer->vmas) ? NULL :
+			    container_of(layer->vmas.next, struct vm_area, anon_node);
+
+	if (v) {
+		v->mm->rss[MM_ANONPAGES]--;
+		test_clear_young(v, i);
+	}
+	page_free(m, layer, h);
+	if (v)
+		anon_punch(m, v, i);
+}
+
+pgh_t vma_anon_page(struct machine *m, struct vm_area *v, uint64_t i, struct memobj **layer)
+{
+	return v->anon ? anon_find(m, v, i, layer) : PAGE_NIL;
+}
+
+bool vma_pte_mapped(const struct vm_area *v, uint64_t i)
+{
+	return v->mapped && test_mapped(v, i);
+}
+
+bool vma_test_clear_young(struct vm_area *v, uint64_t i)
+{
+	return test_clear_young(v, i);
 }
 
 static void zap_top_orphan(struct machine *m, struct memobj *layer, uint64_t idx,
@@ -1002,7 +1196,7 @@ int vma_munmap(struct machine *m, struct vm_area *v)
 		for (i = 0; i < v->npages; i++)
 			if (test_mapped(v, i))
 				unmap_obj_page(m, v, i,
-					       memobj_lookup(m, v->obj, v->pgoff + i));
+					       memobj_lookup(m, v->obj, v->pgoff + i), true);
 		list_del(&v->obj_node);
 	}
 	pt_free_all(m, v);
@@ -1012,6 +1206,7 @@ int vma_munmap(struct machine *m, struct vm_area *v)
 	if (v->inode)
 		inode_put(m, v->inode);
 	free(v->mapped);
+	free(v->young);
 	free(v->pt_objcg);
 	free(v->ext);
 	free(v->name);

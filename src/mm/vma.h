@@ -18,6 +18,7 @@ struct machine;
 struct task;
 struct mm_struct;
 struct inode;
+struct mem_cgroup;
 
 #define PTRS_PER_PTE 512		/* pages per page-table page */
 #define PTRS_PER_PMD_SPAN (512UL * 512)	/* pages per PMD page (1 GiB) */
@@ -42,6 +43,12 @@ struct vm_area {
 	struct inode *inode;		/* file mappings hold their inode */
 	uint64_t pgoff;			/* in pages */
 	uint64_t *mapped;		/* bitmap: obj pages this vma maps */
+	/*
+	 * bitmap: the PTE of page i is young (the accessed bit). x86 makes
+	 * every new PTE young, the access that follows a fault sets it, and
+	 * folio_referenced() clears it. NULL until the first access.
+	 */
+	uint64_t *young;
 	uint32_t *pt_objcg;		/* per 512 pages: objcg id + 1 of its PTE page */
 	void **ext;			/* the modules' state (src/ext/hooks.h) */
 	uint64_t ra_mark, ra_end;	/* file read-around: async marker, window end */
@@ -93,10 +100,27 @@ void rmap_unmap(struct machine *m, struct memobj *obj, uint64_t idx, pgh_t h,
 		bool to_swap);
 /* A swapped anon slot came back: its mappers count it resident again. */
 void anon_rmap_swapin(struct machine *m, struct memobj *layer, uint64_t idx);
-/* folio_referenced: clears young; true if a mapping had used it. */
-bool page_referenced(struct machine *m, pgh_t h);
+/*
+ * folio_referenced(): the number of PTEs mapping the page that were young,
+ * clearing them. With memcg (the reclaim target; NULL for global reclaim)
+ * only mappings of address spaces whose memcg is in memcg's subtree are
+ * looked at (invalid_folio_referenced_vma, mm_match_cgroup): the others
+ * keep their young bits.
+ */
+int page_referenced(struct machine *m, pgh_t h, struct mem_cgroup *memcg);
 /* Is any mapping of the page VM_LOCKED? */
 bool page_mapped_locked(struct machine *m, struct memobj *obj, uint64_t idx);
+
+/* madvise's building blocks (src/mm/madvise.c). */
+/* The private page the mapping shows at i (its layer), or PAGE_NIL. */
+pgh_t vma_anon_page(struct machine *m, struct vm_area *v, uint64_t i, struct memobj **layer);
+/* Does the mapping's PTE at i map a page of its object (file, shmem)? */
+bool vma_pte_mapped(const struct vm_area *v, uint64_t i);
+bool vma_test_clear_young(struct vm_area *v, uint64_t i);
+/* zap_page_range of page i (MADV_DONTNEED): the PTE goes, the page if it was its last. */
+void vma_zap_page(struct machine *m, struct vm_area *v, uint64_t i);
+/* Reclaim discards a lazily freed page of an anon top layer (its one mapping). */
+void anon_discard_page(struct machine *m, struct memobj *layer, pgh_t h);
 
 /* An object lost its last page: file mappings drop their bits too. */
 void vma_unmap_obj_range(struct machine *m, struct memobj *obj, uint64_t from,

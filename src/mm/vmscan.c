@@ -7,12 +7,14 @@
  * protection, shrink_lruvec's SWAP_CLUSTER_MAX batches, and the per-page
  * decisions of shrink_folio_list.
  *
- * Simplifications (docs/semantics.md): writeback and swap I/O complete at
- * once, so a dirty page found by reclaim is written and freed in the same
- * pass; a page's "referenced PTEs" are one young bit.
+ * Reclaim does not write dirty page cache: it activates the page with
+ * PG_reclaim and, when a whole batch was dirty, wakes the flusher, whose
+ * writeback (instant in the model, as swap I/O is) puts the page back at
+ * the inactive tail (docs/semantics.md).
  */
 #include "vmscan.h"
 
+#include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -27,6 +29,8 @@
 #include "memcontrol/page_memcg.h"
 #include "swap.h"
 #include "vma.h"
+#include "workingset.h"
+#include "writeback.h"
 
 #define DEACTIVATE_ANON 1
 #define DEACTIVATE_FILE 2
@@ -49,6 +53,7 @@ struct scan_control {
 	bool skipped_deactivate;
 	bool force_deactivate;
 	bool cache_trim_mode;
+	bool file_is_tiny;
 	unsigned may_deactivate;
 	long anon_cost, file_cost;
 	/* only the pages this accepts are taken (ext_reclaim_more); NULL: all */
@@ -56,16 +61,6 @@ struct scan_control {
 	void *filter_arg;
 };
 
-static void lru_sizes_subtree(struct mem_cgroup *memcg, long out[NR_LRU_LISTS])
-{
-	struct mem_cgroup *pos = NULL;
-	int l;
-
-	memset(out, 0, sizeof(long) * NR_LRU_LISTS);
-	while ((pos = memcg_iter_next(memcg, pos)))
-		for (l = 0; l < NR_LRU_LISTS; l++)
-			out[l] += pos->lruvec.lists[l].nr;
-}
 
 static unsigned long int_sqrt(unsigned long x)
 {
@@ -102,21 +97,20 @@ static bool can_reclaim_anon_pages(struct machine *m, struct mem_cgroup *memcg,
 	return m->mm->swap.total - m->mm->swap.used > 0;
 }
 
-static void lru_note_cost(struct mem_cgroup *memcg, bool file, long nr_io,
-			  long nr_rotated)
+void lru_note_cost(struct machine *m, struct mem_cgroup *memcg, bool file, long nr_pages)
 {
-	long cost = nr_io * SWAP_CLUSTER_MAX + nr_rotated;
-
+	(void)m;
 	for (; memcg; memcg = memcg->parent) {
-		long lrusize = memcg->lruvec.lists[LRU_INACTIVE_ANON].nr +
-			       memcg->lruvec.lists[LRU_ACTIVE_ANON].nr +
-			       memcg->lruvec.lists[LRU_INACTIVE_FILE].nr +
-			       memcg->lruvec.lists[LRU_ACTIVE_FILE].nr;
+		/* lruvec_page_state(): the subtree's lists */
+		long lrusize = memcg->lru_hier[LRU_INACTIVE_ANON] +
+			       memcg->lru_hier[LRU_ACTIVE_ANON] +
+			       memcg->lru_hier[LRU_INACTIVE_FILE] +
+			       memcg->lru_hier[LRU_ACTIVE_FILE];
 
 		if (file)
-			memcg->file_cost += cost;
+			memcg->file_cost += nr_pages;
 		else
-			memcg->anon_cost += cost;
+			memcg->anon_cost += nr_pages;
 		if (memcg->file_cost + memcg->anon_cost > lrusize / 4) {
 			memcg->file_cost /= 2;
 			memcg->anon_cost /= 2;
@@ -156,6 +150,7 @@ static int isolate(struct machine *m, struct mem_cgroup *memcg, int lru, long n,
 	return k;
 }
 
+/* move_folios_to_lru: an active folio put back ages the lruvec */
 static void putback(struct machine *m, struct mem_cgroup *memcg, struct memobj *obj,
 		    pgh_t h, int lru)
 {
@@ -163,6 +158,8 @@ static void putback(struct machine *m, struct mem_cgroup *memcg, struct memobj *
 		lru = LRU_UNEVICTABLE;
 	(void)obj;
 	lru_add(m, memcg, h, lru, false);
+	if (is_active_lru(lru))
+		workingset_age_nonresident(memcg, 1);
 }
 
 static long shrink_active_list(struct machine *m, struct mem_cgroup *memcg,
@@ -181,8 +178,12 @@ static long shrink_active_list(struct machine *m, struct mem_cgroup *memcg,
 			putback(m, memcg, obj, h, LRU_UNEVICTABLE);
 			continue;
 		}
-		/* referenced or not, it is deactivated (no VM_EXEC in the model) */
-		page_referenced(m, h);
+		/*
+		 * referenced or not, it is deactivated (no VM_EXEC in the
+		 * model); the young bits of the target's mappings are cleared
+		 */
+		page_referenced(m, h, sc->cgroup_reclaim ? sc->target : NULL);
+		*page_flags(&m->pages, h) |= PF_WORKINGSET;
 		lru_add(m, memcg, h, lru - 1, false);
 		nr_deactivate++;
 	}
@@ -192,18 +193,19 @@ static long shrink_active_list(struct machine *m, struct mem_cgroup *memcg,
 
 enum folioref { REF_RECLAIM, REF_RECLAIM_CLEAN, REF_KEEP, REF_ACTIVATE };
 
-static enum folioref check_references(struct machine *m, pgh_t h, bool file_lru)
+/* folio_check_references() */
+static enum folioref check_references(struct machine *m, pgh_t h, bool file_lru,
+				      struct scan_control *sc)
 {
 	uint16_t *f = page_flags(&m->pages, h);
-	bool mapped_many = page_mapcount(&m->pages, h) > 1;
-	bool referenced_ptes = page_referenced(m, h);
+	int referenced_ptes = page_referenced(m, h, sc->cgroup_reclaim ? sc->target : NULL);
 	bool referenced_page = *f & PF_REFERENCED;
 
 	*f &= (uint16_t)~PF_REFERENCED;
 	if (referenced_ptes) {
 		/* look twice at mapped pages: keep once, activate when used again */
 		*f |= PF_REFERENCED;
-		if (referenced_page || mapped_many)
+		if (referenced_page || referenced_ptes > 1)
 			return REF_ACTIVATE;
 		return REF_KEEP;
 	}
@@ -217,7 +219,7 @@ static long shrink_inactive_list(struct machine *m, struct mem_cgroup *memcg,
 {
 	pgh_t batch[SWAP_CLUSTER_MAX];
 	int n = isolate(m, memcg, lru, MIN(nr_to_scan, SWAP_CLUSTER_MAX), batch, sc), i;
-	long nr_reclaimed = 0, nr_pageout = 0;
+	long nr_reclaimed = 0, nr_pageout = 0, nr_unqueued_dirty = 0;
 	bool file = is_file_lru(lru);
 
 	sc->nr_scanned += n;
@@ -229,6 +231,7 @@ static long shrink_inactive_list(struct machine *m, struct mem_cgroup *memcg,
 		uint16_t f = *page_flags(&m->pages, h);
 		bool mapped = page_mapcount(&m->pages, h) > 0;
 		enum folioref ref;
+		uint64_t shadow;
 
 		if (f & PF_MLOCKED) {
 			putback(m, memcg, obj, h, LRU_UNEVICTABLE);
@@ -243,7 +246,10 @@ static long shrink_inactive_list(struct machine *m, struct mem_cgroup *memcg,
 			putback(m, memcg, obj, h, lru);
 			continue;
 		}
-		ref = check_references(m, h, file);
+		/* folio_check_dirty_writeback: the flusher has not written it */
+		if (obj->type == OBJ_FILE && (f & PF_DIRTY))
+			nr_unqueued_dirty++;
+		ref = check_references(m, h, file, sc);
 		if (ref == REF_ACTIVATE) {
 			putback(m, memcg, obj, h, lru + 1);
 			memcg->stat[MEMCG_PGACTIVATE]++;
@@ -253,17 +259,34 @@ static long shrink_inactive_list(struct machine *m, struct mem_cgroup *memcg,
 			putback(m, memcg, obj, h, lru);
 			continue;
 		}
-		if (obj->type == OBJ_FILE) {
-			if ((f & PF_DIRTY) && ref == REF_RECLAIM_CLEAN) {
-				putback(m, memcg, obj, h, lru);
+		if (obj->type == OBJ_ANON && file) {
+			/* MADV_FREE'd (not swap-backed): dropped, unless written since */
+			if (f & PF_DIRTY) {
+				*page_flags(&m->pages, h) &= (uint16_t)~PF_DIRTY;
+				putback(m, memcg, obj, h, LRU_ACTIVE_ANON);
+				memcg->stat[MEMCG_PGACTIVATE]++;
 				continue;
 			}
+			memcg->stat[MEMCG_PGLAZYFREED]++;
+			anon_discard_page(m, obj, h);
+			nr_reclaimed++;
+			continue;
+		}
+		if (obj->type == OBJ_FILE) {
 			if (mapped)
 				rmap_unmap(m, obj, idx, h, false);
-			/* a dirty page is written back first; the I/O is instant */
-			if (f & PF_DIRTY)
-				nr_pageout++;
-			filemap_remove_page(m, obj, h);
+			if (f & PF_DIRTY) {
+				/*
+				 * Reclaim leaves writing to the flusher: the page
+				 * is flagged for immediate reclaim once written
+				 * (PG_reclaim) and activated meanwhile.
+				 */
+				folio_set_reclaim(m, h);
+				putback(m, memcg, obj, h, lru + 1);
+				memcg->stat[MEMCG_PGACTIVATE]++;
+				continue;
+			}
+			filemap_evict_page(m, obj, h, workingset_eviction(m, h, sc->target));
 			nr_reclaimed++;
 			continue;
 		}
@@ -280,13 +303,19 @@ static long shrink_inactive_list(struct machine *m, struct mem_cgroup *memcg,
 			memcg->stat[MEMCG_PGACTIVATE]++;
 			continue;
 		}
+		/* __remove_mapping: the shadow goes in the swap cache */
+		shadow = workingset_eviction_of(m, f & PF_WORKINGSET, sc->target);
+		workingset_store_swap_shadow(m, h, shadow);
 		if (obj->type == OBJ_ANON && mapped)
 			rmap_unmap(m, obj, idx, h, true);
 		nr_pageout++;
 		nr_reclaimed++;
 	}
 	memcg->stat[sc->kswapd ? MEMCG_PGSTEAL_KSWAPD : MEMCG_PGSTEAL_DIRECT] += nr_reclaimed;
-	lru_note_cost(memcg, file, nr_pageout, n - nr_reclaimed);
+	lru_note_cost(m, memcg, file, nr_pageout);
+	/* a batch of nothing but dirty pages: nudge the flushers */
+	if (n && nr_unqueued_dirty == n)
+		wakeup_flusher_threads_reclaim(m);
 	return nr_reclaimed;
 }
 
@@ -317,6 +346,8 @@ static void get_scan_count(struct machine *m, struct mem_cgroup *memcg,
 		balance = SCAN_FILE;
 	} else if (!sc->priority && swappiness) {
 		balance = SCAN_EQUAL;
+	} else if (sc->file_is_tiny) {
+		balance = SCAN_ANON;
 	} else if (sc->cache_trim_mode) {
 		balance = SCAN_FILE;
 	} else {
@@ -391,7 +422,6 @@ static void shrink_lruvec(struct machine *m, struct mem_cgroup *memcg,
 	long nr_to_reclaim = sc->nr_to_reclaim, nr_reclaimed = 0;
 	bool proportional = !sc->cgroup_reclaim && !sc->kswapd &&
 			    sc->priority == DEF_PRIORITY;
-	long sizes[NR_LRU_LISTS];
 	int lru;
 
 	get_scan_count(m, memcg, sc, nr);
@@ -438,32 +468,49 @@ static void shrink_lruvec(struct machine *m, struct mem_cgroup *memcg,
 	}
 	sc->nr_reclaimed += nr_reclaimed;
 	/* keep the anon lists balanced when swap makes aging worthwhile */
-	if (m->mm->swap.total) {
-		lru_sizes_subtree(memcg, sizes);
-		if (inactive_is_low(sizes, LRU_INACTIVE_ANON))
-			shrink_active_list(m, memcg, SWAP_CLUSTER_MAX, LRU_ACTIVE_ANON, sc);
-	}
+	if (m->mm->swap.total && inactive_is_low(memcg->lru_hier, LRU_INACTIVE_ANON))
+		shrink_active_list(m, memcg, SWAP_CLUSTER_MAX, LRU_ACTIVE_ANON, sc);
 }
 
 static void prepare_scan_count(struct machine *m, struct scan_control *sc)
 {
-	long sizes[NR_LRU_LISTS];
+	struct mem_cgroup *target = sc->target;
+	const long *sizes = target->lru_hier;
 
-	(void)m;
-	lru_sizes_subtree(sc->target, sizes);
-	sc->anon_cost = sc->target->anon_cost;
-	sc->file_cost = sc->target->file_cost;
+	sc->anon_cost = target->anon_cost;
+	sc->file_cost = target->file_cost;
 	if (!sc->force_deactivate) {
+		/*
+		 * Refaults since the last reclaim mean a new workingset is
+		 * being established: deactivate the stale active pages.
+		 */
 		sc->may_deactivate = 0;
-		if (inactive_is_low(sizes, LRU_INACTIVE_ANON))
+		if (target->ws_activate_hier[0] != target->refaults[0] ||
+		    inactive_is_low(sizes, LRU_INACTIVE_ANON))
 			sc->may_deactivate |= DEACTIVATE_ANON;
-		if (inactive_is_low(sizes, LRU_INACTIVE_FILE))
+		if (target->ws_activate_hier[1] != target->refaults[1] ||
+		    inactive_is_low(sizes, LRU_INACTIVE_FILE))
 			sc->may_deactivate |= DEACTIVATE_FILE;
 	} else {
 		sc->may_deactivate = DEACTIVATE_ANON | DEACTIVATE_FILE;
 	}
 	sc->cache_trim_mode = (sizes[LRU_INACTIVE_FILE] >> sc->priority) &&
 			      !(sc->may_deactivate & DEACTIVATE_FILE);
+	/* global reclaim: a file LRU almost gone makes anon the target */
+	if (!sc->cgroup_reclaim) {
+		long file = sizes[LRU_ACTIVE_FILE] + sizes[LRU_INACTIVE_FILE];
+
+		sc->file_is_tiny = file + m->mm->zone.free <= m->mm->zone.wmark_high &&
+				   !(sc->may_deactivate & DEACTIVATE_ANON) &&
+				   (sizes[LRU_INACTIVE_ANON] >> sc->priority);
+	}
+}
+
+/* snapshot_refaults: what the next reclaim compares with */
+static void snapshot_refaults(struct mem_cgroup *target)
+{
+	target->refaults[0] = target->ws_activate_hier[0];
+	target->refaults[1] = target->ws_activate_hier[1];
 }
 
 static void shrink_node_memcgs(struct machine *m, struct scan_control *sc)
@@ -494,6 +541,8 @@ static void shrink_node_memcgs(struct machine *m, struct scan_control *sc)
 			memcg_memory_event(m, memcg, MEMCG_LOW);
 		}
 		shrink_lruvec(m, memcg, sc);
+		/* shrink_slab: the model's one shrinker is the shadow nodes' */
+		workingset_shrink(m, memcg, sc->priority);
 	}
 	if (held)
 		memcg_put_ref(m, held, &held->refs_held[MEMCG_HELD_BY_WALK], 1);
@@ -525,6 +574,7 @@ retry:
 		if (sc->nr_reclaimed >= sc->nr_to_reclaim)
 			break;
 	} while (--sc->priority >= 0);
+	snapshot_refaults(sc->target);
 
 	if (sc->nr_reclaimed)
 		return sc->nr_reclaimed;
@@ -551,6 +601,7 @@ long try_to_free_mem_cgroup_pages(struct machine *m, struct mem_cgroup *memcg,
 {
 	struct scan_control sc;
 
+	flusher_progress(m);
 	memset(&sc, 0, sizeof(sc));
 	sc.nr_to_reclaim = MAX(nr_pages, (long)SWAP_CLUSTER_MAX);
 	sc.target = memcg;
@@ -568,11 +619,45 @@ long try_to_free_mem_cgroup_pages(struct machine *m, struct mem_cgroup *memcg,
 	return sc.nr_reclaimed;
 }
 
+int evict_page(struct machine *m, struct memobj *obj, pgh_t h, struct mem_cgroup *target,
+	       bool write_dirty)
+{
+	uint64_t idx = page_index(&m->pages, h);
+	bool mapped = page_mapcount(&m->pages, h) > 0, workingset;
+	uint64_t shadow;
+
+	if (!target)
+		target = m->root_mem_cgroup;
+	if (obj->type == OBJ_FILE) {
+		if (mapped)
+			rmap_unmap(m, obj, idx, h, false);
+		if (*page_flags(&m->pages, h) & PF_DIRTY) {
+			if (!write_dirty)
+				return -EAGAIN;
+			filemap_writeback_page(m, obj, h);
+		}
+		filemap_evict_page(m, obj, h, workingset_eviction(m, h, target));
+		return 0;
+	}
+	if (obj->type == OBJ_SHMEM && mapped)
+		rmap_unmap(m, obj, idx, h, false);
+	/* the shadow is taken once the page is in swap (add_to_swap can fail) */
+	workingset = *page_flags(&m->pages, h) & PF_WORKINGSET;
+	if (swap_out_page(m, obj, h))
+		return -EAGAIN;
+	shadow = workingset_eviction_of(m, workingset, target);
+	workingset_store_swap_shadow(m, h, shadow);
+	if (obj->type == OBJ_ANON && mapped)
+		rmap_unmap(m, obj, idx, h, true);
+	return 0;
+}
+
 /* Reclaim from the whole machine: direct reclaim, or kswapd's. */
 static long reclaim_machine(struct machine *m, long nr_pages, bool kswapd, bool may_swap)
 {
 	struct scan_control sc;
 
+	flusher_progress(m);
 	memset(&sc, 0, sizeof(sc));
 	sc.nr_to_reclaim = MAX(nr_pages, (long)SWAP_CLUSTER_MAX);
 	sc.target = m->root_mem_cgroup;

@@ -446,6 +446,16 @@ static int exec_memory(struct model_backend *mb, const struct smc_stmt *st,
 		else
 			rc = smemcg_mlock(mb->m, pid, id, st->op == SMC_MLOCK);
 		return report(mb, rc, msg);
+	case SMC_MADVISE:
+		rc = map_id(mb, st->proc, st->name, &id, msg);
+		if (rc)
+			return rc;
+		return report(mb, smemcg_madvise(mb->m, pid, id,
+						 (st->flags & SMC_F_RANGE) ? st->off : 0,
+						 (st->flags & SMC_F_RANGE) ? st->len : UINT64_MAX,
+						 (int)st->num), msg);
+	case SMC_FSYNC:
+		return report(mb, smemcg_fsync(mb->m, pid, st->path), msg);
 	case SMC_FILE_WRITE:
 		return report(mb, smemcg_pwrite(mb->m, pid, st->path, st->off, st->len), msg);
 	case SMC_FILE_READ:
@@ -666,7 +676,20 @@ static int mb_exec(void *ctx, const struct smc_stmt *st, struct strbuf *msg)
 	case SMC_REMOUNT: case SMC_UMOUNT: case SMC_KMALLOC: case SMC_KFREE:
 	case SMC_DMABUF: case SMC_IMPORT: case SMC_OPEN: case SMC_PIN: case SMC_UNPIN:
 	case SMC_CLOSE: case SMC_RELEASE: case SMC_SETRLIMIT: case SMC_CAP:
+	case SMC_MADVISE: case SMC_FSYNC:
 		rc = exec_memory(mb, st, msg);
+		break;
+	case SMC_SYNC:
+		rc = report(mb, smemcg_sync(mb->m), msg);
+		break;
+	case SMC_DROP_CACHES:
+		rc = report(mb, smemcg_drop_caches(mb->m, (int)st->num), msg);
+		break;
+	case SMC_SYSCTL:
+		rc = report(mb, smemcg_sysctl(mb->m, st->name, (long)st->num), msg);
+		break;
+	case SMC_SWAPOFF:
+		rc = report(mb, smemcg_swapoff(mb->m), msg);
 		break;
 	case SMC_EXPLAIN: {
 		char *text;

@@ -19,6 +19,11 @@ struct pctx {
 	const struct smc_line *l;
 	struct smc_stmt *st;
 	struct smc_error *err;
+	/*
+	 * Inside expect-error: reading a write-only file and writing a
+	 * read-only one are what the statement tests (EACCES), not mistakes.
+	 */
+	bool any_mode;
 };
 
 static int perr(struct pctx *p, int tokidx, const char *fmt, ...) PRINTF_LIKE(3, 4);
@@ -333,9 +338,9 @@ static int file_path_arg(struct pctx *p, int i, unsigned want, const char **out)
 	mode = smemcg_file_mode(s);
 	if (!mode)
 		return unknown_file(p, i, base + 1);
-	if ((want & SMEMCG_FILE_WRITE) && !(mode & SMEMCG_FILE_WRITE))
+	if ((want & SMEMCG_FILE_WRITE) && !(mode & SMEMCG_FILE_WRITE) && !p->any_mode)
 		return perr(p, i, "%s is read-only", base + 1);
-	if ((want & SMEMCG_FILE_READ) && !(mode & SMEMCG_FILE_READ))
+	if ((want & SMEMCG_FILE_READ) && !(mode & SMEMCG_FILE_READ) && !p->any_mode)
 		return perr(p, i, "%s is write-only", base + 1);
 	*out = s;
 	return 0;
@@ -614,6 +619,47 @@ static int parse_write(struct pctx *p)
 	return 0;
 }
 
+/*
+ * The right side of an expect made of files: REF [+ REF ...] [TOL], each
+ * REF being FILE [KEY [FIELD]]; their values are summed.
+ */
+static int parse_expect_refs(struct pctx *p, int i)
+{
+	struct smc_stmt *st = p->st;
+	size_t cap = 0;
+
+	st->value.kind = VAL_REFS;
+	for (;;) {
+		struct smc_ref r = { NULL, NULL, NULL };
+
+		if (file_path_arg(p, i, SMEMCG_FILE_READ, &r.path))
+			return -1;
+		i++;
+		if (i < p->l->ntok && isalpha((unsigned char)tok(p, i)[0])) {
+			r.key = tok(p, i++);
+			if (i < p->l->ntok && isalpha((unsigned char)tok(p, i)[0]))
+				r.field = tok(p, i++);
+		}
+		ALLOC_GROW(st->refs, (size_t)st->nrefs + 1, cap);
+		st->refs[st->nrefs++] = r;
+		if (i < p->l->ntok && !strcmp(tok(p, i), "+")) {
+			if (need(p, i + 1, "a control file after \"+\""))
+				return -1;
+			i++;
+			continue;
+		}
+		break;
+	}
+	if (i < p->l->ntok) {
+		if (st->cmp != CMP_CLOSE)
+			return perr(p, i, "a tolerance follows only the ~ comparison");
+		if (tol_arg(p, i, &st->tol))
+			return -1;
+		return no_more(p, i + 1);
+	}
+	return 0;
+}
+
 static int parse_expect(struct pctx *p)
 {
 	struct smc_stmt *st = p->st;
@@ -657,13 +703,25 @@ static int parse_expect(struct pctx *p)
 	if (c < 0) {
 		st->key = tok(p, 2);
 		i = 3;
-		if (need(p, 3, "a comparison (== != < <= > >= ~)"))
+		if (need(p, 3, "a comparison (== != < <= > >= ~) or a field"))
 			return -1;
 		c = cmp_of(tok(p, 3));
-		if (c < 0)
+		if (c < 0 && looks_like_cmp(tok(p, 3)))
 			return bad_cmp(p, 3);
+		if (c < 0 && isalpha((unsigned char)tok(p, 3)[0])) {
+			st->field = tok(p, 3);
+			i = 4;
+			if (need(p, 4, "a comparison (== != < <= > >= ~)"))
+				return -1;
+			c = cmp_of(tok(p, 4));
+		}
+		if (c < 0)
+			return bad_cmp(p, i);
 	}
 	st->cmp = (enum smc_cmp)c;
+	if (i + 1 < p->l->ntok && !p->l->tok[i + 1].quoted &&
+	    (tok(p, i + 1)[0] == '/' || tok(p, i + 1)[0] == '@'))
+		return parse_expect_refs(p, i + 1);
 	if (value_arg(p, i + 1, &st->value))
 		return -1;
 	if (st->value.kind == VAL_STRING && st->cmp != CMP_EQ && st->cmp != CMP_NE)
@@ -980,6 +1038,35 @@ static int parse_dmabuf(struct pctx *p)
 	return 0;
 }
 
+/* P madvise M dontneed|free|pageout|cold [OFF LEN] */
+static int parse_madvise(struct pctx *p)
+{
+	static const char *const advice[] = { "dontneed", "free", "pageout", "cold" };
+	struct smc_stmt *st = p->st;
+	size_t k;
+	int i;
+
+	st->op = SMC_MADVISE;
+	if (ident(p, 2, "a mapping name", &st->name) ||
+	    need(p, 3, "dontneed, free, pageout or cold"))
+		return -1;
+	for (k = 0; k < ARRAY_SIZE(advice); k++)
+		if (!strcmp(tok(p, 3), advice[k]))
+			break;
+	if (k == ARRAY_SIZE(advice))
+		return perr(p, 3, "expected dontneed, free, pageout or cold, found \"%s\"",
+			    tok(p, 3));
+	st->num = (int64_t)k;
+	i = range_args(p, 4);
+	return i < 0 ? -1 : no_more(p, i);
+}
+
+static int parse_fsync(struct pctx *p)
+{
+	p->st->op = SMC_FSYNC;
+	return fs_path_arg(p, 2, "a file path", &p->st->path) || no_more(p, 3);
+}
+
 static int parse_import(struct pctx *p)
 {
 	p->st->op = SMC_IMPORT;
@@ -988,6 +1075,33 @@ static int parse_import(struct pctx *p)
 }
 
 /* ---- statements that start with a keyword ---- */
+
+/* sync | swapoff */
+static int parse_no_args(struct pctx *p)
+{
+	p->st->op = tok(p, 0)[1] == 'y' ? SMC_SYNC : SMC_SWAPOFF;
+	return no_more(p, 1);
+}
+
+static int parse_drop_caches(struct pctx *p)
+{
+	p->st->op = SMC_DROP_CACHES;
+	return int_arg(p, 1, "1, 2 or 3", 1, 3, &p->st->num) || no_more(p, 2);
+}
+
+static int parse_sysctl(struct pctx *p)
+{
+	struct smc_stmt *st = p->st;
+
+	st->op = SMC_SYSCTL;
+	if (need(p, 1, "a sysctl (vm.swappiness)"))
+		return -1;
+	if (strcmp(tok(p, 1), "vm.swappiness"))
+		return perr(p, 1, "expected vm.swappiness (the one sysctl the language sets), found \"%s\"",
+			    tok(p, 1));
+	st->name = tok(p, 1);
+	return int_arg(p, 2, "a swappiness", 0, 200, &st->num) || no_more(p, 3);
+}
 
 /* mkdir|rmdir CG */
 static int parse_cgroup_dir(struct pctx *p)
@@ -1161,6 +1275,7 @@ static int parse_expect_error(struct pctx *p)
 	q.l = &rest;
 	q.st = st->inner;
 	q.err = p->err;
+	q.any_mode = true;
 	if (parse_line(&q))
 		return -1;
 	st->inner->src = p->l;
@@ -1226,8 +1341,10 @@ static const struct stmt_row stmt_table[] = {
 	KW("write", parse_write_stmt, "write FILE VALUE...",
 	   "echo VALUE > FILE, FILE a control file (/a/memory.max, @NAME/memory.max)"),
 	KW("read", parse_read, "read FILE", "print a control file as TAP comments"),
-	KW("expect", parse_expect_stmt, "expect FILE [KEY] OP VALUE [TOL]",
+	KW("expect", parse_expect_stmt, "expect FILE [KEY [FIELD]] OP VALUE [TOL]",
 	   "a test point: FILE's value (or KEY's) OP VALUE; OP is == != < <= > >= ~"),
+	KW("expect", parse_expect_stmt, "expect FILE [KEY [FIELD]] OP FILE [KEY [FIELD]] [+ FILE ...] [TOL]",
+	   "a test point: a value OP the sum of other files' values"),
 	KW("expect", parse_expect_stmt, "expect P alive|exited|killed [SIGNAL]",
 	   "a test point: the state of process P"),
 	KW("spawn", parse_spawn, "spawn P CG [cpu=N]", "start process P in cgroup CG"),
@@ -1280,6 +1397,14 @@ static const struct stmt_row stmt_table[] = {
 	PV("dmabuf", parse_dmabuf, "dmabuf B SIZE [smemcg=NAME]",
 	   "allocate a dma_buf B of SIZE, charged to @NAME or P's memcg"),
 	PV("import", parse_import, "import B M", "map dma_buf B as mapping M"),
+	PV("madvise", parse_madvise, "madvise M dontneed|free|pageout|cold [OFF LEN]",
+	   "madvise(2) on M's pages (or the range)"),
+	PV("fsync", parse_fsync, "fsync PATH", "write back the file's dirty pages and wait"),
+	KW("sync", parse_no_args, "sync", "write back every dirty page and wait"),
+	KW("drop_caches", parse_drop_caches, "drop_caches 1|2|3",
+	   "echo N > /proc/sys/vm/drop_caches: clean page cache (1), slab (2), both (3)"),
+	KW("sysctl", parse_sysctl, "sysctl vm.swappiness N", "set vm.swappiness (0..200)"),
+	KW("swapoff", parse_no_args, "swapoff", "swapoff -a: every swapped page comes back to memory"),
 	KW("sleep", parse_sleep, "sleep DURATION",
 	   "advance simulated time (ns us ms s min); deferred work runs"),
 	KW("repeat", parse_repeat, "repeat N",
@@ -1366,7 +1491,7 @@ static int parse_line(struct pctx *p)
 int smc_parse_stmt(struct smc_stmt *st, const struct smc_line *line,
 		   struct smc_error *err)
 {
-	struct pctx p = { line, st, err };
+	struct pctx p = { line, st, err, false };
 
 	memset(st, 0, sizeof(*st));
 	if (parse_line(&p)) {
@@ -1388,6 +1513,7 @@ void smc_stmt_free(struct smc_stmt *st)
 	for (i = 0; i < st->nkv; i++)
 		free((char *)st->kv[i].key);
 	free(st->kv);
+	free(st->refs);
 	if (st->inner) {
 		smc_stmt_free(st->inner);
 		free(st->inner);
@@ -1413,7 +1539,9 @@ static const char *const op_names[SMC_NR_OPS] = {
 	[SMC_SMEMCG_CREATE] = "smemcg create", [SMC_SMEMCG_DESTROY] = "smemcg destroy",
 	[SMC_DMABUF] = "dmabuf", [SMC_IMPORT] = "import", [SMC_SLEEP] = "sleep",
 	[SMC_REPEAT] = "repeat", [SMC_END] = "end", [SMC_EXPECT_ERROR] = "expect-error",
-	[SMC_ECHO] = "echo", [SMC_EXPLAIN] = "explain",
+	[SMC_ECHO] = "echo", [SMC_EXPLAIN] = "explain", [SMC_MADVISE] = "madvise",
+	[SMC_FSYNC] = "fsync", [SMC_SYNC] = "sync", [SMC_DROP_CACHES] = "drop_caches",
+	[SMC_SYSCTL] = "sysctl", [SMC_SWAPOFF] = "swapoff",
 };
 
 const char *smc_op_name(enum smc_op op)

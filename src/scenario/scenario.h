@@ -81,8 +81,17 @@ enum smc_op {
 	SMC_EXPECT_ERROR,
 	SMC_ECHO,
 	SMC_EXPLAIN,
+	SMC_MADVISE,		/* P madvise M dontneed|free|pageout|cold [OFF LEN] */
+	SMC_FSYNC,		/* P fsync PATH */
+	SMC_SYNC,		/* sync */
+	SMC_DROP_CACHES,	/* drop_caches 1|2|3 */
+	SMC_SYSCTL,		/* sysctl vm.swappiness N */
+	SMC_SWAPOFF,		/* swapoff */
 	SMC_NR_OPS,
 };
+
+/* P madvise M ADVICE: in num (the public API's SMEMCG_MADV_*) */
+enum smc_madvise { SMC_MADV_DONTNEED, SMC_MADV_FREE, SMC_MADV_PAGEOUT, SMC_MADV_COLD };
 
 enum smc_cmp { CMP_EQ, CMP_NE, CMP_LT, CMP_LE, CMP_GT, CMP_GE, CMP_CLOSE };
 
@@ -92,6 +101,18 @@ enum smc_value_kind {
 	VAL_MAX,		/* the word max */
 	VAL_STRING,		/* a quoted string */
 	VAL_PERCENT,		/* N% (tolerances) */
+	VAL_REFS,		/* other files' values, summed (smc_stmt.refs) */
+};
+
+/*
+ * A value read from a file: the whole file, the value of KEY in a
+ * flat-keyed file, or FIELD of that line ("anon N0=4096": KEY anon,
+ * FIELD N0; memory.pressure's "some ... total=N": KEY some, FIELD total).
+ */
+struct smc_ref {
+	const char *path;
+	const char *key;
+	const char *field;
 };
 
 struct smc_value {
@@ -127,6 +148,9 @@ struct smc_stmt {
 	const char *name;	/* CHILD, M, FD, B, smemcg NAME, CACHE, limit name */
 	const char *path;	/* CG, CG/FILE, PATH, DIR, DEVICE */
 	const char *key;	/* flat key of an expect */
+	const char *field;	/* FIELD=value within the key's line (numa_stat, pressure) */
+	int nrefs;		/* VAL_REFS: the files on the right, summed */
+	struct smc_ref *refs;
 	const char *text;	/* write VALUE..., echo TEXT */
 	const char *memcg;	/* mount memcg=CG */
 	const char *smemcg;	/* mount/dmabuf smemcg=NAME */

@@ -43,7 +43,7 @@ printf 'help mmap\nhelp expect\nhelp mkdri\nhelp\n' | $VG "$SMEMCG" shell >"$tmp
 check "help mmap: both forms of P mmap" \
 	sh -c 'grep -q "^P mmap M anon SIZE \[shared\]$" "$1" && grep -q "^P mmap M file PATH" "$1"' sh "$tmp/out"
 check "help expect: the file and the process forms" \
-	sh -c 'grep -q "^expect FILE \[KEY\] OP VALUE" "$1" && grep -q "^expect P alive" "$1"' sh "$tmp/out"
+	sh -c 'grep -q "^expect FILE \[KEY \[FIELD\]\] OP VALUE" "$1" && grep -q "^expect P alive" "$1"' sh "$tmp/out"
 check "help mkdri: did you mean mkdir" grep -q 'no statement "mkdri" (did you mean "mkdir"?' "$tmp/out"
 check "help does not count as a statement: no test point" grep -q '^0 passed, 0 failed$' "$tmp/out"
 

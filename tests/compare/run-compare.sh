@@ -435,11 +435,19 @@ $VG "$SMEMCG" demo --quiet >"$tmp/demo" 2>"$tmp/demo.err"
 # with the worker's 40M heap 108M > 100M even after the library's 16M of
 # clean page cache is dropped: one OOM kill (the worker, the largest task)
 demo_block first-touch >"$tmp/b1"
+# the scenario's lines of the worker's fault and of the cgroup.kill: the
+# first variant of demo --print, after its "# ====" title line
+$VG "$SMEMCG" demo --print >"$tmp/demo.smc" 2>/dev/null
+demo_line() {
+	awk -v s="$1" 'NR > 1 && /^# ==== / { exit } NR > 1 && $0 == s { print NR - 1; exit }' "$tmp/demo.smc"
+}
+oom_line=$(demo_line "worker touch heap")
+kill_line=$(demo_line "write /pod/app/cgroup.kill 1")
 ok_if "demo first-touch: the event log's OOM kill of the worker in /pod/app in step 4" \
-	grep -q "step 4, line 35: oom_kill in /pod/app: worker (pid 103) OOM-killed" "$tmp/b1"
+	grep -q "step 4, line $oom_line: oom_kill in /pod/app: worker (pid 103) OOM-killed" "$tmp/b1"
 ok_if "demo first-touch: the cgroup.kill of step 5 ends only the app" \
-	sh -c 'grep -q "step 5, line 39: kill in /pod/app: app (pid 101): killed by cgroup.kill" "$1" &&
-	       ! grep -q ": kill in /pod/app: worker" "$1"' sh "$tmp/b1"
+	sh -c 'grep -q "step 5, line $2: kill in /pod/app: app (pid 101): killed by cgroup.kill" "$1" &&
+	       ! grep -q ": kill in /pod/app: worker" "$1"' sh "$tmp/b1" "$kill_line"
 # the table: OOM kills and cgroup.kill on rows of their own, by step; the
 # worker, OOM-killed in step 4 under first-touch, is gone before step 5
 ok_if "demo table: a row of OOM kills: the worker in step 4 under first-touch only" \
@@ -458,7 +466,7 @@ ok_if "demo first-touch: 1 zombie with the pins, 1 after their release" grep -q 
 # the library's page cache (app touched it first) keeps the old cgroup
 demo_block memcg=/pod >"$tmp/b2"
 ok_if "demo memcg=: nobody OOM-killed, cgroup.kill ends app and worker in step 5" \
-	sh -c '! grep -q oom_kill "$1" && grep -q "step 5, line 39: kill in /pod/app: worker" "$1"' sh "$tmp/b2"
+	sh -c '! grep -q oom_kill "$1" && grep -q "step 5, line $2: kill in /pod/app: worker" "$1"' sh "$tmp/b2" "$kill_line"
 ok_if "demo memcg=: the pod pays the 60M cache" grep -q "tmpfs /pod/shared/cache: /pod 60M" "$tmp/b2"
 ok_if "demo memcg=: the 16M library keeps the old /pod/app dying" \
 	sh -c 'grep -q "pages left by the dead cgroup /pod/app: /pod 16M" "$1" && grep -q "; 1 after" "$1"' sh "$tmp/b2"

@@ -446,4 +446,6 @@ retry_reclaim:
 	}
 	t->throttled_ns += penalty_jiffies * NSEC_PER_JIFFY;
 	m->now_ns += penalty_jiffies * NSEC_PER_JIFFY;
+	/* psi_memstall_enter around the sleep: the task's cgroups stall */
+	cgroup_psi_memstall(t->cgroup, penalty_jiffies * NSEC_PER_JIFFY);
 }

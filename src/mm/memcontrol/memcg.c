@@ -21,6 +21,8 @@
 #include "charge.h"
 #include "objcg.h"
 #include "../kmem.h"
+#include "../workingset.h"
+#include "../writeback.h"
 
 
 struct mem_cgroup *memcg_of_slot(const struct machine *m, uint32_t slot)
@@ -31,6 +33,11 @@ struct mem_cgroup *memcg_of_slot(const struct machine *m, uint32_t slot)
 struct mem_cgroup *memcg_in_slot(const struct machine *m, uint32_t slot)
 {
 	return id_table_at(&m->memcg_slots, slot);
+}
+
+struct mem_cgroup *mem_cgroup_from_id(const struct machine *m, unsigned id)
+{
+	return id < m->id_memcg_cap ? m->id_memcg[id] : NULL;
 }
 
 static int memcg_id_alloc(struct machine *m)
@@ -57,7 +64,20 @@ static void memcg_id_free(struct machine *m, struct mem_cgroup *memcg)
 	if (!memcg->id)
 		return;
 	m->id_bitmap[memcg->id / 64] &= ~(1ULL << (memcg->id % 64));
+	m->id_memcg[memcg->id] = NULL;
 	memcg->id = 0;
+}
+
+static void memcg_lruvec_init(struct mem_cgroup *memcg)
+{
+	int i;
+
+	for (i = 0; i < NR_LRU_LISTS; i++) {
+		memcg->lruvec.lists[i].head = PAGE_NIL;
+		memcg->lruvec.lists[i].tail = PAGE_NIL;
+	}
+	memcg->shadow_head = PAGE_NIL;
+	memcg->shadow_tail = PAGE_NIL;
 }
 
 
@@ -65,7 +85,6 @@ static void memcg_id_free(struct machine *m, struct mem_cgroup *memcg)
 static struct mem_cgroup *memcg_struct_alloc(struct machine *m, struct mem_cgroup *parent)
 {
 	struct mem_cgroup *memcg = xcalloc(1, ext_memcg_alloc_size());
-	int i;
 
 	ext_memcg_extra_init(memcg);
 	memcg->parent = parent;
@@ -73,10 +92,7 @@ static struct mem_cgroup *memcg_struct_alloc(struct machine *m, struct mem_cgrou
 	page_counter_init(&memcg->swap, parent ? &parent->swap : NULL);
 	memcg->zswap_max = PAGE_COUNTER_MAX;
 	list_init(&memcg->objcg_list);
-	for (i = 0; i < NR_LRU_LISTS; i++) {
-		memcg->lruvec.lists[i].head = PAGE_NIL;
-		memcg->lruvec.lists[i].tail = PAGE_NIL;
-	}
+	memcg_lruvec_init(memcg);
 	memcg->slot = id_table_alloc(&m->memcg_slots, memcg);
 	memcg->state = MEMCG_ONLINE;
 	m->nr_memcgs++;
@@ -97,6 +113,13 @@ struct mem_cgroup *memcg_css_alloc(struct machine *m, struct cgroup *cg,
 	memcg = memcg_struct_alloc(m, parent);
 	memcg->id = (uint16_t)id;
 	memcg->cgroup = cg;
+	if ((size_t)id >= m->id_memcg_cap) {
+		size_t old = m->id_memcg_cap;
+
+		ALLOC_GROW(m->id_memcg, (size_t)id + 1, m->id_memcg_cap);
+		memset(m->id_memcg + old, 0, (m->id_memcg_cap - old) * sizeof(*m->id_memcg));
+	}
+	m->id_memcg[id] = memcg;
 	if (parent) {
 		memcg->prev_sibling = parent->last_child;
 		if (parent->last_child)
@@ -179,6 +202,8 @@ void memcg_offline(struct machine *m, struct mem_cgroup *memcg)
 	page_counter_set_min(&memcg->memory, 0);
 	page_counter_set_low(&memcg->memory, 0);
 	memcg_css_offline(m, memcg);
+	workingset_memcg_offline(m, memcg);
+	wb_memcg_offline(m, memcg);
 	drain_all_stock(m, memcg);
 	if (memcg->refs_swap == 0)
 		memcg_id_free(m, memcg);
@@ -338,6 +363,7 @@ void memcg_free_detached(struct machine *m, struct mem_cgroup *memcg)
 	for (cpu = 0; cpu < m->nr_cpus; cpu++)
 		if (m->cpus[cpu].stock.cached == memcg)
 			drain_stock(m, cpu);
+	workingset_memcg_free(m, memcg);
 	id_table_remove(&m->memcg_slots, memcg->slot);
 	m->nr_memcgs--;
 	memcg_css_free(m, memcg);

@@ -24,6 +24,7 @@
 struct machine;
 struct task;
 struct obj_cgroup;
+struct bdi_writeback;
 
 #define MEM_CGROUP_ID_MAX 65535
 #define MEMCG_CHARGE_BATCH 64
@@ -108,7 +109,21 @@ struct mem_cgroup {
 	long move_charge_at_immigrate;
 
 	struct lruvec lruvec;
+	long lru_hier[NR_LRU_LISTS];	/* pages on the subtree's lists (lruvec_page_state) */
+	long dirty_hier;		/* the subtree's file_dirty, in pages */
+	struct bdi_writeback *cgwb;	/* its writeback context on the disk, if any */
 	long anon_cost, file_cost;	/* reclaim cost balance (lru_note_cost) */
+	/*
+	 * mm/workingset.c: the lruvec's nonresident_age, and its list of
+	 * page-cache leaves holding only shadow entries (the shadow_nodes
+	 * list_lru of this memcg) with the shrinker's deferred count.
+	 */
+	unsigned long nonresident_age;
+	unsigned long ws_activate_hier[2];	/* WORKINGSET_ACTIVATE_ANON/FILE of the subtree */
+	unsigned long refaults[2];		/* ... when reclaim last snapshot them */
+	uint32_t shadow_head, shadow_tail;
+	long nr_shadow_nodes;
+	long shadow_nr_deferred;
 
 	struct obj_cgroup *objcg;	/* kernel memory goes through it */
 	uint32_t percpu_objcg;		/* objcg id + 1 its per-CPU stats are charged to */
@@ -179,6 +194,9 @@ static inline void memcg_put_ref(struct machine *m, struct mem_cgroup *memcg,
 	if (memcg->state == MEMCG_OFFLINE && *which == 0)
 		memcg_try_release(m, memcg);
 }
+
+/* The memcg holding a 16-bit id, NULL when none holds it. */
+struct mem_cgroup *mem_cgroup_from_id(const struct machine *m, unsigned id);
 
 /* Nearest online ancestor-or-self (mem_cgroup_id_get_online). */
 struct mem_cgroup *memcg_online_ancestor(struct mem_cgroup *memcg);

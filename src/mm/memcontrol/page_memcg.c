@@ -19,6 +19,8 @@
 #include "../mm_state.h"
 #include "../page_alloc.h"
 #include "../swap.h"
+#include "../workingset.h"
+#include "../writeback.h"
 
 struct mem_cgroup *page_memcg(const struct machine *m, pgh_t h)
 {
@@ -59,8 +61,13 @@ void page_stat_account(struct machine *m, const struct memobj *obj, pgh_t h,
 		break;
 	case OBJ_FILE:
 		memcg->stat[MEMCG_FILE] += sign;
-		if (f & PF_DIRTY)
+		if (f & PF_DIRTY) {
+			struct mem_cgroup *pos;
+
 			memcg->stat[MEMCG_FILE_DIRTY] += sign;
+			for (pos = memcg; pos; pos = pos->parent)
+				pos->dirty_hier += sign;
+		}
 		if (mapped)
 			memcg->stat[MEMCG_FILE_MAPPED] += sign;
 		break;
@@ -86,7 +93,8 @@ int page_lru_for(const struct machine *m, const struct memobj *obj, pgh_t h)
 
 	if (f & PF_MLOCKED)
 		return LRU_UNEVICTABLE;
-	if (obj->type == OBJ_FILE)
+	/* file pages, and anon pages MADV_FREE made not swap-backed */
+	if (obj->type == OBJ_FILE || (obj->type == OBJ_ANON && cur >= 0 && is_file_lru(cur)))
 		return active ? LRU_ACTIVE_FILE : LRU_INACTIVE_FILE;
 	return active ? LRU_ACTIVE_ANON : LRU_INACTIVE_ANON;
 }
@@ -96,8 +104,16 @@ void page_install(struct machine *m, struct memobj *obj, pgh_t h,
 {
 	uint16_t *f = page_flags(&m->pages, h);
 
-	if (page_state(&m->pages, h) == PS_NONE)
+	if (page_state(&m->pages, h) == PS_NONE) {
+		struct leaf_header *hdr = leaf_header(&m->pages, h >> LEAF_SHIFT);
+
+		if (unlikely(*f & PF_SHADOW))
+			workingset_take_shadow(m, obj, h);
 		memobj_slot_fill(m, h);
+		/* a page in a shadow node: it is no longer one */
+		if (unlikely(hdr->shadow_memcg != PAGE_NIL))
+			workingset_leaf_free(m, h >> LEAF_SHIFT);
+	}
 	*f = (uint16_t)((*f & ~(PF_STATE_MASK | PF_LRU_MASK)) | PS_PRESENT);
 	if (unevictable)
 		*f |= PF_MLOCKED;
@@ -109,7 +125,7 @@ void page_install(struct machine *m, struct memobj *obj, pgh_t h,
 		lru_add(m, memcg, h, page_lru_for(m, obj, h), false);
 }
 
-void page_free(struct machine *m, struct memobj *obj, pgh_t h)
+void page_free_shadow(struct machine *m, struct memobj *obj, pgh_t h, uint64_t shadow)
 {
 	struct mem_cgroup *memcg = page_memcg(m, h);
 
@@ -118,18 +134,30 @@ void page_free(struct machine *m, struct memobj *obj, pgh_t h)
 		pins_page_orphaned(m, obj, h);
 		return;
 	}
+	if (unlikely(m->mm->wb->reclaim_used))
+		folio_clear_reclaim(m, h);
 	if (*page_flags(&m->pages, h) & PF_SWAPCACHE)
 		swap_free_cache(m, obj, h);
 	if (memcg) {
 		lru_del(m, memcg, h);
 		page_stat_account(m, obj, h, memcg, -1);
 		memcg_uncharge(m, memcg, 1);
-		memcg_put_ref(m, memcg, &memcg->refs_pages, 1);
 	}
 	obj->nrpages--;
 	free_pages(m, 1);
 	page_set_mapcount(&m->pages, h, 0);
-	memobj_slot_clear(m, obj, h);
+	if (shadow)
+		workingset_store_file_shadow(m, obj, h, shadow, memcg);
+	else
+		memobj_slot_clear_memcg(m, obj, h, memcg);
+	/* the last reference may free the memcg: after its last use */
+	if (memcg)
+		memcg_put_ref(m, memcg, &memcg->refs_pages, 1);
+}
+
+void page_free(struct machine *m, struct memobj *obj, pgh_t h)
+{
+	page_free_shadow(m, obj, h, 0);
 }
 
 void page_set_dirty(struct machine *m, struct memobj *obj, pgh_t h, bool dirty)
@@ -205,6 +233,7 @@ void mark_page_accessed(struct machine *m, struct memobj *obj, pgh_t h)
 			lru_del(m, memcg, h);
 			lru_add(m, memcg, h, lru + 1, false);
 			memcg->stat[MEMCG_PGACTIVATE]++;
+			workingset_activation(m, h);
 		}
 		(void)obj;
 	} else if (!(*f & PF_REFERENCED)) {

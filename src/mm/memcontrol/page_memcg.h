@@ -31,6 +31,8 @@ void page_install(struct machine *m, struct memobj *obj, pgh_t h,
 		  struct mem_cgroup *memcg, bool unevictable);
 /* Free a resident page: off the LRU, stats, uncharge, slot emptied. */
 void page_free(struct machine *m, struct memobj *obj, pgh_t h);
+/* The same, leaving a page-cache shadow entry in the slot (reclaim). */
+void page_free_shadow(struct machine *m, struct memobj *obj, pgh_t h, uint64_t shadow);
 
 /* Add (sign +1) or remove (-1) a page's contribution to memcg's stats. */
 void page_stat_account(struct machine *m, const struct memobj *obj, pgh_t h,
