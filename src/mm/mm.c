@@ -59,7 +59,8 @@ void mmdrop(struct mm_struct *mm)
 {
 	if (--mm->count > 0)
 		return;
-	free(mm->upper);
+	intmap_free(&mm->upper);
+	intmap_free(&mm->vma_ids);
 	free(mm->ext);
 	free(mm);
 }

@@ -38,15 +38,7 @@
 
 struct vm_area *vma_find(struct mm_struct *mm, int id)
 {
-	struct list_node *pos;
-
-	list_for_each(pos, &mm->vmas) {
-		struct vm_area *v = container_of(pos, struct vm_area, node);
-
-		if (v->id == id)
-			return v;
-	}
-	return NULL;
+	return intmap_get(&mm->vma_ids, (uint64_t)(uint32_t)id);
 }
 
 static bool test_mapped(const struct vm_area *v, uint64_t i)
@@ -121,12 +113,7 @@ static void pt_page_free(struct machine *m, uint32_t slot)
 
 static struct pt_upper *upper_find(struct mm_struct *mm, uint64_t region)
 {
-	int i;
-
-	for (i = 0; i < mm->nr_upper; i++)
-		if (mm->upper[i].region == region)
-			return &mm->upper[i];
-	return NULL;
+	return intmap_get(&mm->upper, region);
 }
 
 /* Make sure the PTE page covering vma page i exists (and its PMD page). */
@@ -145,8 +132,8 @@ static int pt_map(struct machine *m, struct vm_area *v, uint64_t i)
 		err = pt_page_alloc(m, v, &slot);
 		if (err)
 			return err;
-		ALLOC_GROW(v->mm->upper, v->mm->nr_upper + 1, v->mm->upper_cap);
-		up = &v->mm->upper[v->mm->nr_upper++];
+		up = xcalloc(1, sizeof(*up));
+		intmap_set(&v->mm->upper, region, up);
 		up->region = region;
 		up->nr_ptes = 0;
 		up->objcg = slot;
@@ -179,7 +166,8 @@ static void pt_free_all(struct machine *m, struct vm_area *v)
 		if (up && --up->nr_ptes == 0) {
 			pt_page_free(m, up->objcg);
 			v->mm->pgtables--;
-			*up = v->mm->upper[--v->mm->nr_upper];
+			intmap_del(&v->mm->upper, region);
+			free(up);
 		}
 	}
 }
@@ -204,6 +192,7 @@ static struct vm_area *vma_new(struct machine *m, struct mm_struct *mm,
 	list_init(&v->anon_node);
 	list_init(&v->obj_node);
 	list_add_tail(&v->node, &mm->vmas);
+	intmap_set(&mm->vma_ids, (uint32_t)v->id, v);
 	return v;
 }
 
@@ -997,16 +986,23 @@ int vma_munmap(struct machine *m, struct vm_area *v)
 	if (v->anon)
 		anon_unmap(m, v);
 	if (v->obj) {
-		for (i = 0; i < v->npages; i++)
+		for (i = 0; i < v->npages; i++) {
+			/* a word at a time: a large mapping is mostly unmapped */
+			if (!(i & 63) && !v->mapped[i >> 6]) {
+				i += 63;
+				continue;
+			}
 			if (test_mapped(v, i))
 				unmap_obj_page(m, v, i,
 					       memobj_lookup(m, v->obj, v->pgoff + i));
+		}
 		list_del(&v->obj_node);
 	}
 	pt_free_all(m, v);
 	if (v->ext)
 		ext_call_vma_free(m, v);
 	list_del(&v->node);
+	intmap_del(&v->mm->vma_ids, (uint32_t)v->id);
 	if (v->inode)
 		inode_put(m, v->inode);
 	free(v->mapped);
@@ -1046,7 +1042,10 @@ void vma_dup(struct machine *m, struct vm_area *v, struct mm_struct *cmm)
 	struct vm_area *c = vma_new(m, cmm, v->npages, (enum vma_kind)v->kind);
 	uint64_t i;
 
-	c->id = v->id;	/* the child knows its mappings by the parent's numbers */
+	/* the child knows its mappings by the parent's numbers */
+	intmap_del(&cmm->vma_ids, (uint32_t)c->id);
+	c->id = v->id;
+	intmap_set(&cmm->vma_ids, (uint32_t)c->id, c);
 	c->start = v->start;
 	if (cmm->next_va < v->start + v->npages)
 		cmm->next_va = v->start + v->nr_blocks * PTRS_PER_PTE;
