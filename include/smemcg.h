@@ -215,6 +215,8 @@ int smemcg_close(smemcg_machine *m, int pid, int fd);
 /* Drop every pin of a driver file, whoever holds it (a device reset). */
 int smemcg_release(smemcg_machine *m, int pid, int file);
 int smemcg_setrlimit_memlock(smemcg_machine *m, int pid, uint64_t bytes);
+/* RLIMIT_NOFILE (default 1024): an open fails with -EMFILE when no fd below it is free. */
+int smemcg_setrlimit_nofile(smemcg_machine *m, int pid, uint64_t nr);
 int smemcg_cap_ipc_lock(smemcg_machine *m, int pid);
 
 /*

@@ -557,6 +557,11 @@ int smemcg_setrlimit_memlock(smemcg_machine *sm, int pid, uint64_t bytes)
 	AS_TASK(pins_setrlimit(m, t, bytes));
 }
 
+int smemcg_setrlimit_nofile(smemcg_machine *sm, int pid, uint64_t nr)
+{
+	AS_TASK(pins_setrlimit_nofile(m, t, nr));
+}
+
 int smemcg_cap_ipc_lock(smemcg_machine *sm, int pid)
 {
 	AS_TASK(pins_cap_ipc_lock(m, t));

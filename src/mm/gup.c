@@ -22,6 +22,7 @@
 #include <string.h>
 
 #include "gup.h"
+#include "../base/intmap.h"
 #include "memcontrol/charge.h"
 #include "../machine.h"
 #include "lru.h"
@@ -58,17 +59,26 @@ struct pin_entry {
 };
 
 struct pins_state {
-	struct driver_file **files;
-	int nfiles, files_cap;
+	struct intmap files;	/* id -> struct driver_file */
 	int next_id;
 	struct pin_entry *tab;
 	uint32_t cap, used;
 	long user_locked_vm;	/* one user in the model */
 };
 
+/*
+ * A task's fd table (the kernel's fdtable): open_fds has a bit per fd
+ * (0..2 stand for stdin, stdout and stderr, which are not driver files),
+ * full_fds a bit per word of open_fds that has no free fd, and next_fd is
+ * where the search for the lowest free fd starts (files->next_fd): an
+ * open is amortised O(1), as in alloc_fd().
+ */
 struct task_fds {
 	int *fd_file;		/* fd number -> file id, 0 when closed */
-	int nfds;
+	uint64_t *open_fds;
+	uint64_t *full_fds;
+	int max_fds;		/* room for this many fds (a multiple of 64 * 64) */
+	int next_fd;
 };
 
 static struct pins_state *ps(struct machine *m)
@@ -214,26 +224,88 @@ static const char *const device_names[] = { "/dev/vfio", "/dev/rdma", "/dev/iour
 
 static struct driver_file *file_by_id(struct machine *m, int id)
 {
-	int i;
+	return intmap_get(&ps(m)->files, (uint64_t)(uint32_t)id);
+}
 
-	for (i = 0; i < ps(m)->nfiles; i++)
-		if (ps(m)->files[i]->id == id)
-			return ps(m)->files[i];
-	return NULL;
+#define FDS_STEP (64 * 64)	/* fds per word of full_fds */
+
+static void fds_grow(struct task_fds *f, int need)
+{
+	int n = f->max_fds ? f->max_fds : FDS_STEP, words;
+
+	while (n < need)
+		n *= 2;
+	words = n / 64;
+	f->fd_file = xrealloc(f->fd_file, (size_t)n * sizeof(int));
+	memset(f->fd_file + f->max_fds, 0, (size_t)(n - f->max_fds) * sizeof(int));
+	f->open_fds = xrealloc(f->open_fds, (size_t)words * sizeof(uint64_t));
+	memset(f->open_fds + f->max_fds / 64, 0,
+	       (size_t)(words - f->max_fds / 64) * sizeof(uint64_t));
+	f->full_fds = xrealloc(f->full_fds, (size_t)(words / 64) * sizeof(uint64_t));
+	memset(f->full_fds + f->max_fds / FDS_STEP, 0,
+	       (size_t)(words / 64 - f->max_fds / FDS_STEP) * sizeof(uint64_t));
+	f->max_fds = n;
 }
 
 static struct task_fds *fds_of(struct task *t)
 {
-	if (!t->fds)
-		t->fds = xcalloc(1, sizeof(struct task_fds));
-	return t->fds;
+	struct task_fds *f = t->fds;
+
+	if (!f) {
+		f = t->fds = xcalloc(1, sizeof(struct task_fds));
+		fds_grow(f, FDS_STEP);
+		f->open_fds[0] = 7;	/* stdin, stdout, stderr */
+		f->next_fd = 3;
+	}
+	return f;
+}
+
+static void fd_set_open(struct task_fds *f, int fd, bool open)
+{
+	int w = fd / 64;
+
+	if (open) {
+		f->open_fds[w] |= 1ULL << (fd % 64);
+		if (f->open_fds[w] == UINT64_MAX)
+			f->full_fds[w / 64] |= 1ULL << (w % 64);
+	} else {
+		f->open_fds[w] &= ~(1ULL << (fd % 64));
+		f->full_fds[w / 64] &= ~(1ULL << (w % 64));
+		if (fd < f->next_fd)
+			f->next_fd = fd;
+	}
+}
+
+/* find_next_fd(): the lowest free fd at or above start, growing the table. */
+static int find_next_fd(struct task_fds *f, int start)
+{
+	int w = start / 64;
+	uint64_t free_bits;
+
+	if (w >= f->max_fds / 64)
+		fds_grow(f, start + 1);
+	free_bits = ~f->open_fds[w] & (UINT64_MAX << (start % 64));
+	if (free_bits)
+		return w * 64 + __builtin_ctzll(free_bits);
+	/* then the first word that is not full, 64 words at a time */
+	for (w++;; w = (w / 64 + 1) * 64) {
+		uint64_t not_full;
+
+		if (w >= f->max_fds / 64)
+			fds_grow(f, w * 64 + 1);
+		not_full = ~f->full_fds[w / 64] & (UINT64_MAX << (w % 64));
+		if (not_full) {
+			w = w / 64 * 64 + __builtin_ctzll(not_full);
+			return w * 64 + __builtin_ctzll(~f->open_fds[w]);
+		}
+	}
 }
 
 static struct driver_file *fd_file(struct machine *m, struct task *t, int fd)
 {
 	struct task_fds *f = fds_of(t);
 
-	if (fd < 3 || fd >= f->nfds || !f->fd_file[fd]) {
+	if (fd < 3 || fd >= f->max_fds || !f->fd_file[fd]) {
 		machine_error(m, -EBADF, "%s has no fd %d", t->comm, fd);
 		return NULL;
 	}
@@ -252,6 +324,13 @@ int pins_open(struct machine *m, struct task *t, const char *device, bool keep_p
 			break;
 	if (dev == (int)ARRAY_SIZE(device_names))
 		return machine_error(m, -ENOENT, "no such device %s", device);
+	/* alloc_fd(): the lowest free fd, below RLIMIT_NOFILE */
+	fd = find_next_fd(f, f->next_fd);
+	if ((uint64_t)fd >= t->rlimit_nofile)
+		return machine_error(m, -EMFILE,
+				     "%s has no free fd below RLIMIT_NOFILE (%llu): `%s setrlimit nofile N` raises it",
+				     t->comm, (unsigned long long)t->rlimit_nofile, t->comm);
+	f->next_fd = fd + 1;
 	df = xcalloc(1, sizeof(*df));
 	df->id = ++ps(m)->next_id;
 	df->device = dev;
@@ -259,16 +338,9 @@ int pins_open(struct machine *m, struct task *t, const char *device, bool keep_p
 	df->refs = 1;
 	df->acct_mm = t->mm;
 	mmgrab(t->mm);		/* vm_account_init holds the mm */
-	ALLOC_GROW(ps(m)->files, ps(m)->nfiles + 1, ps(m)->files_cap);
-	ps(m)->files[ps(m)->nfiles++] = df;
-	for (fd = 3; fd < f->nfds && f->fd_file[fd]; fd++)
-		;
-	if (fd >= f->nfds) {
-		f->fd_file = xrealloc(f->fd_file, (size_t)(fd + 1) * sizeof(int));
-		while (f->nfds <= fd)
-			f->fd_file[f->nfds++] = 0;
-	}
+	intmap_set(&ps(m)->files, (uint32_t)df->id, df);
 	f->fd_file[fd] = df->id;
+	fd_set_open(f, fd, true);
 	*fd_out = fd;
 	return 0;
 }
@@ -439,10 +511,15 @@ static void release_all(struct machine *m, struct driver_file *df)
 	*rlimit_counter(m, df) -= n;
 }
 
+static void driver_file_free(struct driver_file *df)
+{
+	mmdrop(df->acct_mm);
+	free(df->pins);
+	free(df);
+}
+
 static void file_put(struct machine *m, struct driver_file *df)
 {
-	int i;
-
 	if (--df->refs > 0)
 		return;
 	/* the last close: unpin, unless the pins are to outlive the file */
@@ -450,12 +527,8 @@ static void file_put(struct machine *m, struct driver_file *df)
 		release_all(m, df);
 	if (df->npins)
 		return;		/* kept: `release` frees it */
-	for (i = 0; i < ps(m)->nfiles; i++)
-		if (ps(m)->files[i] == df)
-			ps(m)->files[i] = ps(m)->files[--ps(m)->nfiles];
-	mmdrop(df->acct_mm);
-	free(df->pins);
-	free(df);
+	intmap_del(&ps(m)->files, (uint32_t)df->id);
+	driver_file_free(df);
 }
 
 int pins_close(struct machine *m, struct task *t, int fd)
@@ -465,6 +538,7 @@ int pins_close(struct machine *m, struct task *t, int fd)
 	if (!df)
 		return -EBADF;
 	fds_of(t)->fd_file[fd] = 0;
+	fd_set_open(fds_of(t), fd, false);
 	file_put(m, df);
 	return 0;
 }
@@ -491,6 +565,7 @@ int pins_fd_file_id(struct machine *m, struct task *t, int fd)
 	return df ? df->id : 0;
 }
 
+/* dup_fd(): the child gets the parent's table, each open file one more reference. */
 void pins_task_fork(struct machine *m, struct task *parent, struct task *child)
 {
 	struct task_fds *pf = parent->fds, *cf;
@@ -499,13 +574,14 @@ void pins_task_fork(struct machine *m, struct task *parent, struct task *child)
 	if (!pf)
 		return;
 	cf = fds_of(child);
-	cf->fd_file = xcalloc((size_t)pf->nfds, sizeof(int));
-	cf->nfds = pf->nfds;
-	for (fd = 0; fd < pf->nfds; fd++) {
-		cf->fd_file[fd] = pf->fd_file[fd];
+	fds_grow(cf, pf->max_fds);
+	memcpy(cf->fd_file, pf->fd_file, (size_t)pf->max_fds * sizeof(int));
+	memcpy(cf->open_fds, pf->open_fds, (size_t)pf->max_fds / 64 * sizeof(uint64_t));
+	memcpy(cf->full_fds, pf->full_fds, (size_t)pf->max_fds / FDS_STEP * sizeof(uint64_t));
+	cf->next_fd = pf->next_fd;
+	for (fd = 0; fd < pf->max_fds; fd++)
 		if (pf->fd_file[fd])
 			file_by_id(m, pf->fd_file[fd])->refs++;
-	}
 }
 
 void pins_task_exit(struct machine *m, struct task *t)
@@ -515,7 +591,7 @@ void pins_task_exit(struct machine *m, struct task *t)
 
 	if (!f)
 		return;
-	for (fd = 0; fd < f->nfds; fd++) {
+	for (fd = 0; fd < f->max_fds; fd++) {
 		if (f->fd_file[fd]) {
 			struct driver_file *df = file_by_id(m, f->fd_file[fd]);
 
@@ -525,22 +601,22 @@ void pins_task_exit(struct machine *m, struct task *t)
 		}
 	}
 	free(f->fd_file);
+	free(f->open_fds);
+	free(f->full_fds);
 	free(f);
 	t->fds = NULL;
 }
 
 void pins_free_all(struct machine *m)
 {
-	int i;
+	size_t i;
 
 	if (!m->pins)
 		return;
-	for (i = 0; i < ps(m)->nfiles; i++) {
-		mmdrop(ps(m)->files[i]->acct_mm);
-		free(ps(m)->files[i]->pins);
-		free(ps(m)->files[i]);
-	}
-	free(ps(m)->files);
+	for (i = 0; i < ps(m)->files.cap; i++)
+		if (ps(m)->files.e[i].val)
+			driver_file_free(ps(m)->files.e[i].val);
+	intmap_free(&ps(m)->files);
 	free(ps(m)->tab);
 	free(m->pins);
 	m->pins = NULL;
@@ -550,6 +626,17 @@ int pins_setrlimit(struct machine *m, struct task *t, uint64_t bytes)
 {
 	(void)m;
 	t->rlimit_memlock = bytes;
+	return 0;
+}
+
+int pins_setrlimit_nofile(struct machine *m, struct task *t, uint64_t nr)
+{
+	/* do_prlimit(): RLIMIT_NOFILE above fs.nr_open is refused */
+	if (nr > NR_OPEN_DEFAULT)
+		return machine_error(m, -EPERM,
+				     "RLIMIT_NOFILE of %llu is above fs.nr_open (%d)",
+				     (unsigned long long)nr, NR_OPEN_DEFAULT);
+	t->rlimit_nofile = nr;
 	return 0;
 }
 
@@ -563,14 +650,14 @@ int pins_cap_ipc_lock(struct machine *m, struct task *t)
 void pins_reparent(struct machine *m, struct mem_cgroup *from, struct mem_cgroup *to)
 {
 	long k, n = 0;
-	int i;
+	size_t i;
 
 	if (!m->pins)
 		return;
-	for (i = 0; i < ps(m)->nfiles; i++) {
-		struct driver_file *df = ps(m)->files[i];
+	for (i = 0; i < ps(m)->files.cap; i++) {
+		struct driver_file *df = ps(m)->files.e[i].val;
 
-		for (k = 0; k < df->npins; k++)
+		for (k = 0; df && k < df->npins; k++)
 			if (df->pins[k].acct == from->slot) {
 				/* a pin moved to the root is accounted nowhere */
 				df->pins[k].acct = mem_cgroup_is_root(to) ? OWNER_NONE : to->slot;

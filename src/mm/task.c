@@ -67,6 +67,7 @@ static struct task *task_alloc(struct machine *m, const char *comm,
 	t->cpu = cpu >= 0 ? cpu % m->nr_cpus : (ms->next_cpu++ % m->nr_cpus);
 	t->state = SMEMCG_TASK_ALIVE;
 	t->rlimit_memlock = 8ULL << 20;	/* Debian's default RLIMIT_MEMLOCK */
+	t->rlimit_nofile = RLIMIT_NOFILE_DEFAULT;
 	list_init(&t->children);
 	list_init(&t->sibling);
 	t->cgroup = cg;
@@ -114,6 +115,7 @@ int task_fork(struct machine *m, struct task **out, struct task *parent,
 	t->oom_score_adj = parent->oom_score_adj;
 	t->cap_ipc_lock = parent->cap_ipc_lock;
 	t->rlimit_memlock = parent->rlimit_memlock;
+	t->rlimit_nofile = parent->rlimit_nofile;
 	/* Kernel stack and task_struct are charged as the forking task. */
 	err = task_fork_charge(m, t, parent);
 	if (err) {

@@ -41,6 +41,7 @@ struct task {
 	int oom_score_adj;
 	bool cap_ipc_lock;
 	uint64_t rlimit_memlock;	/* bytes */
+	uint64_t rlimit_nofile;		/* fds: an open gets a number below it */
 
 	struct task *real_parent;
 	struct list_node children;	/* its children */
@@ -62,6 +63,9 @@ struct task {
 #define SIGTERM_NR 15
 
 #define TASK_FIRST_PID 100
+/* RLIMIT_NOFILE: Debian's soft limit, and fs.nr_open, above which prlimit() is EPERM */
+#define RLIMIT_NOFILE_DEFAULT 1024
+#define NR_OPEN_DEFAULT 1048576
 
 /* The task of pid, alive or dead, or NULL for a pid never used. */
 struct task *task_lookup(struct machine *m, int pid);

@@ -365,6 +365,8 @@ static int exec_pins(struct model_backend *mb, const struct smc_stmt *st, int pi
 		}
 		return report(mb, smemcg_release(mb->m, pid, (int)v), msg);
 	case SMC_SETRLIMIT:
+		if (!strcmp(st->name, "nofile"))
+			return report(mb, smemcg_setrlimit_nofile(mb->m, pid, st->size), msg);
 		return report(mb, smemcg_setrlimit_memlock(mb->m, pid, st->size), msg);
 	case SMC_CAP:
 		return report(mb, smemcg_cap_ipc_lock(mb->m, pid), msg);

@@ -872,18 +872,25 @@ static int parse_proc_stmt(struct pctx *p)
 	}
 	if (!strcmp(verb, "setrlimit")) {
 		st->op = SMC_SETRLIMIT;
-		if (need(p, 2, "memlock"))
+		if (need(p, 2, "memlock or nofile"))
 			return -1;
-		if (strcmp(tok(p, 2), "memlock"))
-			return perr(p, 2, "expected memlock (the only limit modelled), found \"%s\"",
+		if (strcmp(tok(p, 2), "memlock") && strcmp(tok(p, 2), "nofile"))
+			return perr(p, 2, "expected memlock or nofile (the limits modelled), found \"%s\"",
 				    tok(p, 2));
 		st->name = tok(p, 2);
-		if (need(p, 3, "a SIZE"))
+		if (need(p, 3, st->name[0] == 'm' ? "a SIZE" : "a number of fds"))
 			return -1;
-		if (!strcmp(tok(p, 3), "unlimited") || !strcmp(tok(p, 3), "max"))
+		if (!strcmp(tok(p, 3), "unlimited") || !strcmp(tok(p, 3), "max")) {
 			st->size = UINT64_MAX;
-		else if (size_arg(p, 3, "a SIZE", &st->size))
+		} else if (st->name[0] == 'n') {
+			int64_t n;
+
+			if (int_arg(p, 3, "a number of fds", 0, INT64_MAX, &n))
+				return -1;
+			st->size = (uint64_t)n;
+		} else if (size_arg(p, 3, "a SIZE", &st->size)) {
 			return -1;
+		}
 		return no_more(p, 4);
 	}
 	if (!strcmp(verb, "cap")) {
