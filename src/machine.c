@@ -111,15 +111,17 @@ int smemcg_cgroup_rmdir(smemcg_machine *sm, const char *path)
 int smemcg_file_write(smemcg_machine *sm, const char *path, const char *value)
 {
 	struct machine *m = to_machine(sm);
-
 	const struct ext_ops *ext = ext_file_owner(path);
+	int err;
 
 	m->errmsg[0] = '\0';
 	if (ext)
 		return ext->file_write(m, path, value);
 	if (!strncmp(path, "/proc/", 6))
 		return machine_error(m, -EACCES, "%s is read-only", path);
-	return cgroup_file_write(m, path, value);
+	err = cgroup_file_write(m, path, value);
+	tasks_reap(m);		/* memory.max and friends may OOM-kill */
+	return err;
 }
 
 unsigned smemcg_file_mode(const char *path)
@@ -164,33 +166,34 @@ int smemcg_file_read(char **out, smemcg_machine *sm, const char *path)
 	return 0;
 }
 
-/* Work that runs between operations: kswapd, the flusher. */
+/* Work that runs between operations: kswapd, the flusher; then the dead are reaped. */
 static void background_work(struct machine *m)
 {
 	kswapd_run(m);
 	ext_call_work(m);
 	writeback_expired(m);
+	tasks_reap(m);
 }
 
 static struct task *alive_task(struct machine *m, int pid)
 {
 	struct task *t = task_lookup(m, pid);
+	const struct task_rec *rec;
+	uint64_t ns;
 
-	if (!t) {
+	if (t && t->state == SMEMCG_TASK_ALIVE)
+		return t;
+	rec = task_record(m, pid);
+	if (!rec)
 		machine_error(m, -ESRCH, "no process with pid %d", pid);
-		return NULL;
-	}
-	if (t->state != SMEMCG_TASK_ALIVE) {
-		if (t->death)
-			machine_error(m, -ESRCH, "process %s (pid %d) died at %" PRIu64 ".%03" PRIu64 " s: %s",
-				      t->comm, pid, t->death_ns / 1000000000,
-				      t->death_ns / 1000000 % 1000, t->death);
-		else
-			machine_error(m, -ESRCH, "process %s (pid %d) is no longer alive", t->comm,
-				      pid);
-		return NULL;
-	}
-	return t;
+	else if (task_death(m, pid, &ns))
+		machine_error(m, -ESRCH, "process %s (pid %d) died at %" PRIu64 ".%03" PRIu64 " s: %s",
+			      task_rec_str(m, rec->comm), pid, ns / 1000000000, ns / 1000000 % 1000,
+			      task_death(m, pid, &ns));
+	else
+		machine_error(m, -ESRCH, "process %s (pid %d) is no longer alive",
+			      task_rec_str(m, rec->comm), pid);
+	return NULL;
 }
 
 int smemcg_spawn(int *pid, smemcg_machine *sm, const char *comm,
@@ -206,6 +209,7 @@ int smemcg_spawn(int *pid, smemcg_machine *sm, const char *comm,
 	err = task_spawn(m, &t, comm, cg, cpu);
 	if (!err)
 		*pid = t->pid;
+	tasks_reap(m);
 	return err;
 }
 
@@ -220,10 +224,10 @@ int smemcg_fork(int *child, smemcg_machine *sm, int pid, const char *comm,
 		return -ESRCH;
 	task_enter(m, p);
 	err = task_fork(m, &t, p, comm, cpu, clone_vm);
-	task_leave(m, p);
-	background_work(m);
 	if (!err)
 		*child = t->pid;
+	task_leave(m, p);
+	background_work(m);
 	return err;
 }
 
@@ -248,6 +252,7 @@ int smemcg_exit(smemcg_machine *sm, int pid)
 	if (!t)
 		return -ESRCH;
 	task_do_exit(m, t, 0);
+	tasks_reap(m);
 	return 0;
 }
 
@@ -261,6 +266,7 @@ int smemcg_kill(smemcg_machine *sm, int pid, int sig)
 	if (sig <= 0 || sig > 64)
 		return machine_error(m, -EINVAL, "bad signal number %d", sig);
 	task_kill_why(m, t, sig, SMEMCG_EV_KILL, "sent signal %d by the scenario", sig);
+	tasks_reap(m);
 	return 0;
 }
 
@@ -281,21 +287,20 @@ int smemcg_set_oom_score_adj(smemcg_machine *sm, int pid, int adj)
 int smemcg_task_state(enum smemcg_task_state *state, int *sig,
 		      const smemcg_machine *sm, int pid)
 {
-	struct task *t = task_lookup((struct machine *)sm, pid);
+	const struct task_rec *rec = task_record((const struct machine *)sm, pid);
 
-	if (!t)
+	if (!rec)
 		return -ESRCH;
-	*state = t->state;
-	*sig = t->exit_signal;
+	*state = (enum smemcg_task_state)rec->state;
+	*sig = rec->exit_signal;
 	return 0;
 }
 
 const char *smemcg_task_death(uint64_t *when_ns, const smemcg_machine *sm, int pid)
 {
-	struct task *t = task_lookup((struct machine *)sm, pid);
+	const char *why = task_death((const struct machine *)sm, pid, when_ns);
 
-	*when_ns = t && t->death ? t->death_ns : 0;
-	return t && t->death ? t->death : "";
+	return why ? why : "";
 }
 
 static struct task *enter(struct machine *m, int pid)
@@ -624,23 +629,24 @@ int smemcg_list_tasks(char **out, smemcg_machine *sm)
 {
 	struct machine *m = to_machine(sm);
 	struct strbuf sb;
-	int i;
+	uint32_t i;
 
 	sb_init(&sb);
-	for (i = 0; i < m->mm->nr_tasks; i++) {
-		struct task *t = m->mm->tasks[i];
+	for (i = 0; i < m->mm->nr_pids; i++) {
+		const struct task_rec *rec = &m->mm->recs[i];
+		int pid = TASK_FIRST_PID + (int)i;
 		char path[4096];
 
 		/* a dead task's cgroup may have been removed since */
-		if (t->state != SMEMCG_TASK_ALIVE && t->exit_cgroup)
-			snprintf(path, sizeof(path), "%s", t->exit_cgroup);
+		if (rec->state != SMEMCG_TASK_ALIVE)
+			snprintf(path, sizeof(path), "%s", task_rec_str(m, rec->exit_cgroup));
 		else
-			cgroup_path(t->cgroup, path, sizeof(path));
-		sb_printf(&sb, "%d %s %s %s", t->pid, t->comm, path,
-			  t->state == SMEMCG_TASK_ALIVE ? "alive"
-			  : t->state == SMEMCG_TASK_EXITED ? "exited" : "killed");
-		if (t->state == SMEMCG_TASK_KILLED)
-			sb_printf(&sb, " %d", t->exit_signal);
+			cgroup_path(task_lookup(m, pid)->cgroup, path, sizeof(path));
+		sb_printf(&sb, "%d %s %s %s", pid, task_rec_str(m, rec->comm), path,
+			  rec->state == SMEMCG_TASK_ALIVE ? "alive"
+			  : rec->state == SMEMCG_TASK_EXITED ? "exited" : "killed");
+		if (rec->state == SMEMCG_TASK_KILLED)
+			sb_printf(&sb, " %d", rec->exit_signal);
 		sb_puts(&sb, "\n");
 	}
 	*out = sb_detach(&sb);

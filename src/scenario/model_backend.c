@@ -11,14 +11,16 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "../base/intmap.h"
 #include "../base/strmap.h"
 
 /*
  * The scenario's names. A process name is bound to one process at a time:
- * a respawn under the same name gets a new record, so the names of the
- * dead process's fds and mappings go with it. Mapping names belong to the
- * address space (CLONE_VM processes share them); fd names to the process.
- * A name that was closed or unmapped stays in its table as -1.
+ * a respawn under the same name is a new process, whose fds and mappings
+ * have no names yet. Mapping names belong to the address space (CLONE_VM
+ * processes share them); fd names to the process. A name that was closed
+ * or unmapped stays in its table as -1. A process that never named
+ * anything costs its name and pid alone.
  */
 struct mb_mm {
 	int refs;			/* processes using the address space */
@@ -26,7 +28,6 @@ struct mb_mm {
 };
 
 struct mb_proc {
-	int pid;
 	struct mb_mm *mm;
 	struct strmap fds;		/* fd name -> fd number */
 };
@@ -36,7 +37,8 @@ struct model_backend {
 	smemcg_machine *m;
 	struct smc_kv *policies;	/* from the script, then overrides */
 	int npolicies;
-	struct strmap procs;		/* name -> struct mb_proc */
+	struct strmap procs;		/* name -> pid */
+	struct intmap names;		/* pid -> struct mb_proc, once it names something */
 	struct strmap bufs;		/* dma_buf name -> buffer */
 	struct strmap files;		/* fd name -> driver file (the last opened) */
 	bool check;			/* run the invariant checker after each statement */
@@ -66,11 +68,11 @@ static void free_pending(struct pending_event *p)
 	free((char *)p->ev.text);
 }
 
-static struct mb_proc *proc_of(const struct model_backend *mb, const char *name)
+static int pid_of(const struct model_backend *mb, const char *name)
 {
 	int64_t v;
 
-	return strmap_get(&mb->procs, name, &v) ? (struct mb_proc *)(intptr_t)v : NULL;
+	return strmap_get(&mb->procs, name, &v) ? (int)v : -1;
 }
 
 static void mm_put(struct mb_mm *mm)
@@ -90,6 +92,36 @@ static void proc_free(struct mb_proc *p)
 	free(p);
 }
 
+static struct mb_proc *proc_new(struct mb_mm *mm)
+{
+	struct mb_proc *p = xcalloc(1, sizeof(*p));
+
+	if (!mm) {
+		mm = xcalloc(1, sizeof(*mm));
+		strmap_init(&mm->maps);
+	}
+	p->mm = mm;
+	mm->refs++;
+	strmap_init(&p->fds);
+	return p;
+}
+
+/* The names of the process called name; created empty when create is set. */
+static struct mb_proc *names_of(struct model_backend *mb, const char *name, bool create)
+{
+	int pid = pid_of(mb, name);
+	struct mb_proc *p;
+
+	if (pid < 0)
+		return NULL;
+	p = intmap_get(&mb->names, (uint32_t)pid);
+	if (!p && create) {
+		p = proc_new(NULL);
+		intmap_set(&mb->names, (uint32_t)pid, p);
+	}
+	return p;
+}
+
 /* Copy the names of from that are bound (not -1) into to. */
 static void copy_names(struct strmap *to, const struct strmap *from)
 {
@@ -101,30 +133,26 @@ static void copy_names(struct strmap *to, const struct strmap *from)
 }
 
 /*
- * Bind name to a new process: its fds are a copy of parent's (fork and
- * clone-vm copy the fd table), its mappings parent's address space
- * (clone_vm), a copy of its names (fork) or none (spawn).
+ * Bind name to a new process pid: its fds are a copy of the parent's (fork
+ * and clone-vm copy the fd table), its mappings the parent's address space
+ * (clone-vm), a copy of its names (fork) or none (spawn).
  */
 static void bind_proc(struct model_backend *mb, const char *name, int pid,
-		      struct mb_proc *parent, bool clone_vm)
+		      const char *parent, bool clone_vm)
 {
-	struct mb_proc *p = xcalloc(1, sizeof(*p));
+	struct mb_proc *pp = parent ? names_of(mb, parent, clone_vm) : NULL, *p = NULL;
+	int old = pid_of(mb, name);
 
-	p->pid = pid;
-	strmap_init(&p->fds);
-	if (parent && clone_vm) {
-		p->mm = parent->mm;
-	} else {
-		p->mm = xcalloc(1, sizeof(*p->mm));
-		strmap_init(&p->mm->maps);
-		if (parent)
-			copy_names(&p->mm->maps, &parent->mm->maps);
+	if (old >= 0)
+		proc_free(intmap_del(&mb->names, (uint32_t)old));
+	if (pp) {
+		p = proc_new(clone_vm ? pp->mm : NULL);
+		if (!clone_vm)
+			copy_names(&p->mm->maps, &pp->mm->maps);
+		copy_names(&p->fds, &pp->fds);
+		intmap_set(&mb->names, (uint32_t)pid, p);
 	}
-	p->mm->refs++;
-	if (parent)
-		copy_names(&p->fds, &parent->fds);
-	proc_free(proc_of(mb, name));
-	strmap_set(&mb->procs, name, (int64_t)(intptr_t)p);
+	strmap_set(&mb->procs, name, pid);
 }
 
 struct model_backend *model_backend_new(const struct smc_kv *overrides, int n,
@@ -135,6 +163,7 @@ struct model_backend *model_backend_new(const struct smc_kv *overrides, int n,
 
 	smemcg_config_init(&mb->cfg);
 	strmap_init(&mb->procs);
+	intmap_init(&mb->names);
 	strmap_init(&mb->bufs);
 	strmap_init(&mb->files);
 	strmap_init(&mb->death_lines);
@@ -163,9 +192,9 @@ void model_backend_free(struct model_backend *mb)
 	for (i = 0; i < mb->nr_events; i++)
 		free_pending(&mb->events[i]);
 	free(mb->events);
-	for (i = 0; i < (int)mb->procs.cap; i++)
-		if (mb->procs.keys[i])
-			proc_free((struct mb_proc *)(intptr_t)mb->procs.vals[i]);
+	for (i = 0; i < (int)mb->names.cap; i++)
+		proc_free(mb->names.e[i].val);
+	intmap_free(&mb->names);
 	strmap_free(&mb->procs);
 	strmap_free(&mb->bufs);
 	strmap_free(&mb->files);
@@ -277,14 +306,12 @@ static int report(struct model_backend *mb, int rc, struct strbuf *msg)
 static int proc_pid(struct model_backend *mb, const char *name, int *pid,
 		    struct strbuf *msg)
 {
-	struct mb_proc *p = proc_of(mb, name);
-
-	if (!p) {
+	*pid = pid_of(mb, name);
+	if (*pid < 0) {
 		if (msg)
 			sb_printf(msg, "no process named %s", name);
 		return -ESRCH;
 	}
-	*pid = p->pid;
 	return 0;
 }
 
@@ -299,7 +326,7 @@ static int name_get(const struct strmap *names, const char *name)
 static int map_id(struct model_backend *mb, const char *proc, const char *map,
 		  int *id, struct strbuf *msg)
 {
-	struct mb_proc *p = proc_of(mb, proc);
+	struct mb_proc *p = names_of(mb, proc, false);
 
 	*id = p ? name_get(&p->mm->maps, map) : -1;
 	if (*id < 0) {
@@ -316,7 +343,7 @@ static int map_id(struct model_backend *mb, const char *proc, const char *map,
 static int map_name_free(struct model_backend *mb, const char *proc, const char *map,
 			 struct strbuf *msg)
 {
-	struct mb_proc *p = proc_of(mb, proc);
+	struct mb_proc *p = names_of(mb, proc, false);
 
 	if (p && name_get(&p->mm->maps, map) >= 0) {
 		sb_printf(msg, "process %s already has a mapping named %s (munmap it first)",
@@ -328,17 +355,18 @@ static int map_name_free(struct model_backend *mb, const char *proc, const char 
 
 static void map_bind(struct model_backend *mb, const char *proc, const char *map, int id)
 {
-	strmap_set(&proc_of(mb, proc)->mm->maps, map, id);
+	strmap_set(&names_of(mb, proc, true)->mm->maps, map, id);
 }
 
 static int fd_num(struct model_backend *mb, const char *proc, const char *name,
 		  int *fd, struct strbuf *msg)
 {
-	struct mb_proc *p = proc_of(mb, proc);
+	struct mb_proc *p = names_of(mb, proc, false);
 
 	*fd = p ? name_get(&p->fds, name) : -1;
 	if (*fd < 0) {
-		sb_printf(msg, "process %s has no open fd named %s", proc, name);
+		if (msg)
+			sb_printf(msg, "process %s has no open fd named %s", proc, name);
 		return -EBADF;
 	}
 	return 0;
@@ -352,7 +380,7 @@ static int exec_pins(struct model_backend *mb, const struct smc_stmt *st, int pi
 
 	switch (st->op) {
 	case SMC_OPEN:
-		if (name_get(&proc_of(mb, st->proc)->fds, st->name) >= 0) {
+		if (fd_num(mb, st->proc, st->name, &fd, NULL) == 0) {
 			/* the fd would stay open with no name to close it by */
 			sb_printf(msg, "process %s already has an open fd named %s (close it first)",
 				  st->proc, st->name);
@@ -361,7 +389,7 @@ static int exec_pins(struct model_backend *mb, const struct smc_stmt *st, int pi
 		rc = smemcg_open(&fd, &file, mb->m, pid, st->path, !!(st->flags & SMC_F_KEEP_PINS));
 		if (rc)
 			return report(mb, rc, msg);
-		strmap_set(&proc_of(mb, st->proc)->fds, st->name, fd);
+		strmap_set(&names_of(mb, st->proc, true)->fds, st->name, fd);
 		strmap_set(&mb->files, st->name, file);
 		return 0;
 	case SMC_PIN:
@@ -384,7 +412,7 @@ static int exec_pins(struct model_backend *mb, const struct smc_stmt *st, int pi
 			return rc;
 		rc = smemcg_close(mb->m, pid, fd);
 		if (!rc)
-			strmap_set(&proc_of(mb, st->proc)->fds, st->name, -1);
+			strmap_set(&names_of(mb, st->proc, true)->fds, st->name, -1);
 		return report(mb, rc, msg);
 	case SMC_RELEASE:
 		if (!strmap_get(&mb->files, st->name, &v)) {
@@ -410,7 +438,7 @@ static int munmap_name(struct model_backend *mb, const char *proc, const char *m
 	int rc = smemcg_munmap(mb->m, pid, id);
 
 	if (!rc)
-		strmap_set(&proc_of(mb, proc)->mm->maps, map, -1);
+		strmap_set(&names_of(mb, proc, true)->mm->maps, map, -1);
 	return rc;
 }
 
@@ -564,8 +592,7 @@ static void add_policy(struct model_backend *mb, const char *key, const char *va
 static int exec_process(struct model_backend *mb, const struct smc_stmt *st,
 			struct strbuf *msg)
 {
-	int pid = 0, child, rc;
-	struct mb_proc *existing;
+	int pid = 0, child, rc, existing;
 
 	if (st->op != SMC_SPAWN) {
 		rc = proc_pid(mb, st->proc, &pid, msg);
@@ -578,11 +605,11 @@ static int exec_process(struct model_backend *mb, const struct smc_stmt *st,
 	case SMC_CLONE_VM: {
 		const char *name = st->op == SMC_SPAWN ? st->proc : st->name;
 
-		if ((existing = proc_of(mb, name))) {
+		if ((existing = pid_of(mb, name)) >= 0) {
 			enum smemcg_task_state s;
 			int sig;
 
-			if (!smemcg_task_state(&s, &sig, mb->m, existing->pid) &&
+			if (!smemcg_task_state(&s, &sig, mb->m, existing) &&
 			    s == SMEMCG_TASK_ALIVE) {
 				sb_printf(msg, "a process named %s is already running", name);
 				return -EEXIST;
@@ -595,7 +622,7 @@ static int exec_process(struct model_backend *mb, const struct smc_stmt *st,
 					 st->op == SMC_CLONE_VM);
 		if (!rc)
 			bind_proc(mb, name, child,
-				  st->op == SMC_SPAWN ? NULL : proc_of(mb, st->proc),
+				  st->op == SMC_SPAWN ? NULL : st->proc,
 				  st->op == SMC_CLONE_VM);
 		return report(mb, rc, msg);
 	}
