@@ -56,7 +56,7 @@ int smemcg_machine_new(smemcg_machine **out, const struct smemcg_config *cfg)
 	if (cfg->cpus < 1 || cfg->cpus > MODEL_MAX_CPUS || cfg->nodes < 1 || cfg->nodes > 64)
 		return -EINVAL;
 	if (cfg->memory_bytes < (1ULL << 20) || cfg->memory_bytes > MODEL_MAX_MEMORY ||
-	    cfg->swap_bytes > MODEL_MAX_MEMORY)
+	    cfg->swap_bytes > MODEL_MAX_MEMORY - cfg->memory_bytes)
 		return -EINVAL;
 	m = xcalloc(1, sizeof(*m));
 	m->cfg = *cfg;
@@ -355,7 +355,10 @@ int smemcg_mmap_file(int *map, smemcg_machine *sm, int pid, const char *path,
 
 	if (!t)
 		return -ESRCH;
-	err = inode_create(m, t, path, &inode);
+	/* nothing is created or extended for a mapping that cannot be */
+	err = vma_mmap_check(m, size, offset);
+	if (!err)
+		err = inode_create(m, t, path, &inode);
 	if (!err && inode->size < offset + size)
 		err = file_truncate(m, t, path, offset + size);
 	if (!err)

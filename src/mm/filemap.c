@@ -322,6 +322,13 @@ static void balance_dirty_pages(struct machine *m, struct mem_cgroup *domain)
 	}
 }
 
+/* The model's s_maxbytes, for host memory and time (SMEMCG_MAX_FILE_SIZE). */
+static int file_too_big(struct machine *m, const char *path)
+{
+	return machine_error(m, -EFBIG, "%s: a file of more than 1 TiB passes the model's limit",
+			     path);
+}
+
 int file_write(struct machine *m, struct task *t, const char *path, uint64_t off,
 	       uint64_t len)
 {
@@ -332,8 +339,17 @@ int file_write(struct machine *m, struct task *t, const char *path, uint64_t off
 
 	if (err)
 		return err;
-	if (off + len < off)
-		return machine_error(m, -EFBIG, "offset + length overflows");
+	/*
+	 * generic_write_check_limits(): a write that starts at the largest
+	 * file size is EFBIG, one that crosses it is short (the model's
+	 * statement then fails with EFBIG, the bytes below the limit written).
+	 */
+	if (off >= SMEMCG_MAX_FILE_SIZE)
+		return file_too_big(m, path);
+	if (len > SMEMCG_MAX_FILE_SIZE - off) {
+		err = file_write(m, t, path, off, SMEMCG_MAX_FILE_SIZE - off);
+		return err ? err : file_too_big(m, path);
+	}
 	if (!len)
 		return 0;
 	first = off / PAGE_SIZE;
@@ -423,7 +439,8 @@ int file_truncate(struct machine *m, struct task *t, const char *path, uint64_t 
 {
 	struct inode *inode;
 	uint64_t keep;
-	int err = inode_create(m, t, path, &inode);
+	int err = size > SMEMCG_MAX_FILE_SIZE ? file_too_big(m, path)
+					      : inode_create(m, t, path, &inode);
 
 	if (err)
 		return err;

@@ -33,6 +33,7 @@ struct mm_struct {
 	struct list_node vmas;
 	struct intmap vma_ids;		/* vma id -> vma (the scenario's lookups) */
 	long rss[NR_MM_COUNTERS];
+	uint64_t total_vm;		/* pages mapped */
 	long pgtables;			/* page-table pages charged for it */
 	long locked_vm;			/* pages mlocked */
 	long pinned_vm;			/* pages pinned (vm_account TASK) */

@@ -64,6 +64,7 @@ struct mm_state {
 	int dirty_background_ratio;
 	int dirty_ratio;
 	int next_vma_id;
+	uint64_t mapped_pages;		/* total_vm of every mm: SMEMCG_MAX_MAPPED */
 };
 
 struct machine;

@@ -24,6 +24,7 @@
 #include "../machine.h"
 #include "mm.h"
 #include "mm_state.h"
+#include "vma.h"
 
 struct task *task_lookup(struct machine *m, int pid)
 {
@@ -234,7 +235,10 @@ int task_fork(struct machine *m, struct task **out, struct task *parent,
 	if (cpu >= m->nr_cpus)
 		return machine_error(m, -EINVAL, "cpu=%d: the machine has %d CPUs",
 				     cpu, m->nr_cpus);
-	err = task_alloc(m, &t, comm, parent->cgroup, cpu);
+	/* dup_mmap(): the child's mappings count against the model's limit */
+	err = clone_vm ? 0 : vma_may_map(m, parent->mm->total_vm);
+	if (!err)
+		err = task_alloc(m, &t, comm, parent->cgroup, cpu);
 	if (err)
 		return err;
 	t->real_parent = parent;

@@ -193,6 +193,8 @@ static struct vm_area *vma_new(struct machine *m, struct mm_struct *mm,
 	list_init(&v->obj_node);
 	list_add_tail(&v->node, &mm->vmas);
 	intmap_set(&mm->vma_ids, (uint32_t)v->id, v);
+	mm->total_vm += npages;
+	m->mm->mapped_pages += npages;
 	return v;
 }
 
@@ -210,17 +212,45 @@ static void vma_attach_obj(struct vm_area *v, struct memobj *obj, uint64_t pgoff
 	list_add_tail(&v->obj_node, &obj->i_mmap);
 }
 
-#define MAX_MAP_PAGES (1ULL << 34)	/* 64 TiB: beyond any simulated machine */
+#define MAX_MAP_PAGES (SMEMCG_MAX_MAPPED / PAGE_SIZE)
+
+int vma_may_map(struct machine *m, uint64_t npages)
+{
+	uint64_t room = MAX_MAP_PAGES - m->mm->mapped_pages;
+
+	if (npages > room)
+		return machine_error(m, -ENOMEM,
+				     "mapping %llu more pages would pass the model's limit of 1 TiB mapped by all processes together (%llu pages mapped)",
+				     (unsigned long long)npages,
+				     (unsigned long long)m->mm->mapped_pages);
+	return 0;
+}
+
+int vma_mmap_check(struct machine *m, uint64_t size, uint64_t offset)
+{
+	uint64_t npages = size / PAGE_SIZE + !!(size % PAGE_SIZE);
+
+	if (!size)
+		return machine_error(m, -EINVAL, "mmap of 0 bytes");
+	if (offset % PAGE_SIZE)
+		return machine_error(m, -EINVAL, "mmap offset must be a multiple of 4096");
+	/* file_mmap_ok(): the mapping must end below MAX_LFS_FILESIZE */
+	if (offset > (uint64_t)INT64_MAX || npages > ((uint64_t)INT64_MAX - offset) / PAGE_SIZE)
+		return machine_error(m, -EOVERFLOW,
+				     "mmap offset %llu + size %llu passes the largest file offset (2^63 - 1)",
+				     (unsigned long long)offset, (unsigned long long)size);
+	return vma_may_map(m, npages);
+}
 
 int vma_mmap_anon(struct machine *m, struct task *t, uint64_t size, bool shared,
 		  struct vm_area **out)
 {
 	uint64_t npages = (size + PAGE_SIZE - 1) / PAGE_SIZE;
 	struct vm_area *v;
+	int err = vma_mmap_check(m, size, 0);
 
-	if (!npages || npages > MAX_MAP_PAGES)
-		return machine_error(m, -EINVAL, "mmap of %llu bytes: size must be 1 byte .. 64 TiB",
-				     (unsigned long long)size);
+	if (err)
+		return err;
 	if (shared) {
 		/* MAP_SHARED|MAP_ANONYMOUS is a shmem object of its own */
 		struct inode *inode = shmem_anon_inode(m, npages);
@@ -242,12 +272,10 @@ int vma_mmap_file(struct machine *m, struct task *t, struct inode *inode,
 {
 	uint64_t npages = (size + PAGE_SIZE - 1) / PAGE_SIZE;
 	struct vm_area *v;
+	int err = vma_mmap_check(m, size, offset);
 
-	if (!npages || npages > MAX_MAP_PAGES)
-		return machine_error(m, -EINVAL, "mmap of %llu bytes: size must be 1 byte .. 64 TiB",
-				     (unsigned long long)size);
-	if (offset % PAGE_SIZE)
-		return machine_error(m, -EINVAL, "mmap offset must be a multiple of 4096");
+	if (err)
+		return err;
 	v = vma_new(m, t->mm, npages, shared ? VMA_SHARED : VMA_FILE_PRIVATE);
 	v->inode = inode;
 	inode_get(inode);
@@ -261,8 +289,12 @@ int vma_mmap_file(struct machine *m, struct task *t, struct inode *inode,
 int vma_mmap_object(struct machine *m, struct task *t, struct memobj *obj,
 		    uint64_t npages, struct vm_area **out)
 {
-	struct vm_area *v = vma_new(m, t->mm, npages, VMA_SHARED);
+	struct vm_area *v;
+	int err = vma_may_map(m, npages);
 
+	if (err)
+		return err;
+	v = vma_new(m, t->mm, npages, VMA_SHARED);
 	vma_attach_obj(v, obj, 0);
 	*out = v;
 	return 0;
@@ -1003,6 +1035,8 @@ int vma_munmap(struct machine *m, struct vm_area *v)
 		ext_call_vma_free(m, v);
 	list_del(&v->node);
 	intmap_del(&v->mm->vma_ids, (uint32_t)v->id);
+	v->mm->total_vm -= v->npages;
+	m->mm->mapped_pages -= v->npages;
 	if (v->inode)
 		inode_put(m, v->inode);
 	free(v->mapped);

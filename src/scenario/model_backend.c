@@ -561,6 +561,8 @@ static int mb_start(void *ctx, struct strbuf *msg)
 		sb_printf(msg, "machine memory=%llu swap=%llu cpus=%d is outside the model's limits",
 			  (unsigned long long)mb->cfg.memory_bytes,
 			  (unsigned long long)mb->cfg.swap_bytes, mb->cfg.cpus);
+		if (mb->cfg.memory_bytes + mb->cfg.swap_bytes > SMEMCG_MAX_MEMORY)
+			sb_puts(msg, " (1T of memory and swap together)");
 		return rc;
 	}
 	/* kills always: an error about a dead process names its statement */

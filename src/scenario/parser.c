@@ -489,8 +489,9 @@ static int parse_machine(struct pctx *p)
 			if (smc_parse_size(&x, v))
 				return perr(p, i, "expected %s=SIZE (like 4G), found \"%s\"",
 					    mem ? "memory" : "swap", w);
-			if (x > (4ULL << 40))
-				return perr(p, i, "%s is more than the model's limit of 4T", w);
+			if (x > SMEMCG_MAX_MEMORY)
+				return perr(p, i, "%s is more than the model's limit of 1T for memory and swap together",
+					    w);
 			if (mem && x < (1ULL << 20))
 				return perr(p, i, "%s is less than the model's minimum of 1M", w);
 			if (mem) {
@@ -500,6 +501,9 @@ static int parse_machine(struct pctx *p)
 				p->st->swap = x;
 				p->st->flags |= SMC_F_SWAP;
 			}
+			if ((p->st->flags & SMC_F_SIZE) && (p->st->flags & SMC_F_SWAP) &&
+			    p->st->size + p->st->swap > SMEMCG_MAX_MEMORY)
+				return perr(p, i, "memory and swap together are more than the model's limit of 1T");
 		} else if ((v = opt_value(w, "nodes"))) {
 			char *end;
 			long n = strtol(v, &end, 10);
