@@ -52,11 +52,22 @@ for t in "$BUILD"/tests/test_*; do
 	count "unit/$n" "$tmp/$n.out" $?
 done
 
+# A scenario whose first lines say `# policy-matrix: KEY=V1,V2,...` runs
+# once per value (--policy overrides its own policy line).
 for s in "$here"/scenarios/*.smc; do
 	[ -f "$s" ] || continue
 	n=$(basename "$s" .smc)
-	$vg "$SMEMCG" run --check --quiet "$s" >"$tmp/$n.out" 2>&1
-	count "scenario/$n" "$tmp/$n.out" $?
+	matrix=$(sed -n '1,5s/^# policy-matrix: //p' "$s")
+	if [ -z "$matrix" ]; then
+		$vg "$SMEMCG" run --check --quiet "$s" >"$tmp/$n.out" 2>&1
+		count "scenario/$n" "$tmp/$n.out" $?
+		continue
+	fi
+	for v in $(echo "${matrix#*=}" | tr ',' ' '); do
+		$vg "$SMEMCG" run --check --quiet --policy "${matrix%%=*}=$v" "$s" \
+			>"$tmp/$n-$v.out" 2>&1
+		count "scenario/$n[${matrix%%=*}=$v]" "$tmp/$n-$v.out" $?
+	done
 done
 
 # The oracle's upstream scenarios (tests/oracle/) hold on a real 6.1 kernel,
