@@ -1153,8 +1153,6 @@ const char *smc_op_name(enum smc_op op)
 	return op < SMC_NR_OPS && op_names[op] ? op_names[op] : "?";
 }
 
-#define SMC_MAX_STATEMENTS 10000000ULL
-
 void smc_validator_init(struct smc_validator *v)
 {
 	memset(v, 0, sizeof(*v));
@@ -1219,7 +1217,8 @@ int smc_validate_more(struct smc_validator *v, const struct smc_script *s,
 {
 	/* enclosing repeat blocks: where each ends, and the runs so far */
 	int ends[32];
-	unsigned long long runs[32], counts[32];
+	unsigned long long runs[32], counts[32], nstmts = 0;
+	bool approx[32], nstmts_approx = false;
 	int depth = 0, i;
 	bool upto;
 
@@ -1294,9 +1293,23 @@ int smc_validate_more(struct smc_validator *v, const struct smc_script *s,
 				rc = -1;
 			} else {
 				ends[depth] = s->match[i];
+				approx[depth] = upto || (depth && approx[depth - 1]);
 				runs[depth] = total;
 				counts[depth] = st.count;
 				depth++;
+			}
+		}
+		/* every statement a block runs counts, once per run of the block */
+		if (!rc && st.op != SMC_REPEAT && st.op != SMC_END) {
+			nstmts += depth ? runs[depth - 1] : 1;
+			nstmts_approx |= depth && approx[depth - 1];
+			if (nstmts > SMC_MAX_STATEMENTS) {
+				err->line = st.line;
+				err->col = st.col;
+				snprintf(err->msg, sizeof(err->msg),
+					 "the scenario runs %s%llu statements by here (repeat blocks unrolled), more than the limit of %llu",
+					 nstmts_approx ? "up to " : "", nstmts, SMC_MAX_STATEMENTS);
+				rc = -1;
 			}
 		}
 		if (!config)
