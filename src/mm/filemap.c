@@ -42,6 +42,103 @@ struct inode *inode_lookup(struct machine *m, const char *path)
 	return m->mm->inodes[v - 1];
 }
 
+/*
+ * The model's directory tree. A directory exists when a process made it
+ * (`P mkdir`), when it is a mount point, or when some path below it exists:
+ * the directories above a scenario's paths are there without a mkdir, as
+ * the harness creates them on a real kernel (docs/semantics.md). What
+ * the kernel's path walk checks is checked against that tree: a path under
+ * a regular file is ENOTDIR, a file operation on a directory EISDIR.
+ */
+
+/* Count path once more (or once less) in `below` of each directory above it. */
+static void path_link(struct machine *m, const char *path, int delta)
+{
+	struct strbuf dir;
+	const char *c;
+
+	sb_init(&dir);
+	for (c = strchr(path + 1, '/'); c; c = strchr(c + 1, '/')) {
+		int64_t n = 0;
+
+		sb_reset(&dir);
+		sb_add(&dir, path, (size_t)(c - path));
+		strmap_get(&m->mm->below, dir.buf, &n);
+		strmap_set(&m->mm->below, dir.buf, n + delta);
+	}
+	sb_free(&dir);
+}
+
+static void path_set(struct machine *m, const char *path, int64_t ino_plus_1)
+{
+	int64_t old = 0;
+
+	strmap_get(&m->mm->paths, path, &old);
+	if (!old != !ino_plus_1)
+		path_link(m, path, ino_plus_1 ? 1 : -1);
+	strmap_set(&m->mm->paths, path, ino_plus_1);
+}
+
+bool path_is_dir(struct machine *m, const char *path)
+{
+	struct inode *inode = inode_lookup(m, path);
+	struct mount *mnt;
+	int64_t n = 0;
+
+	if (inode)
+		return inode->is_dir;
+	if (strmap_get(&m->mm->below, path, &n) && n > 0)
+		return true;
+	/* a mount point: the mount of path + "/" is mounted at path */
+	{
+		struct strbuf below;
+		bool at;
+
+		sb_init(&below);
+		sb_printf(&below, "%s/", path);
+		mnt = mount_of_path(m, below.buf);
+		at = mnt && !strcmp(mnt->dir, path);
+		sb_free(&below);
+		return at;
+	}
+}
+
+int path_walk_parents(struct machine *m, const char *path)
+{
+	struct strbuf dir;
+	const char *c;
+	int err = 0;
+
+	sb_init(&dir);
+	for (c = strchr(path + 1, '/'); c && !err; c = strchr(c + 1, '/')) {
+		struct inode *inode;
+
+		sb_reset(&dir);
+		sb_add(&dir, path, (size_t)(c - path));
+		inode = inode_lookup(m, dir.buf);
+		if (inode && !inode->is_dir)
+			err = machine_error(m, -ENOTDIR, "%s: %s is a regular file, not a directory",
+					    path, dir.buf);
+	}
+	sb_free(&dir);
+	return err;
+}
+
+/* The inode at path for an operation on a regular file: ENOTDIR, ENOENT, EISDIR. */
+static int file_lookup(struct machine *m, const char *path, struct inode **out)
+{
+	int err = path_walk_parents(m, path);
+
+	if (err)
+		return err;
+	if (path_is_dir(m, path))
+		return machine_error(m, -EISDIR, "%s is a directory", path);
+	*out = inode_lookup(m, path);
+	if (!*out)
+		return machine_error(m, -ENOENT, "no such file: %s", path);
+	return 0;
+}
+
 static struct inode *inode_alloc(struct machine *m, const char *path,
 				 enum memobj_type type)
 {
@@ -56,23 +153,22 @@ static struct inode *inode_alloc(struct machine *m, const char *path,
 	inode->obj->inode = inode;
 	inode->shmem = type == OBJ_SHMEM;
 	if (path)
-		strmap_set(&ms->paths, path, inode->ino + 1);
+		path_set(m, path, inode->ino + 1);
 	return inode;
 }
 
 int inode_create(struct machine *m, struct task *t, const char *path,
 		 struct inode **out)
 {
-	struct inode *inode = inode_lookup(m, path);
+	struct inode *inode;
 	struct mount *mnt;
 	uint32_t cookie;
-	int err;
+	int err = file_lookup(m, path, &inode);
 
-	if (inode) {
-		if (inode->is_dir)
-			return machine_error(m, -EISDIR, "%s is a directory", path);
-		*out = inode;
-		return 0;
+	if (err != -ENOENT) {
+		if (!err)
+			*out = inode;
+		return err;
 	}
 	mnt = mount_of_path(m, path);
 	err = kmem_charge_inode(m, t, mount_is_tmpfs(mnt), &cookie);
@@ -136,7 +232,7 @@ static void inode_evict(struct machine *m, struct inode *inode)
 void file_unlink_inode(struct machine *m, struct inode *inode)
 {
 	if (inode->path)
-		strmap_set(&m->mm->paths, inode->path, 0);
+		path_set(m, inode->path, 0);
 	inode->unlinked = true;
 	if (!inode->refs)
 		inode_evict(m, inode);
@@ -395,13 +491,12 @@ int file_write(struct machine *m, struct task *t, const char *path, uint64_t off
 int file_read(struct machine *m, struct task *t, const char *path, uint64_t off,
 	      uint64_t len)
 {
-	struct inode *inode = inode_lookup(m, path);
+	struct inode *inode;
 	uint64_t idx, end;
+	int lookup = file_lookup(m, path, &inode);
 
-	if (!inode)
-		return machine_error(m, -ENOENT, "no such file: %s", path);
-	if (inode->is_dir)
-		return machine_error(m, -EISDIR, "%s is a directory", path);
+	if (lookup)
+		return lookup;
 	end = MIN(off + len, inode->size);
 	for (idx = off / PAGE_SIZE; off < end && idx <= (end - 1) / PAGE_SIZE; idx++) {
 		struct memobj *obj = inode->obj;
@@ -455,14 +550,15 @@ int file_truncate(struct machine *m, struct task *t, const char *path, uint64_t 
 
 int file_unlink(struct machine *m, struct task *t, const char *path)
 {
-	struct inode *inode = inode_lookup(m, path);
+	struct inode *inode;
+	int err = file_lookup(m, path, &inode);
 
 	(void)t;
-	if (!inode)
-		return machine_error(m, -ENOENT, "no such file: %s", path);
-	if (inode->is_dir)
-		return machine_error(m, -EISDIR, "%s is a directory (the model has no rmdir for files)",
+	if (err == -EISDIR)
+		return machine_error(m, err, "%s is a directory (the model has no rmdir for files)",
 				     path);
+	if (err)
+		return err;
 	file_unlink_inode(m, inode);
 	return 0;
 }
@@ -474,7 +570,10 @@ int fs_mkdir(struct machine *m, struct task *t, const char *path)
 	uint32_t cookie;
 	int err;
 
-	if (inode_lookup(m, path))
+	err = path_walk_parents(m, path);
+	if (err)
+		return err;
+	if (inode_lookup(m, path) || path_is_dir(m, path))
 		return machine_error(m, -EEXIST, "%s already exists", path);
 	mnt = mount_of_path(m, path);
 	err = kmem_charge_inode(m, t, mount_is_tmpfs(mnt), &cookie);
@@ -509,7 +608,7 @@ void inodes_drop_mount(struct machine *m, struct mount *mnt)
 		if (!inode || inode->mnt != mnt)
 			continue;
 		if (inode->path)
-			strmap_set(&m->mm->paths, inode->path, 0);
+			path_set(m, inode->path, 0);
 		inode->unlinked = true;
 		if (!inode->refs)
 			inode_evict(m, inode);

@@ -20,6 +20,7 @@ void mm_state_init(struct machine *m)
 	id_table_init(&ms->objs);
 	tasks_init(m);
 	strmap_init(&ms->paths);
+	strmap_init(&ms->below);
 	ms->vm_swappiness = 60;
 	ms->dirty_background_ratio = 10;
 	ms->dirty_ratio = 20;
@@ -55,6 +56,7 @@ void mm_state_free(struct machine *m)
 			memobj_destroy(m, memobj_at(m, (uint32_t)i));
 	id_table_free(&ms->objs);
 	strmap_free(&ms->paths);
+	strmap_free(&ms->below);
 	free(ms);
 	m->mm = NULL;
 }

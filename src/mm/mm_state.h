@@ -57,6 +57,7 @@ struct mm_state {
 	struct inode **inodes;	/* by ino */
 	uint32_t nr_inodes, inodes_cap;
 	struct strmap paths;	/* path -> ino + 1 (0 after unlink) */
+	struct strmap below;	/* directory -> paths named below it (implicit directories) */
 	struct mount **mounts;
 	int nr_mounts, mounts_cap;
 
