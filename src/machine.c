@@ -222,6 +222,9 @@ int smemcg_fork(int *child, smemcg_machine *sm, int pid, const char *comm,
 
 	if (!p)
 		return -ESRCH;
+	err = task_may_run(m, p);	/* fork(2) runs in the parent */
+	if (err)
+		return err;
 	task_enter(m, p);
 	err = task_fork(m, &t, p, comm, cpu, clone_vm);
 	if (!err)
@@ -248,9 +251,13 @@ int smemcg_exit(smemcg_machine *sm, int pid)
 {
 	struct machine *m = to_machine(sm);
 	struct task *t = alive_task(m, pid);
+	int err;
 
 	if (!t)
 		return -ESRCH;
+	err = task_may_run(m, t);	/* exit(2) is the process's own call */
+	if (err)
+		return err;
 	task_do_exit(m, t, 0);
 	tasks_reap(m);
 	return 0;
@@ -303,12 +310,18 @@ const char *smemcg_task_death(uint64_t *when_ns, const smemcg_machine *sm, int p
 	return why ? why : "";
 }
 
-static struct task *enter(struct machine *m, int pid)
+/*
+ * Run as pid: *err is -ESRCH when it is not alive, -EAGAIN when it is
+ * stopped (it would run once continued; the model does not wait).
+ */
+static struct task *enter(struct machine *m, int pid, int *err)
 {
 	struct task *t = alive_task(m, pid);
 
-	if (t)
-		task_enter(m, t);
+	*err = t ? task_may_run(m, t) : -ESRCH;
+	if (*err)
+		return NULL;
+	task_enter(m, t);
 	return t;
 }
 
@@ -332,12 +345,12 @@ int smemcg_mmap_anon(int *map, smemcg_machine *sm, int pid, uint64_t size,
 		     bool shared)
 {
 	struct machine *m = to_machine(sm);
-	struct task *t = enter(m, pid);
 	struct vm_area *v;
 	int err;
+	struct task *t = enter(m, pid, &err);
 
 	if (!t)
-		return -ESRCH;
+		return err;
 	err = vma_mmap_anon(m, t, size, shared, &v);
 	if (!err)
 		*map = v->id;
@@ -348,13 +361,13 @@ int smemcg_mmap_file(int *map, smemcg_machine *sm, int pid, const char *path,
 		     uint64_t size, bool shared, uint64_t offset)
 {
 	struct machine *m = to_machine(sm);
-	struct task *t = enter(m, pid);
 	struct inode *inode;
 	struct vm_area *v;
 	int err;
+	struct task *t = enter(m, pid, &err);
 
 	if (!t)
-		return -ESRCH;
+		return err;
 	/* nothing is created or extended for a mapping that cannot be */
 	err = vma_mmap_check(m, size, offset);
 	if (!err)
@@ -372,12 +385,12 @@ int smemcg_touch(smemcg_machine *sm, int pid, int map, uint64_t off, uint64_t le
 		 bool write)
 {
 	struct machine *m = to_machine(sm);
-	struct task *t = enter(m, pid);
 	struct vm_area *v;
 	int err;
+	struct task *t = enter(m, pid, &err);
 
 	if (!t)
-		return -ESRCH;
+		return err;
 	v = find_map(m, t, map);
 	if (!v)
 		return leave(m, t, -EINVAL);
@@ -392,11 +405,12 @@ int smemcg_touch(smemcg_machine *sm, int pid, int map, uint64_t off, uint64_t le
 int smemcg_munmap(smemcg_machine *sm, int pid, int map)
 {
 	struct machine *m = to_machine(sm);
-	struct task *t = enter(m, pid);
 	struct vm_area *v;
+	int err;
+	struct task *t = enter(m, pid, &err);
 
 	if (!t)
-		return -ESRCH;
+		return err;
 	v = find_map(m, t, map);
 	return leave(m, t, v ? vma_munmap(m, v) : -EINVAL);
 }
@@ -404,11 +418,12 @@ int smemcg_munmap(smemcg_machine *sm, int pid, int map)
 int smemcg_mlock(smemcg_machine *sm, int pid, int map, bool lock)
 {
 	struct machine *m = to_machine(sm);
-	struct task *t = enter(m, pid);
 	struct vm_area *v;
+	int err;
+	struct task *t = enter(m, pid, &err);
 
 	if (!t)
-		return -ESRCH;
+		return err;
 	v = find_map(m, t, map);
 	return leave(m, t, v ? vma_mlock(m, t, v, lock) : -EINVAL);
 }
@@ -416,9 +431,10 @@ int smemcg_mlock(smemcg_machine *sm, int pid, int map, bool lock)
 #define AS_TASK(call)                                   \
 	do {                                            \
 		struct machine *m = to_machine(sm);     \
-		struct task *t = enter(m, pid);         \
+		int err_;                               \
+		struct task *t = enter(m, pid, &err_);  \
 		if (!t)                                 \
-			return -ESRCH;                  \
+			return err_;                    \
 		return leave(m, t, call);               \
 	} while (0)
 
@@ -560,14 +576,21 @@ int smemcg_release(smemcg_machine *sm, int pid, int file)
 	AS_TASK(pins_release(m, t, file));
 }
 
+/* prlimit() from another process: a stopped process's limits change too */
 int smemcg_setrlimit_memlock(smemcg_machine *sm, int pid, uint64_t bytes)
 {
-	AS_TASK(pins_setrlimit(m, t, bytes));
+	struct machine *m = to_machine(sm);
+	struct task *t = alive_task(m, pid);
+
+	return t ? pins_setrlimit(m, t, bytes) : -ESRCH;
 }
 
 int smemcg_setrlimit_nofile(smemcg_machine *sm, int pid, uint64_t nr)
 {
-	AS_TASK(pins_setrlimit_nofile(m, t, nr));
+	struct machine *m = to_machine(sm);
+	struct task *t = alive_task(m, pid);
+
+	return t ? pins_setrlimit_nofile(m, t, nr) : -ESRCH;
 }
 
 int smemcg_cap_ipc_lock(smemcg_machine *sm, int pid)

@@ -314,14 +314,53 @@ void task_do_exit(struct machine *m, struct task *t, int sig)
 	m->current_cpu = saved == t ? 0 : saved_cpu;
 }
 
+enum sig_action { SIG_TERM, SIG_IGNORE, SIG_STOP, SIG_CONT };
+
+/* The default action of sig (kernel/signal.c's sig_kernel_*_mask). */
+static enum sig_action sig_default_action(int sig)
+{
+	switch (sig) {
+	case 17: case 23: case 28:	/* SIGCHLD, SIGURG, SIGWINCH */
+		return SIG_IGNORE;
+	case 19: case 20: case 21: case 22:	/* SIGSTOP, SIGTSTP, SIGTTIN, SIGTTOU */
+		return SIG_STOP;
+	case 18:			/* SIGCONT */
+		return SIG_CONT;
+	default:			/* terminate, with or without a core */
+		return SIG_TERM;
+	}
+}
+
 void task_kill(struct machine *m, struct task *t, int sig)
 {
 	if (t->state != SMEMCG_TASK_ALIVE)
 		return;
+	switch (sig_default_action(sig)) {
+	case SIG_IGNORE:
+		return;
+	case SIG_STOP:
+		t->stopped = true;
+		return;
+	case SIG_CONT:
+		if (!t->stopped)
+			return;
+		t->stopped = false;
+		/* a fatal signal that came while it was stopped is delivered now */
+		if (t->pending_signal && !t->dying)
+			task_kill(m, t, t->pending_signal);
+		return;
+	case SIG_TERM:
+		break;
+	}
+	if (t->stopped && sig != SIGKILL_NR) {
+		if (!t->pending_signal)
+			t->pending_signal = sig;
+		return;
+	}
 	if (t == m->current) {
 		/* Dies when its current operation returns (task_leave). */
 		t->dying = true;
-		if (!t->pending_signal)
+		if (!t->pending_signal || sig == SIGKILL_NR)
 			t->pending_signal = sig;
 		return;
 	}
@@ -336,6 +375,11 @@ void task_kill_why(struct machine *m, struct task *t, int sig, enum smemcg_event
 
 	if (t->state != SMEMCG_TASK_ALIVE || t->death)
 		return;
+	/* a signal that stops, continues or is ignored kills nothing */
+	if (sig_default_action(sig) != SIG_TERM) {
+		task_kill(m, t, sig);
+		return;
+	}
 	va_start(ap, fmt);
 	vsnprintf(why, sizeof(why), fmt, ap);
 	va_end(ap);
@@ -344,6 +388,15 @@ void task_kill_why(struct machine *m, struct task *t, int sig, enum smemcg_event
 	event_emit(m, ev, t->pid, sig, 0, task_memcg(t), NULL, 1, "%s (pid %d): %s", t->comm,
 		   t->pid, why);
 	task_kill(m, t, sig);
+}
+
+int task_may_run(struct machine *m, struct task *t)
+{
+	if (!t->stopped)
+		return 0;
+	return machine_error(m, -EAGAIN,
+			     "process %s (pid %d) is stopped: it runs nothing until SIGCONT",
+			     t->comm, t->pid);
 }
 
 void task_cgroup_changed(struct machine *m, struct task *t,

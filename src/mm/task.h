@@ -37,6 +37,7 @@ struct task {
 	bool dying;			/* fatal signal pending (task_is_dying) */
 	bool in_user_fault;		/* faulting for itself, not through get_user_pages */
 	int pending_signal;
+	bool stopped;			/* SIGSTOP and friends: runs nothing until SIGCONT */
 	bool oom_victim;
 	int oom_score_adj;
 	bool cap_ipc_lock;
@@ -116,7 +117,12 @@ void task_leave(struct machine *m, struct task *t);
 
 /* Close the task's driver fds and files (pins may outlive it). */
 void task_exit_files(struct machine *m, struct task *t);
-/* Deliver a signal; SIGKILL/SIGTERM/SIGBUS are fatal (default action). */
+/*
+ * Deliver a signal with its default action (signal(7)): most signals
+ * terminate; SIGCHLD, SIGURG and SIGWINCH are ignored; SIGSTOP, SIGTSTP,
+ * SIGTTIN and SIGTTOU stop the task, SIGCONT continues it. A stopped task
+ * gets SIGKILL at once; another fatal signal waits for SIGCONT.
+ */
 void task_kill(struct machine *m, struct task *t, int sig);
 /*
  * Kill t with sig for the reason fmt says: the first reason is kept for
@@ -124,6 +130,8 @@ void task_kill(struct machine *m, struct task *t, int sig);
  */
 void task_kill_why(struct machine *m, struct task *t, int sig, enum smemcg_event_type ev,
 		   const char *fmt, ...) PRINTF_LIKE(5, 6);
+/* Can t run an operation (alive, not stopped)? 0, or -EAGAIN with a message. */
+int task_may_run(struct machine *m, struct task *t);
 /* After a move between cgroups (cgroup_attach_task). */
 void task_cgroup_changed(struct machine *m, struct task *t,
 			 struct cgroup *from, struct cgroup *to);
