@@ -22,7 +22,7 @@
 #include <string.h>
 
 #include "gup.h"
-#include "../base/intmap.h"
+#include "../base/list.h"
 #include "memcontrol/charge.h"
 #include "../machine.h"
 #include "lru.h"
@@ -46,6 +46,7 @@ struct driver_file {
 	int device;
 	bool keep_pins;
 	int refs;		/* fds referring to it */
+	struct list_node node;	/* in open_files */
 	struct pinned *pins;
 	long npins, cap;
 	struct mm_struct *acct_mm;	/* the rlimit counter's mm (legacy accounting) */
@@ -59,7 +60,14 @@ struct pin_entry {
 };
 
 struct pins_state {
-	struct intmap files;	/* id -> struct driver_file */
+	/*
+	 * Driver files by id (ids are never reused, so a stale one finds
+	 * nothing): an array, which a run of opens and closes walks in order,
+	 * and the list of the open ones.
+	 */
+	struct driver_file **files;
+	uint32_t files_cap;
+	struct list_node open_files;
 	int next_id;
 	struct pin_entry *tab;
 	uint32_t cap, used;
@@ -83,8 +91,10 @@ struct task_fds {
 
 static struct pins_state *ps(struct machine *m)
 {
-	if (!m->pins)
+	if (!m->pins) {
 		m->pins = xcalloc(1, sizeof(struct pins_state));
+		list_init(&((struct pins_state *)m->pins)->open_files);
+	}
 	return m->pins;
 }
 
@@ -224,7 +234,9 @@ static const char *const device_names[] = { "/dev/vfio", "/dev/rdma", "/dev/iour
 
 static struct driver_file *file_by_id(struct machine *m, int id)
 {
-	return intmap_get(&ps(m)->files, (uint64_t)(uint32_t)id);
+	struct pins_state *p = ps(m);
+
+	return id > 0 && (uint32_t)id < p->files_cap ? p->files[id] : NULL;
 }
 
 #define FDS_STEP (64 * 64)	/* fds per word of full_fds */
@@ -338,7 +350,14 @@ int pins_open(struct machine *m, struct task *t, const char *device, bool keep_p
 	df->refs = 1;
 	df->acct_mm = t->mm;
 	mmgrab(t->mm);		/* vm_account_init holds the mm */
-	intmap_set(&ps(m)->files, (uint32_t)df->id, df);
+	if ((uint32_t)df->id >= ps(m)->files_cap) {
+		uint32_t old = ps(m)->files_cap;
+
+		ALLOC_GROW(ps(m)->files, (uint32_t)df->id + 1, ps(m)->files_cap);
+		memset(ps(m)->files + old, 0, (ps(m)->files_cap - old) * sizeof(*ps(m)->files));
+	}
+	ps(m)->files[df->id] = df;
+	list_add_tail(&df->node, &ps(m)->open_files);
 	f->fd_file[fd] = df->id;
 	fd_set_open(f, fd, true);
 	*fd_out = fd;
@@ -527,7 +546,8 @@ static void file_put(struct machine *m, struct driver_file *df)
 		release_all(m, df);
 	if (df->npins)
 		return;		/* kept: `release` frees it */
-	intmap_del(&ps(m)->files, (uint32_t)df->id);
+	ps(m)->files[df->id] = NULL;
+	list_del(&df->node);
 	driver_file_free(df);
 }
 
@@ -609,14 +629,16 @@ void pins_task_exit(struct machine *m, struct task *t)
 
 void pins_free_all(struct machine *m)
 {
-	size_t i;
-
 	if (!m->pins)
 		return;
-	for (i = 0; i < ps(m)->files.cap; i++)
-		if (ps(m)->files.e[i].val)
-			driver_file_free(ps(m)->files.e[i].val);
-	intmap_free(&ps(m)->files);
+	while (!list_empty(&ps(m)->open_files)) {
+		struct driver_file *df = container_of(ps(m)->open_files.next,
+						      struct driver_file, node);
+
+		list_del(&df->node);
+		driver_file_free(df);
+	}
+	free(ps(m)->files);
 	free(ps(m)->tab);
 	free(m->pins);
 	m->pins = NULL;
@@ -649,15 +671,15 @@ int pins_cap_ipc_lock(struct machine *m, struct task *t)
 
 void pins_reparent(struct machine *m, struct mem_cgroup *from, struct mem_cgroup *to)
 {
+	struct list_node *pos;
 	long k, n = 0;
-	size_t i;
 
 	if (!m->pins)
 		return;
-	for (i = 0; i < ps(m)->files.cap; i++) {
-		struct driver_file *df = ps(m)->files.e[i].val;
+	list_for_each(pos, &ps(m)->open_files) {
+		struct driver_file *df = container_of(pos, struct driver_file, node);
 
-		for (k = 0; df && k < df->npins; k++)
+		for (k = 0; k < df->npins; k++)
 			if (df->pins[k].acct == from->slot) {
 				/* a pin moved to the root is accounted nowhere */
 				df->pins[k].acct = mem_cgroup_is_root(to) ? OWNER_NONE : to->slot;
