@@ -442,7 +442,6 @@ static int munmap_name(struct model_backend *mb, const char *proc, const char *m
 	return rc;
 }
 
-
 /*
  * A file operand that ends in '/' names a directory: open(2) with O_CREAT
  * (a write, a file mapping, which create their file) fails with EISDIR
