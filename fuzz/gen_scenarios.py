@@ -19,9 +19,9 @@ Usage:
                         [--sets default|pairwise|all|KEY=V,KEY=V...] [--out DIR]
 
 --sets pairwise (the default for --duration) is a covering set of the six
-policy keys: every pair of values of two keys occurs in some set (14 sets
-for recharge's 7 values x 5 keys of 2 values, against 224 for the cross
-product); --sets all is the cross product. --duration S runs each set for S
+policy keys: every pair of values of two keys occurs in some set (about 32
+sets, against 768 for the cross product: recharge has 8 values, smemcg 4,
+kmem 3, the others 2); --sets all is the cross product. --duration S runs each set for S
 seconds; --count N runs N scenarios of each set (deterministic for a seed).
 Exit status: 0 no finding, 1 findings, 2 usage.
 """
@@ -35,12 +35,14 @@ import sys
 import tempfile
 import time
 
+# Every key and value of `smemcg run --help`, 6.1's first.
 POLICIES = [
-    ("recharge", ["none", "reparent", "evict", "mapper", "deferred", "auto", "objcg"]),
-    ("smemcg", ["borrow", "full"]),
+    ("recharge", ["none", "reparent", "evict", "mapper", "mapper-mayfail", "deferred", "auto",
+                  "objcg"]),
+    ("smemcg", ["borrow", "full", "borrow-fail", "full-fail"]),
     ("owner", ["mm-owner", "mm-memcg"]),
     ("shared", ["owner", "common-ancestor"]),
-    ("kmem", ["on", "off"]),
+    ("kmem", ["on", "off", "limited"]),
     ("stock", ["on", "off"]),
 ]
 
@@ -251,7 +253,7 @@ class Gen:
                                      self.pick(["memory.current", "memory.stat", "attached",
                                                 "memory.events", "borrow.max"]))
         if self.r.random() < 0.1:
-            return "read " + self.pick(["/proc/zombies", "/proc/mounts"])
+            return "read " + self.pick(["/proc/zombies", "/proc/mounts", "/proc/zombie_holders"])
         return "read " + self.cg_file(self.pick(READ_FILES))
 
     def s_expect(self):
@@ -377,14 +379,15 @@ class Gen:
         d = "/t%d" % self.r.randrange(3)
         if d not in self.mounts:
             self.mounts.append(d)
+        fs = self.pick(["tmpfs", "tmpfs", "ext4"])
         opts = ""
-        if self.r.random() < 0.5:
+        if fs == "tmpfs" and self.r.random() < 0.5:
             opts += " size=%s" % self.size(big=True)
         if self.r.random() < 0.4:
             opts += " memcg=%s" % self.cg()
         elif self.smemcgs and self.r.random() < 0.4:
             opts += " smemcg=%s" % self.pick(self.smemcgs)
-        return "%s mount tmpfs %s%s" % (p, d, opts)
+        return "%s mount %s %s%s" % (p, fs, d, opts)
 
     def s_kmem(self):
         p = self.proc()
@@ -546,13 +549,16 @@ class Result:
         self.what = ""
 
 
+WRAP = []     # a command prefix for smemcg (--wrap: valgrind)
+
+
 def run_once(smemcg, lines, tmpdir, timeout):
     path = os.path.join(tmpdir, "s.smc")
     with open(path, "w") as f:
         f.write("\n".join(lines) + "\n")
     res = Result()
     try:
-        p = subprocess.run([smemcg, "run", "--check", "--quiet", path], capture_output=True,
+        p = subprocess.run(WRAP + [smemcg, "run", "--check", "--quiet", path], capture_output=True,
                            text=True, errors="replace", timeout=timeout)
     except subprocess.TimeoutExpired:
         res.kind, res.what = "finding", "timeout: over %d s" % timeout
@@ -656,8 +662,12 @@ def main():
     ap.add_argument("--length", type=int, default=120, help="statements per scenario")
     ap.add_argument("--out", default="build/gen-scenarios")
     ap.add_argument("--timeout", type=int, default=120, help="seconds per run")
+    ap.add_argument("--wrap", default="", help="a command prefix for smemcg, e.g. valgrind")
     ap.add_argument("--print-sets", action="store_true")
+    ap.add_argument("--tap", action="store_true",
+                    help="TAP: a point per policy set, not ok when it found something")
     a = ap.parse_args()
+    WRAP[:] = a.wrap.split()
     if a.count is None and a.duration is None:
         a.count = 10
     sets = policy_sets(a.sets or ("pairwise" if a.duration else "default"))
@@ -669,9 +679,12 @@ def main():
     os.makedirs(a.out, exist_ok=True)
     findings = 0
     total = {"scenarios": 0, "statements": 0, "runs": 0, "rewritten": 0}
-    print("gen-scenarios: seed %d, %d policy set(s), %s each, %s" %
-          (seed, len(sets), "%d scenarios" % a.count if a.count else "%g s" % a.duration,
-           a.smemcg))
+    say = (lambda t: print("# " + t)) if a.tap else print
+    if a.tap:
+        print("TAP version 13")
+    say("gen-scenarios: seed %d, %d policy set(s), %s each, %s" %
+        (seed, len(sets), "%d scenarios" % a.count if a.count else "%g s" % a.duration,
+         a.smemcg))
     with tempfile.TemporaryDirectory() as tmpdir:
         for si, ps in enumerate(sets):
             rng = random.Random("%d/%d" % (seed, si))
@@ -699,15 +712,21 @@ def main():
                     found_here.append("%s (%s.min.smc, %d lines)" % (res.what, name, len(small)))
             for k in total:
                 total[k] += stats[k]
-            print("set %d/%d %s: %d scenarios, %d statements, %d runs, %d rewritten, "
-                  "%d findings, %.0f s" % (si + 1, len(sets), set_name(ps), stats["scenarios"],
-                                           stats["statements"], stats["runs"],
-                                           stats["rewritten"], len(found_here), time.time() - t0))
+            line = ("set %d/%d %s: %d scenarios, %d statements, %d runs, %d rewritten, "
+                    "%d findings" % (si + 1, len(sets), set_name(ps), stats["scenarios"],
+                                     stats["statements"], stats["runs"], stats["rewritten"],
+                                     len(found_here)))
+            if a.tap:
+                print("%s %d - %s" % ("not ok" if found_here else "ok", si + 1, line))
+            else:
+                print("%s, %.0f s" % (line, time.time() - t0))
             for f in found_here:
-                print("  finding: " + f)
+                say("  finding: " + f)
             sys.stdout.flush()
-    print("gen-scenarios: %d scenarios, %d statements, %d runs, %d findings" %
-          (total["scenarios"], total["statements"], total["runs"], findings))
+    say("gen-scenarios: %d scenarios, %d statements, %d runs, %d findings" %
+        (total["scenarios"], total["statements"], total["runs"], findings))
+    if a.tap:
+        print("1..%d" % len(sets))
     return 1 if findings else 0
 
 

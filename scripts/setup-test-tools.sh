@@ -4,12 +4,13 @@
 #   clang     libFuzzer and the sanitizers for `make fuzz` / `make fuzz-smoke`
 #   valgrind  for `make valgrind`
 #   parallel  GNU parallel, for tests/sweep (smemcg sweep --emit | parallel)
-# Usage: scripts/setup-test-tools.sh [clang] [valgrind] [parallel]
-#   (default: clang and valgrind; tests/sweep asks for parallel itself)
+#   python3   for fuzz/gen_scenarios.py (`make gen-scenarios`, a suite of `make test`)
+# Usage: scripts/setup-test-tools.sh [clang] [valgrind] [parallel] [python3]
+#   (default: clang, valgrind and python3; tests/sweep asks for parallel itself)
 # Does nothing for a tool that already works; needs root (or sudo) and
 # apt-get otherwise. Exits non-zero when a tool is still missing.
 set -eu
-tools=${*:-clang valgrind}
+tools=${*:-clang valgrind python3}
 
 fuzzer_works() {
 	command -v clang >/dev/null 2>&1 || return 1
@@ -30,6 +31,7 @@ works() {
 	valgrind) command -v valgrind >/dev/null 2>&1 ;;
 	# moreutils has a parallel of its own, with other options
 	parallel) parallel --version 2>/dev/null | grep -q '^GNU parallel' ;;
+	python3) command -v python3 >/dev/null 2>&1 ;;
 	*) echo "setup-test-tools: unknown tool $1" >&2; exit 2 ;;
 	esac
 }
@@ -40,6 +42,7 @@ packages() {
 	clang) echo "clang $(apt-cache search --names-only '^libclang-rt-[0-9]+-dev$' 2>/dev/null | sort -V | tail -1 | cut -d' ' -f1)" ;;
 	valgrind) echo valgrind ;;
 	parallel) echo parallel ;;
+	python3) echo python3 ;;
 	esac
 }
 

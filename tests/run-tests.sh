@@ -149,6 +149,22 @@ for t in fuzz_parser fuzz_ops; do
 	count "fuzz/$t" "$tmp/$t.out" $?
 done
 
+# Generated scenarios (fuzz/gen_scenarios.py): two of each policy set of the
+# pairwise covering set, with the invariant checker; a fixed seed, so the
+# same scenarios every time (make gen-scenarios runs new ones for a while).
+# One per set of three under valgrind, whose runs are slow.
+if command -v python3 >/dev/null 2>&1; then
+	gen_count=2
+	gen_sets=pairwise
+	[ -n "$vg" ] && gen_count=1 gen_sets=default
+	python3 "$here/../fuzz/gen_scenarios.py" --tap --smemcg "$SMEMCG" --seed 1 \
+		--count $gen_count --sets $gen_sets --length 80 --out "$tmp/gen" --wrap "$vg" \
+		>"$tmp/gen.out" 2>&1
+	count "gen-scenarios" "$tmp/gen.out" $?
+else
+	echo "SKIP gen-scenarios: python3 not found (scripts/setup-test-tools.sh python3)"
+fi
+
 if [ -f "$here/determinism/run-determinism.sh" ]; then
 	BUILD="$BUILD" SMEMCG="$SMEMCG" VG="$vg" sh "$here/determinism/run-determinism.sh" \
 		>"$tmp/determinism.out" 2>&1
