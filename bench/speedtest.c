@@ -762,6 +762,18 @@ static void run_churn(struct ctx *c, long k)
 	smemcg_machine_free(m);
 }
 
+/* A scaling point measured: its time as PREFIX.Nx, the hashes, the machine freed. */
+static void scaling_done(struct ctx *c, smemcg_machine *m, const char *prefix, long k,
+			 double seconds, const char *const *cgs)
+{
+	char name[48];
+
+	snprintf(name, sizeof(name), "%s.%s", prefix, point_name(k));
+	emit(c, name, seconds, "s");
+	verify_state(c, m, cgs, 1, NULL, 0);
+	smemcg_machine_free(m);
+}
+
 /* scaling: mkdir of N sibling cgroups (the path lookup) */
 
 static void run_mkdir_flat(struct ctx *c, long k)
@@ -770,7 +782,7 @@ static void run_mkdir_flat(struct ctx *c, long k)
 	static const char *cgs[] = { "/f" };
 	smemcg_machine *m;
 	double t0, t1;
-	char path[64], name[48];
+	char path[64];
 
 	if (n > 60000)
 		n = 60000;
@@ -786,10 +798,7 @@ static void run_mkdir_flat(struct ctx *c, long k)
 		MUST(c, m, smemcg_cgroup_mkdir(m, path));
 	}
 	t1 = now_s();
-	snprintf(name, sizeof(name), "mkdir.flat.%s", point_name(k));
-	emit(c, name, t1 - t0, "s");
-	verify_state(c, m, cgs, 1, NULL, 0);
-	smemcg_machine_free(m);
+	scaling_done(c, m, "mkdir.flat", k, t1 - t0, cgs);
 }
 
 /*
@@ -804,7 +813,6 @@ static void run_vmas(struct ctx *c, long k)
 	static const char *cgs[] = { "/v" };
 	smemcg_machine *m;
 	double t0, t1;
-	char name[48];
 	int pid, *map = calloc(n, sizeof(int));
 
 	m = new_machine(c, 4 * GiB, 0);
@@ -826,10 +834,7 @@ static void run_vmas(struct ctx *c, long k)
 		MUST(c, m, smemcg_munmap(m, pid, map[i]));
 	t1 = now_s();
 	free(map);
-	snprintf(name, sizeof(name), "vma.%s", point_name(k));
-	emit(c, name, t1 - t0, "s");
-	verify_state(c, m, cgs, 1, NULL, 0);
-	smemcg_machine_free(m);
+	scaling_done(c, m, "vma", k, t1 - t0, cgs);
 }
 
 /*
@@ -844,7 +849,6 @@ static void run_fds(struct ctx *c, long k)
 	static const char *cgs[] = { "/" };
 	smemcg_machine *m;
 	double t0, t1;
-	char name[48];
 	int pid, child, file, *fd = calloc(n, sizeof(int));
 
 	m = new_machine(c, 4 * GiB, 0);
@@ -869,10 +873,7 @@ static void run_fds(struct ctx *c, long k)
 		MUST(c, m, smemcg_close(m, pid, fd[i]));
 	t1 = now_s();
 	free(fd);
-	snprintf(name, sizeof(name), "fds.%s", point_name(k));
-	emit(c, name, t1 - t0, "s");
-	verify_state(c, m, cgs, 1, NULL, 0);
-	smemcg_machine_free(m);
+	scaling_done(c, m, "fds", k, t1 - t0, cgs);
 }
 
 /* ------------------------------------------------------------------ */

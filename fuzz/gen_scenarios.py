@@ -156,20 +156,19 @@ class Gen:
             self.files.append(p)
         return p
 
+    def name(self, names, new, prefix, n):
+        """One of names, or (new) a name PREFIX0..PREFIXn-1, added to them."""
+        if not new and names:
+            return self.pick(sorted(names))
+        name = "%s%d" % (prefix, self.r.randrange(n))
+        names.add(name)
+        return name
+
     def map_name(self, p, new):
-        maps = self.procs[p]["maps"]
-        if not new and maps:
-            return self.pick(sorted(maps))
-        n = "m%d" % self.r.randrange(6)
-        maps.add(n)
-        return n
+        return self.name(self.procs[p]["maps"], new, "m", 6)
 
     def fd_name(self, p, new):
-        fds = self.procs[p]["fds"]
-        if not new and fds:
-            return self.pick(sorted(fds))
-        n = "f%d" % self.r.randrange(4)
-        fds.add(n)
+        n = self.name(self.procs[p]["fds"], new, "f", 4)
         self.fd_names.add(n)
         return n
 
