@@ -347,7 +347,9 @@ void task_kill(struct machine *m, struct task *t, int sig)
 		t->stopped = false;
 		/* a fatal signal that came while it was stopped is delivered now */
 		if (t->pending_signal && !t->dying)
-			task_kill(m, t, t->pending_signal);
+			task_kill_why(m, t, t->pending_signal, SMEMCG_EV_KILL,
+				      "signal %d, sent while it was stopped, delivered by SIGCONT",
+				      t->pending_signal);
 		return;
 	case SIG_TERM:
 		break;
@@ -373,13 +375,17 @@ void task_kill_why(struct machine *m, struct task *t, int sig, enum smemcg_event
 	char why[900];
 	va_list ap;
 
-	if (t->state != SMEMCG_TASK_ALIVE || t->death)
-		return;
-	/* a signal that stops, continues or is ignored kills nothing */
-	if (sig_default_action(sig) != SIG_TERM) {
+	/*
+	 * A signal that stops, continues or is ignored kills nothing, and a
+	 * fatal one other than SIGKILL waits while the task is stopped: its
+	 * reason is given when SIGCONT delivers it.
+	 */
+	if (sig_default_action(sig) != SIG_TERM || (t->stopped && sig != SIGKILL_NR)) {
 		task_kill(m, t, sig);
 		return;
 	}
+	if (t->state != SMEMCG_TASK_ALIVE || t->death)
+		return;
 	va_start(ap, fmt);
 	vsnprintf(why, sizeof(why), fmt, ap);
 	va_end(ap);
