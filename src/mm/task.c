@@ -73,7 +73,7 @@ const char *task_death(const struct machine *m, int pid, uint64_t *ns)
 	if (!d)
 		return NULL;
 	*ns = d->ns;
-	return d->why;
+	return task_rec_str(m, d->why);
 }
 
 static void task_free(struct task *t)
@@ -96,8 +96,7 @@ void tasks_reap(struct machine *m)
 			struct task_death *d = xmalloc(sizeof(*d));
 
 			d->ns = t->death_ns;
-			d->why = t->death;	/* the record takes the string */
-			t->death = NULL;
+			d->why = intern(ms, t->death);
 			intmap_set(&ms->deaths, (uint32_t)t->pid, d);
 		}
 		task_free(t);
@@ -124,12 +123,7 @@ void tasks_free_all(struct machine *m)
 	tasks_reap(m);
 	intmap_free(&ms->task_by_pid);
 	for (i = 0; i < ms->deaths.cap; i++) {
-		struct task_death *d = ms->deaths.e[i].val;
-
-		if (d) {
-			free(d->why);
-			free(d);
-		}
+		free(ms->deaths.e[i].val);
 	}
 	intmap_free(&ms->deaths);
 	free(ms->recs);

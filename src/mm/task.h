@@ -90,7 +90,7 @@ struct task_rec {
 /* What stays of a killed task once reaped: why it was killed, and when. */
 struct task_death {
 	uint64_t ns;
-	char *why;
+	uint32_t why;			/* interned, as names are: reasons repeat */
 };
 
 /* The live task with that pid (or one that died in this operation), or NULL. */
