@@ -662,6 +662,8 @@ def main():
     ap.add_argument("--out", default="build/gen-scenarios")
     ap.add_argument("--timeout", type=int, default=120, help="seconds per run")
     ap.add_argument("--wrap", default="", help="a command prefix for smemcg, e.g. valgrind")
+    ap.add_argument("--shard", default="1/1",
+                    help="K/N: the K-th of N interleaved parts of the sets (for N jobs)")
     ap.add_argument("--print-sets", action="store_true")
     ap.add_argument("--tap", action="store_true",
                     help="TAP: a point per policy set, not ok when it found something")
@@ -670,6 +672,8 @@ def main():
     if a.count is None and a.duration is None:
         a.count = 10
     sets = policy_sets(a.sets or ("pairwise" if a.duration else "default"))
+    k, _, n = a.shard.partition("/")
+    sets = [ps for i, ps in enumerate(sets) if i % int(n) == int(k) - 1]
     if a.print_sets:
         for ps in sets:
             print(set_name(ps))
