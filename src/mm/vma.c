@@ -116,6 +116,14 @@ static struct pt_upper *upper_find(struct mm_struct *mm, uint64_t region)
 	return intmap_get(&mm->upper, region);
 }
 
+static void upper_free(struct machine *m, struct mm_struct *mm, struct pt_upper *up)
+{
+	pt_page_free(m, up->objcg);
+	mm->pgtables--;
+	intmap_del(&mm->upper, up->region);
+	free(up);
+}
+
 /* Make sure the PTE page covering vma page i exists (and its PMD page). */
 static int pt_map(struct machine *m, struct vm_area *v, uint64_t i)
 {
@@ -140,8 +148,16 @@ static int pt_map(struct machine *m, struct vm_area *v, uint64_t i)
 		v->mm->pgtables++;
 	}
 	err = pt_page_alloc(m, v, &slot);
-	if (err)
+	if (err) {
+		/*
+		 * A PMD page with no PTE page under it would be freed by
+		 * nothing but a later fault in its region: free it now (the
+		 * kernel's free_pgtables would at munmap or exit).
+		 */
+		if (!up->nr_ptes)
+			upper_free(m, v->mm, up);
 		return err;
+	}
 	v->pt_objcg[b] = slot;
 	up->nr_ptes++;
 	v->mm->pgtables++;
@@ -163,12 +179,8 @@ static void pt_free_all(struct machine *m, struct vm_area *v)
 		v->mm->pgtables--;
 		region = (v->start + b * PTRS_PER_PTE) / PTRS_PER_PMD_SPAN;
 		up = upper_find(v->mm, region);
-		if (up && --up->nr_ptes == 0) {
-			pt_page_free(m, up->objcg);
-			v->mm->pgtables--;
-			intmap_del(&v->mm->upper, region);
-			free(up);
-		}
+		if (up && --up->nr_ptes == 0)
+			upper_free(m, v->mm, up);
 	}
 }
 
