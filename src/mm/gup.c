@@ -35,6 +35,9 @@
 
 enum pin_device { DEV_VFIO, DEV_RDMA, DEV_IOURING };
 
+/* Host memory: pins held at once, 16 bytes each (1 GiB) */
+#define MODEL_MAX_PINS (1L << 26)
+
 struct pinned {
 	uint32_t obj;		/* object id */
 	uint32_t acct;		/* memcg slot the pin is accounted to, or OWNER_NONE */
@@ -72,6 +75,7 @@ struct pins_state {
 	struct pin_entry *tab;
 	uint32_t cap, used;
 	long user_locked_vm;	/* one user in the model */
+	long nr_pins;		/* pins held, of every driver file */
 };
 
 /*
@@ -172,6 +176,21 @@ static void tab_del(struct pins_state *p, struct pin_entry *e)
  * entries, and there is one entry per PF_PINNED page (nr_pinned_pages,
  * counted by the checker's page walk).
  */
+/* The pins of every driver file against the count the limit is checked on. */
+static int pins_count_check(struct machine *m)
+{
+	struct pins_state *p = m->pins;
+	struct list_node *pos;
+	long n = 0;
+
+	list_for_each(pos, &p->open_files)
+		n += container_of(pos, struct driver_file, node)->npins;
+	if (n != p->nr_pins)
+		return machine_error(m, -EUCLEAN, "pins: %ld held by driver files, %ld counted",
+				     n, p->nr_pins);
+	return 0;
+}
+
 int pins_check(struct machine *m, long nr_pinned_pages)
 {
 	struct pins_state *p = m->pins;
@@ -198,7 +217,7 @@ int pins_check(struct machine *m, long nr_pinned_pages)
 		return machine_error(m, -EUCLEAN,
 				     "pin table: %u entries, %u counted, %ld pinned pages",
 				     n, p->used, nr_pinned_pages);
-	return 0;
+	return pins_count_check(m);
 }
 
 bool pins_page_is_orphan(struct machine *m, pgh_t h)
@@ -398,6 +417,7 @@ static void unpin_one(struct machine *m, struct pinned *p)
 	struct mem_cgroup *acct = p->acct == OWNER_NONE ? NULL : memcg_of_slot(m, p->acct);
 	struct mem_cgroup *owner = page_memcg(m, h);
 
+	ps(m)->nr_pins--;
 	if (acct) {
 		ext_pin_uncharge(m, acct, 1);
 		if (owner && (owner->ext_flags & MEMCG_EXT_BORROW))
@@ -436,6 +456,11 @@ int pins_pin(struct machine *m, struct task *t, int fd, struct vm_area *v,
 	first = off / PAGE_SIZE;
 	last = (off + len - 1) / PAGE_SIZE;
 	n = (long)(last - first + 1);
+	/* the host keeps 16 bytes a pin, and a page may be pinned many times */
+	if (n > MODEL_MAX_PINS - ps(m)->nr_pins)
+		return machine_error(m, -ENOMEM,
+				     "%ld more pins would pass the model's limit of %ld pins held at once",
+				     n, MODEL_MAX_PINS);
 	/* today's rlimit accounting, per device */
 	rl = rlimit_counter(m, df);
 	if (!t->cap_ipc_lock && (uint64_t)(*rl + n) * PAGE_SIZE > t->rlimit_memlock)
@@ -479,6 +504,7 @@ int pins_pin(struct machine *m, struct task *t, int fd, struct vm_area *v,
 		df->pins[df->npins].idx = page_index(&m->pages, h);
 		df->pins[df->npins].acct = acct ? acct->slot : OWNER_NONE;
 		df->npins++;
+		ps(m)->nr_pins++;
 	}
 	*rl += n;
 	return 0;
