@@ -70,7 +70,7 @@ struct pins_state {
 	 */
 	struct driver_file **files;
 	uint32_t files_cap;
-	struct list_node open_files;
+	struct list_node open_files;	/* open, or kept by their pins after the last close */
 	int next_id;
 	struct pin_entry *tab;
 	uint32_t cap, used;
@@ -89,7 +89,7 @@ struct task_fds {
 	int *fd_file;		/* fd number -> file id, 0 when closed */
 	uint64_t *open_fds;
 	uint64_t *full_fds;
-	int max_fds;		/* room for this many fds (a multiple of 64 * 64) */
+	int max_fds;		/* room for this many fds (64, doubled as needed) */
 	int next_fd;
 };
 
@@ -170,12 +170,6 @@ static void tab_del(struct pins_state *p, struct pin_entry *e)
 	}
 }
 
-/*
- * The invariant checker's view of the pin table: every entry is found
- * again by its page (no hole cuts a probe chain), `used` counts the
- * entries, and there is one entry per PF_PINNED page (nr_pinned_pages,
- * counted by the checker's page walk).
- */
 /* The pins of every driver file against the count the limit is checked on. */
 static int pins_count_check(struct machine *m)
 {
@@ -191,6 +185,12 @@ static int pins_count_check(struct machine *m)
 	return 0;
 }
 
+/*
+ * The invariant checker's view of the pin table: every entry is found
+ * again by its page (no hole cuts a probe chain), `used` counts the
+ * entries, and there is one entry per PF_PINNED page (nr_pinned_pages,
+ * counted by the checker's page walk).
+ */
 int pins_check(struct machine *m, long nr_pinned_pages)
 {
 	struct pins_state *p = m->pins;
@@ -258,23 +258,26 @@ static struct driver_file *file_by_id(struct machine *m, int id)
 	return id > 0 && (uint32_t)id < p->files_cap ? p->files[id] : NULL;
 }
 
-#define FDS_STEP (64 * 64)	/* fds per word of full_fds */
+/* Words of full_fds for n fds: a bit per 64 fds. */
+static size_t full_words(int n)
+{
+	return (size_t)(n / 64 + 63) / 64;
+}
 
 static void fds_grow(struct task_fds *f, int need)
 {
-	int n = f->max_fds ? f->max_fds : FDS_STEP, words;
+	int n = f->max_fds ? f->max_fds : 64;
 
 	while (n < need)
 		n *= 2;
-	words = n / 64;
 	f->fd_file = xrealloc(f->fd_file, (size_t)n * sizeof(int));
 	memset(f->fd_file + f->max_fds, 0, (size_t)(n - f->max_fds) * sizeof(int));
-	f->open_fds = xrealloc(f->open_fds, (size_t)words * sizeof(uint64_t));
+	f->open_fds = xrealloc(f->open_fds, (size_t)n / 64 * sizeof(uint64_t));
 	memset(f->open_fds + f->max_fds / 64, 0,
-	       (size_t)(words - f->max_fds / 64) * sizeof(uint64_t));
-	f->full_fds = xrealloc(f->full_fds, (size_t)(words / 64) * sizeof(uint64_t));
-	memset(f->full_fds + f->max_fds / FDS_STEP, 0,
-	       (size_t)(words / 64 - f->max_fds / FDS_STEP) * sizeof(uint64_t));
+	       (size_t)(n - f->max_fds) / 64 * sizeof(uint64_t));
+	f->full_fds = xrealloc(f->full_fds, full_words(n) * sizeof(uint64_t));
+	memset(f->full_fds + full_words(f->max_fds), 0,
+	       (full_words(n) - full_words(f->max_fds)) * sizeof(uint64_t));
 	f->max_fds = n;
 }
 
@@ -284,7 +287,7 @@ static struct task_fds *fds_of(struct task *t)
 
 	if (!f) {
 		f = t->fds = xcalloc(1, sizeof(struct task_fds));
-		fds_grow(f, FDS_STEP);
+		fds_grow(f, 64);
 		f->open_fds[0] = 7;	/* stdin, stdout, stderr */
 		f->next_fd = 3;
 	}
@@ -318,7 +321,10 @@ static int find_next_fd(struct task_fds *f, int start)
 	free_bits = ~f->open_fds[w] & (UINT64_MAX << (start % 64));
 	if (free_bits)
 		return w * 64 + __builtin_ctzll(free_bits);
-	/* then the first word that is not full, 64 words at a time */
+	/*
+	 * Then the first word that is not full, 64 words at a time; the bits
+	 * of words past the table are clear: the first of them is free.
+	 */
 	for (w++;; w = (w / 64 + 1) * 64) {
 		uint64_t not_full;
 
@@ -327,6 +333,8 @@ static int find_next_fd(struct task_fds *f, int start)
 		not_full = ~f->full_fds[w / 64] & (UINT64_MAX << (w % 64));
 		if (not_full) {
 			w = w / 64 * 64 + __builtin_ctzll(not_full);
+			if (w >= f->max_fds / 64)
+				fds_grow(f, w * 64 + 1);
 			return w * 64 + __builtin_ctzll(~f->open_fds[w]);
 		}
 	}
@@ -623,7 +631,7 @@ void pins_task_fork(struct machine *m, struct task *parent, struct task *child)
 	fds_grow(cf, pf->max_fds);
 	memcpy(cf->fd_file, pf->fd_file, (size_t)pf->max_fds * sizeof(int));
 	memcpy(cf->open_fds, pf->open_fds, (size_t)pf->max_fds / 64 * sizeof(uint64_t));
-	memcpy(cf->full_fds, pf->full_fds, (size_t)pf->max_fds / FDS_STEP * sizeof(uint64_t));
+	memcpy(cf->full_fds, pf->full_fds, full_words(pf->max_fds) * sizeof(uint64_t));
 	cf->next_fd = pf->next_fd;
 	for (fd = 0; fd < pf->max_fds; fd++)
 		if (pf->fd_file[fd])
