@@ -673,9 +673,10 @@ def main():
         a.count = 10
     sets = policy_sets(a.sets or ("pairwise" if a.duration else "default"))
     k, _, n = a.shard.partition("/")
-    sets = [ps for i, ps in enumerate(sets) if i % int(n) == int(k) - 1]
+    # each set keeps its number in the whole list: its seed, whatever the shard
+    sets = [(i, ps) for i, ps in enumerate(sets) if i % int(n) == int(k) - 1]
     if a.print_sets:
-        for ps in sets:
+        for _, ps in sets:
             print(set_name(ps))
         return 0
     seed = a.seed if a.seed is not None else int(time.time())
@@ -689,8 +690,8 @@ def main():
         (seed, len(sets), "%d scenarios" % a.count if a.count else "%g s" % a.duration,
          a.smemcg))
     with tempfile.TemporaryDirectory() as tmpdir:
-        for si, ps in enumerate(sets):
-            rng = random.Random("%d/%d" % (seed, si))
+        for si, (set_no, ps) in enumerate(sets):
+            rng = random.Random("%d/%d" % (seed, set_no))
             stats = {"scenarios": 0, "statements": 0, "runs": 0, "rewritten": 0}
             found_here = []
             t0 = time.time()
