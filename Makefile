@@ -120,6 +120,26 @@ asan:
 		EXTRA_CFLAGS="-fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all" \
 		LDFLAGS="-fsanitize=address,undefined" test
 
+# ---- generated scenarios (fuzz/gen_scenarios.py) ----------------------------
+# Random valid scenarios from the language's grammar under every policy set
+# of a pairwise covering set (GEN_SETS: pairwise, all, default or
+# K=V,K=V;...), each run with `smemcg run --check`: GEN_TIME seconds per
+# set. Findings, with a minimised copy, go to $(BUILD)/gen-scenarios/.
+# gen-scenarios-asan does it with the AddressSanitizer build (build/asan).
+GEN_TIME ?= 60
+GEN_SETS ?= pairwise
+GEN_SEED ?=
+gen-scenarios: $(BUILD)/smemcg
+	python3 fuzz/gen_scenarios.py --smemcg $(BUILD)/smemcg --duration $(GEN_TIME) \
+		--sets "$(GEN_SETS)" --out $(BUILD)/gen-scenarios $(if $(GEN_SEED),--seed $(GEN_SEED))
+
+gen-scenarios-asan:
+	$(MAKE) BUILD=build/asan OPT=-O1 \
+		EXTRA_CFLAGS="-fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all" \
+		LDFLAGS="-fsanitize=address,undefined" gen-scenarios
+
+.PHONY: gen-scenarios gen-scenarios-asan
+
 valgrind: $(BUILD)/smemcg unit-tests
 	@BUILD=$(BUILD) SMEMCG=$(BUILD)/smemcg VALGRIND=1 sh tests/run-tests.sh
 

@@ -762,6 +762,18 @@ static void run_churn(struct ctx *c, long k)
 	smemcg_machine_free(m);
 }
 
+/* A scaling point measured: its time as PREFIX.Nx, the hashes, the machine freed. */
+static void scaling_done(struct ctx *c, smemcg_machine *m, const char *prefix, long k,
+			 double seconds, const char *const *cgs)
+{
+	char name[48];
+
+	snprintf(name, sizeof(name), "%s.%s", prefix, point_name(k));
+	emit(c, name, seconds, "s");
+	verify_state(c, m, cgs, 1, NULL, 0);
+	smemcg_machine_free(m);
+}
+
 /* scaling: mkdir of N sibling cgroups (the path lookup) */
 
 static void run_mkdir_flat(struct ctx *c, long k)
@@ -770,7 +782,7 @@ static void run_mkdir_flat(struct ctx *c, long k)
 	static const char *cgs[] = { "/f" };
 	smemcg_machine *m;
 	double t0, t1;
-	char path[64], name[48];
+	char path[64];
 
 	if (n > 60000)
 		n = 60000;
@@ -786,10 +798,82 @@ static void run_mkdir_flat(struct ctx *c, long k)
 		MUST(c, m, smemcg_cgroup_mkdir(m, path));
 	}
 	t1 = now_s();
-	snprintf(name, sizeof(name), "mkdir.flat.%s", point_name(k));
-	emit(c, name, t1 - t0, "s");
-	verify_state(c, m, cgs, 1, NULL, 0);
-	smemcg_machine_free(m);
+	scaling_done(c, m, "mkdir.flat", k, t1 - t0, cgs);
+}
+
+/*
+ * scaling: N mappings of one process, each looked up by id per statement
+ * (mmap, touch, touch again, munmap): vma_find was a walk of the mm's list
+ */
+
+static void run_vmas(struct ctx *c, long k)
+{
+	/* 16x at --size 100: 40,000 mappings */
+	uint64_t n = scaled(40000 / 16, 16) * (uint64_t)k, i;
+	static const char *cgs[] = { "/v" };
+	smemcg_machine *m;
+	double t0, t1;
+	int pid, *map = calloc(n, sizeof(int));
+
+	m = new_machine(c, 4 * GiB, 0);
+	if (!m || !map) {
+		free(map);
+		return;
+	}
+	MUST(c, m, wr(m, "/cgroup.subtree_control", "+memory"));
+	MUST(c, m, smemcg_cgroup_mkdir(m, "/v"));
+	MUST(c, m, smemcg_spawn(&pid, m, "mapper", "/v", 0));
+	t0 = now_s();
+	for (i = 0; i < n; i++) {
+		MUST(c, m, smemcg_mmap_anon(&map[i], m, pid, PAGE, false));
+		MUST(c, m, smemcg_touch(m, pid, map[i], 0, PAGE, true));
+	}
+	for (i = 0; i < n; i++)
+		MUST(c, m, smemcg_touch(m, pid, map[i], 0, PAGE, false));
+	for (i = 0; i < n; i++)
+		MUST(c, m, smemcg_munmap(m, pid, map[i]));
+	t1 = now_s();
+	free(map);
+	scaling_done(c, m, "vma", k, t1 - t0, cgs);
+}
+
+/*
+ * scaling: N driver fds of one process (open takes the lowest free fd),
+ * a fork that copies the table, every fd closed in both
+ */
+
+static void run_fds(struct ctx *c, long k)
+{
+	/* 16x at --size 100: 100,000 fds */
+	uint64_t n = scaled(100000 / 16, 16) * (uint64_t)k, i;
+	static const char *cgs[] = { "/" };
+	smemcg_machine *m;
+	double t0, t1;
+	int pid, child, file, *fd = calloc(n, sizeof(int));
+
+	m = new_machine(c, 4 * GiB, 0);
+	if (!m || !fd) {
+		free(fd);
+		return;
+	}
+	MUST(c, m, smemcg_spawn(&pid, m, "opener", "/", 0));
+	MUST(c, m, smemcg_setrlimit_nofile(m, pid, n + 3));
+	t0 = now_s();
+	for (i = 0; i < n; i++)
+		MUST(c, m, smemcg_open(&fd[i], &file, m, pid, "/dev/vfio", false));
+	MUST(c, m, smemcg_fork(&child, m, pid, "child", 0, false));
+	/* close from the middle out: the lowest free fd moves down and up */
+	for (i = 0; i < n; i++)
+		MUST(c, m, smemcg_close(m, child, fd[(i + n / 2) % n]));
+	for (i = 0; i < n / 2; i++)
+		MUST(c, m, smemcg_close(m, pid, fd[i]));
+	for (i = 0; i < n / 2; i++)
+		MUST(c, m, smemcg_open(&fd[i], &file, m, pid, "/dev/rdma", false));
+	for (i = 0; i < n; i++)
+		MUST(c, m, smemcg_close(m, pid, fd[i]));
+	t1 = now_s();
+	free(fd);
+	scaling_done(c, m, "fds", k, t1 - t0, cgs);
 }
 
 /*
@@ -890,11 +974,18 @@ static const struct unit units[] = {
 	{ "writeback", "writeback.files.1x", run_wb_files, 1 },
 	{ "writeback", "writeback.files.4x", run_wb_files, 4 },
 	{ "writeback", "writeback.files.16x", run_wb_files, 16 },
+	{ "vma", "vma.1x", run_vmas, 1 },
+	{ "vma", "vma.4x", run_vmas, 4 },
+	{ "vma", "vma.16x", run_vmas, 16 },
+	{ "fds", "fds.1x", run_fds, 1 },
+	{ "fds", "fds.4x", run_fds, 4 },
+	{ "fds", "fds.16x", run_fds, 16 },
 };
 #define NR_UNITS (sizeof(units) / sizeof(units[0]))
 
 static const char *const testset_names[] = {
-	"charge", "touch", "reclaim", "memcg", "memmax", "churn", "mkdir", "writeback",
+	"charge", "touch", "reclaim", "memcg", "memmax", "churn", "mkdir", "writeback", "vma",
+	"fds",
 };
 #define NR_SETS (sizeof(testset_names) / sizeof(testset_names[0]))
 
@@ -1548,6 +1639,10 @@ int main(int argc, char **argv)
 		} else if (!strcmp(set, "writeback")) {
 			judge_scaling("writeback.file", "one write() of 512M x N: background writeback");
 			judge_scaling("writeback.files", "12,500 x N files of 4K, then the flusher");
+		} else if (!strcmp(set, "vma")) {
+			judge_scaling("vma", "mmap, touch, touch, munmap of N mappings of a process");
+		} else if (!strcmp(set, "fds")) {
+			judge_scaling("fds", "N opens, fork, closes and reopens of driver fds");
 		}
 		for (u = 0; u < NR_UNITS; u++)
 			if (!strcmp(units[u].set, set))

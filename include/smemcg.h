@@ -35,6 +35,17 @@ typedef struct smemcg_machine smemcg_machine;
 #define SMEMCG_OPT_RECURSIVEPROT 0x1	/* cgroup2 mount option memory_recursiveprot */
 #define SMEMCG_OPT_LOCALEVENTS   0x2	/* cgroup2 mount option memory_localevents */
 
+/*
+ * Limits that protect the host (docs/scenario.md): simulated memory and
+ * swap together (the model keeps about 14 bytes per page of either), and
+ * the address space mapped by all processes together and the size of a
+ * file (whose pages a statement may walk one by one).
+ * smemcg_machine_new() refuses a config beyond the first with -EINVAL.
+ */
+#define SMEMCG_MAX_MEMORY (1ULL << 40)		/* 1 TiB: memory + swap */
+#define SMEMCG_MAX_MAPPED (1ULL << 40)		/* 1 TiB mapped in all */
+#define SMEMCG_MAX_FILE_SIZE (1ULL << 40)	/* 1 TiB: larger is EFBIG */
+
 struct smemcg_config {
 	uint64_t memory_bytes;	/* physical memory; default 4 GiB */
 	uint64_t swap_bytes;	/* swap device size; default 0 */
@@ -248,6 +259,8 @@ int smemcg_close(smemcg_machine *m, int pid, int fd);
 /* Drop every pin of a driver file, whoever holds it (a device reset). */
 int smemcg_release(smemcg_machine *m, int pid, int file);
 int smemcg_setrlimit_memlock(smemcg_machine *m, int pid, uint64_t bytes);
+/* RLIMIT_NOFILE (default 1024): an open fails with -EMFILE when no fd below it is free. */
+int smemcg_setrlimit_nofile(smemcg_machine *m, int pid, uint64_t nr);
 int smemcg_cap_ipc_lock(smemcg_machine *m, int pid);
 
 /*

@@ -5,14 +5,15 @@
 #   valgrind  for `make valgrind`
 #   parallel  GNU parallel, for tests/sweep (smemcg sweep --emit | parallel)
 #   python3   for `make test`: the pseudo-terminal driver of the shell's
-#             tests and the JSON checks (tests/cli/)
+#             tests, the JSON checks (tests/cli/) and fuzz/gen_scenarios.py
+#             (`make gen-scenarios`, a suite of `make test`)
 # Usage: scripts/setup-test-tools.sh [clang] [valgrind] [parallel] [python3]
-#   (default: clang and valgrind; tests/sweep asks for parallel itself,
+#   (default: clang, valgrind and python3; tests/sweep asks for parallel itself,
 #   make test for python3)
 # Does nothing for a tool that already works; needs root (or sudo) and
 # apt-get otherwise. Exits non-zero when a tool is still missing.
 set -eu
-tools=${*:-clang valgrind}
+tools=${*:-clang valgrind python3}
 
 fuzzer_works() {
 	command -v clang >/dev/null 2>&1 || return 1

@@ -62,13 +62,13 @@ static void first_vma(struct machine *m, struct vm_area *v, uint64_t vidx, void 
 
 static const char *mm_name(struct machine *m, struct mm_struct *mm)
 {
-	int i;
+	struct list_node *pos;
 
 	if (mm->owner)
 		return mm->owner->comm;
-	for (i = 0; i < m->mm->nr_tasks; i++)
-		if (m->mm->tasks[i]->mm == mm)
-			return m->mm->tasks[i]->comm;
+	for_each_task(pos, m)
+		if (task_of_node(pos)->mm == mm)
+			return task_of_node(pos)->comm;
 	return "?";
 }
 

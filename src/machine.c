@@ -60,7 +60,7 @@ int smemcg_machine_new(smemcg_machine **out, const struct smemcg_config *cfg)
 	if (cfg->cpus < 1 || cfg->cpus > MODEL_MAX_CPUS || cfg->nodes < 1 || cfg->nodes > 64)
 		return -EINVAL;
 	if (cfg->memory_bytes < (1ULL << 20) || cfg->memory_bytes > MODEL_MAX_MEMORY ||
-	    cfg->swap_bytes > MODEL_MAX_MEMORY)
+	    cfg->swap_bytes > MODEL_MAX_MEMORY - cfg->memory_bytes)
 		return -EINVAL;
 	m = xcalloc(1, sizeof(*m));
 	m->cfg = *cfg;
@@ -115,15 +115,17 @@ int smemcg_cgroup_rmdir(smemcg_machine *sm, const char *path)
 int smemcg_file_write(smemcg_machine *sm, const char *path, const char *value)
 {
 	struct machine *m = to_machine(sm);
-
 	const struct ext_ops *ext = ext_file_owner(path);
+	int err;
 
 	m->errmsg[0] = '\0';
 	if (ext)
 		return ext->file_write(m, path, value);
 	if (!strncmp(path, "/proc/", 6))
 		return machine_error(m, -EACCES, "%s is read-only", path);
-	return cgroup_file_write(m, path, value);
+	err = cgroup_file_write(m, path, value);
+	tasks_reap(m);		/* memory.max and friends may OOM-kill */
+	return err;
 }
 
 unsigned smemcg_file_mode(const char *path)
@@ -168,39 +170,43 @@ int smemcg_file_read(char **out, smemcg_machine *sm, const char *path)
 	return 0;
 }
 
-/* Work that runs between operations: kswapd, the flusher. */
+/* Work that runs between operations: kswapd, the flusher; then the dead are reaped. */
 static void background_work(struct machine *m)
 {
 	kswapd_run(m);
 	ext_call_work(m);
 	writeback_expired(m);
+	tasks_reap(m);
 }
 
 static struct task *alive_task(struct machine *m, int pid)
 {
 	struct task *t = task_lookup(m, pid);
+	const struct task_rec *rec;
+	uint64_t ns;
 
-	if (!t) {
+	if (t && t->state == SMEMCG_TASK_ALIVE)
+		return t;
+	rec = task_record(m, pid);
+	if (!rec)
 		machine_error(m, -ESRCH, "no process with pid %d", pid);
-		return NULL;
-	}
-	if (t->state != SMEMCG_TASK_ALIVE) {
-		if (t->death)
-			machine_error(m, -ESRCH, "process %s (pid %d) died at %" PRIu64 ".%03" PRIu64 " s: %s",
-				      t->comm, pid, t->death_ns / 1000000000,
-				      t->death_ns / 1000000 % 1000, t->death);
-		else
-			machine_error(m, -ESRCH, "process %s (pid %d) is no longer alive", t->comm,
-				      pid);
-		return NULL;
-	}
-	return t;
+	else if (task_death(m, pid, &ns))
+		machine_error(m, -ESRCH, "process %s (pid %d) died at %" PRIu64 ".%03" PRIu64 " s: %s",
+			      task_rec_str(m, rec->comm), pid, ns / 1000000000, ns / 1000000 % 1000,
+			      task_death(m, pid, &ns));
+	else
+		machine_error(m, -ESRCH, "process %s (pid %d) is no longer alive",
+			      task_rec_str(m, rec->comm), pid);
+	return NULL;
 }
 
-static int frozen_error(struct machine *m, struct task *t)
+/* EAGAIN when t is stopped (until SIGCONT) or its cgroup frozen (until thawed). */
+static int may_run(struct machine *m, struct task *t)
 {
-	if (!cgroup_frozen(t->cgroup))
-		return 0;
+	int err = task_may_run(m, t);
+
+	if (err || !cgroup_frozen(t->cgroup))
+		return err;
 	return machine_error(m, -EAGAIN,
 			     "process %s is frozen (cgroup.freeze): it runs nothing until thawed",
 			     t->comm);
@@ -208,9 +214,9 @@ static int frozen_error(struct machine *m, struct task *t)
 
 /*
  * The task that runs a statement of its own, or NULL with *err: ESRCH
- * when it is gone, EAGAIN when its cgroup is frozen (it runs nothing
- * until thawed; signals, moves and the limits set from outside still
- * reach it).
+ * when it is gone, EAGAIN when it is stopped or its cgroup frozen (it
+ * runs nothing until continued or thawed, and the model does not wait;
+ * signals, moves and the limits set from outside still reach it).
  */
 static struct task *enter(struct machine *m, int pid, int *err)
 {
@@ -219,7 +225,7 @@ static struct task *enter(struct machine *m, int pid, int *err)
 	*err = -ESRCH;
 	if (!t)
 		return NULL;
-	*err = frozen_error(m, t);
+	*err = may_run(m, t);
 	if (*err)
 		return NULL;
 	task_enter(m, t);
@@ -239,6 +245,7 @@ int smemcg_spawn(int *pid, smemcg_machine *sm, const char *comm,
 	err = task_spawn(m, &t, comm, cg, cpu);
 	if (!err)
 		*pid = t->pid;
+	tasks_reap(m);
 	return err;
 }
 
@@ -252,10 +259,10 @@ int smemcg_fork(int *child, smemcg_machine *sm, int pid, const char *comm,
 	if (!p)
 		return err;
 	err = task_fork(m, &t, p, comm, cpu, clone_vm);
-	task_leave(m, p);
-	background_work(m);
 	if (!err)
 		*child = t->pid;
+	task_leave(m, p);
+	background_work(m);
 	return err;
 }
 
@@ -280,10 +287,11 @@ int smemcg_exit(smemcg_machine *sm, int pid)
 
 	if (!t)
 		return -ESRCH;
-	err = frozen_error(m, t);
+	err = may_run(m, t);	/* exit(2) is the process's own call */
 	if (err)
 		return err;
 	task_do_exit(m, t, 0);
+	tasks_reap(m);
 	return 0;
 }
 
@@ -297,6 +305,7 @@ int smemcg_kill(smemcg_machine *sm, int pid, int sig)
 	if (sig <= 0 || sig > 64)
 		return machine_error(m, -EINVAL, "bad signal number %d", sig);
 	task_kill_why(m, t, sig, SMEMCG_EV_KILL, "sent signal %d by the scenario", sig);
+	tasks_reap(m);
 	return 0;
 }
 
@@ -317,21 +326,20 @@ int smemcg_set_oom_score_adj(smemcg_machine *sm, int pid, int adj)
 int smemcg_task_state(enum smemcg_task_state *state, int *sig,
 		      const smemcg_machine *sm, int pid)
 {
-	struct task *t = task_lookup((struct machine *)sm, pid);
+	const struct task_rec *rec = task_record((const struct machine *)sm, pid);
 
-	if (!t)
+	if (!rec)
 		return -ESRCH;
-	*state = t->state;
-	*sig = t->exit_signal;
+	*state = (enum smemcg_task_state)rec->state;
+	*sig = rec->exit_signal;
 	return 0;
 }
 
 const char *smemcg_task_death(uint64_t *when_ns, const smemcg_machine *sm, int pid)
 {
-	struct task *t = task_lookup((struct machine *)sm, pid);
+	const char *why = task_death((const struct machine *)sm, pid, when_ns);
 
-	*when_ns = t && t->death ? t->death_ns : 0;
-	return t && t->death ? t->death : "";
+	return why ? why : "";
 }
 
 static int leave(struct machine *m, struct task *t, int err)
@@ -354,13 +362,12 @@ int smemcg_mmap_anon(int *map, smemcg_machine *sm, int pid, uint64_t size,
 		     bool shared)
 {
 	struct machine *m = to_machine(sm);
-	int eerr;
-	struct task *t = enter(m, pid, &eerr);
 	struct vm_area *v;
 	int err;
+	struct task *t = enter(m, pid, &err);
 
 	if (!t)
-		return eerr;
+		return err;
 	err = vma_mmap_anon(m, t, size, shared, &v);
 	if (!err)
 		*map = v->id;
@@ -371,15 +378,17 @@ int smemcg_mmap_file(int *map, smemcg_machine *sm, int pid, const char *path,
 		     uint64_t size, bool shared, uint64_t offset)
 {
 	struct machine *m = to_machine(sm);
-	int eerr;
-	struct task *t = enter(m, pid, &eerr);
 	struct inode *inode;
 	struct vm_area *v;
 	int err;
+	struct task *t = enter(m, pid, &err);
 
 	if (!t)
-		return eerr;
-	err = inode_create(m, t, path, &inode);
+		return err;
+	/* nothing is created or extended for a mapping that cannot be */
+	err = vma_mmap_check(m, size, offset);
+	if (!err)
+		err = inode_create(m, t, path, &inode);
 	if (!err && inode->size < offset + size)
 		err = file_truncate(m, t, path, offset + size);
 	if (!err)
@@ -393,13 +402,12 @@ int smemcg_touch(smemcg_machine *sm, int pid, int map, uint64_t off, uint64_t le
 		 bool write)
 {
 	struct machine *m = to_machine(sm);
-	int eerr;
-	struct task *t = enter(m, pid, &eerr);
 	struct vm_area *v;
 	int err;
+	struct task *t = enter(m, pid, &err);
 
 	if (!t)
-		return eerr;
+		return err;
 	v = find_map(m, t, map);
 	if (!v)
 		return leave(m, t, -EINVAL);
@@ -414,12 +422,12 @@ int smemcg_touch(smemcg_machine *sm, int pid, int map, uint64_t off, uint64_t le
 int smemcg_munmap(smemcg_machine *sm, int pid, int map)
 {
 	struct machine *m = to_machine(sm);
-	int eerr;
-	struct task *t = enter(m, pid, &eerr);
 	struct vm_area *v;
+	int err;
+	struct task *t = enter(m, pid, &err);
 
 	if (!t)
-		return eerr;
+		return err;
 	v = find_map(m, t, map);
 	return leave(m, t, v ? vma_munmap(m, v) : -EINVAL);
 }
@@ -462,12 +470,12 @@ int smemcg_fd_set_name(smemcg_machine *sm, int pid, int fd, const char *name)
 int smemcg_mlock(smemcg_machine *sm, int pid, int map, bool lock)
 {
 	struct machine *m = to_machine(sm);
-	int eerr;
-	struct task *t = enter(m, pid, &eerr);
 	struct vm_area *v;
+	int err;
+	struct task *t = enter(m, pid, &err);
 
 	if (!t)
-		return eerr;
+		return err;
 	v = find_map(m, t, map);
 	return leave(m, t, v ? vma_mlock(m, t, v, lock) : -EINVAL);
 }
@@ -475,10 +483,10 @@ int smemcg_mlock(smemcg_machine *sm, int pid, int map, bool lock)
 #define AS_TASK(call)                                   \
 	do {                                            \
 		struct machine *m = to_machine(sm);     \
-		int eerr;                               \
-		struct task *t = enter(m, pid, &eerr);  \
+		int err_;                               \
+		struct task *t = enter(m, pid, &err_);  \
 		if (!t)                                 \
-			return eerr;                    \
+			return err_;                    \
 		return leave(m, t, call);               \
 	} while (0)
 
@@ -687,9 +695,21 @@ int smemcg_release(smemcg_machine *sm, int pid, int file)
 	AS_TASK(pins_release(m, t, file));
 }
 
+/* prlimit() from another process: a stopped process's limits change too */
 int smemcg_setrlimit_memlock(smemcg_machine *sm, int pid, uint64_t bytes)
 {
-	AS_TASK(pins_setrlimit(m, t, bytes));
+	struct machine *m = to_machine(sm);
+	struct task *t = alive_task(m, pid);
+
+	return t ? pins_setrlimit(m, t, bytes) : -ESRCH;
+}
+
+int smemcg_setrlimit_nofile(smemcg_machine *sm, int pid, uint64_t nr)
+{
+	struct machine *m = to_machine(sm);
+	struct task *t = alive_task(m, pid);
+
+	return t ? pins_setrlimit_nofile(m, t, nr) : -ESRCH;
 }
 
 int smemcg_cap_ipc_lock(smemcg_machine *sm, int pid)
@@ -861,23 +881,24 @@ int smemcg_list_tasks(char **out, smemcg_machine *sm)
 {
 	struct machine *m = to_machine(sm);
 	struct strbuf sb;
-	int i;
+	uint32_t i;
 
 	sb_init(&sb);
-	for (i = 0; i < m->mm->nr_tasks; i++) {
-		struct task *t = m->mm->tasks[i];
+	for (i = 0; i < m->mm->nr_pids; i++) {
+		const struct task_rec *rec = &m->mm->recs[i];
+		int pid = TASK_FIRST_PID + (int)i;
 		char path[4096];
 
 		/* a dead task's cgroup may have been removed since */
-		if (t->state != SMEMCG_TASK_ALIVE && t->exit_cgroup)
-			snprintf(path, sizeof(path), "%s", t->exit_cgroup);
+		if (rec->state != SMEMCG_TASK_ALIVE)
+			snprintf(path, sizeof(path), "%s", task_rec_str(m, rec->exit_cgroup));
 		else
-			cgroup_path(t->cgroup, path, sizeof(path));
-		sb_printf(&sb, "%d %s %s %s", t->pid, t->comm, path,
-			  t->state == SMEMCG_TASK_ALIVE ? "alive"
-			  : t->state == SMEMCG_TASK_EXITED ? "exited" : "killed");
-		if (t->state == SMEMCG_TASK_KILLED)
-			sb_printf(&sb, " %d", t->exit_signal);
+			cgroup_path(task_lookup(m, pid)->cgroup, path, sizeof(path));
+		sb_printf(&sb, "%d %s %s %s", pid, task_rec_str(m, rec->comm), path,
+			  rec->state == SMEMCG_TASK_ALIVE ? "alive"
+			  : rec->state == SMEMCG_TASK_EXITED ? "exited" : "killed");
+		if (rec->state == SMEMCG_TASK_KILLED)
+			sb_printf(&sb, " %d", rec->exit_signal);
 		sb_puts(&sb, "\n");
 	}
 	*out = sb_detach(&sb);

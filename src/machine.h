@@ -26,7 +26,7 @@
 /* Limits that protect the host running the model. */
 #define MODEL_MAX_CPUS 1024
 #define MODEL_MAX_CGROUPS 1000000
-#define MODEL_MAX_MEMORY (1ULL << 42)	/* 4 TiB simulated */
+#define MODEL_MAX_MEMORY SMEMCG_MAX_MEMORY	/* memory + swap */
 #define MODEL_MAX_DEPTH 64
 
 /* The policy keys (src/policy.c); what each value does is its module's. */

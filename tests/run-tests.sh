@@ -52,11 +52,22 @@ for t in "$BUILD"/tests/test_*; do
 	count "unit/$n" "$tmp/$n.out" $?
 done
 
+# A scenario whose first lines say `# policy-matrix: KEY=V1,V2,...` runs
+# once per value (--policy overrides its own policy line).
 for s in "$here"/scenarios/*.smc; do
 	[ -f "$s" ] || continue
 	n=$(basename "$s" .smc)
-	$vg "$SMEMCG" run --check --quiet "$s" >"$tmp/$n.out" 2>&1
-	count "scenario/$n" "$tmp/$n.out" $?
+	matrix=$(sed -n '1,5s/^# policy-matrix: //p' "$s")
+	if [ -z "$matrix" ]; then
+		$vg "$SMEMCG" run --check --quiet "$s" >"$tmp/$n.out" 2>&1
+		count "scenario/$n" "$tmp/$n.out" $?
+		continue
+	fi
+	for v in $(echo "${matrix#*=}" | tr ',' ' '); do
+		$vg "$SMEMCG" run --check --quiet --policy "${matrix%%=*}=$v" "$s" \
+			>"$tmp/$n-$v.out" 2>&1
+		count "scenario/$n[${matrix%%=*}=$v]" "$tmp/$n-$v.out" $?
+	done
 done
 
 # The oracle's upstream scenarios (tests/oracle/) hold on a real 6.1 kernel,
@@ -143,6 +154,22 @@ for t in fuzz_parser fuzz_ops; do
 	$vg "$r" "$@" >"$tmp/$t.out" 2>&1
 	count "fuzz/$t" "$tmp/$t.out" $?
 done
+
+# Generated scenarios (fuzz/gen_scenarios.py): two of each policy set of the
+# pairwise covering set, with the invariant checker; a fixed seed, so the
+# same scenarios every time (make gen-scenarios runs new ones for a while).
+# One per set of three under valgrind, whose runs are slow.
+if command -v python3 >/dev/null 2>&1; then
+	gen_count=2
+	gen_sets=pairwise
+	[ -n "$vg" ] && gen_count=1 gen_sets=default
+	python3 "$here/../fuzz/gen_scenarios.py" --tap --smemcg "$SMEMCG" --seed 1 \
+		--count $gen_count --sets $gen_sets --length 80 --out "$tmp/gen" --wrap "$vg" \
+		>"$tmp/gen.out" 2>&1
+	count "gen-scenarios" "$tmp/gen.out" $?
+else
+	echo "SKIP gen-scenarios: python3 not found (scripts/setup-test-tools.sh python3)"
+fi
 
 if [ -f "$here/determinism/run-determinism.sh" ]; then
 	BUILD="$BUILD" SMEMCG="$SMEMCG" VG="$vg" sh "$here/determinism/run-determinism.sh" \

@@ -426,7 +426,8 @@ static int kb_exec(void *ctx, const struct smc_stmt *st, struct strbuf *msg)
 		if (!p)
 			return rc;
 		rl.rlim_cur = rl.rlim_max = st->size == UINT64_MAX ? RLIM_INFINITY : st->size;
-		return prlimit(p->pid, RLIMIT_MEMLOCK, &rl, NULL) ? -errno : 0;
+		return prlimit(p->pid, strcmp(st->name, "nofile") ? RLIMIT_MEMLOCK : RLIMIT_NOFILE,
+			       &rl, NULL) ? -errno : 0;
 	}
 	case SMC_CAP: {
 		struct kcmd c;

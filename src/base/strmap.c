@@ -63,7 +63,7 @@ void strmap_set(struct strmap *m, const char *key, int64_t val)
 		struct strmap n;
 		size_t j;
 
-		n.cap = m->cap ? m->cap * 2 : 64;
+		n.cap = m->cap ? m->cap * 2 : 8;
 		n.used = m->used;
 		n.keys = xcalloc(n.cap, sizeof(char *));
 		n.vals = xcalloc(n.cap, sizeof(int64_t));

@@ -58,24 +58,86 @@ int inode_lookup_cached(struct machine *m, struct task *t, struct inode *inode)
 	return 0;
 }
 
-static struct inode *inode_alloc(struct machine *m, const char *path,
-				 enum memobj_type type)
-{
-	struct mm_state *ms = m->mm;
-	struct inode *inode = xcalloc(1, sizeof(*inode));
+/*
+ * The model's directory tree. A directory exists when a process made it
+ * (`P mkdir`), when it is a mount point, or when some path below it exists:
+ * the directories above a scenario's paths are there without a mkdir, as
+ * the harness creates them on a real kernel (docs/semantics.md). What
+ * the kernel's path walk checks is checked against that tree: a path under
+ * a regular file is ENOTDIR, a file operation on a directory EISDIR.
+ */
 
-	ALLOC_GROW(ms->inodes, ms->nr_inodes + 1, ms->inodes_cap);
-	inode->ino = ms->nr_inodes;
-	ms->inodes[ms->nr_inodes++] = inode;
-	inode->path = path ? xstrdup(path) : NULL;
-	inode->obj = memobj_new(m, type);
-	inode->obj->inode = inode;
-	inode->shmem = type == OBJ_SHMEM;
-	list_init(&inode->i_io_list);
-	inode->atime = inode->mtime = inode->ctime = m->now_ns / NSEC_PER_JIFFY;
-	if (path)
-		strmap_set(&ms->paths, path, inode->ino + 1);
-	return inode;
+/* Count path once more (or once less) in `below` of each directory above it. */
+static void path_link(struct machine *m, const char *path, int delta)
+{
+	struct strbuf dir;
+	const char *c;
+
+	sb_init(&dir);
+	for (c = strchr(path + 1, '/'); c; c = strchr(c + 1, '/')) {
+		int64_t n = 0;
+
+		sb_reset(&dir);
+		sb_add(&dir, path, (size_t)(c - path));
+		strmap_get(&m->mm->below, dir.buf, &n);
+		strmap_set(&m->mm->below, dir.buf, n + delta);
+	}
+	sb_free(&dir);
+}
+
+static void path_set(struct machine *m, const char *path, int64_t ino_plus_1)
+{
+	int64_t old = 0;
+
+	strmap_get(&m->mm->paths, path, &old);
+	if (!old != !ino_plus_1)
+		path_link(m, path, ino_plus_1 ? 1 : -1);
+	strmap_set(&m->mm->paths, path, ino_plus_1);
+}
+
+bool path_is_dir(struct machine *m, const char *path)
+{
+	struct inode *inode = inode_lookup(m, path);
+	struct mount *mnt;
+	int64_t n = 0;
+
+	if (inode)
+		return inode->is_dir;
+	if (strmap_get(&m->mm->below, path, &n) && n > 0)
+		return true;
+	/* a mount point: the mount of path + "/" is mounted at path */
+	{
+		struct strbuf below;
+		bool at;
+
+		sb_init(&below);
+		sb_printf(&below, "%s/", path);
+		mnt = mount_of_path(m, below.buf);
+		at = mnt && !strcmp(mnt->dir, path);
+		sb_free(&below);
+		return at;
+	}
+}
+
+int path_walk_parents(struct machine *m, const char *path)
+{
+	struct strbuf dir;
+	const char *c;
+	int err = 0;
+
+	sb_init(&dir);
+	for (c = strchr(path + 1, '/'); c && !err; c = strchr(c + 1, '/')) {
+		struct inode *inode;
+
+		sb_reset(&dir);
+		sb_add(&dir, path, (size_t)(c - path));
+		inode = inode_lookup(m, dir.buf);
+		if (inode && !inode->is_dir)
+			err = machine_error(m, -ENOTDIR, "%s: %s is a regular file, not a directory",
+					    path, dir.buf);
+	}
+	sb_free(&dir);
+	return err;
 }
 
 /*
@@ -111,24 +173,62 @@ static int trailing_slash(struct machine *m, const char *path, bool create)
 	return machine_error(m, -ENOENT, "no such file or directory: %s", path);
 }
 
+/* The inode at path for an operation on a regular file: ENOTDIR, ENOENT, EISDIR. */
+static int file_lookup(struct machine *m, const char *path, struct inode **out)
+{
+	int err = trailing_slash(m, path, false);
+
+	if (err)
+		return err;
+	err = path_walk_parents(m, path);
+
+	if (err)
+		return err;
+	if (path_is_dir(m, path))
+		return machine_error(m, -EISDIR, "%s is a directory", path);
+	*out = inode_lookup(m, path);
+	if (!*out)
+		return machine_error(m, -ENOENT, "no such file: %s", path);
+	return 0;
+}
+
+static struct inode *inode_alloc(struct machine *m, const char *path,
+				 enum memobj_type type)
+{
+	struct mm_state *ms = m->mm;
+	struct inode *inode = xcalloc(1, sizeof(*inode));
+
+	ALLOC_GROW(ms->inodes, ms->nr_inodes + 1, ms->inodes_cap);
+	inode->ino = ms->nr_inodes;
+	ms->inodes[ms->nr_inodes++] = inode;
+	inode->path = path ? xstrdup(path) : NULL;
+	inode->obj = memobj_new(m, type);
+	inode->obj->inode = inode;
+	inode->shmem = type == OBJ_SHMEM;
+	list_init(&inode->i_io_list);
+	inode->atime = inode->mtime = inode->ctime = m->now_ns / NSEC_PER_JIFFY;
+	if (path)
+		path_set(m, path, inode->ino + 1);
+	return inode;
+}
+
 int inode_create(struct machine *m, struct task *t, const char *path,
 		 struct inode **out)
 {
-	struct inode *inode = inode_lookup(m, path);
+	struct inode *inode;
 	struct mount *mnt;
 	uint32_t cookie;
 	int err = trailing_slash(m, path, true);
 
 	if (err)
 		return err;
-	if (inode) {
-		if (inode->is_dir)
-			return machine_error(m, -EISDIR, "%s is a directory", path);
-		err = inode_lookup_cached(m, t, inode);
-		if (err)
-			return err;
-		*out = inode;
-		return 0;
+	err = file_lookup(m, path, &inode);
+	if (err != -ENOENT) {
+		if (!err)
+			err = inode_lookup_cached(m, t, inode);
+		if (!err)
+			*out = inode;
+		return err;
 	}
 	mnt = mount_of_path(m, path);
 	err = kmem_charge_inode(m, t, mount_is_tmpfs(mnt), &cookie);
@@ -197,7 +297,7 @@ static void inode_evict(struct machine *m, struct inode *inode)
 void file_unlink_inode(struct machine *m, struct inode *inode)
 {
 	if (inode->path)
-		strmap_set(&m->mm->paths, inode->path, 0);
+		path_set(m, inode->path, 0);
 	inode->unlinked = true;
 	if (!inode->refs)
 		inode_evict(m, inode);
@@ -278,6 +378,13 @@ void filemap_writeback_page(struct machine *m, struct memobj *obj, pgh_t h)
 	writeback_clean_page(m, obj, h);
 }
 
+/* The model's s_maxbytes, for host memory and time (SMEMCG_MAX_FILE_SIZE). */
+static int file_too_big(struct machine *m, const char *path)
+{
+	return machine_error(m, -EFBIG, "%s: a file of more than 1 TiB passes the model's limit",
+			     path);
+}
+
 int file_write(struct machine *m, struct task *t, const char *path, uint64_t off,
 	       uint64_t len)
 {
@@ -287,8 +394,17 @@ int file_write(struct machine *m, struct task *t, const char *path, uint64_t off
 
 	if (err)
 		return err;
-	if (off + len < off)
-		return machine_error(m, -EFBIG, "offset + length overflows");
+	/*
+	 * generic_write_check_limits(): a write that starts at the largest
+	 * file size is EFBIG, one that crosses it is short (the model's
+	 * statement then fails with EFBIG, the bytes below the limit written).
+	 */
+	if (off >= SMEMCG_MAX_FILE_SIZE)
+		return file_too_big(m, path);
+	if (len > SMEMCG_MAX_FILE_SIZE - off) {
+		err = file_write(m, t, path, off, SMEMCG_MAX_FILE_SIZE - off);
+		return err ? err : file_too_big(m, path);
+	}
 	if (!len)
 		return 0;
 	first = off / PAGE_SIZE;
@@ -334,18 +450,13 @@ int file_write(struct machine *m, struct task *t, const char *path, uint64_t off
 int file_read(struct machine *m, struct task *t, const char *path, uint64_t off,
 	      uint64_t len)
 {
-	struct inode *inode = inode_lookup(m, path);
+	struct inode *inode;
 	uint64_t idx, end;
-	int slash = trailing_slash(m, path, false);
-	int err;
+	int err = file_lookup(m, path, &inode);
 
-	if (slash)
-		return slash;
-	if (!inode)
-		return machine_error(m, -ENOENT, "no such file: %s", path);
-	if (inode->is_dir)
-		return machine_error(m, -EISDIR, "%s is a directory", path);
-	if ((err = inode_lookup_cached(m, t, inode)))
+	if (!err)
+		err = inode_lookup_cached(m, t, inode);
+	if (err)
 		return err;
 	end = MIN(off + len, inode->size);
 	writeback_touch_atime(m, inode, t);
@@ -390,9 +501,10 @@ int file_truncate(struct machine *m, struct task *t, const char *path, uint64_t 
 {
 	struct inode *inode;
 	uint64_t keep;
-	int err = trailing_slash(m, path, false);
+	int err;
 
 	/* truncate(2) opens without O_CREAT: a final '/' is judged as for a read */
+	err = size > SMEMCG_MAX_FILE_SIZE ? file_too_big(m, path) : trailing_slash(m, path, false);
 	if (!err)
 		err = inode_create(m, t, path, &inode);
 	if (err)
@@ -410,12 +522,11 @@ int file_truncate(struct machine *m, struct task *t, const char *path, uint64_t 
 
 int file_fsync(struct machine *m, struct task *t, const char *path)
 {
-	struct inode *inode = inode_lookup(m, path);
-	int err;
+	struct inode *inode;
+	int err = file_lookup(m, path, &inode);
 
-	if (!inode)
-		return machine_error(m, -ENOENT, "no such file: %s", path);
-	err = inode_lookup_cached(m, t, inode);
+	if (!err)
+		err = inode_lookup_cached(m, t, inode);
 	if (err)
 		return err;
 	if (inode->obj->type == OBJ_FILE)
@@ -425,17 +536,15 @@ int file_fsync(struct machine *m, struct task *t, const char *path)
 
 int file_unlink(struct machine *m, struct task *t, const char *path)
 {
-	struct inode *inode = inode_lookup(m, path);
-	int err = trailing_slash(m, path, false);
+	struct inode *inode;
+	int err = file_lookup(m, path, &inode);
 
 	(void)t;
+	if (err == -EISDIR)
+		return machine_error(m, err, "%s is a directory (the model has no rmdir for files)",
+				     path);
 	if (err)
 		return err;
-	if (!inode)
-		return machine_error(m, -ENOENT, "no such file: %s", path);
-	if (inode->is_dir)
-		return machine_error(m, -EISDIR, "%s is a directory (the model has no rmdir for files)",
-				     path);
 	file_unlink_inode(m, inode);
 	return 0;
 }
@@ -447,7 +556,10 @@ int fs_mkdir(struct machine *m, struct task *t, const char *path)
 	uint32_t cookie;
 	int err;
 
-	if (inode_lookup(m, path))
+	err = path_walk_parents(m, path);
+	if (err)
+		return err;
+	if (inode_lookup(m, path) || path_is_dir(m, path))
 		return machine_error(m, -EEXIST, "%s already exists", path);
 	mnt = mount_of_path(m, path);
 	err = kmem_charge_inode(m, t, mount_is_tmpfs(mnt), &cookie);
@@ -483,7 +595,7 @@ void inodes_drop_mount(struct machine *m, struct mount *mnt)
 		if (!inode || inode->mnt != mnt)
 			continue;
 		if (inode->path)
-			strmap_set(&m->mm->paths, inode->path, 0);
+			path_set(m, inode->path, 0);
 		inode->unlinked = true;
 		if (!inode->refs)
 			inode_evict(m, inode);

@@ -45,6 +45,10 @@ struct inode {
 	bool shmem;		/* a tmpfs inode (its slab cache differs) */
 };
 
+/* Is path a directory: made by mkdir, a mount point, or above another path? */
+bool path_is_dir(struct machine *m, const char *path);
+/* The kernel's path walk up to path: -ENOTDIR when a component is a regular file. */
+int path_walk_parents(struct machine *m, const char *path);
 /* The inode at path (files and directories), or NULL. */
 struct inode *inode_lookup(struct machine *m, const char *path);
 /*

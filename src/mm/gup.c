@@ -22,6 +22,7 @@
 #include <string.h>
 
 #include "gup.h"
+#include "../base/list.h"
 #include "memcontrol/charge.h"
 #include "../machine.h"
 #include "lru.h"
@@ -33,6 +34,9 @@
 #include "../ext/hooks.h"
 
 enum pin_device { DEV_VFIO, DEV_RDMA, DEV_IOURING };
+
+/* Host memory: pins held at once, 16 bytes each (1 GiB) */
+#define MODEL_MAX_PINS (1L << 26)
 
 struct pinned {
 	uint32_t obj;		/* object id */
@@ -46,6 +50,7 @@ struct driver_file {
 	bool keep_pins;
 	int refs;		/* fds referring to it */
 	char *name;		/* the scenario's name of the fd it was opened as, or NULL */
+	struct list_node node;	/* in open_files */
 	struct pinned *pins;
 	long npins, cap;
 	struct mm_struct *acct_mm;	/* the rlimit counter's mm (legacy accounting) */
@@ -59,23 +64,42 @@ struct pin_entry {
 };
 
 struct pins_state {
+	/*
+	 * Driver files by id (ids are never reused, so a stale one finds
+	 * nothing): an array, which a run of opens and closes walks in order,
+	 * and the list of the open ones.
+	 */
 	struct driver_file **files;
-	int nfiles, files_cap;
+	uint32_t files_cap;
+	struct list_node open_files;	/* open, or kept by their pins after the last close */
 	int next_id;
 	struct pin_entry *tab;
 	uint32_t cap, used;
 	long user_locked_vm;	/* one user in the model */
+	long nr_pins;		/* pins held, of every driver file */
 };
 
+/*
+ * A task's fd table (the kernel's fdtable): open_fds has a bit per fd
+ * (0..2 stand for stdin, stdout and stderr, which are not driver files),
+ * full_fds a bit per word of open_fds that has no free fd, and next_fd is
+ * where the search for the lowest free fd starts (files->next_fd): an
+ * open is amortised O(1), as in alloc_fd().
+ */
 struct task_fds {
 	int *fd_file;		/* fd number -> file id, 0 when closed */
-	int nfds;
+	uint64_t *open_fds;
+	uint64_t *full_fds;
+	int max_fds;		/* room for this many fds (64, doubled as needed) */
+	int next_fd;
 };
 
 static struct pins_state *ps(struct machine *m)
 {
-	if (!m->pins)
+	if (!m->pins) {
 		m->pins = xcalloc(1, sizeof(struct pins_state));
+		list_init(&((struct pins_state *)m->pins)->open_files);
+	}
 	return m->pins;
 }
 
@@ -147,6 +171,21 @@ static void tab_del(struct pins_state *p, struct pin_entry *e)
 	}
 }
 
+/* The pins of every driver file against the count the limit is checked on. */
+static int pins_count_check(struct machine *m)
+{
+	struct pins_state *p = m->pins;
+	struct list_node *pos;
+	long n = 0;
+
+	list_for_each(pos, &p->open_files)
+		n += container_of(pos, struct driver_file, node)->npins;
+	if (n != p->nr_pins)
+		return machine_error(m, -EUCLEAN, "pins: %ld held by driver files, %ld counted",
+				     n, p->nr_pins);
+	return 0;
+}
+
 /*
  * The invariant checker's view of the pin table: every entry is found
  * again by its page (no hole cuts a probe chain), `used` counts the
@@ -179,7 +218,7 @@ int pins_check(struct machine *m, long nr_pinned_pages)
 		return machine_error(m, -EUCLEAN,
 				     "pin table: %u entries, %u counted, %ld pinned pages",
 				     n, p->used, nr_pinned_pages);
-	return 0;
+	return pins_count_check(m);
 }
 
 bool pins_page_is_orphan(struct machine *m, pgh_t h)
@@ -215,26 +254,98 @@ static const char *const device_names[] = { "/dev/vfio", "/dev/rdma", "/dev/iour
 
 static struct driver_file *file_by_id(struct machine *m, int id)
 {
-	int i;
+	struct pins_state *p = ps(m);
 
-	for (i = 0; i < ps(m)->nfiles; i++)
-		if (ps(m)->files[i]->id == id)
-			return ps(m)->files[i];
-	return NULL;
+	return id > 0 && (uint32_t)id < p->files_cap ? p->files[id] : NULL;
+}
+
+/* Words of full_fds for n fds: a bit per 64 fds. */
+static size_t full_words(int n)
+{
+	return (size_t)(n / 64 + 63) / 64;
+}
+
+static void fds_grow(struct task_fds *f, int need)
+{
+	int n = f->max_fds ? f->max_fds : 64;
+
+	while (n < need)
+		n *= 2;
+	f->fd_file = xrealloc(f->fd_file, (size_t)n * sizeof(int));
+	memset(f->fd_file + f->max_fds, 0, (size_t)(n - f->max_fds) * sizeof(int));
+	f->open_fds = xrealloc(f->open_fds, (size_t)n / 64 * sizeof(uint64_t));
+	memset(f->open_fds + f->max_fds / 64, 0,
+	       (size_t)(n - f->max_fds) / 64 * sizeof(uint64_t));
+	f->full_fds = xrealloc(f->full_fds, full_words(n) * sizeof(uint64_t));
+	memset(f->full_fds + full_words(f->max_fds), 0,
+	       (full_words(n) - full_words(f->max_fds)) * sizeof(uint64_t));
+	f->max_fds = n;
 }
 
 static struct task_fds *fds_of(struct task *t)
 {
-	if (!t->fds)
-		t->fds = xcalloc(1, sizeof(struct task_fds));
-	return t->fds;
+	struct task_fds *f = t->fds;
+
+	if (!f) {
+		f = t->fds = xcalloc(1, sizeof(struct task_fds));
+		fds_grow(f, 64);
+		f->open_fds[0] = 7;	/* stdin, stdout, stderr */
+		f->next_fd = 3;
+	}
+	return f;
+}
+
+static void fd_set_open(struct task_fds *f, int fd, bool open)
+{
+	int w = fd / 64;
+
+	if (open) {
+		f->open_fds[w] |= 1ULL << (fd % 64);
+		if (f->open_fds[w] == UINT64_MAX)
+			f->full_fds[w / 64] |= 1ULL << (w % 64);
+	} else {
+		f->open_fds[w] &= ~(1ULL << (fd % 64));
+		f->full_fds[w / 64] &= ~(1ULL << (w % 64));
+		if (fd < f->next_fd)
+			f->next_fd = fd;
+	}
+}
+
+/* find_next_fd(): the lowest free fd at or above start, growing the table. */
+static int find_next_fd(struct task_fds *f, int start)
+{
+	int w = start / 64;
+	uint64_t free_bits;
+
+	if (w >= f->max_fds / 64)
+		fds_grow(f, start + 1);
+	free_bits = ~f->open_fds[w] & (UINT64_MAX << (start % 64));
+	if (free_bits)
+		return w * 64 + __builtin_ctzll(free_bits);
+	/*
+	 * Then the first word that is not full, 64 words at a time; the bits
+	 * of words past the table are clear: the first of them is free.
+	 */
+	for (w++;; w = (w / 64 + 1) * 64) {
+		uint64_t not_full;
+
+		if (w >= f->max_fds / 64)
+			fds_grow(f, w * 64 + 1);
+		not_full = ~f->full_fds[w / 64] & (UINT64_MAX << (w % 64));
+		if (not_full) {
+			w = w / 64 * 64 + __builtin_ctzll(not_full);
+			if (w >= f->max_fds / 64)
+				fds_grow(f, w * 64 + 1);
+			return w * 64 + __builtin_ctzll(~f->open_fds[w]);
+		}
+	}
 }
 
 static struct driver_file *fd_file(struct machine *m, struct task *t, int fd)
 {
 	struct task_fds *f = fds_of(t);
 
-	if (fd < 3 || fd >= f->nfds || !f->fd_file[fd]) {
+	if (fd < 3 || fd >= f->max_fds || !f->fd_file[fd]) {
 		machine_error(m, -EBADF, "%s has no fd %d", t->comm, fd);
 		return NULL;
 	}
@@ -253,6 +364,13 @@ int pins_open(struct machine *m, struct task *t, const char *device, bool keep_p
 			break;
 	if (dev == (int)ARRAY_SIZE(device_names))
 		return machine_error(m, -ENOENT, "no such device %s", device);
+	/* alloc_fd(): the lowest free fd, below RLIMIT_NOFILE */
+	fd = find_next_fd(f, f->next_fd);
+	if ((uint64_t)fd >= t->rlimit_nofile)
+		return machine_error(m, -EMFILE,
+				     "%s has no free fd below RLIMIT_NOFILE (%llu): `%s setrlimit nofile N` raises it",
+				     t->comm, (unsigned long long)t->rlimit_nofile, t->comm);
+	f->next_fd = fd + 1;
 	df = xcalloc(1, sizeof(*df));
 	df->id = ++ps(m)->next_id;
 	df->device = dev;
@@ -260,16 +378,16 @@ int pins_open(struct machine *m, struct task *t, const char *device, bool keep_p
 	df->refs = 1;
 	df->acct_mm = t->mm;
 	mmgrab(t->mm);		/* vm_account_init holds the mm */
-	ALLOC_GROW(ps(m)->files, ps(m)->nfiles + 1, ps(m)->files_cap);
-	ps(m)->files[ps(m)->nfiles++] = df;
-	for (fd = 3; fd < f->nfds && f->fd_file[fd]; fd++)
-		;
-	if (fd >= f->nfds) {
-		f->fd_file = xrealloc(f->fd_file, (size_t)(fd + 1) * sizeof(int));
-		while (f->nfds <= fd)
-			f->fd_file[f->nfds++] = 0;
+	if ((uint32_t)df->id >= ps(m)->files_cap) {
+		uint32_t old = ps(m)->files_cap;
+
+		ALLOC_GROW(ps(m)->files, (uint32_t)df->id + 1, ps(m)->files_cap);
+		memset(ps(m)->files + old, 0, (ps(m)->files_cap - old) * sizeof(*ps(m)->files));
 	}
+	ps(m)->files[df->id] = df;
+	list_add_tail(&df->node, &ps(m)->open_files);
 	f->fd_file[fd] = df->id;
+	fd_set_open(f, fd, true);
 	*fd_out = fd;
 	return 0;
 }
@@ -308,6 +426,7 @@ static void unpin_one(struct machine *m, struct pinned *p)
 	struct mem_cgroup *acct = p->acct == OWNER_NONE ? NULL : memcg_of_slot(m, p->acct);
 	struct mem_cgroup *owner = page_memcg(m, h);
 
+	ps(m)->nr_pins--;
 	if (acct) {
 		ext_pin_uncharge(m, acct, 1);
 		if (owner && (owner->ext_flags & MEMCG_EXT_BORROW))
@@ -349,6 +468,11 @@ int pins_pin(struct machine *m, struct task *t, int fd, struct vm_area *v,
 	first = off / PAGE_SIZE;
 	last = (off + len - 1) / PAGE_SIZE;
 	n = (long)(last - first + 1);
+	/* the host keeps 16 bytes a pin, and a page may be pinned many times */
+	if (n > MODEL_MAX_PINS - ps(m)->nr_pins)
+		return machine_error(m, -ENOMEM,
+				     "%ld more pins would pass the model's limit of %ld pins held at once",
+				     n, MODEL_MAX_PINS);
 	/* today's rlimit accounting, per device */
 	rl = rlimit_counter(m, df);
 	if (!t->cap_ipc_lock && (uint64_t)(*rl + n) * PAGE_SIZE > t->rlimit_memlock)
@@ -393,6 +517,7 @@ int pins_pin(struct machine *m, struct task *t, int fd, struct vm_area *v,
 		df->pins[df->npins].idx = page_index(&m->pages, h);
 		df->pins[df->npins].acct = acct ? acct->slot : OWNER_NONE;
 		df->npins++;
+		ps(m)->nr_pins++;
 	}
 	*rl += n;
 	return 0;
@@ -447,10 +572,16 @@ static void release_all(struct machine *m, struct driver_file *df)
 	*rlimit_counter(m, df) -= n;
 }
 
+static void driver_file_free(struct driver_file *df)
+{
+	mmdrop(df->acct_mm);
+	free(df->pins);
+	free(df->name);
+	free(df);
+}
+
 static void file_put(struct machine *m, struct driver_file *df)
 {
-	int i;
-
 	if (--df->refs > 0)
 		return;
 	/* the last close: unpin, unless the pins are to outlive the file */
@@ -458,13 +589,9 @@ static void file_put(struct machine *m, struct driver_file *df)
 		release_all(m, df);
 	if (df->npins)
 		return;		/* kept: `release` frees it */
-	for (i = 0; i < ps(m)->nfiles; i++)
-		if (ps(m)->files[i] == df)
-			ps(m)->files[i] = ps(m)->files[--ps(m)->nfiles];
-	mmdrop(df->acct_mm);
-	free(df->pins);
-	free(df->name);
-	free(df);
+	ps(m)->files[df->id] = NULL;
+	list_del(&df->node);
+	driver_file_free(df);
 }
 
 int pins_close(struct machine *m, struct task *t, int fd)
@@ -474,6 +601,7 @@ int pins_close(struct machine *m, struct task *t, int fd)
 	if (!df)
 		return -EBADF;
 	fds_of(t)->fd_file[fd] = 0;
+	fd_set_open(fds_of(t), fd, false);
 	file_put(m, df);
 	return 0;
 }
@@ -511,6 +639,7 @@ int pins_fd_file_id(struct machine *m, struct task *t, int fd)
 	return df ? df->id : 0;
 }
 
+/* dup_fd(): the child gets the parent's table, each open file one more reference. */
 void pins_task_fork(struct machine *m, struct task *parent, struct task *child)
 {
 	struct task_fds *pf = parent->fds, *cf;
@@ -519,13 +648,14 @@ void pins_task_fork(struct machine *m, struct task *parent, struct task *child)
 	if (!pf)
 		return;
 	cf = fds_of(child);
-	cf->fd_file = xcalloc((size_t)pf->nfds, sizeof(int));
-	cf->nfds = pf->nfds;
-	for (fd = 0; fd < pf->nfds; fd++) {
-		cf->fd_file[fd] = pf->fd_file[fd];
+	fds_grow(cf, pf->max_fds);
+	memcpy(cf->fd_file, pf->fd_file, (size_t)pf->max_fds * sizeof(int));
+	memcpy(cf->open_fds, pf->open_fds, (size_t)pf->max_fds / 64 * sizeof(uint64_t));
+	memcpy(cf->full_fds, pf->full_fds, full_words(pf->max_fds) * sizeof(uint64_t));
+	cf->next_fd = pf->next_fd;
+	for (fd = 0; fd < pf->max_fds; fd++)
 		if (pf->fd_file[fd])
 			file_by_id(m, pf->fd_file[fd])->refs++;
-	}
 }
 
 void pins_task_exit(struct machine *m, struct task *t)
@@ -535,7 +665,7 @@ void pins_task_exit(struct machine *m, struct task *t)
 
 	if (!f)
 		return;
-	for (fd = 0; fd < f->nfds; fd++) {
+	for (fd = 0; fd < f->max_fds; fd++) {
 		if (f->fd_file[fd]) {
 			struct driver_file *df = file_by_id(m, f->fd_file[fd]);
 
@@ -545,20 +675,22 @@ void pins_task_exit(struct machine *m, struct task *t)
 		}
 	}
 	free(f->fd_file);
+	free(f->open_fds);
+	free(f->full_fds);
 	free(f);
 	t->fds = NULL;
 }
 
 void pins_free_all(struct machine *m)
 {
-	int i;
-
 	if (!m->pins)
 		return;
-	for (i = 0; i < ps(m)->nfiles; i++) {
-		mmdrop(ps(m)->files[i]->acct_mm);
-		free(ps(m)->files[i]->pins);
-		free(ps(m)->files[i]);
+	while (!list_empty(&ps(m)->open_files)) {
+		struct driver_file *df = container_of(ps(m)->open_files.next,
+						      struct driver_file, node);
+
+		list_del(&df->node);
+		driver_file_free(df);
 	}
 	free(ps(m)->files);
 	free(ps(m)->tab);
@@ -573,6 +705,17 @@ int pins_setrlimit(struct machine *m, struct task *t, uint64_t bytes)
 	return 0;
 }
 
+int pins_setrlimit_nofile(struct machine *m, struct task *t, uint64_t nr)
+{
+	/* do_prlimit(): RLIMIT_NOFILE above fs.nr_open is refused */
+	if (nr > NR_OPEN_DEFAULT)
+		return machine_error(m, -EPERM,
+				     "RLIMIT_NOFILE of %llu is above fs.nr_open (%d)",
+				     (unsigned long long)nr, NR_OPEN_DEFAULT);
+	t->rlimit_nofile = nr;
+	return 0;
+}
+
 int pins_cap_ipc_lock(struct machine *m, struct task *t)
 {
 	(void)m;
@@ -582,13 +725,13 @@ int pins_cap_ipc_lock(struct machine *m, struct task *t)
 
 void pins_reparent(struct machine *m, struct mem_cgroup *from, struct mem_cgroup *to)
 {
+	struct list_node *pos;
 	long k, n = 0;
-	int i;
 
 	if (!m->pins)
 		return;
-	for (i = 0; i < ps(m)->nfiles; i++) {
-		struct driver_file *df = ps(m)->files[i];
+	list_for_each(pos, &ps(m)->open_files) {
+		struct driver_file *df = container_of(pos, struct driver_file, node);
 
 		for (k = 0; k < df->npins; k++)
 			if (df->pins[k].acct == from->slot) {

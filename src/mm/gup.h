@@ -37,6 +37,8 @@ int pins_fd_set_name(struct machine *m, struct task *t, int fd, const char *name
 /* Move the pins charged to from (vm_account references) to to. */
 void pins_reparent(struct machine *m, struct mem_cgroup *from, struct mem_cgroup *to);
 int pins_setrlimit(struct machine *m, struct task *t, uint64_t bytes);
+/* RLIMIT_NOFILE: -EPERM above fs.nr_open; fds already open stay. */
+int pins_setrlimit_nofile(struct machine *m, struct task *t, uint64_t nr);
 int pins_cap_ipc_lock(struct machine *m, struct task *t);
 
 #endif

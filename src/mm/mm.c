@@ -59,7 +59,8 @@ void mmdrop(struct mm_struct *mm)
 {
 	if (--mm->count > 0)
 		return;
-	free(mm->upper);
+	intmap_free(&mm->upper);
+	intmap_free(&mm->vma_ids);
 	free(mm->ext);
 	free(mm);
 }
@@ -82,7 +83,7 @@ void mm_update_next_owner(struct machine *m, struct mm_struct *mm,
 			  struct task *exiting)
 {
 	struct task *c = NULL;
-	int i;
+	struct list_node *pos;
 
 	if (mm->owner != exiting)
 		return;
@@ -94,9 +95,11 @@ void mm_update_next_owner(struct machine *m, struct mm_struct *mm,
 	c = first_user_in(&exiting->children, mm, exiting);
 	if (!c && exiting->real_parent)
 		c = first_user_in(&exiting->real_parent->children, mm, exiting);
-	for (i = 0; !c && i < m->mm->nr_tasks; i++) {
-		struct task *g = m->mm->tasks[i];
+	for_each_task(pos, m) {
+		struct task *g = task_of_node(pos);
 
+		if (c)
+			break;
 		if (g != exiting && g->mm == mm && g->state == SMEMCG_TASK_ALIVE)
 			c = g;
 	}

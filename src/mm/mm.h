@@ -10,6 +10,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "../base/intmap.h"
 #include "../base/list.h"
 
 struct machine;
@@ -30,16 +31,16 @@ struct mm_struct {
 	struct task *owner;		/* mm->owner, 6.1 */
 	void **ext;			/* the modules' state (src/ext/hooks.h) */
 	struct list_node vmas;
-	int next_vma_id;
+	struct intmap vma_ids;		/* vma id -> vma (the scenario's lookups) */
 	long rss[NR_MM_COUNTERS];
+	uint64_t total_vm;		/* pages mapped */
 	long pgtables;			/* page-table pages charged for it */
 	long locked_vm;			/* pages mlocked */
 	long pinned_vm;			/* pages pinned (vm_account TASK) */
 	uint64_t next_va;		/* where the next mapping goes (pages) */
-	struct pt_upper *upper;		/* PMD pages: per 1 GiB of address space */
+	struct intmap upper;		/* region -> struct pt_upper: PMD pages, per 1 GiB */
 	uint32_t kmem_cookie;		/* its mm_struct object, charged at fork */
 	bool has_kmem;
-	int nr_upper, upper_cap;
 };
 
 /* A PMD page and how many PTE pages hang off it. */

@@ -20,7 +20,9 @@ void mm_state_init(struct machine *m)
 
 	m->mm = ms;
 	id_table_init(&ms->objs);
+	tasks_init(m);
 	strmap_init(&ms->paths);
+	strmap_init(&ms->below);
 	ms->vm_swappiness = 60;
 	ms->dirty_background_ratio = 10;
 	ms->dirty_ratio = 20;
@@ -38,8 +40,8 @@ void mm_state_free(struct machine *m)
 	if (!ms)
 		return;
 	/* Exit everything so that every page is freed through its owner. */
-	for (i = 0; i < ms->nr_tasks; i++)
-		task_do_exit(m, ms->tasks[i], 0);
+	while (!list_empty(&ms->tasks))
+		task_do_exit(m, task_of_node(ms->tasks.next), 0);
 	ext_call_teardown(m);
 	pins_free_all(m);
 	while (ms->nr_mounts)
@@ -53,18 +55,13 @@ void mm_state_free(struct machine *m)
 	inodes_free_all(m);
 	writeback_free(m);
 	mounts_free(m);
-	for (i = 0; i < ms->nr_tasks; i++) {
-		free(ms->tasks[i]->comm);
-		free(ms->tasks[i]->exit_cgroup);
-		free(ms->tasks[i]->death);
-		free(ms->tasks[i]);
-	}
-	free(ms->tasks);
+	tasks_free_all(m);
 	for (i = 0; i < (int)ms->objs.nr; i++)
 		if (memobj_at(m, (uint32_t)i))
 			memobj_destroy(m, memobj_at(m, (uint32_t)i));
 	id_table_free(&ms->objs);
 	strmap_free(&ms->paths);
+	strmap_free(&ms->below);
 	free(ms);
 	m->mm = NULL;
 }

@@ -8,6 +8,8 @@
 
 #include <stdint.h>
 
+#include "../base/intmap.h"
+#include "../base/list.h"
 #include "../base/strmap.h"
 #include "memobj.h"
 
@@ -28,9 +30,21 @@ struct swap_device {
 };
 
 struct mm_state {
-	struct task **tasks;	/* by pid - TASK_FIRST_PID; exited ones stay */
-	int nr_tasks;
-	int tasks_cap;
+	/*
+	 * Processes: the live ones in pid order, found by pid in a hash map;
+	 * what a dead one leaves is a struct task_rec (task.h) per pid, 12
+	 * bytes, its struct task being freed (reaped) after the operation
+	 * that ended it.
+	 */
+	struct list_node tasks;		/* live tasks, pid order */
+	struct list_node dead;		/* exited, not reaped yet */
+	struct intmap task_by_pid;	/* pid -> struct task (live and not reaped) */
+	struct task_rec *recs;		/* by pid - TASK_FIRST_PID */
+	uint32_t nr_pids, recs_cap;
+	char **strs;			/* comm and cgroup paths of records, interned */
+	uint32_t nr_strs, strs_cap;
+	struct strmap str_ids;
+	struct intmap deaths;		/* pid -> struct task_death of a killed, reaped task */
 	int next_cpu;		/* round-robin placement */
 	long nr_alive;
 
@@ -44,6 +58,7 @@ struct mm_state {
 	struct inode **inodes;	/* by ino */
 	uint32_t nr_inodes, inodes_cap;
 	struct strmap paths;	/* path -> ino + 1 (0 after unlink) */
+	struct strmap below;	/* directory -> paths named below it (implicit directories) */
 	struct mount **mounts;
 	int nr_mounts, mounts_cap;
 
@@ -52,6 +67,7 @@ struct mm_state {
 	int dirty_background_ratio;
 	int dirty_ratio;
 	int next_vma_id;
+	uint64_t mapped_pages;		/* total_vm of every mm: SMEMCG_MAX_MAPPED */
 };
 
 struct machine;

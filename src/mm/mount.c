@@ -102,6 +102,12 @@ int fs_mount(struct machine *m, struct task *t, const char *type, const char *di
 		return machine_error(m, -EINVAL, "mount point must be an absolute path other than /");
 	if (mount_at(m, dir))
 		return machine_error(m, -EBUSY, "%s is already a mount point", dir);
+	/* a mount point is a directory, reached through directories */
+	err = path_walk_parents(m, dir);
+	if (err)
+		return err;
+	if (inode_lookup(m, dir) && !path_is_dir(m, dir))
+		return machine_error(m, -ENOTDIR, "mount point %s is a regular file", dir);
 	mnt = xcalloc(1, sizeof(*mnt));
 	mnt->dir = xstrdup(dir);
 	mnt->dirlen = strlen(dir);

@@ -130,8 +130,8 @@ static void __oom_kill_process(struct machine *m, struct oom_control *oc,
 			       struct task *victim)
 {
 	struct mm_struct *mm = victim->mm;
+	struct list_node *pos, *tmp;
 	struct mem_cgroup *memcg;
-	int i;
 
 	if (!mm || victim->state != SMEMCG_TASK_ALIVE)
 		return;
@@ -144,8 +144,8 @@ static void __oom_kill_process(struct machine *m, struct oom_control *oc,
 		victim->pending_signal = SIGKILL_NR;
 	note_killed(oc, victim);
 	/* every process sharing the mm dies with it (not counted) */
-	for (i = 0; i < m->mm->nr_tasks; i++) {
-		struct task *p = m->mm->tasks[i];
+	list_for_each_safe(pos, tmp, &m->mm->tasks) {
+		struct task *p = task_of_node(pos);
 
 		if (p != victim && p->mm == mm && p->state == SMEMCG_TASK_ALIVE) {
 			char why[128];
@@ -257,10 +257,13 @@ static bool out_of_memory(struct machine *m, struct oom_control *oc)
 	if (oc->memcg) {
 		mem_cgroup_scan_tasks(m, oc->memcg, evaluate_task, oc);
 	} else {
-		int i;
+		struct list_node *pos;
 
-		for (i = 0; i < m->mm->nr_tasks && !oc->abort; i++)
-			evaluate_task(m, oc, m->mm->tasks[i]);
+		for_each_task(pos, m) {
+			if (oc->abort)
+				break;
+			evaluate_task(m, oc, task_of_node(pos));
+		}
 	}
 	if (oc->abort)
 		return true;

@@ -26,10 +26,10 @@ struct task {
 	int pid;
 	char *comm;
 	struct cgroup *cgroup;
-	char *exit_cgroup;		/* path of cgroup at exit: it may be removed since */
 	char *death;			/* why it was killed, set by the first kill */
 	uint64_t death_ns;		/* and when */
 	struct list_node cg_node;	/* in cgroup->tasks */
+	struct list_node tasks_node;	/* in the machine's live (or dead) tasks */
 	struct mm_struct *mm;
 	int cpu;
 	enum smemcg_task_state state;
@@ -37,10 +37,12 @@ struct task {
 	bool dying;			/* fatal signal pending (task_is_dying) */
 	bool in_user_fault;		/* faulting for itself, not through get_user_pages */
 	int pending_signal;
+	bool stopped;			/* SIGSTOP and friends: runs nothing until SIGCONT */
 	bool oom_victim;
 	int oom_score_adj;
 	bool cap_ipc_lock;
 	uint64_t rlimit_memlock;	/* bytes */
+	uint64_t rlimit_nofile;		/* fds: an open gets a number below it */
 
 	struct task *real_parent;
 	struct list_node children;	/* its children */
@@ -61,10 +63,49 @@ struct task {
 #define SIGBUS_NR 7
 #define SIGTERM_NR 15
 
-#define TASK_FIRST_PID 100
+/*
+ * What stays of every process, dead or alive: its state, the signal that
+ * killed it, its name and, once it is dead, the path of its cgroup at exit
+ * (which may be removed since): interned strings, by index.
+ */
+struct task_rec {
+	uint32_t comm;
+	uint32_t exit_cgroup;
+	uint8_t state;			/* enum smemcg_task_state */
+	uint8_t exit_signal;
+};
 
-/* The task of pid, alive or dead, or NULL for a pid never used. */
+#define TASK_FIRST_PID 100
+/*
+ * Host memory: at most this many processes at once (the kernel's
+ * PID_MAX_LIMIT: fork is EAGAIN when no pid is free), and pids are never
+ * reused, so at most MODEL_MAX_PIDS in a machine's life (12 bytes each).
+ */
+#define MODEL_MAX_TASKS 4194304
+#define MODEL_MAX_PIDS 100000000
+/* RLIMIT_NOFILE: Debian's soft limit, and fs.nr_open, above which prlimit() is EPERM */
+#define RLIMIT_NOFILE_DEFAULT 1024
+#define NR_OPEN_DEFAULT 1048576
+
+/* What stays of a killed task once reaped: why it was killed, and when. */
+struct task_death {
+	uint64_t ns;
+	uint32_t why;			/* interned, as names are: reasons repeat */
+};
+
+/* The live task with that pid (or one that died in this operation), or NULL. */
 struct task *task_lookup(struct machine *m, int pid);
+/* The record of any pid the machine handed out, or NULL. */
+const struct task_rec *task_record(const struct machine *m, int pid);
+const char *task_rec_str(const struct machine *m, uint32_t id);
+/* Why and when (*ns) pid was killed, NULL when it was not (or lives). */
+const char *task_death(const struct machine *m, int pid, uint64_t *ns);
+/* Free the struct task of every process that died (after an operation). */
+void tasks_reap(struct machine *m);
+void tasks_init(struct machine *m);
+void tasks_free_all(struct machine *m);
+#define for_each_task(pos, m) list_for_each(pos, &(m)->mm->tasks)
+#define task_of_node(pos) container_of(pos, struct task, tasks_node)
 int task_spawn(struct machine *m, struct task **out, const char *comm,
 	       struct cgroup *cg, int cpu);
 int task_fork(struct machine *m, struct task **out, struct task *parent,
@@ -76,7 +117,12 @@ void task_leave(struct machine *m, struct task *t);
 
 /* Close the task's driver fds and files (pins may outlive it). */
 void task_exit_files(struct machine *m, struct task *t);
-/* Deliver a signal; SIGKILL/SIGTERM/SIGBUS are fatal (default action). */
+/*
+ * Deliver a signal with its default action (signal(7)): most signals
+ * terminate; SIGCHLD, SIGURG and SIGWINCH are ignored; SIGSTOP, SIGTSTP,
+ * SIGTTIN and SIGTTOU stop the task, SIGCONT continues it. A stopped task
+ * gets SIGKILL at once; another fatal signal waits for SIGCONT.
+ */
 void task_kill(struct machine *m, struct task *t, int sig);
 /*
  * Kill t with sig for the reason fmt says: the first reason is kept for
@@ -84,6 +130,8 @@ void task_kill(struct machine *m, struct task *t, int sig);
  */
 void task_kill_why(struct machine *m, struct task *t, int sig, enum smemcg_event_type ev,
 		   const char *fmt, ...) PRINTF_LIKE(5, 6);
+/* Can t run an operation (alive, not stopped)? 0, or -EAGAIN with a message. */
+int task_may_run(struct machine *m, struct task *t);
 /* After a move between cgroups (cgroup_attach_task). */
 void task_cgroup_changed(struct machine *m, struct task *t,
 			 struct cgroup *from, struct cgroup *to);

@@ -39,15 +39,7 @@
 
 struct vm_area *vma_find(struct mm_struct *mm, int id)
 {
-	struct list_node *pos;
-
-	list_for_each(pos, &mm->vmas) {
-		struct vm_area *v = container_of(pos, struct vm_area, node);
-
-		if (v->id == id)
-			return v;
-	}
-	return NULL;
+	return intmap_get(&mm->vma_ids, (uint64_t)(uint32_t)id);
 }
 
 static bool test_mapped(const struct vm_area *v, uint64_t i)
@@ -122,12 +114,15 @@ static void pt_page_free(struct machine *m, uint32_t slot)
 
 static struct pt_upper *upper_find(struct mm_struct *mm, uint64_t region)
 {
-	int i;
+	return intmap_get(&mm->upper, region);
+}
 
-	for (i = 0; i < mm->nr_upper; i++)
-		if (mm->upper[i].region == region)
-			return &mm->upper[i];
-	return NULL;
+static void upper_free(struct machine *m, struct mm_struct *mm, struct pt_upper *up)
+{
+	pt_page_free(m, up->objcg);
+	mm->pgtables--;
+	intmap_del(&mm->upper, up->region);
+	free(up);
 }
 
 /* Make sure the PTE page covering vma page i exists (and its PMD page). */
@@ -146,16 +141,24 @@ static int pt_map(struct machine *m, struct vm_area *v, uint64_t i)
 		err = pt_page_alloc(m, v, &slot);
 		if (err)
 			return err;
-		ALLOC_GROW(v->mm->upper, v->mm->nr_upper + 1, v->mm->upper_cap);
-		up = &v->mm->upper[v->mm->nr_upper++];
+		up = xcalloc(1, sizeof(*up));
+		intmap_set(&v->mm->upper, region, up);
 		up->region = region;
 		up->nr_ptes = 0;
 		up->objcg = slot;
 		v->mm->pgtables++;
 	}
 	err = pt_page_alloc(m, v, &slot);
-	if (err)
+	if (err) {
+		/*
+		 * A PMD page with no PTE page under it would be freed by
+		 * nothing but a later fault in its region: free it now (the
+		 * kernel's free_pgtables would at munmap or exit).
+		 */
+		if (!up->nr_ptes)
+			upper_free(m, v->mm, up);
 		return err;
+	}
 	v->pt_objcg[b] = slot;
 	up->nr_ptes++;
 	v->mm->pgtables++;
@@ -177,11 +180,8 @@ static void pt_free_all(struct machine *m, struct vm_area *v)
 		v->mm->pgtables--;
 		region = (v->start + b * PTRS_PER_PTE) / PTRS_PER_PMD_SPAN;
 		up = upper_find(v->mm, region);
-		if (up && --up->nr_ptes == 0) {
-			pt_page_free(m, up->objcg);
-			v->mm->pgtables--;
-			*up = v->mm->upper[--v->mm->nr_upper];
-		}
+		if (up && --up->nr_ptes == 0)
+			upper_free(m, v->mm, up);
 	}
 }
 
@@ -205,6 +205,9 @@ static struct vm_area *vma_new(struct machine *m, struct mm_struct *mm,
 	list_init(&v->anon_node);
 	list_init(&v->obj_node);
 	list_add_tail(&v->node, &mm->vmas);
+	intmap_set(&mm->vma_ids, (uint32_t)v->id, v);
+	mm->total_vm += npages;
+	m->mm->mapped_pages += npages;
 	return v;
 }
 
@@ -222,17 +225,45 @@ static void vma_attach_obj(struct vm_area *v, struct memobj *obj, uint64_t pgoff
 	list_add_tail(&v->obj_node, &obj->i_mmap);
 }
 
-#define MAX_MAP_PAGES (1ULL << 34)	/* 64 TiB: beyond any simulated machine */
+#define MAX_MAP_PAGES (SMEMCG_MAX_MAPPED / PAGE_SIZE)
+
+int vma_may_map(struct machine *m, uint64_t npages)
+{
+	uint64_t room = MAX_MAP_PAGES - m->mm->mapped_pages;
+
+	if (npages > room)
+		return machine_error(m, -ENOMEM,
+				     "mapping %llu more pages would pass the model's limit of 1 TiB mapped by all processes together (%llu pages mapped)",
+				     (unsigned long long)npages,
+				     (unsigned long long)m->mm->mapped_pages);
+	return 0;
+}
+
+int vma_mmap_check(struct machine *m, uint64_t size, uint64_t offset)
+{
+	uint64_t npages = size / PAGE_SIZE + !!(size % PAGE_SIZE);
+
+	if (!size)
+		return machine_error(m, -EINVAL, "mmap of 0 bytes");
+	if (offset % PAGE_SIZE)
+		return machine_error(m, -EINVAL, "mmap offset must be a multiple of 4096");
+	/* file_mmap_ok(): the mapping must end below MAX_LFS_FILESIZE */
+	if (offset > (uint64_t)INT64_MAX || npages > ((uint64_t)INT64_MAX - offset) / PAGE_SIZE)
+		return machine_error(m, -EOVERFLOW,
+				     "mmap offset %llu + size %llu passes the largest file offset (2^63 - 1)",
+				     (unsigned long long)offset, (unsigned long long)size);
+	return vma_may_map(m, npages);
+}
 
 int vma_mmap_anon(struct machine *m, struct task *t, uint64_t size, bool shared,
 		  struct vm_area **out)
 {
 	uint64_t npages = (size + PAGE_SIZE - 1) / PAGE_SIZE;
 	struct vm_area *v;
+	int err = vma_mmap_check(m, size, 0);
 
-	if (!npages || npages > MAX_MAP_PAGES)
-		return machine_error(m, -EINVAL, "mmap of %llu bytes: size must be 1 byte .. 64 TiB",
-				     (unsigned long long)size);
+	if (err)
+		return err;
 	if (shared) {
 		/* MAP_SHARED|MAP_ANONYMOUS is a shmem object of its own */
 		struct inode *inode = shmem_anon_inode(m, npages);
@@ -254,12 +285,10 @@ int vma_mmap_file(struct machine *m, struct task *t, struct inode *inode,
 {
 	uint64_t npages = (size + PAGE_SIZE - 1) / PAGE_SIZE;
 	struct vm_area *v;
+	int err = vma_mmap_check(m, size, offset);
 
-	if (!npages || npages > MAX_MAP_PAGES)
-		return machine_error(m, -EINVAL, "mmap of %llu bytes: size must be 1 byte .. 64 TiB",
-				     (unsigned long long)size);
-	if (offset % PAGE_SIZE)
-		return machine_error(m, -EINVAL, "mmap offset must be a multiple of 4096");
+	if (err)
+		return err;
 	v = vma_new(m, t->mm, npages, shared ? VMA_SHARED : VMA_FILE_PRIVATE);
 	v->inode = inode;
 	inode_get(inode);
@@ -276,8 +305,12 @@ int vma_mmap_file(struct machine *m, struct task *t, struct inode *inode,
 int vma_mmap_object(struct machine *m, struct task *t, struct memobj *obj,
 		    uint64_t npages, struct vm_area **out)
 {
-	struct vm_area *v = vma_new(m, t->mm, npages, VMA_SHARED);
+	struct vm_area *v;
+	int err = vma_may_map(m, npages);
 
+	if (err)
+		return err;
+	v = vma_new(m, t->mm, npages, VMA_SHARED);
 	vma_attach_obj(v, obj, 0);
 	*out = v;
 	return 0;
@@ -1193,16 +1226,25 @@ int vma_munmap(struct machine *m, struct vm_area *v)
 	if (v->anon)
 		anon_unmap(m, v);
 	if (v->obj) {
-		for (i = 0; i < v->npages; i++)
+		for (i = 0; i < v->npages; i++) {
+			/* a word at a time: a large mapping is mostly unmapped */
+			if (!(i & 63) && !v->mapped[i >> 6]) {
+				i += 63;
+				continue;
+			}
 			if (test_mapped(v, i))
 				unmap_obj_page(m, v, i,
 					       memobj_lookup(m, v->obj, v->pgoff + i), true);
+		}
 		list_del(&v->obj_node);
 	}
 	pt_free_all(m, v);
 	if (v->ext)
 		ext_call_vma_free(m, v);
 	list_del(&v->node);
+	intmap_del(&v->mm->vma_ids, (uint32_t)v->id);
+	v->mm->total_vm -= v->npages;
+	m->mm->mapped_pages -= v->npages;
 	if (v->inode)
 		inode_put(m, v->inode);
 	free(v->mapped);
@@ -1253,8 +1295,11 @@ void vma_dup(struct machine *m, struct vm_area *v, struct mm_struct *cmm)
 	struct vm_area *c = vma_new(m, cmm, v->npages, (enum vma_kind)v->kind);
 	uint64_t i;
 
-	c->id = v->id;	/* the child knows its mappings by the parent's numbers */
-	c->name = v->name ? xstrdup(v->name) : NULL;	/* and names */
+	/* the child knows its mappings by the parent's numbers, and names */
+	intmap_del(&cmm->vma_ids, (uint32_t)c->id);
+	c->id = v->id;
+	intmap_set(&cmm->vma_ids, (uint32_t)c->id, c);
+	c->name = v->name ? xstrdup(v->name) : NULL;
 	c->start = v->start;
 	if (cmm->next_va < v->start + v->npages)
 		cmm->next_va = v->start + v->nr_blocks * PTRS_PER_PTE;

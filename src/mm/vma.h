@@ -62,6 +62,13 @@ struct vm_area *vma_find(struct mm_struct *mm, int id);
 /* "mapping NAME" for messages, "mapping ID" when it has no name: in buf. */
 const char *vma_label(const struct vm_area *v, char *buf, size_t len);
 
+/*
+ * Can npages more be mapped? -ENOMEM past the model's limit on the
+ * address space mapped by all processes (SMEMCG_MAX_MAPPED).
+ */
+int vma_may_map(struct machine *m, uint64_t npages);
+/* The checks of mmap(2) on a size and a file offset: EINVAL, EOVERFLOW, ENOMEM. */
+int vma_mmap_check(struct machine *m, uint64_t size, uint64_t offset);
 /* mmap() into t's mm: 0 with *out, or -ENOMEM/-EINVAL/-EOVERFLOW as mmap gives. */
 int vma_mmap_anon(struct machine *m, struct task *t, uint64_t size, bool shared,
 		  struct vm_area **out);

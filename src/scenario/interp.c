@@ -620,6 +620,16 @@ static void run_range(struct run *r, int first, int last, bool subst, long iter)
 			for (k = 0; k < st.count && !r->stop; k++)
 				run_range(r, i + 1, end, true, (long)k);
 			i = end;
+		} else if (r->done >= SMC_MAX_STATEMENTS) {
+			/* a session (the shell) adds its units up */
+			err.line = st.line;
+			err.col = st.col;
+			snprintf(err.msg, sizeof(err.msg),
+				 "more than the limit of %llu statements run", SMC_MAX_STATEMENTS);
+			smc_tap_load_error(r->tap, r->s->file, &err);
+			r->res->failed++;
+			r->res->stopped = true;
+			r->stop = true;
 		} else {
 			exec_stmt(r, &st);
 			drain_events(r, &st);

@@ -6,11 +6,31 @@
 
 #include <errno.h>
 #include <inttypes.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "../base/intmap.h"
 #include "../base/strmap.h"
+
+/*
+ * The scenario's names. A process name is bound to one process at a time:
+ * a respawn under the same name is a new process, whose fds and mappings
+ * have no names yet. Mapping names belong to the address space (CLONE_VM
+ * processes share them); fd names to the process. A name that was closed
+ * or unmapped stays in its table as -1. A process that never named
+ * anything costs its name and pid alone.
+ */
+struct mb_mm {
+	int refs;			/* processes using the address space */
+	struct strmap maps;		/* mapping name -> mapping number */
+};
+
+struct mb_proc {
+	struct mb_mm *mm;
+	struct strmap fds;		/* fd name -> fd number */
+};
 
 struct model_backend {
 	struct smemcg_config cfg;
@@ -18,12 +38,9 @@ struct model_backend {
 	struct smc_kv *policies;	/* from the script, then overrides */
 	int npolicies;
 	struct strmap procs;		/* name -> pid */
-	struct strmap maps;		/* "mm\001map" -> mapping number */
-	struct strmap mmids;		/* process name -> its address space */
+	struct intmap names;		/* pid -> struct mb_proc, once it names something */
 	struct strmap bufs;		/* dma_buf name -> buffer */
-	struct strmap fds;		/* "proc\001fd" -> fd number */
 	struct strmap files;		/* fd name -> driver file (the last opened) */
-	int64_t next_mmid;
 	bool check;			/* run the invariant checker after each statement */
 	/* the event log, between two drains */
 	unsigned event_mask;		/* what the interpreter shows or writes */
@@ -51,6 +68,93 @@ static void free_pending(struct pending_event *p)
 	free((char *)p->ev.text);
 }
 
+static int pid_of(const struct model_backend *mb, const char *name)
+{
+	int64_t v;
+
+	return strmap_get(&mb->procs, name, &v) ? (int)v : -1;
+}
+
+static void mm_put(struct mb_mm *mm)
+{
+	if (mm && --mm->refs == 0) {
+		strmap_free(&mm->maps);
+		free(mm);
+	}
+}
+
+static void proc_free(struct mb_proc *p)
+{
+	if (!p)
+		return;
+	mm_put(p->mm);
+	strmap_free(&p->fds);
+	free(p);
+}
+
+static struct mb_proc *proc_new(struct mb_mm *mm)
+{
+	struct mb_proc *p = xcalloc(1, sizeof(*p));
+
+	if (!mm) {
+		mm = xcalloc(1, sizeof(*mm));
+		strmap_init(&mm->maps);
+	}
+	p->mm = mm;
+	mm->refs++;
+	strmap_init(&p->fds);
+	return p;
+}
+
+/* The names of the process called name; created empty when create is set. */
+static struct mb_proc *names_of(struct model_backend *mb, const char *name, bool create)
+{
+	int pid = pid_of(mb, name);
+	struct mb_proc *p;
+
+	if (pid < 0)
+		return NULL;
+	p = intmap_get(&mb->names, (uint32_t)pid);
+	if (!p && create) {
+		p = proc_new(NULL);
+		intmap_set(&mb->names, (uint32_t)pid, p);
+	}
+	return p;
+}
+
+/* Copy the names of from that are bound (not -1) into to. */
+static void copy_names(struct strmap *to, const struct strmap *from)
+{
+	size_t i;
+
+	for (i = 0; i < from->cap; i++)
+		if (from->keys[i] && from->vals[i] >= 0)
+			strmap_set(to, from->keys[i], from->vals[i]);
+}
+
+/*
+ * Bind name to a new process pid: its fds are a copy of the parent's (fork
+ * and clone-vm copy the fd table), its mappings the parent's address space
+ * (clone-vm), a copy of its names (fork) or none (spawn).
+ */
+static void bind_proc(struct model_backend *mb, const char *name, int pid,
+		      const char *parent, bool clone_vm)
+{
+	struct mb_proc *pp = parent ? names_of(mb, parent, clone_vm) : NULL, *p = NULL;
+	int old = pid_of(mb, name);
+
+	if (old >= 0)
+		proc_free(intmap_del(&mb->names, (uint32_t)old));
+	if (pp) {
+		p = proc_new(clone_vm ? pp->mm : NULL);
+		if (!clone_vm)
+			copy_names(&p->mm->maps, &pp->mm->maps);
+		copy_names(&p->fds, &pp->fds);
+		intmap_set(&mb->names, (uint32_t)pid, p);
+	}
+	strmap_set(&mb->procs, name, pid);
+}
+
 struct model_backend *model_backend_new(const struct smc_kv *overrides, int n,
 					bool check)
 {
@@ -59,10 +163,8 @@ struct model_backend *model_backend_new(const struct smc_kv *overrides, int n,
 
 	smemcg_config_init(&mb->cfg);
 	strmap_init(&mb->procs);
-	strmap_init(&mb->maps);
-	strmap_init(&mb->mmids);
+	intmap_init(&mb->names);
 	strmap_init(&mb->bufs);
-	strmap_init(&mb->fds);
 	strmap_init(&mb->files);
 	strmap_init(&mb->death_lines);
 	mb->check = check;
@@ -90,11 +192,11 @@ void model_backend_free(struct model_backend *mb)
 	for (i = 0; i < mb->nr_events; i++)
 		free_pending(&mb->events[i]);
 	free(mb->events);
+	for (i = 0; i < (int)mb->names.cap; i++)
+		proc_free(mb->names.e[i].val);
+	intmap_free(&mb->names);
 	strmap_free(&mb->procs);
-	strmap_free(&mb->maps);
-	strmap_free(&mb->mmids);
 	strmap_free(&mb->bufs);
-	strmap_free(&mb->fds);
 	strmap_free(&mb->files);
 	strmap_free(&mb->death_lines);
 	free(mb);
@@ -204,132 +306,90 @@ static int report(struct model_backend *mb, int rc, struct strbuf *msg)
 static int proc_pid(struct model_backend *mb, const char *name, int *pid,
 		    struct strbuf *msg)
 {
-	int64_t v;
-
-	if (!strmap_get(&mb->procs, name, &v)) {
-		sb_printf(msg, "no process named %s", name);
+	*pid = pid_of(mb, name);
+	if (*pid < 0) {
+		if (msg)
+			sb_printf(msg, "no process named %s", name);
 		return -ESRCH;
 	}
-	*pid = (int)v;
 	return 0;
 }
 
-/* Mappings belong to address spaces: CLONE_VM processes share the names. */
-static int64_t mm_of(struct model_backend *mb, const char *proc)
+/* The number bound to name in names, or -1 (never bound, or unbound since). */
+static int name_get(const struct strmap *names, const char *name)
 {
-	int64_t id = 0;
+	int64_t v;
 
-	strmap_get(&mb->mmids, proc, &id);
-	return id;
-}
-
-static void map_key(struct strbuf *sb, int64_t mm, const char *map)
-{
-	sb_reset(sb);
-	sb_printf(sb, "%lld\001%s", (long long)mm, map);
+	return strmap_get(names, name, &v) ? (int)v : -1;
 }
 
 static int map_id(struct model_backend *mb, const char *proc, const char *map,
 		  int *id, struct strbuf *msg)
 {
-	struct strbuf k;
-	int64_t v;
-	bool found;
+	struct mb_proc *p = names_of(mb, proc, false);
 
-	sb_init(&k);
-	map_key(&k, mm_of(mb, proc), map);
-	found = strmap_get(&mb->maps, k.buf, &v) && v >= 0;
-	sb_free(&k);
-	if (!found) {
+	*id = p ? name_get(&p->mm->maps, map) : -1;
+	if (*id < 0) {
 		sb_printf(msg, "process %s has no mapping named %s", proc, map);
 		return -EINVAL;
 	}
-	*id = (int)v;
 	return 0;
 }
 
-/* fork: the child's new address space knows the parent's mappings by name */
-static void copy_maps(struct model_backend *mb, int64_t from, int64_t to)
+/*
+ * A second `P mmap M` (or `P import B M`) while M is mapped would leave
+ * the first mapping without a name: refused, as a name bound twice.
+ */
+static int map_name_free(struct model_backend *mb, const char *proc, const char *map,
+			 struct strbuf *msg)
 {
-	size_t i, cap = mb->maps.cap;
-	struct strbuf prefix, k;
+	struct mb_proc *p = names_of(mb, proc, false);
 
-	sb_init(&prefix);
-	sb_init(&k);
-	sb_printf(&prefix, "%lld\001", (long long)from);
-	for (i = 0; i < cap; i++) {
-		const char *key = mb->maps.keys[i];
-
-		if (key && !strncmp(key, prefix.buf, prefix.len)) {
-			map_key(&k, to, key + prefix.len);
-			strmap_set(&mb->maps, k.buf, mb->maps.vals[i]);
-			cap = mb->maps.cap;	/* the table may have grown */
-		}
+	if (p && name_get(&p->mm->maps, map) >= 0) {
+		sb_printf(msg, "process %s already has a mapping named %s (munmap it first)",
+			  proc, map);
+		return -EEXIST;
 	}
-	sb_free(&prefix);
-	sb_free(&k);
+	return 0;
 }
 
-static void fd_key(struct strbuf *sb, const char *proc, const char *fd)
+static void map_bind(struct model_backend *mb, const char *proc, const char *map, int id)
 {
-	sb_reset(sb);
-	sb_printf(sb, "%s\001%s", proc, fd);
+	strmap_set(&names_of(mb, proc, true)->mm->maps, map, id);
 }
 
 static int fd_num(struct model_backend *mb, const char *proc, const char *name,
 		  int *fd, struct strbuf *msg)
 {
-	struct strbuf k;
-	int64_t v;
-	bool found;
+	struct mb_proc *p = names_of(mb, proc, false);
 
-	sb_init(&k);
-	fd_key(&k, proc, name);
-	found = strmap_get(&mb->fds, k.buf, &v) && v >= 0;
-	sb_free(&k);
-	if (!found) {
-		sb_printf(msg, "process %s has no open fd named %s", proc, name);
+	*fd = p ? name_get(&p->fds, name) : -1;
+	if (*fd < 0) {
+		if (msg)
+			sb_printf(msg, "process %s has no open fd named %s", proc, name);
 		return -EBADF;
 	}
-	*fd = (int)v;
 	return 0;
-}
-
-/* fork: the child inherits the parent's fds under their names */
-static void copy_fds(struct model_backend *mb, const char *from, const char *to)
-{
-	size_t i, n = strlen(from), cap = mb->fds.cap;
-	struct strbuf k;
-
-	sb_init(&k);
-	for (i = 0; i < cap; i++) {
-		const char *key = mb->fds.keys[i];
-
-		if (key && !strncmp(key, from, n) && key[n] == '\001') {
-			fd_key(&k, to, key + n + 1);
-			strmap_set(&mb->fds, k.buf, mb->fds.vals[i]);
-			cap = mb->fds.cap;
-		}
-	}
-	sb_free(&k);
 }
 
 static int exec_pins(struct model_backend *mb, const struct smc_stmt *st, int pid,
 		     struct strbuf *msg)
 {
-	struct strbuf k;
 	int fd = 0, file, map, rc;
 	int64_t v;
 
 	switch (st->op) {
 	case SMC_OPEN:
+		if (fd_num(mb, st->proc, st->name, &fd, NULL) == 0) {
+			/* the fd would stay open with no name to close it by */
+			sb_printf(msg, "process %s already has an open fd named %s (close it first)",
+				  st->proc, st->name);
+			return -EEXIST;
+		}
 		rc = smemcg_open(&fd, &file, mb->m, pid, st->path, !!(st->flags & SMC_F_KEEP_PINS));
 		if (rc)
 			return report(mb, rc, msg);
-		sb_init(&k);
-		fd_key(&k, st->proc, st->name);
-		strmap_set(&mb->fds, k.buf, fd);
-		sb_free(&k);
+		strmap_set(&names_of(mb, st->proc, true)->fds, st->name, fd);
 		strmap_set(&mb->files, st->name, file);
 		return report(mb, smemcg_fd_set_name(mb->m, pid, fd, st->name), msg);
 	case SMC_PIN:
@@ -351,12 +411,8 @@ static int exec_pins(struct model_backend *mb, const struct smc_stmt *st, int pi
 		if (rc)
 			return rc;
 		rc = smemcg_close(mb->m, pid, fd);
-		if (!rc) {
-			sb_init(&k);
-			fd_key(&k, st->proc, st->name);
-			strmap_set(&mb->fds, k.buf, -1);
-			sb_free(&k);
-		}
+		if (!rc)
+			strmap_set(&names_of(mb, st->proc, true)->fds, st->name, -1);
 		return report(mb, rc, msg);
 	case SMC_RELEASE:
 		if (!strmap_get(&mb->files, st->name, &v)) {
@@ -365,6 +421,8 @@ static int exec_pins(struct model_backend *mb, const struct smc_stmt *st, int pi
 		}
 		return report(mb, smemcg_release(mb->m, pid, (int)v), msg);
 	case SMC_SETRLIMIT:
+		if (!strcmp(st->name, "nofile"))
+			return report(mb, smemcg_setrlimit_nofile(mb->m, pid, st->size), msg);
 		return report(mb, smemcg_setrlimit_memlock(mb->m, pid, st->size), msg);
 	case SMC_CAP:
 		return report(mb, smemcg_cap_ipc_lock(mb->m, pid), msg);
@@ -373,19 +431,14 @@ static int exec_pins(struct model_backend *mb, const struct smc_stmt *st, int pi
 	}
 }
 
-/* The name goes with the mapping: a later use is "no mapping named M", not the model's number. */
+/* The name goes with the mapping: a later use is "no mapping named M". */
 static int munmap_name(struct model_backend *mb, const char *proc, const char *map, int pid,
 		       int id)
 {
-	struct strbuf k;
 	int rc = smemcg_munmap(mb->m, pid, id);
 
-	if (!rc) {
-		sb_init(&k);
-		map_key(&k, mm_of(mb, proc), map);
-		strmap_set(&mb->maps, k.buf, -1);
-		sb_free(&k);
-	}
+	if (!rc)
+		strmap_set(&names_of(mb, proc, true)->mm->maps, map, -1);
 	return rc;
 }
 
@@ -407,7 +460,6 @@ static int exec_memory(struct model_backend *mb, const struct smc_stmt *st,
 		       struct strbuf *msg)
 {
 	int pid, id = 0, rc;
-	struct strbuf k;
 
 	rc = proc_pid(mb, st->proc, &pid, msg);
 	if (rc)
@@ -417,6 +469,9 @@ static int exec_memory(struct model_backend *mb, const struct smc_stmt *st,
 	switch (st->op) {
 	case SMC_MMAP_ANON:
 	case SMC_MMAP_FILE:
+		rc = map_name_free(mb, st->proc, st->name, msg);
+		if (rc)
+			return rc;
 		if (st->op == SMC_MMAP_ANON)
 			rc = smemcg_mmap_anon(&id, mb->m, pid, st->size,
 					      !!(st->flags & SMC_F_SHARED));
@@ -425,10 +480,7 @@ static int exec_memory(struct model_backend *mb, const struct smc_stmt *st,
 					      !!(st->flags & SMC_F_SHARED), st->offset);
 		if (rc)
 			return report(mb, rc, msg);
-		sb_init(&k);
-		map_key(&k, mm_of(mb, st->proc), st->name);
-		strmap_set(&mb->maps, k.buf, id);
-		sb_free(&k);
+		map_bind(mb, st->proc, st->name, id);
 		return report(mb, smemcg_mapping_set_name(mb->m, pid, id, st->name), msg);
 	case SMC_TOUCH:
 	case SMC_MUNMAP:
@@ -486,13 +538,13 @@ static int exec_memory(struct model_backend *mb, const struct smc_stmt *st,
 			sb_printf(msg, "no dma_buf named %s", st->path);
 			return -EBADF;
 		}
+		rc = map_name_free(mb, st->proc, st->name, msg);
+		if (rc)
+			return rc;
 		rc = smemcg_import(&map, mb->m, pid, (int)buf);
 		if (rc)
 			return report(mb, rc, msg);
-		sb_init(&k);
-		map_key(&k, mm_of(mb, st->proc), st->name);
-		strmap_set(&mb->maps, k.buf, map);
-		sb_free(&k);
+		map_bind(mb, st->proc, st->name, map);
 		return report(mb, smemcg_mapping_set_name(mb->m, pid, map, st->name), msg);
 	}
 	case SMC_OPEN: case SMC_PIN: case SMC_UNPIN: case SMC_CLOSE: case SMC_RELEASE:
@@ -518,6 +570,8 @@ static int mb_start(void *ctx, struct strbuf *msg)
 		sb_printf(msg, "machine memory=%llu swap=%llu cpus=%d is outside the model's limits",
 			  (unsigned long long)mb->cfg.memory_bytes,
 			  (unsigned long long)mb->cfg.swap_bytes, mb->cfg.cpus);
+		if (mb->cfg.memory_bytes + mb->cfg.swap_bytes > SMEMCG_MAX_MEMORY)
+			sb_puts(msg, " (1T of memory and swap together)");
 		return rc;
 	}
 	/* kills always: an error about a dead process names its statement */
@@ -549,8 +603,7 @@ static void add_policy(struct model_backend *mb, const char *key, const char *va
 static int exec_process(struct model_backend *mb, const struct smc_stmt *st,
 			struct strbuf *msg)
 {
-	int pid = 0, child, rc;
-	int64_t existing;
+	int pid = 0, child, rc, existing;
 
 	if (st->op != SMC_SPAWN) {
 		rc = proc_pid(mb, st->proc, &pid, msg);
@@ -563,11 +616,11 @@ static int exec_process(struct model_backend *mb, const struct smc_stmt *st,
 	case SMC_CLONE_VM: {
 		const char *name = st->op == SMC_SPAWN ? st->proc : st->name;
 
-		if (strmap_get(&mb->procs, name, &existing)) {
+		if ((existing = pid_of(mb, name)) >= 0) {
 			enum smemcg_task_state s;
 			int sig;
 
-			if (!smemcg_task_state(&s, &sig, mb->m, (int)existing) &&
+			if (!smemcg_task_state(&s, &sig, mb->m, existing) &&
 			    s == SMEMCG_TASK_ALIVE) {
 				sb_printf(msg, "a process named %s is already running", name);
 				return -EEXIST;
@@ -578,18 +631,10 @@ static int exec_process(struct model_backend *mb, const struct smc_stmt *st,
 		else
 			rc = smemcg_fork(&child, mb->m, pid, name, st->cpu,
 					 st->op == SMC_CLONE_VM);
-		if (!rc) {
-			strmap_set(&mb->procs, name, child);
-			if (st->op != SMC_SPAWN)
-				copy_fds(mb, st->proc, name);
-			if (st->op == SMC_CLONE_VM) {
-				strmap_set(&mb->mmids, name, mm_of(mb, st->proc));
-			} else {
-				strmap_set(&mb->mmids, name, ++mb->next_mmid);
-				if (st->op == SMC_FORK)
-					copy_maps(mb, mm_of(mb, st->proc), mb->next_mmid);
-			}
-		}
+		if (!rc)
+			bind_proc(mb, name, child,
+				  st->op == SMC_SPAWN ? NULL : st->proc,
+				  st->op == SMC_CLONE_VM);
 		return report(mb, rc, msg);
 	}
 	case SMC_MOVE:
@@ -611,10 +656,11 @@ static void explain_death(struct model_backend *mb, const char *proc, struct str
 {
 	uint64_t ns;
 	const char *why;
-	int64_t pid, line;
+	int64_t line;
 	char key[16];
+	int pid;
 
-	if (!strmap_get(&mb->procs, proc, &pid))
+	if (proc_pid(mb, proc, &pid, NULL))
 		return;
 	why = smemcg_task_death(&ns, mb->m, (int)pid);
 	if (!*why)

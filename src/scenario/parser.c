@@ -527,8 +527,9 @@ static int parse_machine(struct pctx *p)
 			if (smc_parse_size(&x, v))
 				return perr(p, i, "expected %s=SIZE (like 4G), found \"%s\"",
 					    mem ? "memory" : "swap", w);
-			if (x > (4ULL << 40))
-				return perr(p, i, "%s is more than the model's limit of 4T", w);
+			if (x > SMEMCG_MAX_MEMORY)
+				return perr(p, i, "%s is more than the model's limit of 1T for memory and swap together",
+					    w);
 			if (mem && x < (1ULL << 20))
 				return perr(p, i, "%s is less than the model's minimum of 1M", w);
 			if (mem) {
@@ -538,6 +539,9 @@ static int parse_machine(struct pctx *p)
 				p->st->swap = x;
 				p->st->flags |= SMC_F_SWAP;
 			}
+			if ((p->st->flags & SMC_F_SIZE) && (p->st->flags & SMC_F_SWAP) &&
+			    p->st->size + p->st->swap > SMEMCG_MAX_MEMORY)
+				return perr(p, i, "memory and swap together are more than the model's limit of 1T");
 		} else if ((v = opt_value(w, "nodes"))) {
 			char *end;
 			long n = strtol(v, &end, 10);
@@ -993,18 +997,25 @@ static int parse_setrlimit(struct pctx *p)
 	struct smc_stmt *st = p->st;
 
 	st->op = SMC_SETRLIMIT;
-	if (need(p, 2, "memlock"))
+	if (need(p, 2, "memlock or nofile"))
 		return -1;
-	if (strcmp(tok(p, 2), "memlock"))
-		return perr(p, 2, "expected memlock (the only limit modelled), found \"%s\"",
+	if (strcmp(tok(p, 2), "memlock") && strcmp(tok(p, 2), "nofile"))
+		return perr(p, 2, "expected memlock or nofile (the limits modelled), found \"%s\"",
 			    tok(p, 2));
 	st->name = tok(p, 2);
-	if (need(p, 3, "a SIZE"))
+	if (need(p, 3, st->name[0] == 'm' ? "a SIZE" : "a number of fds"))
 		return -1;
-	if (!strcmp(tok(p, 3), "unlimited") || !strcmp(tok(p, 3), "max"))
+	if (!strcmp(tok(p, 3), "unlimited") || !strcmp(tok(p, 3), "max")) {
 		st->size = UINT64_MAX;
-	else if (size_arg(p, 3, "a SIZE", &st->size))
+	} else if (st->name[0] == 'n') {
+		int64_t n;
+
+		if (int_arg(p, 3, "a number of fds", 0, INT64_MAX, &n))
+			return -1;
+		st->size = (uint64_t)n;
+	} else if (size_arg(p, 3, "a SIZE", &st->size)) {
 		return -1;
+	}
 	return no_more(p, 4);
 }
 
@@ -1388,6 +1399,8 @@ static const struct stmt_row stmt_table[] = {
 	PV("unpin", parse_pin, "unpin FD M [OFF LEN]", "unpin them"),
 	PV("close", parse_close, "close FD", "close FD: unpins unless opened with keep-pins"),
 	PV("release", parse_close, "release FD", "drop every pin of that driver file (a device reset)"),
+	PV("setrlimit", parse_setrlimit, "setrlimit nofile N",
+	   "P's RLIMIT_NOFILE (default 1024, at most 1048576): open fails with EMFILE beyond it"),
 	PV("setrlimit", parse_setrlimit, "setrlimit memlock SIZE|unlimited",
 	   "P's RLIMIT_MEMLOCK (default 8M)"),
 	PV("cap", parse_cap, "cap ipc_lock", "grant P CAP_IPC_LOCK"),
@@ -1549,8 +1562,6 @@ const char *smc_op_name(enum smc_op op)
 	return op < SMC_NR_OPS && op_names[op] ? op_names[op] : "?";
 }
 
-#define SMC_MAX_STATEMENTS 10000000ULL
-
 void smc_validator_init(struct smc_validator *v)
 {
 	memset(v, 0, sizeof(*v));
@@ -1615,7 +1626,8 @@ int smc_validate_more(struct smc_validator *v, const struct smc_script *s,
 {
 	/* enclosing repeat blocks: where each ends, and the runs so far */
 	int ends[32];
-	unsigned long long runs[32], counts[32];
+	unsigned long long runs[32], counts[32], nstmts = 0;
+	bool approx[32], nstmts_approx = false;
 	int depth = 0, i;
 	bool upto;
 
@@ -1690,9 +1702,23 @@ int smc_validate_more(struct smc_validator *v, const struct smc_script *s,
 				rc = -1;
 			} else {
 				ends[depth] = s->match[i];
+				approx[depth] = upto || (depth && approx[depth - 1]);
 				runs[depth] = total;
 				counts[depth] = st.count;
 				depth++;
+			}
+		}
+		/* every statement a block runs counts, once per run of the block */
+		if (!rc && st.op != SMC_REPEAT && st.op != SMC_END) {
+			nstmts += depth ? runs[depth - 1] : 1;
+			nstmts_approx |= depth && approx[depth - 1];
+			if (nstmts > SMC_MAX_STATEMENTS) {
+				err->line = st.line;
+				err->col = st.col;
+				snprintf(err->msg, sizeof(err->msg),
+					 "the scenario runs %s%llu statements by here (repeat blocks unrolled), more than the limit of %llu",
+					 nstmts_approx ? "up to " : "", nstmts, SMC_MAX_STATEMENTS);
+				rc = -1;
 			}
 		}
 		if (!config)

@@ -279,6 +279,11 @@ int smc_parse_stmt(struct smc_stmt *st, const struct smc_line *line,
 		   struct smc_error *err);
 void smc_stmt_free(struct smc_stmt *st);
 /* Parse every line once ($i = 0) and check the order rules; 0 or -1. */
+/*
+ * The most statements a scenario may run, repeat blocks unrolled: checked
+ * at load (smc_script_validate) and counted while running (smc_run).
+ */
+#define SMC_MAX_STATEMENTS 10000000ULL
 int smc_script_validate(const struct smc_script *s, struct smc_error *err);
 
 /*

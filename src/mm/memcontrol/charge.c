@@ -51,14 +51,15 @@ bool consume_stock(struct machine *m, struct mem_cgroup *memcg, long nr_pages)
 static void drain_one(struct machine *m, struct memcg_stock *stock)
 {
 	struct mem_cgroup *old = stock->cached;
+	long nr_pages = stock->nr_pages;
 
 	if (!old)
 		return;
-	if (stock->nr_pages) {
-		uncharge_counters(m, old, stock->nr_pages);
-		stock->nr_pages = 0;
-	}
+	/* emptied first: what follows may refill it (refill_stock) */
+	stock->nr_pages = 0;
 	stock->cached = NULL;
+	if (nr_pages)
+		uncharge_counters(m, old, nr_pages);
 	/* The stock held a css reference: dropping it may free a zombie. */
 	memcg_put_ref(m, old, &old->refs_stock, 1);
 }
@@ -76,8 +77,17 @@ void refill_stock(struct machine *m, struct mem_cgroup *memcg, long nr_pages)
 		uncharge_counters(m, memcg, nr_pages);
 		return;
 	}
-	if (stock->cached != memcg) {
-		drain_one(m, stock);
+	/*
+	 * Dropping the old memcg may free it, and the model frees at once
+	 * (the kernel's css release is a work item): its per-CPU memory is
+	 * uncharged from its parent, through this CPU's stock. So the stock
+	 * is looked at again after each drain, until it caches memcg.
+	 */
+	while (stock->cached != memcg) {
+		if (stock->cached) {
+			drain_one(m, stock);
+			continue;
+		}
 		memcg->refs_stock++;
 		stock->cached = memcg;
 	}

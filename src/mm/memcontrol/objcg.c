@@ -125,20 +125,24 @@ static struct memcg_stock *obj_stock(struct machine *m)
 static void drain_obj(struct machine *m, struct memcg_stock *stock)
 {
 	struct obj_cgroup *old = stock->cached_objcg;
+	long bytes = stock->nr_bytes;
 
 	if (!old)
 		return;
-	if (stock->nr_bytes) {
-		long nr_pages = stock->nr_bytes >> PAGE_SHIFT;
-		long nr_bytes = stock->nr_bytes & (long)(PAGE_SIZE - 1);
-
-		if (nr_pages)
-			obj_cgroup_uncharge_pages(m, old, nr_pages);
-		/* the sub-page rest goes back to the objcg, not to the memcg */
-		old->nr_charged_bytes += nr_bytes;
-		stock->nr_bytes = 0;
-	}
+	/*
+	 * Empty the stock before anything is uncharged: the uncharge and the
+	 * put may free a memcg, and the model frees it at once (the kernel
+	 * defers css release to a work item), which uncharges its per-CPU
+	 * memory and so refills this very stock.
+	 */
 	stock->cached_objcg = NULL;
+	stock->nr_bytes = 0;
+	if (bytes) {
+		if (bytes >> PAGE_SHIFT)
+			obj_cgroup_uncharge_pages(m, old, bytes >> PAGE_SHIFT);
+		/* the sub-page rest goes back to the objcg, not to the memcg */
+		old->nr_charged_bytes += bytes & (long)(PAGE_SIZE - 1);
+	}
 	obj_cgroup_put(m, old);
 }
 
@@ -153,8 +157,12 @@ static void refill_obj_stock(struct machine *m, struct obj_cgroup *objcg,
 	struct memcg_stock *stock = obj_stock(m);
 	long nr_pages = 0;
 
-	if (stock->cached_objcg != objcg) {
-		drain_obj(m, stock);
+	/* draining may refill the stock (drain_obj): until it caches objcg */
+	while (stock->cached_objcg != objcg) {
+		if (stock->cached_objcg) {
+			drain_obj(m, stock);
+			continue;
+		}
 		obj_cgroup_get(objcg);
 		stock->nr_bytes = objcg->nr_charged_bytes;
 		objcg->nr_charged_bytes = 0;

@@ -241,6 +241,18 @@ void mark_page_accessed(struct machine *m, struct memobj *obj, pgh_t h)
 	}
 }
 
+/*
+ * The model keeps a page's swap slot (swap cache) only while page and slot
+ * belong to one memcg, as swap_in_page() does: the slot's charge and its
+ * reference on the memcg (refs_swap) go with the slot. A page that changes
+ * memcg therefore gives its slot up first; the page itself is unchanged.
+ */
+static void swap_cache_leave_memcg(struct machine *m, struct memobj *obj, pgh_t h)
+{
+	if (*page_flags(&m->pages, h) & PF_SWAPCACHE)
+		swap_free_cache(m, obj, h);
+}
+
 int page_move_charge(struct machine *m, struct memobj *obj, pgh_t h,
 		     struct mem_cgroup *to, unsigned gfp)
 {
@@ -252,6 +264,7 @@ int page_move_charge(struct machine *m, struct memobj *obj, pgh_t h,
 	err = try_charge(m, to, gfp, 1);
 	if (err)
 		return err;
+	swap_cache_leave_memcg(m, obj, h);
 	lru = page_lru(&m->pages, h);
 	if (from) {
 		if (lru >= 0)
@@ -278,6 +291,7 @@ void page_move_charge_up(struct machine *m, struct memobj *obj, pgh_t h,
 
 	if (!from || from == ancestor)
 		return;
+	swap_cache_leave_memcg(m, obj, h);
 	if (lru >= 0)
 		lru_del(m, from, h);
 	page_stat_account(m, obj, h, from, -1);
