@@ -140,7 +140,7 @@ gen-scenarios-asan:
 
 .PHONY: gen-scenarios gen-scenarios-asan
 
-valgrind: $(BUILD)/smemcg unit-tests
+valgrind: $(BUILD)/smemcg unit-tests snapshot-tests record-tests
 	@BUILD=$(BUILD) SMEMCG=$(BUILD)/smemcg VALGRIND=1 sh tests/run-tests.sh
 
 bench: $(BENCH_BINS)
