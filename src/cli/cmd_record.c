@@ -91,7 +91,8 @@ static const struct cli_opt_spec opts[] = {
 	  "time between samples (default 500ms, at least 10ms)" },
 	{ CLI_OPT_VALUE, "duration", 0, &o.duration, parse_dur, 0, "DUR",
 	  "stop after this long (default: once there were processes to follow, "
-	  "when they have all exited); SIGINT or SIGTERM stop after one last sample" },
+	  "when they have all exited, or every --cgroup given is removed); SIGINT or "
+	  "SIGTERM stop after one last sample" },
 	{ CLI_OPT_VALUE, "output", 'o', &o.outfile, cli_parse_nonempty, 0, "FILE",
 	  "write the scenario to FILE (default: standard output)" },
 	{ CLI_OPT_SWITCH, "no-owners", 0, &o.no_owners, NULL, 0, NULL,
@@ -264,6 +265,9 @@ static int record_loop(struct recorder *r, struct rec_source *src, const char **
 			*why = "--duration reached";
 		else if (!r->st.last_procs && seen_procs && !o.duration.set)
 			*why = "every process followed has exited";
+		else if (!r->st.last_procs && !src->npid && !src->ncgroup_present)
+			/* nothing can join a removed cgroup: no process would come */
+			*why = "every cgroup given has been removed";
 		last = *why != NULL;
 		if (!o.quiet)
 			progress(r, t, last);

@@ -307,6 +307,7 @@ struct rec_source {
 	size_t npid;
 	char **cgroups;		/* given cgroups, relative to the hierarchy root */
 	size_t ncgroup;
+	size_t ncgroup_present;	/* of them, those the last sample found */
 	int self;
 	bool pfns;		/* pagemap gave frame numbers */
 	bool first_done;

@@ -452,6 +452,7 @@ int rec_read_sample(struct recorder *r, struct rec_source *src, struct rec_sampl
 		r->cgs[i].seen = (int)i == r->root;
 	for (i = 0; i < r->nfile; i++)
 		r->files[i].hint_pid = 0;
+	src->ncgroup_present = 0;
 	for (i = 0; i < src->ncgroup; i++) {
 		size_t before = w.dirs;
 
@@ -461,6 +462,7 @@ int rec_read_sample(struct recorder *r, struct rec_source *src, struct rec_sampl
 			return snap_fail(msg, len, SNAP_ERR_USAGE, "no such cgroup: %s%s",
 					 r->mnt.dir, src->cgroups[i]);
 		}
+		src->ncgroup_present += w.dirs > before;
 	}
 	all = scan_proc(src->self, &nall);
 	for (i = 0; i < nall; i++) {

@@ -23,11 +23,11 @@ set -u
 . "$(dirname "$0")/cgroup.sh"
 # on the build's filesystem, not /tmp: the shared disk file must not be tmpfs
 tmp=$(mktemp -d "$BUILD/record-test.XXXXXX")
-cgparent="" shmdir="" work_job="" rec_job="" pid_job=""
+cgparent="" shmdir="" work_job="" rec_job="" pid_job="" gone_job=""
 cleanup() {
 	exec 3>&- 4<&- 5<&- 6<&- 2>/dev/null
-	for j in $work_job $rec_job $pid_job; do kill "$j" 2>/dev/null; done
-	for j in $work_job $rec_job $pid_job; do wait "$j" 2>/dev/null; done
+	for j in $work_job $rec_job $pid_job $gone_job; do kill "$j" 2>/dev/null; done
+	for j in $work_job $rec_job $pid_job $gone_job; do wait "$j" 2>/dev/null; done
 	if [ -n "$cgparent" ]; then
 		for d in "$cgparent"/*/; do [ -d "$d" ] && rmdir "$d" 2>/dev/null; done
 		rmdir "$cgparent" 2>/dev/null
@@ -118,6 +118,11 @@ if [ -n "$why" ]; then
 fi
 rel=${cgparent#"$mnt"}
 pass "a cgroup for the workload: $rel ($version hierarchy at $mnt)"
+if [ ! -x "$BUILD/record/rec_workload" ]; then
+	fail "the workload $BUILD/record/rec_workload is built (make record-tests)"
+	echo "1..$n"
+	exit 1
+fi
 mkdir "$cgparent/a" "$cgparent/b"
 
 # the tmpfs file: /dev/shm when it is a tmpfs, else a memfd
@@ -202,6 +207,8 @@ if [ $ok = yes ] && phase exit-b && rmdir "$cgparent/b" && settle && phase quit;
 	pass "every phase ran and was sampled"
 else
 	fail "every phase ran and was sampled" "$(cat "$tmp/work.err" "$tmp/progress.4" 2>/dev/null | tail -5)"
+	# the recorders would wait for processes that never come
+	kill -TERM $rec_job $pid_job 2>/dev/null
 fi
 # the recorder stops at the first sample without processes
 while read -r line <&4; do echo "$line" >>"$tmp/progress.4"; done
@@ -311,6 +318,24 @@ check "... and shows the workload's cgroups" grep -q "$a" "$tmp/out"
 sm report "$r" --policy shared=owner,common-ancestor -o "$tmp/report"
 check "report takes the recording as it is" [ "$rc" -le 1 ]
 check "... and writes its page" [ -s "$tmp/report/index.html" ]
+
+# ---- a cgroup removed before any process came: nothing can come now ----
+mkdir "$cgparent/gone"
+mkfifo "$tmp/gone.err"
+# (a recorder that would not stop is a failure, not a hang: timeout)
+timeout 600 $VG "$SMEMCG" record --cgroup "$rel/gone" --interval 50ms -o "$tmp/gone.smc" 2>"$tmp/gone.err" &
+gone_job=$!
+exec 7<"$tmp/gone.err"
+# the first sample found it (else: exit 2, "no such cgroup"); then it goes
+read -r line <&7 && rmdir "$cgparent/gone"
+while read -r line <&7; do echo "$line" >>"$tmp/gone.progress"; done
+exec 7<&-
+wait $gone_job
+rc=$?
+gone_job=""
+check "record --cgroup of a cgroup removed with no process ever in it exits 0" rc_is 0
+check "... and says why it ended" \
+	grep -q "end of the recording: every cgroup given has been removed" "$tmp/gone.smc"
 
 # ---- as an unprivileged user ----
 if [ "$(id -u)" -eq 0 ] && command -v setpriv >/dev/null 2>&1; then
