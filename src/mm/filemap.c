@@ -520,11 +520,22 @@ int file_truncate(struct machine *m, struct task *t, const char *path, uint64_t 
 	return 0;
 }
 
+/*
+ * open(O_RDONLY) and fsync(2): a directory opens too (with or without a
+ * final '/'), and the model keeps no dirty metadata to write for it.
+ */
 int file_fsync(struct machine *m, struct task *t, const char *path)
 {
 	struct inode *inode;
-	int err = file_lookup(m, path, &inode);
+	size_t n = strlen(path);
+	char *dir = n > 1 && path[n - 1] == '/' ? xstrndup(path, n - 1) : NULL;
+	bool is_dir = !path_walk_parents(m, dir ? dir : path) && path_is_dir(m, dir ? dir : path);
+	int err;
 
+	free(dir);
+	if (is_dir)
+		return 0;
+	err = file_lookup(m, path, &inode);
 	if (!err)
 		err = inode_lookup_cached(m, t, inode);
 	if (err)
