@@ -701,7 +701,7 @@ static void ws_decode(const struct kd_case *c, struct kd_refault_input *in)
 	in->file = !kd_take(&r, 1);
 	in->workingset = kd_take(&r, 1);
 	in->memcg_gone = kd_take(&r, 1);
-	in->nr = 1 + (int)kd_take(&r, 511);
+	in->nr = 1;	/* the model's pages are base pages: no large folios */
 	in->depth = 1 + (int)kd_take(&r, KD_WS_LEVELS - 1);
 	in->evicted_in = (int)kd_take(&r, (uint64_t)in->depth - 1);
 	in->refault_in = (int)kd_take(&r, (uint64_t)in->depth - 1);
@@ -730,7 +730,6 @@ static void ws_gen(struct kd_rng *r, struct kd_case *c)
 	kd_emit(c, kd_rand(r) % 2);
 	kd_emit(c, kd_rand(r) % 2);
 	kd_emit(c, kd_rand(r) % 16 == 0);
-	kd_emit(c, kd_rand(r) % 4 ? 0 : kd_pick(r, 511));
 	kd_emit(c, depth - 1);
 	kd_emit(c, kd_rand(r) % depth);
 	kd_emit(c, kd_rand(r) % depth);
@@ -905,7 +904,7 @@ const struct kd_family kd_families[] = {
 	  "uncharge_batch's and obj_cgroup_uncharge_pages' uncharges",
 	  2 + KD_CHARGE_MEMCGS, 5, charge_gen, charge_run, charge_describe },
 	{ "refault", "mm/workingset.c: workingset_refault's refault distance test",
-	  18 + 2 * KD_WS_LEVELS, 0, ws_gen, ws_run, ws_describe },
+	  17 + 2 * KD_WS_LEVELS, 0, ws_gen, ws_run, ws_describe },
 	{ "scan_count", "mm/vmscan.c: get_scan_count",
 	  19 + 2 * KD_SCAN_LEVELS, 0, sc_gen, sc_run, sc_describe },
 };
