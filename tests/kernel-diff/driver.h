@@ -47,7 +47,7 @@ struct kd_family {
 	int hdr;		/* fields before the records */
 	int rec;		/* fields per record, 0 when none */
 	void (*gen)(struct kd_rng *r, struct kd_case *c);
-	/* decode c and run it on one side; 0, or KD_NO_SIDE */
+	/* decode c and run it on one side (0) */
 	int (*run)(const struct kd_case *c, int side, struct kd_trace *t);
 	void (*describe)(const struct kd_case *c, FILE *f);
 };

@@ -762,8 +762,9 @@ static void ws_describe(const struct kd_case *c, FILE *f)
 	int i;
 
 	ws_decode(c, &in);
-	fprintf(f, "#   %s folio of %d pages%s, evicted from level %d (of %d)%s, refaulting"
+	fprintf(f, "#   %s folio of %d page%s%s, evicted from level %d (of %d)%s, refaulting"
 		" into level %d; bucket_order %u\n", in.file ? "file" : "anon", in.nr,
+		in.nr == 1 ? "" : "s",
 		in.workingset ? " (workingset)" : "", in.evicted_in, in.depth,
 		in.memcg_gone ? " whose memcg is gone" : "", in.refault_in, in.bucket_order);
 	fprintf(f, "#   nonresident_age at eviction %" PRIu64 ", now %" PRIu64 "\n",

@@ -34,9 +34,6 @@ struct kd_trace {
 /* Append one observation (both sides must observe in the same order). */
 void kd_put(struct kd_trace *t, const char *what, int index, int64_t val);
 
-/* A side that does not exist yet (the refault family's model) returns it. */
-#define KD_NO_SIDE 1
-
 /* Linux 6.1 on x86_64 */
 #define KD_PAGE_SIZE 4096UL
 #define KD_PAGE_COUNTER_MAX (INT64_MAX / 4096)
@@ -286,7 +283,7 @@ struct kd_refault_input {
 	bool file;		/* folio_is_file_lru() */
 	bool workingset;	/* the folio was active when evicted */
 	bool memcg_gone;	/* the eviction memcg's id no longer resolves */
-	int nr;			/* pages in the folio */
+	int nr;			/* pages in the folio: 1, the model has no large folios */
 	int depth;		/* levels of the chain, 1..KD_WS_LEVELS (0 the root) */
 	int evicted_in, refault_in;
 	unsigned int bucket_order;
@@ -299,7 +296,6 @@ struct kd_refault_input {
 };
 
 int kern_refault(const struct kd_refault_input *in, struct kd_trace *t);
-/* KD_NO_SIDE until the model has mm/workingset.c (m_workingset.c) */
 int model_refault(const struct kd_refault_input *in, struct kd_trace *t);
 
 /* ---- get_scan_count(): the anon/file split ------------------------------ */
