@@ -117,8 +117,6 @@ int swap_in_page(struct machine *m, struct memobj *obj, pgh_t h,
 	 */
 	if (target != entry || obj->type != OBJ_ANON)
 		keep_slot = false;
-	if (!keep_slot)
-		swap_uncharge(m, entry);
 	obj->nrswapped--;
 	*f = (uint16_t)((*f & ~PF_STATE_MASK) | PS_PRESENT);
 	if (keep_slot)
@@ -128,9 +126,16 @@ int swap_in_page(struct machine *m, struct memobj *obj, pgh_t h,
 	obj->nrpages++;
 	page_stat_account(m, obj, h, target, +1);
 	lru_add(m, target, h, page_lru_for(m, obj, h), false);
-	/* __read_swap_cache_async, or do_swap_page skipping the swap cache */
+	/*
+	 * __read_swap_cache_async, or do_swap_page skipping the swap cache:
+	 * the slot is still allocated and charged when the refault asks
+	 * whether the reader may swap; swap_free (do_swap_page) or
+	 * delete_from_swap_cache (shmem_swapin_folio) free it after.
+	 */
 	if (shadow)
 		workingset_refault(m, obj, h, shadow);
+	if (!keep_slot)
+		swap_uncharge(m, entry);
 	return 0;
 }
 
