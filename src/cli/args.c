@@ -158,6 +158,22 @@ int cli_parse_pids(void *value, const char *arg, struct strbuf *err)
 	return 0;
 }
 
+void cli_pids_free(struct cli_pids *p)
+{
+	free(p->v);
+	p->v = NULL;
+	p->n = 0;
+}
+
+int cli_parse_cgroups(void *value, const char *arg, struct strbuf *err)
+{
+	if (!*arg) {
+		sb_printf(err, "takes cgroup paths, not an empty one");
+		return -1;
+	}
+	return cli_args_add(value, arg, err);
+}
+
 /* "KEY=REST": the key's length, or 0 with a message when there is no KEY= or no REST. */
 static size_t key_len(const char *arg, const char *what, struct strbuf *err)
 {
@@ -336,4 +352,19 @@ void cli_policy_set(struct smc_kv *kv, const struct cli_policy_axes *ax, long se
 		kv[i].value = ax->k[i].v[set % ax->k[i].n];
 		set /= ax->k[i].n;
 	}
+}
+
+void cli_opt_free(const struct cli_command *cmd)
+{
+	const struct cli_opt_spec *s;
+
+	for (s = cmd->opts; s->type != CLI_OPT_END; s++)
+		if (s->parse == cli_args_add || s->parse == cli_parse_cgroups)
+			cli_args_free(s->value);
+		else if (s->parse == cli_parse_pids)
+			cli_pids_free(s->value);
+		else if (s->parse == cli_parse_policy || s->parse == cli_parse_define)
+			cli_policy_list_free(s->value);
+		else if (s->parse == cli_parse_policy_axis || s->parse == cli_parse_define_axis)
+			cli_policy_axes_free(s->value);
 }

@@ -79,6 +79,13 @@ struct cli_table {
 
 /* ---- option values (args.c) ---- */
 
+/*
+ * Free what the value parsers above stored for cmd's options (operands,
+ * pids, policies, parameters): main() calls it once the command is done,
+ * so that no command frees its option values itself.
+ */
+void cli_opt_free(const struct cli_command *cmd);
+
 #define CLI_MAX_JOBS 4096
 
 /* --jobs N: runs at once, 1..CLI_MAX_JOBS, into an int. */
@@ -95,6 +102,9 @@ struct cli_pids {
 	size_t n;
 };
 int cli_parse_pids(void *value, const char *arg, struct strbuf *err);
+void cli_pids_free(struct cli_pids *p);
+/* --cgroup PATH... of record: cgroup paths, none empty, into a struct cli_args. */
+int cli_parse_cgroups(void *value, const char *arg, struct strbuf *err);
 
 /* --events WHICH and --events-json FILE of run and shell. */
 struct cli_events {
@@ -187,6 +197,9 @@ char *cli_run_label(const struct cli_runs *r, long k);
  */
 int cli_runs_load(const struct cli_runs *r, int file, long def, struct smc_script *s,
 		  bool *used, const char *cmd);
+/* The same for every (file, parameter set), into scripts[file * ndef + def]; the first failure's status. */
+int cli_runs_load_all(const struct cli_runs *r, struct smc_script *scripts, bool *used,
+		      const char *cmd);
 /* The scripts of every (file, parameter set), none loaded yet; and freed. */
 struct smc_script *cli_runs_scripts(const struct cli_runs *r);
 void cli_runs_scripts_free(const struct cli_runs *r, struct smc_script *scripts);
@@ -199,6 +212,8 @@ struct cmp_spec;
 void cli_run_spec(struct cmp_spec *spec, const struct cli_runs *r, long k,
 		  const struct smc_script *scripts);
 void cli_run_spec_free(struct cmp_spec *spec);
+/* The n specs of an array (NULL: none) and the array. */
+void cli_run_specs_free(struct cmp_spec *specs, long n);
 
 /* ---- scenarios (load.c) ---- */
 

@@ -95,12 +95,8 @@ static void print(struct cmp_table *t, int nruns)
 static int load_all(const struct cli_runs *r, struct smc_script *scripts)
 {
 	bool *used = xcalloc((size_t)o.defs.n + 1, sizeof(*used));
-	long d;
-	int f, rc = CLI_EXIT_OK;
+	int f, rc = cli_runs_load_all(r, scripts, used, "compare");
 
-	for (f = 0; f < r->nfiles && !rc; f++)
-		for (d = 0; d < r->ndef && !rc; d++)
-			rc = cli_runs_load(r, f, d, &scripts[f * r->ndef + d], used, "compare");
 	if (!rc)
 		for (f = 0; f < o.defs.n; f++)
 			if (!used[f])
@@ -141,14 +137,9 @@ static int run(void)
 	rc = cli_compare_status(&t);
 	cmp_table_free(&t);
 out:
-	for (k = 0; specs && k < r.n; k++)
-		cli_run_spec_free(&specs[k]);
-	free(specs);
+	cli_run_specs_free(specs, r.n);
 	cli_runs_scripts_free(&r, scripts);
 	cli_runs_free(&r);
-	cli_policy_axes_free(&o.axes);
-	cli_policy_axes_free(&o.defs);
-	cli_args_free(&o.files);
 	return rc;
 }
 

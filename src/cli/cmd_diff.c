@@ -673,7 +673,6 @@ static int run(void)
 	sb_init(&d.rows);
 	for (i = 0; i < n; i++)
 		files[i].path = o.files.v[i];
-	cli_args_free(&o.files);
 	rc = oracle_run_files(files, n, &oo);
 	if (rc) {
 		for (i = 0; i < n; i++)

@@ -44,7 +44,6 @@ static int run(void)
 	oo.timeout = o.timeout;
 	for (i = 0; i < n; i++)
 		files[i].path = o.files.v[i];
-	cli_args_free(&o.files);
 	rc = oracle_run_files(files, n, &oo);
 	for (i = 0; i < n; i++) {
 		passed += files[i].res.passed;

@@ -504,9 +504,7 @@ static int run(void)
 		if (o.dir)
 			rc = write_report(&mg, specs, what);
 		rc = cli_exit_worst(rc, mg.status);
-		for (i = 0; i < n; i++)
-			cli_run_spec_free(&specs[i]);
-		free(specs);
+		cli_run_specs_free(specs, n);
 		free(what);
 		cmp_table_free(&t);
 	}
@@ -516,7 +514,6 @@ static int run(void)
 	for (i = 0; i < mg.nversions; i++)
 		free(mg.versions[i]);
 	free(mg.versions);
-	cli_args_free(&o.files);
 	return rc;
 }
 

@@ -43,15 +43,6 @@ static struct {
 	bool no_owners, quiet;
 } o;
 
-static int parse_cgroup(void *value, const char *s, struct strbuf *err)
-{
-	if (!*s) {
-		sb_printf(err, "takes cgroup paths, not an empty one");
-		return -1;
-	}
-	return cli_args_add(value, s, err);
-}
-
 static int parse_dur(void *value, const char *s, struct strbuf *err)
 {
 	struct duration *d = value;
@@ -82,7 +73,7 @@ static int parse_interval(void *value, const char *s, struct strbuf *err)
 static const struct cli_opt_spec opts[] = {
 	{ CLI_OPT_VALUE, "pid", 'p', &o.pids, cli_parse_pids, CLI_OPT_REPEAT | CLI_OPT_MULTI, "PID",
 	  "these processes and their descendants (also --pid=PID, repeatable)" },
-	{ CLI_OPT_VALUE, "cgroup", 0, &o.cgroups, parse_cgroup, CLI_OPT_REPEAT | CLI_OPT_MULTI,
+	{ CLI_OPT_VALUE, "cgroup", 0, &o.cgroups, cli_parse_cgroups, CLI_OPT_REPEAT | CLI_OPT_MULTI,
 	  "PATH",
 	  "every process of these cgroups and their descendants, and the cgroups "
 	  "below them; PATH as in /proc/PID/cgroup, or a directory under the "
@@ -319,8 +310,6 @@ static int run(void)
 				"no memory cgroup hierarchy is mounted: --cgroup has nothing to name");
 	if (err) {
 		fprintf(stderr, "smemcg record: %s\n", msg);
-		free(o.pids.v);
-		cli_args_free(&o.cgroups);
 		return err;
 	}
 	src.pids = o.pids.v;
@@ -377,8 +366,6 @@ out:
 		free(src.cgroups[i]);
 	free(src.cgroups);
 	free(src.pid_start);
-	free(o.pids.v);
-	cli_args_free(&o.cgroups);
 	return err;
 }
 

@@ -126,8 +126,6 @@ out:
 	for (i = 0; i < nloaded; i++)
 		smc_script_free(&scripts[i]);
 	free(scripts);
-	cli_policy_axes_free(ax);
-	cli_args_free(&o.files);
 	return rc;
 }
 

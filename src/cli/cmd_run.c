@@ -108,10 +108,7 @@ static int run(void)
 		fprintf(stderr, "smemcg run: cannot write %s\n", o.events.json);
 		status = CLI_EXIT_HOST;
 	}
-	cli_policy_list_free(&o.pol);
-	cli_policy_list_free(&o.defs);
 	free(o.used);
-	cli_args_free(&o.files);
 	return status;
 }
 

@@ -492,8 +492,6 @@ static int run(void)
 	smc_validator_free(&sh.v);
 	smc_reader_free(&sh.r);
 	model_backend_free(mb);
-	cli_policy_list_free(&o.pol);
-	cli_policy_list_free(&o.defs);
 	if (events_json && fclose(events_json)) {
 		fprintf(stderr, "smemcg shell: cannot write %s\n", o.events.json);
 		sh.status = cli_exit_worst(sh.status, CLI_EXIT_HOST);

@@ -53,7 +53,6 @@ static int run(void)
 	int err;
 
 	err = snap_collect(&s, o.pids.v, o.pids.n, !o.no_owners, o.quiet, msg, sizeof(msg));
-	free(o.pids.v);
 	if (err) {
 		fprintf(stderr, "smemcg snapshot: %s\n", msg);
 		snap_free(&s);

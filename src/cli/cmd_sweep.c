@@ -492,16 +492,12 @@ static int load(struct sweep *sw, struct smc_script *scripts, long only)
 {
 	const struct cli_runs *r = &sw->runs;
 	long d, pol;
-	int f, rc = CLI_EXIT_OK;
+	int f;
 
-	if (only >= 0) {
-		cli_run_at(r, only, &f, &d, &pol);
-		return cli_runs_load(r, f, d, &scripts[f * r->ndef + d], NULL, "sweep");
-	}
-	for (f = 0; f < r->nfiles && !rc; f++)
-		for (d = 0; d < r->ndef && !rc; d++)
-			rc = cli_runs_load(r, f, d, &scripts[f * r->ndef + d], NULL, "sweep");
-	return rc;
+	if (only < 0)
+		return cli_runs_load_all(r, scripts, NULL, "sweep");
+	cli_run_at(r, only, &f, &d, &pol);
+	return cli_runs_load(r, f, d, &scripts[f * r->ndef + d], NULL, "sweep");
 }
 
 static int run_runs(struct sweep *sw, struct smc_script *scripts, long only)
@@ -524,9 +520,7 @@ static int run_runs(struct sweep *sw, struct smc_script *scripts, long only)
 	co.progress = !o.quiet && isatty(2) && n > 1;
 	co.title = "sweep";
 	cmp_run_all(specs, (int)n, &co, result_line, sw);
-	for (k = 0; k < n; k++)
-		cli_run_spec_free(&specs[k]);
-	free(specs);
+	cli_run_specs_free(specs, n);
 	free(number);
 	return sw->status;
 }
@@ -579,9 +573,6 @@ out:
 	for (i = 0; i < nfiles; i++)
 		free(files[i]);
 	free(files);
-	cli_policy_axes_free(&o.axes);
-	cli_policy_axes_free(&o.defs);
-	cli_args_free(&o.operands);
 	return rc;
 }
 

@@ -92,9 +92,11 @@ int main(int argc, char **argv)
 		if (strcmp(argv[1], commands[i]->name))
 			continue;
 		rc = cli_parse(commands[i], argc - 1, argv + 1);
+		if (rc >= 0)
+			rc = rc ? CLI_EXIT_OK : commands[i]->run();
+		cli_opt_free(commands[i]);
 		if (rc < 0)
 			return CLI_EXIT_USAGE;
-		rc = rc ? CLI_EXIT_OK : commands[i]->run();
 		return cli_exit_worst(rc, cli_flush_stdout(commands[i]->name));
 	}
 	fprintf(stderr, "smemcg: unknown command \"%s\"\n\n", argv[1]);

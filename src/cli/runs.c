@@ -146,6 +146,18 @@ int cli_runs_load(const struct cli_runs *r, int file, long def, struct smc_scrip
 	return rc;
 }
 
+int cli_runs_load_all(const struct cli_runs *r, struct smc_script *scripts, bool *used,
+		      const char *cmd)
+{
+	long d;
+	int f, rc = CLI_EXIT_OK;
+
+	for (f = 0; f < r->nfiles && !rc; f++)
+		for (d = 0; d < r->ndef && !rc; d++)
+			rc = cli_runs_load(r, f, d, &scripts[f * r->ndef + d], used, cmd);
+	return rc;
+}
+
 void cli_run_spec(struct cmp_spec *spec, const struct cli_runs *r, long k,
 		  const struct smc_script *scripts)
 {
@@ -172,6 +184,15 @@ void cli_run_spec_free(struct cmp_spec *spec)
 	free((char *)spec->label);
 	free((struct smc_kv *)spec->kv);
 	memset(spec, 0, sizeof(*spec));
+}
+
+void cli_run_specs_free(struct cmp_spec *specs, long n)
+{
+	long k;
+
+	for (k = 0; specs && k < n; k++)
+		cli_run_spec_free(&specs[k]);
+	free(specs);
 }
 
 struct smc_script *cli_runs_scripts(const struct cli_runs *r)
