@@ -52,9 +52,22 @@
 	  "recharge, zombie_released" },                                                   \
 	{ CLI_OPT_VALUE, "events-json", 0, &(var).json, cli_parse_nonempty, 0, "FILE",   \
 	  "write every event (whatever --events shows) to FILE, one JSON object a line" }
-#define CLI_OPT_FILES(var)                                                              \
-	{ CLI_OPT_ARG, "FILE", 0, &(var), cli_args_add, CLI_OPT_REQUIRED | CLI_OPT_REPEAT, \
+/* One or more operands (name: their placeholder) into a struct cli_args. */
+#define CLI_OPT_OPERANDS(name, var)                                                     \
+	{ CLI_OPT_ARG, name, 0, &(var), cli_args_add, CLI_OPT_REQUIRED | CLI_OPT_REPEAT,   \
 	  NULL, NULL }
+#define CLI_OPT_FILES(var) CLI_OPT_OPERANDS("FILE", var)
+/* What makes the runs of compare and sweep (runs.c): scenarios x parameters x policies. */
+#define CLI_OPT_RUNS(files, axes, defs)                                                 \
+	CLI_OPT_OPERANDS("SCENARIO", files), CLI_OPT_POLICY_AXES(axes),                   \
+	CLI_OPT_DEFINE_AXES(defs)
+#define CLI_OPT_JOBS(var)                                                               \
+	{ CLI_OPT_VALUE, "jobs", 'j', &(var), cli_parse_jobs, 0, "N",                      \
+	  "runs at once, 1 to 4096 (default: the online CPUs)" }
+/* -o FILE of snapshot and record. */
+#define CLI_OPT_OUTPUT_SCENARIO(var)                                                    \
+	{ CLI_OPT_VALUE, "output", 'o', &(var), cli_parse_nonempty, 0, "FILE",             \
+	  "write the scenario to FILE (default: standard output)" }
 
 /* --format, --only, --changed, --all, --exact of compare and merge (table.c). */
 struct cli_table {

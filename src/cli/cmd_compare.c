@@ -30,12 +30,8 @@ static struct {
 } o;
 
 static const struct cli_opt_spec opts[] = {
-	{ CLI_OPT_ARG, "SCENARIO", 0, &o.files, cli_args_add, CLI_OPT_REQUIRED | CLI_OPT_REPEAT,
-	  NULL, NULL },
-	CLI_OPT_POLICY_AXES(o.axes),
-	CLI_OPT_DEFINE_AXES(o.defs),
-	{ CLI_OPT_VALUE, "jobs", 'j', &o.jobs, cli_parse_jobs, 0, "N",
-	  "runs at once, 1 to 4096 (default: the online CPUs)" },
+	CLI_OPT_RUNS(o.files, o.axes, o.defs),
+	CLI_OPT_JOBS(o.jobs),
 	CLI_OPT_TABLE(o.table),
 	{ CLI_OPT_SWITCH, "quiet", 'q', &o.quiet, NULL, 0, NULL,
 	  "no progress line on stderr (none either when stderr is not a terminal)" },

@@ -540,8 +540,7 @@ static const struct cli_opt_spec opts[] = {
 	  "show the four scenarios instead of running them" },
 	{ CLI_OPT_SWITCH, "full", 0, &o.full, NULL, 0, NULL,
 	  "the whole compare table, not the rows of the story" },
-	{ CLI_OPT_VALUE, "jobs", 'j', &o.jobs, cli_parse_jobs, 0, "N",
-	  "runs at once, 1 to 4096 (default: the online CPUs)" },
+	CLI_OPT_JOBS(o.jobs),
 	{ CLI_OPT_SWITCH, "quiet", 'q', &o.quiet, NULL, 0, NULL, "no progress line on stderr" },
 	{ CLI_OPT_END },
 };

@@ -31,8 +31,7 @@ static struct {
 } o;
 
 static const struct cli_opt_spec opts[] = {
-	{ CLI_OPT_ARG, "RESULTS", 0, &o.files, cli_args_add, CLI_OPT_REQUIRED | CLI_OPT_REPEAT,
-	  NULL, NULL },
+	CLI_OPT_OPERANDS("RESULTS", o.files),
 	CLI_OPT_TABLE(o.table),
 	{ CLI_OPT_VALUE, "output", 'o', &o.dir, cli_parse_nonempty, 0, "DIR",
 	  "also write DIR/index.html, the report of the runs' samples (at most "

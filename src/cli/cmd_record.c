@@ -84,8 +84,7 @@ static const struct cli_opt_spec opts[] = {
 	  "stop after this long (default: once there were processes to follow, "
 	  "when they have all exited, or every --cgroup given is removed); SIGINT or "
 	  "SIGTERM stop after one last sample" },
-	{ CLI_OPT_VALUE, "output", 'o', &o.outfile, cli_parse_nonempty, 0, "FILE",
-	  "write the scenario to FILE (default: standard output)" },
+	CLI_OPT_OUTPUT_SCENARIO(o.outfile),
 	{ CLI_OPT_SWITCH, "no-owners", 0, &o.no_owners, NULL, 0, NULL,
 	  "without /proc/kpagecgroup: a new page goes to the cgroup of the first "
 	  "started process that maps it" },

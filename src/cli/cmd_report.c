@@ -24,8 +24,7 @@ static struct {
 } o;
 
 static const struct cli_opt_spec opts[] = {
-	{ CLI_OPT_ARG, "SCENARIO", 0, &o.files, cli_args_add, CLI_OPT_REQUIRED | CLI_OPT_REPEAT,
-	  NULL, NULL },
+	CLI_OPT_OPERANDS("SCENARIO", o.files),
 	CLI_OPT_POLICY_AXES(o.axes),
 	{ CLI_OPT_VALUE, "output", 'o', &o.dir, cli_parse_nonempty, CLI_OPT_REQUIRED, "DIR",
 	  "where to write index.html (created if missing)" },

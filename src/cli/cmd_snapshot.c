@@ -26,8 +26,7 @@ static const struct cli_opt_spec opts[] = {
 	{ CLI_OPT_VALUE, "pid", 'p', &o.pids, cli_parse_pids,
 	  CLI_OPT_REQUIRED | CLI_OPT_REPEAT | CLI_OPT_MULTI, "PID",
 	  "the processes (one or more pids, also --pid=PID, repeatable)" },
-	{ CLI_OPT_VALUE, "output", 'o', &o.outfile, cli_parse_nonempty, 0, "FILE",
-	  "write the scenario to FILE (default: standard output)" },
+	CLI_OPT_OUTPUT_SCENARIO(o.outfile),
 	{ CLI_OPT_SWITCH, "no-owners", 0, &o.no_owners, NULL, 0, NULL,
 	  "without /proc/kpagecgroup: assume every page is charged to the cgroup of "
 	  "the first given process that maps it" },

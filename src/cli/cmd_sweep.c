@@ -53,10 +53,7 @@ static int parse_run(void *value, const char *arg, struct strbuf *err)
 }
 
 static const struct cli_opt_spec opts[] = {
-	{ CLI_OPT_ARG, "SCENARIO", 0, &o.operands, cli_args_add, CLI_OPT_REQUIRED | CLI_OPT_REPEAT,
-	  NULL, NULL },
-	CLI_OPT_POLICY_AXES(o.axes),
-	CLI_OPT_DEFINE_AXES(o.defs),
+	CLI_OPT_RUNS(o.operands, o.axes, o.defs),
 	{ CLI_OPT_VALUE, "jobs", 'j', &o.jobs, cli_parse_jobs, 0, "N",
 	  "run here, N at once (default: the online CPUs), a JSON line each on "
 	  "stdout, in the order of the runs" },
