@@ -16,10 +16,13 @@
 
 #define CLI_EXIT_WHEN_POINT "an expect failed, or a statement failed unexpectedly"
 #define CLI_EXIT_WHEN_FILE "a bad option, or a FILE that cannot be read or does not load"
-#define CLI_EXIT_WHEN_ORACLE "the oracle cannot run here (no QEMU or kernel, setup failed)"
-#define CLI_EXIT_WHEN_ORACLE_FILE                                                     \
-	"a bad option, a FILE that cannot be read or does not load, or a recording "  \
-	"(SMEMCG_ORACLE_RECORD, SMEMCG_ORACLE_REPLAY) that cannot be opened"
+/* The statuses of kernel and diff after their own OK and FAILED: the oracle's. */
+#define CLI_EXIT_NOTES_ORACLE                                                            \
+	{ CLI_EXIT_USAGE, "a bad option, a FILE that cannot be read or does not load, or "  \
+			  "a recording (SMEMCG_ORACLE_RECORD, SMEMCG_ORACLE_REPLAY) that "  \
+			  "cannot be opened" },                                             \
+	{ CLI_EXIT_HOST, "a boot failed on the way" },                                     \
+	{ CLI_EXIT_SKIP, "the oracle cannot run here (no QEMU or kernel, setup failed)" }
 
 /* Options several commands declare alike (libgit2's CLI_COMMON_OPT). */
 #define CLI_OPT_POLICY_AXES(var)                                                        \

@@ -591,8 +591,8 @@ static bool same_obs(const struct oracle_obs *a, const struct oracle_obs *b)
 	       !strcmp(a->key ? a->key : "", b->key ? b->key : "");
 }
 
-/* The model's "not supported yet" and other failures, from its TAP. */
-static void print_model_failures(const char *tap, int max)
+/* The first max failed points of side's TAP (the model's "not supported yet" among them). */
+static void print_failures(const char *side, const char *tap, int max)
 {
 	const char *p = tap;
 	int shown_n = 0;
@@ -602,24 +602,7 @@ static void print_model_failures(const char *tap, int max)
 		size_t n = e ? (size_t)(e - p) : strlen(p);
 
 		if (!strncmp(p, "not ok ", 7) && shown_n < max) {
-			printf("   model: %.*s\n", (int)n, p);
-			shown_n++;
-		}
-		p = e ? e + 1 : NULL;
-	}
-}
-
-static void print_kernel_failures(const struct strbuf *tap, int max)
-{
-	const char *p = tap->buf;
-	int shown_n = 0;
-
-	while (p && *p) {
-		const char *e = strchr(p, '\n');
-		size_t n = e ? (size_t)(e - p) : strlen(p);
-
-		if (!strncmp(p, "not ok ", 7) && shown_n < max) {
-			printf("   kernel: %.*s\n", (int)n, p);
+			printf("   %s: %.*s\n", side, (int)n, p);
 			shown_n++;
 		}
 		p = e ? e + 1 : NULL;
@@ -649,38 +632,27 @@ static const struct cli_exit_note exits[] = {
 	{ CLI_EXIT_OK, "every value agrees, every expect passed on both sides" },
 	{ CLI_EXIT_FAILED, "a value disagrees or one side lacks it, or a TAP point "
 			   "failed on either side" },
-	{ CLI_EXIT_USAGE, CLI_EXIT_WHEN_ORACLE_FILE },
-	{ CLI_EXIT_HOST, "a boot failed on the way" },
-	{ CLI_EXIT_SKIP, CLI_EXIT_WHEN_ORACLE },
+	CLI_EXIT_NOTES_ORACLE,
 	{ -1, NULL },
 };
 
 static int run(void)
 {
-	struct oracle_file *files = xcalloc((size_t)o.files.n + 1, sizeof(*files));
-	struct oracle_opts oo;
+	struct oracle_file *files = oracle_files_new(o.files.v, o.files.n);
+	struct oracle_opts oo = { .values = true, .kernel = o.kernel, .timeout = o.timeout };
 	struct diff_opts d;
 	struct counts total = { 0, 0, 0, 0, 0 };
 	int i, j, n = o.files.n, kfail = 0, mfail = 0, rc, status = CLI_EXIT_OK;
 
-	memset(&oo, 0, sizeof(oo));
-	oo.values = true;
-	oo.kernel = o.kernel;
-	oo.timeout = o.timeout;
+	rc = oracle_run_files(files, n, &oo);
+	if (rc) {
+		oracle_files_free(files, n);
+		return rc;
+	}
 	memset(&d, 0, sizeof(d));
 	d.brief = o.brief;
 	d.allow_missing = o.allow_missing;
 	sb_init(&d.rows);
-	for (i = 0; i < n; i++)
-		files[i].path = o.files.v[i];
-	rc = oracle_run_files(files, n, &oo);
-	if (rc) {
-		for (i = 0; i < n; i++)
-			oracle_file_free(&files[i]);
-		free(files);
-		sb_free(&d.rows);
-		return rc;
-	}
 	for (i = 0; i < n; i++) {
 		struct oracle_file *f = &files[i];
 		struct model_run mr;
@@ -732,9 +704,8 @@ static int run(void)
 			       mr.res.passed, mr.res.failed, mr.res.stopped ? " (stopped)" : "",
 			       f->res.passed, f->res.failed, f->res.skipped,
 			       f->res.stopped ? " (stopped)" : "");
-			if (mr.tap)
-				print_model_failures(mr.tap, 5);
-			print_kernel_failures(&f->tap, 10);
+			print_failures("model", mr.tap, 5);
+			print_failures("kernel", f->tap.buf, 10);
 			if (d.rows.len) {
 				printf("%6s  %-40s %-8s %-20s %-20s %s\n", "line", "value", "class",
 				       "model", "kernel", "verdict");
@@ -750,9 +721,8 @@ static int run(void)
 		total.skipped += c.skipped;
 		oracle_obs_free(&mr.obs);
 		free(mr.tap);
-		oracle_file_free(f);
 	}
-	free(files);
+	oracle_files_free(files, n);
 	sb_free(&d.rows);
 	printf("values: %d agree, %d disagree, %d the model lacks, %d not compared; "
 	       "failed TAP points: model %d, kernel %d\n",

@@ -26,24 +26,16 @@ static const struct cli_opt_spec opts[] = {
 static const struct cli_exit_note exits[] = {
 	{ CLI_EXIT_OK, "every expect passed (or was skipped)" },
 	{ CLI_EXIT_FAILED, CLI_EXIT_WHEN_POINT },
-	{ CLI_EXIT_USAGE, CLI_EXIT_WHEN_ORACLE_FILE },
-	{ CLI_EXIT_HOST, "a boot failed on the way" },
-	{ CLI_EXIT_SKIP, CLI_EXIT_WHEN_ORACLE },
+	CLI_EXIT_NOTES_ORACLE,
 	{ -1, NULL },
 };
 
 static int run(void)
 {
-	struct oracle_file *files = xcalloc((size_t)o.files.n + 1, sizeof(*files));
-	struct oracle_opts oo;
+	struct oracle_file *files = oracle_files_new(o.files.v, o.files.n);
+	struct oracle_opts oo = { .stream = true, .kernel = o.kernel, .timeout = o.timeout };
 	int i, n = o.files.n, passed = 0, failed = 0, skipped = 0, rc, status = CLI_EXIT_OK;
 
-	memset(&oo, 0, sizeof(oo));
-	oo.stream = true;
-	oo.kernel = o.kernel;
-	oo.timeout = o.timeout;
-	for (i = 0; i < n; i++)
-		files[i].path = o.files.v[i];
 	rc = oracle_run_files(files, n, &oo);
 	for (i = 0; i < n; i++) {
 		passed += files[i].res.passed;
@@ -51,9 +43,8 @@ static int run(void)
 		skipped += files[i].res.skipped;
 		if (files[i].load_failed)
 			status = CLI_EXIT_USAGE;
-		oracle_file_free(&files[i]);
 	}
-	free(files);
+	oracle_files_free(files, n);
 	if (rc)
 		return rc;
 	printf("%d passed, %d failed", passed, failed);

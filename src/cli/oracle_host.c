@@ -90,6 +90,25 @@ void oracle_file_free(struct oracle_file *f)
 	oracle_obs_free(&f->obs);
 }
 
+struct oracle_file *oracle_files_new(const char *const *paths, int n)
+{
+	struct oracle_file *files = xcalloc((size_t)n + 1, sizeof(*files));
+	int i;
+
+	for (i = 0; i < n; i++)
+		files[i].path = paths[i];
+	return files;
+}
+
+void oracle_files_free(struct oracle_file *files, int n)
+{
+	int i;
+
+	for (i = 0; i < n; i++)
+		oracle_file_free(&files[i]);
+	free(files);
+}
+
 static char *unescape(const char *s)
 {
 	struct strbuf sb;

@@ -77,5 +77,8 @@ int oracle_kernel_check(const char *cmd, const char *name);
  */
 int oracle_run_files(struct oracle_file *files, int n, const struct oracle_opts *o);
 void oracle_file_free(struct oracle_file *f);
+/* The files of n scenario paths (kept, not copied), and freeing them all. */
+struct oracle_file *oracle_files_new(const char *const *paths, int n);
+void oracle_files_free(struct oracle_file *files, int n);
 
 #endif
