@@ -389,6 +389,23 @@ static bool pick_row(const struct cmp_row *r, void *arg)
 	}
 }
 
+/* t as compare's table: the rows pick keeps (all of them when pick is NULL). */
+static void print_table(struct cmp_table *t, struct row_pick *pick, bool legend)
+{
+	struct cmp_print_opts po;
+
+	memset(&po, 0, sizeof(po));
+	po.format = CMP_TABLE;
+	po.legend = legend;
+	if (pick) {
+		pick->t = t;
+		po.keep = pick_row;
+		po.keep_arg = pick;
+		po.all = true;
+	}
+	cmp_print(stdout, t, &po);
+}
+
 static const char *const pod_metrics[] = {
 	"memory.current", "memory.stat anon", "memory.stat file", "memory.stat shmem",
 	"memory.events oom", "memory.events oom_kill", "cgroup.stat nr_dying_descendants",
@@ -565,11 +582,10 @@ static int run_smemcg_part(const struct cmp_opts *co)
 	struct cmp_spec specs[NVALUES];
 	struct smc_kv kv[NVALUES];
 	char *texts[NVALUES], label[NVALUES][32];
-	struct cmp_print_opts po;
+	struct row_pick pick = { .metrics = ab_metrics, .cgroups = ab };
 	struct smc_script s;
 	struct cmp_table t;
 	struct kill_log log;
-	struct row_pick pick;
 	int i, rc;
 
 	rc = cli_load_text(&s, "demo:smemcg", demo_smemcg_scenario, NULL);
@@ -594,16 +610,7 @@ static int run_smemcg_part(const struct cmp_opts *co)
 	       "its 10M. 2: a, in A, writes 15M into shm's tmpfs. 3: reader, in B, maps the\n"
 	       "15M and reads them. The same scenario under each value of the smemcg policy\n"
 	       "(docs/policies.md; `smemcg demo --print` shows it):\n\n");
-	memset(&po, 0, sizeof(po));
-	po.format = CMP_TABLE;
-	pick.t = &t;
-	pick.metrics = ab_metrics;
-	pick.cgroup = NULL;
-	pick.cgroups = ab;
-	po.keep = pick_row;
-	po.keep_arg = &pick;
-	po.all = true;
-	cmp_print(stdout, &t, &po);
+	print_table(&t, &pick, false);
 	printf("\nwho dies, whose charge fails\n");
 	for (i = 0; i < NVALUES; i++) {
 		struct strbuf sb;
@@ -630,11 +637,10 @@ static int run(void)
 	struct smc_script scripts[NVARIANTS];
 	struct cmp_spec specs[NVARIANTS];
 	char *texts[NVARIANTS];
-	struct cmp_print_opts po;
+	struct row_pick pick = { .metrics = pod_metrics, .cgroup = "/pod" };
 	struct cmp_opts co;
 	struct cmp_table t;
 	struct kill_log log;
-	struct row_pick pick;
 	int i, n = 0, rc = CLI_EXIT_USAGE;
 
 	for (i = 0; i < NVARIANTS; i++)
@@ -673,22 +679,7 @@ static int run(void)
 	       "(cgroup.kill ends what is left of it), the new app2 maps the cache. 6: the\n"
 	       "driver releases the pins. The same scenario four ways (`smemcg demo --print`\n"
 	       "shows them):\n\n");
-	memset(&po, 0, sizeof(po));
-	po.format = CMP_TABLE;
-	po.title = NULL;
-	po.legend = true;
-	if (!o.full) {
-		pick.t = &t;
-		pick.metrics = pod_metrics;
-		pick.cgroup = "/pod";
-		pick.cgroups = NULL;
-		po.keep = pick_row;
-		po.keep_arg = &pick;
-		po.all = true;
-	} else {
-		po.keep = NULL;
-	}
-	cmp_print(stdout, &t, &po);
+	print_table(&t, o.full ? NULL : &pick, true);
 	printf("\nwho pays, who dies\n");
 	for (i = 0; i < NVARIANTS; i++)
 		summary(stdout, &t, &log, i, texts[i]);
