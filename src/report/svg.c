@@ -518,41 +518,69 @@ static size_t step_points(const double *x, const double *y, size_t n, double xen
 	return k;
 }
 
-/*
- * One edge of a stacked area, the values v[] in pixels: forwards, or
- * backwards (the lower edge, drawn back to the start). Steps when c->steps.
- * px/py/ex/ey: scratch room for 2n + 1 points.
- */
-static void edge(struct strbuf *out, const struct svg_chart *c, const struct svg_layout *l,
-		 const double *v, char first, bool backwards, double *px, double *py,
-		 double *ex, double *ey)
+/* Scratch for the points of one line: in the chart's units, then in pixels. */
+struct points {
+	double *x, *y, *px, *py;
+};
+
+/* Room for the step points of a chart's n samples: 2n + 1 of each. */
+static void points_init(struct points *p, size_t n)
 {
-	size_t i, k = c->n;
+	size_t room = 2 * n + 1;
+
+	p->x = xcalloc(4 * room, sizeof(double));
+	p->y = p->x + room;
+	p->px = p->y + room;
+	p->py = p->px + room;
+}
+
+/*
+ * The n samples (x[i], y[i]) of c as a path from command first: steps when
+ * c->steps (the last value holding until xend), forwards, or backwards
+ * (the lower edge of an area, drawn back to the start).
+ */
+static void line(struct strbuf *out, const struct svg_chart *c, const struct svg_layout *l,
+		 struct points *p, const double *x, const double *y, size_t n, double xend,
+		 char first, bool backwards)
+{
+	size_t i, k = n;
 
 	if (c->steps) {
-		k = step_points(c->x, v, c->n, c->x[c->n - 1], ex, ey);
+		k = step_points(x, y, n, xend, p->x, p->y);
 	} else {
-		memcpy(ex, c->x, c->n * sizeof(double));
-		memcpy(ey, v, c->n * sizeof(double));
+		memcpy(p->x, x, n * sizeof(double));
+		memcpy(p->y, y, n * sizeof(double));
 	}
 	for (i = 0; i < k; i++) {
 		size_t j = backwards ? k - 1 - i : i;
 
-		px[i] = svg_xpix(l, ex[j]);
-		py[i] = svg_ypix(l, ey[j]);
+		p->px[i] = svg_xpix(l, p->x[j]);
+		p->py[i] = svg_ypix(l, p->y[j]);
 	}
-	polyline(out, px, py, k, first);
+	polyline(out, p->px, p->py, k, first);
+}
+
+/* After "<path" and its paint: series s's name, and its path data opens. */
+static void series_path_open(struct strbuf *out, const struct svg_series *s)
+{
+	sb_puts(out, " data-series=\"");
+	svg_escape(out, s->name);
+	sb_puts(out, "\" d=\"");
+}
+
+/* After the path data: the path ends, with s's name on hover. */
+static void series_path_close(struct strbuf *out, const struct svg_series *s)
+{
+	sb_puts(out, "\"><title>");
+	svg_escape(out, s->name);
+	sb_puts(out, "</title></path>\n");
 }
 
 static void render_stacked(struct strbuf *out, const struct svg_chart *c,
-			   const struct svg_layout *l)
+			   const struct svg_layout *l, struct points *p)
 {
 	double *lo = xcalloc(c->n ? c->n : 1, sizeof(double));
 	double *hi = xcalloc(c->n ? c->n : 1, sizeof(double));
-	double *px = xcalloc(2 * c->n + 1, sizeof(double));
-	double *py = xcalloc(2 * c->n + 1, sizeof(double));
-	double *ex = xcalloc(2 * c->n + 1, sizeof(double));
-	double *ey = xcalloc(2 * c->n + 1, sizeof(double));
 	char color[8];
 	size_t i, j;
 
@@ -568,31 +596,21 @@ static void render_stacked(struct strbuf *out, const struct svg_chart *c,
 		}
 		series_color(color, s);
 		sb_printf(out, "<path class=\"area\" fill=\"%s\" fill-opacity=\"0.9\" "
-			  "stroke=\"none\" data-series=\"", color);
-		svg_escape(out, s->name);
-		sb_puts(out, "\" d=\"");
-		edge(out, c, l, hi, 'M', false, px, py, ex, ey);
-		edge(out, c, l, lo, 'L', true, px, py, ex, ey);
-		sb_puts(out, "Z\"><title>");
-		svg_escape(out, s->name);
-		sb_puts(out, "</title></path>\n");
+			  "stroke=\"none\"", color);
+		series_path_open(out, s);
+		line(out, c, l, p, c->x, hi, c->n, c->x[c->n - 1], 'M', false);
+		line(out, c, l, p, c->x, lo, c->n, c->x[c->n - 1], 'L', true);
+		sb_puts(out, "Z");
+		series_path_close(out, s);
 		memcpy(lo, hi, c->n * sizeof(double));
 	}
 	free(lo);
 	free(hi);
-	free(px);
-	free(py);
-	free(ex);
-	free(ey);
 }
 
 static void render_lines(struct strbuf *out, const struct svg_chart *c,
-			 const struct svg_layout *l, bool overlays_only)
+			 const struct svg_layout *l, struct points *p, bool overlays_only)
 {
-	double *px = xcalloc(2 * c->n + 1, sizeof(double));
-	double *py = xcalloc(2 * c->n + 1, sizeof(double));
-	double *ex = xcalloc(2 * c->n + 1, sizeof(double));
-	double *ey = xcalloc(2 * c->n + 1, sizeof(double));
 	char color[8];
 	size_t i, j;
 
@@ -608,13 +626,11 @@ static void render_lines(struct strbuf *out, const struct svg_chart *c,
 			continue;
 		series_color(color, s);
 		sb_printf(out, "<path class=\"line\" fill=\"none\" stroke=\"%s\" "
-			  "stroke-width=\"%s\"%s data-series=\"", color,
-			  s->overlay ? "1.2" : "1.8",
+			  "stroke-width=\"%s\"%s", color, s->overlay ? "1.2" : "1.8",
 			  s->overlay ? " stroke-dasharray=\"5,3\"" : "");
-		svg_escape(out, s->name);
-		sb_puts(out, "\" d=\"");
+		series_path_open(out, s);
 		for (i = 0; i < c->n;) {
-			size_t a, k, m;
+			size_t a;
 
 			for (; i < c->n && !isfinite(s->y[i]); i++)
 				;
@@ -622,29 +638,12 @@ static void render_lines(struct strbuf *out, const struct svg_chart *c,
 				;
 			if (a == i)
 				break;
-			if (c->steps) {
-				/* the last value holds until the sample where it is gone */
-				k = step_points(c->x + a, s->y + a, i - a,
-						i < c->n ? c->x[i] : c->x[i - 1], ex, ey);
-			} else {
-				k = i - a;
-				memcpy(ex, c->x + a, k * sizeof(double));
-				memcpy(ey, s->y + a, k * sizeof(double));
-			}
-			for (m = 0; m < k; m++) {
-				px[m] = svg_xpix(l, ex[m]);
-				py[m] = svg_ypix(l, ey[m]);
-			}
-			polyline(out, px, py, k, 'M');
+			/* a stepped value holds until the sample where it is gone */
+			line(out, c, l, p, c->x + a, s->y + a, i - a,
+			     i < c->n ? c->x[i] : c->x[i - 1], 'M', false);
 		}
-		sb_puts(out, "\"><title>");
-		svg_escape(out, s->name);
-		sb_puts(out, "</title></path>\n");
+		series_path_close(out, s);
 	}
-	free(px);
-	free(py);
-	free(ex);
-	free(ey);
 }
 
 static void render_legend(struct strbuf *out, const struct svg_chart *c,
@@ -745,14 +744,18 @@ void svg_chart_render(struct strbuf *out, const struct svg_chart *c)
 		text_el(out, (l.left + l.right) / 2, (l.top + l.bottom) / 2, "middle",
 			"empty", c->empty_text ? c->empty_text : "no data");
 	} else {
+		struct points p;
+
+		points_init(&p, c->n);
 		sb_puts(out, "<g class=\"series\">\n");
 		if (c->kind == SVG_STACKED) {
-			render_stacked(out, c, &l);
-			render_lines(out, c, &l, true);
+			render_stacked(out, c, &l, &p);
+			render_lines(out, c, &l, &p, true);
 		} else {
-			render_lines(out, c, &l, false);
+			render_lines(out, c, &l, &p, false);
 		}
 		sb_puts(out, "</g>\n");
+		free(p.x);
 		if (!c->no_legend)
 			render_legend(out, c, &l, h, w);
 	}
