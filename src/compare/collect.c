@@ -387,15 +387,37 @@ static void derived(struct child *c, const struct cginfo *ci, uint64_t node)
 	      "%" PRIu64, reclaimable);
 }
 
+/* One of the machine's lists (smemcg_list_cgroups, ...), a line an entry. */
+struct listing {
+	char *text;
+	char **v;
+	int n;
+};
+
+static void listing_get(struct listing *l, int (*list)(char **out, smemcg_machine *m),
+			smemcg_machine *m)
+{
+	l->text = NULL;
+	list(&l->text, m);
+	l->v = split_lines(l->text, &l->n);
+}
+
+static void listing_free(struct listing *l)
+{
+	free(l->v);
+	free(l->text);
+}
+
 static void collect_cgroups(struct child *c, smemcg_machine *m, uint64_t node)
 {
-	char *list = NULL;
+	struct listing cgroups;
 	char **paths;
 	struct cginfo *ci;
 	int n, i, j, k;
 
-	smemcg_list_cgroups(&list, m);
-	paths = split_lines(list, &n);
+	listing_get(&cgroups, smemcg_list_cgroups, m);
+	paths = cgroups.v;
+	n = cgroups.n;
 	ci = xcalloc((size_t)n + 1, sizeof(*ci));
 	for (i = 0; i < n; i++) {
 		const char *p = paths[i];
@@ -505,24 +527,21 @@ static void collect_cgroups(struct child *c, smemcg_machine *m, uint64_t node)
 		free(ci[i].bytes);
 	}
 	free(ci);
-	free(paths);
-	free(list);
+	listing_free(&cgroups);
 }
 
 static void collect_smemcgs(struct child *c, smemcg_machine *m)
 {
-	char *list = NULL;
-	char **names;
-	int n, i;
+	struct listing names;
+	int i;
 
-	smemcg_list_smemcgs(&list, m);
-	names = split_lines(list, &n);
-	for (i = 0; i < n; i++) {
+	listing_get(&names, smemcg_list_smemcgs, m);
+	for (i = 0; i < names.n; i++) {
 		struct strbuf obj;
 		char *v;
 
 		sb_init(&obj);
-		sb_printf(&obj, "@%s", names[i]);
+		sb_printf(&obj, "@%s", names.v[i]);
 		emit_file(c, CMP_SMEMCG, m, obj.buf, "memory.current", CMP_BYTES);
 		emit_file(c, CMP_SMEMCG, m, obj.buf, "memory.max", CMP_BYTES);
 		v = readf(m, obj.buf, "memory.stat");
@@ -545,29 +564,26 @@ static void collect_smemcgs(struct child *c, smemcg_machine *m)
 		free(v);
 		sb_free(&obj);
 	}
-	free(names);
-	free(list);
+	listing_free(&names);
 }
 
 static void collect_tasks(struct child *c, smemcg_machine *m)
 {
-	char *list = NULL;
-	char **l;
-	int n, i;
+	struct listing tasks;
 	struct strbuf killed;
 	struct strmap seen;
+	int i;
 
 	sb_init(&killed);
 	strmap_init(&seen);
-	smemcg_list_tasks(&list, m);
-	l = split_lines(list, &n);
-	for (i = 0; i < n; i++) {
+	listing_get(&tasks, smemcg_list_tasks, m);
+	for (i = 0; i < tasks.n; i++) {
 		char comm[256], cg[4096], state[16];
 		int pid, sig = 0, k;
 		int64_t times = 0;
 		struct strbuf obj;
 
-		k = sscanf(l[i], "%d %255s %4095s %15s %d", &pid, comm, cg, state, &sig);
+		k = sscanf(tasks.v[i], "%d %255s %4095s %15s %d", &pid, comm, cg, state, &sig);
 		if (k < 4)
 			continue;
 		sb_init(&obj);
@@ -588,8 +604,7 @@ static void collect_tasks(struct child *c, smemcg_machine *m)
 	emit(c, CMP_OUTCOME, "", "killed", CMP_TEXT, killed.len ? killed.buf : "none");
 	strmap_free(&seen);
 	sb_free(&killed);
-	free(l);
-	free(list);
+	listing_free(&tasks);
 }
 
 
