@@ -600,6 +600,24 @@ out:
 	return rc;
 }
 
+/*
+ * The recording the environment variable var names, opened with mode:
+ * 0 (*f NULL when var is unset or empty), or -1 after a message.
+ */
+static int open_env_file(FILE **f, const char *var, const char *mode)
+{
+	const char *path = getenv(var);
+
+	*f = NULL;
+	if (!path || !*path)
+		return 0;
+	*f = fopen(path, mode);
+	if (*f)
+		return 0;
+	fprintf(stderr, "smemcg: %s=%s: %s\n", var, path, strerror(errno));
+	return -1;
+}
+
 int oracle_run_files(struct oracle_file *files, int n, const struct oracle_opts *o)
 {
 	char root[PATH_MAX], guest[PATH_MAX];
@@ -608,17 +626,13 @@ int oracle_run_files(struct oracle_file *files, int n, const struct oracle_opts 
 	int *idx = xcalloc((size_t)n, sizeof(*idx));
 	int i, j, rc = 0;
 
-	const char *rec = getenv("SMEMCG_ORACLE_RECORD"), *rep = getenv("SMEMCG_ORACLE_REPLAY");
-
 	for (i = 0; i < n; i++)
 		sb_init(&files[i].tap);
-	if (rep && *rep) {
-		g_replay = fopen(rep, "r");
-		if (!g_replay) {
-			fprintf(stderr, "smemcg: SMEMCG_ORACLE_REPLAY=%s: %s\n", rep, strerror(errno));
-			rc = CLI_EXIT_USAGE;
-			goto out;
-		}
+	if (open_env_file(&g_replay, "SMEMCG_ORACLE_REPLAY", "r")) {
+		rc = CLI_EXIT_USAGE;
+		goto out;
+	}
+	if (g_replay) {
 		snprintf(root, sizeof(root), "/nonexistent");
 		snprintf(guest, sizeof(guest), "/nonexistent");
 	} else if (find_root(root, sizeof(root)) ||
@@ -627,13 +641,9 @@ int oracle_run_files(struct oracle_file *files, int n, const struct oracle_opts 
 		rc = CLI_EXIT_SKIP;
 		goto out;
 	}
-	if (rec && *rec) {
-		g_record = fopen(rec, "w");
-		if (!g_record) {
-			fprintf(stderr, "smemcg: SMEMCG_ORACLE_RECORD=%s: %s\n", rec, strerror(errno));
-			rc = CLI_EXIT_USAGE;
-			goto out;
-		}
+	if (open_env_file(&g_record, "SMEMCG_ORACLE_RECORD", "w")) {
+		rc = CLI_EXIT_USAGE;
+		goto out;
 	}
 	for (i = 0; i < n; i++) {
 		if (oracle_script_machine(files[i].path, &cfg[i])) {
