@@ -167,14 +167,10 @@ static char *describe_sources(const struct rec_source *src)
 	if (src->npid) {
 		sb_printf(&sb, "pid%s", src->npid > 1 ? "s" : "");
 		for (i = 0; i < src->npid; i++) {
-			char path[64], *comm;
+			char comm[64];
 
-			snprintf(path, sizeof(path), "/proc/%d/comm", src->pids[i]);
-			comm = snap_read_text(path);
-			if (comm)
-				comm[strcspn(comm, "\n")] = '\0';
-			sb_printf(&sb, " %d (%s)", src->pids[i], comm ? comm : "?");
-			free(comm);
+			snap_proc_comm(src->pids[i], comm, sizeof(comm));
+			sb_printf(&sb, " %d (%s)", src->pids[i], comm);
 		}
 	}
 	if (src->ncgroup) {

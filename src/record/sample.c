@@ -267,7 +267,7 @@ static int read_proc(struct recorder *r, struct rec_source *src, struct rec_samp
 	struct snap_scan_stats st;
 	struct page_ctx c;
 	struct snap_scan cb;
-	char path[4096], *text;
+	char path[4096];
 	size_t nvma;
 	int err;
 
@@ -277,15 +277,10 @@ static int read_proc(struct recorder *r, struct rec_source *src, struct rec_samp
 	sp->pid = pi->pid;
 	sp->ppid = pi->ppid;
 	sp->start = pi->start;
-	snprintf(path, sizeof(path), "/proc/%d/comm", pi->pid);
-	text = snap_read_text(path);
-	snprintf(sp->comm, sizeof(sp->comm), "%s", text ? text : "?");
-	sp->comm[strcspn(sp->comm, "\n")] = '\0';
-	free(text);
-	err = snap_proc_memcg(&r->mnt, pi->pid, path, sizeof(path));
+	snap_proc_comm(pi->pid, sp->comm, sizeof(sp->comm));
+	err = snap_proc_memcg(&r->mnt, pi->pid, path, sizeof(path), msg, len);
 	if (err)
-		return snap_fail(msg, len, SNAP_ERR_USAGE, "/proc/%d/cgroup: %s", pi->pid,
-				 err == -ENOENT ? "no such process" : strerror(-err));
+		return err;
 	sp->cg = rec_cgroup_get(r, path);
 	r->cgs[sp->cg].seen = true;
 	err = snap_read_vmas(pi->pid, &vmas, &nvma, msg, len);

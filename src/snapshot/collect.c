@@ -162,7 +162,7 @@ int snap_collect(struct snapshot *s, const int *pids, size_t npid, bool owners,
 	s->procs = xcalloc(npid, sizeof(*s->procs));
 	for (i = 0; i < npid && !err; i++) {
 		struct snap_proc *p = &s->procs[s->nproc];
-		char path[64], *text, cg[4096];
+		char cg[4096];
 		size_t j;
 
 		for (j = 0; j < s->nproc; j++)
@@ -172,17 +172,10 @@ int snap_collect(struct snapshot *s, const int *pids, size_t npid, bool owners,
 			continue;	/* named twice */
 		p->pid = pids[i];
 		s->nproc++;
-		snprintf(path, sizeof(path), "/proc/%d/comm", p->pid);
-		text = snap_read_text(path);
-		snprintf(p->comm, sizeof(p->comm), "%s", text ? text : "?");
-		p->comm[strcspn(p->comm, "\n")] = '\0';
-		free(text);
-		err = snap_proc_memcg(&s->mnt, p->pid, cg, sizeof(cg));
-		if (err) {
-			err = snap_fail(msg, msglen, SNAP_ERR_USAGE, "/proc/%d/cgroup: %s", p->pid,
-					err == -ENOENT ? "no such process" : strerror(-err));
+		snap_proc_comm(p->pid, p->comm, sizeof(p->comm));
+		err = snap_proc_memcg(&s->mnt, p->pid, cg, sizeof(cg), msg, msglen);
+		if (err)
 			break;
-		}
 		snprintf(p->cgpath, sizeof(p->cgpath), "%s", cg);
 		p->cg = snap_cgroup_get(s, cg);
 		s->cgroups[p->cg].has_proc = true;

@@ -215,7 +215,8 @@ void snap_kpages_close(struct snap_kpages *k)
 	k->have_cg = k->have_flags = false;
 }
 
-int snap_proc_memcg(const struct snap_memcg_mount *mnt, int pid, char *out, size_t len)
+int snap_proc_memcg(const struct snap_memcg_mount *mnt, int pid, char *out, size_t len,
+		    char *msg, size_t msglen)
 {
 	char path[64], *text;
 	size_t rl;
@@ -223,7 +224,8 @@ int snap_proc_memcg(const struct snap_memcg_mount *mnt, int pid, char *out, size
 	snprintf(path, sizeof(path), "/proc/%d/cgroup", pid);
 	text = snap_read_text(path);
 	if (!text)
-		return -errno;
+		return snap_fail(msg, msglen, SNAP_ERR_USAGE, "%s: %s", path,
+				 errno == ENOENT ? "no such process" : strerror(errno));
 	if (!mnt->found || snap_proc_cgroup_path(text, mnt->v1, out, len))
 		snprintf(out, len, "/");
 	free(text);
@@ -232,6 +234,17 @@ int snap_proc_memcg(const struct snap_memcg_mount *mnt, int pid, char *out, size
 	if (rl > 1 && !strncmp(out, mnt->root, rl) && (out[rl] == '/' || !out[rl]))
 		memmove(out, out[rl] ? out + rl : "/", strlen(out[rl] ? out + rl : "/") + 1);
 	return 0;
+}
+
+void snap_proc_comm(int pid, char *comm, size_t len)
+{
+	char path[64], *text;
+
+	snprintf(path, sizeof(path), "/proc/%d/comm", pid);
+	text = snap_read_text(path);
+	snprintf(comm, len, "%s", text ? text : "?");
+	comm[strcspn(comm, "\n")] = '\0';
+	free(text);
 }
 
 static void progress(const struct snap_scan *cb, int pid, uint64_t done, uint64_t total,

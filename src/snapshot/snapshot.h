@@ -339,8 +339,14 @@ struct snap_kpages {
 int snap_sources_open(struct snap_kpages *k, struct snap_memcg_mount *mnt, bool owners,
 		      char *msg, size_t len);
 void snap_kpages_close(struct snap_kpages *k);
-/* pid's memory cgroup, relative to the mount ("/" without one); 0 or -errno. */
-int snap_proc_memcg(const struct snap_memcg_mount *mnt, int pid, char *out, size_t len);
+/*
+ * pid's memory cgroup, relative to the mount ("/" without one): 0, or
+ * SNAP_ERR_USAGE with msg when /proc/PID/cgroup cannot be read.
+ */
+int snap_proc_memcg(const struct snap_memcg_mount *mnt, int pid, char *out, size_t len,
+		    char *msg, size_t msglen);
+/* pid's name (/proc/PID/comm without its newline), or "?" when it cannot be read. */
+void snap_proc_comm(int pid, char *comm, size_t len);
 
 /* A present page of a mapping as pagemap and /proc/kpage* describe it. */
 struct snap_pageinfo {
