@@ -64,6 +64,15 @@ char *xstrndup(const char *s, size_t n)
 	return p;
 }
 
+void free_strings(char **v, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		free(v[i]);
+	free(v);
+}
+
 void sb_init(struct strbuf *sb)
 {
 	sb->buf = NULL;

@@ -53,6 +53,8 @@ void *xrealloc(void *p, size_t n);
 /* A copy the caller frees; dies when the host refuses memory. */
 char *xstrdup(const char *s);
 char *xstrndup(const char *s, size_t n);
+/* Free the n strings of v, then v. */
+void free_strings(char **v, size_t n);
 void die(const char *fmt, ...) PRINTF_LIKE(1, 2);
 
 /* A NUL-terminated string that grows as text is appended. */

@@ -112,7 +112,6 @@ static bool axes_of(struct cli_policy_axes *ax, const struct json *j)
 static void group_free(struct group *g)
 {
 	long k;
-	int i;
 
 	for (k = 0; g->res && k < g->runs.n; k++) {
 		json_free(&g->res[k].line);
@@ -122,9 +121,7 @@ static void group_free(struct group *g)
 	cli_runs_free(&g->runs);
 	cli_policy_axes_free(&g->pol);
 	cli_policy_axes_free(&g->defs);
-	for (i = 0; i < g->nfiles; i++)
-		free(g->files[i]);
-	free(g->files);
+	free_strings(g->files, (size_t)g->nfiles);
 	free(g->key);
 }
 
@@ -510,9 +507,7 @@ static int run(void)
 	for (i = 0; i < mg.ng; i++)
 		group_free(&mg.g[i]);
 	free(mg.g);
-	for (i = 0; i < mg.nversions; i++)
-		free(mg.versions[i]);
-	free(mg.versions);
+	free_strings(mg.versions, (size_t)mg.nversions);
 	return rc;
 }
 

@@ -357,9 +357,7 @@ static int run(void)
 	free(cmd);
 out:
 	snap_kpages_close(&src.k);
-	for (i = 0; i < src.ncgroup; i++)
-		free(src.cgroups[i]);
-	free(src.cgroups);
+	free_strings(src.cgroups, src.ncgroup);
 	free(src.pid_start);
 	return err;
 }

@@ -527,7 +527,7 @@ static int run(void)
 	struct smc_script *scripts = NULL;
 	struct sweep sw;
 	char **files = NULL;
-	int nfiles = 0, i, rc;
+	int nfiles = 0, rc;
 	long only = -1, of = 0;
 
 	memset(&sw, 0, sizeof(sw));
@@ -567,9 +567,7 @@ out:
 	cli_runs_scripts_free(&sw.runs, scripts);
 	free(sw.sweep);
 	cli_runs_free(&sw.runs);
-	for (i = 0; i < nfiles; i++)
-		free(files[i]);
-	free(files);
+	free_strings(files, (size_t)nfiles);
 	return rc;
 }
 

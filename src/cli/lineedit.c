@@ -42,11 +42,7 @@ static struct {
 
 static void matches_clear(struct lineedit_matches *m)
 {
-	size_t i;
-
-	for (i = 0; i < m->n; i++)
-		free(m->v[i]);
-	free(m->v);
+	free_strings(m->v, m->n);
 	memset(m, 0, sizeof(*m));
 }
 

@@ -583,9 +583,7 @@ static int run_group(const char *root, const char *guest, struct oracle_file *fi
 		(unsigned long long)(cfg->swap >> 20), cfg->cgopts ? " cgroup-options" : "",
 		now_s() - t0);
 out:
-	for (i = 0; i < argc; i++)
-		free(argv[i]);
-	free(argv);
+	free_strings(argv, (size_t)argc);
 	{
 		char cmd[PATH_MAX + 16];
 		char *rmv[4];

@@ -44,11 +44,7 @@ static void names_add(struct names *nm, const char *s, size_t len)
 
 static void names_free(struct names *nm)
 {
-	size_t i;
-
-	for (i = 0; i < nm->n; i++)
-		free(nm->v[i]);
-	free(nm->v);
+	free_strings(nm->v, nm->n);
 }
 
 /* Order of cgroup paths: the tree in pre-order, then shared memory cgroups. */

@@ -24,12 +24,8 @@ void snap_cgino_init(struct snap_cgino_map *m)
 
 void snap_cgino_free(struct snap_cgino_map *m)
 {
-	size_t i;
-
-	for (i = 0; i < m->n; i++)
-		free(m->path[i]);
+	free_strings(m->path, m->n);
 	free(m->ino);
-	free(m->path);
 	memset(m, 0, sizeof(*m));
 }
 

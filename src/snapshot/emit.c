@@ -92,11 +92,7 @@ static bool tree_has_child(const struct tree *t, const char *p)
 
 static void tree_free(struct tree *t)
 {
-	size_t i;
-
-	for (i = 0; i < t->n; i++)
-		free(t->path[i]);
-	free(t->path);
+	free_strings(t->path, t->n);
 }
 
 /* Is a the cgroup b or one of its descendants? */
