@@ -630,29 +630,27 @@ static void rset_free(struct rset *rs)
 {
 	size_t i;
 
-	for (i = 0; i < rs->ncols; i++) {
-		free(rs->colname[i]);
+	free(rs->scenario);
+	free(rs->label);
+	free(rs->effective);
+	sb_free(&rs->fails);
+	/* the samples, and each column of them */
+	free(rs->stmt);
+	free(rs->t_ns);
+	free(rs->marks);
+	strmap_free(&rs->colidx);
+	for (i = 0; i < rs->ncols; i++)
 		free(rs->col[i]);
-	}
-	for (i = 0; i < rs->nstmt_text; i++)
-		free(rs->stmt_text[i]);
+	free(rs->col);
+	free_strings(rs->colname, rs->ncols);
+	/* the statements, and the events at them */
+	free_strings(rs->stmt_text, rs->nstmt_text);
+	free(rs->stmt_line);
 	for (i = 0; i < (size_t)rs->nevents; i++) {
 		free(rs->events[i].cgroup);
 		free(rs->events[i].text);
 	}
 	free(rs->events);
-	free(rs->scenario);
-	free(rs->stmt_text);
-	free(rs->stmt_line);
-	free(rs->colname);
-	free(rs->col);
-	strmap_free(&rs->colidx);
-	free(rs->stmt);
-	free(rs->t_ns);
-	free(rs->marks);
-	free(rs->label);
-	free(rs->effective);
-	sb_free(&rs->fails);
 	free(rs);
 }
 
