@@ -252,6 +252,8 @@ size_t rec_lower_bound(const void *base, size_t n, size_t size, uint64_t key);
 struct rec_tpage *rec_tpage_find(struct rec_file *f, uint64_t idx);
 struct rec_held *rec_held_find(struct rec_proc *p, uint64_t vpn);
 void rec_sample_free(struct rec_sample *s);
+/* What a process of a sample holds (its mappings, pages and swap entries). */
+void rec_sproc_free(struct rec_sproc *sp);
 
 /* ---- tree.c --------------------------------------------------------------- */
 

@@ -294,9 +294,7 @@ static int read_proc(struct recorder *r, struct rec_source *src, struct rec_samp
 	snap_vmas_free(vmas, nvma);
 	src->pfns |= st.pfns;
 	if (err) {
-		free(sp->vmas);
-		free(sp->pages);
-		free(sp->swapped);
+		rec_sproc_free(sp);
 		return err;
 	}
 	/* exactly what it holds: a sample is most of a recording's memory */

@@ -36,6 +36,13 @@ void rec_init(struct recorder *r, FILE *out, const struct snap_memcg_mount *mnt,
 	r->cgs[r->root].seen = true;
 }
 
+static void file_free(struct rec_file *f)
+{
+	free(f->real);
+	free(f->model);
+	free(f->pages);
+}
+
 static void proc_free(struct rec_proc *p)
 {
 	free(p->segs);
@@ -58,11 +65,8 @@ void rec_free(struct recorder *r)
 		}
 	}
 	free(r->cgs);
-	for (i = 0; i < r->nfile; i++) {
-		free(r->files[i].real);
-		free(r->files[i].model);
-		free(r->files[i].pages);
-	}
+	for (i = 0; i < r->nfile; i++)
+		file_free(&r->files[i]);
 	free(r->files);
 	for (i = 0; i < r->nproc; i++)
 		proc_free(&r->procs[i]);
@@ -237,15 +241,19 @@ struct rec_held *rec_held_find(struct rec_proc *p, uint64_t vpn)
 	return i < p->nheld && p->held[i].vpn == vpn ? &p->held[i] : NULL;
 }
 
+void rec_sproc_free(struct rec_sproc *sp)
+{
+	free(sp->vmas);
+	free(sp->pages);
+	free(sp->swapped);
+}
+
 void rec_sample_free(struct rec_sample *s)
 {
 	size_t i;
 
-	for (i = 0; i < s->nproc; i++) {
-		free(s->procs[i].vmas);
-		free(s->procs[i].pages);
-		free(s->procs[i].swapped);
-	}
+	for (i = 0; i < s->nproc; i++)
+		rec_sproc_free(&s->procs[i]);
 	free(s->procs);
 	memset(s, 0, sizeof(*s));
 }
