@@ -18,33 +18,32 @@ void page_counter_init(struct page_counter *c, struct page_counter *parent)
 	c->parent = parent;
 }
 
+/* One protection (min or low): the usage it protects, and the parent's sum of that. */
+static void propagate_protection(long usage, long protection, long *prot_usage,
+				 long *children_prot_usage)
+{
+	long protected, delta;
+
+	if (!protection && !*prot_usage)
+		return;
+	protected = MIN(usage, protection);
+	delta = protected - *prot_usage;
+	if (delta) {
+		*prot_usage = protected;
+		*children_prot_usage += delta;
+	}
+}
+
 /*
  * Keep the parent's sum of children's protected usage in step with this
  * counter. Only the change is pushed up, and only when there is one.
  */
 static void propagate_protected_usage(struct page_counter *c, long usage)
 {
-	long protected, delta;
-
 	if (!c->parent)
 		return;
-
-	if (c->min || c->min_usage) {
-		protected = MIN(usage, c->min);
-		delta = protected - c->min_usage;
-		if (delta) {
-			c->min_usage = protected;
-			c->parent->children_min_usage += delta;
-		}
-	}
-	if (c->low || c->low_usage) {
-		protected = MIN(usage, c->low);
-		delta = protected - c->low_usage;
-		if (delta) {
-			c->low_usage = protected;
-			c->parent->children_low_usage += delta;
-		}
-	}
+	propagate_protection(usage, c->min, &c->min_usage, &c->parent->children_min_usage);
+	propagate_protection(usage, c->low, &c->low_usage, &c->parent->children_low_usage);
 }
 
 int page_counter_cancel(struct page_counter *c, long nr_pages)
