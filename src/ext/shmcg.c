@@ -962,24 +962,19 @@ static int shmcg_at_file_read(struct machine *m, const char *path, struct strbuf
 		memcg_stat_format(m, s->memcg, out);
 	} else if (!strcmp(file, "memory.events")) {
 		memcg_events_format(out, s->memcg->events);
-	} else if (!strcmp(file, "attached")) {
-		for (i = 0; i < s->nlinks; i++) {
-			struct mem_cgroup *x = memcg_of_slot(m, s->links[i].memcg);
-
-			if (!s->links[i].attached || !x->cgroup)
-				continue;
-			cgroup_path(x->cgroup, buf, sizeof(buf));
-			sb_printf(out, "%s\n", buf);
-		}
 	} else {
+		/* attached: a cgroup a line; borrow.max: each with its limit */
+		bool limits = strcmp(file, "attached") != 0;
+
 		for (i = 0; i < s->nlinks; i++) {
 			struct mem_cgroup *x = memcg_of_slot(m, s->links[i].memcg);
 
 			if (!s->links[i].attached || !x->cgroup)
 				continue;
 			cgroup_path(x->cgroup, buf, sizeof(buf));
-			sb_printf(out, "%s ", buf);
-			seq_puts_memcg_tunable(out, s->links[i].borrow_max);
+			sb_printf(out, "%s%s", buf, limits ? " " : "\n");
+			if (limits)
+				seq_puts_memcg_tunable(out, s->links[i].borrow_max);
 		}
 	}
 	return 0;
