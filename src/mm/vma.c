@@ -1048,21 +1048,27 @@ static bool layer_overridden(struct machine *m, struct memobj *top,
 	return false;
 }
 
+/*
+ * Does a vma whose top layer is top map page h of a lower layer at idx
+ * (no copy above hides it, and it is not the zero page)? Its state in *st.
+ */
+static bool lower_mapped(struct machine *m, struct memobj *top, struct memobj *layer,
+			 uint64_t idx, pgh_t h, enum page_state *st)
+{
+	*st = page_state(&m->pages, h);
+	return !layer_overridden(m, top, layer, idx) && *st != PS_ZERO;
+}
+
 /* Drop this vma's reference to a page in a lower layer it can see. */
 static void zap_lower(struct machine *m, struct memobj *layer, uint64_t idx,
 		      pgh_t h, void *arg)
 {
 	struct zap_arg *a = arg;
-	enum page_state st = page_state(&m->pages, h);
+	enum page_state st;
 
-	if (layer_overridden(m, a->top, layer, idx))
+	if (!lower_mapped(m, a->top, layer, idx, h, &st))
 		return;
-	if (st == PS_ZERO)
-		return;
-	if (st == PS_PRESENT)
-		a->v->mm->rss[MM_ANONPAGES]--;
-	else
-		a->v->mm->rss[MM_SWAPENTS]--;
+	a->v->mm->rss[st == PS_PRESENT ? MM_ANONPAGES : MM_SWAPENTS]--;
 	if (page_mapcount_dec(m, layer, h) == 0) {
 		if (st == PS_PRESENT)
 			page_free(m, layer, h);
@@ -1267,17 +1273,12 @@ static void dup_count(struct machine *m, struct memobj *layer, uint64_t idx,
 		      pgh_t h, void *arg)
 {
 	struct dup_arg *a = arg;
-	enum page_state st = page_state(&m->pages, h);
+	enum page_state st;
 
-	if (layer_overridden(m, a->top, layer, idx))
-		return;
-	if (st == PS_ZERO)
+	if (!lower_mapped(m, a->top, layer, idx, h, &st))
 		return;
 	page_set_mapcount(&m->pages, h, page_mapcount(&m->pages, h) + 1);
-	if (st == PS_PRESENT)
-		a->child->mm->rss[MM_ANONPAGES]++;
-	else
-		a->child->mm->rss[MM_SWAPENTS]++;
+	a->child->mm->rss[st == PS_PRESENT ? MM_ANONPAGES : MM_SWAPENTS]++;
 	pt_map(m, a->child, idx);
 }
 
