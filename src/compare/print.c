@@ -224,7 +224,7 @@ static void csv_field(FILE *f, const char *s)
 	fputc('"', f);
 }
 
-static const struct {
+static const struct unit {
 	char unit;
 	const char *name;
 } units[] = {
@@ -232,24 +232,29 @@ static const struct {
 	{ CMP_NS, "ns" }, { CMP_TEXT, "text" },
 };
 
-const char *cmp_unit_name(char u)
+/* The unit called name, or (name NULL) the unit u; NULL when there is none. */
+static const struct unit *unit_find(char u, const char *name)
 {
 	size_t i;
 
 	for (i = 0; i < ARRAY_SIZE(units); i++)
-		if (units[i].unit == u)
-			return units[i].name;
-	return "text";
+		if (name ? !strcmp(units[i].name, name) : units[i].unit == u)
+			return &units[i];
+	return NULL;
+}
+
+const char *cmp_unit_name(char u)
+{
+	const struct unit *x = unit_find(u, NULL);
+
+	return x ? x->name : "text";
 }
 
 char cmp_unit_from_name(const char *name)
 {
-	size_t i;
+	const struct unit *x = unit_find(0, name);
 
-	for (i = 0; i < ARRAY_SIZE(units); i++)
-		if (!strcmp(units[i].name, name))
-			return units[i].unit;
-	return 0;
+	return x ? x->unit : 0;
 }
 
 static void print_csv(FILE *f, const struct cmp_table *t, const struct cmp_print_opts *po)
