@@ -158,7 +158,7 @@ int cli_parse_pids(void *value, const char *arg, struct strbuf *err)
 	return 0;
 }
 
-void cli_pids_free(struct cli_pids *p)
+static void pids_free(struct cli_pids *p)
 {
 	free(p->v);
 	p->v = NULL;
@@ -242,7 +242,7 @@ int cli_parse_define(void *value, const char *arg, struct strbuf *err)
 	return parse_kv(value, arg, smc_define_check, err);
 }
 
-void cli_policy_list_free(struct cli_policy_list *l)
+static void policy_list_free(struct cli_policy_list *l)
 {
 	int i;
 
@@ -362,9 +362,9 @@ void cli_opt_free(const struct cli_command *cmd)
 		if (s->parse == cli_args_add || s->parse == cli_parse_cgroups)
 			cli_args_free(s->value);
 		else if (s->parse == cli_parse_pids)
-			cli_pids_free(s->value);
+			pids_free(s->value);
 		else if (s->parse == cli_parse_policy || s->parse == cli_parse_define)
-			cli_policy_list_free(s->value);
+			policy_list_free(s->value);
 		else if (s->parse == cli_parse_policy_axis || s->parse == cli_parse_define_axis)
 			cli_policy_axes_free(s->value);
 }

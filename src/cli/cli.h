@@ -118,7 +118,6 @@ struct cli_pids {
 	size_t n;
 };
 int cli_parse_pids(void *value, const char *arg, struct strbuf *err);
-void cli_pids_free(struct cli_pids *p);
 /* --cgroup PATH... of record: cgroup paths, none empty, into a struct cli_args. */
 int cli_parse_cgroups(void *value, const char *arg, struct strbuf *err);
 
@@ -145,7 +144,6 @@ struct cli_policy_list {
 int cli_parse_policy(void *value, const char *arg, struct strbuf *err);
 /* --define NAME=VALUE of run and shell: a scenario parameter, each once. */
 int cli_parse_define(void *value, const char *arg, struct strbuf *err);
-void cli_policy_list_free(struct cli_policy_list *l);
 
 /* --policy KEY=V1,V2 of compare and report: values to compare, per key. */
 struct cli_axis {
