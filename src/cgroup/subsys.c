@@ -13,6 +13,8 @@
 
 #include "../ext/hooks.h"
 #include "../machine.h"
+#include "../mm/memcontrol/memcg.h"
+#include "../mm/memcontrol/memory_files.h"
 #include "cgroup.h"
 #include "control_files.h"
 
@@ -257,6 +259,27 @@ const struct cftype *ext_cftype_find(const char *name)
 				return cft;
 	}
 	return NULL;
+}
+
+int ext_counter_max_show(struct machine *m, struct cgroup *cg, const struct cftype *cft,
+			 struct strbuf *out)
+{
+	const char *data = ext_data(cg->memcg->ext, (enum ext_id)(cft->private >> 16));
+	const struct page_counter *c = (const void *)(data + (cft->private & 0xffff));
+
+	(void)m;
+	seq_puts_memcg_tunable(out, c->max);
+	return 0;
+}
+
+int ext_file_parse_max(struct machine *m, const struct cftype *cft, char *buf, long *max)
+{
+	int err = page_counter_memparse(strstrip(buf), "max", max);
+
+	if (err)
+		return machine_error(m, err, "%s takes a size or \"max\", not \"%s\"", cft->name,
+				     buf);
+	return 0;
 }
 
 void ext_cftype_names(struct strbuf *out, const struct cgroup *cg)

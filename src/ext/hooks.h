@@ -217,6 +217,21 @@ void ext_call_explain(struct machine *m, struct mem_cgroup *x, struct explain_it
 const struct cftype *ext_cftype_find(const char *name);
 /* The modules' memcg file names, each on a line: those cg has, every one for NULL. */
 void ext_cftype_names(struct strbuf *out, const struct cgroup *cg);
+/*
+ * Memcg files of a module's page_counter, sharing their show and parse as
+ * the kernel's memory files do through cft->private (MEMFILE_PRIVATE):
+ * EXT_COUNTER(id, type, member) names the page_counter `member` of module
+ * id's per-memcg data (a type, ext_ops.memcg_data_size).
+ */
+#define EXT_COUNTER(id, type, member) (((unsigned long)(id) << 16) | offsetof(type, member))
+/* Shows that counter's max as memory.max shows its own: "max" or bytes. */
+int ext_counter_max_show(struct machine *m, struct cgroup *cg, const struct cftype *cft,
+			 struct strbuf *out);
+/*
+ * A size or "max" written to cft, in pages into *max: 0, or the machine's
+ * error naming the file.
+ */
+int ext_file_parse_max(struct machine *m, const struct cftype *cft, char *buf, long *max);
 /* The names of the files under the modules' file_prefix, each on a line. */
 void ext_prefix_file_names(struct strbuf *out, const struct ext_ops *only);
 bool ext_name_is_file(const char *name, size_t len);

@@ -137,25 +137,14 @@ static int kmem_current_show(struct machine *m, struct cgroup *cg,
 	return 0;
 }
 
-static int kmem_max_show(struct machine *m, struct cgroup *cg,
-			 const struct cftype *cft, struct strbuf *out)
-{
-	(void)m;
-	(void)cft;
-	seq_puts_memcg_tunable(out, klm(cg->memcg)->kmem.max);
-	return 0;
-}
-
 static int kmem_max_write(struct machine *m, struct cgroup *cg, const struct cftype *cft, char *buf)
 {
 	struct kmem_limit_memcg *k = klm(cg->memcg);
 	long max;
-	int err = page_counter_memparse(strstrip(buf), "max", &max);
+	int err = ext_file_parse_max(m, cft, buf, &max);
 
-	(void)cft;
 	if (err)
-		return machine_error(m, err, "memory.kmem.max takes a size or \"max\", not \"%s\"",
-				     buf);
+		return err;
 	if (!m->policy.kmem)
 		return machine_error(m, -EOPNOTSUPP,
 				     "memory.kmem.max: kernel memory is not accounted (policy kmem=off)");
@@ -184,7 +173,8 @@ static const struct cftype kmem_limit_files[] = {
 #define KMEM_FILE (CFT_MEMORY | CFT_NOT_ON_ROOT | CFT_EXT)
 	{ .name = "memory.kmem.current", .flags = KMEM_FILE | CFT_READ, .show = kmem_current_show },
 	{ .name = "memory.kmem.max", .flags = KMEM_FILE | CFT_READ | CFT_WRITE,
-	  .show = kmem_max_show, .write = kmem_max_write },
+	  .show = ext_counter_max_show, .write = kmem_max_write,
+	  .private = EXT_COUNTER(EXT_kmem_limit, struct kmem_limit_memcg, kmem) },
 #undef KMEM_FILE
 	{ .name = NULL },
 };

@@ -132,23 +132,13 @@ static int pins_current_show(struct machine *m, struct cgroup *cg,
 	return 0;
 }
 
-static int pins_max_show(struct machine *m, struct cgroup *cg,
-			 const struct cftype *cft, struct strbuf *out)
-{
-	(void)m;
-	(void)cft;
-	seq_puts_memcg_tunable(out, pm(cg->memcg)->pins.max);
-	return 0;
-}
-
 static int pins_max_write(struct machine *m, struct cgroup *cg, const struct cftype *cft, char *buf)
 {
 	long max;
-	int err = page_counter_memparse(strstrip(buf), "max", &max);
+	int err = ext_file_parse_max(m, cft, buf, &max);
 
-	(void)cft;
 	if (err)
-		return machine_error(m, err, "pins.max takes a size or \"max\", not \"%s\"", buf);
+		return err;
 	/* like the pins controller: a new limit does not unpin anything */
 	pm(cg->memcg)->pins.max = max;
 	return 0;
@@ -177,7 +167,8 @@ static void pins_explain(struct machine *m, struct mem_cgroup *x, struct explain
 static const struct cftype pins_files[] = {
 	{ .name = "pins.current", .flags = PINS_FILE | CFT_READ, .show = pins_current_show },
 	{ .name = "pins.max", .flags = PINS_FILE | CFT_READ | CFT_WRITE,
-	  .show = pins_max_show, .write = pins_max_write },
+	  .show = ext_counter_max_show, .write = pins_max_write,
+	  .private = EXT_COUNTER(EXT_pins_cgroup, struct pins_memcg, pins) },
 	{ .name = "pins.events", .flags = PINS_FILE | CFT_READ, .show = pins_events_show },
 	{ .name = NULL },
 };
