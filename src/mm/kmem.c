@@ -100,8 +100,7 @@ static void lists_free(struct obj_lists *l)
 	for (i = 0; i < l->n; i++)
 		free(l->v[i].runs);
 	free(l->v);
-	l->v = NULL;
-	l->n = 0;
+	memset(l, 0, sizeof(*l));
 }
 
 void kmem_free_all(struct machine *m)
