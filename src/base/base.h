@@ -19,6 +19,8 @@
 #define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
 #define MIN(a, b) ((a) < (b) ? (a) : (b))
 #define MAX(a, b) ((a) > (b) ? (a) : (b))
+/* -1, 0 or 1 as a is below, equal to or above b (numbers of any type): qsort's order. */
+#define CMP3(a, b) (((a) > (b)) - ((a) < (b)))
 
 #if defined(__GNUC__)
 #define likely(x) __builtin_expect(!!(x), 1)

@@ -121,12 +121,11 @@ void cmp_set(struct cmp_table *t, int col, enum cmp_section sec, const char *obj
 static int cmp_rows(const void *a, const void *b)
 {
 	const struct cmp_row *x = a, *y = b;
+	int c;
 
-	if (x->section != y->section)
-		return x->section < y->section ? -1 : 1;
-	if (x->object_order != y->object_order)
-		return x->object_order < y->object_order ? -1 : 1;
-	return x->order < y->order ? -1 : x->order > y->order;
+	if ((c = CMP3(x->section, y->section)) || (c = CMP3(x->object_order, y->object_order)))
+		return c;
+	return CMP3(x->order, y->order);
 }
 
 void table_sort(struct cmp_table *t)

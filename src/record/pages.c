@@ -77,18 +77,13 @@ static void *vec_push(struct vec *v)
 	return (char *)v->p + v->n++ * v->size;
 }
 
-static int cmp_u64(uint64_t a, uint64_t b)
-{
-	return a < b ? -1 : a > b;
-}
-
 /* Pages of one frame together, each process's in address order */
 static int aobs_cmp(const void *pa, const void *pb)
 {
 	const struct aobs *a = pa, *b = pb;
 	int c;
 
-	if ((c = cmp_u64(a->pfn, b->pfn)) || (c = a->pi - b->pi))
+	if ((c = CMP3(a->pfn, b->pfn)) || (c = a->pi - b->pi))
 		return c;
 	return (a->page > b->page) - (a->page < b->page);
 }
@@ -98,7 +93,7 @@ static int fobs_cmp(const void *pa, const void *pb)
 	const struct fobs *a = pa, *b = pb;
 	int c;
 
-	if ((c = a->file - b->file) || (c = cmp_u64(a->idx, b->idx)) || (c = a->pi - b->pi))
+	if ((c = a->file - b->file) || (c = CMP3(a->idx, b->idx)) || (c = a->pi - b->pi))
 		return c;
 	return (a->page > b->page) - (a->page < b->page);
 }
@@ -111,7 +106,7 @@ static int anon_add_cmp(const void *pa, const void *pb)
 
 	if ((c = a->who - b->who) || (c = a->via - b->via))
 		return c;
-	return cmp_u64(a->at, b->at);
+	return CMP3(a->at, b->at);
 }
 
 /* page-cache pages by owner, file, read or write, index */
@@ -122,7 +117,7 @@ static int file_add_cmp(const void *pa, const void *pb)
 
 	if ((c = a->owner - b->owner) || (c = a->who - b->who) || (c = a->write - b->write))
 		return c;
-	return cmp_u64(a->at, b->at);
+	return CMP3(a->at, b->at);
 }
 
 static struct rec_sproc *sproc(struct recorder *r, int pi)
@@ -322,7 +317,7 @@ static int held_cmp(const void *pa, const void *pb)
 {
 	const struct rec_held *a = pa, *b = pb;
 
-	return cmp_u64(a->vpn, b->vpn);
+	return CMP3(a->vpn, b->vpn);
 }
 
 /* Merge p->held[0, mid) and [mid, nheld), each in address order. */
@@ -345,7 +340,7 @@ static int tpage_cmp(const void *pa, const void *pb)
 {
 	const struct rec_tpage *a = pa, *b = pb;
 
-	return cmp_u64(a->idx, b->idx);
+	return CMP3(a->idx, b->idx);
 }
 
 /* Read or write the page-cache pages of adds (sorted), each by a process of its owner. */
@@ -788,7 +783,7 @@ static int ppage_cmp(const void *pa, const void *pb)
 
 	if (a->pi != b->pi)
 		return a->pi - b->pi;
-	return cmp_u64(a->key, b->key);
+	return CMP3(a->key, b->key);
 }
 
 /*

@@ -307,10 +307,9 @@ static int read_proc(struct recorder *r, struct rec_source *src, struct rec_samp
 static int sproc_cmp(const void *pa, const void *pb)
 {
 	const struct rec_sproc *a = pa, *b = pb;
+	int c = CMP3(a->start, b->start);
 
-	if (a->start != b->start)
-		return a->start < b->start ? -1 : 1;
-	return a->pid - b->pid;
+	return c ? c : a->pid - b->pid;
 }
 
 /* ---- the cgroups' files ------------------------------------------------- */

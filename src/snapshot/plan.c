@@ -156,14 +156,11 @@ struct pkey {
 static int pkey_cmp(const void *pa, const void *pb)
 {
 	const struct pkey *x = pa, *y = pb;
+	int c;
 
-	if (x->kind != y->kind)
-		return x->kind < y->kind ? -1 : 1;
-	if (x->a != y->a)
-		return x->a < y->a ? -1 : 1;
-	if (x->b != y->b)
-		return x->b < y->b ? -1 : 1;
-	return x->rec < y->rec ? -1 : x->rec > y->rec;
+	if ((c = CMP3(x->kind, y->kind)) || (c = CMP3(x->a, y->a)) || (c = CMP3(x->b, y->b)))
+		return c;
+	return CMP3(x->rec, y->rec);
 }
 
 static void op_add(struct snap_op **ops, size_t *n, size_t *cap, int phase, int actor,

@@ -300,7 +300,7 @@ static int frame_cmp(const void *a, const void *b)
 {
 	const struct frame *x = a, *y = b;
 
-	return x->pfn < y->pfn ? -1 : x->pfn > y->pfn;
+	return CMP3(x->pfn, y->pfn);
 }
 
 /*

@@ -11,21 +11,16 @@
 #include "../base/base.h"
 #include "snapshot.h"
 
-static int cmp_int(int a, int b)
-{
-	return a < b ? -1 : a > b;
-}
-
 static int op_cmp(const void *pa, const void *pb)
 {
 	const struct snap_op *a = pa, *b = pb;
 	int c;
 
-	if ((c = cmp_int(a->phase, b->phase)) || (c = cmp_int(a->actor, b->actor)) ||
-	    (c = cmp_int(a->via, b->via)) || (c = cmp_int(a->kind, b->kind)) ||
-	    (c = cmp_int(a->target, b->target)))
+	if ((c = CMP3(a->phase, b->phase)) || (c = CMP3(a->actor, b->actor)) ||
+	    (c = CMP3(a->via, b->via)) || (c = CMP3(a->kind, b->kind)) ||
+	    (c = CMP3(a->target, b->target)))
 		return c;
-	return a->page < b->page ? -1 : a->page > b->page;
+	return CMP3(a->page, b->page);
 }
 
 static bool same_key(const struct snap_run *r, const struct snap_op *o)
