@@ -286,6 +286,12 @@ void cli_page_free(struct cli_page *pg);
  * a closed standard output).
  */
 int cli_flush_stdout(const char *cmd);
+/*
+ * The output of -o FILE (snapshot, record): FILE created, or standard
+ * output when path is NULL; NULL after a message naming cmd when FILE
+ * cannot be created.
+ */
+FILE *cli_output_open(const char *path, const char *cmd);
 
 /* ---- the commands ---- */
 

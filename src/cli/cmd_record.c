@@ -315,9 +315,8 @@ static int run(void)
 		src.cgroups[src.ncgroup++] = cgroup_arg(&mnt, o.cgroups.v[i]);
 	src.self = getpid();
 	snap_host_read(&h.host);
-	f = o.outfile ? fopen(o.outfile, "w") : stdout;
+	f = cli_output_open(o.outfile, "record");
 	if (!f) {
-		fprintf(stderr, "smemcg record: %s: cannot open: %s\n", o.outfile, strerror(errno));
 		err = CLI_EXIT_HOST;
 		goto out;
 	}

@@ -57,9 +57,8 @@ static int run(void)
 		snap_free(&s);
 		return err;
 	}
-	f = o.outfile ? fopen(o.outfile, "w") : stdout;
+	f = cli_output_open(o.outfile, "snapshot");
 	if (!f) {
-		fprintf(stderr, "smemcg snapshot: %s: cannot open: %s\n", o.outfile, strerror(errno));
 		snap_free(&s);
 		return CLI_EXIT_HOST;
 	}

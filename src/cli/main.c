@@ -54,6 +54,15 @@ int cli_flush_stdout(const char *cmd)
 	return CLI_EXIT_HOST;
 }
 
+FILE *cli_output_open(const char *path, const char *cmd)
+{
+	FILE *f = path ? fopen(path, "w") : stdout;
+
+	if (!f)
+		fprintf(stderr, "smemcg %s: %s: cannot open: %s\n", cmd, path, strerror(errno));
+	return f;
+}
+
 /*
  * A standard descriptor closed by the caller would be the next file we
  * open, and our output would land in it. Each closed one gets /dev/null
