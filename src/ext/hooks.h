@@ -78,7 +78,8 @@ struct page_cache_target {
 /*
  * One proposal. Every callback may be NULL. Callbacks that take a memcg
  * are called for every memcg of the tree, whatever the policy; a module
- * that acts only under a policy value tests ext_policy_is() itself.
+ * that acts only under a policy value keeps the value its `policy`
+ * callback was given and tests it itself.
  */
 struct ext_ops {
 	const char *name;		/* for messages: "seed 000: shared memory cgroups" */
