@@ -200,6 +200,17 @@ static struct task *alive_task(struct machine *m, int pid)
 	return NULL;
 }
 
+/*
+ * A call on process pid from outside it (kill, a move, prlimit): it needs
+ * the process alive, not running, so a stopped or frozen one takes it too.
+ */
+#define ON_TASK(call)                                   \
+	do {                                            \
+		struct machine *m = to_machine(sm);     \
+		struct task *t = alive_task(m, pid);    \
+		return t ? (call) : -ESRCH;             \
+	} while (0)
+
 /* EAGAIN when t is stopped (until SIGCONT) or its cgroup frozen (until thawed). */
 static int may_run(struct machine *m, struct task *t)
 {
@@ -266,28 +277,24 @@ int smemcg_fork(int *child, smemcg_machine *sm, int pid, const char *comm,
 	return err;
 }
 
-int smemcg_move(smemcg_machine *sm, int pid, const char *cgroup)
+static int move_task(struct machine *m, struct task *t, const char *cgroup)
 {
-	struct machine *m = to_machine(sm);
 	struct cgroup *cg = cgroup_lookup(m, cgroup);
-	struct task *t = alive_task(m, pid);
 
-	if (!t)
-		return -ESRCH;
 	if (!cg)
 		return machine_error(m, -ENOENT, "no such cgroup: %s", cgroup);
 	return cgroup_attach_task(m, cg, t);
 }
 
-int smemcg_exit(smemcg_machine *sm, int pid)
+int smemcg_move(smemcg_machine *sm, int pid, const char *cgroup)
 {
-	struct machine *m = to_machine(sm);
-	struct task *t = alive_task(m, pid);
-	int err;
+	ON_TASK(move_task(m, t, cgroup));
+}
 
-	if (!t)
-		return -ESRCH;
-	err = may_run(m, t);	/* exit(2) is the process's own call */
+static int exit_task(struct machine *m, struct task *t)
+{
+	int err = may_run(m, t);	/* exit(2) is the process's own call */
+
 	if (err)
 		return err;
 	task_do_exit(m, t, 0);
@@ -295,13 +302,13 @@ int smemcg_exit(smemcg_machine *sm, int pid)
 	return 0;
 }
 
-int smemcg_kill(smemcg_machine *sm, int pid, int sig)
+int smemcg_exit(smemcg_machine *sm, int pid)
 {
-	struct machine *m = to_machine(sm);
-	struct task *t = alive_task(m, pid);
+	ON_TASK(exit_task(m, t));
+}
 
-	if (!t)
-		return -ESRCH;
+static int kill_task(struct machine *m, struct task *t, int sig)
+{
 	if (sig <= 0 || sig > 64)
 		return machine_error(m, -EINVAL, "bad signal number %d", sig);
 	task_kill_why(m, t, sig, SMEMCG_EV_KILL, "sent signal %d by the scenario", sig);
@@ -309,18 +316,23 @@ int smemcg_kill(smemcg_machine *sm, int pid, int sig)
 	return 0;
 }
 
-int smemcg_set_oom_score_adj(smemcg_machine *sm, int pid, int adj)
+int smemcg_kill(smemcg_machine *sm, int pid, int sig)
 {
-	struct machine *m = to_machine(sm);
-	struct task *t = alive_task(m, pid);
+	ON_TASK(kill_task(m, t, sig));
+}
 
-	if (!t)
-		return -ESRCH;
+static int set_oom_score_adj(struct machine *m, struct task *t, int adj)
+{
 	if (adj < OOM_SCORE_ADJ_MIN || adj > OOM_SCORE_ADJ_MAX)
 		return machine_error(m, -EINVAL, "oom_score_adj must be in -1000..1000, not %d",
 				     adj);
 	t->oom_score_adj = adj;
 	return 0;
+}
+
+int smemcg_set_oom_score_adj(smemcg_machine *sm, int pid, int adj)
+{
+	ON_TASK(set_oom_score_adj(m, t, adj));
 }
 
 int smemcg_task_state(enum smemcg_task_state *state, int *sig,
@@ -435,17 +447,21 @@ int smemcg_munmap(smemcg_machine *sm, int pid, int map)
 /* The longest name a mapping or an fd carries into messages. */
 #define SMEMCG_MAX_NAME 255
 
-int smemcg_mapping_set_name(smemcg_machine *sm, int pid, int map, const char *name)
+static int name_too_long(struct machine *m, const char *name, const char *what)
 {
-	struct machine *m = to_machine(sm);
-	struct task *t = alive_task(m, pid);
-	struct vm_area *v;
+	if (!name || strlen(name) <= SMEMCG_MAX_NAME)
+		return 0;
+	return machine_error(m, -ENAMETOOLONG, "%s name is at most %d bytes", what,
+			     SMEMCG_MAX_NAME);
+}
 
-	if (!t)
-		return -ESRCH;
-	if (name && strlen(name) > SMEMCG_MAX_NAME)
-		return machine_error(m, -ENAMETOOLONG, "a mapping name is at most %d bytes",
-				     SMEMCG_MAX_NAME);
+static int set_mapping_name(struct machine *m, struct task *t, int map, const char *name)
+{
+	struct vm_area *v;
+	int err = name_too_long(m, name, "a mapping");
+
+	if (err)
+		return err;
 	v = find_map(m, t, map);
 	if (!v)
 		return -EINVAL;
@@ -454,17 +470,21 @@ int smemcg_mapping_set_name(smemcg_machine *sm, int pid, int map, const char *na
 	return 0;
 }
 
+int smemcg_mapping_set_name(smemcg_machine *sm, int pid, int map, const char *name)
+{
+	ON_TASK(set_mapping_name(m, t, map, name));
+}
+
+static int set_fd_name(struct machine *m, struct task *t, int fd, const char *name)
+{
+	int err = name_too_long(m, name, "an fd");
+
+	return err ? err : pins_fd_set_name(m, t, fd, name);
+}
+
 int smemcg_fd_set_name(smemcg_machine *sm, int pid, int fd, const char *name)
 {
-	struct machine *m = to_machine(sm);
-	struct task *t = alive_task(m, pid);
-
-	if (!t)
-		return -ESRCH;
-	if (name && strlen(name) > SMEMCG_MAX_NAME)
-		return machine_error(m, -ENAMETOOLONG, "an fd name is at most %d bytes",
-				     SMEMCG_MAX_NAME);
-	return pins_fd_set_name(m, t, fd, name);
+	ON_TASK(set_fd_name(m, t, fd, name));
 }
 
 int smemcg_mlock(smemcg_machine *sm, int pid, int map, bool lock)
@@ -698,18 +718,12 @@ int smemcg_release(smemcg_machine *sm, int pid, int file)
 /* prlimit() from another process: a stopped process's limits change too */
 int smemcg_setrlimit_memlock(smemcg_machine *sm, int pid, uint64_t bytes)
 {
-	struct machine *m = to_machine(sm);
-	struct task *t = alive_task(m, pid);
-
-	return t ? pins_setrlimit(m, t, bytes) : -ESRCH;
+	ON_TASK(pins_setrlimit(m, t, bytes));
 }
 
 int smemcg_setrlimit_nofile(smemcg_machine *sm, int pid, uint64_t nr)
 {
-	struct machine *m = to_machine(sm);
-	struct task *t = alive_task(m, pid);
-
-	return t ? pins_setrlimit_nofile(m, t, nr) : -ESRCH;
+	ON_TASK(pins_setrlimit_nofile(m, t, nr));
 }
 
 int smemcg_cap_ipc_lock(smemcg_machine *sm, int pid)
