@@ -180,18 +180,23 @@ static int ensure_started(struct run *r)
 	return rc;
 }
 
-/* The value of KEY in a flat-keyed file ("key value" lines). */
-static bool find_key(struct strbuf *val, const char *content, const char *key)
+/*
+ * The value after NAME and sep in a list of items separated by delim:
+ * "key value" lines (sep ' ', delim '\n') or "name=value" words of one
+ * line (sep '=', delim ' ': "N0=4096", "total=12").
+ */
+static bool find_item(struct strbuf *val, const char *list, const char *name, char sep,
+		      char delim)
 {
-	const char *p = content;
-	size_t klen = strlen(key);
+	size_t len = strlen(name);
+	const char *p = list;
 
 	while (*p) {
-		const char *e = strchr(p, '\n');
+		const char *e = strchr(p, delim);
 		size_t n = e ? (size_t)(e - p) : strlen(p);
 
-		if (n > klen && !strncmp(p, key, klen) && p[klen] == ' ') {
-			sb_add(val, p + klen + 1, n - klen - 1);
+		if (n > len && !strncmp(p, name, len) && p[len] == sep) {
+			sb_add(val, p + len + 1, n - len - 1);
 			return true;
 		}
 		if (!e)
@@ -201,25 +206,14 @@ static bool find_key(struct strbuf *val, const char *content, const char *key)
 	return false;
 }
 
-/* FIELD=value within a line of "name=value" words ("N0=4096", "total=12"). */
+static bool find_key(struct strbuf *val, const char *content, const char *key)
+{
+	return find_item(val, content, key, ' ', '\n');
+}
+
 static bool find_field(struct strbuf *val, const char *line, const char *field)
 {
-	size_t flen = strlen(field);
-	const char *p = line;
-
-	while (*p) {
-		const char *e = strchr(p, ' ');
-		size_t n = e ? (size_t)(e - p) : strlen(p);
-
-		if (n > flen && !strncmp(p, field, flen) && p[flen] == '=') {
-			sb_add(val, p + flen + 1, n - flen - 1);
-			return true;
-		}
-		if (!e)
-			break;
-		p = e + 1;
-	}
-	return false;
+	return find_item(val, line, field, '=', ' ');
 }
 
 /*

@@ -676,6 +676,33 @@ static void explain_death(struct model_backend *mb, const char *proc, struct str
 			  ns / 1000000 % 1000, why);
 }
 
+/* A statement on the machine itself, no process's: the API's errno. */
+static int exec_machine(smemcg_machine *m, const struct smc_stmt *st)
+{
+	switch (st->op) {
+	case SMC_MKDIR:
+		return smemcg_cgroup_mkdir(m, st->path);
+	case SMC_RMDIR:
+		return smemcg_cgroup_rmdir(m, st->path);
+	case SMC_WRITE:
+		return smemcg_file_write(m, st->path, st->text);
+	case SMC_SLEEP:
+		return smemcg_sleep(m, st->ns);
+	case SMC_SYNC:
+		return smemcg_sync(m);
+	case SMC_DROP_CACHES:
+		return smemcg_drop_caches(m, (int)st->num);
+	case SMC_SYSCTL:
+		return smemcg_sysctl(m, st->name, (long)st->num);
+	case SMC_SWAPOFF:
+		return smemcg_swapoff(m);
+	case SMC_SMEMCG_CREATE:
+		return smemcg_smemcg_create(m, st->name, st->size);
+	default:
+		return smemcg_smemcg_destroy(m, st->name);
+	}
+}
+
 static int mb_exec(void *ctx, const struct smc_stmt *st, struct strbuf *msg)
 {
 	struct model_backend *mb = ctx;
@@ -700,17 +727,10 @@ static int mb_exec(void *ctx, const struct smc_stmt *st, struct strbuf *msg)
 		for (i = 0; i < st->nkv; i++)
 			add_policy(mb, st->kv[i].key, st->kv[i].value);
 		return 0;
-	case SMC_MKDIR:
-		rc = report(mb, smemcg_cgroup_mkdir(mb->m, st->path), msg);
-		break;
-	case SMC_RMDIR:
-		rc = report(mb, smemcg_cgroup_rmdir(mb->m, st->path), msg);
-		break;
-	case SMC_WRITE:
-		rc = report(mb, smemcg_file_write(mb->m, st->path, st->text), msg);
-		break;
-	case SMC_SLEEP:
-		rc = report(mb, smemcg_sleep(mb->m, st->ns), msg);
+	case SMC_MKDIR: case SMC_RMDIR: case SMC_WRITE: case SMC_SLEEP: case SMC_SYNC:
+	case SMC_DROP_CACHES: case SMC_SYSCTL: case SMC_SWAPOFF: case SMC_SMEMCG_CREATE:
+	case SMC_SMEMCG_DESTROY:
+		rc = report(mb, exec_machine(mb->m, st), msg);
 		break;
 	case SMC_SPAWN: case SMC_FORK: case SMC_CLONE_VM: case SMC_MOVE: case SMC_EXIT:
 	case SMC_KILL: case SMC_OOM_SCORE_ADJ:
@@ -725,18 +745,6 @@ static int mb_exec(void *ctx, const struct smc_stmt *st, struct strbuf *msg)
 	case SMC_MADVISE: case SMC_FSYNC:
 		rc = exec_memory(mb, st, msg);
 		break;
-	case SMC_SYNC:
-		rc = report(mb, smemcg_sync(mb->m), msg);
-		break;
-	case SMC_DROP_CACHES:
-		rc = report(mb, smemcg_drop_caches(mb->m, (int)st->num), msg);
-		break;
-	case SMC_SYSCTL:
-		rc = report(mb, smemcg_sysctl(mb->m, st->name, (long)st->num), msg);
-		break;
-	case SMC_SWAPOFF:
-		rc = report(mb, smemcg_swapoff(mb->m), msg);
-		break;
 	case SMC_EXPLAIN: {
 		char *text;
 
@@ -747,12 +755,6 @@ static int mb_exec(void *ctx, const struct smc_stmt *st, struct strbuf *msg)
 		free(text);
 		return 0;
 	}
-	case SMC_SMEMCG_CREATE:
-		rc = report(mb, smemcg_smemcg_create(mb->m, st->name, st->size), msg);
-		break;
-	case SMC_SMEMCG_DESTROY:
-		rc = report(mb, smemcg_smemcg_destroy(mb->m, st->name), msg);
-		break;
 	default: {
 		struct strbuf t;
 
