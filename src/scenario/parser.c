@@ -512,7 +512,11 @@ static int duration_arg(struct pctx *p, int i, uint64_t *ns)
 	return 0;
 }
 
-/* machine [memory=SIZE] [swap=SIZE] [cpus=N] */
+/*
+ * machine [memory=SIZE] [swap=SIZE] [cpus=N] [nodes=N] [kernel=B]: kernel=
+ * is the policy key kernel, set on this line (st->kv), so that a scenario
+ * sets it once and --policy kernel= overrides it as any policy.
+ */
 static int parse_machine(struct pctx *p)
 {
 	int i;
@@ -521,7 +525,18 @@ static int parse_machine(struct pctx *p)
 		const char *w = tok(p, i), *v;
 		uint64_t x;
 
-		if ((v = opt_value(w, "memory")) || (v = opt_value(w, "swap"))) {
+		if ((v = opt_value(w, "kernel"))) {
+			char msg[256];
+
+			if (p->st->nkv)
+				return perr(p, i, "kernel= is given twice on this line");
+			if (smemcg_policy_check(msg, sizeof(msg), "kernel", v))
+				return perr(p, i, "expected kernel=6.1 or kernel=6.12, found \"%s\"", w);
+			p->st->kv = xcalloc(1, sizeof(*p->st->kv));
+			p->st->kv[0].key = xstrdup("kernel");
+			p->st->kv[0].value = v;
+			p->st->nkv = 1;
+		} else if ((v = opt_value(w, "memory")) || (v = opt_value(w, "swap"))) {
 			bool mem = w[0] == 'm';
 
 			if (smc_parse_size(&x, v))
@@ -558,7 +573,7 @@ static int parse_machine(struct pctx *p)
 			p->st->num = n;
 			p->st->flags |= SMC_F_CPUS;
 		} else {
-			return perr(p, i, "expected memory=SIZE, swap=SIZE, cpus=N or nodes=N, found \"%s\"",
+			return perr(p, i, "expected memory=SIZE, swap=SIZE, cpus=N, nodes=N or kernel=6.1|6.12, found \"%s\"",
 				    w);
 		}
 	}
@@ -1337,8 +1352,9 @@ struct stmt_row {
 #define PV(w, fn, syn, desc) { { w, true, "P " syn, desc }, fn }
 
 static const struct stmt_row stmt_table[] = {
-	KW("machine", parse_machine_stmt, "machine [memory=SIZE] [swap=SIZE] [cpus=N] [nodes=N]",
-	   "the simulated machine (4G, no swap, 2 CPUs, 1 node); first, if at all"),
+	KW("machine", parse_machine_stmt,
+	   "machine [memory=SIZE] [swap=SIZE] [cpus=N] [nodes=N] [kernel=6.1|6.12]",
+	   "the simulated machine (4G, no swap, 2 CPUs, 1 node, Linux 6.1); first, if at all"),
 	KW("cgroup-options", parse_cgroup_options_stmt,
 	   "cgroup-options [memory_recursiveprot] [memory_localevents]",
 	   "cgroup2 mount options; before any statement but machine and policy"),
@@ -1582,6 +1598,18 @@ void smc_validator_free(struct smc_validator *v)
  * leave the reader to guess which wins. The command line's --policy
  * overrides the scenario's line (model_backend.c).
  */
+static int kv_col(const struct smc_line *line, const char *key)
+{
+	size_t n = strlen(key);
+	int t;
+
+	for (t = 1; t < line->ntok; t++)
+		if (!strncmp(line->tok[t].text, key, n) && line->tok[t].text[n] == '=')
+			return line->tok[t].col;
+	return line->tok[0].col;
+}
+
+/* `machine kernel=` is the policy key kernel (parse_machine). */
 static int policy_once(struct smc_validator *v, const struct smc_stmt *st,
 		       const struct smc_line *line, struct smc_error *err)
 {
@@ -1592,7 +1620,8 @@ static int policy_once(struct smc_validator *v, const struct smc_stmt *st,
 			if (strcmp(v->policy[i].key, st->kv[k].key))
 				continue;
 			err->line = st->line;
-			err->col = line->tok[k + 1].col;
+			err->col = st->op == SMC_POLICY ? line->tok[k + 1].col
+							 : kv_col(line, st->kv[k].key);
 			if (v->policy[i].line == st->line)
 				snprintf(err->msg, sizeof(err->msg),
 					 "policy %s is set twice on this line: set each key once",
@@ -1661,7 +1690,7 @@ int smc_validate_more(struct smc_validator *v, const struct smc_script *s,
 				 smc_op_name(st.op));
 			rc = -1;
 		}
-		if (!rc && st.op == SMC_POLICY)
+		if (!rc && (st.op == SMC_POLICY || st.op == SMC_MACHINE))
 			rc = policy_once(v, &st, line, err);
 		upto = false;
 		if (!rc && st.op == SMC_REPEAT && depth && counts[depth - 1] > 1) {
