@@ -66,6 +66,8 @@ struct machine {
 	const struct kernel_baseline *kernel;
 	char errmsg[512];
 	uint64_t now_ns;
+	/* the open file a control file's show or write runs for (control_files.c) */
+	const char *cur_of;
 
 	struct cgroup *root_cgroup;
 	struct mem_cgroup *root_mem_cgroup;

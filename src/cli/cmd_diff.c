@@ -273,20 +273,22 @@ struct model_run {
 	bool loaded;
 };
 
-static void run_model(struct model_run *mr, const char *file)
+/* The model at the baseline of the kernel the scenario ran on. */
+static void run_model(struct model_run *mr, const char *file, const char *kernel)
 {
 	struct smc_script s;
 	struct smc_backend be;
 	struct smc_run_opts opts;
 	struct model_backend *mb;
+	struct smc_kv kv = { "kernel", kernel };
 	size_t len = 0;
 	FILE *out;
 
 	memset(mr, 0, sizeof(*mr));
-	if (cli_load_file(&s, file, NULL))
+	if (cli_load_file_defs(&s, file, NULL, kernel, NULL))
 		return;
 	mr->loaded = true;
-	mb = model_backend_new(NULL, 0, false);
+	mb = model_backend_new(&kv, kernel ? 1 : 0, false);
 	model_backend_ops(&be, mb);
 	out = open_memstream(&mr->tap, &len);
 	memset(&opts, 0, sizeof(opts));
@@ -662,13 +664,13 @@ static int run(void)
 		struct machine_cfg cfg;
 		struct file_ctx fc;
 
-		fc.cpus = oracle_script_machine(f->path, &cfg) ? 2 : cfg.cpus;
+		fc.cpus = oracle_script_machine(f->path, f->kernel, &cfg) ? 2 : cfg.cpus;
 		fc.drained = stock_off(f->path);
 		fc.reclaim_line = reclaim_line(f->path);
 		load_overrides(&ov, f->path);
 		d.ov = &ov;
 		d.fc = &fc;
-		run_model(&mr, f->path);
+		run_model(&mr, f->path, f->kernel);
 		if (f->load_failed || !mr.loaded)
 			status = CLI_EXIT_USAGE;
 		kfail += f->res.failed;
@@ -762,7 +764,8 @@ const struct cli_command cli_cmd_diff = {
 	"Ends with `diff: N passed, N failed, N skipped`: agreeing values; values that\n"
 	"disagree or that one side lacks, plus failed TAP points on either side (each\n"
 	"expect holds on the kernel, so a model failure is a disagreement); values\n"
-	"not compared. The model is Linux 6.1's: under --kernel 6.12 a value that\n"
-	"differs is a kernel difference (docs/kernels.md), not a model bug.\n",
+	"not compared. Each scenario runs on the kernel --kernel names, else the one\n"
+	"its `machine kernel=` (or `policy kernel=`) line names, else 6.1, and the\n"
+	"model runs it at the same baseline (docs/kernels.md).\n",
 	opts, exits, NULL, run,
 };

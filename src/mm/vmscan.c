@@ -56,6 +56,8 @@ struct scan_control {
 	bool file_is_tiny;
 	unsigned may_deactivate;
 	long anon_cost, file_cost;
+	/* memory.reclaim's swappiness= (6.12), NULL: vm.swappiness */
+	const int *swappiness;
 	/* only the pages this accepts are taken (ext_reclaim_more); NULL: all */
 	ext_reclaim_filter_fn filter;
 	void *filter_arg;
@@ -335,7 +337,7 @@ static long shrink_list(struct machine *m, struct mem_cgroup *memcg, int lru,
 static void get_scan_count(struct machine *m, struct mem_cgroup *memcg,
 			   struct scan_control *sc, long nr[NR_LRU_LISTS])
 {
-	int swappiness = m->mm->vm_swappiness;
+	int swappiness = sc->swappiness ? *sc->swappiness : m->mm->vm_swappiness;
 	enum scan_balance balance;
 	unsigned long fraction[2] = { 0, 0 }, denominator = 0;
 	int lru;
@@ -597,7 +599,7 @@ retry:
 
 long try_to_free_mem_cgroup_pages(struct machine *m, struct mem_cgroup *memcg,
 				  long nr_pages, unsigned gfp,
-				  unsigned reclaim_options)
+				  unsigned reclaim_options, const int *swappiness)
 {
 	struct scan_control sc;
 
@@ -610,6 +612,7 @@ long try_to_free_mem_cgroup_pages(struct machine *m, struct mem_cgroup *memcg,
 	sc.may_unmap = true;
 	sc.may_swap = !!(reclaim_options & MEMCG_RECLAIM_MAY_SWAP) && !(gfp & GFP_NOSWAP);
 	sc.proactive = !!(reclaim_options & MEMCG_RECLAIM_PROACTIVE);
+	sc.swappiness = swappiness;
 	if (!do_try_to_free_pages(m, &sc)) {
 		event_emit(m, SMEMCG_EV_RECLAIM_NOTHING, current_pid(m), 0, 0,
 			   memcg, NULL, nr_pages, "reclaim of %ld page%s freed nothing",
