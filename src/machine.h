@@ -64,6 +64,7 @@ struct machine {
 	struct policy policy;
 	/* the kernel baseline (policy kernel=, mm/memcontrol/baseline.h) */
 	const struct kernel_baseline *kernel;
+	bool lru_gen;		/* m->kernel->mglru, for the page paths to test cheaply */
 	char errmsg[512];
 	uint64_t now_ns;
 	/* the open file a control file's show or write runs for (control_files.c) */

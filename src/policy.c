@@ -55,6 +55,7 @@ static int kernel_may_set(struct machine *m, int i)
 static void kernel_changed(struct machine *m, int i)
 {
 	m->kernel = &kernel_baselines[i];
+	m->lru_gen = m->kernel->mglru;
 }
 
 #define NO_FIELD SIZE_MAX

@@ -157,8 +157,11 @@ static enum tclass classify(char op, const char *what, const char *key, bool aft
 		return after_reclaim ? T_TOL : fc->drained ? T_CURRENT : T_STOCKED;
 	if (!strcmp(base, "memory.swap.current"))
 		return T_SWAP;
-	if (!strcmp(base, "memory.peak") || !strcmp(base, "memory.zswap.current"))
+	/* a peak (through an open file too) holds what a charge batch added */
+	if (!strncmp(base, "memory.peak", 11) || !strcmp(base, "memory.zswap.current"))
 		return T_TOL;
+	if (!strncmp(base, "memory.swap.peak", 16))
+		return T_SWAP;
 	if (!strcmp(base, "memory.events") || !strcmp(base, "memory.events.local")) {
 		if (!key)
 			return T_INFO;
@@ -380,36 +383,54 @@ struct overrides {
 	signed char *cls;	/* by line number; -1: none */
 };
 
-static void load_overrides(struct overrides *ov, const char *file)
+/* The class named at tag ("CLASS" then a blank or punctuation), or -1. */
+static int class_at(const char *tag)
 {
-	size_t k, len;
+	size_t k;
+
+	for (k = 0; k < ARRAY_SIZE(class_names); k++) {
+		size_t l = strlen(class_names[k]);
+
+		if (!strncmp(tag, class_names[k], l) && (!tag[l] || strchr(" \t-,;:#", tag[l])))
+			return (int)k;
+	}
+	return -1;
+}
+
+/*
+ * `# oracle: CLASS` on a line sets its class; `# oracle KERNEL: CLASS`
+ * (KERNEL 6.1 or 6.12) sets it on that kernel only, over the former.
+ */
+static void load_overrides(struct overrides *ov, const char *file, const char *kernel)
+{
+	size_t len;
 	int line = 1, rs;
-	char *text = cli_read_file(file, &len, &rs, NULL), *p, *e;
+	char *text = cli_read_file(file, &len, &rs, NULL), *p, *e, ktag[32];
 
 	ov->n = 0;
 	ov->cls = NULL;
 	if (!text)
 		return;
+	snprintf(ktag, sizeof(ktag), "# oracle %s: ", kernel ? kernel : "6.1");
 	for (p = text; *p; line++) {
-		const char *tag;
+		const char *tag, *ktagp;
 
 		e = strchr(p, '\n');
 		if (e)
 			*e = '\0';
 		tag = strstr(p, "# oracle: ");
-		if (tag) {
+		ktagp = strstr(p, ktag);
+		if (tag || ktagp) {
 			ov->cls = xrealloc(ov->cls, (size_t)line + 1);
 			while (ov->n <= line)
 				ov->cls[ov->n++] = -1;
-			for (k = 0; k < ARRAY_SIZE(class_names); k++) {
-				size_t l = strlen(class_names[k]);
-
-				if (!strncmp(tag + 10, class_names[k], l) &&
-				    (!tag[10 + l] || strchr(" \t-,;:", tag[10 + l])))
-					ov->cls[line] = (signed char)k;
-			}
+			if (tag)
+				ov->cls[line] = (signed char)class_at(tag + 10);
+			if (ktagp)
+				ov->cls[line] = (signed char)class_at(ktagp + strlen(ktag));
 			if (ov->cls[line] < 0)
-				fprintf(stderr, "%s:%d: unknown oracle class in \"%s\"\n", file, line, tag);
+				fprintf(stderr, "%s:%d: unknown oracle class in \"%s\"\n", file, line,
+					ktagp ? ktagp : tag);
 		}
 		if (!e)
 			break;
@@ -667,7 +688,7 @@ static int run(void)
 		fc.cpus = oracle_script_machine(f->path, f->kernel, &cfg) ? 2 : cfg.cpus;
 		fc.drained = stock_off(f->path);
 		fc.reclaim_line = reclaim_line(f->path);
-		load_overrides(&ov, f->path);
+		load_overrides(&ov, f->path, f->kernel);
 		d.ov = &ov;
 		d.fc = &fc;
 		run_model(&mr, f->path, f->kernel);

@@ -164,13 +164,45 @@ static void putback(struct machine *m, struct mem_cgroup *memcg, struct memobj *
 		workingset_age_nonresident(memcg, 1);
 }
 
+/*
+ * MGLRU ages a whole generation at once (inc_max_seq): the folios of the
+ * second youngest, which the statistics counted active, become the
+ * oldest young-but-inactive ones; pages whose mapping the target
+ * referenced are promoted instead (the page-table walk's look-around).
+ * No pgrefill or pgdeactivate: those are the classic lists' counters.
+ */
+static void lru_gen_age(struct machine *m, struct mem_cgroup *memcg, int lru,
+			struct scan_control *sc)
+{
+	long n = memcg->lruvec.lists[lru].nr;
+
+	while (n-- > 0) {
+		pgh_t h = lru_tail(memcg, lru);
+
+		if (h == PAGE_NIL)
+			break;
+		lru_del(m, memcg, h);
+		if (!(*page_flags(&m->pages, h) & PF_MLOCKED) &&
+		    page_referenced(m, h, sc->cgroup_reclaim ? sc->target : NULL)) {
+			lru_add(m, memcg, h, lru, false);
+			continue;
+		}
+		lru_add(m, memcg, h, lru - 1, false);
+	}
+}
+
 static long shrink_active_list(struct machine *m, struct mem_cgroup *memcg,
 			       long nr_to_scan, int lru, struct scan_control *sc)
 {
 	pgh_t batch[SWAP_CLUSTER_MAX];
-	int n = isolate(m, memcg, lru, MIN(nr_to_scan, SWAP_CLUSTER_MAX), batch, sc), i;
 	long nr_deactivate = 0;
+	int n, i;
 
+	if (unlikely(m->lru_gen)) {
+		lru_gen_age(m, memcg, lru, sc);
+		return 0;
+	}
+	n = isolate(m, memcg, lru, MIN(nr_to_scan, SWAP_CLUSTER_MAX), batch, sc);
 	memcg->stat[MEMCG_PGREFILL] += n;
 	for (i = 0; i < n; i++) {
 		pgh_t h = batch[i];
