@@ -501,8 +501,12 @@ static void shrink_lruvec(struct machine *m, struct mem_cgroup *memcg,
 		nr[lru] -= MIN(nr[lru], scanned);
 	}
 	sc->nr_reclaimed += nr_reclaimed;
-	/* keep the anon lists balanced when swap makes aging worthwhile */
-	if (m->mm->swap.total && inactive_is_low(memcg->lru_hier, LRU_INACTIVE_ANON))
+	/*
+	 * keep the anon lists balanced when swap makes aging worthwhile;
+	 * MGLRU ages anon only when it evicts anon (not under swappiness=0)
+	 */
+	if (m->mm->swap.total && inactive_is_low(memcg->lru_hier, LRU_INACTIVE_ANON) &&
+	    (!m->lru_gen || targets[LRU_INACTIVE_ANON] + targets[LRU_ACTIVE_ANON]))
 		shrink_active_list(m, memcg, SWAP_CLUSTER_MAX, LRU_ACTIVE_ANON, sc);
 }
 
