@@ -32,6 +32,9 @@
 #include "workingset.h"
 #include "writeback.h"
 
+/* MGLRU's batch of folios (BITS_PER_LONG), and its swap headroom for anon */
+#define MIN_LRU_BATCH 64
+
 #define DEACTIVATE_ANON 1
 #define DEACTIVATE_FILE 2
 
@@ -374,7 +377,12 @@ static void get_scan_count(struct machine *m, struct mem_cgroup *memcg,
 	unsigned long fraction[2] = { 0, 0 }, denominator = 0;
 	int lru;
 
-	if (!sc->may_swap || !can_reclaim_anon_pages(m, memcg, sc)) {
+	/*
+	 * MGLRU's get_swappiness: no anon scan with less than a batch of swap
+	 * left to the memcg (swap.max), so reclaim never fails a swap charge
+	 */
+	if (!sc->may_swap || !can_reclaim_anon_pages(m, memcg, sc) ||
+	    (unlikely(m->lru_gen) && mem_cgroup_get_nr_swap_pages(m, memcg) < MIN_LRU_BATCH)) {
 		balance = SCAN_FILE;
 	} else if (sc->cgroup_reclaim && !swappiness) {
 		balance = SCAN_FILE;
@@ -449,6 +457,54 @@ static void get_scan_count(struct machine *m, struct mem_cgroup *memcg,
 	nr[LRU_UNEVICTABLE] = 0;
 }
 
+/*
+ * MGLRU's eviction (try_to_shrink_lruvec, evict_folios; 6.12): batches of
+ * up to MIN_LRU_BATCH folios from the oldest generation of one type -
+ * page cache first while no refaults weigh against it (get_type_to_scan),
+ * anon only under swappiness=0's opposite - until this priority's budget
+ * (get_scan_count's share of the lruvec, as get_nr_to_scan's size >>
+ * priority) is spent. A type whose old generations are gone ages first
+ * (lru_gen_age). do_try_to_free_pages checks the target between
+ * priorities: a reclaim lands on a multiple of 64 pages, as measured.
+ */
+static void lru_gen_shrink_lruvec(struct machine *m, struct mem_cgroup *memcg,
+				  struct scan_control *sc)
+{
+	long nr[NR_LRU_LISTS], budget, scanned = 0;
+	bool eligible[2], aged[2] = { false, false };
+	int type;
+
+	get_scan_count(m, memcg, sc, nr);
+	eligible[0] = nr[LRU_INACTIVE_ANON] + nr[LRU_ACTIVE_ANON] > 0;
+	eligible[1] = nr[LRU_INACTIVE_FILE] + nr[LRU_ACTIVE_FILE] > 0;
+	budget = nr[LRU_INACTIVE_ANON] + nr[LRU_ACTIVE_ANON] + nr[LRU_INACTIVE_FILE] +
+		 nr[LRU_ACTIVE_FILE];
+	while (scanned < budget && (eligible[0] || eligible[1])) {
+		long before = sc->nr_scanned, k;
+		int lru;
+
+		type = eligible[1] ? 1 : 0;
+		lru = type ? LRU_INACTIVE_FILE : LRU_INACTIVE_ANON;
+		if (!memcg->lruvec.lists[lru].nr && !aged[type]) {
+			lru_gen_age(m, memcg, lru + 1, sc);
+			aged[type] = true;
+		}
+		for (k = 0; k < MIN_LRU_BATCH / SWAP_CLUSTER_MAX; k++)
+			sc->nr_reclaimed += shrink_inactive_list(m, memcg, SWAP_CLUSTER_MAX, lru, sc);
+		if (sc->nr_scanned == before) {
+			/* nothing old it may take (a filter refused the rest): age once */
+			if (!aged[type] && memcg->lruvec.lists[lru + 1].nr) {
+				lru_gen_age(m, memcg, lru + 1, sc);
+				aged[type] = true;
+				continue;
+			}
+			eligible[type] = false;
+			continue;
+		}
+		scanned += sc->nr_scanned - before;
+	}
+}
+
 static void shrink_lruvec(struct machine *m, struct mem_cgroup *memcg,
 			  struct scan_control *sc)
 {
@@ -458,6 +514,10 @@ static void shrink_lruvec(struct machine *m, struct mem_cgroup *memcg,
 			    sc->priority == DEF_PRIORITY;
 	int lru;
 
+	if (unlikely(m->lru_gen)) {
+		lru_gen_shrink_lruvec(m, memcg, sc);
+		return;
+	}
 	get_scan_count(m, memcg, sc, nr);
 	memcpy(targets, nr, sizeof(nr));
 	while (nr[LRU_INACTIVE_ANON] || nr[LRU_ACTIVE_FILE] || nr[LRU_INACTIVE_FILE]) {
@@ -501,12 +561,8 @@ static void shrink_lruvec(struct machine *m, struct mem_cgroup *memcg,
 		nr[lru] -= MIN(nr[lru], scanned);
 	}
 	sc->nr_reclaimed += nr_reclaimed;
-	/*
-	 * keep the anon lists balanced when swap makes aging worthwhile;
-	 * MGLRU ages anon only when it evicts anon (not under swappiness=0)
-	 */
-	if (m->mm->swap.total && inactive_is_low(memcg->lru_hier, LRU_INACTIVE_ANON) &&
-	    (!m->lru_gen || targets[LRU_INACTIVE_ANON] + targets[LRU_ACTIVE_ANON]))
+	/* keep the anon lists balanced when swap makes aging worthwhile */
+	if (m->mm->swap.total && inactive_is_low(memcg->lru_hier, LRU_INACTIVE_ANON))
 		shrink_active_list(m, memcg, SWAP_CLUSTER_MAX, LRU_ACTIVE_ANON, sc);
 }
 
