@@ -289,7 +289,8 @@ static long shrink_inactive_list(struct machine *m, struct mem_cgroup *memcg,
 		ref = check_references(m, h, file, sc);
 		if (ref == REF_ACTIVATE) {
 			putback(m, memcg, obj, h, lru + 1);
-			memcg->stat[MEMCG_PGACTIVATE]++;
+			/* MGLRU promotes it to the youngest generation (sort_folio): pgrefill */
+			memcg->stat[unlikely(m->lru_gen) ? MEMCG_PGREFILL : MEMCG_PGACTIVATE]++;
 			continue;
 		}
 		if (ref == REF_KEEP) {

@@ -93,6 +93,9 @@ int page_lru_for(const struct machine *m, const struct memobj *obj, pgh_t h)
 
 	if (f & PF_MLOCKED)
 		return LRU_UNEVICTABLE;
+	/* MGLRU (folio_add_lru): a page added in a page fault is hot, the youngest */
+	if (unlikely(m->lru_gen) && cur < 0 && m->mm->in_fault)
+		active = true;
 	/* file pages, and anon pages MADV_FREE made not swap-backed */
 	if (obj->type == OBJ_FILE || (obj->type == OBJ_ANON && cur >= 0 && is_file_lru(cur)))
 		return active ? LRU_ACTIVE_FILE : LRU_INACTIVE_FILE;
