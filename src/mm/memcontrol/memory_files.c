@@ -337,18 +337,26 @@ static int memory_oom_group_show(struct machine *m, struct cgroup *cg,
 	return 0;
 }
 
+/* A file that takes 0 or 1: kstrtoint's errors, EINVAL for another number. */
+static int parse_01(struct machine *m, int *v, char *buf, const char *file)
+{
+	int err = kstrtoint(v, strstrip(buf));
+
+	if (err)
+		return machine_error(m, err, "%s takes 0 or 1", file);
+	if (*v != 0 && *v != 1)
+		return machine_error(m, -EINVAL, "%s takes 0 or 1, not %d", file, *v);
+	return 0;
+}
+
 static int memory_oom_group_write(struct machine *m, struct cgroup *cg,
 				  const struct cftype *cft, char *buf)
 {
-	int v, err = kstrtoint(&v, strstrip(buf));
+	int v, err = parse_01(m, &v, buf, cft->name);
 
-	(void)cft;
-	if (err)
-		return machine_error(m, err, "memory.oom.group takes 0 or 1");
-	if (v != 0 && v != 1)
-		return machine_error(m, -EINVAL, "memory.oom.group takes 0 or 1, not %d", v);
-	cg->memcg->oom_group = v;
-	return 0;
+	if (!err)
+		cg->memcg->oom_group = v;
+	return err;
 }
 
 /* Run memory.reclaim: 6.1 asks for all that is left each round, 6.12 a quarter. */
@@ -481,15 +489,11 @@ static int zswap_writeback_show(struct machine *m, struct cgroup *cg,
 static int zswap_writeback_write(struct machine *m, struct cgroup *cg,
 				 const struct cftype *cft, char *buf)
 {
-	int v, err = kstrtoint(&v, strstrip(buf));
+	int v, err = parse_01(m, &v, buf, cft->name);
 
-	(void)cft;
-	if (err)
-		return machine_error(m, err, "memory.zswap.writeback takes 0 or 1");
-	if (v != 0 && v != 1)
-		return machine_error(m, -EINVAL, "memory.zswap.writeback takes 0 or 1, not %d", v);
-	cg->memcg->zswap_writeback_off = !v;
-	return 0;
+	if (!err)
+		cg->memcg->zswap_writeback_off = !v;
+	return err;
 }
 
 #define MEM CFT_MEMORY
