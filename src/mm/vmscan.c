@@ -461,12 +461,14 @@ static void get_scan_count(struct machine *m, struct mem_cgroup *memcg,
 /*
  * MGLRU's eviction (try_to_shrink_lruvec, evict_folios; 6.12): batches of
  * up to MIN_LRU_BATCH folios from the oldest generation of one type -
- * page cache first while no refaults weigh against it (get_type_to_scan),
- * anon only under swappiness=0's opposite - until this priority's budget
- * (get_scan_count's share of the lruvec, as get_nr_to_scan's size >>
- * priority) is spent. A type whose old generations are gone ages first
+ * page cache first, as get_type_to_scan starts while no refaults weigh
+ * against it, then anon - until this priority's budget (get_scan_count's
+ * share of the lruvec, as get_nr_to_scan's size >> priority) is spent;
+ * get_scan_count also says which types may be taken at all (swappiness,
+ * swap space). A type whose old generations are gone ages first
  * (lru_gen_age). do_try_to_free_pages checks the target between
  * priorities: a reclaim lands on a multiple of 64 pages, as measured.
+ * Refault tiers and the choice of type by them are not modelled.
  */
 static void lru_gen_shrink_lruvec(struct machine *m, struct mem_cgroup *memcg,
 				  struct scan_control *sc)
