@@ -169,7 +169,8 @@ $(BUILD)/src/cli/lineedit.o: $(LINEEDIT_STAMP)
 # Not part of `make` or `make test`: both work without QEMU. See docs/oracle.md.
 # `make oracle-guest` builds the static guest program; `make oracle` sets the
 # oracle up (oracle/setup.sh: qemu, busybox, the kernel) and runs the oracle
-# suite: every tests/oracle/*.smc on the model and on the kernel, compared.
+# suite: every tests/oracle/*.smc on the model and on the kernel, compared,
+# on both kernels.
 ORACLE_GUEST = $(BUILD)/oracle/smemcg-guest
 ORACLE_GUEST_SRCS = $(wildcard oracle/guest/*.c)
 
@@ -179,8 +180,9 @@ $(ORACLE_GUEST): $(ORACLE_GUEST_SRCS) $(wildcard oracle/guest/*.h) $(LIB)
 
 oracle-guest: $(ORACLE_GUEST)
 
-# KERNEL=6.1 (default), 6.12 or all (oracle/kernels has their versions).
-KERNEL ?= 6.1
+# KERNEL=all (default: 6.1, then 6.12), 6.1 or 6.12 (oracle/kernels has
+# their versions); each kernel's scenarios against the model at its baseline.
+KERNEL ?= all
 oracle: $(BIN) oracle-guest
 	KERNEL=$(KERNEL) SMEMCG=./$(BIN) oracle/run-oracle-suite.sh
 

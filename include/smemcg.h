@@ -91,11 +91,16 @@ int smemcg_file_write(smemcg_machine *m, const char *path, const char *value);
 
 #define SMEMCG_FILE_READ 0x1
 #define SMEMCG_FILE_WRITE 0x2
+#define SMEMCG_FILE_PER_OPEN 0x4	/* keeps state per open file: FILE:NAME is one */
 /*
  * What a control file allows, judged by its name alone: 0 when no cgroup,
- * smemcg or proc file has that name.
+ * smemcg or proc file has that name. smemcg_file_mode answers for any
+ * kernel baseline (a file of 6.12 is a file), smemcg_file_mode_on for
+ * one ("6.1", "6.12"; 0 for another name). "/a/memory.peak:NAME" is the
+ * open file NAME of memory.peak, whose writes reset the peak it shows.
  */
 unsigned smemcg_file_mode(const char *path);
+unsigned smemcg_file_mode_on(const char *path, const char *kernel);
 int smemcg_file_read(char **out, smemcg_machine *m, const char *path);
 
 /* Processes. */

@@ -13,6 +13,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "mm/memcontrol/baseline.h"
 #include "mm/memcontrol/charge.h"
 #include "cgroup/control_files.h"
 #include "mm/memcontrol/memcg.h"
@@ -128,23 +129,35 @@ int smemcg_file_write(smemcg_machine *sm, const char *path, const char *value)
 	return err;
 }
 
-unsigned smemcg_file_mode(const char *path)
+unsigned smemcg_file_mode_on(const char *path, const char *kernel)
 {
-	const char *base = strrchr(path, '/');
+	const char *base = strrchr(path, '/'), *of;
 	const struct ext_ops *ext = ext_file_owner(path);
+	const struct kernel_baseline *kb = kernel ? kernel_baseline_find(kernel) : NULL;
 	const struct cftype *cft;
+	unsigned mode;
 
-	if (!base)
+	if (!base || (kernel && !kb))
 		return 0;
 	if (ext)
 		return ext->file_mode(path);
 	if (!strncmp(path, "/proc/", 6))
 		return proc_file_mode(path);
-	cft = cftype_find(base + 1);
+	cft = cftype_find_of(base + 1, &of);
 	if (!cft)
 		return 0;
-	return ((cft->flags & CFT_READ) ? SMEMCG_FILE_READ : 0) |
-	       ((cft->flags & CFT_WRITE) ? SMEMCG_FILE_WRITE : 0);
+	/* without a baseline: what the latest allows */
+	mode = cftype_mode_on(cft, kb ? (int)kb->id : NR_KERNELS - 1);
+	if (!mode)
+		return 0;
+	return ((mode & CFT_READ) ? SMEMCG_FILE_READ : 0) |
+	       ((mode & CFT_WRITE) ? SMEMCG_FILE_WRITE : 0) |
+	       ((cft->flags & CFT_PER_OPEN) ? SMEMCG_FILE_PER_OPEN : 0);
+}
+
+unsigned smemcg_file_mode(const char *path)
+{
+	return smemcg_file_mode_on(path, NULL);
 }
 
 int smemcg_file_read(char **out, smemcg_machine *sm, const char *path)
@@ -843,7 +856,7 @@ int smemcg_file_names(char **out)
 	sb_init(&sb);
 	sb_init(&all);
 	sb_puts(&all, "");
-	cftype_names(&sb, NULL);
+	cftype_names(&sb, NULL, NR_KERNELS - 1);
 	ext_prefix_file_names(&sb, NULL);
 	for (i = 0; proc_file_names[i]; i++)
 		sb_printf(&sb, "%s\n", proc_file_names[i]);
@@ -885,7 +898,7 @@ int smemcg_list_files(char **out, smemcg_machine *sm, const char *dir)
 			return machine_error(m, -ENOENT, "no such cgroup: %s", dir);
 		}
 		sb_puts(&sb, "");
-		cftype_names(&sb, cg);
+		cftype_names(&sb, cg, m->kernel->id);
 	}
 	*out = sb_detach(&sb);
 	return 0;

@@ -30,7 +30,7 @@
 #define MODEL_MAX_DEPTH 64
 
 /* The policy keys (src/policy.c); what each value does is its module's. */
-#define NR_POLICY_KEYS 6
+#define NR_POLICY_KEYS 7
 
 struct policy {
 	const char *value[NR_POLICY_KEYS];	/* the value of each key */
@@ -57,11 +57,18 @@ struct dmabuf_state;
 struct pins_state;
 struct recharge_state;
 
+struct kernel_baseline;
+
 struct machine {
 	struct smemcg_config cfg;
 	struct policy policy;
+	/* the kernel baseline (policy kernel=, mm/memcontrol/baseline.h) */
+	const struct kernel_baseline *kernel;
+	bool lru_gen;		/* m->kernel->mglru, for the page paths to test cheaply */
 	char errmsg[512];
 	uint64_t now_ns;
+	/* the open file a control file's show or write runs for (control_files.c) */
+	const char *cur_of;
 
 	struct cgroup *root_cgroup;
 	struct mem_cgroup *root_mem_cgroup;

@@ -14,6 +14,7 @@
 #include <string.h>
 
 #include "machine.h"
+#include "mm/memcontrol/baseline.h"
 
 struct policy_key {
 	const char *key;
@@ -22,6 +23,12 @@ struct policy_key {
 	/* the core's field for it, when the core reads it (kmem, stock) */
 	size_t offset;
 	bool is_bool;
+	/*
+	 * Optional: may the key take value i now (0, or -errno with the
+	 * machine's error set), and what follows from it once it has.
+	 */
+	int (*may_set)(struct machine *m, int i);
+	void (*changed)(struct machine *m, int i);
 };
 
 static const char *const shared_values[] = { "owner", NULL };
@@ -29,15 +36,40 @@ static const char *const none_values[] = { "none", NULL };
 static const char *const owner_values[] = { "mm-owner", NULL };
 static const char *const onoff_values[] = { "on", "off", NULL };
 static const char *const no_values[] = { NULL };
+static const char *const kernel_values[] = { "6.1", "6.12", NULL };
+
+/*
+ * The kernel baseline is the machine's from the start: a memcg's per-CPU
+ * statistics are charged at mkdir with the baseline's size and uncharged
+ * with it, so the baseline cannot change once a cgroup exists.
+ */
+static int kernel_may_set(struct machine *m, int i)
+{
+	if (m->kernel && m->kernel->id != (enum kernel_id)i && m->nr_cgroups > 1)
+		return machine_error(m, -EBUSY,
+				     "policy kernel=%s: the kernel baseline is chosen before the first cgroup is created (this machine runs %s)",
+				     kernel_baselines[i].name, m->kernel->name);
+	return 0;
+}
+
+static void kernel_changed(struct machine *m, int i)
+{
+	m->kernel = &kernel_baselines[i];
+	m->lru_gen = m->kernel->mglru;
+}
 
 #define NO_FIELD SIZE_MAX
 static const struct policy_key policy_keys[NR_POLICY_KEYS] = {
-	{ "shared", shared_values, NO_FIELD, false },
-	{ "smemcg", no_values, NO_FIELD, false },
-	{ "recharge", none_values, NO_FIELD, false },
-	{ "owner", owner_values, NO_FIELD, false },
-	{ "kmem", onoff_values, offsetof(struct policy, kmem), true },
-	{ "stock", onoff_values, offsetof(struct policy, stock), true },
+	{ .key = "shared", .values = shared_values, .offset = NO_FIELD },
+	{ .key = "smemcg", .values = no_values, .offset = NO_FIELD },
+	{ .key = "recharge", .values = none_values, .offset = NO_FIELD },
+	{ .key = "owner", .values = owner_values, .offset = NO_FIELD },
+	{ .key = "kmem", .values = onoff_values, .offset = offsetof(struct policy, kmem),
+	  .is_bool = true },
+	{ .key = "stock", .values = onoff_values, .offset = offsetof(struct policy, stock),
+	  .is_bool = true },
+	{ .key = "kernel", .values = kernel_values, .offset = NO_FIELD,
+	  .may_set = kernel_may_set, .changed = kernel_changed },
 };
 
 static int key_index(const char *key)
@@ -132,6 +164,8 @@ static void policy_select(struct machine *m, int k, int i)
 	const char *v = value_at(k, i, &mod);
 
 	m->policy.value[k] = v;
+	if (pk->changed)
+		pk->changed(m, i);
 	if (pk->offset != NO_FIELD) {
 		/* a module's value of an on/off key is a kind of on (kmem=limited) */
 		if (pk->is_bool)
@@ -168,6 +202,12 @@ int smemcg_policy_set(smemcg_machine *sm, const char *key, const char *value)
 
 	if (i < 0)
 		return i;
+	if (policy_keys[k].may_set) {
+		int err = policy_keys[k].may_set(m, i);
+
+		if (err)
+			return err;
+	}
 	policy_select(m, k, i);
 	return 0;
 }

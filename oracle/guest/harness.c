@@ -449,8 +449,8 @@ struct kernel_backend *kernel_backend_new(int index)
 
 	kb->index = index;
 	snprintf(kb->root, sizeof(kb->root), "%s/smc/%d", g_disk ? g_disk : "/tmp", index);
-	kb->base_desc = read_key(CGROOT "/cgroup.stat", "nr_descendants");
-	kb->base_dying = read_key(CGROOT "/cgroup.stat", "nr_dying_descendants");
+	sb_init(&kb->cgstat_base);
+	read_file(CGROOT "/cgroup.stat", &kb->cgstat_base);
 	/* drained and flushed (the root's cpu.stat flushes the whole tree) */
 	sb_init(&kb->root_base);
 	if (!drain_stocks(&kb->root_base)) {
@@ -963,6 +963,15 @@ void kernel_backend_finish(struct kernel_backend *kb)
 	double t0;
 	long dying;
 
+	/* open files (FILE:NAME), which would keep removed cgroups busy */
+	for (i = 0; i < kb->nofs; i++) {
+		close(kb->ofs[i].fd);
+		free(kb->ofs[i].path);
+	}
+	free(kb->ofs);
+	kb->ofs = NULL;
+	kb->nofs = 0;
+
 	/* processes */
 	for (i = 0; i < kb->nprocs; i++)
 		if (kb->procs[i].state == SMC_ALIVE)
@@ -1032,6 +1041,7 @@ void kernel_backend_finish(struct kernel_backend *kb)
 			dying - g_boot_dying);
 	}
 	sb_free(&kb->root_base);
+	sb_free(&kb->cgstat_base);
 	free(kb->procs);
 	free(kb);
 }

@@ -90,7 +90,13 @@ struct kernel_backend {
 	struct kproc *procs;
 	int nprocs;
 	int rr;				/* round-robin CPU */
-	long base_desc, base_dying;	/* the root's cgroup.stat when the scenario began */
+	struct strbuf cgstat_base;	/* the root's cgroup.stat when the scenario began */
+	/* the open files FILE:NAME of the scenario, kept open until its end */
+	struct kof {
+		char *path;		/* as the scenario wrote it, with :NAME */
+		int fd;
+	} *ofs;
+	int nofs;
 	bool root_made;
 	bool drain_reads;		/* `policy stock=off`: drain before reads */
 	bool swapped_off;		/* `swapoff` ran: swapon again after the scenario */

@@ -88,6 +88,9 @@ static int check_policy(struct kernel_backend *kb, const struct smc_stmt *st,
 			kb->drain_reads = true;
 			continue;
 		}
+		/* the host booted the kernel the scenario (or its command line) chose */
+		if (!strcmp(st->kv[i].key, "kernel"))
+			continue;
 		for (k = 0; k < ARRAY_SIZE(policy_defaults); k++)
 			if (!strcmp(st->kv[i].key, policy_defaults[k][0]))
 				break;
@@ -304,6 +307,71 @@ static void read_dirs(const char *dir, int depth)
 	closedir(d);
 }
 
+/*
+ * CG/FILE:NAME, an open file of FILE (memory.peak's reset is per open
+ * file): opened at its first use, kept open until the scenario ends.
+ */
+static int of_fd(struct kernel_backend *kb, const char *path, int *fd)
+{
+	char full[PATH_LEN], *file;
+	int i;
+
+	for (i = 0; i < kb->nofs; i++)
+		if (!strcmp(kb->ofs[i].path, path)) {
+			*fd = kb->ofs[i].fd;
+			return 0;
+		}
+	file = xstrndup(path, (size_t)(strrchr(path, ':') - path));
+	i = cg_path(full, sizeof(full), file, NULL);
+	free(file);
+	if (i)
+		return -ENAMETOOLONG;
+	*fd = open(full, O_RDWR | O_CLOEXEC);
+	if (*fd < 0)
+		return -errno;
+	kb->ofs = xrealloc(kb->ofs, (size_t)(kb->nofs + 1) * sizeof(*kb->ofs));
+	kb->ofs[kb->nofs].path = xstrdup(path);
+	kb->ofs[kb->nofs++].fd = *fd;
+	return 0;
+}
+
+/* echo VALUE > the open file: one write(2) of VALUE"\n" */
+static int of_write(struct kernel_backend *kb, const char *path, const char *value)
+{
+	struct strbuf sb;
+	int fd, rc = of_fd(kb, path, &fd);
+
+	if (rc)
+		return rc;
+	sb_init(&sb);
+	sb_printf(&sb, "%s\n", value);
+	if (write(fd, sb.buf, sb.len) < 0)
+		rc = -errno;
+	sb_free(&sb);
+	return rc;
+}
+
+/* The whole open file, read again from its start. */
+static int of_read(struct kernel_backend *kb, const char *path, struct strbuf *out)
+{
+	char buf[8192];
+	ssize_t n;
+	off_t off = 0;
+	int fd, rc = of_fd(kb, path, &fd);
+
+	if (rc)
+		return rc;
+	while ((n = pread(fd, buf, sizeof(buf), off)) > 0) {
+		sb_add(out, buf, (size_t)n);
+		off += n;
+	}
+	if (n < 0)
+		return -errno;
+	if (!out->buf)
+		sb_puts(out, "");
+	return 0;
+}
+
 static int kb_exec(void *ctx, const struct smc_stmt *st, struct strbuf *msg)
 {
 	struct kernel_backend *kb = ctx;
@@ -332,6 +400,8 @@ static int kb_exec(void *ctx, const struct smc_stmt *st, struct strbuf *msg)
 			sb_printf(msg, "%s: %s", st->path, why);
 			return SMC_SKIP;
 		}
+		if (strchr(strrchr(st->path, '/'), ':'))
+			return of_write(kb, st->path, st->text);
 		if (cg_path(path, sizeof(path), st->path, NULL))
 			return -ENAMETOOLONG;
 		return write_file(path, st->text);
@@ -526,7 +596,39 @@ static void stat_delta(struct strbuf *out, const char *now, const char *base)
 static bool stock_file(const char *base)
 {
 	return !strcmp(base, "memory.current") || !strcmp(base, "memory.stat") ||
-	       !strcmp(base, "memory.peak") || !strcmp(base, "memory.numa_stat");
+	       !strncmp(base, "memory.peak", 11) || !strcmp(base, "memory.numa_stat");
+}
+
+/*
+ * The root's cgroup.stat as a scenario alone would see it: each count
+ * less what the boot had when the scenario began (the harness cgroup,
+ * what earlier scenarios left dying), never below 0; 6.12's live css
+ * counts keep the root's own css (1).
+ */
+static void cgroup_stat_delta(struct strbuf *out, const char *now, const char *base)
+{
+	struct strbuf d;
+	const char *p;
+
+	sb_init(&d);
+	stat_delta(&d, now, base);
+	for (p = d.buf; p && *p;) {
+		const char *e = strchr(p, '\n'), *sp = strchr(p, ' ');
+		long long v;
+
+		if (!sp || (e && sp > e))
+			break;
+		v = atoll(sp + 1);
+		if (v < 0)
+			v = 0;
+		if (!strncmp(p, "nr_subsys_", 10))
+			v++;
+		sb_printf(out, "%.*s %lld\n", (int)(sp - p), p, v);
+		p = e ? e + 1 : NULL;
+	}
+	sb_free(&d);
+	if (!out->buf)
+		sb_puts(out, "");
 }
 
 static int kb_read(void *ctx, const char *path, struct strbuf *out, struct strbuf *msg)
@@ -567,6 +669,8 @@ static int kb_read(void *ctx, const char *path, struct strbuf *out, struct strbu
 			}
 		}
 	}
+	if (strchr(base, ':'))
+		return of_read(kb, path, out);
 	if (cg_path(full, sizeof(full), path, NULL))
 		return -ENAMETOOLONG;
 	rc = read_file(full, out);
@@ -580,16 +684,11 @@ static int kb_read(void *ctx, const char *path, struct strbuf *out, struct strbu
 		free(now);
 	} else if (!strcmp(path, "/cgroup.stat")) {
 		/* hide the harness cgroup and what earlier scenarios left dying */
-		const char *p = strstr(out->buf, "nr_descendants ");
-		long desc = p ? atol(p + 15) : 0, dying;
+		char *now = sb_detach(out);
 
-		p = strstr(out->buf, "nr_dying_descendants ");
-		dying = p ? atol(p + 21) : 0;
-		desc -= kb->base_desc;
-		dying -= kb->base_dying;
-		sb_reset(out);
-		sb_printf(out, "nr_descendants %ld\nnr_dying_descendants %ld\n",
-			  desc < 0 ? 0 : desc, dying < 0 ? 0 : dying);
+		sb_init(out);
+		cgroup_stat_delta(out, now, kb->cgstat_base.buf ? kb->cgstat_base.buf : "");
+		free(now);
 	}
 	return 0;
 }

@@ -15,6 +15,7 @@
 
 #include "../machine.h"
 #include "../mm/task.h"
+#include "../mm/memcontrol/baseline.h"
 #include "../mm/memcontrol/memcg.h"
 #include "../mm/memcontrol/memory_files.h"
 
@@ -133,13 +134,73 @@ static int procs_write(struct machine *m, struct cgroup *cg, const struct cftype
 	return cgroup_attach_task(m, cg, t);
 }
 
+/*
+ * The controllers 6.12's cgroup.stat counts: those bound to cgroup v2 on
+ * Debian's kernel and not inhibited there, in the kernel's order (the
+ * guest's cgroup.stat). The model has the memory controller, and
+ * perf_event, implicit on every cgroup; the others are never enabled in
+ * the model: no css below the root.
+ */
+static const char *const v2_controllers[] = {
+	"cpuset", "cpu", "io", "memory", "perf_event", "hugetlb", "pids", "rdma", "misc",
+};
+
+/* css->nr_descendants + 1 of cg's memory css, and its dying descendants */
+static void memory_css_counts(const struct cgroup *cg, long *live, long *dying)
+{
+	struct mem_cgroup *pos = NULL;
+
+	*live = *dying = 0;
+	if (!cg->memcg)
+		return;
+	while ((pos = memcg_iter_next(cg->memcg, pos))) {
+		if (mem_cgroup_online(pos))
+			++*live;
+		else if (pos != cg->memcg && pos->state == MEMCG_OFFLINE)
+			++*dying;
+	}
+}
+
+/*
+ * 6.12 adds, after nr_descendants, each controller's live csses in the
+ * subtree (nr_subsys_), and after nr_dying_descendants its dying ones
+ * (cgroup_stat_show). A removed cgroup's perf_event css has nothing to
+ * wait for: the model releases it at rmdir.
+ */
+static void stat_subsys(struct strbuf *out, const struct cgroup *cg, bool dying)
+{
+	long mem_live, mem_dying;
+	size_t i;
+
+	memory_css_counts(cg, &mem_live, &mem_dying);
+	for (i = 0; i < ARRAY_SIZE(v2_controllers); i++) {
+		const char *c = v2_controllers[i];
+		long n;
+
+		if (dying)
+			n = !strcmp(c, "memory") ? mem_dying : 0;
+		else if (!strcmp(c, "memory"))
+			n = mem_live;
+		else if (!strcmp(c, "perf_event"))
+			n = cg->nr_descendants + 1;
+		else
+			n = !cg->parent;
+		sb_printf(out, "nr_%ssubsys_%s %ld\n", dying ? "dying_" : "", c, n);
+	}
+}
+
 static int stat_show(struct machine *m, struct cgroup *cg,
 		     const struct cftype *cft, struct strbuf *out)
 {
-	(void)m;
+	bool subsys = m->kernel->cgroup_stat_subsys;
+
 	(void)cft;
-	sb_printf(out, "nr_descendants %ld\nnr_dying_descendants %ld\n",
-		  cg->nr_descendants, cg->nr_dying_descendants);
+	sb_printf(out, "nr_descendants %ld\n", cg->nr_descendants);
+	if (subsys)
+		stat_subsys(out, cg, false);
+	sb_printf(out, "nr_dying_descendants %ld\n", cg->nr_dying_descendants);
+	if (subsys)
+		stat_subsys(out, cg, true);
 	return 0;
 }
 
@@ -327,14 +388,25 @@ const struct cftype *cftype_find(const char *name)
 	return ext_cftype_find(name);
 }
 
-void cftype_names(struct strbuf *out, const struct cgroup *cg)
+unsigned cftype_mode_on(const struct cftype *cft, int kernel)
+{
+	unsigned mode = cft->flags & (CFT_READ | CFT_WRITE);
+
+	if (kernel < cft->since)
+		return 0;
+	if (kernel < cft->write_since)
+		mode &= ~(unsigned)CFT_WRITE;
+	return mode;
+}
+
+void cftype_names(struct strbuf *out, const struct cgroup *cg, int kernel)
 {
 	size_t t;
 	const struct cftype *cft;
 
 	for (t = 0; t < ARRAY_SIZE(core_tables); t++)
 		for (cft = core_tables[t]; cft->name; cft++)
-			if (!cg || cftype_exists(cft, cg))
+			if (!cg || (cftype_exists(cft, cg) && cftype_mode_on(cft, kernel)))
 				sb_printf(out, "%s\n", cft->name);
 	ext_cftype_names(out, cg);
 }
@@ -440,9 +512,41 @@ static void missing_file_hint(struct strbuf *sb, const struct cgroup *cg,
 	sb_free(&ctl);
 }
 
-/* Split "/a/b/memory.max" into its cgroup and its file. */
+const struct cftype *cftype_find_of(const char *name, const char **of)
+{
+	const struct cftype *cft = cftype_find(name);
+	const char *colon = strchr(name, ':');
+	char *file;
+
+	*of = NULL;
+	if (cft || !colon || !colon[1])
+		return cft;
+	file = xstrndup(name, (size_t)(colon - name));
+	cft = cftype_find(file);
+	free(file);
+	if (!cft || !(cft->flags & CFT_PER_OPEN))
+		return NULL;
+	*of = colon + 1;
+	return cft;
+}
+
+/* A file of a later baseline than the machine's: ENOENT, or EINVAL for a write. */
+static int other_kernel_error(struct machine *m, int err, const char *path,
+			      const struct cftype *cft, bool write)
+{
+	const char *since = kernel_baselines[write ? cft->write_since : cft->since].name;
+
+	return machine_error(m, err, "%s: %s on Linux %s (%s from %s on: machine kernel=%s or --policy kernel=%s)",
+			     path, write ? "read-only" : "no such file", m->kernel->name,
+			     write ? "writable" : "a file", since, since, since);
+}
+
+/*
+ * Split "/a/b/memory.max" into its cgroup and its file, and
+ * "/a/memory.peak:NAME" into the same and the open file NAME (*of).
+ */
 static int resolve(struct machine *m, const char *path, struct cgroup **cg,
-		   const struct cftype **cft)
+		   const struct cftype **cft, const char **of)
 {
 	const char *slash = strrchr(path, '/');
 	char *dir;
@@ -457,7 +561,9 @@ static int resolve(struct machine *m, const char *path, struct cgroup **cg,
 		return -ENOENT;
 	}
 	free(dir);
-	*cft = cftype_find(slash + 1);
+	*cft = cftype_find_of(slash + 1, of);
+	if (*cft && !cftype_mode_on(*cft, m->kernel->id))
+		return other_kernel_error(m, -ENOENT, path, *cft, false);
 	if (*cft && !cftype_exists(*cft, *cg)) {
 		struct strbuf hint;
 		int err;
@@ -474,11 +580,18 @@ static int resolve(struct machine *m, const char *path, struct cgroup **cg,
 	return 0;
 }
 
+/*
+ * A statement opens the file, reads or writes it, and closes it; through
+ * CG/FILE:NAME it uses the open file NAME instead, which stays open (the
+ * kernfs_open_file whose state memory.peak keeps): m->cur_of names it for
+ * the file's show and write.
+ */
 int cgroup_file_read(struct machine *m, const char *path, struct strbuf *out)
 {
 	struct cgroup *cg;
 	const struct cftype *cft;
-	int err = resolve(m, path, &cg, &cft);
+	const char *of;
+	int err = resolve(m, path, &cg, &cft, &of);
 
 	if (err)
 		return err;
@@ -489,22 +602,30 @@ int cgroup_file_read(struct machine *m, const char *path, struct strbuf *out)
 	 */
 	if (!(cft->flags & CFT_READ))
 		return machine_error(m, -EINVAL, "%s is write-only", path);
-	return cft->show(m, cg, cft, out);
+	m->cur_of = of;
+	err = cft->show(m, cg, cft, out);
+	m->cur_of = NULL;
+	return err;
 }
 
 int cgroup_file_write(struct machine *m, const char *path, const char *value)
 {
 	struct cgroup *cg;
 	const struct cftype *cft;
+	const char *of;
 	char *buf;
-	int err = resolve(m, path, &cg, &cft);
+	int err = resolve(m, path, &cg, &cft, &of);
 
 	if (err)
 		return err;
 	if (!(cft->flags & CFT_WRITE))
 		return machine_error(m, -EINVAL, "%s is read-only", path);
+	if (!(cftype_mode_on(cft, m->kernel->id) & CFT_WRITE))
+		return other_kernel_error(m, -EINVAL, path, cft, true);
 	buf = xstrdup(value);
+	m->cur_of = of;
 	err = cft->write(m, cg, cft, buf);
+	m->cur_of = NULL;
 	free(buf);
 	return err;
 }

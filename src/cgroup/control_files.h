@@ -22,6 +22,7 @@ struct cgroup;
 #define CFT_ONLY_ON_ROOT 0x08
 #define CFT_MEMORY	0x10	/* needs a memory css */
 #define CFT_EXT		0x40	/* a model extension, not in Linux 6.1 */
+#define CFT_PER_OPEN	0x80	/* keeps state per open file: CG/FILE:NAME names one */
 /* a controller the parent must enable as well (CGRP_SS() mask, high bits) */
 #define CFT_SS(mask)	((mask) << 16)
 #define CFT_SS_MASK(flags) ((flags) >> 16)
@@ -38,12 +39,31 @@ struct cftype {
 		    struct strbuf *out);
 	int (*write)(struct machine *m, struct cgroup *cg, const struct cftype *cft, char *buf);
 	unsigned long private;
+	/*
+	 * The first kernel baseline (enum kernel_id, baseline.h) that has the
+	 * file, and the first where it is writable (CFT_WRITE); 0: 6.1.
+	 */
+	unsigned char since, write_since;
 };
 
 /* The control file called name (memory.max, cgroup.procs...), or NULL. */
 const struct cftype *cftype_find(const char *name);
-/* The names of the files cg has (every file's for NULL), one a line. */
-void cftype_names(struct strbuf *out, const struct cgroup *cg);
+/*
+ * The file of a path's last component: "memory.max", or "memory.peak:NAME"
+ * for the open file NAME of a file that keeps state per open file
+ * (CFT_PER_OPEN), *of then NAME; NULL when there is none.
+ */
+const struct cftype *cftype_find_of(const char *name, const char **of);
+/*
+ * What cft allows on kernel baseline kernel (enum kernel_id): CFT_READ and
+ * CFT_WRITE of its flags, 0 when that kernel has no such file.
+ */
+unsigned cftype_mode_on(const struct cftype *cft, int kernel);
+/*
+ * The names of the files cg has on kernel baseline kernel (every file's
+ * of any baseline for a NULL cg), one a line.
+ */
+void cftype_names(struct strbuf *out, const struct cgroup *cg, int kernel);
 /* Does cg have this file (controller enabled, root rules)? */
 bool cftype_exists(const struct cftype *cft, const struct cgroup *cg);
 

@@ -42,8 +42,9 @@
 	  "with the policy values like another --policy key" }
 #define CLI_OPT_KERNEL(var)                                                             \
 	{ CLI_OPT_VALUE, "kernel", 0, &(var), cli_parse_kernel, 0, "6.1|6.12",             \
-	  "the kernel to boot (default 6.1; oracle/kernels has the exact Debian package "  \
-	  "and version of each)" }
+	  "the kernel to boot for every scenario (default: the scenario's `machine "       \
+	  "kernel=`, else 6.1; oracle/kernels has the exact Debian package and version "   \
+	  "of each)" }
 #define CLI_OPT_TIMEOUT(var)                                                            \
 	{ CLI_OPT_VALUE, "timeout", 0, &(var), cli_parse_seconds, 0, "SEC",                \
 	  "wall-clock limit of one boot (default 600)" }
@@ -240,9 +241,15 @@ void cli_run_specs_free(struct cmp_spec *specs, long n);
  * refused: out of memory or file descriptors).
  */
 int cli_load_file(struct smc_script *s, const char *path, struct smc_error *err);
-/* The same with scenario parameters (defs may be NULL). */
+/*
+ * The same with scenario parameters (defs may be NULL) and the command
+ * line's kernel baseline (NULL: the scenario's; smc_validator.kernel).
+ */
 int cli_load_file_defs(struct smc_script *s, const char *path, const struct smc_defines *defs,
-		       struct smc_error *err);
+		       const char *kernel, struct smc_error *err);
+/* The kernel baseline --policy chose: of a list (NULL: none), of axes (SMC_KERNEL_ANY: several). */
+const char *cli_policy_kernel(const struct smc_kv *kv, int n);
+const char *cli_axes_kernel(const struct cli_policy_axes *ax);
 /*
  * A warning on stderr, "smemcg CMD: --define NAME: no scenario uses $NAME",
  * for each of the n parameters whose used[] is false.

@@ -55,14 +55,15 @@ static int run(void)
 }
 
 const struct cli_command cli_cmd_kernel = {
-	"kernel", "run scenarios on a real Linux 6.1 kernel in QEMU, print TAP",
+	"kernel", "run scenarios on a real Linux 6.1 or 6.12 kernel in QEMU, print TAP",
 	"Run each scenario (.smc) on Debian's stock Linux 6.1 (or 6.12) under QEMU\n"
 	"(software emulation) and print TAP 13 like `smemcg run`, then a line\n"
-	"`N passed, N failed, N skipped`. Scenarios with the same `machine` and\n"
-	"`cgroup-options` share one boot; output comes boot by boot. Statements that\n"
-	"exist only in the model (smemcg, pins, kmalloc, memcg= mounts, policies\n"
-	"other than the default) are reported as SKIP. Sets the oracle up with\n"
-	"oracle/setup.sh and builds the guest (make oracle-guest) when needed.\n",
+	"`N passed, N failed, N skipped`. Scenarios with the same `machine` (kernel=\n"
+	"included) and `cgroup-options` share one boot; output comes boot by boot.\n"
+	"Statements that exist only in the model (smemcg, pins, kmalloc, memcg=\n"
+	"mounts, policies other than the default) are reported as SKIP. Sets the\n"
+	"oracle up with oracle/setup.sh and builds the guest (make oracle-guest) when\n"
+	"needed.\n",
 	opts, exits,
 	"Environment: SMEMCG_ROOT (the source tree), SMEMCG_GUEST (a prebuilt guest),\n"
 	"SMEMCG_ORACLE_CACHE and SMEMCG_ORACLE_KERNEL (see oracle/README.md).\n",

@@ -54,7 +54,7 @@ static int run_one_file(struct smc_tap *tap, const char *file, struct smc_result
 	struct model_backend *mb;
 	struct smc_error err;
 	struct smc_defines defs = { o.defs.kv, o.defs.n, o.used };
-	int status = cli_load_file_defs(&s, file, &defs, &err);
+	int status = cli_load_file_defs(&s, file, &defs, cli_policy_kernel(o.pol.kv, o.pol.n), &err);
 
 	if (status) {
 		smc_tap_comment(tap, "# ", cli_input_name(file));

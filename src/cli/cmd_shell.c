@@ -458,6 +458,7 @@ static int run(void)
 	smc_reader_init(&sh.r, INPUT, 1);
 	smc_reader_define(&sh.r, &defs);
 	smc_validator_init(&sh.v);
+	sh.v.kernel = cli_policy_kernel(o.pol.kv, o.pol.n);
 	sb_init(&line);
 	sh.mb = mb;
 	hist = start_editing(&sh, tty);

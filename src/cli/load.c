@@ -82,14 +82,14 @@ const char *cli_input_name(const char *path)
 }
 
 static int load(struct smc_script *s, const char *name, const char *text, size_t len,
-		const struct smc_defines *defs, struct smc_error *err)
+		const struct smc_defines *defs, const char *kernel, struct smc_error *err)
 {
 	struct smc_error e;
 
 	if (!err)
 		err = &e;
 	if (smc_script_load_defs(s, name, text, len, 1, defs, err) ||
-	    smc_script_validate(s, err)) {
+	    smc_script_validate_kernel(s, kernel, err)) {
 		fprintf(stderr, "%s:%d:%d: error: %s\n", name, err->line, err->col, err->msg);
 		if (s->lines)
 			smc_script_free(s);
@@ -102,11 +102,11 @@ static int load(struct smc_script *s, const char *name, const char *text, size_t
 int cli_load_text(struct smc_script *s, const char *name, const char *text,
 		  struct smc_error *err)
 {
-	return load(s, name, text, strlen(text), NULL, err);
+	return load(s, name, text, strlen(text), NULL, NULL, err);
 }
 
 int cli_load_file_defs(struct smc_script *s, const char *path, const struct smc_defines *defs,
-		       struct smc_error *err)
+		       const char *kernel, struct smc_error *err)
 {
 	size_t len = 0;
 	int status;
@@ -115,14 +115,34 @@ int cli_load_file_defs(struct smc_script *s, const char *path, const struct smc_
 	memset(s, 0, sizeof(*s));
 	if (!text)
 		return status;
-	status = load(s, cli_input_name(path), text, len, defs, err);
+	status = load(s, cli_input_name(path), text, len, defs, kernel, err);
 	free(text);
 	return status;
 }
 
 int cli_load_file(struct smc_script *s, const char *path, struct smc_error *err)
 {
-	return cli_load_file_defs(s, path, NULL, err);
+	return cli_load_file_defs(s, path, NULL, NULL, err);
+}
+
+const char *cli_policy_kernel(const struct smc_kv *kv, int n)
+{
+	int i;
+
+	for (i = 0; i < n; i++)
+		if (!strcmp(kv[i].key, "kernel"))
+			return kv[i].value;
+	return NULL;
+}
+
+const char *cli_axes_kernel(const struct cli_policy_axes *ax)
+{
+	int i;
+
+	for (i = 0; ax && i < ax->n; i++)
+		if (!strcmp(ax->k[i].key, "kernel"))
+			return ax->k[i].n == 1 ? ax->k[i].v[0] : SMC_KERNEL_ANY;
+	return NULL;
 }
 
 void cli_warn_unused_defines(const char *cmd, const struct smc_kv *kv, const bool *used, int n)

@@ -304,16 +304,28 @@ static int ensure_guest(const char *root, char *out, size_t size)
 
 /* ---- machine configurations ---- */
 
-int oracle_script_machine(const char *file, struct machine_cfg *cfg)
+/* The oracle's name for a baseline (a static string), or NULL. */
+static const char *kernel_name(const char *name)
+{
+	int i;
+
+	for (i = 0; oracle_kernels[i]; i++)
+		if (!strcmp(name, oracle_kernels[i]))
+			return oracle_kernels[i];
+	return NULL;
+}
+
+int oracle_script_machine(const char *file, const char *kernel, struct machine_cfg *cfg)
 {
 	struct smc_script s;
-	int i;
+	int i, k;
 
 	cfg->memory = 4ULL << 30;
 	cfg->swap = 0;
 	cfg->cpus = 2;
 	cfg->cgopts = 0;
-	if (cli_load_file(&s, file, NULL))
+	cfg->kernel = kernel ? kernel_name(kernel) : NULL;
+	if (cli_load_file_defs(&s, file, NULL, kernel, NULL))
 		return -1;
 	for (i = 0; i < s.nlines; i++) {
 		struct smc_stmt st;
@@ -331,16 +343,22 @@ int oracle_script_machine(const char *file, struct machine_cfg *cfg)
 		} else if (st.op == SMC_CGROUP_OPTIONS) {
 			cfg->cgopts |= st.cgopts;
 		}
+		for (k = 0; !kernel && k < st.nkv; k++)
+			if ((st.op == SMC_MACHINE || st.op == SMC_POLICY) &&
+			    !strcmp(st.kv[k].key, "kernel"))
+				cfg->kernel = kernel_name(st.kv[k].value);
 		smc_stmt_free(&st);
 	}
 	smc_script_free(&s);
+	if (!cfg->kernel)
+		cfg->kernel = oracle_kernels[0];
 	return 0;
 }
 
 static bool cfg_eq(const struct machine_cfg *a, const struct machine_cfg *b)
 {
 	return a->memory == b->memory && a->swap == b->swap && a->cpus == b->cpus &&
-	       a->cgopts == b->cgopts;
+	       a->cgopts == b->cgopts && a->kernel == b->kernel;
 }
 
 static double now_s(void)
@@ -399,7 +417,7 @@ static int run_group(const char *root, const char *guest, struct oracle_file *fi
 	ARG(buf);
 	ARG(guest);
 	ARG("--kernel");
-	ARG(o->kernel ? o->kernel : "6.1");
+	ARG(cfg->kernel);
 	ARG("--memory");
 	snprintf(buf, sizeof(buf), "%lluM", (unsigned long long)((cfg->memory + (1 << 20) - 1) >> 20));
 	ARG(buf);
@@ -556,6 +574,7 @@ static int run_group(const char *root, const char *guest, struct oracle_file *fi
 
 		f->obs = lists[i];
 		f->seconds = now_s() - t0;
+		f->kernel = cfg->kernel;
 		if (!f->ran) {
 			struct strbuf l;
 
@@ -579,7 +598,7 @@ static int run_group(const char *root, const char *guest, struct oracle_file *fi
 	free(lists);
 	sb_free(&guest_err);
 	fprintf(stderr, "smemcg: kernel %s: %d scenario%s (memory=%lluM cpus=%d swap=%lluM%s) in %.1f s\n",
-		o->kernel ? o->kernel : "6.1", n, n == 1 ? "" : "s", (unsigned long long)(cfg->memory >> 20), cfg->cpus,
+		cfg->kernel, n, n == 1 ? "" : "s", (unsigned long long)(cfg->memory >> 20), cfg->cpus,
 		(unsigned long long)(cfg->swap >> 20), cfg->cgopts ? " cgroup-options" : "",
 		now_s() - t0);
 out:
@@ -633,9 +652,7 @@ int oracle_run_files(struct oracle_file *files, int n, const struct oracle_opts 
 	if (g_replay) {
 		snprintf(root, sizeof(root), "/nonexistent");
 		snprintf(guest, sizeof(guest), "/nonexistent");
-	} else if (find_root(root, sizeof(root)) ||
-		   ensure_setup(root, o->kernel ? o->kernel : "6.1") ||
-		   ensure_guest(root, guest, sizeof(guest))) {
+	} else if (find_root(root, sizeof(root)) || ensure_guest(root, guest, sizeof(guest))) {
 		rc = CLI_EXIT_SKIP;
 		goto out;
 	}
@@ -644,7 +661,7 @@ int oracle_run_files(struct oracle_file *files, int n, const struct oracle_opts 
 		goto out;
 	}
 	for (i = 0; i < n; i++) {
-		if (oracle_script_machine(files[i].path, &cfg[i])) {
+		if (oracle_script_machine(files[i].path, o->kernel, &cfg[i])) {
 			struct strbuf l;
 
 			done[i] = true;
@@ -672,6 +689,13 @@ int oracle_run_files(struct oracle_file *files, int n, const struct oracle_opts 
 				idx[k++] = j;
 				done[j] = true;
 			}
+		}
+		/* the kernel's set-up, once per kernel (quick when it is ready) */
+		for (j = 0; !g_replay && j < i && cfg[j].kernel != cfg[i].kernel; j++)
+			;
+		if (!g_replay && j == i && ensure_setup(root, cfg[i].kernel)) {
+			rc = CLI_EXIT_SKIP;
+			goto out;
 		}
 		if (run_group(root, guest, files, idx, k, &cfg[i], o)) {
 			rc = CLI_EXIT_HOST;

@@ -36,15 +36,21 @@ void oracle_obs_free(struct oracle_obs_list *l);
 void oracle_obs_from_stmt(struct oracle_obs_list *l, const struct smc_stmt *st,
 			  const char *value, const char *note);
 
-/* What `machine` and `cgroup-options` ask for (defaults: 4G, no swap, 2 CPUs). */
+/*
+ * What `machine` and `cgroup-options` ask for (defaults: 4G, no swap, 2
+ * CPUs), and the kernel it runs on: the command line's (kernel given to
+ * oracle_script_machine), else the scenario's `machine kernel=` or
+ * `policy kernel=`, else 6.1.
+ */
 struct machine_cfg {
 	uint64_t memory, swap;
 	int cpus;
 	unsigned cgopts;	/* SMEMCG_OPT_* */
+	const char *kernel;	/* one of oracle_kernels */
 };
 
 /* 0, or -1 with a message on stderr when the script cannot be loaded. */
-int oracle_script_machine(const char *file, struct machine_cfg *cfg);
+int oracle_script_machine(const char *file, const char *kernel, struct machine_cfg *cfg);
 
 struct oracle_file {
 	const char *path;		/* as given on the command line */
@@ -54,13 +60,15 @@ struct oracle_file {
 	struct strbuf tap;		/* the TAP text (when captured) */
 	struct oracle_obs_list obs;	/* the values (with values) */
 	double seconds;			/* wall time of its boot, shared by the group */
+	const char *kernel;		/* the kernel it ran on (one of oracle_kernels) */
 };
 
 struct oracle_opts {
 	bool values;		/* collect observations */
 	bool stream;		/* print each TAP line as it arrives */
 	int timeout;		/* seconds for one boot; 0: run.sh's default */
-	const char *kernel;	/* a baseline of oracle/kernels; NULL: 6.1 */
+	/* a baseline of oracle/kernels for every scenario; NULL: each its own (6.1) */
+	const char *kernel;
 };
 
 /* The baselines the oracle can boot (oracle/kernels). */

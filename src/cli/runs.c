@@ -135,7 +135,7 @@ int cli_runs_load(const struct cli_runs *r, int file, long def, struct smc_scrip
 	d.kv = kv;
 	d.n = r->defs->n;
 	d.used = used;
-	rc = cli_load_file_defs(s, r->files[file], &d, NULL);
+	rc = cli_load_file_defs(s, r->files[file], &d, cli_axes_kernel(r->pol), NULL);
 	if (rc && r->defs->n) {
 		fprintf(stderr, "smemcg %s: (%s loaded with", cmd, cli_input_name(r->files[file]));
 		for (i = 0; i < r->defs->n; i++)

@@ -68,8 +68,7 @@ void page_counter_charge(struct page_counter *c, long nr_pages)
 
 		c->usage = usage;
 		propagate_protected_usage(c, usage);
-		if (usage > c->watermark)
-			c->watermark = usage;
+		page_counter_update_watermark(c, usage);
 	}
 }
 
@@ -98,8 +97,7 @@ bool page_counter_try_charge(struct page_counter *counter, long nr_pages,
 			return false;
 		}
 		propagate_protected_usage(c, usage);
-		if (usage > c->watermark)
-			c->watermark = usage;
+		page_counter_update_watermark(c, usage);
 	}
 	return true;
 }
@@ -119,8 +117,7 @@ int page_counter_add_local(struct page_counter *c, long nr_pages)
 		return page_counter_cancel(c, -nr_pages);
 	c->usage += nr_pages;
 	propagate_protected_usage(c, c->usage);
-	if (c->usage > c->watermark)
-		c->watermark = c->usage;
+	page_counter_update_watermark(c, c->usage);
 	return 0;
 }
 

@@ -35,6 +35,11 @@ struct page_counter {
 	long children_low_usage;
 
 	long watermark;
+	/*
+	 * 6.12's peak since the last write to memory.peak (or swap.peak):
+	 * never above watermark, equal to it on 6.1, where nothing resets it.
+	 */
+	long local_watermark;
 	unsigned long failcnt;
 
 	long min;
@@ -86,7 +91,21 @@ static inline void page_counter_set_high(struct page_counter *c, long nr_pages)
 int page_counter_set_max(struct page_counter *c, long nr_pages);
 static inline void page_counter_reset_watermark(struct page_counter *c)
 {
+	c->local_watermark = c->usage;
 	c->watermark = c->usage;
+}
+
+/*
+ * A new usage: both peaks follow it. local_watermark <= watermark, so the
+ * common case (no new peak) is one compare, as it was before 6.12 added it.
+ */
+static inline void page_counter_update_watermark(struct page_counter *c, long usage)
+{
+	if (usage > c->local_watermark) {
+		c->local_watermark = usage;
+		if (usage > c->watermark)
+			c->watermark = usage;
+	}
 }
 
 /*

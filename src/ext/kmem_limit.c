@@ -112,11 +112,11 @@ static void kmem_limits_enable(struct machine *m)
 			continue;
 		memcg_stat_subtree(memcg, st);
 		k->kmem.usage = MAX(st[MEMCG_KERNEL], 0);
-		k->kmem.watermark = k->kmem.usage;
+		page_counter_reset_watermark(&k->kmem);
 		if (memcg->parent == m->root_mem_cgroup)
 			root->kmem.usage += k->kmem.usage;
 	}
-	root->kmem.watermark = root->kmem.usage;
+	page_counter_reset_watermark(&root->kmem);
 }
 
 static int kmem_current_show(struct machine *m, struct cgroup *cg,

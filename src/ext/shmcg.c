@@ -513,7 +513,8 @@ static int room_for(struct machine *m, struct mem_cgroup *over, long n)
 
 	while (page_counter_read(&over->memory) + n > over->memory.max) {
 		if (!tries-- ||
-		    !try_to_free_mem_cgroup_pages(m, over, n, GFP_KERNEL, MEMCG_RECLAIM_MAY_SWAP)) {
+		    !try_to_free_mem_cgroup_pages(m, over, n, GFP_KERNEL, MEMCG_RECLAIM_MAY_SWAP,
+						  NULL)) {
 			if (page_counter_read(&over->memory) + n <= over->memory.max)
 				break;
 			memcg_memory_event(m, over, MEMCG_MAX);
@@ -1005,7 +1006,7 @@ static int shmcg_at_file_write(struct machine *m, const char *path, const char *
 			while (page_counter_read(&s->memcg->memory) > pages && tries--)
 				try_to_free_mem_cgroup_pages(m, s->memcg,
 							     page_counter_read(&s->memcg->memory) - pages,
-							     GFP_KERNEL, MEMCG_RECLAIM_MAY_SWAP);
+							     GFP_KERNEL, MEMCG_RECLAIM_MAY_SWAP, NULL);
 		}
 	} else {
 		/* borrow.max: "CGPATH SIZE|max" for an attached memcg */

@@ -20,6 +20,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "memcontrol/baseline.h"
 #include "memcontrol/charge.h"
 #include "../cgroup/control_files.h"
 #include "memcontrol/memcg.h"
@@ -224,11 +225,10 @@ static void slab_stat(struct obj_cgroup *objcg, int cache, long bytes)
 						    : MEMCG_SLAB_UNRECLAIMABLE] += bytes;
 }
 
-/* Allocate one object as t; *id gets objcg id + 1 (0: not accounted). */
-static int object_alloc(struct machine *m, struct task *t, int cache, long size,
-			uint32_t *id)
+/* Allocate one object charged to objcg; *id gets objcg id + 1 (0: not accounted). */
+static int object_alloc_objcg(struct machine *m, struct obj_cgroup *objcg, int cache,
+			      long size, uint32_t *id)
 {
-	struct obj_cgroup *objcg = current_objcg(m, t);
 	long full = size + OBJCG_PTR_SIZE;
 	int err;
 
@@ -267,6 +267,13 @@ static int object_alloc(struct machine *m, struct task *t, int cache, long size,
 		*id = objcg->id + 1;
 	}
 	return 0;
+}
+
+/* Allocate one object as t. */
+static int object_alloc(struct machine *m, struct task *t, int cache, long size,
+			uint32_t *id)
+{
+	return object_alloc_objcg(m, current_objcg(m, t), cache, size, id);
 }
 
 static void object_free(struct machine *m, int cache, long size, uint32_t id)
@@ -524,21 +531,28 @@ void kmem_uncharge_mm(struct machine *m, uint32_t cookie)
 	object_free(m, KMEM_MM_STRUCT, cache_desc[KMEM_MM_STRUCT].size, cookie);
 }
 
-/* ---- per-CPU memory of a memcg ---- */
+/* ---- the statistics a memcg allocates at mkdir ---- */
 
+/* pcpu_obj_full_size(): size x CPUs, and an objcg pointer per 4 bytes */
 static long percpu_bytes(const struct machine *m)
 {
-	/*
-	 * Measured on Debian's 6.1 under QEMU: 5352, 7136 and 10704 bytes
-	 * at 1, 2 and 4 possible CPUs, i.e. 1784 x (CPUs + 2).
-	 */
-	return 1784L * (m->nr_cpus + 2);
+	const struct kernel_baseline *kb = m->kernel;
+	long size = kb->percpu_bytes + kb->percpu_bytes_per_node * m->cfg.nodes;
+
+	return size * (m->nr_cpus + 2);
 }
 
+/*
+ * mem_cgroup_alloc() runs under set_active_memcg(parent): the parent pays
+ * for the child's per-CPU statistics and, on 6.12, for the statistics it
+ * kmallocs (baseline.c). They are freed with the memcg.
+ */
 void kmem_charge_percpu(struct machine *m, struct mem_cgroup *memcg)
 {
-	/* set_active_memcg(parent): the parent pays */
+	const struct kernel_baseline *kb = m->kernel;
 	struct obj_cgroup *objcg = get_obj_cgroup_from_memcg(m, memcg->parent);
+	uint32_t id;
+	int node;
 
 	if (!objcg)
 		return;
@@ -548,15 +562,27 @@ void kmem_charge_percpu(struct machine *m, struct mem_cgroup *memcg)
 	obj_cgroup_get(objcg);
 	objcg->memcg->stat[MEMCG_PERCPU] += percpu_bytes(m);
 	memcg->percpu_objcg = objcg->id + 1;
+	if (!kb->stats_kmalloc)
+		return;
+	object_alloc_objcg(m, objcg, KMEM_BYTES, kb->stats_kmalloc, &id);
+	for (node = 0; node < m->cfg.nodes; node++)
+		object_alloc_objcg(m, objcg, KMEM_BYTES, kb->stats_kmalloc_per_node, &id);
 }
 
 void kmem_uncharge_percpu(struct machine *m, struct mem_cgroup *memcg)
 {
+	const struct kernel_baseline *kb = m->kernel;
 	struct obj_cgroup *objcg;
+	int node;
 
 	if (!memcg->percpu_objcg)
 		return;
 	objcg = objcg_of_id(m, memcg->percpu_objcg - 1);
+	if (kb->stats_kmalloc) {
+		object_free(m, KMEM_BYTES, kb->stats_kmalloc, memcg->percpu_objcg);
+		for (node = 0; node < m->cfg.nodes; node++)
+			object_free(m, KMEM_BYTES, kb->stats_kmalloc_per_node, memcg->percpu_objcg);
+	}
 	objcg->memcg->stat[MEMCG_PERCPU] -= percpu_bytes(m);
 	obj_cgroup_uncharge(m, objcg, percpu_bytes(m));
 	obj_cgroup_put(m, objcg);

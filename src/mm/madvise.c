@@ -45,12 +45,24 @@ static pgh_t exclusive_page(struct machine *m, struct vm_area *v, uint64_t i,
 	return h;
 }
 
-/* lru_deactivate_fn: an active page to the inactive head */
-static void deactivate_page(struct machine *m, pgh_t h)
+/*
+ * lru_deactivate_fn: an active page to the inactive head. Under MGLRU
+ * (6.12) every evictable page is re-added as not active, and counted: a
+ * file page goes to an old generation, a swap-backed one outside the swap
+ * cache to the second youngest, still counted active (page_lru_for).
+ */
+static void deactivate_page(struct machine *m, struct memobj *obj, pgh_t h)
 {
 	struct mem_cgroup *memcg = page_memcg(m, h);
 	int lru = page_lru(&m->pages, h);
 
+	if (unlikely(m->lru_gen) && memcg && lru >= 0 && lru != LRU_UNEVICTABLE) {
+		lru_del(m, memcg, h);
+		lru_add(m, memcg, h, is_file_lru(lru) ? LRU_INACTIVE_FILE : page_lru_for(m, obj, h),
+			false);
+		memcg->stat[MEMCG_PGDEACTIVATE]++;
+		return;
+	}
 	if (!memcg || !is_active_lru(lru))
 		return;
 	lru_del(m, memcg, h);
@@ -145,7 +157,7 @@ int vma_madvise(struct machine *m, struct vm_area *v, uint64_t off, uint64_t len
 			vma_test_clear_young(v, i);
 			*page_flags(&m->pages, h) &= (uint16_t)~PF_REFERENCED;
 			if (advice == MADVISE_COLD)
-				deactivate_page(m, h);
+				deactivate_page(m, obj, h);
 			else
 				pageout_page(m, obj, h);
 			break;

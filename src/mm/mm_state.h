@@ -46,6 +46,7 @@ struct mm_state {
 	struct strmap str_ids;
 	struct intmap deaths;		/* pid -> struct task_death of a killed, reaped task */
 	int next_cpu;		/* round-robin placement */
+	bool in_fault;		/* a page fault is being handled (MGLRU's lru_gen_in_fault) */
 	long nr_alive;
 
 	struct id_table objs;		/* memory objects by id */

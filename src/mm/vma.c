@@ -720,6 +720,7 @@ static int fault_page(struct machine *m, struct task *t, struct vm_area *v,
 	err = pt_map(m, v, i);
 	if (err)
 		return err;
+	m->mm->in_fault = true;
 	switch (v->kind) {
 	case VMA_ANON:
 		err = fault_anon(m, t, v, i, write, &faulted);
@@ -731,6 +732,7 @@ static int fault_page(struct machine *m, struct task *t, struct vm_area *v,
 		err = fault_file_private(m, t, v, i, write, &faulted);
 		break;
 	}
+	m->mm->in_fault = false;
 	if (faulted)
 		count_mm_event(m, v->mm, MEMCG_PGFAULT);
 	return err;

@@ -32,6 +32,9 @@
 #include "workingset.h"
 #include "writeback.h"
 
+/* MGLRU's batch of folios (BITS_PER_LONG), and its swap headroom for anon */
+#define MIN_LRU_BATCH 64
+
 #define DEACTIVATE_ANON 1
 #define DEACTIVATE_FILE 2
 
@@ -56,6 +59,8 @@ struct scan_control {
 	bool file_is_tiny;
 	unsigned may_deactivate;
 	long anon_cost, file_cost;
+	/* memory.reclaim's swappiness= (6.12), NULL: vm.swappiness */
+	const int *swappiness;
 	/* only the pages this accepts are taken (ext_reclaim_more); NULL: all */
 	ext_reclaim_filter_fn filter;
 	void *filter_arg;
@@ -162,13 +167,45 @@ static void putback(struct machine *m, struct mem_cgroup *memcg, struct memobj *
 		workingset_age_nonresident(memcg, 1);
 }
 
+/*
+ * MGLRU ages a whole generation at once (inc_max_seq): the folios of the
+ * second youngest, which the statistics counted active, become the
+ * oldest young-but-inactive ones; pages whose mapping the target
+ * referenced are promoted instead (the page-table walk's look-around).
+ * No pgrefill or pgdeactivate: those are the classic lists' counters.
+ */
+static void lru_gen_age(struct machine *m, struct mem_cgroup *memcg, int lru,
+			struct scan_control *sc)
+{
+	long n = memcg->lruvec.lists[lru].nr;
+
+	while (n-- > 0) {
+		pgh_t h = lru_tail(memcg, lru);
+
+		if (h == PAGE_NIL)
+			break;
+		lru_del(m, memcg, h);
+		if (!(*page_flags(&m->pages, h) & PF_MLOCKED) &&
+		    page_referenced(m, h, sc->cgroup_reclaim ? sc->target : NULL)) {
+			lru_add(m, memcg, h, lru, false);
+			continue;
+		}
+		lru_add(m, memcg, h, lru - 1, false);
+	}
+}
+
 static long shrink_active_list(struct machine *m, struct mem_cgroup *memcg,
 			       long nr_to_scan, int lru, struct scan_control *sc)
 {
 	pgh_t batch[SWAP_CLUSTER_MAX];
-	int n = isolate(m, memcg, lru, MIN(nr_to_scan, SWAP_CLUSTER_MAX), batch, sc), i;
 	long nr_deactivate = 0;
+	int n, i;
 
+	if (unlikely(m->lru_gen)) {
+		lru_gen_age(m, memcg, lru, sc);
+		return 0;
+	}
+	n = isolate(m, memcg, lru, MIN(nr_to_scan, SWAP_CLUSTER_MAX), batch, sc);
 	memcg->stat[MEMCG_PGREFILL] += n;
 	for (i = 0; i < n; i++) {
 		pgh_t h = batch[i];
@@ -252,7 +289,8 @@ static long shrink_inactive_list(struct machine *m, struct mem_cgroup *memcg,
 		ref = check_references(m, h, file, sc);
 		if (ref == REF_ACTIVATE) {
 			putback(m, memcg, obj, h, lru + 1);
-			memcg->stat[MEMCG_PGACTIVATE]++;
+			/* MGLRU promotes it to the youngest generation (sort_folio): pgrefill */
+			memcg->stat[unlikely(m->lru_gen) ? MEMCG_PGREFILL : MEMCG_PGACTIVATE]++;
 			continue;
 		}
 		if (ref == REF_KEEP) {
@@ -335,12 +373,17 @@ static long shrink_list(struct machine *m, struct mem_cgroup *memcg, int lru,
 static void get_scan_count(struct machine *m, struct mem_cgroup *memcg,
 			   struct scan_control *sc, long nr[NR_LRU_LISTS])
 {
-	int swappiness = m->mm->vm_swappiness;
+	int swappiness = sc->swappiness ? *sc->swappiness : m->mm->vm_swappiness;
 	enum scan_balance balance;
 	unsigned long fraction[2] = { 0, 0 }, denominator = 0;
 	int lru;
 
-	if (!sc->may_swap || !can_reclaim_anon_pages(m, memcg, sc)) {
+	/*
+	 * MGLRU's get_swappiness: no anon scan with less than a batch of swap
+	 * left to the memcg (swap.max), so reclaim never fails a swap charge
+	 */
+	if (!sc->may_swap || !can_reclaim_anon_pages(m, memcg, sc) ||
+	    (unlikely(m->lru_gen) && mem_cgroup_get_nr_swap_pages(m, memcg) < MIN_LRU_BATCH)) {
 		balance = SCAN_FILE;
 	} else if (sc->cgroup_reclaim && !swappiness) {
 		balance = SCAN_FILE;
@@ -415,6 +458,56 @@ static void get_scan_count(struct machine *m, struct mem_cgroup *memcg,
 	nr[LRU_UNEVICTABLE] = 0;
 }
 
+/*
+ * MGLRU's eviction (try_to_shrink_lruvec, evict_folios; 6.12): batches of
+ * up to MIN_LRU_BATCH folios from the oldest generation of one type -
+ * page cache first, as get_type_to_scan starts while no refaults weigh
+ * against it, then anon - until this priority's budget (get_scan_count's
+ * share of the lruvec, as get_nr_to_scan's size >> priority) is spent;
+ * get_scan_count also says which types may be taken at all (swappiness,
+ * swap space). A type whose old generations are gone ages first
+ * (lru_gen_age). do_try_to_free_pages checks the target between
+ * priorities: a reclaim lands on a multiple of 64 pages, as measured.
+ * Refault tiers and the choice of type by them are not modelled.
+ */
+static void lru_gen_shrink_lruvec(struct machine *m, struct mem_cgroup *memcg,
+				  struct scan_control *sc)
+{
+	long nr[NR_LRU_LISTS], budget, scanned = 0;
+	bool eligible[2], aged[2] = { false, false };
+	int type;
+
+	get_scan_count(m, memcg, sc, nr);
+	eligible[0] = nr[LRU_INACTIVE_ANON] + nr[LRU_ACTIVE_ANON] > 0;
+	eligible[1] = nr[LRU_INACTIVE_FILE] + nr[LRU_ACTIVE_FILE] > 0;
+	budget = nr[LRU_INACTIVE_ANON] + nr[LRU_ACTIVE_ANON] + nr[LRU_INACTIVE_FILE] +
+		 nr[LRU_ACTIVE_FILE];
+	while (scanned < budget && (eligible[0] || eligible[1])) {
+		long before = sc->nr_scanned, k;
+		int lru;
+
+		type = eligible[1] ? 1 : 0;
+		lru = type ? LRU_INACTIVE_FILE : LRU_INACTIVE_ANON;
+		if (!memcg->lruvec.lists[lru].nr && !aged[type]) {
+			lru_gen_age(m, memcg, lru + 1, sc);
+			aged[type] = true;
+		}
+		for (k = 0; k < MIN_LRU_BATCH / SWAP_CLUSTER_MAX; k++)
+			sc->nr_reclaimed += shrink_inactive_list(m, memcg, SWAP_CLUSTER_MAX, lru, sc);
+		if (sc->nr_scanned == before) {
+			/* nothing old it may take (a filter refused the rest): age once */
+			if (!aged[type] && memcg->lruvec.lists[lru + 1].nr) {
+				lru_gen_age(m, memcg, lru + 1, sc);
+				aged[type] = true;
+				continue;
+			}
+			eligible[type] = false;
+			continue;
+		}
+		scanned += sc->nr_scanned - before;
+	}
+}
+
 static void shrink_lruvec(struct machine *m, struct mem_cgroup *memcg,
 			  struct scan_control *sc)
 {
@@ -424,6 +517,10 @@ static void shrink_lruvec(struct machine *m, struct mem_cgroup *memcg,
 			    sc->priority == DEF_PRIORITY;
 	int lru;
 
+	if (unlikely(m->lru_gen)) {
+		lru_gen_shrink_lruvec(m, memcg, sc);
+		return;
+	}
 	get_scan_count(m, memcg, sc, nr);
 	memcpy(targets, nr, sizeof(nr));
 	while (nr[LRU_INACTIVE_ANON] || nr[LRU_ACTIVE_FILE] || nr[LRU_INACTIVE_FILE]) {
@@ -597,7 +694,7 @@ retry:
 
 long try_to_free_mem_cgroup_pages(struct machine *m, struct mem_cgroup *memcg,
 				  long nr_pages, unsigned gfp,
-				  unsigned reclaim_options)
+				  unsigned reclaim_options, const int *swappiness)
 {
 	struct scan_control sc;
 
@@ -610,6 +707,7 @@ long try_to_free_mem_cgroup_pages(struct machine *m, struct mem_cgroup *memcg,
 	sc.may_unmap = true;
 	sc.may_swap = !!(reclaim_options & MEMCG_RECLAIM_MAY_SWAP) && !(gfp & GFP_NOSWAP);
 	sc.proactive = !!(reclaim_options & MEMCG_RECLAIM_PROACTIVE);
+	sc.swappiness = swappiness;
 	if (!do_try_to_free_pages(m, &sc)) {
 		event_emit(m, SMEMCG_EV_RECLAIM_NOTHING, current_pid(m), 0, 0,
 			   memcg, NULL, nr_pages, "reclaim of %ld page%s freed nothing",

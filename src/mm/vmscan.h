@@ -25,10 +25,13 @@ struct memobj;
  */
 void lru_note_cost(struct machine *m, struct mem_cgroup *memcg, bool file, long nr_pages);
 
-/* Reclaim at least nr_pages (32 at least) from memcg's subtree. */
+/*
+ * Reclaim at least nr_pages (32 at least) from memcg's subtree; swappiness
+ * (6.12's memory.reclaim swappiness=) instead of vm.swappiness when not NULL.
+ */
 long try_to_free_mem_cgroup_pages(struct machine *m, struct mem_cgroup *memcg,
 				  long nr_pages, unsigned gfp,
-				  unsigned reclaim_options);
+				  unsigned reclaim_options, const int *swappiness);
 /*
  * Evict one resident page now, as reclaim for target would (the root for
  * NULL): unmapped, a shadow entry left for target; a page-cache page is

@@ -103,6 +103,32 @@ uint64_t workingset_eviction(struct machine *m, pgh_t h, struct mem_cgroup *targ
 	return workingset_eviction_of(m, *page_flags(&m->pages, h) & PF_WORKINGSET, target);
 }
 
+/*
+ * MGLRU's refault (lru_gen_refault, 6.12): counted only when the page
+ * comes back to the memcg it was evicted from; recent when evicted from
+ * the oldest generation still there, which the model, without
+ * generations, takes every refault to be; its references restored (a
+ * stall) when it refaults in a page fault. The page stays where
+ * lru_gen_add_folio puts it: no activation, no nonresident aging.
+ */
+static void lru_gen_refault(struct machine *m, struct mem_cgroup *memcg,
+			    struct mem_cgroup *eviction_memcg, pgh_t h, bool file, bool workingset)
+{
+	struct mem_cgroup *pos;
+
+	if (memcg != eviction_memcg)
+		return;
+	memcg->stat[MEMCG_WORKINGSET_REFAULT_ANON + file]++;
+	memcg->stat[MEMCG_WORKINGSET_ACTIVATE_ANON + file]++;
+	for (pos = memcg; pos; pos = pos->parent)
+		pos->ws_activate_hier[file]++;
+	(void)workingset;
+	if (m->mm->in_fault) {
+		*page_flags(&m->pages, h) |= PF_WORKINGSET;
+		memcg->stat[MEMCG_WORKINGSET_RESTORE_ANON + file]++;
+	}
+}
+
 void workingset_refault(struct machine *m, struct memobj *obj, pgh_t h, uint64_t shadow)
 {
 	bool file = obj->type == OBJ_FILE, workingset;
@@ -118,6 +144,10 @@ void workingset_refault(struct machine *m, struct memobj *obj, pgh_t h, uint64_t
 	if (!eviction_memcg || !memcg)
 		return;
 	refault = eviction_memcg->nonresident_age;
+	if (unlikely(m->lru_gen)) {
+		lru_gen_refault(m, memcg, eviction_memcg, h, file, workingset);
+		return;
+	}
 
 	/* decided where it was evicted, counted where it is read */
 	memcg->stat[MEMCG_WORKINGSET_REFAULT_ANON + file]++;

@@ -719,6 +719,9 @@ static int mb_exec(void *ctx, const struct smc_stmt *st, struct strbuf *msg)
 			mb->cfg.cpus = (int)st->num;
 		if (st->nodes)
 			mb->cfg.nodes = st->nodes;
+		/* kernel=: the policy key, which --policy overrides */
+		for (i = 0; i < st->nkv; i++)
+			add_policy(mb, st->kv[i].key, st->kv[i].value);
 		return 0;
 	case SMC_CGROUP_OPTIONS:
 		mb->cfg.options |= st->cgopts;

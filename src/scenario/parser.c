@@ -318,6 +318,19 @@ static int unknown_file(struct pctx *p, int i, const char *name)
 	return rc;
 }
 
+/* The NAME of an open file, FILE:NAME: an identifier of up to 64 characters. */
+static bool valid_of_name(const char *n)
+{
+	size_t len = strlen(n), k;
+
+	if (!len || len > 64)
+		return false;
+	for (k = 0; k < len; k++)
+		if (!isalnum((unsigned char)n[k]) && n[k] != '_')
+			return false;
+	return true;
+}
+
 /* CG/FILE, @NAME/FILE or /proc/FILE; checks the file exists and allows it. */
 static int file_path_arg(struct pctx *p, int i, unsigned want, const char **out)
 {
@@ -336,8 +349,25 @@ static int file_path_arg(struct pctx *p, int i, unsigned want, const char **out)
 	if (!base || !base[1])
 		return perr(p, i, "expected a file name after the last '/' in \"%s\"", s);
 	mode = smemcg_file_mode(s);
+	if (!mode && strchr(base, ':')) {
+		/* FILE:NAME, an open file of FILE: only where the kernel keeps state per open file */
+		char *file = xstrndup(s, (size_t)(strchr(base, ':') - s));
+		unsigned fmode = smemcg_file_mode(file);
+
+		free(file);
+		if (fmode & SMEMCG_FILE_PER_OPEN)
+			return perr(p, i, "expected FILE:NAME with NAME made of letters, digits and _, found \"%s\"",
+				    base + 1);
+		if (fmode)
+			return perr(p, i, "%s: only memory.peak and memory.swap.peak keep state per open file (FILE:NAME names one)",
+				    base + 1);
+	}
 	if (!mode)
 		return unknown_file(p, i, base + 1);
+	if ((mode & SMEMCG_FILE_PER_OPEN) && strchr(base, ':') &&
+	    !valid_of_name(strchr(base, ':') + 1))
+		return perr(p, i, "expected FILE:NAME with NAME made of letters, digits and _, found \"%s\"",
+			    base + 1);
 	if ((want & SMEMCG_FILE_WRITE) && !(mode & SMEMCG_FILE_WRITE) && !p->any_mode)
 		return perr(p, i, "%s is read-only", base + 1);
 	if ((want & SMEMCG_FILE_READ) && !(mode & SMEMCG_FILE_READ) && !p->any_mode)
@@ -512,7 +542,11 @@ static int duration_arg(struct pctx *p, int i, uint64_t *ns)
 	return 0;
 }
 
-/* machine [memory=SIZE] [swap=SIZE] [cpus=N] */
+/*
+ * machine [memory=SIZE] [swap=SIZE] [cpus=N] [nodes=N] [kernel=B]: kernel=
+ * is the policy key kernel, set on this line (st->kv), so that a scenario
+ * sets it once and --policy kernel= overrides it as any policy.
+ */
 static int parse_machine(struct pctx *p)
 {
 	int i;
@@ -521,7 +555,18 @@ static int parse_machine(struct pctx *p)
 		const char *w = tok(p, i), *v;
 		uint64_t x;
 
-		if ((v = opt_value(w, "memory")) || (v = opt_value(w, "swap"))) {
+		if ((v = opt_value(w, "kernel"))) {
+			char msg[256];
+
+			if (p->st->nkv)
+				return perr(p, i, "kernel= is given twice on this line");
+			if (smemcg_policy_check(msg, sizeof(msg), "kernel", v))
+				return perr(p, i, "expected kernel=6.1 or kernel=6.12, found \"%s\"", w);
+			p->st->kv = xcalloc(1, sizeof(*p->st->kv));
+			p->st->kv[0].key = xstrdup("kernel");
+			p->st->kv[0].value = v;
+			p->st->nkv = 1;
+		} else if ((v = opt_value(w, "memory")) || (v = opt_value(w, "swap"))) {
 			bool mem = w[0] == 'm';
 
 			if (smc_parse_size(&x, v))
@@ -558,7 +603,7 @@ static int parse_machine(struct pctx *p)
 			p->st->num = n;
 			p->st->flags |= SMC_F_CPUS;
 		} else {
-			return perr(p, i, "expected memory=SIZE, swap=SIZE, cpus=N or nodes=N, found \"%s\"",
+			return perr(p, i, "expected memory=SIZE, swap=SIZE, cpus=N, nodes=N or kernel=6.1|6.12, found \"%s\"",
 				    w);
 		}
 	}
@@ -1337,8 +1382,9 @@ struct stmt_row {
 #define PV(w, fn, syn, desc) { { w, true, "P " syn, desc }, fn }
 
 static const struct stmt_row stmt_table[] = {
-	KW("machine", parse_machine_stmt, "machine [memory=SIZE] [swap=SIZE] [cpus=N] [nodes=N]",
-	   "the simulated machine (4G, no swap, 2 CPUs, 1 node); first, if at all"),
+	KW("machine", parse_machine_stmt,
+	   "machine [memory=SIZE] [swap=SIZE] [cpus=N] [nodes=N] [kernel=6.1|6.12]",
+	   "the simulated machine (4G, no swap, 2 CPUs, 1 node, Linux 6.1); first, if at all"),
 	KW("cgroup-options", parse_cgroup_options_stmt,
 	   "cgroup-options [memory_recursiveprot] [memory_localevents]",
 	   "cgroup2 mount options; before any statement but machine and policy"),
@@ -1574,6 +1620,7 @@ void smc_validator_free(struct smc_validator *v)
 	for (i = 0; i < v->npolicy; i++)
 		free(v->policy[i].key);
 	free(v->policy);
+	free((char *)v->script_kernel);
 	memset(v, 0, sizeof(*v));
 }
 
@@ -1582,6 +1629,18 @@ void smc_validator_free(struct smc_validator *v)
  * leave the reader to guess which wins. The command line's --policy
  * overrides the scenario's line (model_backend.c).
  */
+static int kv_col(const struct smc_line *line, const char *key)
+{
+	size_t n = strlen(key);
+	int t;
+
+	for (t = 1; t < line->ntok; t++)
+		if (!strncmp(line->tok[t].text, key, n) && line->tok[t].text[n] == '=')
+			return line->tok[t].col;
+	return line->tok[0].col;
+}
+
+/* `machine kernel=` is the policy key kernel (parse_machine). */
 static int policy_once(struct smc_validator *v, const struct smc_stmt *st,
 		       const struct smc_line *line, struct smc_error *err)
 {
@@ -1592,7 +1651,8 @@ static int policy_once(struct smc_validator *v, const struct smc_stmt *st,
 			if (strcmp(v->policy[i].key, st->kv[k].key))
 				continue;
 			err->line = st->line;
-			err->col = line->tok[k + 1].col;
+			err->col = st->op == SMC_POLICY ? line->tok[k + 1].col
+							 : kv_col(line, st->kv[k].key);
 			if (v->policy[i].line == st->line)
 				snprintf(err->msg, sizeof(err->msg),
 					 "policy %s is set twice on this line: set each key once",
@@ -1610,15 +1670,116 @@ static int policy_once(struct smc_validator *v, const struct smc_stmt *st,
 	return 0;
 }
 
-int smc_script_validate(const struct smc_script *s, struct smc_error *err)
+int smc_script_validate_kernel(const struct smc_script *s, const char *kernel,
+			       struct smc_error *err)
 {
 	struct smc_validator v;
 	int rc;
 
 	smc_validator_init(&v);
+	v.kernel = kernel;
 	rc = smc_validate_more(&v, s, err);
 	smc_validator_free(&v);
 	return rc;
+}
+
+int smc_script_validate(const struct smc_script *s, struct smc_error *err)
+{
+	return smc_script_validate_kernel(s, NULL, err);
+}
+
+/* The column of path in the line (a file operand), else the statement's. */
+static int path_col(const struct smc_stmt *st, const struct smc_line *line, const char *path)
+{
+	int t;
+
+	for (t = 1; t < line->ntok; t++)
+		if (!strcmp(line->tok[t].text, path))
+			return line->tok[t].col;
+	return st->col;
+}
+
+/*
+ * A control file the baseline lacks, or a write of a file it has read-only:
+ * the first baseline that has it, for the message; NULL when none has.
+ */
+static const char *kernel_with(const char *path, unsigned want)
+{
+	static const char *const kernels[] = { "6.1", "6.12" };
+	size_t k;
+
+	for (k = 0; k < ARRAY_SIZE(kernels); k++)
+		if ((smemcg_file_mode_on(path, kernels[k]) & want) == want)
+			return kernels[k];
+	return NULL;
+}
+
+static int check_file_on(const struct smc_stmt *st, const struct smc_line *line,
+			 const char *path, unsigned want, const char *kernel,
+			 struct smc_error *err)
+{
+	unsigned mode = smemcg_file_mode_on(path, kernel);
+	const char *base, *with;
+	int n;
+
+	if (!path || path[0] != '/' || (mode & want) == want || !(with = kernel_with(path, want)))
+		return 0;
+	base = strrchr(path, '/') + 1;
+	n = (int)strcspn(base, ":");	/* the file, not its open file */
+	err->line = st->line;
+	err->col = path_col(st, line, path);
+	if (!mode)
+		snprintf(err->msg, sizeof(err->msg),
+			 "%.*s is not a file of Linux %s, the kernel baseline this scenario runs on (it is one from %s on: machine kernel=%s, or --policy kernel=%s)",
+			 n, base, kernel, with, with, with);
+	else
+		snprintf(err->msg, sizeof(err->msg),
+			 "%.*s is read-only on Linux %s, the kernel baseline this scenario runs on (writable from %s on: machine kernel=%s, or --policy kernel=%s)",
+			 n, base, kernel, with, with, with);
+	return -1;
+}
+
+/* The control files of st exist, and allow what st does, on kernel. */
+static int check_files_kernel(const struct smc_stmt *st, const struct smc_line *line,
+			      const char *kernel, struct smc_error *err)
+{
+	int r;
+
+	switch (st->op) {
+	case SMC_WRITE:
+		return check_file_on(st, line, st->path, SMEMCG_FILE_WRITE, kernel, err);
+	case SMC_READ:
+		return check_file_on(st, line, st->path, SMEMCG_FILE_READ, kernel, err);
+	case SMC_EXPECT_FILE:
+		if (check_file_on(st, line, st->path, SMEMCG_FILE_READ, kernel, err))
+			return -1;
+		for (r = 0; r < st->nrefs; r++)
+			if (check_file_on(st, line, st->refs[r].path, SMEMCG_FILE_READ, kernel, err))
+				return -1;
+		return 0;
+	default:
+		/* expect-error may expect ENOENT or EINVAL of such a file */
+		return 0;
+	}
+}
+
+/* The baseline the script's files are checked on; NULL: several, none here. */
+static const char *validator_kernel(const struct smc_validator *v)
+{
+	if (v->kernel)
+		return strcmp(v->kernel, SMC_KERNEL_ANY) ? v->kernel : NULL;
+	return v->script_kernel ? v->script_kernel : "6.1";
+}
+
+static void note_kernel(struct smc_validator *v, const struct smc_stmt *st)
+{
+	int k;
+
+	for (k = 0; k < st->nkv; k++)
+		if (!strcmp(st->kv[k].key, "kernel")) {
+			free((char *)v->script_kernel);
+			v->script_kernel = xstrdup(st->kv[k].value);
+		}
 }
 
 int smc_validate_more(struct smc_validator *v, const struct smc_script *s,
@@ -1661,8 +1822,12 @@ int smc_validate_more(struct smc_validator *v, const struct smc_script *s,
 				 smc_op_name(st.op));
 			rc = -1;
 		}
-		if (!rc && st.op == SMC_POLICY)
+		if (!rc && (st.op == SMC_POLICY || st.op == SMC_MACHINE))
 			rc = policy_once(v, &st, line, err);
+		if (!rc && (st.op == SMC_POLICY || st.op == SMC_MACHINE))
+			note_kernel(v, &st);
+		if (!rc && !config && validator_kernel(v))
+			rc = check_files_kernel(&st, line, validator_kernel(v), err);
 		upto = false;
 		if (!rc && st.op == SMC_REPEAT && depth && counts[depth - 1] > 1) {
 			/*

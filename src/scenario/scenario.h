@@ -298,7 +298,22 @@ struct smc_validator {
 		char *key;
 		int line;
 	} *policy;		/* the keys set so far, with their lines */
+	/*
+	 * The kernel baseline the control files are checked against (a 6.12
+	 * file is an error on 6.1): the command line's when set (--policy
+	 * kernel=, diff --kernel), SMC_KERNEL_ANY for several (compare: each
+	 * run's model says), else the script's `machine kernel=` or `policy
+	 * kernel=` (script_kernel), else 6.1.
+	 */
+	const char *kernel;
+	const char *script_kernel;
 };
+
+#define SMC_KERNEL_ANY "*"
+
+/* smc_script_validate with the command line's kernel baseline (see above). */
+int smc_script_validate_kernel(const struct smc_script *s, const char *kernel,
+			       struct smc_error *err);
 
 void smc_validator_init(struct smc_validator *v);
 void smc_validator_free(struct smc_validator *v);

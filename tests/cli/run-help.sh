@@ -68,7 +68,7 @@ fi
 "$SMEMCG" run --help >"$tmp/run-help"
 "$SMEMCG" compare --help >"$tmp/compare-help"
 printf 'echo x\n' >"$tmp/x.smc"
-for key in shared smemcg recharge owner kmem stock; do
+for key in shared smemcg recharge owner kmem stock kernel; do
 	# the model's error for an unknown value lists the registry's values
 	printf 'policy %s=no-such-value\n' "$key" >"$tmp/bad.smc"
 	"$SMEMCG" run --quiet "$tmp/bad.smc" >/dev/null 2>"$tmp/err"
@@ -77,11 +77,11 @@ for key in shared smemcg recharge owner kmem stock; do
 	for v in $vals; do
 		"$SMEMCG" run --quiet --policy "$key=$v" "$tmp/x.smc" >/dev/null 2>&1
 		check "policy $key=$v is accepted" test $? -eq 0
-		check "policy $key=$v is in run --help" grep -qE "^ *$key=([a-z-]*\|)*$v(\||$)" "$tmp/run-help"
+		check "policy $key=$v is in run --help" grep -qE "^ *$key=([a-z0-9.-]*\|)*$v(\||$)" "$tmp/run-help"
 		check "policy $key=$v is in compare --help" \
-			grep -qE "^ *$key=([a-z-]*\|)*$v(\||$)" "$tmp/compare-help"
+			grep -qE "^ *$key=([a-z0-9.-]*\|)*$v(\||$)" "$tmp/compare-help"
 		check "policy $key=$v is in docs/policies.md" \
-			grep -qE "^\| $key \| ([a-z-]*, )*$v(,| \|)" "$docs/policies.md"
+			grep -qE "^\| $key \| ([a-z0-9.-]*, )*$v(,| \|)" "$docs/policies.md"
 	done
 done
 

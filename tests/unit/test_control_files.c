@@ -719,6 +719,51 @@ static void test_wide_directory(void)
 	smemcg_machine_free(sm);
 }
 
+/*
+ * The kernel baseline (policy kernel=, docs/kernels.md): chosen before the
+ * first cgroup; 6.12's files and their modes, by name and on a machine.
+ */
+static void test_kernel_baseline(void)
+{
+	smemcg_machine *sm = new_machine(2, 0);
+
+	is(smemcg_policy_set(sm, "kernel", "6.12"), 0, "kernel=6.12 before any cgroup");
+	must(smemcg_file_write(sm, "/cgroup.subtree_control", "+memory"), sm, "+memory");
+	must(smemcg_cgroup_mkdir(sm, "/a"), sm, "mkdir /a");
+	is(smemcg_policy_set(sm, "kernel", "6.1"), -EBUSY, "kernel=6.1 once a cgroup exists: EBUSY");
+	is(smemcg_policy_set(sm, "kernel", "6.12"), 0, "the same baseline again: fine");
+	is_str(smemcg_policy_get(sm, "kernel"), "6.12", "the machine still runs 6.12");
+	file_is(sm, "/a/memory.swap.peak", "0\n");
+	file_is(sm, "/a/memory.zswap.writeback", "1\n");
+	file_is(sm, "/memory.zswap.writeback", "1\n");
+	is(smemcg_file_write(sm, "/a/memory.zswap.writeback", "2"), -EINVAL,
+	   "zswap.writeback takes 0 or 1");
+	must(smemcg_file_write(sm, "/a/memory.zswap.writeback", "0"), sm, "zswap.writeback 0");
+	file_is(sm, "/a/memory.zswap.writeback", "0\n");
+	is(smemcg_file_write(sm, "/a/memory.peak", "reset"), 0, "memory.peak is writable on 6.12");
+	smemcg_machine_free(sm);
+
+	sm = new_machine(2, 0);
+	must(smemcg_file_write(sm, "/cgroup.subtree_control", "+memory"), sm, "+memory");
+	must(smemcg_cgroup_mkdir(sm, "/a"), sm, "mkdir /a");
+	file_is(sm, "/a/memory.swap.peak", "<errno 2>");
+	file_is(sm, "/a/memory.zswap.writeback", "<errno 2>");
+	is(smemcg_file_write(sm, "/a/memory.peak", "reset"), -EINVAL,
+	   "memory.peak is read-only on 6.1");
+	smemcg_machine_free(sm);
+
+	is(smemcg_file_mode_on("/a/memory.swap.peak", "6.1"), 0, "no memory.swap.peak on 6.1");
+	is(smemcg_file_mode_on("/a/memory.peak", "6.1"), SMEMCG_FILE_READ | SMEMCG_FILE_PER_OPEN,
+	   "memory.peak on 6.1: read only");
+	is(smemcg_file_mode_on("/a/memory.peak:w", "6.12"),
+	   SMEMCG_FILE_READ | SMEMCG_FILE_WRITE | SMEMCG_FILE_PER_OPEN,
+	   "an open file of memory.peak on 6.12: read and write");
+	is(smemcg_file_mode("/a/memory.swap.peak"), SMEMCG_FILE_READ | SMEMCG_FILE_WRITE |
+	   SMEMCG_FILE_PER_OPEN, "by name alone: what some baseline allows");
+	is(smemcg_file_mode_on("/a/memory.max:w", "6.12"), 0, "memory.max has no open files");
+	is(smemcg_file_mode_on("/a/memory.max", "7.0"), 0, "an unknown baseline has no files");
+}
+
 int main(void)
 {
 	tap_start();
@@ -730,5 +775,6 @@ int main(void)
 	test_mkdir_rmdir();
 	test_max_below_usage();
 	test_ids();
+	test_kernel_baseline();
 	return done_testing();
 }

@@ -205,7 +205,8 @@ retry:
 	raised_max_event = true;
 
 	nr_reclaimed = try_to_free_mem_cgroup_pages(m, mem_over_limit, nr_pages, gfp,
-						    (gfp & GFP_NOSWAP) ? 0 : MEMCG_RECLAIM_MAY_SWAP);
+						    (gfp & GFP_NOSWAP) ? 0 : MEMCG_RECLAIM_MAY_SWAP,
+						    NULL);
 
 	if (mem_cgroup_margin(mem_over_limit) >= nr_pages)
 		goto retry;
@@ -338,7 +339,7 @@ void mem_cgroup_shrink_to_max(struct machine *m, struct mem_cgroup *memcg)
 		}
 		if (nr_reclaims) {
 			if (!try_to_free_mem_cgroup_pages(m, memcg, nr_pages - max, GFP_KERNEL,
-							  MEMCG_RECLAIM_MAY_SWAP))
+							  MEMCG_RECLAIM_MAY_SWAP, NULL))
 				nr_reclaims--;
 			continue;
 		}
@@ -417,7 +418,7 @@ static long reclaim_high(struct machine *m, struct mem_cgroup *memcg,
 		memcg_memory_event(m, memcg, MEMCG_HIGH);
 		nr_reclaimed += try_to_free_mem_cgroup_pages(m, memcg, nr_pages,
 							     GFP_KERNEL,
-							     MEMCG_RECLAIM_MAY_SWAP);
+							     MEMCG_RECLAIM_MAY_SWAP, NULL);
 	} while ((memcg = memcg->parent) && !mem_cgroup_is_root(memcg));
 	return nr_reclaimed;
 }

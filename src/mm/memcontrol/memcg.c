@@ -19,6 +19,7 @@
 #include "../../event_log.h"
 #include "../../machine.h"
 #include "charge.h"
+#include "memory_files.h"
 #include "objcg.h"
 #include "../kmem.h"
 #include "../workingset.h"
@@ -189,6 +190,7 @@ void memcg_css_released(struct machine *m, struct mem_cgroup *memcg)
 void memcg_css_free(struct machine *m, struct mem_cgroup *memcg)
 {
 	ext_call_css_free(m, memcg);
+	memcg_peak_ofs_free(memcg);
 	free(memcg);
 }
 

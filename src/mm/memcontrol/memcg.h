@@ -25,6 +25,7 @@ struct machine;
 struct task;
 struct obj_cgroup;
 struct bdi_writeback;
+struct peak_of;
 
 #define MEM_CGROUP_ID_MAX 65535
 #define MEMCG_CHARGE_BATCH 64
@@ -106,6 +107,9 @@ struct mem_cgroup {
 
 	long swap_high;		/* memory.swap.high, pages */
 	long zswap_max;		/* memory.zswap.max, pages */
+	bool zswap_writeback_off;	/* memory.zswap.writeback 0 (6.12) */
+	/* the open files of memory.peak and memory.swap.peak that were written (6.12) */
+	struct peak_of *peak_ofs;
 	long move_charge_at_immigrate;
 
 	struct lruvec lruvec;

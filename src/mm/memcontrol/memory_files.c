@@ -11,11 +11,14 @@
 #include "memory_files.h"
 
 #include <stddef.h>
+#include <stdlib.h>
+#include <string.h>
 
 #include "../../cgroup/control_files.h"
 #include "../../machine.h"
 #include "../oom_kill.h"
 #include "../vmscan.h"
+#include "baseline.h"
 #include "charge.h"
 #include "memcg.h"
 
@@ -85,6 +88,82 @@ static int memcg_counter_show(struct machine *m, struct cgroup *cg,
 }
 
 /*
+ * memory.peak and memory.swap.peak of 6.12: the peak since the cgroup was
+ * created, or, through an open file that was written, since that write.
+ * A write sets the counter's local_watermark to the usage and raises the
+ * peak of every other written open file to at least that usage, so that
+ * each keeps its own (peak_write). An open file is CG/FILE:NAME in the
+ * language (m->cur_of); a statement without one opens, uses and closes
+ * the file, as `echo` and `cat` do. The kernel keeps only written open
+ * files on its list (peak_open, peak_release): so does the model.
+ */
+struct peak_of {
+	struct peak_of *next;
+	unsigned long private;		/* the file: MEMFILE_PRIVATE(counter, RES_WATERMARK) */
+	long value;			/* pages */
+	char name[];
+};
+
+static struct peak_of *peak_of_find(struct mem_cgroup *memcg, unsigned long private,
+				    const char *name)
+{
+	struct peak_of *of;
+
+	for (of = memcg->peak_ofs; of; of = of->next)
+		if (of->private == private && !strcmp(of->name, name))
+			return of;
+	return NULL;
+}
+
+void memcg_peak_ofs_free(struct mem_cgroup *memcg)
+{
+	while (memcg->peak_ofs) {
+		struct peak_of *of = memcg->peak_ofs;
+
+		memcg->peak_ofs = of->next;
+		free(of);
+	}
+}
+
+static int memcg_peak_show(struct machine *m, struct cgroup *cg,
+			   const struct cftype *cft, struct strbuf *out)
+{
+	struct page_counter *c = memfile_counter(cg->memcg, cft->private);
+	struct peak_of *of = m->cur_of ? peak_of_find(cg->memcg, cft->private, m->cur_of) : NULL;
+	long peak = of ? MAX(of->value, c->local_watermark) : c->watermark;
+
+	sb_printf(out, "%llu\n", (unsigned long long)peak * PAGE_SIZE);
+	return 0;
+}
+
+static int memcg_peak_write(struct machine *m, struct cgroup *cg,
+			    const struct cftype *cft, char *buf)
+{
+	struct mem_cgroup *memcg = cg->memcg;
+	struct page_counter *c = memfile_counter(memcg, cft->private);
+	long usage = page_counter_read(c);
+	struct peak_of *of;
+
+	(void)buf;	/* whatever is written resets */
+	c->local_watermark = usage;
+	for (of = memcg->peak_ofs; of; of = of->next)
+		if (of->private == cft->private && usage > of->value)
+			of->value = usage;
+	if (!m->cur_of)
+		return 0;
+	of = peak_of_find(memcg, cft->private, m->cur_of);
+	if (!of) {
+		of = xcalloc(1, sizeof(*of) + strlen(m->cur_of) + 1);
+		strcpy(of->name, m->cur_of);
+		of->private = cft->private;
+		of->next = memcg->peak_ofs;
+		memcg->peak_ofs = of;
+	}
+	of->value = usage;
+	return 0;
+}
+
+/*
  * The tunables whose write only sets the field: memory.min and .low (the
  * protection is propagated), memory.swap.high and .max (no reclaim, no
  * OOM: new swap-outs fail above them).
@@ -150,7 +229,7 @@ static int memory_high_write(struct machine *m, struct cgroup *cg,
 		}
 		reclaimed = try_to_free_mem_cgroup_pages(m, memcg, nr_pages - high,
 							 GFP_KERNEL,
-							 MEMCG_RECLAIM_MAY_SWAP);
+							 MEMCG_RECLAIM_MAY_SWAP, NULL);
 		if (!reclaimed && !nr_retries--)
 			break;
 	}
@@ -179,13 +258,6 @@ void memcg_events_format(struct strbuf *out, const unsigned long *ev)
 		sb_printf(out, "%s %lu\n", memcg_event_names[i], ev[i]);
 }
 
-static bool memcg_stat_visible(const struct machine *m, enum memcg_stat_item i)
-{
-	if (i < MEMCG_NR_KERNEL_STATS)
-		return true;
-	return ext_stat_visible(m, i);
-}
-
 long memcg_stat_value(const long *stats, enum memcg_stat_item i)
 {
 	switch (i) {
@@ -208,14 +280,32 @@ static int memory_stat_show(struct machine *m, struct cgroup *cg,
 	return 0;
 }
 
+/* One line of memory.stat or memory.numa_stat: the baseline's key. */
+static void stat_line(struct strbuf *out, const struct baseline_stat *k, const long *stats,
+		      const char *fmt)
+{
+	enum memcg_stat_item i = (enum memcg_stat_item)k->item;
+
+	if (k->item == STAT_ZERO)
+		sb_printf(out, fmt, k->name, 0ULL);
+	else
+		sb_printf(out, fmt, memcg_stat_desc[i].name,
+			  memcg_stat_show_value(i, memcg_stat_value(stats, i)));
+}
+
+/* The baseline's keys in its order, then what the extensions show. */
 void memcg_stat_format(struct machine *m, struct mem_cgroup *memcg, struct strbuf *out)
 {
+	const struct kernel_baseline *kb = m->kernel;
 	long stats[MEMCG_NR_STATS];
+	size_t k;
 	int i;
 
 	memcg_stat_subtree(memcg, stats);
-	for (i = 0; i < MEMCG_NR_STATS; i++) {
-		if (!memcg_stat_visible(m, (enum memcg_stat_item)i))
+	for (k = 0; k < kb->nr_memory_stat; k++)
+		stat_line(out, &kb->memory_stat[k], stats, "%s %llu\n");
+	for (i = MEMCG_NR_KERNEL_STATS; i < MEMCG_NR_STATS; i++) {
+		if (!ext_stat_visible(m, (enum memcg_stat_item)i))
 			continue;
 		sb_printf(out, "%s %llu\n", memcg_stat_desc[i].name,
 			  memcg_stat_show_value((enum memcg_stat_item)i,
@@ -223,32 +313,18 @@ void memcg_stat_format(struct machine *m, struct mem_cgroup *memcg, struct strbu
 	}
 }
 
-/* Items of memory.stat that are per-node (lruvec) statistics. */
-static const enum memcg_stat_item numa_items[] = {
-	MEMCG_ANON, MEMCG_FILE, MEMCG_KERNEL_STACK, MEMCG_PAGETABLES,
-	MEMCG_SEC_PAGETABLES, MEMCG_SHMEM, MEMCG_FILE_MAPPED, MEMCG_FILE_DIRTY,
-	MEMCG_FILE_WRITEBACK, MEMCG_SWAPCACHED, MEMCG_ANON_THP, MEMCG_FILE_THP,
-	MEMCG_SHMEM_THP, MEMCG_INACTIVE_ANON, MEMCG_ACTIVE_ANON,
-	MEMCG_INACTIVE_FILE, MEMCG_ACTIVE_FILE, MEMCG_UNEVICTABLE,
-	MEMCG_SLAB_RECLAIMABLE, MEMCG_SLAB_UNRECLAIMABLE,
-	MEMCG_WORKINGSET_REFAULT_ANON, MEMCG_WORKINGSET_REFAULT_FILE,
-	MEMCG_WORKINGSET_ACTIVATE_ANON, MEMCG_WORKINGSET_ACTIVATE_FILE,
-	MEMCG_WORKINGSET_RESTORE_ANON, MEMCG_WORKINGSET_RESTORE_FILE,
-	MEMCG_WORKINGSET_NODERECLAIM,
-};
-
+/* The node statistics of memory.stat, one node (N0) in the model. */
 static int memory_numa_stat_show(struct machine *m, struct cgroup *cg,
 				 const struct cftype *cft, struct strbuf *out)
 {
+	const struct kernel_baseline *kb = m->kernel;
 	long stats[MEMCG_NR_STATS];
-	size_t i;
+	size_t k;
 
-	(void)m;
 	(void)cft;
 	memcg_stat_subtree(cg->memcg, stats);
-	for (i = 0; i < ARRAY_SIZE(numa_items); i++)
-		sb_printf(out, "%s N0=%llu\n", memcg_stat_desc[numa_items[i]].name,
-			  memcg_stat_show_value(numa_items[i], stats[numa_items[i]]));
+	for (k = 0; k < kb->nr_numa_stat; k++)
+		stat_line(out, &kb->numa_stat[k], stats, "%s N0=%llu\n");
 	return 0;
 }
 
@@ -261,34 +337,42 @@ static int memory_oom_group_show(struct machine *m, struct cgroup *cg,
 	return 0;
 }
 
-static int memory_oom_group_write(struct machine *m, struct cgroup *cg,
-				  const struct cftype *cft, char *buf)
+/* A file that takes 0 or 1: kstrtoint's errors, EINVAL for another number. */
+static int parse_01(struct machine *m, int *v, char *buf, const char *file)
 {
-	int v, err = kstrtoint(&v, strstrip(buf));
+	int err = kstrtoint(v, strstrip(buf));
 
-	(void)cft;
 	if (err)
-		return machine_error(m, err, "memory.oom.group takes 0 or 1");
-	if (v != 0 && v != 1)
-		return machine_error(m, -EINVAL, "memory.oom.group takes 0 or 1, not %d", v);
-	cg->memcg->oom_group = v;
+		return machine_error(m, err, "%s takes 0 or 1", file);
+	if (*v != 0 && *v != 1)
+		return machine_error(m, -EINVAL, "%s takes 0 or 1, not %d", file, *v);
 	return 0;
 }
 
-static int memory_reclaim_write(struct machine *m, struct cgroup *cg,
-				const struct cftype *cft, char *buf)
+static int memory_oom_group_write(struct machine *m, struct cgroup *cg,
+				  const struct cftype *cft, char *buf)
 {
-	struct mem_cgroup *memcg = cg->memcg;
-	int nr_retries = MAX_RECLAIM_RETRIES;
-	long nr_to_reclaim, nr_reclaimed = 0;
-	int err = parse_tunable(m, &nr_to_reclaim, buf, "", cft->name);
+	int v, err = parse_01(m, &v, buf, cft->name);
 
-	if (err)
-		return err;
+	if (!err)
+		cg->memcg->oom_group = v;
+	return err;
+}
+
+/* Run memory.reclaim: 6.1 asks for all that is left each round, 6.12 a quarter. */
+static int memory_reclaim(struct machine *m, struct mem_cgroup *memcg, long nr_to_reclaim,
+			  const int *swappiness)
+{
+	int nr_retries = MAX_RECLAIM_RETRIES;
+	long nr_reclaimed = 0;
+
 	while (nr_reclaimed < nr_to_reclaim) {
+		long left = nr_to_reclaim - nr_reclaimed;
+		/* 6.12: converges on zero, reclaim enforces its minimum batch */
+		long batch = m->kernel->reclaim_batches ? left / 4 : left;
 		long reclaimed = try_to_free_mem_cgroup_pages(
-			m, memcg, nr_to_reclaim - nr_reclaimed, GFP_KERNEL,
-			MEMCG_RECLAIM_MAY_SWAP | MEMCG_RECLAIM_PROACTIVE);
+			m, memcg, batch, GFP_KERNEL,
+			MEMCG_RECLAIM_MAY_SWAP | MEMCG_RECLAIM_PROACTIVE, swappiness);
 
 		if (!reclaimed && !nr_retries--)
 			return machine_error(m, -EAGAIN,
@@ -297,6 +381,56 @@ static int memory_reclaim_write(struct machine *m, struct cgroup *cg,
 		nr_reclaimed += reclaimed;
 	}
 	return 0;
+}
+
+/*
+ * 6.12's memory.reclaim: "SIZE [swappiness=N]", N in 0..200, words
+ * separated by blanks; anything else is EINVAL.
+ */
+static int reclaim_args(struct machine *m, char *buf, long *nr_to_reclaim, int *swappiness,
+			bool *has_swappiness)
+{
+	const char *end;
+	char *word, *save = NULL;
+	uint64_t bytes;
+
+	buf = strstrip(buf);
+	bytes = memparse(buf, &end);
+	if (end == buf)
+		return machine_error(m, -EINVAL,
+				     "memory.reclaim takes a size in bytes with an optional K/M/G/T suffix, then swappiness=N, not \"%s\"",
+				     buf);
+	*nr_to_reclaim = (long)MIN(bytes / PAGE_SIZE, (uint64_t)PAGE_COUNTER_MAX);
+	*has_swappiness = false;
+	for (word = strtok_r((char *)end, " ", &save); word; word = strtok_r(NULL, " ", &save)) {
+		if (strncmp(word, "swappiness=", 11) || kstrtoint(swappiness, word + 11))
+			return machine_error(m, -EINVAL,
+					     "memory.reclaim: \"%s\" is not swappiness=N", word);
+		if (*swappiness < 0 || *swappiness > 200)
+			return machine_error(m, -EINVAL,
+					     "memory.reclaim: swappiness=%d is outside 0..200", *swappiness);
+		*has_swappiness = true;
+	}
+	return 0;
+}
+
+static int memory_reclaim_write(struct machine *m, struct cgroup *cg,
+				const struct cftype *cft, char *buf)
+{
+	long nr_to_reclaim;
+	int swappiness = 0, err;
+	bool has_swappiness = false;
+
+	if (!m->kernel->reclaim_batches) {
+		err = parse_tunable(m, &nr_to_reclaim, buf, "", cft->name);
+		if (err)
+			return err;
+		return memory_reclaim(m, cg->memcg, nr_to_reclaim, NULL);
+	}
+	err = reclaim_args(m, buf, &nr_to_reclaim, &swappiness, &has_swappiness);
+	if (err)
+		return err;
+	return memory_reclaim(m, cg->memcg, nr_to_reclaim, has_swappiness ? &swappiness : NULL);
 }
 
 static int swap_events_show(struct machine *m, struct cgroup *cg,
@@ -317,7 +451,7 @@ static int zswap_current_show(struct machine *m, struct cgroup *cg,
 	(void)m;
 	(void)cft;
 	(void)cg;
-	sb_puts(out, "0\n");	/* zswap is off by default on Debian's 6.1 */
+	sb_puts(out, "0\n");	/* zswap is off by default on Debian's 6.1 and 6.12 */
 	return 0;
 }
 
@@ -342,13 +476,34 @@ static int zswap_max_write(struct machine *m, struct cgroup *cg,
 	return 0;
 }
 
+/* memory.zswap.writeback (6.12): 0 or 1, on the root too; zswap is off */
+static int zswap_writeback_show(struct machine *m, struct cgroup *cg,
+				const struct cftype *cft, struct strbuf *out)
+{
+	(void)m;
+	(void)cft;
+	sb_printf(out, "%d\n", !cg->memcg->zswap_writeback_off);
+	return 0;
+}
+
+static int zswap_writeback_write(struct machine *m, struct cgroup *cg,
+				 const struct cftype *cft, char *buf)
+{
+	int v, err = parse_01(m, &v, buf, cft->name);
+
+	if (!err)
+		cg->memcg->zswap_writeback_off = !v;
+	return err;
+}
+
 #define MEM CFT_MEMORY
 #define NR CFT_NOT_ON_ROOT
 const struct cftype memory_files[] = {
 	{ .name = "memory.current", .flags = MEM | NR | CFT_READ, .show = memcg_counter_show,
 	  .private = MEMFILE_PRIVATE(MEMFILE_MEM, RES_USAGE) },
-	{ .name = "memory.peak", .flags = MEM | NR | CFT_READ, .show = memcg_counter_show,
-	  .private = MEMFILE_PRIVATE(MEMFILE_MEM, RES_WATERMARK) },
+	{ .name = "memory.peak", .flags = MEM | NR | CFT_READ | CFT_WRITE | CFT_PER_OPEN,
+	  .show = memcg_peak_show, .write = memcg_peak_write,
+	  .private = MEMFILE_PRIVATE(MEMFILE_MEM, RES_WATERMARK), .write_since = KERNEL_6_12 },
 	{ .name = "memory.min", .flags = MEM | NR | CFT_READ | CFT_WRITE,
 	  .show = memcg_counter_show, .write = memcg_tunable_write,
 	  .private = MEMFILE_PRIVATE(MEMFILE_MEM, RES_MIN) },
@@ -378,11 +533,18 @@ const struct cftype memory_files[] = {
 	{ .name = "memory.swap.max", .flags = MEM | NR | CFT_READ | CFT_WRITE,
 	  .show = memcg_counter_show, .write = memcg_tunable_write,
 	  .private = MEMFILE_PRIVATE(MEMFILE_SWAP, RES_MAX) },
+	{ .name = "memory.swap.peak", .flags = MEM | NR | CFT_READ | CFT_WRITE | CFT_PER_OPEN,
+	  .show = memcg_peak_show, .write = memcg_peak_write,
+	  .private = MEMFILE_PRIVATE(MEMFILE_SWAP, RES_WATERMARK), .since = KERNEL_6_12,
+	  .write_since = KERNEL_6_12 },
 	{ .name = "memory.swap.events", .flags = MEM | NR | CFT_READ, .show = swap_events_show },
 	{ .name = "memory.zswap.current", .flags = MEM | NR | CFT_READ,
 	  .show = zswap_current_show },
 	{ .name = "memory.zswap.max", .flags = MEM | NR | CFT_READ | CFT_WRITE,
 	  .show = zswap_max_show, .write = zswap_max_write },
+	{ .name = "memory.zswap.writeback", .flags = MEM | CFT_READ | CFT_WRITE,
+	  .show = zswap_writeback_show, .write = zswap_writeback_write, .since = KERNEL_6_12,
+	  .write_since = KERNEL_6_12 },
 	{ .name = NULL },
 };
 #undef MEM

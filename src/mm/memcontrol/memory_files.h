@@ -22,6 +22,8 @@ void memcg_stat_format(struct machine *m, struct mem_cgroup *memcg, struct strbu
 long memcg_stat_value(const long *stats, enum memcg_stat_item i);
 /* memory.events from an events array. */
 void memcg_events_format(struct strbuf *out, const unsigned long *ev);
+/* Free memcg's open files of memory.peak and memory.swap.peak. */
+void memcg_peak_ofs_free(struct mem_cgroup *memcg);
 /* A tunable in pages as the kernel shows it: bytes, or "max". */
 void seq_puts_memcg_tunable(struct strbuf *out, long value);
 

@@ -93,9 +93,20 @@ int page_lru_for(const struct machine *m, const struct memobj *obj, pgh_t h)
 
 	if (f & PF_MLOCKED)
 		return LRU_UNEVICTABLE;
+	/* MGLRU (folio_add_lru): a page added in a page fault is hot, the youngest */
+	if (unlikely(m->lru_gen) && cur < 0 && m->mm->in_fault)
+		active = true;
 	/* file pages, and anon pages MADV_FREE made not swap-backed */
 	if (obj->type == OBJ_FILE || (obj->type == OBJ_ANON && cur >= 0 && is_file_lru(cur)))
 		return active ? LRU_ACTIVE_FILE : LRU_INACTIVE_FILE;
+	/*
+	 * MGLRU (lru_gen_add_folio): a swap-backed folio outside the swap
+	 * cache joins the second youngest generation, which the statistics
+	 * count as active (lru_gen_is_active) - new anon and shmem, a swap-in
+	 * that skipped the swap cache, a munlocked page.
+	 */
+	if (unlikely(m->lru_gen) && (cur < 0 || cur == LRU_UNEVICTABLE) && !(f & PF_SWAPCACHE))
+		return LRU_ACTIVE_ANON;
 	return active ? LRU_ACTIVE_ANON : LRU_INACTIVE_ANON;
 }
 
@@ -222,7 +233,8 @@ void mark_page_accessed(struct machine *m, struct memobj *obj, pgh_t h)
 	struct mem_cgroup *memcg = page_memcg(m, h);
 	int lru = page_lru(&m->pages, h);
 
-	if (lru == LRU_UNEVICTABLE || lru < 0) {
+	/* MGLRU: folio_mark_accessed only counts a reference (lru_gen_inc_refs) */
+	if (lru == LRU_UNEVICTABLE || lru < 0 || unlikely(m->lru_gen)) {
 		*f |= PF_REFERENCED;
 		return;
 	}
