@@ -18,10 +18,11 @@ Usage:
   fuzz/gen_scenarios.py --smemcg build/smemcg [--seed N] [--count N | --duration S]
                         [--sets default|pairwise|all|KEY=V,KEY=V...] [--out DIR]
 
---sets pairwise (the default for --duration) is a covering set of the six
-policy keys: every pair of values of two keys occurs in some set (about 32
-sets, against 768 for the cross product: recharge has 8 values, smemcg 4,
-kmem 3, the others 2); --sets all is the cross product. --duration S runs each set for S
+--sets pairwise (the default for --duration) is a covering set of the seven
+policy keys, the kernel baseline included: every pair of values of two keys
+occurs in some set (32 sets, against 1536 for the cross product: recharge
+has 8 values, smemcg 4, kmem 3, the others 2); --sets all is the cross
+product. --duration S runs each set for S
 seconds; --count N runs N scenarios of each set (deterministic for a seed).
 Exit status: 0 no finding, 1 findings, 2 usage.
 """
@@ -44,6 +45,7 @@ POLICIES = [
     ("shared", ["owner", "common-ancestor"]),
     ("kmem", ["on", "off", "limited"]),
     ("stock", ["on", "off"]),
+    ("kernel", ["6.1", "6.12"]),
 ]
 
 
