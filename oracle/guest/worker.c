@@ -243,6 +243,18 @@ static struct wmap *wmap_find(const char *name)
 	return NULL;
 }
 
+/* The mapping a statement names, or NULL with ENOENT in r. */
+static struct wmap *wmap_named(const char *name, struct kreply *r)
+{
+	struct wmap *m = wmap_find(name);
+
+	if (!m) {
+		r->rc = -ENOENT;
+		snprintf(r->msg, sizeof(r->msg), "no mapping named %s", name);
+	}
+	return m;
+}
+
 static struct wmap *wmap_new(const char *name, struct kreply *r)
 {
 	int i;
@@ -471,12 +483,9 @@ static int worker_exec(int *sockp, const struct kcmd *c, int pfd, struct kreply 
 	case KC_MUNLOCK: {
 		char *s, *e;
 
-		m = wmap_find(c->name);
-		if (!m) {
-			r->rc = -ENOENT;
-			snprintf(r->msg, sizeof(r->msg), "no mapping named %s", c->name);
+		m = wmap_named(c->name, r);
+		if (!m)
 			return 0;
-		}
 		s = m->addr;
 		e = m->addr + m->len;
 		if (c->flags & SMC_F_RANGE) {
@@ -511,12 +520,9 @@ static int worker_exec(int *sockp, const struct kcmd *c, int pfd, struct kreply 
 		char *s;
 		size_t len;
 
-		m = wmap_find(c->name);
-		if (!m) {
-			r->rc = -ENOENT;
-			snprintf(r->msg, sizeof(r->msg), "no mapping named %s", c->name);
+		m = wmap_named(c->name, r);
+		if (!m)
 			return 0;
-		}
 		s = m->addr;
 		len = m->len;
 		if (c->flags & SMC_F_RANGE) {
