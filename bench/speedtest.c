@@ -1174,44 +1174,51 @@ static int cmp_double(const void *a, const void *b)
 	return x < y ? -1 : x > y;
 }
 
-/* The median of a series, or NAN when it was not measured. */
-static double med(const char *name)
-{
-	int i;
-
-	for (i = 0; i < nr_series; i++) {
-		if (strcmp(series[i].name, name))
-			continue;
-		qsort(series[i].v, (size_t)series[i].n, sizeof(double), cmp_double);
-		if (series[i].n % 2)
-			return series[i].v[series[i].n / 2];
-		return (series[i].v[series[i].n / 2 - 1] + series[i].v[series[i].n / 2]) / 2;
-	}
-	return NAN;
-}
-
-/* The fastest of the repeats: what a run costs when nothing else runs. */
-static double best(const char *name)
-{
-	int i;
-
-	for (i = 0; i < nr_series; i++) {
-		if (strcmp(series[i].name, name))
-			continue;
-		qsort(series[i].v, (size_t)series[i].n, sizeof(double), cmp_double);
-		return series[i].v[0];
-	}
-	return NAN;
-}
-
-static const char *unit_of(const char *name)
+static struct series *find_series(const char *name)
 {
 	int i;
 
 	for (i = 0; i < nr_series; i++)
 		if (!strcmp(series[i].name, name))
-			return series[i].unit;
-	return "";
+			return &series[i];
+	return NULL;
+}
+
+/* The series of that name, its values sorted, or NULL when it was not measured. */
+static struct series *sorted_series(const char *name)
+{
+	struct series *s = find_series(name);
+
+	if (s)
+		qsort(s->v, (size_t)s->n, sizeof(double), cmp_double);
+	return s;
+}
+
+/* The median of a series, or NAN when it was not measured. */
+static double med(const char *name)
+{
+	const struct series *s = sorted_series(name);
+
+	if (!s)
+		return NAN;
+	if (s->n % 2)
+		return s->v[s->n / 2];
+	return (s->v[s->n / 2 - 1] + s->v[s->n / 2]) / 2;
+}
+
+/* The fastest of the repeats: what a run costs when nothing else runs. */
+static double best(const char *name)
+{
+	const struct series *s = sorted_series(name);
+
+	return s ? s->v[0] : NAN;
+}
+
+static const char *unit_of(const char *name)
+{
+	const struct series *s = find_series(name);
+
+	return s ? s->unit : "";
 }
 
 /* ------------------------------------------------------------------ */
