@@ -190,28 +190,34 @@ static struct cgroup *cgroup_child(struct cgroup *cg, const char *name,
 	return NULL;
 }
 
-struct cgroup *cgroup_lookup(struct machine *m, const char *path)
+/* The cgroup at the first len bytes of path, which starts with '/'. */
+static struct cgroup *cgroup_lookup_len(struct machine *m, const char *path, size_t len)
 {
 	struct cgroup *cg = m->root_cgroup;
-	const char *p = path;
+	const char *p = path, *end = path + len;
 
-	if (*p != '/')
-		return NULL;
-	while (*p) {
+	while (p < end) {
 		const char *s;
 
-		while (*p == '/')
+		while (p < end && *p == '/')
 			p++;
-		if (!*p)
+		if (p == end)
 			break;
 		s = p;
-		while (*p && *p != '/')
+		while (p < end && *p != '/')
 			p++;
 		cg = cgroup_child(cg, s, (size_t)(p - s));
 		if (!cg)
 			return NULL;
 	}
 	return cg;
+}
+
+struct cgroup *cgroup_lookup(struct machine *m, const char *path)
+{
+	if (*path != '/')
+		return NULL;
+	return cgroup_lookup_len(m, path, strlen(path));
 }
 
 void cgroup_path(const struct cgroup *cg, char *buf, size_t len)
@@ -247,7 +253,6 @@ static int split_parent(struct machine *m, const char *path,
 			size_t *len)
 {
 	const char *slash, *end;
-	char *ppath;
 
 	if (path[0] != '/')
 		return machine_error(m, -EINVAL, "cgroup path must start with '/': %s", path);
@@ -263,9 +268,7 @@ static int split_parent(struct machine *m, const char *path,
 	*len = (size_t)(end - *name);
 	if (*len > 255)
 		return machine_error(m, -ENAMETOOLONG, "cgroup name longer than 255 bytes");
-	ppath = xstrndup(path, (size_t)(slash - path));
-	*parent = ppath[0] ? cgroup_lookup(m, ppath) : m->root_cgroup;
-	free(ppath);
+	*parent = cgroup_lookup_len(m, path, (size_t)(slash - path));
 	if (!*parent)
 		return machine_error(m, -ENOENT, "no such cgroup: parent of %s", path);
 	return 0;

@@ -379,38 +379,49 @@ static size_t ext_align(size_t n)
 	return (n + a - 1) / a * a;
 }
 
-size_t ext_memcg_alloc_size(void)
+/*
+ * Where each module's per-memcg block lies after the struct, computed once:
+ * mkdir then only points the slots of the modules that have a block.
+ */
+static struct {
+	size_t size;
+	int n;
+	uint8_t id[EXT_NR + 1];
+	size_t off[EXT_NR + 1];
+} memcg_layout;
+
+static void memcg_layout_build(void)
 {
-	static size_t size;
-
-	if (!size) {
-		size_t n = ext_align(sizeof(struct mem_cgroup));
-
-		if (EXT_NR)
-			n += ext_align(EXT_NR * sizeof(void *));
-		for_each_ext(ops)
-			n += ext_align(ops->memcg_data_size);
-		size = n;
-	}
-	return size;
-}
-
-void ext_memcg_extra_init(struct mem_cgroup *memcg)
-{
-	char *p = (char *)memcg + ext_align(sizeof(*memcg));
+	size_t n = ext_align(sizeof(struct mem_cgroup));
 	int id = 0;
 
-	if (!EXT_NR)
-		return;
-	memcg->ext = (void **)p;
-	p += ext_align(EXT_NR * sizeof(void *));
+	if (EXT_NR)
+		n += ext_align(EXT_NR * sizeof(void *));
 	for_each_ext(ops) {
 		if (ops->memcg_data_size) {
-			memcg->ext[id] = p;
-			p += ext_align(ops->memcg_data_size);
+			memcg_layout.id[memcg_layout.n] = (uint8_t)id;
+			memcg_layout.off[memcg_layout.n++] = n;
+			n += ext_align(ops->memcg_data_size);
 		}
 		id++;
 	}
+	memcg_layout.size = n;
+}
+
+struct mem_cgroup *ext_memcg_alloc(void)
+{
+	struct mem_cgroup *memcg;
+	int i;
+
+	if (!memcg_layout.size)
+		memcg_layout_build();
+	memcg = xcalloc(1, memcg_layout.size);
+	if (!EXT_NR)
+		return memcg;
+	memcg->ext = (void **)((char *)memcg + ext_align(sizeof(*memcg)));
+	for (i = 0; i < memcg_layout.n; i++)
+		memcg->ext[memcg_layout.id[i]] = (char *)memcg + memcg_layout.off[i];
+	return memcg;
 }
 
 void ext_data_set(void ***slots, enum ext_id id, void *data)

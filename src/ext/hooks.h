@@ -262,11 +262,10 @@ void ext_data_set(void ***slots, enum ext_id id, void *data);
 /*
  * A memcg's slots and the modules' memcg_data_size blocks live after its
  * struct, in the same allocation (as the kernel's mem_cgroup ends with its
- * per-node info): the size of that allocation, and pointing the slots of
- * a zeroed one at their blocks.
+ * per-node info). Returns a zeroed memcg whose slots point at their
+ * blocks; the caller frees it with free().
  */
-size_t ext_memcg_alloc_size(void);
-void ext_memcg_extra_init(struct mem_cgroup *memcg);
+struct mem_cgroup *ext_memcg_alloc(void);
 
 /*
  * Static keys (the kernel's static_branch): the guard of a hook point,

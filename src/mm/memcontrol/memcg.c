@@ -85,9 +85,8 @@ static void memcg_lruvec_init(struct mem_cgroup *memcg)
 /* A memcg struct with its modules' blocks, its counters below parent's, online. */
 static struct mem_cgroup *memcg_struct_alloc(struct machine *m, struct mem_cgroup *parent)
 {
-	struct mem_cgroup *memcg = xcalloc(1, ext_memcg_alloc_size());
+	struct mem_cgroup *memcg = ext_memcg_alloc();
 
-	ext_memcg_extra_init(memcg);
 	memcg->parent = parent;
 	page_counter_init(&memcg->memory, parent ? &parent->memory : NULL);
 	page_counter_init(&memcg->swap, parent ? &parent->swap : NULL);
