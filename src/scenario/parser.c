@@ -1514,9 +1514,10 @@ static int unknown_statement(struct pctx *p)
 			    tok(p, 0), tok(p, 1), tok(p, 0), verb);
 	if (kw)
 		return perr(p, 0, "unknown statement \"%s\" (did you mean \"%s\"?)", tok(p, 0), kw);
-	if (proc)
-		return perr(p, 1, "unknown statement \"%s %s\"", tok(p, 0), tok(p, 1));
-	return perr(p, 0, "unknown statement \"%s\": expected a keyword or a process name",
+	if (proc && is_ident(tok(p, 1)))
+		return perr(p, 1, "unknown statement \"%s %s\": \"%s\" is no verb of a process (P mmap, P touch, P write, ...)",
+			    tok(p, 0), tok(p, 1), tok(p, 1));
+	return perr(p, 0, "unknown statement \"%s\": expected a keyword (mkdir, write, spawn, ...: docs/scenario.md, or help in smemcg shell) or a process name and its verb",
 		    tok(p, 0));
 }
 
