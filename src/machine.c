@@ -160,27 +160,41 @@ unsigned smemcg_file_mode(const char *path)
 	return smemcg_file_mode_on(path, NULL);
 }
 
-int smemcg_file_read(char **out, smemcg_machine *sm, const char *path)
+/*
+ * The text fill writes about arg, handed to the caller in *out (to free), or
+ * fill's error with nothing handed over.
+ */
+static int text_out(char **out, smemcg_machine *sm, const char *arg,
+		    int (*fill)(struct machine *m, const char *arg, struct strbuf *sb))
 {
-	struct machine *m = to_machine(sm);
-	const struct ext_ops *ext = ext_file_owner(path);
 	struct strbuf sb;
 	int err;
 
-	m->errmsg[0] = '\0';
 	sb_init(&sb);
-	if (ext)
-		err = ext->file_read(m, path, &sb);
-	else if (!strncmp(path, "/proc/", 6))
-		err = proc_file_read(m, path, &sb);
-	else
-		err = cgroup_file_read(m, path, &sb);
+	err = fill(to_machine(sm), arg, &sb);
 	if (err) {
 		sb_free(&sb);
 		return err;
 	}
 	*out = sb_detach(&sb);
 	return 0;
+}
+
+static int read_file_text(struct machine *m, const char *path, struct strbuf *sb)
+{
+	const struct ext_ops *ext = ext_file_owner(path);
+
+	m->errmsg[0] = '\0';
+	if (ext)
+		return ext->file_read(m, path, sb);
+	if (!strncmp(path, "/proc/", 6))
+		return proc_file_read(m, path, sb);
+	return cgroup_file_read(m, path, sb);
+}
+
+int smemcg_file_read(char **out, smemcg_machine *sm, const char *path)
+{
+	return text_out(out, sm, path, read_file_text);
 }
 
 /* Work that runs between operations: kswapd, the flusher; then the dead are reaped. */
@@ -777,33 +791,35 @@ static void list_cgroups(struct strbuf *sb, const struct cgroup *cg)
 		list_cgroups(sb, c);
 }
 
+static int list_all_cgroups(struct machine *m, const char *unused, struct strbuf *sb)
+{
+	(void)unused;
+	list_cgroups(sb, m->root_cgroup);
+	return 0;
+}
+
 int smemcg_list_cgroups(char **out, smemcg_machine *sm)
 {
-	struct strbuf sb;
+	return text_out(out, sm, NULL, list_all_cgroups);
+}
 
-	sb_init(&sb);
-	list_cgroups(&sb, to_machine(sm)->root_cgroup);
-	*out = sb_detach(&sb);
+static int list_smemcgs(struct machine *m, const char *unused, struct strbuf *sb)
+{
+	(void)unused;
+	ext_smemcg_names(m, sb);
 	return 0;
 }
 
 int smemcg_list_smemcgs(char **out, smemcg_machine *sm)
 {
-	struct strbuf sb;
-
-	sb_init(&sb);
-	ext_smemcg_names(to_machine(sm), &sb);
-	*out = sb_detach(&sb);
-	return 0;
+	return text_out(out, sm, NULL, list_smemcgs);
 }
 
-int smemcg_list_zombies(char **out, smemcg_machine *sm)
+static int list_zombies(struct machine *m, const char *unused, struct strbuf *sb)
 {
-	struct machine *m = to_machine(sm);
-	struct strbuf sb;
 	uint32_t s;
 
-	sb_init(&sb);
+	(void)unused;
 	for (s = 0; s < m->memcg_slots.nr; s++) {
 		struct mem_cgroup *memcg = memcg_in_slot(m, s);
 		long st[MEMCG_NR_STATS];
@@ -814,15 +830,19 @@ int smemcg_list_zombies(char **out, smemcg_machine *sm)
 			continue;
 		cgroup_path(memcg->cgroup, path, sizeof(path));
 		memcg_stat_subtree(memcg, st);
-		sb_printf(&sb, "%s %llu %llu %llu %llu %llu\n", path,
+		sb_printf(sb, "%s %llu %llu %llu %llu %llu\n", path,
 			  (unsigned long long)page_counter_read(&memcg->memory) * PAGE_SIZE,
 			  memcg_stat_show_value(MEMCG_ANON, st[MEMCG_ANON]),
 			  memcg_stat_show_value(MEMCG_FILE, st[MEMCG_FILE]),
 			  memcg_stat_show_value(MEMCG_SHMEM, st[MEMCG_SHMEM]),
 			  memcg_stat_show_value(MEMCG_KERNEL, st[MEMCG_KERNEL]));
 	}
-	*out = sb_detach(&sb);
 	return 0;
+}
+
+int smemcg_list_zombies(char **out, smemcg_machine *sm)
+{
+	return text_out(out, sm, NULL, list_zombies);
 }
 
 /* Each line of add that out does not have yet. */
@@ -866,51 +886,46 @@ int smemcg_file_names(char **out)
 	return 0;
 }
 
-int smemcg_list_files(char **out, smemcg_machine *sm, const char *dir)
+static int list_files(struct machine *m, const char *dir, struct strbuf *sb)
 {
-	struct machine *m = to_machine(sm);
 	const struct ext_ops *ext = ext_file_owner(dir);
-	struct strbuf sb;
 	struct cgroup *cg = NULL;
 	size_t i;
 
 	m->errmsg[0] = '\0';
-	sb_init(&sb);
 	if (ext) {
 		/* the object exists when its first file reads */
-		sb_printf(&sb, "%s/%s", dir, ext->file_names && ext->file_names[0] ?
+		sb_printf(sb, "%s/%s", dir, ext->file_names && ext->file_names[0] ?
 			  ext->file_names[0] : "");
-		if (strchr(dir, '/') || ext->file_read(m, sb.buf, &sb)) {
-			sb_free(&sb);
+		if (strchr(dir, '/') || ext->file_read(m, sb->buf, sb))
 			return machine_error(m, -ENOENT, "no such object: %s", dir);
-		}
-		sb_reset(&sb);
-		sb_puts(&sb, "");
-		ext_prefix_file_names(&sb, ext);
+		sb_reset(sb);
+		sb_puts(sb, "");
+		ext_prefix_file_names(sb, ext);
 	} else if (!strcmp(dir, "/proc")) {
-		sb_puts(&sb, "");
+		sb_puts(sb, "");
 		for (i = 0; proc_file_names[i]; i++)
-			sb_printf(&sb, "%s\n", proc_file_names[i]);
+			sb_printf(sb, "%s\n", proc_file_names[i]);
 	} else {
 		cg = cgroup_lookup(m, dir);
-		if (!cg) {
-			sb_free(&sb);
+		if (!cg)
 			return machine_error(m, -ENOENT, "no such cgroup: %s", dir);
-		}
-		sb_puts(&sb, "");
-		cftype_names(&sb, cg, m->kernel->id);
+		sb_puts(sb, "");
+		cftype_names(sb, cg, m->kernel->id);
 	}
-	*out = sb_detach(&sb);
 	return 0;
 }
 
-int smemcg_list_tasks(char **out, smemcg_machine *sm)
+int smemcg_list_files(char **out, smemcg_machine *sm, const char *dir)
 {
-	struct machine *m = to_machine(sm);
-	struct strbuf sb;
+	return text_out(out, sm, dir, list_files);
+}
+
+static int list_tasks(struct machine *m, const char *unused, struct strbuf *sb)
+{
 	uint32_t i;
 
-	sb_init(&sb);
+	(void)unused;
 	for (i = 0; i < m->mm->nr_pids; i++) {
 		const struct task_rec *rec = &m->mm->recs[i];
 		int pid = TASK_FIRST_PID + (int)i;
@@ -921,28 +936,22 @@ int smemcg_list_tasks(char **out, smemcg_machine *sm)
 			snprintf(path, sizeof(path), "%s", task_rec_str(m, rec->exit_cgroup));
 		else
 			cgroup_path(task_lookup(m, pid)->cgroup, path, sizeof(path));
-		sb_printf(&sb, "%d %s %s %s", pid, task_rec_str(m, rec->comm), path,
+		sb_printf(sb, "%d %s %s %s", pid, task_rec_str(m, rec->comm), path,
 			  rec->state == SMEMCG_TASK_ALIVE ? "alive"
 			  : rec->state == SMEMCG_TASK_EXITED ? "exited" : "killed");
 		if (rec->state == SMEMCG_TASK_KILLED)
-			sb_printf(&sb, " %d", rec->exit_signal);
-		sb_puts(&sb, "\n");
+			sb_printf(sb, " %d", rec->exit_signal);
+		sb_puts(sb, "\n");
 	}
-	*out = sb_detach(&sb);
 	return 0;
+}
+
+int smemcg_list_tasks(char **out, smemcg_machine *sm)
+{
+	return text_out(out, sm, NULL, list_tasks);
 }
 
 int smemcg_explain(char **out, smemcg_machine *sm, const char *cgroup)
 {
-	struct strbuf sb;
-	int err;
-
-	sb_init(&sb);
-	err = explain_cgroup(to_machine(sm), cgroup, &sb);
-	if (err) {
-		sb_free(&sb);
-		return err;
-	}
-	*out = sb_detach(&sb);
-	return 0;
+	return text_out(out, sm, cgroup, explain_cgroup);
 }
