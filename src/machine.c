@@ -388,6 +388,17 @@ static int leave(struct machine *m, struct task *t, int err)
 	return err;
 }
 
+/* A statement process pid runs itself: call between enter() and leave(). */
+#define AS_TASK(call)                                   \
+	do {                                            \
+		struct machine *m = to_machine(sm);     \
+		int err_;                               \
+		struct task *t = enter(m, pid, &err_);  \
+		if (!t)                                 \
+			return err_;                    \
+		return leave(m, t, call);               \
+	} while (0)
+
 static struct vm_area *find_map(struct machine *m, struct task *t, int map)
 {
 	struct vm_area *v = t->mm ? vma_find(t->mm, map) : NULL;
@@ -397,35 +408,39 @@ static struct vm_area *find_map(struct machine *m, struct task *t, int map)
 	return v;
 }
 
+/* A length of UINT64_MAX means the rest of the mapping from off. */
+static uint64_t map_len(const struct vm_area *v, uint64_t off, uint64_t len)
+{
+	if (len != UINT64_MAX)
+		return len;
+	return off < v->npages * PAGE_SIZE ? v->npages * PAGE_SIZE - off : 0;
+}
+
+static int mmap_anon(struct machine *m, struct task *t, uint64_t size, bool shared,
+		     int *map)
+{
+	struct vm_area *v;
+	int err = vma_mmap_anon(m, t, size, shared, &v);
+
+	if (!err)
+		*map = v->id;
+	return err;
+}
+
 int smemcg_mmap_anon(int *map, smemcg_machine *sm, int pid, uint64_t size,
 		     bool shared)
 {
-	struct machine *m = to_machine(sm);
-	struct vm_area *v;
-	int err;
-	struct task *t = enter(m, pid, &err);
-
-	if (!t)
-		return err;
-	err = vma_mmap_anon(m, t, size, shared, &v);
-	if (!err)
-		*map = v->id;
-	return leave(m, t, err);
+	AS_TASK(mmap_anon(m, t, size, shared, map));
 }
 
-int smemcg_mmap_file(int *map, smemcg_machine *sm, int pid, const char *path,
-		     uint64_t size, bool shared, uint64_t offset)
+static int mmap_file(struct machine *m, struct task *t, const char *path, uint64_t size,
+		     bool shared, uint64_t offset, int *map)
 {
-	struct machine *m = to_machine(sm);
 	struct inode *inode;
 	struct vm_area *v;
-	int err;
-	struct task *t = enter(m, pid, &err);
-
-	if (!t)
-		return err;
 	/* nothing is created or extended for a mapping that cannot be */
-	err = vma_mmap_check(m, size, offset);
+	int err = vma_mmap_check(m, size, offset);
+
 	if (!err)
 		err = inode_create(m, t, path, &inode);
 	if (!err && inode->size < offset + size)
@@ -434,41 +449,45 @@ int smemcg_mmap_file(int *map, smemcg_machine *sm, int pid, const char *path,
 		err = vma_mmap_file(m, t, inode, size, offset, shared, &v);
 	if (!err)
 		*map = v->id;
-	return leave(m, t, err);
+	return err;
+}
+
+int smemcg_mmap_file(int *map, smemcg_machine *sm, int pid, const char *path,
+		     uint64_t size, bool shared, uint64_t offset)
+{
+	AS_TASK(mmap_file(m, t, path, size, shared, offset, map));
+}
+
+static int touch(struct machine *m, struct task *t, int map, uint64_t off, uint64_t len,
+		 bool write)
+{
+	struct vm_area *v = find_map(m, t, map);
+	int err;
+
+	if (!v)
+		return -EINVAL;
+	t->in_user_fault = true;
+	err = vma_touch(m, t, v, off, map_len(v, off, len), write);
+	t->in_user_fault = false;
+	return err;
 }
 
 int smemcg_touch(smemcg_machine *sm, int pid, int map, uint64_t off, uint64_t len,
 		 bool write)
 {
-	struct machine *m = to_machine(sm);
-	struct vm_area *v;
-	int err;
-	struct task *t = enter(m, pid, &err);
+	AS_TASK(touch(m, t, map, off, len, write));
+}
 
-	if (!t)
-		return err;
-	v = find_map(m, t, map);
-	if (!v)
-		return leave(m, t, -EINVAL);
-	if (len == UINT64_MAX)
-		len = off < v->npages * PAGE_SIZE ? v->npages * PAGE_SIZE - off : 0;
-	t->in_user_fault = true;
-	err = vma_touch(m, t, v, off, len, write);
-	t->in_user_fault = false;
-	return leave(m, t, err);
+static int munmap_map(struct machine *m, struct task *t, int map)
+{
+	struct vm_area *v = find_map(m, t, map);
+
+	return v ? vma_munmap(m, v) : -EINVAL;
 }
 
 int smemcg_munmap(smemcg_machine *sm, int pid, int map)
 {
-	struct machine *m = to_machine(sm);
-	struct vm_area *v;
-	int err;
-	struct task *t = enter(m, pid, &err);
-
-	if (!t)
-		return err;
-	v = find_map(m, t, map);
-	return leave(m, t, v ? vma_munmap(m, v) : -EINVAL);
+	AS_TASK(munmap_map(m, t, map));
 }
 
 /* The longest name a mapping or an fd carries into messages. */
@@ -514,28 +533,17 @@ int smemcg_fd_set_name(smemcg_machine *sm, int pid, int fd, const char *name)
 	ON_TASK(set_fd_name(m, t, fd, name));
 }
 
-int smemcg_mlock(smemcg_machine *sm, int pid, int map, bool lock)
+static int mlock_map(struct machine *m, struct task *t, int map, bool lock)
 {
-	struct machine *m = to_machine(sm);
-	struct vm_area *v;
-	int err;
-	struct task *t = enter(m, pid, &err);
+	struct vm_area *v = find_map(m, t, map);
 
-	if (!t)
-		return err;
-	v = find_map(m, t, map);
-	return leave(m, t, v ? vma_mlock(m, t, v, lock) : -EINVAL);
+	return v ? vma_mlock(m, t, v, lock) : -EINVAL;
 }
 
-#define AS_TASK(call)                                   \
-	do {                                            \
-		struct machine *m = to_machine(sm);     \
-		int err_;                               \
-		struct task *t = enter(m, pid, &err_);  \
-		if (!t)                                 \
-			return err_;                    \
-		return leave(m, t, call);               \
-	} while (0)
+int smemcg_mlock(smemcg_machine *sm, int pid, int map, bool lock)
+{
+	AS_TASK(mlock_map(m, t, map, lock));
+}
 
 int smemcg_pwrite(smemcg_machine *sm, int pid, const char *path, uint64_t off,
 		  uint64_t len)
@@ -617,24 +625,22 @@ int smemcg_swapoff(smemcg_machine *sm)
 	return err;
 }
 
+static int madvise_map(struct machine *m, struct task *t, int map, uint64_t off,
+		       uint64_t len, int advice)
+{
+	struct vm_area *v = find_map(m, t, map);
+
+	if (!v)
+		return -EINVAL;
+	if (advice < SMEMCG_MADV_DONTNEED || advice > SMEMCG_MADV_COLD)
+		return machine_error(m, -EINVAL, "unknown madvise advice %d", advice);
+	return vma_madvise(m, v, off, map_len(v, off, len), advice);
+}
+
 int smemcg_madvise(smemcg_machine *sm, int pid, int map, uint64_t off, uint64_t len,
 		   int advice)
 {
-	struct machine *m = to_machine(sm);
-	int eerr;
-	struct task *t = enter(m, pid, &eerr);
-	struct vm_area *v;
-
-	if (!t)
-		return eerr;
-	v = find_map(m, t, map);
-	if (!v)
-		return leave(m, t, -EINVAL);
-	if (advice < SMEMCG_MADV_DONTNEED || advice > SMEMCG_MADV_COLD)
-		return leave(m, t, machine_error(m, -EINVAL, "unknown madvise advice %d", advice));
-	if (len == UINT64_MAX)
-		len = off < v->npages * PAGE_SIZE ? v->npages * PAGE_SIZE - off : 0;
-	return leave(m, t, vma_madvise(m, v, off, len, advice));
+	AS_TASK(madvise_map(m, t, map, off, len, advice));
 }
 
 int smemcg_mount_tmpfs(smemcg_machine *sm, int pid, const char *dir, const char *opts)
@@ -716,8 +722,7 @@ static int pin_range(struct machine *m, struct task *t, int fd, int map, uint64_
 
 	if (!v)
 		return -EINVAL;
-	if (len == UINT64_MAX)
-		len = off < v->npages * PAGE_SIZE ? v->npages * PAGE_SIZE - off : 0;
+	len = map_len(v, off, len);
 	return pin ? pins_pin(m, t, fd, v, off, len) : pins_unpin(m, t, fd, v, off, len);
 }
 
