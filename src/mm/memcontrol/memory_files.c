@@ -164,9 +164,10 @@ static int memcg_peak_write(struct machine *m, struct cgroup *cg,
 }
 
 /*
- * The tunables whose write only sets the field: memory.min and .low (the
- * protection is propagated), memory.swap.high and .max (no reclaim, no
- * OOM: new swap-outs fail above them).
+ * Sets the field of a tunable: all the write does for memory.min and .low
+ * (the protection is propagated), memory.swap.high and .max (no reclaim,
+ * no OOM: new swap-outs fail above them); memory.high and .max then
+ * reclaim down to it.
  */
 static int memcg_tunable_write(struct machine *m, struct cgroup *cg,
 			       const struct cftype *cft, char *buf)
@@ -210,11 +211,11 @@ static int memory_high_write(struct machine *m, struct cgroup *cg,
 	int nr_retries = MAX_RECLAIM_RETRIES;
 	bool drained = false;
 	long high;
-	int err = parse_tunable(m, &high, buf, "max", cft->name);
+	int err = memcg_tunable_write(m, cg, cft, buf);
 
 	if (err)
 		return err;
-	page_counter_set_high(&memcg->memory, high);
+	high = memcg->memory.high;
 	/* Reclaim down to the new high; never OOM-kill, always succeed. */
 	for (;;) {
 		long nr_pages = page_counter_read(&memcg->memory);
@@ -239,15 +240,12 @@ static int memory_high_write(struct machine *m, struct cgroup *cg,
 static int memory_max_write(struct machine *m, struct cgroup *cg,
 			    const struct cftype *cft, char *buf)
 {
-	long max;
-	int err = parse_tunable(m, &max, buf, "max", cft->name);
-
-	if (err)
-		return err;
 	/* v2 swaps the limit in first, then works to meet it. */
-	cg->memcg->memory.max = max;
-	mem_cgroup_shrink_to_max(m, cg->memcg);
-	return 0;
+	int err = memcg_tunable_write(m, cg, cft, buf);
+
+	if (!err)
+		mem_cgroup_shrink_to_max(m, cg->memcg);
+	return err;
 }
 
 void memcg_events_format(struct strbuf *out, const unsigned long *ev)
