@@ -333,6 +333,19 @@ size_t utf8_seq_len(const char *s, size_t n)
 	return len;
 }
 
+bool sb_add_c_escape(struct strbuf *sb, unsigned char c)
+{
+	if (c == '"' || c == '\\')
+		sb_printf(sb, "\\%c", c);
+	else if (c == '\n')
+		sb_puts(sb, "\\n");
+	else if (c == '\t')
+		sb_puts(sb, "\\t");
+	else
+		return false;
+	return true;
+}
+
 /* s as a JSON string, quotes included; bytes that are not UTF-8 become U+FFFD. */
 void json_sb_string(struct strbuf *sb, const char *s)
 {
@@ -342,13 +355,9 @@ void json_sb_string(struct strbuf *sb, const char *s)
 	for (; *s; s++) {
 		unsigned char ch = (unsigned char)*s;
 
-		if (ch == '"' || ch == '\\')
-			sb_printf(sb, "\\%c", ch);
-		else if (ch == '\n')
-			sb_puts(sb, "\\n");
-		else if (ch == '\t')
-			sb_puts(sb, "\\t");
-		else if (ch < 0x20)
+		if (sb_add_c_escape(sb, ch))
+			continue;
+		if (ch < 0x20)
 			sb_printf(sb, "\\u%04x", ch);
 		else if (ch < 0x80)
 			sb_add(sb, s, 1);

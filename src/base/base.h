@@ -95,6 +95,12 @@ uint64_t memparse(const char *s, const char **end);
  */
 size_t utf8_seq_len(const char *s, size_t n);
 
+/*
+ * The backslash escapes JSON and the scenario language share (\" \\ \n \t):
+ * true when c is one of those bytes and its escape was appended to sb.
+ */
+bool sb_add_c_escape(struct strbuf *sb, unsigned char c);
+
 /* Write s to f as a JSON string, quotes included (bytes that are not UTF-8: U+FFFD). */
 void json_put_string(FILE *f, const char *s);
 /* The same, appended to sb. */

@@ -467,13 +467,9 @@ void smc_quote(struct strbuf *sb, const char *s)
 	for (; *s; s++) {
 		unsigned char c = (unsigned char)*s;
 
-		if (c == '"' || c == '\\')
-			sb_printf(sb, "\\%c", c);
-		else if (c == '\n')
-			sb_puts(sb, "\\n");
-		else if (c == '\t')
-			sb_puts(sb, "\\t");
-		else if (c < 0x20 || c == 0x7f)
+		if (sb_add_c_escape(sb, c))
+			continue;
+		if (c < 0x20 || c == 0x7f)
 			sb_printf(sb, "\\x%02x", c);
 		else
 			sb_add(sb, s, 1);
