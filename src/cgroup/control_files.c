@@ -603,7 +603,10 @@ int cgroup_file_read(struct machine *m, const char *path, struct strbuf *out)
 	if (!(cft->flags & CFT_READ))
 		return machine_error(m, -EINVAL, "%s is write-only", path);
 	m->cur_of = of;
-	err = cft->show(m, cg, cft, out);
+	if (cft->read_u64)
+		sb_printf(out, "%llu\n", (unsigned long long)cft->read_u64(cg, cft));
+	else
+		err = cft->show(m, cg, cft, out);
 	m->cur_of = NULL;
 	return err;
 }

@@ -30,7 +30,9 @@ struct cgroup;
 /*
  * A control file: show and write get the cftype itself, so that one pair
  * of functions serves the files that differ only in the field they read
- * or set (private: the kernel's MEMFILE_PRIVATE).
+ * or set (private: the kernel's MEMFILE_PRIVATE). A file that shows one
+ * number has read_u64 instead of show, as in the kernel, whose
+ * cgroup_seqfile_show prints it.
  */
 struct cftype {
 	const char *name;
@@ -38,6 +40,7 @@ struct cftype {
 	int (*show)(struct machine *m, struct cgroup *cg, const struct cftype *cft,
 		    struct strbuf *out);
 	int (*write)(struct machine *m, struct cgroup *cg, const struct cftype *cft, char *buf);
+	uint64_t (*read_u64)(struct cgroup *cg, const struct cftype *cft);
 	unsigned long private;
 	/*
 	 * The first kernel baseline (enum kernel_id, baseline.h) that has the

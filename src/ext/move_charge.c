@@ -108,13 +108,10 @@ static void move_charge_attach(struct machine *m, struct task *t, struct mem_cgr
 		move_vma(m, container_of(pos, struct vm_area, node), mode, &c);
 }
 
-static int move_show(struct machine *m, struct cgroup *cg,
-		     const struct cftype *cft, struct strbuf *out)
+static uint64_t move_read(struct cgroup *cg, const struct cftype *cft)
 {
-	(void)m;
 	(void)cft;
-	sb_printf(out, "%ld\n", cg->memcg->move_charge_at_immigrate);
-	return 0;
+	return (uint64_t)cg->memcg->move_charge_at_immigrate;
 }
 
 static int move_write(struct machine *m, struct cgroup *cg, const struct cftype *cft, char *buf)
@@ -135,7 +132,7 @@ static int move_write(struct machine *m, struct cgroup *cg, const struct cftype 
 static const struct cftype move_charge_files[] = {
 	{ .name = "memory.move_charge_at_immigrate",
 	  .flags = CFT_MEMORY | CFT_NOT_ON_ROOT | CFT_READ | CFT_WRITE | CFT_EXT,
-	  .show = move_show, .write = move_write },
+	  .read_u64 = move_read, .write = move_write },
 	{ .name = NULL },
 };
 

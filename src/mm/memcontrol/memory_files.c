@@ -443,14 +443,11 @@ static int swap_events_show(struct machine *m, struct cgroup *cg,
 	return 0;
 }
 
-static int zswap_current_show(struct machine *m, struct cgroup *cg,
-			      const struct cftype *cft, struct strbuf *out)
+static uint64_t zswap_current_read(struct cgroup *cg, const struct cftype *cft)
 {
-	(void)m;
-	(void)cft;
 	(void)cg;
-	sb_puts(out, "0\n");	/* zswap is off by default on Debian's 6.1 and 6.12 */
-	return 0;
+	(void)cft;
+	return 0;	/* zswap is off by default on Debian's 6.1 and 6.12 */
 }
 
 static int zswap_max_show(struct machine *m, struct cgroup *cg,
@@ -537,7 +534,7 @@ const struct cftype memory_files[] = {
 	  .write_since = KERNEL_6_12 },
 	{ .name = "memory.swap.events", .flags = MEM | NR | CFT_READ, .show = swap_events_show },
 	{ .name = "memory.zswap.current", .flags = MEM | NR | CFT_READ,
-	  .show = zswap_current_show },
+	  .read_u64 = zswap_current_read },
 	{ .name = "memory.zswap.max", .flags = MEM | NR | CFT_READ | CFT_WRITE,
 	  .show = zswap_max_show, .write = zswap_max_write },
 	{ .name = "memory.zswap.writeback", .flags = MEM | CFT_READ | CFT_WRITE,
