@@ -58,19 +58,19 @@ static struct page_counter *memfile_counter(struct mem_cgroup *memcg, unsigned l
 	return MEMFILE_COUNTER(private) == MEMFILE_SWAP ? &memcg->swap : &memcg->memory;
 }
 
-static int memcg_counter_show(struct machine *m, struct cgroup *cg,
+/* memory.current and memory.swap.current (memory_current_read, swap_current_read) */
+static uint64_t memcg_usage_read(struct cgroup *cg, const struct cftype *cft)
+{
+	return (uint64_t)page_counter_read(memfile_counter(cg->memcg, cft->private)) * PAGE_SIZE;
+}
+
+static int memcg_tunable_show(struct machine *m, struct cgroup *cg,
 			      const struct cftype *cft, struct strbuf *out)
 {
 	struct page_counter *c = memfile_counter(cg->memcg, cft->private);
 
 	(void)m;
 	switch (MEMFILE_ATTR(cft->private)) {
-	case RES_USAGE:
-		sb_printf(out, "%llu\n", (unsigned long long)page_counter_read(c) * PAGE_SIZE);
-		break;
-	case RES_WATERMARK:
-		sb_printf(out, "%llu\n", (unsigned long long)c->watermark * PAGE_SIZE);
-		break;
 	case RES_MIN:
 		seq_puts_memcg_tunable(out, c->min);
 		break;
@@ -494,22 +494,22 @@ static int zswap_writeback_write(struct machine *m, struct cgroup *cg,
 #define MEM CFT_MEMORY
 #define NR CFT_NOT_ON_ROOT
 const struct cftype memory_files[] = {
-	{ .name = "memory.current", .flags = MEM | NR | CFT_READ, .show = memcg_counter_show,
+	{ .name = "memory.current", .flags = MEM | NR | CFT_READ, .read_u64 = memcg_usage_read,
 	  .private = MEMFILE_PRIVATE(MEMFILE_MEM, RES_USAGE) },
 	{ .name = "memory.peak", .flags = MEM | NR | CFT_READ | CFT_WRITE | CFT_PER_OPEN,
 	  .show = memcg_peak_show, .write = memcg_peak_write,
 	  .private = MEMFILE_PRIVATE(MEMFILE_MEM, RES_WATERMARK), .write_since = KERNEL_6_12 },
 	{ .name = "memory.min", .flags = MEM | NR | CFT_READ | CFT_WRITE,
-	  .show = memcg_counter_show, .write = memcg_tunable_write,
+	  .show = memcg_tunable_show, .write = memcg_tunable_write,
 	  .private = MEMFILE_PRIVATE(MEMFILE_MEM, RES_MIN) },
 	{ .name = "memory.low", .flags = MEM | NR | CFT_READ | CFT_WRITE,
-	  .show = memcg_counter_show, .write = memcg_tunable_write,
+	  .show = memcg_tunable_show, .write = memcg_tunable_write,
 	  .private = MEMFILE_PRIVATE(MEMFILE_MEM, RES_LOW) },
 	{ .name = "memory.high", .flags = MEM | NR | CFT_READ | CFT_WRITE,
-	  .show = memcg_counter_show, .write = memory_high_write,
+	  .show = memcg_tunable_show, .write = memory_high_write,
 	  .private = MEMFILE_PRIVATE(MEMFILE_MEM, RES_HIGH) },
 	{ .name = "memory.max", .flags = MEM | NR | CFT_READ | CFT_WRITE,
-	  .show = memcg_counter_show, .write = memory_max_write,
+	  .show = memcg_tunable_show, .write = memory_max_write,
 	  .private = MEMFILE_PRIVATE(MEMFILE_MEM, RES_MAX) },
 	{ .name = "memory.events", .flags = MEM | NR | CFT_READ, .show = memcg_events_show,
 	  .private = offsetof(struct mem_cgroup, events) },
@@ -520,13 +520,14 @@ const struct cftype memory_files[] = {
 	{ .name = "memory.oom.group", .flags = MEM | NR | CFT_READ | CFT_WRITE,
 	  .show = memory_oom_group_show, .write = memory_oom_group_write },
 	{ .name = "memory.reclaim", .flags = MEM | CFT_WRITE, .write = memory_reclaim_write },
-	{ .name = "memory.swap.current", .flags = MEM | NR | CFT_READ, .show = memcg_counter_show,
+	{ .name = "memory.swap.current", .flags = MEM | NR | CFT_READ,
+	  .read_u64 = memcg_usage_read,
 	  .private = MEMFILE_PRIVATE(MEMFILE_SWAP, RES_USAGE) },
 	{ .name = "memory.swap.high", .flags = MEM | NR | CFT_READ | CFT_WRITE,
-	  .show = memcg_counter_show, .write = memcg_tunable_write,
+	  .show = memcg_tunable_show, .write = memcg_tunable_write,
 	  .private = MEMFILE_PRIVATE(MEMFILE_SWAP, RES_HIGH) },
 	{ .name = "memory.swap.max", .flags = MEM | NR | CFT_READ | CFT_WRITE,
-	  .show = memcg_counter_show, .write = memcg_tunable_write,
+	  .show = memcg_tunable_show, .write = memcg_tunable_write,
 	  .private = MEMFILE_PRIVATE(MEMFILE_SWAP, RES_MAX) },
 	{ .name = "memory.swap.peak", .flags = MEM | NR | CFT_READ | CFT_WRITE | CFT_PER_OPEN,
 	  .show = memcg_peak_show, .write = memcg_peak_write,
