@@ -64,26 +64,27 @@ static uint64_t memcg_usage_read(struct cgroup *cg, const struct cftype *cft)
 	return (uint64_t)page_counter_read(memfile_counter(cg->memcg, cft->private)) * PAGE_SIZE;
 }
 
+/* The tunables differ only in the field they show. */
+static long memfile_tunable(const struct page_counter *c, unsigned long private)
+{
+	switch (MEMFILE_ATTR(private)) {
+	case RES_MIN:
+		return c->min;
+	case RES_LOW:
+		return c->low;
+	case RES_HIGH:
+		return c->high;
+	default:
+		return c->max;
+	}
+}
+
 static int memcg_tunable_show(struct machine *m, struct cgroup *cg,
 			      const struct cftype *cft, struct strbuf *out)
 {
-	struct page_counter *c = memfile_counter(cg->memcg, cft->private);
-
 	(void)m;
-	switch (MEMFILE_ATTR(cft->private)) {
-	case RES_MIN:
-		seq_puts_memcg_tunable(out, c->min);
-		break;
-	case RES_LOW:
-		seq_puts_memcg_tunable(out, c->low);
-		break;
-	case RES_HIGH:
-		seq_puts_memcg_tunable(out, c->high);
-		break;
-	default:
-		seq_puts_memcg_tunable(out, c->max);
-		break;
-	}
+	seq_puts_memcg_tunable(out, memfile_tunable(memfile_counter(cg->memcg, cft->private),
+						    cft->private));
 	return 0;
 }
 
