@@ -125,6 +125,19 @@ static bool visible(const struct cmp_table *t, const struct cmp_row *r,
 	return true;
 }
 
+/* The next row from *i on that po shows, or NULL past the last: the printers' walk. */
+static const struct cmp_row *next_visible(const struct cmp_table *t,
+					  const struct cmp_print_opts *po, int *i)
+{
+	while (*i < t->nrows) {
+		const struct cmp_row *r = &t->rows[(*i)++];
+
+		if (visible(t, r, po))
+			return r;
+	}
+	return NULL;
+}
+
 static const char *const legend[] = {
 	"memory.current: what the kernel charges and limits: page cache, tmpfs, kernel memory,",
 	"  pages waiting in per-CPU stocks and, under smemcg=borrow|full, borrowed shared memory.",
@@ -146,19 +159,15 @@ static void print_table(FILE *f, struct cmp_table *t, const struct cmp_print_opt
 {
 	int *w = xcalloc((size_t)t->ncol + 1, sizeof(*w));
 	int lw = 8, i, c, sec = -1;
+	const struct cmp_row *r;
 	const char *obj = NULL;
 	bool any_derived = false, any_differs = false;
 	char cell[128];
 
 	for (c = 0; c < t->ncol; c++)
 		w[c] = (int)strlen(t->labels[c]);
-	for (i = 0; i < t->nrows; i++) {
-		const struct cmp_row *r = &t->rows[i];
-		int l = (int)strlen(r->metric) + (*r->object ? 6 : 4);
-
-		if (!visible(t, r, po))
-			continue;
-		lw = MAX(lw, l);
+	for (i = 0; (r = next_visible(t, po, &i));) {
+		lw = MAX(lw, (int)strlen(r->metric) + (*r->object ? 6 : 4));
 		for (c = 0; c < t->ncol; c++) {
 			cell_text(cell, sizeof(cell), r->unit, r->val[c], po->exact);
 			w[c] = MAX(w[c], (int)strlen(cell));
@@ -170,12 +179,9 @@ static void print_table(FILE *f, struct cmp_table *t, const struct cmp_print_opt
 	for (c = 0; c < t->ncol; c++)
 		fprintf(f, "  %*s", w[c], t->labels[c]);
 	fputc('\n', f);
-	for (i = 0; i < t->nrows; i++) {
-		const struct cmp_row *r = &t->rows[i];
+	for (i = 0; (r = next_visible(t, po, &i));) {
 		int indent = 2;
 
-		if (!visible(t, r, po))
-			continue;
 		if ((int)r->section != sec) {
 			sec = (int)r->section;
 			obj = NULL;
@@ -259,6 +265,7 @@ char cmp_unit_from_name(const char *name)
 
 static void print_csv(FILE *f, const struct cmp_table *t, const struct cmp_print_opts *po)
 {
+	const struct cmp_row *r;
 	int i, c;
 
 	fputs("section,object,metric,unit", f);
@@ -267,11 +274,7 @@ static void print_csv(FILE *f, const struct cmp_table *t, const struct cmp_print
 		csv_field(f, t->labels[c]);
 	}
 	fputs("\r\n", f);
-	for (i = 0; i < t->nrows; i++) {
-		const struct cmp_row *r = &t->rows[i];
-
-		if (!visible(t, r, po))
-			continue;
+	for (i = 0; (r = next_visible(t, po, &i));) {
 		fprintf(f, "%s,", section_names[r->section]);
 		csv_field(f, r->object);
 		fputc(',', f);
@@ -325,6 +328,7 @@ static void json_put_kv(FILE *f, const char *name, const struct smc_kv *kv, int 
 
 static void print_json(FILE *f, const struct cmp_table *t, const struct cmp_print_opts *po)
 {
+	const struct cmp_row *r;
 	int i, c;
 	bool first = true;
 
@@ -346,11 +350,7 @@ static void print_json(FILE *f, const struct cmp_table *t, const struct cmp_prin
 		fprintf(f, ", \"crashed\": %s}", t->crashed[c] ? "true" : "false");
 	}
 	fputs("],\n  \"rows\": [", f);
-	for (i = 0; i < t->nrows; i++) {
-		const struct cmp_row *r = &t->rows[i];
-
-		if (!visible(t, r, po))
-			continue;
+	for (i = 0; (r = next_visible(t, po, &i));) {
 		fputs(first ? "\n    {" : ",\n    {", f);
 		first = false;
 		fprintf(f, "\"section\": \"%s\", \"object\": ", section_names[r->section]);
