@@ -899,10 +899,17 @@ static int list_files(struct machine *m, const char *dir, struct strbuf *sb)
 
 	m->errmsg[0] = '\0';
 	if (ext) {
+		struct strbuf first;
+		int err;
+
 		/* the object exists when its first file reads */
-		sb_printf(sb, "%s/%s", dir, ext->file_names && ext->file_names[0] ?
+		sb_init(&first);
+		sb_printf(&first, "%s/%s", dir, ext->file_names && ext->file_names[0] ?
 			  ext->file_names[0] : "");
-		if (strchr(dir, '/') || ext->file_read(m, sb->buf, sb))
+		/* the path is read while the content grows: not in one buffer */
+		err = strchr(dir, '/') ? -ENOENT : ext->file_read(m, first.buf, sb);
+		sb_free(&first);
+		if (err)
 			return machine_error(m, -ENOENT, "no such object: %s", dir);
 		sb_reset(sb);
 		sb_puts(sb, "");

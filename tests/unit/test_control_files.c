@@ -764,6 +764,36 @@ static void test_kernel_baseline(void)
 	is(smemcg_file_mode_on("/a/memory.max", "7.0"), 0, "an unknown baseline has no files");
 }
 
+/*
+ * smemcg_list_files: a directory's file names, one a line. An smemcg's are
+ * its module's table (seed 000: memory.current ... borrow.max); a name
+ * nothing owns is ENOENT.
+ */
+static void test_list_files(void)
+{
+	smemcg_machine *sm = new_machine(0, 0);
+	char *list = NULL;
+
+	must(smemcg_smemcg_create(sm, "s", 10 << 20), sm, "smemcg create s");
+	ok(!smemcg_list_files(&list, sm, "@s"), "list_files @s succeeds");
+	is_str(list ? list : "", "memory.current\nmemory.max\nmemory.stat\nmemory.events\nattached\nborrow.max\n",
+	       "list_files @s: the smemcg's six files, in the module's order");
+	free(list);
+	list = NULL;
+	ok(smemcg_list_files(&list, sm, "@nope") == -ENOENT && !list, "list_files @nope: ENOENT, nothing handed over");
+	ok(smemcg_list_files(&list, sm, "@s/x") == -ENOENT && !list, "list_files @s/x: ENOENT");
+	ok(smemcg_list_files(&list, sm, "/nope") == -ENOENT && !list, "list_files /nope: ENOENT");
+	ok(!smemcg_list_files(&list, sm, "/proc"), "list_files /proc succeeds");
+	is_str(list ? list : "", "mounts\nzombies\nzombie_holders\n", "list_files /proc: the model's proc files");
+	free(list);
+	list = NULL;
+	ok(!smemcg_list_files(&list, sm, "/") && list && strstr(list, "cgroup.procs\n") &&
+	   !strstr(list, "memory.max\n"),
+	   "list_files /: the root has cgroup.procs and no memory.max");
+	free(list);
+	smemcg_machine_free(sm);
+}
+
 int main(void)
 {
 	tap_start();
@@ -776,5 +806,6 @@ int main(void)
 	test_max_below_usage();
 	test_ids();
 	test_kernel_baseline();
+	test_list_files();
 	return done_testing();
 }
