@@ -190,34 +190,35 @@ static struct cgroup *cgroup_child(struct cgroup *cg, const char *name,
 	return NULL;
 }
 
-/* The cgroup at the first len bytes of path, which starts with '/'. */
-static struct cgroup *cgroup_lookup_len(struct machine *m, const char *path, size_t len)
+/*
+ * The cgroup at path, which starts with '/': its names up to the NUL, or
+ * up to the name that starts at stop (mkdir's parent, found without a
+ * copy of its path). stop is tested once per name, not per byte.
+ */
+static struct cgroup *cgroup_walk(struct machine *m, const char *path, const char *stop)
 {
 	struct cgroup *cg = m->root_cgroup;
-	const char *p = path, *end = path + len;
+	const char *p = path;
 
-	while (p < end) {
+	for (;;) {
 		const char *s;
 
-		while (p < end && *p == '/')
+		while (*p == '/')
 			p++;
-		if (p == end)
-			break;
+		if (!*p || p == stop)
+			return cg;
 		s = p;
-		while (p < end && *p != '/')
+		while (*p && *p != '/')
 			p++;
 		cg = cgroup_child(cg, s, (size_t)(p - s));
 		if (!cg)
 			return NULL;
 	}
-	return cg;
 }
 
 struct cgroup *cgroup_lookup(struct machine *m, const char *path)
 {
-	if (*path != '/')
-		return NULL;
-	return cgroup_lookup_len(m, path, strlen(path));
+	return *path == '/' ? cgroup_walk(m, path, NULL) : NULL;
 }
 
 void cgroup_path(const struct cgroup *cg, char *buf, size_t len)
@@ -268,7 +269,7 @@ static int split_parent(struct machine *m, const char *path,
 	*len = (size_t)(end - *name);
 	if (*len > 255)
 		return machine_error(m, -ENAMETOOLONG, "cgroup name longer than 255 bytes");
-	*parent = cgroup_lookup_len(m, path, (size_t)(slash - path));
+	*parent = cgroup_walk(m, path, *name);
 	if (!*parent)
 		return machine_error(m, -ENOENT, "no such cgroup: parent of %s", path);
 	return 0;
