@@ -278,6 +278,7 @@ struct ext_keys {
 	bool mm_memcg;		/* ext_mm_memcg() is the memcg of an mm */
 	bool page_access;	/* ext_page_access() on accesses to resident shared pages */
 	bool reclaim_more;	/* ext_reclaim_more() when reclaim shrinks a memcg */
+	bool attach;		/* ext_call_attach() when a task carries its mm's charges */
 };
 
 /*

@@ -126,6 +126,9 @@ static int move_write(struct machine *m, struct cgroup *cg, const struct cftype 
 		return machine_error(m, -EINVAL,
 				     "memory.move_charge_at_immigrate: only bits 1 (anon) and 2 (file) exist");
 	cg->memcg->move_charge_at_immigrate = (long)v;
+	/* as static_branch_enable: on for good once any memcg asks */
+	if (v)
+		m->ext_keys.attach = true;
 	return 0;
 }
 

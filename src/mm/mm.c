@@ -123,6 +123,6 @@ void mm_task_moved(struct machine *m, struct task *t,
 		carries = ext_mm_task_moved(m, t, from, to);
 	else
 		carries = t->mm->owner == t;
-	if (carries)
+	if (carries && unlikely(m->ext_keys.attach))
 		ext_call_attach(m, t, from, to);
 }
