@@ -112,7 +112,7 @@ uint64_t workingset_eviction(struct machine *m, pgh_t h, struct mem_cgroup *targ
  * lru_gen_add_folio puts it: no activation, no nonresident aging.
  */
 static void lru_gen_refault(struct machine *m, struct mem_cgroup *memcg,
-			    struct mem_cgroup *eviction_memcg, pgh_t h, bool file, bool workingset)
+			    struct mem_cgroup *eviction_memcg, pgh_t h, bool file)
 {
 	struct mem_cgroup *pos;
 
@@ -122,7 +122,6 @@ static void lru_gen_refault(struct machine *m, struct mem_cgroup *memcg,
 	memcg->stat[MEMCG_WORKINGSET_ACTIVATE_ANON + file]++;
 	for (pos = memcg; pos; pos = pos->parent)
 		pos->ws_activate_hier[file]++;
-	(void)workingset;
 	if (m->mm->in_fault) {
 		*page_flags(&m->pages, h) |= PF_WORKINGSET;
 		memcg->stat[MEMCG_WORKINGSET_RESTORE_ANON + file]++;
@@ -145,7 +144,7 @@ void workingset_refault(struct machine *m, struct memobj *obj, pgh_t h, uint64_t
 		return;
 	refault = eviction_memcg->nonresident_age;
 	if (unlikely(m->lru_gen)) {
-		lru_gen_refault(m, memcg, eviction_memcg, h, file, workingset);
+		lru_gen_refault(m, memcg, eviction_memcg, h, file);
 		return;
 	}
 

@@ -1823,10 +1823,11 @@ int smc_validate_more(struct smc_validator *v, const struct smc_script *s,
 				 smc_op_name(st.op));
 			rc = -1;
 		}
-		if (!rc && (st.op == SMC_POLICY || st.op == SMC_MACHINE))
+		if (!rc && (st.op == SMC_POLICY || st.op == SMC_MACHINE)) {
 			rc = policy_once(v, &st, line, err);
-		if (!rc && (st.op == SMC_POLICY || st.op == SMC_MACHINE))
-			note_kernel(v, &st);
+			if (!rc)
+				note_kernel(v, &st);
+		}
 		if (!rc && !config && validator_kernel(v))
 			rc = check_files_kernel(&st, line, validator_kernel(v), err);
 		upto = false;

@@ -128,7 +128,6 @@ const struct kernel_baseline kernel_baselines[NR_KERNELS] = {
 		.stats_kmalloc_per_node = 1024,
 		.mglru = true,
 		.reclaim_batches = true,
-		.peak_reset = true,
 		.cgroup_stat_subsys = true,
 	},
 };

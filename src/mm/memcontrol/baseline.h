@@ -53,8 +53,6 @@ struct kernel_baseline {
 	bool mglru;
 	/* memory.reclaim: a quarter of what is left per round, swappiness= */
 	bool reclaim_batches;
-	/* memory.peak and memory.swap.peak writable, per open file */
-	bool peak_reset;
 	/* cgroup.stat's nr_subsys_<controller> and nr_dying_subsys_<controller> */
 	bool cgroup_stat_subsys;
 };
