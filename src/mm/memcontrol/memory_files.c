@@ -327,13 +327,10 @@ static int memory_numa_stat_show(struct machine *m, struct cgroup *cg,
 	return 0;
 }
 
-static int memory_oom_group_show(struct machine *m, struct cgroup *cg,
-				 const struct cftype *cft, struct strbuf *out)
+static uint64_t memory_oom_group_read(struct cgroup *cg, const struct cftype *cft)
 {
-	(void)m;
 	(void)cft;
-	sb_printf(out, "%d\n", cg->memcg->oom_group);
-	return 0;
+	return cg->memcg->oom_group;
 }
 
 /* A file that takes 0 or 1: kstrtoint's errors, EINVAL for another number. */
@@ -473,13 +470,10 @@ static int zswap_max_write(struct machine *m, struct cgroup *cg,
 }
 
 /* memory.zswap.writeback (6.12): 0 or 1, on the root too; zswap is off */
-static int zswap_writeback_show(struct machine *m, struct cgroup *cg,
-				const struct cftype *cft, struct strbuf *out)
+static uint64_t zswap_writeback_read(struct cgroup *cg, const struct cftype *cft)
 {
-	(void)m;
 	(void)cft;
-	sb_printf(out, "%d\n", !cg->memcg->zswap_writeback_off);
-	return 0;
+	return !cg->memcg->zswap_writeback_off;
 }
 
 static int zswap_writeback_write(struct machine *m, struct cgroup *cg,
@@ -519,7 +513,7 @@ const struct cftype memory_files[] = {
 	{ .name = "memory.stat", .flags = MEM | CFT_READ, .show = memory_stat_show },
 	{ .name = "memory.numa_stat", .flags = MEM | CFT_READ, .show = memory_numa_stat_show },
 	{ .name = "memory.oom.group", .flags = MEM | NR | CFT_READ | CFT_WRITE,
-	  .show = memory_oom_group_show, .write = memory_oom_group_write },
+	  .read_u64 = memory_oom_group_read, .write = memory_oom_group_write },
 	{ .name = "memory.reclaim", .flags = MEM | CFT_WRITE, .write = memory_reclaim_write },
 	{ .name = "memory.swap.current", .flags = MEM | NR | CFT_READ,
 	  .read_u64 = memcg_usage_read,
@@ -540,7 +534,7 @@ const struct cftype memory_files[] = {
 	{ .name = "memory.zswap.max", .flags = MEM | NR | CFT_READ | CFT_WRITE,
 	  .show = zswap_max_show, .write = zswap_max_write },
 	{ .name = "memory.zswap.writeback", .flags = MEM | CFT_READ | CFT_WRITE,
-	  .show = zswap_writeback_show, .write = zswap_writeback_write, .since = KERNEL_6_12,
+	  .read_u64 = zswap_writeback_read, .write = zswap_writeback_write, .since = KERNEL_6_12,
 	  .write_since = KERNEL_6_12 },
 	{ .name = NULL },
 };
